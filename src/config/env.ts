@@ -1,0 +1,171 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of every process comes from the environment (plus an optional `.env`).
+ * Names here are the contract shared with docker-compose.yml and the README.
+ */
+
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+const optionalString = z.preprocess(emptyAsUndefined, z.string().min(1).optional());
+
+const booleanFlag = z.preprocess(
+  emptyAsUndefined,
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], {
+      error: 'attendu : true ou false',
+    })
+    .optional()
+    .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+);
+
+const port = (fallback: number) =>
+  z.preprocess(
+    emptyAsUndefined,
+    z.coerce
+      .number({ error: 'attendu : un numéro de port (1 à 65535)' })
+      .int('attendu : un numéro de port entier')
+      .min(1, 'attendu : un numéro de port (1 à 65535)')
+      .max(65535, 'attendu : un numéro de port (1 à 65535)')
+      .default(fallback),
+  );
+
+const postgresUrl = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'attendu : une URL postgresql://utilisateur:motdepasse@hôte:port/base')
+    .optional(),
+);
+
+const hostPort = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .regex(/^[A-Za-z0-9.[\]:_-]+:\d{1,5}$/, 'attendu : hôte:port, par exemple temporal:7233')
+    .optional(),
+);
+
+const smtpUrl = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'attendu : une URL smtp://hôte:port ou smtps://utilisateur:motdepasse@hôte:port')
+    .optional(),
+);
+
+const httpUrl = z.preprocess(
+  emptyAsUndefined,
+  z.url({ protocol: /^https?$/, error: 'attendu : une URL http(s)://…' }).optional(),
+);
+
+/** `keyId:base64Key` pairs, comma-separated; the first one encrypts, all of them decrypt. */
+const payloadKeys = z.preprocess(
+  emptyAsUndefined,
+  z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/,
+      'attendu : identifiant:cléBase64 (32 octets), plusieurs séparées par des virgules, la première sert à chiffrer',
+    )
+    .optional(),
+);
+
+export const envSchema = z.object({
+  NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
+  LOG_LEVEL: z.preprocess(
+    emptyAsUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  PLIE_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.data')),
+  PORT: port(3000),
+  PUBLIC_URL: httpUrl,
+
+  DATABASE_URL: postgresUrl,
+
+  TEMPORAL_ADDRESS: hostPort,
+  TEMPORAL_NAMESPACE: z.preprocess(emptyAsUndefined, z.string().min(1).default('default')),
+  TEMPORAL_TASK_QUEUE: z.preprocess(emptyAsUndefined, z.string().min(1).default('plie-parcours')),
+  TEMPORAL_TLS: booleanFlag,
+  TEMPORAL_TLS_CA_PATH: optionalString,
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_TLS_SERVER_NAME: optionalString,
+  TEMPORAL_API_KEY: optionalString,
+  PLIE_PAYLOAD_KEYS: payloadKeys,
+
+  SMTP_URL: smtpUrl,
+  MAIL_FROM: z.preprocess(
+    emptyAsUndefined,
+    z.string().min(3).default('PLIE <ne-pas-repondre@plie.localhost>'),
+  ),
+  PLIE_COORDINATOR_EMAIL: z.preprocess(
+    emptyAsUndefined,
+    z.email({ error: 'attendu : une adresse email' }).default('coordination@plie.localhost'),
+  ),
+
+  SLACK_BOT_TOKEN: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
+  SLACK_APP_TOKEN: optionalString,
+  SLACK_API_URL: httpUrl,
+
+  PLIE_API_TOKEN: optionalString,
+
+  PLIE_DEV_POSTGRES_PORT: port(54329),
+  PLIE_DEV_TEMPORAL_PORT: port(7233),
+  PLIE_DEV_TEMPORAL_UI_PORT: port(8233),
+  PLIE_DEV_SMTP_PORT: port(1025),
+  PLIE_DEV_MAIL_UI_PORT: port(1080),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Configuration invalide :\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; throws a ConfigError naming each wrong variable and what it expects. */
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const parsed = envSchema.safeParse(source);
+  if (parsed.success) {
+    return checkCombinations(parsed.data);
+  }
+  throw new ConfigError(
+    parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environnement)'} : ${issue.message}`),
+  );
+}
+
+function checkCombinations(env: Env): Env {
+  const problems: string[] = [];
+  if (Boolean(env.TEMPORAL_TLS_CERT_PATH) !== Boolean(env.TEMPORAL_TLS_KEY_PATH)) {
+    problems.push(
+      'TEMPORAL_TLS_CERT_PATH et TEMPORAL_TLS_KEY_PATH : attendus ensemble (certificat et clé du client mTLS)',
+    );
+  }
+  if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) {
+    problems.push('SLACK_APP_TOKEN : attendu : un jeton d’application Slack commençant par xapp-');
+  }
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_BOT_TOKEN.startsWith('xoxb-')) {
+    problems.push('SLACK_BOT_TOKEN : attendu : un jeton de bot Slack commençant par xoxb-');
+  }
+  if ((env.SLACK_APP_TOKEN || env.SLACK_SIGNING_SECRET) && !env.SLACK_BOT_TOKEN) {
+    problems.push('SLACK_BOT_TOKEN : attendu avec SLACK_APP_TOKEN ou SLACK_SIGNING_SECRET (jeton de bot xoxb-…)');
+  }
+  if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+    problems.push(
+      'SLACK_SIGNING_SECRET ou SLACK_APP_TOKEN : l’un des deux est attendu avec SLACK_BOT_TOKEN (mode HTTP ou Socket Mode)',
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return env;
+}
+
+export type SlackMode = 'socket' | 'http' | 'off';
+
+export function slackMode(env: Env): SlackMode {
+  if (!env.SLACK_BOT_TOKEN) return 'off';
+  return env.SLACK_APP_TOKEN ? 'socket' : 'http';
+}

@@ -1,0 +1,123 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+import { ConfigError, parseEnv, type Env } from './env.ts';
+
+export { ConfigError, parseEnv, slackMode, type Env, type SlackMode } from './env.ts';
+
+export interface AppConfig {
+  env: Env;
+  /** Absolute path of the data folder (embedded servers, dev secrets, runtime state). */
+  dataDir: string;
+}
+
+/** Reads `.env` (if present, never overriding the real environment) and validates everything. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): AppConfig {
+  if (source === process.env) loadDotenv({ path: path.join(cwd, '.env'), quiet: true });
+  const env = parseEnv(source);
+  return { env, dataDir: path.resolve(cwd, env.PLIE_DATA_DIR) };
+}
+
+/**
+ * Addresses of the embedded servers that `npm start` started, written to the data folder so that
+ * `plie doctor`, `plie participant create` and separately started processes find them.
+ */
+const runtimeStateSchema = z.object({
+  pid: z.number(),
+  startedAt: z.string(),
+  databaseUrl: z.string().optional(),
+  temporalAddress: z.string().optional(),
+  temporalUiUrl: z.string().optional(),
+  smtpUrl: z.string().optional(),
+  mailUiUrl: z.string().optional(),
+  appUrl: z.string().optional(),
+});
+export type RuntimeState = z.infer<typeof runtimeStateSchema>;
+
+const runtimeFile = (dataDir: string) => path.join(dataDir, 'runtime.json');
+
+export function writeRuntimeState(dataDir: string, state: RuntimeState): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(runtimeFile(dataDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+}
+
+export function readRuntimeState(dataDir: string): RuntimeState | undefined {
+  const file = runtimeFile(dataDir);
+  if (!existsSync(file)) return undefined;
+  const parsed = runtimeStateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  return parsed.success ? parsed.data : undefined;
+}
+
+export interface ServiceAddresses {
+  databaseUrl?: string;
+  temporalAddress?: string;
+  smtpUrl?: string;
+  /** Where each address came from, for `plie doctor`. */
+  origin: { database: Origin; temporal: Origin; smtp: Origin };
+}
+type Origin = 'environnement' | 'npm start' | 'absent';
+
+/** Configured addresses win; otherwise those of a running `npm start` in the same data folder. */
+export function resolveServiceAddresses(config: AppConfig): ServiceAddresses {
+  const { env } = config;
+  const runtime = readRuntimeState(config.dataDir);
+  const pick = (configured: string | undefined, embedded: string | undefined) =>
+    configured
+      ? { value: configured, origin: 'environnement' as const }
+      : embedded
+        ? { value: embedded, origin: 'npm start' as const }
+        : { value: undefined, origin: 'absent' as const };
+  const database = pick(env.DATABASE_URL, runtime?.databaseUrl);
+  const temporal = pick(env.TEMPORAL_ADDRESS, runtime?.temporalAddress);
+  const smtp = pick(env.SMTP_URL, runtime?.smtpUrl);
+  return {
+    databaseUrl: database.value,
+    temporalAddress: temporal.value,
+    smtpUrl: smtp.value,
+    origin: { database: database.origin, temporal: temporal.origin, smtp: smtp.origin },
+  };
+}
+
+const devSecretsSchema = z.object({ payloadKeys: z.string(), apiToken: z.string() });
+export type Secrets = { payloadKeys: string; apiToken: string };
+
+/**
+ * Payload encryption keys and the HTTP API token. In production both must be configured;
+ * on a developer machine they are generated once into the data folder (mode 600).
+ */
+export function resolveSecrets(config: AppConfig, { create }: { create: boolean }): Secrets {
+  const { env } = config;
+  if (env.PLIE_PAYLOAD_KEYS && env.PLIE_API_TOKEN) {
+    return { payloadKeys: env.PLIE_PAYLOAD_KEYS, apiToken: env.PLIE_API_TOKEN };
+  }
+  if (env.NODE_ENV === 'production') {
+    throw new ConfigError(
+      [
+        !env.PLIE_PAYLOAD_KEYS && 'PLIE_PAYLOAD_KEYS : requis en production (identifiant:cléBase64 de 32 octets)',
+        !env.PLIE_API_TOKEN && 'PLIE_API_TOKEN : requis en production (jeton secret de l’API HTTP)',
+      ].filter((p): p is string => Boolean(p)),
+    );
+  }
+  const file = path.join(config.dataDir, 'secrets.json');
+  let stored: Secrets | undefined;
+  if (existsSync(file)) {
+    stored = devSecretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  } else if (create) {
+    stored = {
+      payloadKeys: `dev1:${randomBytes(32).toString('base64')}`,
+      apiToken: randomBytes(24).toString('base64url'),
+    };
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
+  }
+  const payloadKeys = env.PLIE_PAYLOAD_KEYS ?? stored?.payloadKeys;
+  const apiToken = env.PLIE_API_TOKEN ?? stored?.apiToken;
+  if (!payloadKeys || !apiToken) {
+    throw new ConfigError([
+      `PLIE_PAYLOAD_KEYS et PLIE_API_TOKEN : absents, et aucun secret de développement dans ${file} (lancez d’abord npm start, ou définissez-les)`,
+    ]);
+  }
+  return { payloadKeys, apiToken };
+}

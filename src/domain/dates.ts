@@ -1,0 +1,51 @@
+/**
+ * Calendar dates of the PLIE (birth, entry, due dates) are plain `YYYY-MM-DD` strings in
+ * Europe/Paris: no time of day, so no timezone drift between the server, the database and people.
+ */
+export type CalendarDate = string;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+const parisFormatter = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Paris',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** The calendar day in Paris at this instant. */
+export function parisDate(instant: Date | number): CalendarDate {
+  return parisFormatter.format(instant);
+}
+
+/** `date` plus `days` calendar days (DST-proof: computed on the calendar, not on milliseconds). */
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** Accepts `AAAA-MM-JJ` or the French `JJ/MM/AAAA`; returns `YYYY-MM-DD`, or undefined if not a real date. */
+export function parseCalendarDate(text: string): CalendarDate | undefined {
+  const trimmed = text.trim();
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(trimmed);
+  const fr = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(trimmed);
+  const [y, m, d] = iso
+    ? [Number(iso[1]), Number(iso[2]), Number(iso[3])]
+    : fr
+      ? [Number(fr[3]), Number(fr[2]), Number(fr[1])]
+      : [NaN, NaN, NaN];
+  if (!Number.isInteger(y) || y < 1900 || y > 2200) return undefined;
+  const utc = new Date(Date.UTC(y, m - 1, d));
+  if (utc.getUTCFullYear() !== y || utc.getUTCMonth() !== m - 1 || utc.getUTCDate() !== d) return undefined;
+  return utc.toISOString().slice(0, 10);
+}
+
+/** `JJ/MM/AAAA`, as French readers expect. */
+export function formatFrenchDate(date: CalendarDate): string {
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+export function daysToMs(days: number): number {
+  return days * DAY_MS;
+}

@@ -1,0 +1,67 @@
+import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
+import { TASK_TITLES, type TaskKind } from '../domain/tasks.ts';
+
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export type TaskNotice = 'opened' | 'reminder' | 'escalation';
+
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/** Text and HTML from the same paragraphs, so both parts always say the same thing. */
+function render(subject: string, paragraphs: string[]): RenderedEmail {
+  const signature = 'L’équipe du PLIE';
+  return {
+    subject,
+    text: `${paragraphs.join('\n\n')}\n\n${signature}\n`,
+    html: `<!doctype html><html lang="fr"><body>${paragraphs
+      .map((p) => `<p>${escapeHtml(p)}</p>`)
+      .join('')}<p>${signature}</p></body></html>`,
+  };
+}
+
+/**
+ * Staff emails about a task. They carry a file reference and initials only: no name,
+ * no situation, nothing sensitive (the file itself is read in the application).
+ */
+export function taskNoticeEmail(args: {
+  notice: TaskNotice;
+  kind: TaskKind;
+  fileReference: string;
+  initials: string;
+  dueDate: CalendarDate;
+  assigneeEmail: string;
+  appUrl: string;
+}): RenderedEmail {
+  const title = TASK_TITLES[args.kind];
+  const who = `dossier ${args.fileReference} (${args.initials})`;
+  const due = formatFrenchDate(args.dueDate);
+  const link = `Pour y répondre : ${args.appUrl}`;
+  switch (args.notice) {
+    case 'opened':
+      return render(`[PLIE] Nouvelle tâche : ${title}`, [
+        'Bonjour,',
+        `Une nouvelle tâche vous attend pour le ${who} : ${title.toLowerCase()}.`,
+        `Merci d’y répondre d’ici le ${due}.`,
+        link,
+      ]);
+    case 'reminder':
+      return render(`[PLIE] Rappel : ${title}`, [
+        'Bonjour,',
+        `Petit rappel : la tâche « ${title} » pour le ${who} attend toujours votre réponse (échéance : ${due}).`,
+        'Si vous êtes empêché·e, la coordination peut prendre le relais.',
+        link,
+      ]);
+    case 'escalation':
+      return render(`[PLIE] Tâche en retard : ${title}`, [
+        'Bonjour,',
+        `La tâche « ${title} » pour le ${who}, confiée à ${args.assigneeEmail}, est sans réponse malgré un rappel (échéance dépassée : ${due}).`,
+        'Pourriez-vous voir avec la personne concernée ou réattribuer la tâche ?',
+        link,
+      ]);
+  }
+}

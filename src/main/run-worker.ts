@@ -1,0 +1,46 @@
+import type { WorkflowBundle } from '@temporalio/worker';
+import type { AppConfig } from '../config/index.ts';
+import type { Logger } from '../logging.ts';
+import { connectWorkerConnection } from '../temporal/connection.ts';
+import { bundleWorkflows, createWorker } from '../temporal/worker.ts';
+import { appUrl, type Services } from './services.ts';
+
+export interface RunningWorker {
+  /** Resolves when the worker has stopped. */
+  done: Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Polls the pathway task queue: runs workflow code and the activities (database, SMTP). */
+export async function runWorker(opts: {
+  config: AppConfig;
+  services: Services;
+  logger: Logger;
+  workflowBundle?: WorkflowBundle;
+}): Promise<RunningWorker> {
+  const { services, config } = opts;
+  const connection = await connectWorkerConnection(services.temporalSettings);
+  const worker = await createWorker({
+    connection,
+    namespace: services.temporalSettings.namespace,
+    taskQueue: services.temporalSettings.taskQueue,
+    payloadKeys: services.secrets.payloadKeys,
+    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
+    deps: {
+      db: services.db,
+      mailer: services.mailer,
+      mailFrom: config.env.MAIL_FROM,
+      appUrl: appUrl(config),
+      logger: opts.logger.child({ component: 'activities' }),
+    },
+  });
+  const done = worker.run().finally(() => connection.close());
+  opts.logger.info({ taskQueue: services.temporalSettings.taskQueue }, 'worker Temporal démarré');
+  return {
+    done,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await done;
+    },
+  };
+}

@@ -1,0 +1,19 @@
+/** Production entry point: the bot/web process (HTTP API and Slack); stateless, scale freely. */
+import { loadConfig } from '../config/index.ts';
+import { createLogger } from '../logging.ts';
+import { exitOnConfigError } from './process.ts';
+import { runWeb } from './run-web.ts';
+import { openServices } from './services.ts';
+
+const config = exitOnConfigError(() => loadConfig());
+const logger = createLogger(config.env.LOG_LEVEL).child({ role: 'web' });
+const services = await exitOnConfigError(() => openServices(config));
+const web = await runWeb({ config, db: services.db, temporal: services.temporal, apiToken: services.secrets.apiToken, logger });
+const stop = async () => {
+  await web.close();
+  await services.close();
+  logger.info('web arrêté');
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

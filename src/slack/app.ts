@@ -1,0 +1,70 @@
+import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import type { Application } from 'express';
+import { slackMode, type Env } from '../config/env.ts';
+import type { Logger } from '../logging.ts';
+
+export const SLACK_EVENTS_PATH = '/slack/events';
+
+export interface SlackRuntime {
+  mode: 'socket' | 'http';
+  app: App;
+  /** Socket Mode opens its WebSocket here; HTTP mode is served by the web server. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The Slack bot, in the mode the configuration asks for: Socket Mode (SLACK_APP_TOKEN), HTTP
+ * (SLACK_SIGNING_SECRET, requests verified by Bolt on the web server's /slack/events), or off.
+ */
+export function createSlack(env: Env, web: Application, logger: Logger): SlackRuntime | undefined {
+  const mode = slackMode(env);
+  const log = logger.child({ component: 'slack' });
+  if (mode === 'off') {
+    log.info('Slack non configuré (ni SLACK_BOT_TOKEN, ni SLACK_APP_TOKEN/SLACK_SIGNING_SECRET) : démarrage sans Slack');
+    return undefined;
+  }
+  const clientOptions = env.SLACK_API_URL ? { slackApiUrl: ensureTrailingSlash(env.SLACK_API_URL) } : {};
+  const boltLogger = {
+    debug: (...m: unknown[]) => log.debug({ bolt: m.map(String).join(' ') }),
+    info: (...m: unknown[]) => log.info({ bolt: m.map(String).join(' ') }),
+    warn: (...m: unknown[]) => log.warn({ bolt: m.map(String).join(' ') }),
+    error: (...m: unknown[]) => log.error({ bolt: m.map(String).join(' ') }),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.INFO,
+    setName: () => undefined,
+  };
+  if (mode === 'socket') {
+    const app = new App({
+      token: env.SLACK_BOT_TOKEN,
+      appToken: env.SLACK_APP_TOKEN,
+      socketMode: true,
+      clientOptions,
+      logger: boltLogger,
+    });
+    log.info('Slack en Socket Mode');
+    return {
+      mode,
+      app,
+      start: async () => {
+        await app.start();
+      },
+      stop: async () => {
+        await app.stop();
+      },
+    };
+  }
+  const receiver = new ExpressReceiver({
+    signingSecret: env.SLACK_SIGNING_SECRET!,
+    endpoints: SLACK_EVENTS_PATH,
+    app: web,
+    logger: boltLogger,
+  });
+  const app = new App({ token: env.SLACK_BOT_TOKEN, receiver, clientOptions, logger: boltLogger });
+  log.info({ path: SLACK_EVENTS_PATH }, 'Slack en mode HTTP (requêtes signées vérifiées)');
+  return { mode, app, start: async () => undefined, stop: async () => undefined };
+}
+
+function ensureTrailingSlash(url: string): string {
+  return url.endsWith('/') ? url : `${url}/`;
+}

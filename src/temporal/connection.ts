@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { NativeConnection } from '@temporalio/worker';
+import type { Env } from '../config/env.ts';
+import { EncryptionCodec } from './codec.ts';
+
+export interface TemporalSettings {
+  address: string;
+  namespace: string;
+  taskQueue: string;
+  payloadKeys: string;
+  tls?: { serverNameOverride?: string; serverRootCACertificate?: Buffer; clientCertPair?: { crt: Buffer; key: Buffer } };
+  apiKey?: string;
+}
+
+/** Address and security options for a self-hosted cluster (TLS/mTLS) or Temporal Cloud (API key). */
+export function temporalSettings(env: Env, address: string, payloadKeys: string): TemporalSettings {
+  const useTls = env.TEMPORAL_TLS || Boolean(env.TEMPORAL_TLS_CERT_PATH) || Boolean(env.TEMPORAL_API_KEY);
+  return {
+    address,
+    namespace: env.TEMPORAL_NAMESPACE,
+    taskQueue: env.TEMPORAL_TASK_QUEUE,
+    payloadKeys,
+    apiKey: env.TEMPORAL_API_KEY,
+    tls: useTls
+      ? {
+          serverNameOverride: env.TEMPORAL_TLS_SERVER_NAME,
+          serverRootCACertificate: env.TEMPORAL_TLS_CA_PATH ? readFileSync(env.TEMPORAL_TLS_CA_PATH) : undefined,
+          clientCertPair:
+            env.TEMPORAL_TLS_CERT_PATH && env.TEMPORAL_TLS_KEY_PATH
+              ? { crt: readFileSync(env.TEMPORAL_TLS_CERT_PATH), key: readFileSync(env.TEMPORAL_TLS_KEY_PATH) }
+              : undefined,
+        }
+      : undefined,
+  };
+}
+
+export function dataConverter(payloadKeys: string): DataConverter {
+  return { payloadCodecs: [new EncryptionCodec(payloadKeys)] };
+}
+
+function connectionOptions(settings: TemporalSettings) {
+  return {
+    address: settings.address,
+    ...(settings.tls ? { tls: settings.tls } : {}),
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+  };
+}
+
+export async function connectClient(settings: TemporalSettings): Promise<Client> {
+  const connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: '5 seconds' });
+  return new Client({ connection, namespace: settings.namespace, dataConverter: dataConverter(settings.payloadKeys) });
+}
+
+export async function connectWorkerConnection(settings: TemporalSettings): Promise<NativeConnection> {
+  return await NativeConnection.connect(connectionOptions(settings));
+}

@@ -1,0 +1,65 @@
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import {
+  answerTaskUpdate,
+  PARCOURS_WORKFLOW,
+  parcoursWorkflowId,
+  stateQuery,
+  type AnswerTaskRequest,
+  type ParcoursInput,
+  type ParcoursState,
+} from '../../workflows/messages.ts';
+
+export class ParcoursAlreadyStartedError extends Error {
+  constructor(readonly participantId: string) {
+    super(`Un parcours existe déjà pour ce participant (${participantId}).`);
+    this.name = 'ParcoursAlreadyStartedError';
+  }
+}
+
+/** The task could not take this answer (closed, unknown, or invalid): the message is for people. */
+export class TaskAnswerRejectedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TaskAnswerRejectedError';
+  }
+}
+
+/** Starts the participant's pathway; refuses (never duplicates) a second start for the same id. */
+export async function startParcours(client: Client, taskQueue: string, input: ParcoursInput): Promise<string> {
+  const workflowId = parcoursWorkflowId(input.participantId);
+  try {
+    await client.workflow.start(PARCOURS_WORKFLOW, {
+      workflowId,
+      taskQueue,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ParcoursAlreadyStartedError(input.participantId);
+    throw error;
+  }
+  return workflowId;
+}
+
+export async function parcoursState(client: Client, participantId: string): Promise<ParcoursState> {
+  return await client.workflow.getHandle(parcoursWorkflowId(participantId)).query(stateQuery);
+}
+
+export async function answerTask(
+  client: Client,
+  participantId: string,
+  request: AnswerTaskRequest,
+): Promise<ParcoursState> {
+  try {
+    return await client.workflow.getHandle(parcoursWorkflowId(participantId)).executeUpdate(answerTaskUpdate, {
+      args: [request],
+    });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) {
+      throw new TaskAnswerRejectedError(error.cause?.message ?? error.message);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../../activities/index.ts';
+import { projectRoot } from '../infra/project.ts';
+import { dataConverter } from './connection.ts';
+
+export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
+
+/** Bundles the workflow code once (webpack); tests share one bundle across workers. */
+export async function bundleWorkflows(): Promise<WorkflowBundle> {
+  return await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+}
+
+const noop = () => undefined;
+const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  payloadKeys: string;
+  deps: ActivityDeps;
+  workflowBundle?: WorkflowBundle;
+}): Promise<Worker> {
+  return await Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+    activities: createActivities(opts.deps),
+    dataConverter: dataConverter(opts.payloadKeys),
+  });
+}

@@ -1,0 +1,114 @@
+import { timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Logger } from '../logging.ts';
+import {
+  createParticipant,
+  DuplicateParticipantError,
+  InvalidInputError,
+  type CreateParticipantDeps,
+} from '../participants/create.ts';
+import { answerTask, parcoursState, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+
+export interface WebDeps extends CreateParticipantDeps {
+  apiToken: string;
+}
+
+const answerBodySchema = z.object({
+  taskId: z.string({ error: 'taskId : obligatoire' }).min(1, 'taskId : obligatoire'),
+  answer: z.record(z.string(), z.unknown(), { error: 'answer : un objet JSON est attendu' }),
+  actor: z.email({ error: 'actor : adresse email de la personne qui répond' }),
+});
+
+const uuid = z.uuid();
+
+/** JSON API for staff tools; every route but /health needs `Authorization: Bearer <PLIE_API_TOKEN>`. */
+export function createWebApp(deps: WebDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  const log = deps.logger.child({ component: 'web' });
+
+  app.get('/health', (_req, res) => {
+    res.json({ statut: 'ok' });
+  });
+
+  const api = express.Router();
+  api.use(express.json({ limit: '100kb' }));
+  api.use(requireToken(deps.apiToken, log));
+
+  api.post('/participants', async (req, res) => {
+    const result = await createParticipant(deps, req.body, { actor: 'api', channel: 'http' });
+    res.status(201).json(result);
+  });
+
+  api.get('/participants/:id/parcours', async (req, res) => {
+    const id = uuid.safeParse(req.params.id);
+    if (!id.success) {
+      res.status(400).json({ erreur: 'Identifiant de participant invalide.' });
+      return;
+    }
+    res.json(await parcoursState(deps.temporal, id.data));
+  });
+
+  api.post('/participants/:id/reponses', async (req, res) => {
+    const id = uuid.safeParse(req.params.id);
+    const body = answerBodySchema.safeParse(req.body);
+    if (!id.success || !body.success) {
+      const problems = [
+        ...(id.success ? [] : ['identifiant de participant invalide']),
+        ...(body.success ? [] : body.error.issues.map((i) => i.message)),
+      ];
+      res.status(400).json({ erreur: 'Requête invalide.', details: problems });
+      return;
+    }
+    const state = await answerTask(deps.temporal, id.data, { ...body.data, channel: 'http' });
+    res.json(state);
+  });
+
+  app.use('/api', api);
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ erreur: 'Adresse inconnue.' });
+  });
+  app.use(errorHandler(log));
+  return app;
+}
+
+function requireToken(expected: string, log: Logger) {
+  const expectedBytes = Buffer.from(expected);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const given = Buffer.from(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
+    if (given.length === expectedBytes.length && timingSafeEqual(given, expectedBytes)) {
+      next();
+      return;
+    }
+    log.warn({ path: req.path, ip: req.ip }, 'requête API refusée : jeton absent ou invalide');
+    res.status(401).json({ erreur: 'Authentification requise : jeton d’API absent ou invalide.' });
+  };
+}
+
+/** Maps domain errors to clear French answers; anything unexpected is logged, never leaked. */
+function errorHandler(log: Logger) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    if (error instanceof InvalidInputError) {
+      res.status(400).json({ erreur: 'Données invalides.', details: error.problems });
+    } else if (error instanceof DuplicateParticipantError) {
+      res.status(409).json({ erreur: error.message, participantId: error.existingId });
+    } else if (error instanceof TaskAnswerRejectedError) {
+      res.status(422).json({ erreur: error.message });
+    } else if ((error as { type?: string }).type === 'entity.parse.failed') {
+      log.info({ path: req.path }, 'corps JSON illisible');
+      res.status(400).json({ erreur: 'Le corps de la requête n’est pas du JSON valide.' });
+    } else if ((error as { type?: string }).type === 'entity.too.large') {
+      res.status(413).json({ erreur: 'Requête trop volumineuse.' });
+    } else if ((error as Error).name === 'WorkflowNotFoundError') {
+      res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
+    } else {
+      log.error({ path: req.path, err: (error as Error).message }, 'erreur inattendue');
+      res.status(503).json({ erreur: 'Service momentanément indisponible, merci de réessayer.' });
+    }
+  };
+}

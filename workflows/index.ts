@@ -1,0 +1,1 @@
+export { parcoursWorkflow } from './parcours.ts';

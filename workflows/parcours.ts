@@ -1,0 +1,150 @@
+/**
+ * The pathway (parcours) of one participant, as the protocol describes it:
+ * orientation → diagnostic → active pathway (→ follow-up → exit, in later iterations).
+ * Deterministic code only: every effect goes through an activity.
+ */
+import { ActivityFailure, condition, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities/index.ts';
+import { addDays, daysToMs, parisDate } from '../src/domain/dates.ts';
+import { checkTaskAnswer, type Stage, type TaskAnswer, type TaskKind } from '../src/domain/tasks.ts';
+import {
+  answerTaskUpdate,
+  stateQuery,
+  type AnswerTaskRequest,
+  type OpenTask,
+  type ParcoursInput,
+  type ParcoursState,
+} from './messages.ts';
+
+const activities = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
+});
+
+export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursState> {
+  const pathwayId = workflowInfo().workflowId;
+  const state: ParcoursState = {
+    participantId: input.participantId,
+    stage: 'orientation',
+    referentEmail: null,
+    entryDate: null,
+    openTasks: [],
+  };
+  /** Answers received and not yet acted upon, by task id. */
+  const answers = new Map<string, AnswerTaskRequest>();
+  /** Tasks whose answer the workflow has fully acted upon (the Update returns then). */
+  const settled = new Set<string>();
+  let taskSequence = 0;
+
+  setHandler(stateQuery, () => state);
+  setHandler(
+    answerTaskUpdate,
+    async (request) => {
+      answers.set(request.taskId, request);
+      await condition(() => settled.has(request.taskId));
+      return state;
+    },
+    {
+      validator: (request) => {
+        const task = state.openTasks.find((t) => t.id === request.taskId);
+        if (!task || answers.has(request.taskId)) {
+          throw new Error('Cette tâche n’est plus ouverte (déjà traitée ou inconnue).');
+        }
+        const check = checkTaskAnswer(task.kind, request.answer);
+        if (!check.ok) throw new Error(`Réponse invalide : ${check.problems.join(' ; ')}`);
+      },
+    },
+  );
+
+  async function enterStage(stage: Stage): Promise<void> {
+    state.stage = stage;
+    await activities.recordStage({
+      pathwayId,
+      participantId: input.participantId,
+      stage,
+      referentEmail: state.referentEmail,
+      entryDate: state.entryDate,
+    });
+  }
+
+  /** A message that cannot be delivered (address refused) is recorded, never a reason to stop the pathway. */
+  async function notify(args: Parameters<Activities['notifyTask']>[0]): Promise<void> {
+    try {
+      await activities.notifyTask(args);
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('notification not delivered', { taskId: args.taskId, notice: args.notice });
+    }
+  }
+
+  /**
+   * Opens a task, waits for its answer, reminds the assignee when it is due and escalates to the
+   * coordinator later. Returns the validated answer.
+   */
+  async function awaitTask<K extends TaskKind>(kind: K, assigneeEmail: string): Promise<TaskAnswer<K>> {
+    const now = Date.now();
+    const task: OpenTask = {
+      id: `${pathwayId}/${kind}/${++taskSequence}`,
+      kind,
+      assigneeEmail,
+      openedAt: new Date(now).toISOString(),
+      dueDate: addDays(parisDate(now), input.timings.reminderAfterDays),
+      reminded: false,
+      escalated: false,
+    };
+    state.openTasks.push(task);
+    await activities.openTask({ ...task, pathwayId });
+    await notify({ taskId: task.id, notice: 'opened', to: assigneeEmail });
+
+    const answered = () => answers.has(task.id);
+    const { reminderAfterDays, escalateAfterDays } = input.timings;
+    if (!(await condition(answered, daysToMs(reminderAfterDays)))) {
+      task.reminded = true;
+      await notify({ taskId: task.id, notice: 'reminder', to: assigneeEmail });
+      if (!(await condition(answered, daysToMs(escalateAfterDays - reminderAfterDays)))) {
+        task.escalated = true;
+        await notify({ taskId: task.id, notice: 'escalation', to: input.coordinatorEmail });
+        await condition(answered);
+      }
+    }
+
+    const request = answers.get(task.id)!;
+    const check = checkTaskAnswer(kind, request.answer);
+    // The validator already refused bad answers; this only narrows the type.
+    if (!check.ok) throw new Error(`unexpected invalid answer for ${task.id}`);
+    await activities.closeTask({
+      taskId: task.id,
+      answer: check.answer,
+      actor: request.actor,
+      channel: request.channel,
+      answeredAt: new Date(Date.now()).toISOString(),
+    });
+    state.openTasks = state.openTasks.filter((t) => t.id !== task.id);
+    return check.answer;
+  }
+
+  /** Marks every answered task as acted upon, so pending Updates return the new state. */
+  function settleAnswered(): void {
+    for (const taskId of answers.keys()) settled.add(taskId);
+  }
+
+  await enterStage('orientation');
+  const assignment = await awaitTask('assign_referent', input.coordinatorEmail);
+  state.referentEmail = assignment.referentEmail;
+  await enterStage('diagnostic');
+  settleAnswered();
+
+  const decision = await awaitTask('diagnostic_decision', assignment.referentEmail);
+  if (decision.decision === 'reorient') {
+    await enterStage('exited');
+    settleAnswered();
+    return state;
+  }
+  state.entryDate = decision.entryDate;
+  await enterStage('active');
+  settleAnswered();
+
+  // The active pathway (steps, contracts, follow-up, exit) is built on top of this point.
+  await condition(() => false);
+  return state;
+}
