@@ -23,9 +23,9 @@ export interface ParcoursInput {
 /** How an action reached the workflow; recorded with every answer. */
 export type Channel = 'cli' | 'http' | 'slack' | 'email' | 'import';
 
-export interface OpenTask {
+export interface OpenTask<K extends TaskKind = TaskKind> {
   id: string;
-  kind: TaskKind;
+  kind: K;
   assigneeEmail: string;
   openedAt: string;
   dueDate: CalendarDate;

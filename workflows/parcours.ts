@@ -56,7 +56,27 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
     },
   );
 
-  async function enterStage(stage: Stage): Promise<void> {
+  /** Adds a task to the state; the database and the assignee hear of it in `enter` and `answerOf`. */
+  function openTask<K extends TaskKind>(kind: K, assigneeEmail: string): OpenTask<K> {
+    const now = Date.now();
+    const task: OpenTask<K> = {
+      id: `${pathwayId}/${kind}/${++taskSequence}`,
+      kind,
+      assigneeEmail,
+      openedAt: new Date(now).toISOString(),
+      dueDate: addDays(parisDate(now), input.timings.reminderAfterDays),
+      reminded: false,
+      escalated: false,
+    };
+    state.openTasks.push(task);
+    return task;
+  }
+
+  /**
+   * Records the move to `stage` and the task it opens, then lets pending Updates return: by then
+   * the database shows what the Query shows.
+   */
+  async function enter(stage: Stage, task?: OpenTask): Promise<void> {
     state.stage = stage;
     await activities.recordStage({
       pathwayId,
@@ -65,6 +85,8 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
       referentEmail: state.referentEmail,
       entryDate: state.entryDate,
     });
+    if (task) await activities.openTask({ ...task, pathwayId });
+    for (const taskId of answers.keys()) settled.add(taskId);
   }
 
   /** A message that cannot be delivered (address refused) is recorded, never a reason to stop the pathway. */
@@ -78,29 +100,16 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
   }
 
   /**
-   * Opens a task, waits for its answer, reminds the assignee when it is due and escalates to the
-   * coordinator later. Returns the validated answer.
+   * Tells the assignee, waits for the answer, reminds when the task is due and escalates to the
+   * coordinator later. Returns the validated answer once recorded.
    */
-  async function awaitTask<K extends TaskKind>(kind: K, assigneeEmail: string): Promise<TaskAnswer<K>> {
-    const now = Date.now();
-    const task: OpenTask = {
-      id: `${pathwayId}/${kind}/${++taskSequence}`,
-      kind,
-      assigneeEmail,
-      openedAt: new Date(now).toISOString(),
-      dueDate: addDays(parisDate(now), input.timings.reminderAfterDays),
-      reminded: false,
-      escalated: false,
-    };
-    state.openTasks.push(task);
-    await activities.openTask({ ...task, pathwayId });
-    await notify({ taskId: task.id, notice: 'opened', to: assigneeEmail });
-
+  async function answerOf<K extends TaskKind>(task: OpenTask<K>): Promise<TaskAnswer<K>> {
+    await notify({ taskId: task.id, notice: 'opened', to: task.assigneeEmail });
     const answered = () => answers.has(task.id);
     const { reminderAfterDays, escalateAfterDays } = input.timings;
     if (!(await condition(answered, daysToMs(reminderAfterDays)))) {
       task.reminded = true;
-      await notify({ taskId: task.id, notice: 'reminder', to: assigneeEmail });
+      await notify({ taskId: task.id, notice: 'reminder', to: task.assigneeEmail });
       if (!(await condition(answered, daysToMs(escalateAfterDays - reminderAfterDays)))) {
         task.escalated = true;
         await notify({ taskId: task.id, notice: 'escalation', to: input.coordinatorEmail });
@@ -109,7 +118,7 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
     }
 
     const request = answers.get(task.id)!;
-    const check = checkTaskAnswer(kind, request.answer);
+    const check = checkTaskAnswer(task.kind, request.answer);
     // The validator already refused bad answers; this only narrows the type.
     if (!check.ok) throw new Error(`unexpected invalid answer for ${task.id}`);
     await activities.closeTask({
@@ -123,26 +132,23 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
     return check.answer;
   }
 
-  /** Marks every answered task as acted upon, so pending Updates return the new state. */
-  function settleAnswered(): void {
-    for (const taskId of answers.keys()) settled.add(taskId);
-  }
-
-  await enterStage('orientation');
-  const assignment = await awaitTask('assign_referent', input.coordinatorEmail);
+  // Orientation: the coordinator assigns a referent (opened before any await, so that a Query
+  // right after the start already shows the task).
+  const assignmentTask = openTask('assign_referent', input.coordinatorEmail);
+  await enter('orientation', assignmentTask);
+  const assignment = await answerOf(assignmentTask);
   state.referentEmail = assignment.referentEmail;
-  await enterStage('diagnostic');
-  settleAnswered();
 
-  const decision = await awaitTask('diagnostic_decision', assignment.referentEmail);
+  // Diagnostic: the referent meets the person and decides to integrate or to reorient.
+  const diagnosticTask = openTask('diagnostic_decision', assignment.referentEmail);
+  await enter('diagnostic', diagnosticTask);
+  const decision = await answerOf(diagnosticTask);
   if (decision.decision === 'reorient') {
-    await enterStage('exited');
-    settleAnswered();
+    await enter('exited');
     return state;
   }
   state.entryDate = decision.entryDate;
-  await enterStage('active');
-  settleAnswered();
+  await enter('active');
 
   // The active pathway (steps, contracts, follow-up, exit) is built on top of this point.
   await condition(() => false);

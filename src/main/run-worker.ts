@@ -1,4 +1,4 @@
-import type { WorkflowBundle } from '@temporalio/worker';
+import type { WorkflowBundleOption } from '@temporalio/worker';
 import type { AppConfig } from '../config/index.ts';
 import type { Logger } from '../logging.ts';
 import { connectWorkerConnection } from '../temporal/connection.ts';
@@ -16,7 +16,7 @@ export async function runWorker(opts: {
   config: AppConfig;
   services: Services;
   logger: Logger;
-  workflowBundle?: WorkflowBundle;
+  workflowBundle?: WorkflowBundleOption;
 }): Promise<RunningWorker> {
   const { services, config } = opts;
   const connection = await connectWorkerConnection(services.temporalSettings);

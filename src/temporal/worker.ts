@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { projectRoot } from '../infra/project.ts';
 import { dataConverter } from './connection.ts';
@@ -20,7 +20,7 @@ export async function createWorker(opts: {
   taskQueue: string;
   payloadKeys: string;
   deps: ActivityDeps;
-  workflowBundle?: WorkflowBundle;
+  workflowBundle?: WorkflowBundleOption;
 }): Promise<Worker> {
   return await Worker.create({
     connection: opts.connection,

@@ -1,0 +1,118 @@
+import { WebClient } from '@slack/web-api';
+import { ConfigError, readRuntimeState, resolveSecrets, resolveServiceAddresses, slackMode, type AppConfig } from '../config/index.ts';
+import { createMailer } from '../email/transport.ts';
+import { pingDatabase } from '../infra/postgres.ts';
+import { connectClient, temporalSettings } from '../temporal/connection.ts';
+
+export interface Check {
+  name: string;
+  ok: boolean;
+  /** Needed for the system to work; Slack is optional. */
+  required: boolean;
+  detail: string;
+}
+
+const withTimeout = async <T>(promise: Promise<T>, ms: number): Promise<T> =>
+  await Promise.race([
+    promise,
+    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`pas de réponse en ${ms / 1000} s`)), ms).unref()),
+  ]);
+
+const reason = (error: unknown) => (error as Error).message.split('\n')[0] ?? String(error);
+
+/** Checks what the system needs, with the same configuration and data folder as `npm start`. */
+export async function runDoctor(config: AppConfig): Promise<Check[]> {
+  const addresses = resolveServiceAddresses(config);
+  const checks: Check[] = [];
+  const runtime = readRuntimeState(config.dataDir);
+  checks.push({
+    name: 'Configuration',
+    ok: true,
+    required: true,
+    detail: `valide ; dossier de données ${config.dataDir}${runtime ? ` (npm start en cours, processus ${runtime.pid})` : ''}`,
+  });
+
+  let payloadKeys: string | undefined;
+  try {
+    payloadKeys = resolveSecrets(config, { create: false }).payloadKeys;
+    checks.push({ name: 'Secrets', ok: true, required: true, detail: 'clés de chiffrement et jeton d’API disponibles' });
+  } catch (error) {
+    checks.push({ name: 'Secrets', ok: false, required: true, detail: error instanceof ConfigError ? error.problems.join(' ; ') : reason(error) });
+  }
+
+  if (!addresses.databaseUrl) {
+    checks.push({ name: 'PostgreSQL', ok: false, required: true, detail: 'DATABASE_URL non défini et aucun npm start en cours' });
+  } else {
+    try {
+      await pingDatabase(addresses.databaseUrl);
+      checks.push({ name: 'PostgreSQL', ok: true, required: true, detail: `joignable (${addresses.origin.database})` });
+    } catch (error) {
+      checks.push({ name: 'PostgreSQL', ok: false, required: true, detail: `injoignable : ${reason(error)}` });
+    }
+  }
+
+  if (!addresses.temporalAddress) {
+    checks.push({ name: 'Temporal', ok: false, required: true, detail: 'TEMPORAL_ADDRESS non défini et aucun npm start en cours' });
+  } else {
+    try {
+      const settings = temporalSettings(config.env, addresses.temporalAddress, payloadKeys ?? 'none:' + Buffer.alloc(32).toString('base64'));
+      const client = await withTimeout(connectClient(settings), 8000);
+      try {
+        await withTimeout(client.workflowService.describeNamespace({ namespace: settings.namespace }), 5000);
+      } finally {
+        await client.connection.close();
+      }
+      checks.push({
+        name: 'Temporal',
+        ok: true,
+        required: true,
+        detail: `joignable à ${addresses.temporalAddress}, espace de noms « ${settings.namespace} » (${addresses.origin.temporal})`,
+      });
+    } catch (error) {
+      checks.push({ name: 'Temporal', ok: false, required: true, detail: `injoignable à ${addresses.temporalAddress} : ${reason(error)}` });
+    }
+  }
+
+  if (!addresses.smtpUrl) {
+    checks.push({ name: 'SMTP', ok: false, required: true, detail: 'SMTP_URL non défini et aucun npm start en cours' });
+  } else {
+    const mailer = createMailer(addresses.smtpUrl);
+    try {
+      await withTimeout(mailer.verify(), 5000);
+      checks.push({ name: 'SMTP', ok: true, required: true, detail: `serveur d’envoi joignable (${addresses.origin.smtp})` });
+    } catch (error) {
+      checks.push({ name: 'SMTP', ok: false, required: true, detail: `injoignable : ${reason(error)}` });
+    } finally {
+      mailer.close();
+    }
+  }
+
+  const mode = slackMode(config.env);
+  if (mode === 'off') {
+    checks.push({ name: 'Slack', ok: true, required: false, detail: 'non configuré : les invitations passent par email' });
+  } else {
+    const client = new WebClient(config.env.SLACK_BOT_TOKEN, {
+      ...(config.env.SLACK_API_URL ? { slackApiUrl: config.env.SLACK_API_URL.replace(/\/?$/, '/') } : {}),
+      retryConfig: { retries: 0 },
+    });
+    try {
+      const auth = await withTimeout(client.auth.test(), 8000);
+      checks.push({
+        name: 'Slack',
+        ok: true,
+        required: false,
+        detail: `jeton valide pour l’espace « ${auth.team ?? '?'} » (mode ${mode === 'socket' ? 'Socket Mode' : 'HTTP'})`,
+      });
+    } catch (error) {
+      checks.push({ name: 'Slack', ok: false, required: false, detail: `configuré mais injoignable : ${reason(error)}` });
+    }
+  }
+  return checks;
+}
+
+export function formatChecks(checks: Check[]): string {
+  const lines = checks.map((c) => `${c.ok ? '✔' : c.required ? '✘' : '!'} ${c.name.padEnd(13)} ${c.detail}`);
+  const ok = checks.every((c) => c.ok || !c.required);
+  lines.push('', ok ? 'Tout ce qui est nécessaire est joignable.' : 'Il manque quelque chose : voir les lignes marquées ✘.');
+  return lines.join('\n');
+}

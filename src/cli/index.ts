@@ -1,0 +1,218 @@
+/**
+ * `plie`: the command line for staff and operators. It reads the same configuration and data
+ * folder as `npm start`, so it finds the embedded servers a running `npm start` started.
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
+import { formatFrenchDate } from '../domain/dates.ts';
+import { STAGE_LABELS, TASK_TITLES } from '../domain/tasks.ts';
+import { createLogger } from '../logging.ts';
+import { openServices, type Services } from '../main/services.ts';
+import { createParticipant, DuplicateParticipantError, InvalidInputError } from '../participants/create.ts';
+import { answerTask, parcoursState, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { DEFAULT_TASK_TIMINGS } from '../domain/tasks.ts';
+import type { ParcoursState } from '../../workflows/messages.ts';
+import { formatChecks, runDoctor } from './doctor.ts';
+
+/** Exit codes: 0 done, 1 refused or unreachable, 2 bad usage or configuration. */
+class CliFailure extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+function config(): AppConfig {
+  return loadConfig();
+}
+
+async function withServices<T>(work: (services: Services, config: AppConfig) => Promise<T>): Promise<T> {
+  const cfg = config();
+  const services = await openServices(cfg);
+  try {
+    return await work(services, cfg);
+  } finally {
+    await services.close();
+  }
+}
+
+function describeState(state: ParcoursState): string {
+  const lines = [
+    `Participant : ${state.participantId}`,
+    `Étape       : ${STAGE_LABELS[state.stage]}`,
+    ...(state.referentEmail ? [`Référent·e  : ${state.referentEmail}`] : []),
+    ...(state.entryDate ? [`Entrée      : ${formatFrenchDate(state.entryDate)}`] : []),
+  ];
+  if (state.openTasks.length === 0) lines.push('Tâches      : aucune en attente');
+  for (const task of state.openTasks) {
+    const flags = [task.reminded && 'relancée', task.escalated && 'signalée à la coordination'].filter(Boolean);
+    lines.push(
+      `Tâche       : ${TASK_TITLES[task.kind]} — ${task.assigneeEmail}, échéance ${formatFrenchDate(task.dueDate)}${flags.length ? ` (${flags.join(', ')})` : ''}`,
+      `              id ${task.id}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+function print(json: boolean | undefined, value: unknown, text: string): void {
+  console.log(json ? JSON.stringify(value, null, 2) : text);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('plie')
+    .description('Outils du PLIE : vérifier l’installation, créer des participants, suivre les parcours.')
+    .configureOutput({ outputError: () => undefined })
+    .exitOverride();
+
+  program
+    .command('doctor')
+    .description('Vérifie ce qui est joignable : Temporal, base de données, SMTP, Slack.')
+    .option('--json', 'résultat en JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const checks = await runDoctor(config());
+      print(opts.json, checks, formatChecks(checks));
+      if (!checks.every((c) => c.ok || !c.required)) throw new CliFailure('', 1);
+    });
+
+  const participant = program.command('participant').description('Participants du PLIE.');
+  participant
+    .command('create')
+    .description('Crée un participant et démarre son parcours.')
+    .requiredOption('--prenom <prénom>', 'prénom')
+    .requiredOption('--nom <nom>', 'nom')
+    .requiredOption('--naissance <JJ/MM/AAAA>', 'date de naissance')
+    .option('--email <adresse>', 'adresse email du participant')
+    .option('--telephone <numéro>', 'téléphone')
+    .option('--commune <commune>', 'commune de résidence')
+    .option('--par <email>', 'qui crée la fiche (pour le journal)', process.env.USER ?? 'cli')
+    .option('--json', 'résultat en JSON')
+    .action(async (opts: Record<string, string | boolean | undefined>) => {
+      await withServices(async (services, cfg) => {
+        const created = await createParticipant(
+          {
+            db: services.db,
+            temporal: services.temporal,
+            taskQueue: cfg.env.TEMPORAL_TASK_QUEUE,
+            coordinatorEmail: cfg.env.PLIE_COORDINATOR_EMAIL,
+            timings: DEFAULT_TASK_TIMINGS,
+            logger: createLogger('warn'),
+          },
+          {
+            firstName: opts.prenom,
+            lastName: opts.nom,
+            birthDate: opts.naissance,
+            email: opts.email,
+            phone: opts.telephone,
+            commune: opts.commune,
+          },
+          { actor: String(opts.par), channel: 'cli' },
+        );
+        print(
+          Boolean(opts.json),
+          created,
+          `Participant créé : ${created.participantId}\nParcours démarré : ${created.workflowId}`,
+        );
+      });
+    });
+
+  participant
+    .command('show')
+    .description('Affiche l’étape du parcours et les tâches en attente.')
+    .argument('<id>', 'identifiant du participant')
+    .option('--json', 'résultat en JSON')
+    .action(async (id: string, opts: { json?: boolean }) => {
+      await withServices(async (services) => {
+        const state = await parcoursState(services.temporal, id);
+        print(opts.json, state, describeState(state));
+      });
+    });
+
+  program
+    .command('task')
+    .description('Tâches des parcours.')
+    .command('answer')
+    .description('Répond à une tâche (désignation du référent, décision après diagnostic).')
+    .argument('<participant>', 'identifiant du participant')
+    .argument('<tâche>', 'identifiant de la tâche (voir plie participant show)')
+    .option('--referent <email>', 'référent·e désigné·e (tâche « Désigner le ou la référent·e »)')
+    .option('--integrer <JJ/MM/AAAA>', 'intégrer au PLIE à cette date (décision après diagnostic)')
+    .option('--reorienter <motif>', 'ne pas intégrer : motif de réorientation (décision après diagnostic)')
+    .requiredOption('--par <email>', 'adresse email de la personne qui répond')
+    .option('--json', 'résultat en JSON')
+    .action(async (participantId: string, taskId: string, opts: Record<string, string | boolean | undefined>) => {
+      const answer = opts.referent
+        ? { referentEmail: opts.referent }
+        : opts.integrer
+          ? { decision: 'integrate', entryDate: opts.integrer }
+          : opts.reorienter
+            ? { decision: 'reorient', reason: opts.reorienter }
+            : undefined;
+      if (!answer) throw new CliFailure('Indiquez la réponse : --referent, --integrer ou --reorienter.', 2);
+      await withServices(async (services) => {
+        const state = await answerTask(services.temporal, participantId, {
+          taskId,
+          answer,
+          actor: String(opts.par),
+          channel: 'cli',
+        });
+        print(Boolean(opts.json), state, `Réponse enregistrée.\n${describeState(state)}`);
+      });
+    });
+
+  return program;
+}
+
+/** Runs the CLI; returns the exit code (messages for people are printed in French). */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return 0;
+      console.error(frenchUsageError(error) ?? error.message);
+      return 2;
+    }
+    if (error instanceof CliFailure) {
+      if (error.message) console.error(error.message);
+      return error.exitCode;
+    }
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 2;
+    }
+    if (error instanceof InvalidInputError) {
+      console.error(`Données invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
+      return 2;
+    }
+    if (error instanceof DuplicateParticipantError || error instanceof TaskAnswerRejectedError) {
+      console.error(error.message);
+      return 1;
+    }
+    if ((error as Error).name === 'WorkflowNotFoundError') {
+      console.error('Aucun parcours pour ce participant.');
+      return 1;
+    }
+    console.error(`Échec : ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+const COMMANDER_MESSAGES: Record<string, string> = {
+  'commander.missingMandatoryOptionValue': 'option obligatoire manquante',
+  'commander.optionMissingArgument': 'valeur manquante pour l’option',
+  'commander.missingArgument': 'argument manquant',
+  'commander.unknownOption': 'option inconnue',
+  'commander.unknownCommand': 'commande inconnue',
+  'commander.excessArguments': 'trop d’arguments',
+};
+
+/** Commander speaks English; staff read French. */
+function frenchUsageError(error: CommanderError): string | undefined {
+  const label = COMMANDER_MESSAGES[error.code];
+  if (!label) return undefined;
+  const subject = /'([^']+)'/.exec(error.message)?.[1];
+  return `${label}${subject ? ` : ${subject}` : ''} (plie --help pour l’aide)`;
+}

@@ -1,0 +1,78 @@
+/**
+ * Starts, once per test run, the real servers the tests use: an embedded PostgreSQL (fresh, in a
+ * temporary folder, migrated), a Temporal CLI dev server, and locates the Java time-skipping test
+ * server. When a server cannot be found or built, the run fails with what to install.
+ */
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { migrateDatabase } from '../src/infra/migrate.ts';
+import { freePort } from '../src/infra/ports.ts';
+import { startEmbeddedPostgres } from '../src/infra/postgres.ts';
+import { describeSource, locateTemporalCli, locateTestServer, startDevServer } from '../src/infra/temporal-server.ts';
+import { createLogger } from '../src/logging.ts';
+import { bundleWorkflows } from '../src/temporal/worker.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    databaseUrl: string;
+    temporalAddress: string;
+    testServerLauncher: string;
+    workflowBundlePath: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const logger = createLogger('warn', 'tests');
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'plie-tests-'));
+  // As root, PostgreSQL runs as the `postgres` user, which must be able to traverse this folder.
+  chmodSync(scratch, 0o755);
+  const stops: Array<() => Promise<void>> = [];
+  const teardown = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    const [db, cli, testServer, bundle] = await Promise.all([
+      startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), logger }),
+      locateTemporalCli(logger),
+      locateTestServer(logger),
+      bundleWorkflows(),
+    ]);
+    stops.push(db.stop);
+    await migrateDatabase(db.url, logger);
+
+    if (cli.rung === 'download' || testServer.rung === 'download') {
+      throw new Error(
+        [
+          'Serveurs Temporal introuvables pour les tests :',
+          cli.rung === 'download' ? '  - CLI Temporal : installez `temporal` dans le PATH, ou Go (go install le construit dans .tools).' : '',
+          testServer.rung === 'download' ? '  - serveur de test (time-skipping) : installez Java 17+ et Maven (il est récupéré depuis Maven Central).' : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      );
+    }
+    console.log(`Temporal (tests) : ${describeSource(cli)} ; serveur time-skipping : ${describeSource(testServer)}`);
+    const temporal = await startDevServer({
+      source: cli,
+      port: await freePort(),
+      logFile: path.join(scratch, 'temporal.log'),
+      logger,
+    });
+    stops.push(temporal.stop);
+
+    const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
+    writeFileSync(workflowBundlePath, bundle.code);
+
+    project.provide('databaseUrl', db.url);
+    project.provide('temporalAddress', temporal.address);
+    project.provide('testServerLauncher', testServer.path);
+    project.provide('workflowBundlePath', workflowBundlePath);
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+  return teardown;
+}

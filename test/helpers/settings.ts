@@ -1,0 +1,18 @@
+import { randomBytes } from 'node:crypto';
+import { parseEnv, type AppConfig } from '../../src/config/index.ts';
+
+/** A fixed key for recorded histories (test/fixtures/histories) so they can be replayed. */
+export const FIXTURE_PAYLOAD_KEYS = `test1:${Buffer.alloc(32, 7).toString('base64')}`;
+
+export function randomPayloadKeys(): string {
+  return `t${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;
+}
+
+export function uniqueQueue(name: string): string {
+  return `test-${name}-${randomBytes(4).toString('hex')}`;
+}
+
+/** A configuration as the processes would load it, from explicit variables only. */
+export function testConfig(vars: Record<string, string>): AppConfig {
+  return { env: parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...vars }), dataDir: vars.PLIE_DATA_DIR ?? '/nonexistent' };
+}

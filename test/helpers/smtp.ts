@@ -1,0 +1,89 @@
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer } from 'smtp-server';
+import { freePort } from '../../src/infra/ports.ts';
+
+export interface ReceivedMail {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+  messageId: string;
+  raw: ParsedMail;
+}
+
+/** A real SMTP server inside the test process; what nodemailer sends arrives here, parsed. */
+export class TestInbox {
+  readonly messages: ReceivedMail[] = [];
+  private waiters: Array<{ match: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }> = [];
+  /** Recipients for which the server answers 550 (mailbox unavailable). */
+  readonly rejected = new Set<string>();
+
+  private constructor(
+    private readonly server: SMTPServer,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<TestInbox> {
+    const port = await freePort();
+    let inbox: TestInbox | undefined;
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onRcptTo(address, _session, callback) {
+        if (inbox?.rejected.has(address.address)) {
+          const error = Object.assign(new Error('Boîte inconnue'), { responseCode: 550 });
+          callback(error);
+          return;
+        }
+        callback();
+      },
+      onData(stream, _session, callback) {
+        simpleParser(stream)
+          .then((parsed) => {
+            inbox?.receive(parsed);
+            callback();
+          })
+          .catch(callback);
+      },
+    });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    inbox = new TestInbox(server, `smtp://127.0.0.1:${port}`);
+    return inbox;
+  }
+
+  private receive(parsed: ParsedMail): void {
+    const to = (Array.isArray(parsed.to) ? parsed.to : parsed.to ? [parsed.to] : []).flatMap((a) =>
+      a.value.map((v) => v.address ?? ''),
+    );
+    const mail: ReceivedMail = {
+      to,
+      subject: parsed.subject ?? '',
+      text: parsed.text ?? '',
+      html: typeof parsed.html === 'string' ? parsed.html : '',
+      messageId: parsed.messageId ?? '',
+      raw: parsed,
+    };
+    this.messages.push(mail);
+    this.waiters = this.waiters.filter((w) => {
+      if (!w.match(mail)) return true;
+      w.resolve(mail);
+      return false;
+    });
+  }
+
+  /** Resolves with the first message (already received or to come) that matches. */
+  async waitFor(match: (m: ReceivedMail) => boolean): Promise<ReceivedMail> {
+    const found = this.messages.find(match);
+    if (found) return found;
+    return await new Promise((resolve) => this.waiters.push({ match, resolve }));
+  }
+
+  count(match: (m: ReceivedMail) => boolean): number {
+    return this.messages.filter(match).length;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}

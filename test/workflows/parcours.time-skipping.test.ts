@@ -1,0 +1,222 @@
+/**
+ * The pathway workflow on Temporal's time-skipping test server: days pass in milliseconds,
+ * with the real worker, real activities, the real database and a real SMTP server.
+ */
+import { randomBytes } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { createDb, type Db } from '../../src/db/client.ts';
+import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
+import { fileReference } from '../../src/domain/participant.ts';
+import { createMailer, type Mailer } from '../../src/email/transport.ts';
+import { createLogger } from '../../src/logging.ts';
+import { createParticipant, DuplicateParticipantError } from '../../src/participants/create.ts';
+import { dataConverter } from '../../src/temporal/connection.ts';
+import {
+  answerTask,
+  ParcoursAlreadyStartedError,
+  parcoursState,
+  startParcours,
+  TaskAnswerRejectedError,
+} from '../../src/temporal/parcours-client.ts';
+import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { TestInbox, type ReceivedMail } from '../helpers/smtp.ts';
+import { COORDINATOR, startTestWorker } from '../helpers/worker.ts';
+
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let running: Promise<void>;
+let db: Db;
+let inbox: TestInbox;
+let mailer: Mailer;
+const taskQueue = uniqueQueue('time-skipping');
+const hours = (n: number) => n * 3_600_000;
+const days = (n: number) => n * 24 * hours(1);
+const payloadKeys = randomPayloadKeys();
+
+beforeAll(async () => {
+  inbox = await TestInbox.start();
+  mailer = createMailer(inbox.url);
+  db = createDb(inject('databaseUrl'));
+  env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: inject('testServerLauncher') } },
+    client: { dataConverter: dataConverter(payloadKeys) },
+  });
+  worker = await startTestWorker({ connection: env.nativeConnection, taskQueue, payloadKeys, db, mailer });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+  mailer?.close();
+  await inbox?.stop();
+  await db?.$disconnect();
+});
+
+const deps = () => ({
+  db,
+  temporal: env.client,
+  taskQueue,
+  coordinatorEmail: COORDINATOR,
+  timings: DEFAULT_TASK_TIMINGS,
+  logger: createLogger('silent'),
+});
+
+async function newParticipant() {
+  const suffix = randomBytes(4).toString('hex');
+  const created = await createParticipant(
+    deps(),
+    { firstName: `Nadia${suffix}`, lastName: `Martin${suffix}`, birthDate: '14/07/1979' },
+    { actor: 'coordination@plie.test', channel: 'cli' },
+  );
+  const ref = fileReference(created.participantId);
+  const about = (subject: string, to: string) => (m: ReceivedMail) =>
+    m.subject.includes(subject) && m.to.includes(to) && m.text.includes(ref);
+  return { ...created, ref, about };
+}
+
+describe('parcours workflow (time-skipping)', () => {
+  it('reminds the assignee after 7 days and escalates to the coordinator after 15, once each', async () => {
+    const p = await newParticipant();
+    await inbox.waitFor(p.about('Nouvelle tâche', COORDINATOR));
+    const [task] = (await parcoursState(env.client, p.participantId)).openTasks;
+    expect(task).toMatchObject({ kind: 'assign_referent', assigneeEmail: COORDINATOR, reminded: false });
+
+    await env.sleep(days(6) + hours(23));
+    expect((await parcoursState(env.client, p.participantId)).openTasks[0]?.reminded).toBe(false);
+    expect(inbox.count(p.about('Rappel', COORDINATOR))).toBe(0);
+
+    await env.sleep('1 hour');
+    const reminder = await inbox.waitFor(p.about('Rappel', COORDINATOR));
+    expect(reminder.text).toContain('Désigner le ou la référent·e');
+    expect(reminder.html).toContain('<p>');
+    await vi.waitFor(async () => {
+      expect((await db.task.findUniqueOrThrow({ where: { id: task!.id } })).remindedAt).not.toBeNull();
+    });
+
+    await env.sleep(days(7) + hours(23));
+    expect(inbox.count(p.about('en retard', COORDINATOR))).toBe(0);
+    await env.sleep('1 hour');
+    const escalation = await inbox.waitFor(p.about('en retard', COORDINATOR));
+    expect(escalation.text).toContain(`confiée à ${COORDINATOR}`);
+    await vi.waitFor(async () => {
+      expect((await db.task.findUniqueOrThrow({ where: { id: task!.id } })).escalatedAt).not.toBeNull();
+    });
+    const state = await parcoursState(env.client, p.participantId);
+    expect(state.openTasks[0]).toMatchObject({ reminded: true, escalated: true });
+
+    const after = await answerTask(env.client, p.participantId, {
+      taskId: task!.id,
+      answer: { referentEmail: 'referente@plie.test' },
+      actor: COORDINATOR,
+      channel: 'cli',
+    });
+    expect(after.stage).toBe('diagnostic');
+    expect(after.openTasks).toHaveLength(1);
+    expect(after.openTasks[0]).toMatchObject({ kind: 'diagnostic_decision', assigneeEmail: 'referente@plie.test' });
+    await inbox.waitFor(p.about('Nouvelle tâche', 'referente@plie.test'));
+
+    // One message per task and notice, whatever retries happened.
+    expect(inbox.count(p.about('Rappel', COORDINATOR))).toBe(1);
+    expect(inbox.count(p.about('en retard', COORDINATOR))).toBe(1);
+    const messages = await db.message.findMany({ where: { idempotencyKey: { startsWith: task!.id } } });
+    expect(messages.map((m) => [m.template, m.status]).sort()).toEqual([
+      ['task.escalation', 'sent'],
+      ['task.opened', 'sent'],
+      ['task.reminder', 'sent'],
+    ]);
+  });
+
+  it('stops chasing a task once answered', async () => {
+    const p = await newParticipant();
+    const [task] = (await parcoursState(env.client, p.participantId)).openTasks;
+    await env.sleep('3 days');
+    await answerTask(env.client, p.participantId, {
+      taskId: task!.id,
+      answer: { referentEmail: 'ref2@plie.test' },
+      actor: COORDINATOR,
+      channel: 'http',
+    });
+    await env.sleep('10 days');
+    // The referent's own task (opened on day 3) is reminded on day 10; the answered one never is.
+    await inbox.waitFor(p.about('Rappel', 'ref2@plie.test'));
+    expect(inbox.count(p.about('Rappel', COORDINATOR))).toBe(0);
+    const row = await db.task.findUniqueOrThrow({ where: { id: task!.id } });
+    expect(row).toMatchObject({ status: 'done', answeredBy: COORDINATOR, channel: 'http', remindedAt: null });
+  });
+
+  it('refuses bad answers in the validator, leaving the task open', async () => {
+    const p = await newParticipant();
+    const [task] = (await parcoursState(env.client, p.participantId)).openTasks;
+    const attempt = (taskId: string, answer: unknown) =>
+      answerTask(env.client, p.participantId, { taskId, answer, actor: COORDINATOR, channel: 'cli' });
+
+    await expect(attempt(task!.id, { referentEmail: 'pas-une-adresse' })).rejects.toThrow(
+      'Réponse invalide : référent·e : adresse email invalide',
+    );
+    await expect(attempt(task!.id, { decision: 'integrate' })).rejects.toBeInstanceOf(TaskAnswerRejectedError);
+    await expect(attempt(`${task!.id}-inconnue`, { referentEmail: 'a@b.fr' })).rejects.toThrow(
+      'Cette tâche n’est plus ouverte',
+    );
+    const state = await parcoursState(env.client, p.participantId);
+    expect(state.stage).toBe('orientation');
+    expect(state.openTasks.map((t) => t.id)).toEqual([task!.id]);
+  });
+
+  it('integrates on a positive diagnostic, or ends the pathway on a reorientation', async () => {
+    const integrated = await newParticipant();
+    const reoriented = await newParticipant();
+    for (const p of [integrated, reoriented]) {
+      const [task] = (await parcoursState(env.client, p.participantId)).openTasks;
+      await answerTask(env.client, p.participantId, {
+        taskId: task!.id,
+        answer: { referentEmail: 'ref3@plie.test' },
+        actor: COORDINATOR,
+        channel: 'cli',
+      });
+    }
+    const decide = async (participantId: string, answer: unknown) => {
+      const [task] = (await parcoursState(env.client, participantId)).openTasks;
+      return await answerTask(env.client, participantId, { taskId: task!.id, answer, actor: 'ref3@plie.test', channel: 'slack' });
+    };
+    const active = await decide(integrated.participantId, { decision: 'integrate', entryDate: '02/12/2026' });
+    expect(active).toMatchObject({ stage: 'active', entryDate: '2026-12-02', openTasks: [] });
+    const pathway = await db.pathway.findUniqueOrThrow({ where: { id: integrated.workflowId } });
+    expect(pathway.stage).toBe('active');
+    expect(pathway.entryDate?.toISOString().slice(0, 10)).toBe('2026-12-02');
+
+    const exited = await decide(reoriented.participantId, { decision: 'reorient', reason: 'Orientation vers la Mission Locale' });
+    expect(exited.stage).toBe('exited');
+    const result = await env.client.workflow.getHandle(reoriented.workflowId).result();
+    expect(result.stage).toBe('exited');
+    expect((await db.pathway.findUniqueOrThrow({ where: { id: reoriented.workflowId } })).stage).toBe('exited');
+    const audit = await db.auditEvent.findMany({
+      where: { entityId: reoriented.workflowId, action: 'pathway.stage' },
+      orderBy: { at: 'asc' },
+    });
+    expect(audit.map((a) => a.details)).toEqual([{ stage: 'orientation' }, { stage: 'diagnostic' }, { stage: 'exited' }]);
+  });
+
+  it('refuses a second creation of the same person and a second start of the same pathway', async () => {
+    const p = await newParticipant();
+    const row = await db.participant.findUniqueOrThrow({ where: { id: p.participantId } });
+    await expect(
+      createParticipant(
+        deps(),
+        { firstName: row.firstName.toUpperCase(), lastName: ` ${row.lastName} `, birthDate: '1979-07-14' },
+        { actor: 'x@plie.test', channel: 'http' },
+      ),
+    ).rejects.toBeInstanceOf(DuplicateParticipantError);
+    await expect(
+      startParcours(env.client, taskQueue, {
+        participantId: p.participantId,
+        coordinatorEmail: COORDINATOR,
+        timings: DEFAULT_TASK_TIMINGS,
+      }),
+    ).rejects.toBeInstanceOf(ParcoursAlreadyStartedError);
+    expect(await db.participant.count({ where: { identityKey: row.identityKey } })).toBe(1);
+  });
+});
