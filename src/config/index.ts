@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import { isProcessAlive } from '../infra/ports.ts';
 import { ConfigError, parseEnv, type Env } from './env.ts';
 
 export { ConfigError, parseEnv, slackMode, type Env, type SlackMode } from './env.ts';
@@ -43,11 +44,18 @@ export function writeRuntimeState(dataDir: string, state: RuntimeState): void {
   writeFileSync(runtimeFile(dataDir), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
 }
 
+/** The state of a running `npm start`; a file left by a process that is gone is ignored. */
 export function readRuntimeState(dataDir: string): RuntimeState | undefined {
   const file = runtimeFile(dataDir);
   if (!existsSync(file)) return undefined;
-  const parsed = runtimeStateSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  return parsed.success ? parsed.data : undefined;
+  let content: unknown;
+  try {
+    content = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const parsed = runtimeStateSchema.safeParse(content);
+  return parsed.success && isProcessAlive(parsed.data.pid) ? parsed.data : undefined;
 }
 
 export interface ServiceAddresses {

@@ -12,7 +12,6 @@ import { startEmbeddedPostgres } from '../infra/postgres.ts';
 import { describeSource, locateTemporalCli, startDevServer } from '../infra/temporal-server.ts';
 import { createLogger } from '../logging.ts';
 import { installTemporalRuntime } from '../temporal/runtime.ts';
-import { isProcessAlive } from '../infra/ports.ts';
 import { exitOnConfigError } from './process.ts';
 import { runWeb } from './run-web.ts';
 import { runWorker } from './run-worker.ts';
@@ -24,7 +23,7 @@ const logger = createLogger(env.LOG_LEVEL);
 installTemporalRuntime(logger);
 
 const previous = readRuntimeState(dataDir);
-if (previous && previous.pid !== process.pid && isProcessAlive(previous.pid)) {
+if (previous && previous.pid !== process.pid) {
   console.error(`npm start tourne déjà avec ce dossier de données (${dataDir}, processus ${previous.pid}).`);
   process.exit(1);
 }

@@ -1,0 +1,195 @@
+/**
+ * End to end through the `plie` command, as staff use it: a real Temporal dev server, the
+ * embedded PostgreSQL, a real SMTP server, and the real worker.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDb, type Db } from '../../src/db/client.ts';
+import { fileReference } from '../../src/domain/participant.ts';
+import { createMailer, type Mailer } from '../../src/email/transport.ts';
+import { freePort } from '../../src/infra/ports.ts';
+import { projectRoot } from '../../src/infra/project.ts';
+import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { TestInbox } from '../helpers/smtp.ts';
+import { COORDINATOR, startTestWorker } from '../helpers/worker.ts';
+
+const run = promisify(execFile);
+const taskQueue = uniqueQueue('cli');
+const payloadKeys = randomPayloadKeys();
+let dataDir: string;
+let inbox: TestInbox;
+let mailer: Mailer;
+let db: Db;
+let connection: NativeConnection;
+let worker: Worker;
+let running: Promise<void>;
+
+function baseEnv(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/root',
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    PLIE_DATA_DIR: dataDir,
+    PLIE_PAYLOAD_KEYS: payloadKeys,
+    PLIE_API_TOKEN: 'jeton-de-test',
+    PLIE_COORDINATOR_EMAIL: COORDINATOR,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+  };
+}
+
+function servicesEnv(): Record<string, string> {
+  return {
+    ...baseEnv(),
+    DATABASE_URL: inject('databaseUrl'),
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    SMTP_URL: inbox.url,
+  };
+}
+
+/** Runs `plie …` as a separate process; resolves with its exit code and output. */
+async function plie(args: string[], env: Record<string, string> = servicesEnv()) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(projectRoot, 'bin', 'plie.js'), ...args], {
+      cwd: dataDir,
+      env,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'plie-cli-'));
+  inbox = await TestInbox.start();
+  mailer = createMailer(inbox.url);
+  db = createDb(inject('databaseUrl'));
+  connection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  worker = await startTestWorker({ connection, taskQueue, payloadKeys, db, mailer });
+  running = worker.run();
+});
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await connection?.close();
+  mailer?.close();
+  await inbox?.stop();
+  await db?.$disconnect();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)', () => {
+  it('creates a participant, refuses the duplicate, and moves the pathway through its tasks', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const identity = ['--prenom', `Léa${suffix}`, '--nom', `Benali-${suffix}`, '--naissance', '03/09/1971'];
+    const created = await plie(['participant', 'create', ...identity, '--commune', 'Antibes', '--json']);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const { participantId, workflowId } = JSON.parse(created.stdout) as { participantId: string; workflowId: string };
+    expect(workflowId).toBe(`parcours-${participantId}`);
+
+    const again = await plie(['participant', 'create', '--prenom', `LEA${suffix}`, '--nom', `benali ${suffix}`, '--naissance', '1971-09-03']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`Cette personne est déjà enregistrée (même nom, prénom et date de naissance) : participant ${participantId}`);
+    expect(await db.participant.count({ where: { lastName: { contains: suffix } } })).toBe(1);
+
+    const shown = await plie(['participant', 'show', participantId]);
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('Étape       : Orientation');
+    expect(shown.stdout).toContain('Désigner le ou la référent·e de parcours');
+    const state = JSON.parse((await plie(['participant', 'show', participantId, '--json'])).stdout) as {
+      openTasks: Array<{ id: string }>;
+    };
+    const taskId = state.openTasks[0]!.id;
+    await inbox.waitFor((m) => m.subject.includes('Nouvelle tâche') && m.text.includes(fileReference(participantId)));
+
+    const bad = await plie(['task', 'answer', participantId, taskId, '--referent', 'pas-une-adresse', '--par', COORDINATOR]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Réponse invalide : référent·e : adresse email invalide');
+
+    const answered = await plie(['task', 'answer', participantId, taskId, '--referent', 'karim@plie.test', '--par', COORDINATOR]);
+    expect(answered.code).toBe(0);
+    expect(answered.stdout).toContain('Étape       : Diagnostic');
+    expect(answered.stdout).toContain('Référent·e  : karim@plie.test');
+
+    // The database shows what the workflow shows.
+    const pathway = await db.pathway.findUniqueOrThrow({ where: { id: workflowId }, include: { tasks: true } });
+    expect(pathway).toMatchObject({ stage: 'diagnostic', referentEmail: 'karim@plie.test' });
+    expect(pathway.tasks.map((t) => [t.kind, t.status, t.answeredBy, t.channel]).sort()).toEqual([
+      ['assign_referent', 'done', COORDINATOR, 'cli'],
+      ['diagnostic_decision', 'open', null, null],
+    ]);
+    const creation = await db.auditEvent.findFirstOrThrow({ where: { entityId: participantId, action: 'participant.create' } });
+    expect(creation.channel).toBe('cli');
+  });
+
+  it('reports bad input in French with exit code 2, writing nothing', async () => {
+    const before = await db.participant.count();
+    const result = await plie(['participant', 'create', '--prenom', ' ', '--nom', 'X', '--naissance', '31/02/1980', '--email', 'nope']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('prénom : obligatoire');
+    expect(result.stderr).toContain('date de naissance : date invalide, attendu JJ/MM/AAAA');
+    expect(result.stderr).toContain('email : adresse invalide');
+    expect(await db.participant.count()).toBe(before);
+
+    const missing = await plie(['participant', 'create', '--nom', 'X']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('option obligatoire manquante : --prenom');
+  });
+});
+
+describe('plie doctor', () => {
+  it('says everything needed is reachable, exit code 0', async () => {
+    const result = await plie(['doctor']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/✔ PostgreSQL\s+joignable \(environnement\)/);
+    expect(result.stdout).toMatch(/✔ Temporal\s+joignable à/);
+    expect(result.stdout).toMatch(/✔ SMTP\s+serveur d’envoi joignable/);
+    expect(result.stdout).toContain('Slack         non configuré');
+    expect(result.stdout).toContain('Tout ce qui est nécessaire est joignable.');
+  });
+
+  it('names what is unreachable, exit code 1', async () => {
+    const closed = await freePort();
+    const result = await plie(['doctor'], { ...servicesEnv(), SMTP_URL: `smtp://127.0.0.1:${closed}` });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/✘ SMTP\s+injoignable/);
+    expect(result.stdout).toMatch(/✔ PostgreSQL/);
+  });
+
+  it('finds the servers of a running `npm start` through the data folder', async () => {
+    writeFileSync(
+      path.join(dataDir, 'runtime.json'),
+      JSON.stringify({
+        pid: process.pid,
+        startedAt: new Date().toISOString(),
+        databaseUrl: inject('databaseUrl'),
+        temporalAddress: inject('temporalAddress'),
+        smtpUrl: inbox.url,
+      }),
+    );
+    try {
+      const result = await plie(['doctor'], baseEnv());
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain(`npm start en cours, processus ${process.pid}`);
+      expect(result.stdout).toMatch(/✔ PostgreSQL\s+joignable \(npm start\)/);
+    } finally {
+      rmSync(path.join(dataDir, 'runtime.json'));
+    }
+  });
+
+  it('stops on a wrong configuration value, naming the variable', async () => {
+    const result = await plie(['doctor'], { ...servicesEnv(), PORT: 'quatre-vingt' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('PORT : attendu : un numéro de port (1 à 65535)');
+  });
+});

@@ -1,0 +1,54 @@
+import http from 'node:http';
+import { freePort } from '../../src/infra/ports.ts';
+
+export interface SlackCall {
+  method: string;
+  token: string | undefined;
+  body: string;
+}
+
+/**
+ * Plays Slack's Web API on loopback (Slack's servers are out of reach): answers the methods the
+ * app calls with the documented JSON shapes, and records every call.
+ */
+export class FakeSlackApi {
+  readonly calls: SlackCall[] = [];
+
+  private constructor(
+    private readonly server: http.Server,
+    readonly url: string,
+  ) {}
+
+  static async start(): Promise<FakeSlackApi> {
+    const port = await freePort();
+    let api: FakeSlackApi | undefined;
+    const server = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+        api?.calls.push({ method, token: req.headers.authorization?.replace(/^Bearer /, ''), body });
+        res.setHeader('content-type', 'application/json; charset=utf-8');
+        res.end(JSON.stringify(answer(method, req.headers.authorization)));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+    api = new FakeSlackApi(server, `http://127.0.0.1:${port}/api/`);
+    return api;
+  }
+
+  async stop(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function answer(method: string, authorization: string | undefined): Record<string, unknown> {
+  if (!authorization?.startsWith('Bearer xoxb-')) return { ok: false, error: 'not_authed' };
+  switch (method) {
+    case 'auth.test':
+      return { ok: true, url: 'https://plie-test.slack.com/', team: 'PLIE Test', user: 'plie', team_id: 'T0PLIE', user_id: 'U0BOT', bot_id: 'B0BOT' };
+    default:
+      return { ok: false, error: 'unknown_method' };
+  }
+}

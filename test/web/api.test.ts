@@ -1,0 +1,181 @@
+/**
+ * The bot/web process as deployed: the HTTP API and Bolt's real HTTP receiver (signature checks)
+ * on one port, against the Temporal dev server, PostgreSQL, SMTP and a local Slack Web API.
+ */
+import { createHmac, randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDb, type Db } from '../../src/db/client.ts';
+import { createMailer, type Mailer } from '../../src/email/transport.ts';
+import { createLogger } from '../../src/logging.ts';
+import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
+import { dataConverter } from '../../src/temporal/connection.ts';
+import { FakeSlackApi } from '../helpers/slack-api.ts';
+import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.ts';
+import { TestInbox } from '../helpers/smtp.ts';
+import { COORDINATOR, startTestWorker } from '../helpers/worker.ts';
+
+const TOKEN = 'jeton-api-de-test';
+const SIGNING_SECRET = 'secret-de-signature-slack';
+const taskQueue = uniqueQueue('web');
+const payloadKeys = randomPayloadKeys();
+let inbox: TestInbox;
+let mailer: Mailer;
+let db: Db;
+let slackApi: FakeSlackApi;
+let nativeConnection: NativeConnection;
+let client: Client;
+let worker: Worker;
+let running: Promise<void>;
+let web: RunningWeb;
+
+beforeAll(async () => {
+  inbox = await TestInbox.start();
+  mailer = createMailer(inbox.url);
+  db = createDb(inject('databaseUrl'));
+  slackApi = await FakeSlackApi.start();
+  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  worker = await startTestWorker({ connection: nativeConnection, taskQueue, payloadKeys, db, mailer });
+  running = worker.run();
+  client = new Client({
+    connection: await Connection.connect({ address: inject('temporalAddress') }),
+    dataConverter: dataConverter(payloadKeys),
+  });
+  const config = testConfig({
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    PLIE_COORDINATOR_EMAIL: COORDINATOR,
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: slackApi.url,
+  });
+  web = await runWeb({ config, db, temporal: client, apiToken: TOKEN, logger: createLogger('silent'), port: 0 });
+});
+
+afterAll(async () => {
+  await web?.close();
+  worker?.shutdown();
+  await running;
+  await client?.connection.close();
+  await nativeConnection?.close();
+  await slackApi?.stop();
+  mailer?.close();
+  await inbox?.stop();
+  await db?.$disconnect();
+});
+
+async function api(method: string, path: string, body?: unknown, token: string | null = TOKEN) {
+  const response = await fetch(`${web.url}${path}`, {
+    method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+    },
+    body: typeof body === 'string' ? body : body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe('HTTP API', () => {
+  it('answers /health without a token and refuses the API without the right one', async () => {
+    expect(await api('GET', '/health', undefined, null)).toEqual({ status: 200, body: { statut: 'ok' } });
+    const refused = await api('POST', '/api/participants', { firstName: 'A' }, null);
+    expect(refused).toEqual({ status: 401, body: { erreur: 'Authentification requise : jeton d’API absent ou invalide.' } });
+    expect((await api('POST', '/api/participants', {}, 'mauvais')).status).toBe(401);
+  });
+
+  it('creates a participant (201), refuses the same person again (409), and answers a task', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const person = { firstName: `Sofia${suffix}`, lastName: `Rossi${suffix}`, birthDate: '21/06/1968', email: 's@example.org' };
+    const created = await api('POST', '/api/participants', person);
+    expect(created.status).toBe(201);
+    const participantId = created.body.participantId as string;
+
+    const duplicate = await api('POST', '/api/participants', person);
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.participantId).toBe(participantId);
+
+    const state = await api('GET', `/api/participants/${participantId}/parcours`);
+    expect(state.status).toBe(200);
+    const taskId = (state.body.openTasks as Array<{ id: string }>)[0]!.id;
+
+    const rejected = await api('POST', `/api/participants/${participantId}/reponses`, {
+      taskId,
+      answer: { referentEmail: 'faux' },
+      actor: COORDINATOR,
+    });
+    expect(rejected).toEqual({ status: 422, body: { erreur: 'Réponse invalide : référent·e : adresse email invalide' } });
+
+    const answered = await api('POST', `/api/participants/${participantId}/reponses`, {
+      taskId,
+      answer: { referentEmail: 'ines@plie.test' },
+      actor: COORDINATOR,
+    });
+    expect(answered.status).toBe(200);
+    expect(answered.body).toMatchObject({ stage: 'diagnostic', referentEmail: 'ines@plie.test' });
+    const task = await db.task.findUniqueOrThrow({ where: { id: taskId } });
+    expect(task).toMatchObject({ status: 'done', channel: 'http', answeredBy: COORDINATOR });
+  });
+
+  it.each([
+    ['{"firstName": ', 400, 'Le corps de la requête n’est pas du JSON valide.'],
+    [{ firstName: 'Ana' }, 400, 'Données invalides.'],
+    [{ firstName: 'Ana', lastName: 'B', birthDate: '1990-13-01' }, 400, 'Données invalides.'],
+  ])('refuses a bad body %j with a French message', async (body, status, message) => {
+    const before = await db.participant.count();
+    const result = await api('POST', '/api/participants', body);
+    expect(result.status).toBe(status);
+    expect(result.body.erreur).toBe(message);
+    expect(await db.participant.count()).toBe(before);
+  });
+
+  it('refuses malformed ids and answers, and says when there is no pathway', async () => {
+    expect((await api('GET', '/api/participants/pas-un-uuid/parcours')).status).toBe(400);
+    const unknown = await api('GET', '/api/participants/00000000-0000-4000-8000-000000000000/parcours');
+    expect(unknown).toEqual({ status: 404, body: { erreur: 'Aucun parcours pour ce participant.' } });
+    const bad = await api('POST', '/api/participants/00000000-0000-4000-8000-000000000000/reponses', { answer: 3 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details).toEqual(['taskId : obligatoire', 'answer : un objet JSON est attendu', 'actor : adresse email de la personne qui répond']);
+  });
+});
+
+describe('Slack HTTP receiver (Bolt, real signature checks)', () => {
+  const sign = (body: string, timestamp: number, secret = SIGNING_SECRET) =>
+    `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const post = (body: string, headers: Record<string, string>) =>
+    fetch(`${web.url}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const now = () => Math.floor(Date.now() / 1000);
+
+  it('answers Slack’s URL verification when the request is signed', async () => {
+    const body = JSON.stringify({ type: 'url_verification', challenge: 'défi-123', token: 'x' });
+    const ts = now();
+    const response = await post(body, { 'x-slack-signature': sign(body, ts), 'x-slack-request-timestamp': String(ts) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ challenge: 'défi-123' });
+  });
+
+  it('acknowledges a signed event', async () => {
+    const body = JSON.stringify({
+      type: 'event_callback',
+      team_id: 'T0PLIE',
+      api_app_id: 'A0PLIE',
+      event: { type: 'app_home_opened', user: 'U0REF', channel: 'D0', tab: 'home', event_ts: '1.0' },
+      event_id: 'Ev0',
+      event_time: now(),
+    });
+    const ts = now();
+    const response = await post(body, { 'x-slack-signature': sign(body, ts), 'x-slack-request-timestamp': String(ts) });
+    expect(response.status).toBe(200);
+    expect(slackApi.calls.some((c) => c.method === 'auth.test' && c.token === 'xoxb-test')).toBe(true);
+  });
+
+  it.each([
+    ['a wrong signature', (body: string, ts: number) => sign(body, ts, 'autre-secret'), 0],
+    ['a timestamp six minutes old', (body: string, ts: number) => sign(body, ts), -6 * 60],
+  ])('refuses %s with 401', async (_label, signature, shift) => {
+    const body = JSON.stringify({ type: 'url_verification', challenge: 'c' });
+    const ts = now() + shift;
+    const response = await post(body, { 'x-slack-signature': signature(body, ts), 'x-slack-request-timestamp': String(ts) });
+    expect(response.status).toBe(401);
+  });
+});
