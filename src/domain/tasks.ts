@@ -42,9 +42,10 @@ const calendarDate = (label: string) =>
   });
 
 export const taskAnswerSchemas = {
-  assign_referent: z.object({
-    referentEmail: z.email({ error: 'référent·e : adresse email invalide' }),
-  }),
+  assign_referent: z.object(
+    { referentEmail: z.email({ error: 'référent·e : adresse email invalide' }) },
+    { error: 'réponse : un objet { referentEmail } est attendu' },
+  ),
   diagnostic_decision: z.discriminatedUnion(
     'decision',
     [

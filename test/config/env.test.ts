@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv, resolveSecrets, resolveServiceAddresses, slackMode } from '../../src/config/index.ts';
+
+const problemsOf = (vars: Record<string, string>): string[] => {
+  try {
+    parseEnv(vars);
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+describe('environment configuration', () => {
+  it('has defaults for everything `npm start` needs', () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({
+      PORT: 3000,
+      PLIE_DATA_DIR: './.data',
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: 'plie-parcours',
+      TEMPORAL_TLS: false,
+      NODE_ENV: 'development',
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(slackMode(env)).toBe('off');
+  });
+
+  it('treats empty values as unset (as a copied .env.example leaves them)', () => {
+    expect(parseEnv({ DATABASE_URL: '', PORT: '', SLACK_BOT_TOKEN: '' }).PORT).toBe(3000);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'PORT : attendu : un numéro de port (1 à 65535)'],
+    [{ PORT: '70000' }, 'PORT : attendu : un numéro de port (1 à 65535)'],
+    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL : attendu : une URL postgresql://utilisateur:motdepasse@hôte:port/base'],
+    [{ TEMPORAL_ADDRESS: 'temporal' }, 'TEMPORAL_ADDRESS : attendu : hôte:port, par exemple temporal:7233'],
+    [{ SMTP_URL: 'http://mail' }, 'SMTP_URL : attendu : une URL smtp://hôte:port ou smtps://utilisateur:motdepasse@hôte:port'],
+    [{ TEMPORAL_TLS: 'oui' }, 'TEMPORAL_TLS : attendu : true ou false'],
+    [{ PLIE_COORDINATOR_EMAIL: 'coordination' }, 'PLIE_COORDINATOR_EMAIL : attendu : une adresse email'],
+    [{ LOG_LEVEL: 'bavard' }, 'LOG_LEVEL'],
+    [{ PLIE_PAYLOAD_KEYS: 'sans-deux-points' }, 'PLIE_PAYLOAD_KEYS : attendu : identifiant:cléBase64'],
+    [{ TEMPORAL_TLS_CERT_PATH: '/c.pem' }, 'TEMPORAL_TLS_CERT_PATH et TEMPORAL_TLS_KEY_PATH : attendus ensemble'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET ou SLACK_APP_TOKEN'],
+    [{ SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN : attendu avec SLACK_APP_TOKEN ou SLACK_SIGNING_SECRET'],
+    [{ SLACK_BOT_TOKEN: 'xoxp-1', SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN : attendu : un jeton de bot Slack commençant par xoxb-'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' }, 'SLACK_APP_TOKEN : attendu : un jeton d’application Slack commençant par xapp-'],
+  ])('refuses %j, naming the variable and what is expected', (vars, message) => {
+    const problems = problemsOf(vars);
+    expect(problems.some((p) => p.startsWith(message) || p.includes(message))).toBe(true);
+  });
+
+  it.each([
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's' }, 'http'],
+    [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xapp-1' }, 'socket'],
+    [{}, 'off'],
+  ])('picks the Slack mode from %j: %s', (vars, mode) => {
+    expect(slackMode(parseEnv(vars))).toBe(mode);
+  });
+});
+
+describe('secrets and service addresses', () => {
+  const withDataDir = (test: (dataDir: string) => void) => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'plie-config-'));
+    try {
+      test(dataDir);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+
+  it('generates development secrets once, private to the owner, and reuses them', () => {
+    withDataDir((dataDir) => {
+      const config = { env: parseEnv({}), dataDir };
+      expect(() => resolveSecrets(config, { create: false })).toThrow(ConfigError);
+      const first = resolveSecrets(config, { create: true });
+      expect(first.payloadKeys).toMatch(/^dev1:[A-Za-z0-9+/=]{44}$/);
+      expect(resolveSecrets(config, { create: false })).toEqual(first);
+      expect(statSync(path.join(dataDir, 'secrets.json')).mode & 0o777).toBe(0o600);
+    });
+  });
+
+  it('requires the secrets in production', () => {
+    withDataDir((dataDir) => {
+      const config = { env: parseEnv({ NODE_ENV: 'production' }), dataDir };
+      expect(() => resolveSecrets(config, { create: true })).toThrow(/PLIE_PAYLOAD_KEYS : requis en production/);
+    });
+  });
+
+  it('prefers configured addresses and ignores the state of a stopped `npm start`', () => {
+    withDataDir((dataDir) => {
+      const state = { pid: process.pid, startedAt: 'x', databaseUrl: 'postgresql://a@b/c', smtpUrl: 'smtp://m:1' };
+      writeFileSync(path.join(dataDir, 'runtime.json'), JSON.stringify(state));
+      const configured = resolveServiceAddresses({ env: parseEnv({ SMTP_URL: 'smtp://relay:25' }), dataDir });
+      expect(configured).toMatchObject({
+        databaseUrl: 'postgresql://a@b/c',
+        smtpUrl: 'smtp://relay:25',
+        origin: { database: 'npm start', smtp: 'environnement', temporal: 'absent' },
+      });
+      // A pid that no longer exists: the file is stale.
+      writeFileSync(path.join(dataDir, 'runtime.json'), JSON.stringify({ ...state, pid: 2 ** 22 + 1 }));
+      expect(resolveServiceAddresses({ env: parseEnv({}), dataDir }).databaseUrl).toBeUndefined();
+      expect(readFileSync(path.join(dataDir, 'runtime.json'), 'utf8')).toContain('postgresql://');
+    });
+  });
+});

@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { taskNoticeEmail, type TaskNotice } from '../../src/email/templates.ts';
+
+const base = {
+  kind: 'diagnostic_decision' as const,
+  fileReference: '7716D7EA',
+  initials: 'A. D.',
+  dueDate: '2026-12-05',
+  assigneeEmail: 'ref@plie.fr',
+  appUrl: 'https://plie.example.org',
+};
+
+describe('task emails to staff', () => {
+  it.each([
+    ['opened', '[PLIE] Nouvelle tâche : Décider de l’intégration après le diagnostic', 'd’ici le 05/12/2026'],
+    ['reminder', '[PLIE] Rappel : Décider de l’intégration après le diagnostic', 'attend toujours votre réponse'],
+    ['escalation', '[PLIE] Tâche en retard : Décider de l’intégration après le diagnostic', 'confiée à ref@plie.fr'],
+  ] as const)('%s: subject and wording', (notice: TaskNotice, subject, phrase) => {
+    const email = taskNoticeEmail({ ...base, notice });
+    expect(email.subject).toBe(subject);
+    expect(email.text).toContain(phrase);
+    expect(email.text).toContain('dossier 7716D7EA (A. D.)');
+    expect(email.text).toContain('https://plie.example.org');
+    expect(email.html).toContain('<html lang="fr">');
+  });
+
+  it('escapes HTML in what it inserts', () => {
+    const email = taskNoticeEmail({ ...base, notice: 'escalation', assigneeEmail: '<b>x</b>@plie.fr' });
+    expect(email.html).toContain('&lt;b&gt;x&lt;/b&gt;@plie.fr');
+    expect(email.html).not.toContain('<b>x</b>');
+  });
+});
