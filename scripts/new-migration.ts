@@ -7,11 +7,11 @@
  *   npm run db:migration -- <name>
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/infra/postgres.ts';
 import { freePort } from '../src/infra/ports.ts';
+import { makeScratchDir } from '../src/infra/scratch.ts';
 import { createLogger } from '../src/logging.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -35,7 +35,7 @@ if (snapshot && !existsSync(snapshot)) {
 }
 
 // The JavaScript schema engine wants a live database even to diff two files: use a throwaway one.
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'plie-migration-'));
+const scratch = makeScratchDir('plie-migration-');
 const db = await startEmbeddedPostgres({ dataDir: scratch, port: await freePort(), logger: createLogger('warn') });
 const from = snapshot ? ['--from-schema-datamodel', snapshot] : ['--from-empty'];
 let sql: string;

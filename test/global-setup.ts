@@ -3,13 +3,13 @@
  * temporary folder, migrated), a Temporal CLI dev server, and locates the Java time-skipping test
  * server. When a server cannot be found or built, the run fails with what to install.
  */
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '../src/infra/migrate.ts';
 import { freePort } from '../src/infra/ports.ts';
 import { startEmbeddedPostgres } from '../src/infra/postgres.ts';
+import { makeScratchDir } from '../src/infra/scratch.ts';
 import { describeSource, locateTemporalCli, locateTestServer, startDevServer } from '../src/infra/temporal-server.ts';
 import { createLogger } from '../src/logging.ts';
 import { bundleWorkflows } from '../src/temporal/worker.ts';
@@ -25,9 +25,7 @@ declare module 'vitest' {
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const logger = createLogger('warn', 'tests');
-  const scratch = mkdtempSync(path.join(os.tmpdir(), 'plie-tests-'));
-  // As root, PostgreSQL runs as the `postgres` user, which must be able to traverse this folder.
-  chmodSync(scratch, 0o755);
+  const scratch = makeScratchDir('plie-tests-');
   const stops: Array<() => Promise<void>> = [];
   const teardown = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);

@@ -1,0 +1,33 @@
+/**
+ * Workflows live for years: every history recorded with an earlier version of the workflow code
+ * (test/fixtures/histories, made by `npm run record-history`) must replay on the current code.
+ * A change that breaks this needs `patched()` in the workflow.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, inject, it } from 'vitest';
+import { projectRoot } from '../../src/infra/project.ts';
+import { dataConverter } from '../../src/temporal/connection.ts';
+import { FIXTURE_PAYLOAD_KEYS } from '../helpers/settings.ts';
+
+const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');
+const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+describe('replay of recorded pathway histories', () => {
+  it('has recorded histories to replay', () => {
+    expect(fixtures.length).toBeGreaterThan(0);
+  });
+
+  it.each(fixtures)('replays %s on the current workflow code', async (file) => {
+    const recorded = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { workflowId: string; history: unknown };
+    const history = historyFromJSON(recorded.history);
+    expect(history.events?.length).toBeGreaterThan(10);
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: inject('workflowBundlePath') }, dataConverter: dataConverter(FIXTURE_PAYLOAD_KEYS) },
+      history,
+      recorded.workflowId,
+    );
+  });
+});
