@@ -32,20 +32,22 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
   };
   /** Answers received and not yet acted upon, by task id. */
   const answers = new Map<string, AnswerTaskRequest>();
-  /** Tasks whose answer the workflow has fully acted upon (the Update returns then). */
+  /** Answers recorded by the workflow, waiting for the next stage to be recorded too. */
+  const acted = new Set<string>();
+  /** Answers fully acted upon: their Update returns the new state. */
   const settled = new Set<string>();
   let taskSequence = 0;
 
   setHandler(stateQuery, () => state);
   setHandler(
     answerTaskUpdate,
-    async (request) => {
+    async (request: AnswerTaskRequest) => {
       answers.set(request.taskId, request);
       await condition(() => settled.has(request.taskId));
       return state;
     },
     {
-      validator: (request) => {
+      validator: (request: AnswerTaskRequest) => {
         const task = state.openTasks.find((t) => t.id === request.taskId);
         if (!task || answers.has(request.taskId)) {
           throw new Error('Cette tâche n’est plus ouverte (déjà traitée ou inconnue).');
@@ -86,7 +88,8 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
       entryDate: state.entryDate,
     });
     if (task) await activities.openTask({ ...task, pathwayId });
-    for (const taskId of answers.keys()) settled.add(taskId);
+    for (const taskId of acted) settled.add(taskId);
+    acted.clear();
   }
 
   /** A message that cannot be delivered (address refused) is recorded, never a reason to stop the pathway. */
@@ -129,6 +132,7 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
       answeredAt: new Date(Date.now()).toISOString(),
     });
     state.openTasks = state.openTasks.filter((t) => t.id !== task.id);
+    acted.add(task.id);
     return check.answer;
   }
 

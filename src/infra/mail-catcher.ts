@@ -4,7 +4,7 @@ import { MailDev } from 'maildev';
 export interface RunningMailCatcher {
   smtpUrl: string;
   uiUrl: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**

@@ -26,7 +26,7 @@ const PASSWORD = 'plie-local';
 
 export interface EmbeddedDatabase {
   url: string;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** Starts (initialising on first use) a PostgreSQL whose files live in `<dataDir>/postgres`. */
@@ -70,7 +70,7 @@ export async function startEmbeddedPostgres(opts: {
   }
   return {
     url: `postgresql://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/${DATABASE}`,
-    async stop() {
+    stop: async () => {
       // On Ctrl-C the terminal signals Postgres too; it may already be gone, and the package's
       // stop() would then wait forever for an exit that already happened.
       const child = (server as unknown as { process?: ChildProcess }).process;

@@ -100,7 +100,7 @@ export interface RunningTemporal {
   address: string;
   uiUrl?: string;
   source: BinarySource;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** Starts `temporal server start-dev` with its state in `dbFile` (persistent across restarts). */
@@ -150,7 +150,7 @@ export async function startDevServer(opts: {
     address,
     uiUrl,
     source: opts.source,
-    async stop() {
+    stop: async () => {
       if (!exited) {
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -9,7 +9,7 @@ import { createWebApp } from '../web/app.ts';
 
 export interface RunningWeb {
   url: string;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /** The bot/web process: HTTP API, Slack (HTTP or Socket Mode) on one port. */
@@ -45,7 +45,7 @@ export async function runWeb(opts: {
   opts.logger.info({ url }, 'application web à l’écoute');
   return {
     url,
-    async close() {
+    close: async () => {
       await slack?.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -8,7 +8,7 @@ import { appUrl, type Services } from './services.ts';
 export interface RunningWorker {
   /** Resolves when the worker has stopped. */
   done: Promise<void>;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /** Polls the pathway task queue: runs workflow code and the activities (database, SMTP). */
@@ -38,7 +38,7 @@ export async function runWorker(opts: {
   opts.logger.info({ taskQueue: services.temporalSettings.taskQueue }, 'worker Temporal démarré');
   return {
     done,
-    async stop() {
+    stop: async () => {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
     },

@@ -10,7 +10,7 @@ export interface Services {
   temporalSettings: TemporalSettings;
   mailer: Mailer;
   secrets: Secrets;
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**
@@ -36,7 +36,7 @@ export async function openServices(config: AppConfig): Promise<Services> {
     temporalSettings: settings,
     mailer,
     secrets,
-    async close() {
+    close: async () => {
       mailer.close();
       await temporal.connection.close();
       await db.$disconnect();

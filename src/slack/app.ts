@@ -9,8 +9,8 @@ export interface SlackRuntime {
   mode: 'socket' | 'http';
   app: App;
   /** Socket Mode opens its WebSocket here; HTTP mode is served by the web server. */
-  start(): Promise<void>;
-  stop(): Promise<void>;
+  start: () => Promise<void>;
+  stop: () => Promise<void>;
 }
 
 /**

@@ -14,26 +14,25 @@ export interface SlackCall {
 export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
 
-  private constructor(
-    private readonly server: http.Server,
-    readonly url: string,
-  ) {}
+  private readonly server: http.Server;
 
-  static async start(): Promise<FakeSlackApi> {
-    const port = await freePort();
-    let api: FakeSlackApi | undefined;
-    const server = http.createServer((req, res) => {
+  private constructor(readonly url: string) {
+    this.server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
       req.on('end', () => {
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
-        api?.calls.push({ method, token: req.headers.authorization?.replace(/^Bearer /, ''), body });
+        this.calls.push({ method, token: req.headers.authorization?.replace(/^Bearer /, ''), body });
         res.setHeader('content-type', 'application/json; charset=utf-8');
         res.end(JSON.stringify(answer(method, req.headers.authorization)));
       });
     });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    api = new FakeSlackApi(server, `http://127.0.0.1:${port}/api/`);
+  }
+
+  static async start(): Promise<FakeSlackApi> {
+    const port = await freePort();
+    const api = new FakeSlackApi(`http://127.0.0.1:${port}/api/`);
+    await new Promise<void>((resolve) => api.server.listen(port, '127.0.0.1', resolve));
     return api;
   }
 

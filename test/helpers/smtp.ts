@@ -18,37 +18,35 @@ export class TestInbox {
   /** Recipients for which the server answers 550 (mailbox unavailable). */
   readonly rejected = new Set<string>();
 
-  private constructor(
-    private readonly server: SMTPServer,
-    readonly url: string,
-  ) {}
+  private readonly server: SMTPServer;
 
-  static async start(): Promise<TestInbox> {
-    const port = await freePort();
-    let inbox: TestInbox | undefined;
-    const server = new SMTPServer({
+  private constructor(readonly url: string) {
+    this.server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['STARTTLS'],
       logger: false,
-      onRcptTo(address, _session, callback) {
-        if (inbox?.rejected.has(address.address)) {
-          const error = Object.assign(new Error('Boîte inconnue'), { responseCode: 550 });
-          callback(error);
+      onRcptTo: (address, _session, callback) => {
+        if (this.rejected.has(address.address)) {
+          callback(Object.assign(new Error('Boîte inconnue'), { responseCode: 550 }));
           return;
         }
         callback();
       },
-      onData(stream, _session, callback) {
+      onData: (stream, _session, callback) => {
         simpleParser(stream)
           .then((parsed) => {
-            inbox?.receive(parsed);
+            this.receive(parsed);
             callback();
           })
           .catch(callback);
       },
     });
-    await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-    inbox = new TestInbox(server, `smtp://127.0.0.1:${port}`);
+  }
+
+  static async start(): Promise<TestInbox> {
+    const port = await freePort();
+    const inbox = new TestInbox(`smtp://127.0.0.1:${port}`);
+    await new Promise<void>((resolve) => inbox.server.listen(port, '127.0.0.1', resolve));
     return inbox;
   }
 

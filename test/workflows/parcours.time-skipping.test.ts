@@ -20,6 +20,7 @@ import {
   startParcours,
   TaskAnswerRejectedError,
 } from '../../src/temporal/parcours-client.ts';
+import type { ParcoursState } from '../../workflows/messages.ts';
 import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
 import { TestInbox, type ReceivedMail } from '../helpers/smtp.ts';
 import { COORDINATOR, startTestWorker } from '../helpers/worker.ts';
@@ -190,7 +191,7 @@ describe('parcours workflow (time-skipping)', () => {
 
     const exited = await decide(reoriented.participantId, { decision: 'reorient', reason: 'Orientation vers la Mission Locale' });
     expect(exited.stage).toBe('exited');
-    const result = await env.client.workflow.getHandle(reoriented.workflowId).result();
+    const result = (await env.client.workflow.getHandle(reoriented.workflowId).result()) as ParcoursState;
     expect(result.stage).toBe('exited');
     expect((await db.pathway.findUniqueOrThrow({ where: { id: reoriented.workflowId } })).stage).toBe('exited');
     const audit = await db.auditEvent.findMany({
