@@ -8,27 +8,24 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDb, type Db } from '../../src/db/client.ts';
+import type { Db } from '../../src/db/client.ts';
 import { fileReference } from '../../src/domain/participant.ts';
-import { createMailer, type Mailer } from '../../src/email/transport.ts';
 import { freePort } from '../../src/infra/ports.ts';
 import { projectRoot } from '../../src/infra/project.ts';
 import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
-import { TestInbox } from '../helpers/smtp.ts';
-import { COORDINATOR, startTestWorker } from '../helpers/worker.ts';
+import type { TestInbox } from '../helpers/smtp.ts';
+import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 const run = promisify(execFile);
 const taskQueue = uniqueQueue('cli');
 const payloadKeys = randomPayloadKeys();
 let dataDir: string;
-let inbox: TestInbox;
-let mailer: Mailer;
-let db: Db;
 let connection: NativeConnection;
-let worker: Worker;
-let running: Promise<void>;
+let stack: WorkerStack;
+let db: Db;
+let inbox: TestInbox;
 
 function baseEnv(): Record<string, string> {
   return {
@@ -69,21 +66,14 @@ async function plie(args: string[], env: Record<string, string> = servicesEnv())
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'plie-cli-'));
-  inbox = await TestInbox.start();
-  mailer = createMailer(inbox.url);
-  db = createDb(inject('databaseUrl'));
   connection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  worker = await startTestWorker({ connection, taskQueue, payloadKeys, db, mailer });
-  running = worker.run();
+  stack = await startWorkerStack({ connection, taskQueue, payloadKeys });
+  ({ db, inbox } = stack);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await stack?.stop();
   await connection?.close();
-  mailer?.close();
-  await inbox?.stop();
-  await db?.$disconnect();
   rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -1,32 +1,53 @@
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
-import type { Db } from '../../src/db/client.ts';
-import type { Mailer } from '../../src/email/transport.ts';
+import { createDb, type Db } from '../../src/db/client.ts';
+import { createMailer, type Mailer } from '../../src/email/transport.ts';
 import { createLogger } from '../../src/logging.ts';
 import { createWorker } from '../../src/temporal/worker.ts';
+import { TestInbox } from './smtp.ts';
 
 export const COORDINATOR = 'coordination@plie.test';
 
-/** The real worker: the bundled workflows and every real activity, on the given servers. */
-export async function startTestWorker(opts: {
+export interface WorkerStack {
+  db: Db;
+  inbox: TestInbox;
+  mailer: Mailer;
+  worker: Worker;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The real worker (bundled workflows, every real activity) running on the given Temporal
+ * connection, with the test run's PostgreSQL and an SMTP server of its own.
+ */
+export async function startWorkerStack(opts: {
   connection: NativeConnection;
   taskQueue: string;
   payloadKeys: string;
-  db: Db;
-  mailer: Mailer;
-}): Promise<Worker> {
-  return await createWorker({
+}): Promise<WorkerStack> {
+  const inbox = await TestInbox.start();
+  const mailer = createMailer(inbox.url);
+  const db = createDb(inject('databaseUrl'));
+  const worker = await createWorker({
     connection: opts.connection,
     namespace: 'default',
     taskQueue: opts.taskQueue,
     payloadKeys: opts.payloadKeys,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    deps: {
-      db: opts.db,
-      mailer: opts.mailer,
-      mailFrom: 'PLIE test <plie@plie.test>',
-      appUrl: 'http://plie.test',
-      logger: createLogger('silent'),
-    },
+    deps: { db, mailer, mailFrom: 'PLIE test <plie@plie.test>', appUrl: 'http://plie.test', logger: createLogger('silent') },
   });
+  const running = worker.run();
+  return {
+    db,
+    inbox,
+    mailer,
+    worker,
+    stop: async () => {
+      worker.shutdown();
+      await running;
+      mailer.close();
+      await inbox.stop();
+      await db.$disconnect();
+    },
+  };
 }

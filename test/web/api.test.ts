@@ -4,40 +4,32 @@
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDb, type Db } from '../../src/db/client.ts';
-import { createMailer, type Mailer } from '../../src/email/transport.ts';
+import type { Db } from '../../src/db/client.ts';
 import { createLogger } from '../../src/logging.ts';
 import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { FakeSlackApi } from '../helpers/slack-api.ts';
 import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.ts';
-import { TestInbox } from '../helpers/smtp.ts';
-import { COORDINATOR, startTestWorker } from '../helpers/worker.ts';
+import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 const TOKEN = 'jeton-api-de-test';
 const SIGNING_SECRET = 'secret-de-signature-slack';
 const taskQueue = uniqueQueue('web');
 const payloadKeys = randomPayloadKeys();
-let inbox: TestInbox;
-let mailer: Mailer;
+let stack: WorkerStack;
 let db: Db;
 let slackApi: FakeSlackApi;
 let nativeConnection: NativeConnection;
 let client: Client;
-let worker: Worker;
-let running: Promise<void>;
 let web: RunningWeb;
 
 beforeAll(async () => {
-  inbox = await TestInbox.start();
-  mailer = createMailer(inbox.url);
-  db = createDb(inject('databaseUrl'));
   slackApi = await FakeSlackApi.start();
   nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  worker = await startTestWorker({ connection: nativeConnection, taskQueue, payloadKeys, db, mailer });
-  running = worker.run();
+  stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });
+  db = stack.db;
   client = new Client({
     connection: await Connection.connect({ address: inject('temporalAddress') }),
     dataConverter: dataConverter(payloadKeys),
@@ -54,14 +46,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await web?.close();
-  worker?.shutdown();
-  await running;
+  await stack?.stop();
   await client?.connection.close();
   await nativeConnection?.close();
   await slackApi?.stop();
-  mailer?.close();
-  await inbox?.stop();
-  await db?.$disconnect();
 });
 
 async function api(method: string, path: string, body?: unknown, token: string | null = TOKEN) {

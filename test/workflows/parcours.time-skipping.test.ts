@@ -4,12 +4,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createDb, type Db } from '../../src/db/client.ts';
+import type { Db } from '../../src/db/client.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { fileReference } from '../../src/domain/participant.ts';
-import { createMailer, type Mailer } from '../../src/email/transport.ts';
 import { createLogger } from '../../src/logging.ts';
 import { createParticipant, DuplicateParticipantError } from '../../src/participants/create.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
@@ -22,39 +20,30 @@ import {
 } from '../../src/temporal/parcours-client.ts';
 import type { ParcoursState } from '../../workflows/messages.ts';
 import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
-import { TestInbox, type ReceivedMail } from '../helpers/smtp.ts';
-import { COORDINATOR, startTestWorker } from '../helpers/worker.ts';
+import type { ReceivedMail, TestInbox } from '../helpers/smtp.ts';
+import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
+let stack: WorkerStack;
 let db: Db;
 let inbox: TestInbox;
-let mailer: Mailer;
 const taskQueue = uniqueQueue('time-skipping');
 const hours = (n: number) => n * 3_600_000;
 const days = (n: number) => n * 24 * hours(1);
 const payloadKeys = randomPayloadKeys();
 
 beforeAll(async () => {
-  inbox = await TestInbox.start();
-  mailer = createMailer(inbox.url);
-  db = createDb(inject('databaseUrl'));
   env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: inject('testServerLauncher') } },
     client: { dataConverter: dataConverter(payloadKeys) },
   });
-  worker = await startTestWorker({ connection: env.nativeConnection, taskQueue, payloadKeys, db, mailer });
-  running = worker.run();
+  stack = await startWorkerStack({ connection: env.nativeConnection, taskQueue, payloadKeys });
+  ({ db, inbox } = stack);
 });
 
 afterAll(async () => {
-  worker?.shutdown();
-  await running;
+  await stack?.stop();
   await env?.teardown();
-  mailer?.close();
-  await inbox?.stop();
-  await db?.$disconnect();
 });
 
 const deps = () => ({
