@@ -5,6 +5,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { TestProject } from 'vitest/node';
 import { migrateDatabase } from '../src/infra/migrate.ts';
 import { freePort } from '../src/infra/ports.ts';
@@ -13,11 +14,13 @@ import { makeScratchDir } from '../src/infra/scratch.ts';
 import { describeSource, locateTemporalCli, locateTestServer, startDevServer } from '../src/infra/temporal-server.ts';
 import { createLogger } from '../src/logging.ts';
 import { bundleWorkflows } from '../src/temporal/worker.ts';
+import { timeSkippingExecutable } from './helpers/settings.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     databaseUrl: string;
     temporalAddress: string;
+    /** Launcher of the Java time-skipping server, or '' when the SDK downloads its own. */
     testServerLauncher: string;
     workflowBundlePath: string;
   }
@@ -41,32 +44,36 @@ export default async function setup(project: TestProject): Promise<() => Promise
     stops.push(db.stop);
     await migrateDatabase(db.url, logger);
 
-    if (cli.rung === 'download' || testServer.rung === 'download') {
-      throw new Error(
-        [
-          'Serveurs Temporal introuvables pour les tests :',
-          cli.rung === 'download' ? '  - CLI Temporal : installez `temporal` dans le PATH, ou Go (go install le construit dans .tools).' : '',
-          testServer.rung === 'download' ? '  - serveur de test (time-skipping) : installez Java 17+ et Maven (il est récupéré depuis Maven Central).' : '',
-        ]
-          .filter(Boolean)
-          .join('\n'),
-      );
-    }
     console.log(`Temporal (tests) : ${describeSource(cli)} ; serveur time-skipping : ${describeSource(testServer)}`);
+    // The last rung (the SDK's own download) needs internet; without it, say what to install.
     const temporal = await startDevServer({
       source: cli,
       port: await freePort(),
       logFile: path.join(scratch, 'temporal.log'),
       logger,
+    }).catch((error: unknown) => {
+      throw new Error(
+        `Serveur Temporal introuvable pour les tests (${(error as Error).message}) : installez \`temporal\` dans le PATH, ou Go pour que go install le construise dans .tools.`,
+      );
     });
     stops.push(temporal.stop);
+    if (testServer.rung === 'download') {
+      const probe = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: timeSkippingExecutable('') } }).catch(
+        (error: unknown) => {
+          throw new Error(
+            `Serveur de test Temporal (time-skipping) introuvable (${(error as Error).message}) : installez Java 17+ et Maven, il est alors récupéré depuis Maven Central.`,
+          );
+        },
+      );
+      await probe.teardown();
+    }
 
     const workflowBundlePath = path.join(scratch, 'workflow-bundle.js');
     writeFileSync(workflowBundlePath, bundle.code);
 
     project.provide('databaseUrl', db.url);
     project.provide('temporalAddress', temporal.address);
-    project.provide('testServerLauncher', testServer.path);
+    project.provide('testServerLauncher', testServer.rung === 'download' ? '' : testServer.path);
     project.provide('workflowBundlePath', workflowBundlePath);
   } catch (error) {
     await teardown();

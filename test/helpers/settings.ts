@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parseEnv, type AppConfig } from '../../src/config/index.ts';
+import { toolsDir } from '../../src/infra/project.ts';
 
 /** A fixed key for recorded histories (test/fixtures/histories) so they can be replayed. */
 export const FIXTURE_PAYLOAD_KEYS = `test1:${Buffer.alloc(32, 7).toString('base64')}`;
@@ -15,4 +16,11 @@ export function uniqueQueue(name: string): string {
 /** A configuration as the processes would load it, from explicit variables only. */
 export function testConfig(vars: Record<string, string>): AppConfig {
   return { env: parseEnv({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...vars }), dataDir: vars.PLIE_DATA_DIR ?? '/nonexistent' };
+}
+
+/** The time-skipping server: the Java one found by the ladder, else the SDK's download into .tools. */
+export function timeSkippingExecutable(launcher: string) {
+  return launcher
+    ? { type: 'existing-path' as const, path: launcher }
+    : { type: 'cached-download' as const, downloadDir: toolsDir };
 }

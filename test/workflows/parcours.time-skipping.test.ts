@@ -19,7 +19,7 @@ import {
   TaskAnswerRejectedError,
 } from '../../src/temporal/parcours-client.ts';
 import type { ParcoursState } from '../../workflows/messages.ts';
-import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { randomPayloadKeys, timeSkippingExecutable, uniqueQueue } from '../helpers/settings.ts';
 import type { ReceivedMail, TestInbox } from '../helpers/smtp.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
@@ -34,7 +34,7 @@ const payloadKeys = randomPayloadKeys();
 
 beforeAll(async () => {
   env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: { type: 'existing-path', path: inject('testServerLauncher') } },
+    server: { executable: timeSkippingExecutable(inject('testServerLauncher')) },
     client: { dataConverter: dataConverter(payloadKeys) },
   });
   stack = await startWorkerStack({ connection: env.nativeConnection, taskQueue, payloadKeys });

@@ -1,0 +1,115 @@
+/**
+ * The README's first path, as a person runs it: `npm start` brings everything up on embedded
+ * defaults, prints URLs that answer, stops cleanly on Ctrl-C, and finds its data again on restart.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { freePort } from '../../src/infra/ports.ts';
+import { projectRoot } from '../../src/infra/project.ts';
+import { makeScratchDir } from '../../src/infra/scratch.ts';
+
+let dataDir: string;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  dataDir = makeScratchDir('plie-start-');
+  const ports = {
+    PORT: await freePort(),
+    PLIE_DEV_POSTGRES_PORT: await freePort(),
+    PLIE_DEV_TEMPORAL_PORT: await freePort(),
+    PLIE_DEV_TEMPORAL_UI_PORT: await freePort(),
+    PLIE_DEV_SMTP_PORT: await freePort(),
+    PLIE_DEV_MAIL_UI_PORT: await freePort(),
+  };
+  env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '/root',
+    // info: the shutdown is checked through its « arrêté » log line.
+    LOG_LEVEL: 'info',
+    PLIE_DATA_DIR: dataDir,
+    ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
+  };
+});
+
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Started {
+  child: ChildProcess;
+  output: () => string;
+  urls: { app: string; temporalUi: string; mail: string };
+}
+
+/** Runs `npm start` in its own process group (as a terminal would) until the banner is printed. */
+async function npmStart(): Promise<Started> {
+  const child = spawn('npm', ['start'], { cwd: projectRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const check = () => {
+      if (output.includes('tout est démarré')) resolve();
+    };
+    child.stdout.on('data', check);
+    child.once('exit', (code) => reject(new Error(`npm start s’est arrêté (code ${code}) :\n${output}`)));
+  });
+  const url = (label: string) => new RegExp(`${label}\\s+(http://\\S+)`).exec(output)?.[1] ?? '';
+  return {
+    child,
+    output: () => output,
+    urls: { app: url('Application'), temporalUi: url('Temporal \\(Web UI\\)'), mail: url('Emails envoyés') },
+  };
+}
+
+/** Ctrl-C: SIGINT to the whole process group; resolves with npm's exit code. */
+async function ctrlC(started: Started): Promise<void> {
+  const exited = new Promise<void>((resolve) => started.child.once('exit', () => resolve()));
+  process.kill(-started.child.pid!, 'SIGINT');
+  await exited;
+}
+
+describe('npm start', () => {
+  it('starts everything, prints URLs that answer, stops cleanly and keeps the data', async () => {
+    const first = await npmStart();
+    expect(first.urls.app).toMatch(/^http:\/\/localhost:\d+$/);
+    expect((await fetch(`${first.urls.app}/health`)).status).toBe(200);
+    expect((await fetch(first.urls.temporalUi)).status).toBe(200);
+    const mailUi = await fetch(first.urls.mail, { headers: { accept: 'text/html' } });
+    expect(mailUi.status).toBe(200);
+    expect(await mailUi.text()).toContain('<html');
+
+    const { apiToken } = JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as { apiToken: string };
+    const headers = { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' };
+    const created = await fetch(`${first.urls.app}/api/participants`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ firstName: 'Yasmine', lastName: 'Persistante', birthDate: '05/05/1985' }),
+    });
+    expect(created.status).toBe(201);
+    const { participantId } = (await created.json()) as { participantId: string };
+    // The email about the new task reaches the local inbox (sent by the worker's activity).
+    await vi.waitFor(
+      async () => {
+        const inbox = (await (await fetch(`${first.urls.mail}/api/email`)).json()) as Array<{ subject: string }>;
+        expect(inbox.map((m) => m.subject)).toContain('[PLIE] Nouvelle tâche : Désigner le ou la référent·e de parcours');
+      },
+      { timeout: 20_000, interval: 200 },
+    );
+
+    await ctrlC(first);
+    expect(first.output()).toContain('"msg":"arrêté"');
+
+    const second = await npmStart();
+    try {
+      const state = await fetch(`${second.urls.app}/api/participants/${participantId}/parcours`, { headers });
+      expect(state.status).toBe(200);
+      expect(await state.json()).toMatchObject({ participantId, stage: 'orientation' });
+    } finally {
+      await ctrlC(second);
+    }
+    expect(second.output()).toContain('"msg":"arrêté"');
+  }, 240_000);
+});
