@@ -15,6 +15,7 @@ import { fileReference } from '../../src/domain/participant.ts';
 import { freePort } from '../../src/infra/ports.ts';
 import { projectRoot } from '../../src/infra/project.ts';
 import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { FakeSlackApi } from '../helpers/slack-api.ts';
 import type { TestInbox } from '../helpers/smtp.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
@@ -174,6 +175,21 @@ describe('plie doctor', () => {
       expect(result.stdout).toMatch(/✔ PostgreSQL\s+joignable \(npm start\)/);
     } finally {
       rmSync(path.join(dataDir, 'runtime.json'));
+    }
+  });
+
+  it('checks the Slack token when Slack is configured', async () => {
+    const slack = await FakeSlackApi.start();
+    try {
+      const slackEnv = { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: 's', SLACK_API_URL: slack.url };
+      const result = await plie(['doctor'], { ...servicesEnv(), ...slackEnv });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/✔ Slack\s+jeton valide pour l’espace « PLIE Test » \(mode HTTP\)/);
+      const refused = await plie(['doctor'], { ...servicesEnv(), ...slackEnv, SLACK_BOT_TOKEN: 'xoxb-revoque' });
+      expect(refused.stdout).toMatch(/! Slack\s+configuré mais injoignable/);
+      expect(refused.code).toBe(0); // Slack is optional: email carries the prompts meanwhile.
+    } finally {
+      await slack.stop();
     }
   });
 

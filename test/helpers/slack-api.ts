@@ -1,6 +1,9 @@
 import http from 'node:http';
 import { freePort } from '../../src/infra/ports.ts';
 
+/** The only bot token this workspace knows. */
+export const VALID_TOKEN = 'xoxb-test';
+
 export interface SlackCall {
   method: string;
   token: string | undefined;
@@ -43,7 +46,8 @@ export class FakeSlackApi {
 }
 
 function answer(method: string, authorization: string | undefined): Record<string, unknown> {
-  if (!authorization?.startsWith('Bearer xoxb-')) return { ok: false, error: 'not_authed' };
+  if (!authorization) return { ok: false, error: 'not_authed' };
+  if (authorization !== `Bearer ${VALID_TOKEN}`) return { ok: false, error: 'invalid_auth' };
   switch (method) {
     case 'auth.test':
       return { ok: true, url: 'https://plie-test.slack.com/', team: 'PLIE Test', user: 'plie', team_id: 'T0PLIE', user_id: 'U0BOT', bot_id: 'B0BOT' };

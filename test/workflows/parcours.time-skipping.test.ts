@@ -190,6 +190,28 @@ describe('parcours workflow (time-skipping)', () => {
     expect(audit.map((a) => a.details)).toEqual([{ stage: 'orientation' }, { stage: 'diagnostic' }, { stage: 'exited' }]);
   });
 
+  it('goes on when a staff address is refused by the mail server', async () => {
+    inbox.rejected.add('depart@plie.test');
+    const p = await newParticipant();
+    const [task] = (await parcoursState(env.client, p.participantId)).openTasks;
+    const after = await answerTask(env.client, p.participantId, {
+      taskId: task!.id,
+      answer: { referentEmail: 'depart@plie.test' },
+      actor: COORDINATOR,
+      channel: 'cli',
+    });
+    const [diagnostic] = after.openTasks;
+    await vi.waitFor(async () => {
+      const message = await db.message.findUnique({ where: { idempotencyKey: `${diagnostic!.id}/opened` } });
+      expect(message?.status).toBe('failed');
+    });
+    // Still waiting for the referent, and still chasing: the escalation reaches the coordinator.
+    await env.sleep(days(15));
+    await inbox.waitFor(p.about('en retard', COORDINATOR));
+    const state = await parcoursState(env.client, p.participantId);
+    expect(state).toMatchObject({ stage: 'diagnostic', openTasks: [{ id: diagnostic!.id, escalated: true }] });
+  });
+
   it('refuses a second creation of the same person and a second start of the same pathway', async () => {
     const p = await newParticipant();
     const row = await db.participant.findUniqueOrThrow({ where: { id: p.participantId } });
