@@ -1,4 +1,4 @@
-import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Application } from 'express';
 import { slackMode, type Env } from '../config/env.ts';
 import type { Logger } from '../logging.ts';
@@ -35,13 +35,14 @@ export function createSlack(env: Env, web: Application, logger: Logger): SlackRu
     setName: () => undefined,
   };
   if (mode === 'socket') {
-    const app = new App({
-      token: env.SLACK_BOT_TOKEN,
-      appToken: env.SLACK_APP_TOKEN,
-      socketMode: true,
-      clientOptions,
+    // The receiver is built here because Bolt's own socketMode option would open the WebSocket
+    // through a Web API client that ignores clientOptions (and so SLACK_API_URL).
+    const receiver = new SocketModeReceiver({
+      appToken: env.SLACK_APP_TOKEN!,
       logger: boltLogger,
+      installerOptions: { clientOptions },
     });
+    const app = new App({ token: env.SLACK_BOT_TOKEN, receiver, clientOptions, logger: boltLogger });
     log.info('Slack en Socket Mode');
     return {
       mode,

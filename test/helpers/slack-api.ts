@@ -3,6 +3,8 @@ import { freePort } from '../../src/infra/ports.ts';
 
 /** The only bot token this workspace knows. */
 export const VALID_TOKEN = 'xoxb-test';
+/** The app-level token that may open a Socket Mode connection. */
+export const VALID_APP_TOKEN = 'xapp-test';
 
 export interface SlackCall {
   method: string;
@@ -16,6 +18,8 @@ export interface SlackCall {
  */
 export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
+  /** What `apps.connections.open` hands out: the local Socket Mode WebSocket, when a test runs one. */
+  socketUrl: string | undefined;
 
   private readonly server: http.Server;
 
@@ -27,7 +31,7 @@ export class FakeSlackApi {
         const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
         this.calls.push({ method, token: req.headers.authorization?.replace(/^Bearer /, ''), body });
         res.setHeader('content-type', 'application/json; charset=utf-8');
-        res.end(JSON.stringify(answer(method, req.headers.authorization)));
+        res.end(JSON.stringify(answer(method, req.headers.authorization, this.socketUrl)));
       });
     });
   }
@@ -45,8 +49,11 @@ export class FakeSlackApi {
   }
 }
 
-function answer(method: string, authorization: string | undefined): Record<string, unknown> {
+function answer(method: string, authorization: string | undefined, socketUrl: string | undefined): Record<string, unknown> {
   if (!authorization) return { ok: false, error: 'not_authed' };
+  if (method === 'apps.connections.open') {
+    return authorization === `Bearer ${VALID_APP_TOKEN}` && socketUrl ? { ok: true, url: socketUrl } : { ok: false, error: 'invalid_auth' };
+  }
   if (authorization !== `Bearer ${VALID_TOKEN}`) return { ok: false, error: 'invalid_auth' };
   switch (method) {
     case 'auth.test':
