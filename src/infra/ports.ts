@@ -46,3 +46,10 @@ export function isProcessAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Refuses, in French and naming the setting, a port that another program already listens on. */
+export async function ensurePortFree(port: number, variable: string, host = '127.0.0.1'): Promise<void> {
+  if (await isListening(host, port)) {
+    throw new Error(`le port ${port} est déjà utilisé : arrêtez l’autre programme ou choisissez un autre port (${variable})`);
+  }
+}

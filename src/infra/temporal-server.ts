@@ -3,7 +3,7 @@ import { accessSync, chmodSync, constants, createWriteStream, existsSync, mkdirS
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../logging.ts';
-import { waitForPort } from './ports.ts';
+import { ensurePortFree, waitForPort } from './ports.ts';
 import { projectRoot, toolsDir } from './project.ts';
 
 const run = promisify(execFile);
@@ -129,6 +129,9 @@ export async function startDevServer(opts: {
     });
     return { address, uiUrl, source: opts.source, stop: () => env.teardown() };
   }
+  // Something else on the port would answer our readiness check while our server fails to bind.
+  await ensurePortFree(opts.port, 'PLIE_DEV_TEMPORAL_PORT', ip);
+  if (opts.uiPort) await ensurePortFree(opts.uiPort, 'PLIE_DEV_TEMPORAL_UI_PORT', ip);
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--log-level', 'warn'];
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
@@ -139,13 +142,26 @@ export async function startDevServer(opts: {
   child.stdout.pipe(log);
   child.stderr.pipe(log);
   let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => { exited = true; resolve(); }));
+  const exit = new Promise<void>((resolve) => {
+    const done = () => {
+      exited = true;
+      resolve();
+    };
+    child.once('exit', done);
+    child.once('error', done); // e.g. the binary cannot be executed
+  });
   const early = exit.then(() => {
     throw new Error(`le serveur Temporal s’est arrêté au démarrage (journal : ${opts.logFile})`);
   });
-  await Promise.race([waitForPort(ip, opts.port, 60_000, 'Temporal'), early]);
   early.catch(() => undefined);
-  if (opts.uiPort) await waitForPort(ip, opts.uiPort, 30_000, 'l’interface web de Temporal');
+  try {
+    await Promise.race([waitForPort(ip, opts.port, 60_000, 'Temporal'), early]);
+    if (opts.uiPort) await Promise.race([waitForPort(ip, opts.uiPort, 30_000, 'l’interface web de Temporal'), early]);
+  } catch (error) {
+    if (!exited) child.kill('SIGKILL');
+    log.end();
+    throw error;
+  }
   return {
     address,
     uiUrl,

@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig, readRuntimeState, resolveSecrets, writeRuntimeState, type RuntimeState } from '../config/index.ts';
 import { startMailCatcher } from '../infra/mail-catcher.ts';
+import { ensurePortFree } from '../infra/ports.ts';
 import { migrateDatabase } from '../infra/migrate.ts';
 import { startEmbeddedPostgres } from '../infra/postgres.ts';
 import { describeSource, locateTemporalCli, startDevServer } from '../infra/temporal-server.ts';
@@ -47,11 +48,13 @@ process.on('SIGTERM', () => void shutdown(0));
 
 try {
   resolveSecrets(config, { create: true });
+  await ensurePortFree(env.PORT, 'PORT');
   const runtime: RuntimeState = { pid: process.pid, startedAt: new Date().toISOString() };
 
   if (env.DATABASE_URL) {
     logger.info('PostgreSQL : serveur configuré (DATABASE_URL)');
   } else {
+    await ensurePortFree(env.PLIE_DEV_POSTGRES_PORT, 'PLIE_DEV_POSTGRES_PORT');
     const db = await startEmbeddedPostgres({ dataDir, port: env.PLIE_DEV_POSTGRES_PORT, logger });
     stops.push(db.stop);
     runtime.databaseUrl = db.url;
@@ -80,6 +83,8 @@ try {
   if (env.SMTP_URL) {
     logger.info('Email : relais SMTP configuré (SMTP_URL)');
   } else {
+    await ensurePortFree(env.PLIE_DEV_SMTP_PORT, 'PLIE_DEV_SMTP_PORT');
+    await ensurePortFree(env.PLIE_DEV_MAIL_UI_PORT, 'PLIE_DEV_MAIL_UI_PORT');
     const mail = await startMailCatcher({ dataDir, smtpPort: env.PLIE_DEV_SMTP_PORT, uiPort: env.PLIE_DEV_MAIL_UI_PORT });
     stops.push(mail.stop);
     runtime.smtpUrl = mail.smtpUrl;
