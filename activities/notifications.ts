@@ -53,35 +53,38 @@ export function createNotificationActivities(deps: NotificationDeps) {
       // Same Message-ID on every attempt: should a retry follow a send whose result was lost,
       // mail clients still show one message.
       const messageId = `<${createHash('sha256').update(idempotencyKey).digest('hex').slice(0, 32)}@plie>`;
+      let info: { messageId: string };
       try {
-        const info = await mailer.sendMail({ from: deps.mailFrom, to: args.to, messageId, ...email });
-        await db.$transaction(async (tx) => {
-          await tx.message.update({
-            where: { idempotencyKey },
-            data: { status: 'sent', sentAt: new Date(), smtpMessageId: info.messageId, error: null },
-          });
-          const flag = TASK_FLAG[args.notice];
-          if (flag) await tx.task.update({ where: { id: args.taskId }, data: { [flag]: new Date() } });
-          await audit(tx, {
-            idempotencyKey: `${idempotencyKey}/sent`,
-            actor: 'système',
-            channel: 'email',
-            action: `task.notice.${args.notice}`,
-            entityType: 'task',
-            entityId: args.taskId,
-          });
-        });
-        logger.info({ taskId: args.taskId, notice: args.notice }, 'email envoyé');
+        info = await mailer.sendMail({ from: deps.mailFrom, to: args.to, messageId, ...email });
       } catch (error) {
         const permanent = isPermanentSmtpFailure(error);
-        await db.message.update({
-          where: { idempotencyKey },
-          data: { status: permanent ? 'failed' : 'pending', error: String((error as Error).message).slice(0, 500) },
-        });
-        logger.warn({ taskId: args.taskId, notice: args.notice, permanent, err: (error as Error).message }, 'échec d’envoi');
-        if (permanent) throw ApplicationFailure.nonRetryable(`SMTP a refusé le message : ${(error as Error).message}`);
+        const reason = String((error as Error).message).slice(0, 500);
+        logger.warn({ taskId: args.taskId, notice: args.notice, permanent, err: reason }, 'échec d’envoi');
+        await db.message
+          .update({ where: { idempotencyKey }, data: { status: permanent ? 'failed' : 'pending', error: reason } })
+          .catch((dbError: unknown) => logger.error({ err: (dbError as Error).message }, 'échec d’envoi non enregistré'));
+        if (permanent) throw ApplicationFailure.nonRetryable(`SMTP a refusé le message : ${reason}`);
         throw error;
       }
+      // Sent. Should recording it fail, the retry sends again: the same Message-ID lets mail
+      // clients recognise the copy. Everything else is recorded once.
+      await db.$transaction(async (tx) => {
+        await tx.message.update({
+          where: { idempotencyKey },
+          data: { status: 'sent', sentAt: new Date(), smtpMessageId: info.messageId, error: null },
+        });
+        const flag = TASK_FLAG[args.notice];
+        if (flag) await tx.task.update({ where: { id: args.taskId }, data: { [flag]: new Date() } });
+        await audit(tx, {
+          idempotencyKey: `${idempotencyKey}/sent`,
+          actor: 'système',
+          channel: 'email',
+          action: `task.notice.${args.notice}`,
+          entityType: 'task',
+          entityId: args.taskId,
+        });
+      });
+      logger.info({ taskId: args.taskId, notice: args.notice }, 'email envoyé');
     },
   };
 }

@@ -21,6 +21,15 @@ const activities = proxyActivities<Activities>({
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
 
+/**
+ * Emails are retried for about half an hour, then given up (the message stays recorded as not
+ * sent): a mail outage must not hold the pathway, whose answers and timers come after.
+ */
+const notices = proxyActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 6 },
+});
+
 export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursState> {
   const pathwayId = workflowInfo().workflowId;
   const state: ParcoursState = {
@@ -95,7 +104,7 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
   /** A message that cannot be delivered (address refused) is recorded, never a reason to stop the pathway. */
   async function notify(args: Parameters<Activities['notifyTask']>[0]): Promise<void> {
     try {
-      await activities.notifyTask(args);
+      await notices.notifyTask(args);
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
       log.warn('notification not delivered', { taskId: args.taskId, notice: args.notice });

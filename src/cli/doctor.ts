@@ -1,5 +1,14 @@
 import { WebClient } from '@slack/web-api';
-import { ConfigError, readRuntimeState, resolveSecrets, resolveServiceAddresses, slackMode, type AppConfig } from '../config/index.ts';
+import {
+  ConfigError,
+  notConfigured,
+  readRuntimeState,
+  resolveSecrets,
+  resolveServiceAddresses,
+  slackApiUrl,
+  slackMode,
+  type AppConfig,
+} from '../config/index.ts';
 import { createMailer } from '../email/transport.ts';
 import { pingDatabase } from '../infra/postgres.ts';
 import { connectClient, temporalSettings } from '../temporal/connection.ts';
@@ -41,7 +50,7 @@ export async function runDoctor(config: AppConfig): Promise<Check[]> {
   }
 
   if (!addresses.databaseUrl) {
-    checks.push({ name: 'PostgreSQL', ok: false, required: true, detail: 'DATABASE_URL non défini et aucun npm start en cours' });
+    checks.push({ name: 'PostgreSQL', ok: false, required: true, detail: notConfigured('DATABASE_URL') });
   } else {
     try {
       await pingDatabase(addresses.databaseUrl);
@@ -52,7 +61,7 @@ export async function runDoctor(config: AppConfig): Promise<Check[]> {
   }
 
   if (!addresses.temporalAddress) {
-    checks.push({ name: 'Temporal', ok: false, required: true, detail: 'TEMPORAL_ADDRESS non défini et aucun npm start en cours' });
+    checks.push({ name: 'Temporal', ok: false, required: true, detail: notConfigured('TEMPORAL_ADDRESS') });
   } else {
     try {
       const settings = temporalSettings(config.env, addresses.temporalAddress, payloadKeys ?? 'none:' + Buffer.alloc(32).toString('base64'));
@@ -74,7 +83,7 @@ export async function runDoctor(config: AppConfig): Promise<Check[]> {
   }
 
   if (!addresses.smtpUrl) {
-    checks.push({ name: 'SMTP', ok: false, required: true, detail: 'SMTP_URL non défini et aucun npm start en cours' });
+    checks.push({ name: 'SMTP', ok: false, required: true, detail: notConfigured('SMTP_URL') });
   } else {
     const mailer = createMailer(addresses.smtpUrl);
     try {
@@ -92,7 +101,7 @@ export async function runDoctor(config: AppConfig): Promise<Check[]> {
     checks.push({ name: 'Slack', ok: true, required: false, detail: 'non configuré : les invitations passent par email' });
   } else {
     const client = new WebClient(config.env.SLACK_BOT_TOKEN, {
-      ...(config.env.SLACK_API_URL ? { slackApiUrl: config.env.SLACK_API_URL.replace(/\/?$/, '/') } : {}),
+      slackApiUrl: slackApiUrl(config.env),
       retryConfig: { retries: 0 },
     });
     try {

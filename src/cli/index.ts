@@ -30,7 +30,7 @@ function config(): AppConfig {
 
 async function withServices<T>(work: (services: Services, config: AppConfig) => Promise<T>): Promise<T> {
   const cfg = config();
-  const services = await openServices(cfg);
+  const services = await openServices(cfg, { smtp: false });
   try {
     return await work(services, cfg);
   } finally {
@@ -64,6 +64,8 @@ export function buildProgram(): Command {
   const program = new Command('plie')
     .description('Outils du PLIE : vérifier l’installation, créer des participants, suivre les parcours.')
     .configureOutput({ outputError: () => undefined })
+    .helpOption('-h, --help', 'afficher l’aide')
+    .helpCommand('help [commande]', 'afficher l’aide d’une commande')
     .exitOverride();
 
   program
@@ -171,7 +173,10 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.exitCode === 0) return 0;
+      // Help was asked for, or shown because a command was missing: already printed.
+      if (error.exitCode === 0 || error.code === 'commander.help' || error.code === 'commander.helpDisplayed') {
+        return error.exitCode;
+      }
       console.error(frenchUsageError(error) ?? error.message);
       return 2;
     }

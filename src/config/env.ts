@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from '../domain/validation.ts';
 
 /**
  * Every setting of every process comes from the environment (plus an optional `.env`).
@@ -67,6 +67,10 @@ const payloadKeys = z.preprocess(
     .regex(
       /^[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+(,[A-Za-z0-9_-]+:[A-Za-z0-9+/=]+)*$/,
       'attendu : identifiant:cléBase64 (32 octets), plusieurs séparées par des virgules, la première sert à chiffrer',
+    )
+    .refine(
+      (spec) => spec.split(',').every((entry) => Buffer.from(entry.split(':')[1] ?? '', 'base64').length === 32),
+      'attendu : des clés de 32 octets exactement (base64 de 32 octets aléatoires)',
     )
     .optional(),
 );
@@ -164,6 +168,11 @@ function checkCombinations(env: Env): Env {
 }
 
 export type SlackMode = 'socket' | 'http' | 'off';
+
+/** Slack's Web API base URL when it is pointed elsewhere (tests, proxies); the SDK wants a final slash. */
+export function slackApiUrl(env: Env): string | undefined {
+  return env.SLACK_API_URL?.replace(/\/?$/, '/');
+}
 
 export function slackMode(env: Env): SlackMode {
   if (!env.SLACK_BOT_TOKEN) return 'off';

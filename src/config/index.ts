@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { isProcessAlive } from '../infra/ports.ts';
 import { ConfigError, parseEnv, type Env } from './env.ts';
 
-export { ConfigError, parseEnv, slackMode, type Env, type SlackMode } from './env.ts';
+export { ConfigError, parseEnv, slackApiUrl, slackMode, type Env, type SlackMode } from './env.ts';
 
 export interface AppConfig {
   env: Env;
@@ -66,6 +66,11 @@ export interface ServiceAddresses {
   origin: { database: Origin; temporal: Origin; smtp: Origin };
 }
 type Origin = 'environnement' | 'npm start' | 'absent';
+
+/** What to say when a server is neither configured nor started by `npm start`. */
+export function notConfigured(variable: string): string {
+  return `${variable} : non défini, et aucun npm start en cours dans ce dossier de données`;
+}
 
 /** Configured addresses win; otherwise those of a running `npm start` in the same data folder. */
 export function resolveServiceAddresses(config: AppConfig): ServiceAddresses {

@@ -1,3 +1,5 @@
+import { z } from './validation.ts';
+
 /**
  * Calendar dates of the PLIE (birth, entry, due dates) are plain `YYYY-MM-DD` strings in
  * Europe/Paris: no time of day, so no timezone drift between the server, the database and people.
@@ -48,4 +50,16 @@ export function formatFrenchDate(date: CalendarDate): string {
 
 export function daysToMs(days: number): number {
   return days * DAY_MS;
+}
+
+/** A zod field for a date typed by a person (JJ/MM/AAAA or AAAA-MM-JJ), named in its messages. */
+export function calendarDateField(label: string) {
+  return z.string({ error: `${label} : obligatoire (JJ/MM/AAAA)` }).transform((text, ctx): CalendarDate => {
+    const date = parseCalendarDate(text);
+    if (!date) {
+      ctx.addIssue({ code: 'custom', message: `${label} : date invalide, attendu JJ/MM/AAAA` });
+      return z.NEVER;
+    }
+    return date;
+  });
 }

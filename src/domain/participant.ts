@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { parseCalendarDate } from './dates.ts';
+import { z } from './validation.ts';
+import { calendarDateField } from './dates.ts';
 
 const name = (label: string) =>
   z
@@ -18,16 +18,7 @@ const optionalText = (label: string, max: number) =>
 export const participantInputSchema = z.object({
   firstName: name('prénom'),
   lastName: name('nom'),
-  birthDate: z
-    .string({ error: 'date de naissance : obligatoire (JJ/MM/AAAA)' })
-    .transform((text, ctx) => {
-      const date = parseCalendarDate(text);
-      if (!date) {
-        ctx.addIssue({ code: 'custom', message: 'date de naissance : date invalide, attendu JJ/MM/AAAA' });
-        return z.NEVER;
-      }
-      return date;
-    }),
+  birthDate: calendarDateField('date de naissance'),
   email: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z.email({ error: 'email : adresse invalide' }).optional(),
@@ -45,7 +36,7 @@ export function identityKey(input: Pick<ParticipantInput, 'firstName' | 'lastNam
       .normalize('NFD')
       .replace(/\p{Diacritic}/gu, '')
       .toLowerCase()
-      .replace(/[^a-z0-9]+/g, ' ')
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
       .trim();
   return `${fold(input.lastName)}|${fold(input.firstName)}|${input.birthDate}`;
 }

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { parseCalendarDate, type CalendarDate } from './dates.ts';
+import { z } from './validation.ts';
+import { calendarDateField } from './dates.ts';
 
 /** Where a pathway stands (étape du parcours). Later stages come with the full pathway. */
 export const STAGES = ['orientation', 'diagnostic', 'active', 'exited'] as const;
@@ -31,16 +31,6 @@ export interface TaskTimings {
 
 export const DEFAULT_TASK_TIMINGS: TaskTimings = { reminderAfterDays: 7, escalateAfterDays: 15 };
 
-const calendarDate = (label: string) =>
-  z.string({ error: `${label} : obligatoire (JJ/MM/AAAA)` }).transform((text, ctx): CalendarDate => {
-    const date = parseCalendarDate(text);
-    if (!date) {
-      ctx.addIssue({ code: 'custom', message: `${label} : date invalide, attendu JJ/MM/AAAA` });
-      return z.NEVER;
-    }
-    return date;
-  });
-
 export const taskAnswerSchemas = {
   assign_referent: z.object(
     { referentEmail: z.email({ error: 'référent·e : adresse email invalide' }) },
@@ -49,10 +39,14 @@ export const taskAnswerSchemas = {
   diagnostic_decision: z.discriminatedUnion(
     'decision',
     [
-      z.object({ decision: z.literal('integrate'), entryDate: calendarDate('date d’entrée') }),
+      z.object({ decision: z.literal('integrate'), entryDate: calendarDateField('date d’entrée') }),
       z.object({
         decision: z.literal('reorient'),
-        reason: z.string().trim().min(3, 'motif de réorientation : obligatoire').max(500, 'motif : 500 caractères au plus'),
+        reason: z
+          .string({ error: 'motif de réorientation : obligatoire' })
+          .trim()
+          .min(3, 'motif de réorientation : obligatoire')
+          .max(500, 'motif : 500 caractères au plus'),
       }),
     ],
     { error: 'décision : attendu « integrate » (intégrer) ou « reorient » (réorienter)' },

@@ -95,7 +95,7 @@ try {
   runtime.appUrl = `http://localhost:${env.PORT}`;
   writeRuntimeState(dataDir, runtime);
 
-  const services = await openServices(config);
+  const services = await openServices(config, { smtp: true });
   stops.push(services.close);
   const worker = await runWorker({ config, services, logger });
   stops.push(worker.stop);

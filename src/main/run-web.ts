@@ -47,8 +47,13 @@ export async function runWeb(opts: {
     url,
     close: async () => {
       await slack?.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Requests in flight finish (an answer may already be applied); idle keep-alive
+      // connections are closed now, and any straggler after 10 seconds.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const straggler = setTimeout(() => server.closeAllConnections(), 10_000);
+      await closed;
+      clearTimeout(straggler);
     },
   };
 }

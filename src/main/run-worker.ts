@@ -19,6 +19,7 @@ export async function runWorker(opts: {
   workflowBundle?: WorkflowBundleOption;
 }): Promise<RunningWorker> {
   const { services, config } = opts;
+  if (!services.mailer) throw new Error('le worker envoie des emails : ouvrez les services avec SMTP');
   const connection = await connectWorkerConnection(services.temporalSettings);
   const worker = await createWorker({
     connection,

@@ -1,5 +1,12 @@
 import type { Client } from '@temporalio/client';
-import { ConfigError, resolveSecrets, resolveServiceAddresses, type AppConfig, type Secrets } from '../config/index.ts';
+import {
+  ConfigError,
+  notConfigured,
+  resolveSecrets,
+  resolveServiceAddresses,
+  type AppConfig,
+  type Secrets,
+} from '../config/index.ts';
 import { createDb, type Db } from '../db/client.ts';
 import { createMailer, type Mailer } from '../email/transport.ts';
 import { connectClient, temporalSettings, type TemporalSettings } from '../temporal/connection.ts';
@@ -8,28 +15,35 @@ export interface Services {
   db: Db;
   temporal: Client;
   temporalSettings: TemporalSettings;
-  mailer: Mailer;
+  /** Only for processes that send email (the worker). */
+  mailer: Mailer | undefined;
   secrets: Secrets;
   close: () => Promise<void>;
 }
 
 /**
- * Connects to the database, Temporal and SMTP: those configured, else those of a running
- * `npm start` (same data folder). Fails with a message naming what is missing.
+ * Connects to the database, Temporal and (with `smtp`) the mail server: those configured, else
+ * those of a running `npm start` (same data folder). Fails with a message naming what is missing.
  */
-export async function openServices(config: AppConfig): Promise<Services> {
+export async function openServices(config: AppConfig, needs: { smtp: boolean }): Promise<Services> {
   const addresses = resolveServiceAddresses(config);
   const missing = [
-    !addresses.databaseUrl && 'DATABASE_URL : non défini et aucun `npm start` en cours dans ce dossier de données',
-    !addresses.temporalAddress && 'TEMPORAL_ADDRESS : non défini et aucun `npm start` en cours dans ce dossier de données',
-    !addresses.smtpUrl && 'SMTP_URL : non défini et aucun `npm start` en cours dans ce dossier de données',
+    !addresses.databaseUrl && notConfigured('DATABASE_URL'),
+    !addresses.temporalAddress && notConfigured('TEMPORAL_ADDRESS'),
+    needs.smtp && !addresses.smtpUrl && notConfigured('SMTP_URL'),
   ].filter((m): m is string => Boolean(m));
   if (missing.length > 0) throw new ConfigError(missing);
   const secrets = resolveSecrets(config, { create: false });
   const settings = temporalSettings(config.env, addresses.temporalAddress!, secrets.payloadKeys);
   const db = createDb(addresses.databaseUrl!);
-  const temporal = await connectClient(settings);
-  const mailer = createMailer(addresses.smtpUrl!);
+  let temporal: Client;
+  try {
+    temporal = await connectClient(settings);
+  } catch (error) {
+    await db.$disconnect();
+    throw error;
+  }
+  const mailer = needs.smtp ? createMailer(addresses.smtpUrl!) : undefined;
   return {
     db,
     temporal,
@@ -37,7 +51,7 @@ export async function openServices(config: AppConfig): Promise<Services> {
     mailer,
     secrets,
     close: async () => {
-      mailer.close();
+      mailer?.close();
       await temporal.connection.close();
       await db.$disconnect();
     },

@@ -7,13 +7,22 @@ import { openServices } from './services.ts';
 
 const config = exitOnConfigError(() => loadConfig());
 const logger = createLogger(config.env.LOG_LEVEL).child({ role: 'web' });
-const services = await exitOnConfigError(() => openServices(config));
+const services = await exitOnConfigError(() => openServices(config, { smtp: false }));
 const web = await runWeb({ config, db: services.db, temporal: services.temporal, apiToken: services.secrets.apiToken, logger });
+let stopping = false;
 const stop = async () => {
-  await web.close();
+  if (stopping) return;
+  stopping = true;
+  let code = 0;
+  try {
+    await web.close();
+  } catch (error) {
+    logger.error({ err: (error as Error).message }, 'arrêt du web incomplet');
+    code = 1;
+  }
   await services.close();
   logger.info('web arrêté');
-  process.exit(0);
+  process.exit(code);
 };
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());

@@ -9,11 +9,20 @@ import { openServices } from './services.ts';
 const config = exitOnConfigError(() => loadConfig());
 const logger = createLogger(config.env.LOG_LEVEL).child({ role: 'worker' });
 installTemporalRuntime(logger);
-const services = await exitOnConfigError(() => openServices(config));
-const worker = await runWorker({ config, services, logger });
-const stop = () => void worker.stop();
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-await worker.done;
-await services.close();
+const services = await exitOnConfigError(() => openServices(config, { smtp: true }));
+let code = 0;
+try {
+  const worker = await runWorker({ config, services, logger });
+  // Shutdown lets running activities finish; a second signal changes nothing.
+  const stop = () => void worker.stop();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await worker.done;
+} catch (error) {
+  logger.error({ err: (error as Error).message }, 'le worker s’est arrêté sur une erreur');
+  code = 1;
+} finally {
+  await services.close();
+}
 logger.info('worker arrêté');
+process.exit(code);

@@ -1,6 +1,6 @@
 import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Application } from 'express';
-import { slackMode, type Env } from '../config/env.ts';
+import { slackApiUrl, slackMode, type Env } from '../config/env.ts';
 import type { Logger } from '../logging.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -24,7 +24,8 @@ export function createSlack(env: Env, web: Application, logger: Logger): SlackRu
     log.info('Slack non configuré (ni SLACK_BOT_TOKEN, ni SLACK_APP_TOKEN/SLACK_SIGNING_SECRET) : démarrage sans Slack');
     return undefined;
   }
-  const clientOptions = env.SLACK_API_URL ? { slackApiUrl: ensureTrailingSlash(env.SLACK_API_URL) } : {};
+  const apiUrl = slackApiUrl(env);
+  const clientOptions = apiUrl ? { slackApiUrl: apiUrl } : {};
   const boltLogger = {
     debug: (...m: unknown[]) => log.debug({ bolt: m.map(String).join(' ') }),
     info: (...m: unknown[]) => log.info({ bolt: m.map(String).join(' ') }),
@@ -64,8 +65,4 @@ export function createSlack(env: Env, web: Application, logger: Logger): SlackRu
   const app = new App({ token: env.SLACK_BOT_TOKEN, receiver, clientOptions, logger: boltLogger });
   log.info({ path: SLACK_EVENTS_PATH }, 'Slack en mode HTTP (requêtes signées vérifiées)');
   return { mode, app, start: async () => undefined, stop: async () => undefined };
-}
-
-function ensureTrailingSlash(url: string): string {
-  return url.endsWith('/') ? url : `${url}/`;
 }

@@ -16,7 +16,8 @@ export interface TemporalSettings {
 
 /** Address and security options for a self-hosted cluster (TLS/mTLS) or Temporal Cloud (API key). */
 export function temporalSettings(env: Env, address: string, payloadKeys: string): TemporalSettings {
-  const useTls = env.TEMPORAL_TLS || Boolean(env.TEMPORAL_TLS_CERT_PATH) || Boolean(env.TEMPORAL_API_KEY);
+  const useTls =
+    env.TEMPORAL_TLS || Boolean(env.TEMPORAL_TLS_CERT_PATH || env.TEMPORAL_TLS_CA_PATH || env.TEMPORAL_API_KEY);
   return {
     address,
     namespace: env.TEMPORAL_NAMESPACE,

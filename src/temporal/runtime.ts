@@ -11,7 +11,7 @@ export function installTemporalRuntime(logger: Logger): void {
   const at =
     (level: 'trace' | 'debug' | 'info' | 'warn' | 'error') =>
     (message: string, meta?: LogMetadata) =>
-      log[level](stringKeys(meta), message);
+      log[level]({ ...meta }, message);
   const sdkLogger: SdkLogger = {
     log: (level, message, meta) => at(level.toLowerCase() as 'info')(message, meta),
     trace: at('trace'),
@@ -21,8 +21,4 @@ export function installTemporalRuntime(logger: Logger): void {
     error: at('error'),
   };
   Runtime.install({ logger: sdkLogger, shutdownSignals: [] });
-}
-
-function stringKeys(meta: LogMetadata | undefined): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(meta ?? {}));
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { z } from 'zod';
+import { z } from '../domain/validation.ts';
 import type { Logger } from '../logging.ts';
 import {
   createParticipant,

@@ -16,6 +16,7 @@ interface Service {
   command?: string[] | string;
   environment?: Record<string, string>;
   ports?: string[];
+  expose?: string[];
   depends_on?: Record<string, { condition: string }>;
 }
 
@@ -76,7 +77,8 @@ describe('docker-compose.yml', () => {
   it('points the app at services that exist, on their ports', () => {
     const env = parseEnv(appEnv('web'));
     const [temporalHost, temporalPort] = env.TEMPORAL_ADDRESS!.split(':');
-    expect(services[temporalHost!]?.ports).toContain(`${temporalPort}:${temporalPort}`);
+    expect(services[temporalHost!]?.image).toMatch(/^temporalio\/server:/);
+    expect(services[temporalHost!]?.expose).toContain(temporalPort);
     const database = new URL(env.DATABASE_URL!);
     expect(services[database.hostname]?.image).toMatch(/^postgres:/);
     expect(database.port).toBe('5432');
@@ -87,6 +89,11 @@ describe('docker-compose.yml', () => {
     expect(smtp.port).toBe('1025'); // MailDev's SMTP port inside its container
     expect(services.web?.ports).toContain(`${env.PORT}:${env.PORT}`);
     expect(services['temporal-ui']?.environment?.TEMPORAL_ADDRESS).toBe(env.TEMPORAL_ADDRESS);
+  });
+
+  it('publishes only the application; the Temporal server stays on the internal network', () => {
+    const published = Object.entries(services).flatMap(([name, service]) => (service.ports ?? []).map((p) => `${name} ${p}`));
+    expect(published.sort()).toEqual(['mail 127.0.0.1:1080:1080', 'temporal-ui 127.0.0.1:8080:8080', 'web 3000:3000']);
   });
 
   it('starts the app only after migrations and the Temporal namespace', () => {
