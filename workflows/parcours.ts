@@ -61,6 +61,11 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
         if (!task || answers.has(request.taskId)) {
           throw new Error('Cette tâche n’est plus ouverte (déjà traitée ou inconnue).');
         }
+        // A task is answered by the person it was given to, or by the coordination (all files).
+        const actor = request.actor.trim().toLowerCase();
+        if (actor !== task.assigneeEmail.toLowerCase() && actor !== input.coordinatorEmail.toLowerCase()) {
+          throw new Error('Cette tâche revient à la personne qui en est chargée, ou à la coordination.');
+        }
         const check = checkTaskAnswer(task.kind, request.answer);
         if (!check.ok) throw new Error(`Réponse invalide : ${check.problems.join(' ; ')}`);
       },

@@ -8,7 +8,12 @@ import { formatFrenchDate } from '../domain/dates.ts';
 import { STAGE_LABELS, TASK_TITLES } from '../domain/tasks.ts';
 import { createLogger } from '../logging.ts';
 import { openServices, type Services } from '../main/services.ts';
-import { createParticipant, DuplicateParticipantError, InvalidInputError } from '../participants/create.ts';
+import {
+  createParticipant,
+  DuplicateParticipantError,
+  InvalidInputError,
+  ParcoursNotStartedError,
+} from '../participants/create.ts';
 import { answerTask, parcoursState, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
 import { DEFAULT_TASK_TIMINGS } from '../domain/tasks.ts';
 import type { ParcoursState } from '../../workflows/messages.ts';
@@ -192,7 +197,11 @@ export async function main(argv: string[]): Promise<number> {
       console.error(`Données invalides :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;
     }
-    if (error instanceof DuplicateParticipantError || error instanceof TaskAnswerRejectedError) {
+    if (
+      error instanceof DuplicateParticipantError ||
+      error instanceof TaskAnswerRejectedError ||
+      error instanceof ParcoursNotStartedError
+    ) {
       console.error(error.message);
       return 1;
     }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 import { describeIssues, identityKey, participantInputSchema } from '../domain/participant.ts';
 import type { TaskTimings } from '../domain/tasks.ts';
 import type { Logger } from '../logging.ts';
 import { parcoursWorkflowId, type Channel } from '../../workflows/messages.ts';
-import { startParcours } from '../temporal/parcours-client.ts';
+import { ParcoursAlreadyStartedError, startParcours } from '../temporal/parcours-client.ts';
 
 /** Bad input: `problems` are French sentences for the person who typed it. */
 export class InvalidInputError extends Error {
@@ -32,9 +32,31 @@ export interface CreateParticipantDeps {
   logger: Logger;
 }
 
+/** The participant is recorded but the pathway could not start: the same request, repeated, finishes it. */
+export class ParcoursNotStartedError extends Error {
+  constructor(readonly participantId: string) {
+    super(
+      `Participant enregistré (${participantId}), mais son parcours n’a pas pu démarrer : le serveur Temporal ne répond pas. ` +
+        'Relancez la même création quand il répondra : le parcours démarrera, sans doublon.',
+    );
+    this.name = 'ParcoursNotStartedError';
+  }
+}
+
+async function workflowExists(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
+}
+
 /**
- * Records a participant and starts their pathway workflow. Either both happen or neither:
- * if the workflow cannot start, the records written here are removed again.
+ * Records a participant, then starts their pathway workflow. Creation is idempotent: when the
+ * same person is already recorded but their workflow never started (the server was down, or the
+ * process stopped in between), the same request starts it; when it did start, it is refused.
  */
 export async function createParticipant(
   deps: CreateParticipantDeps,
@@ -48,8 +70,7 @@ export async function createParticipant(
   }
   const input = parsed.data;
   const key = identityKey(input);
-  const participantId = randomUUID();
-  const workflowId = parcoursWorkflowId(participantId);
+  let participantId: string = randomUUID();
 
   try {
     await deps.db.$transaction(async (tx) => {
@@ -66,7 +87,7 @@ export async function createParticipant(
           createdBy: by.actor,
         },
       });
-      await tx.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
+      await tx.pathway.create({ data: { id: parcoursWorkflowId(participantId), participantId, stage: 'orientation' } });
       await tx.auditEvent.create({
         data: {
           actor: by.actor,
@@ -78,13 +99,16 @@ export async function createParticipant(
       });
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
-      const existing = await deps.db.participant.findUnique({ where: { identityKey: key }, select: { id: true } });
-      throw new DuplicateParticipantError(existing?.id ?? 'inconnu');
+    if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
+    const existing = await deps.db.participant.findUniqueOrThrow({ where: { identityKey: key }, select: { id: true } });
+    if (await workflowExists(deps.temporal, parcoursWorkflowId(existing.id))) {
+      throw new DuplicateParticipantError(existing.id);
     }
-    throw error;
+    deps.logger.warn({ participantId: existing.id }, 'participant déjà enregistré sans parcours : démarrage du parcours');
+    participantId = existing.id;
   }
 
+  const workflowId = parcoursWorkflowId(participantId);
   try {
     await startParcours(deps.temporal, deps.taskQueue, {
       participantId,
@@ -92,23 +116,11 @@ export async function createParticipant(
       timings: deps.timings,
     });
   } catch (error) {
-    deps.logger.error({ participantId, err: (error as Error).message }, 'démarrage du parcours impossible, création annulée');
-    // The audit trail keeps both the creation and its cancellation.
-    await deps.db.$transaction([
-      deps.db.pathway.delete({ where: { id: workflowId } }),
-      deps.db.participant.delete({ where: { id: participantId } }),
-      deps.db.auditEvent.create({
-        data: {
-          actor: by.actor,
-          channel: by.channel,
-          action: 'participant.create.cancelled',
-          entityType: 'participant',
-          entityId: participantId,
-          details: { reason: 'workflow start failed' },
-        },
-      }),
-    ]);
-    throw error;
+    // Started by a concurrent identical request: the pathway exists, which is what was asked.
+    if (!(error instanceof ParcoursAlreadyStartedError)) {
+      deps.logger.error({ participantId, err: (error as Error).message }, 'démarrage du parcours impossible');
+      throw new ParcoursNotStartedError(participantId);
+    }
   }
   deps.logger.info({ participantId, workflowId, channel: by.channel }, 'participant créé, parcours démarré');
   return { participantId, workflowId };

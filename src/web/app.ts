@@ -6,6 +6,7 @@ import {
   createParticipant,
   DuplicateParticipantError,
   InvalidInputError,
+  ParcoursNotStartedError,
   type CreateParticipantDeps,
 } from '../participants/create.ts';
 import { answerTask, parcoursState, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
@@ -97,6 +98,8 @@ function errorHandler(log: Logger) {
       res.status(400).json({ erreur: 'Données invalides.', details: error.problems });
     } else if (error instanceof DuplicateParticipantError) {
       res.status(409).json({ erreur: error.message, participantId: error.existingId });
+    } else if (error instanceof ParcoursNotStartedError) {
+      res.status(503).json({ erreur: error.message, participantId: error.participantId });
     } else if (error instanceof TaskAnswerRejectedError) {
       res.status(422).json({ erreur: error.message });
     } else if ((error as { type?: string }).type === 'entity.parse.failed') {

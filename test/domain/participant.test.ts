@@ -31,6 +31,12 @@ describe('participant input', () => {
     expect(identityKey(a)).toBe(identityKey(b));
   });
 
+  it('tells apart people whose names are written in other alphabets', () => {
+    const key = (firstName: string, lastName: string) => identityKey({ firstName, lastName, birthDate: '1990-01-01' });
+    expect(key('Иван', 'Петров')).not.toBe(key('Ольга', 'Смирнова'));
+    expect(key('Иван', 'Петров')).toBe(key('иван', 'ПЕТРОВ'));
+  });
+
   it('tells apart people born on different days', () => {
     expect(identityKey({ firstName: 'A', lastName: 'B', birthDate: '1980-01-02' })).not.toBe(
       identityKey({ firstName: 'A', lastName: 'B', birthDate: '1980-01-03' }),

@@ -16,6 +16,8 @@ describe('task answers', () => {
     ['assign_referent', {}, ['référent·e : adresse email invalide']],
     ['diagnostic_decision', { decision: 'integrate', entryDate: '31/11/2026' }, ['date d’entrée : date invalide, attendu JJ/MM/AAAA']],
     ['diagnostic_decision', { decision: 'reorient', reason: ' ' }, ['motif de réorientation : obligatoire']],
+    ['diagnostic_decision', { decision: 'reorient' }, ['motif de réorientation : obligatoire']],
+    ['diagnostic_decision', { decision: 'integrate', entryDate: 20261202 }, ['date d’entrée : obligatoire (JJ/MM/AAAA)']],
     ['diagnostic_decision', { decision: 'peut-être' }, ['décision : attendu « integrate » (intégrer) ou « reorient » (réorienter)']],
   ] as const)('refuses for %s the answer %j', (kind, answer, problems) => {
     const check = checkTaskAnswer(kind, answer);

@@ -3,13 +3,14 @@
  * with the real worker, real activities, the real database and a real SMTP server.
  */
 import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { createLogger } from '../../src/logging.ts';
-import { createParticipant, DuplicateParticipantError } from '../../src/participants/create.ts';
+import { createParticipant, DuplicateParticipantError, ParcoursNotStartedError } from '../../src/participants/create.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import {
   answerTask,
@@ -151,6 +152,15 @@ describe('parcours workflow (time-skipping)', () => {
     await expect(attempt(`${task!.id}-inconnue`, { referentEmail: 'a@b.fr' })).rejects.toThrow(
       'Cette tâche n’est plus ouverte',
     );
+    await expect(
+      answerTask(env.client, p.participantId, {
+        taskId: task!.id,
+        answer: { referentEmail: 'a@b.fr' },
+        actor: 'quelquun@ailleurs.fr',
+        channel: 'http',
+      }),
+    ).rejects.toThrow('Cette tâche revient à la personne qui en est chargée, ou à la coordination.');
+    await expect(attempt(task!.id, { decision: 'reorient' })).rejects.toThrow('référent·e : adresse email invalide');
     const state = await parcoursState(env.client, p.participantId);
     expect(state.stage).toBe('orientation');
     expect(state.openTasks.map((t) => t.id)).toEqual([task!.id]);
@@ -210,6 +220,26 @@ describe('parcours workflow (time-skipping)', () => {
     await inbox.waitFor(p.about('en retard', COORDINATOR));
     const state = await parcoursState(env.client, p.participantId);
     expect(state).toMatchObject({ stage: 'diagnostic', openTasks: [{ id: diagnostic!.id, escalated: true }] });
+  });
+
+  it('keeps the record when the pathway cannot start, and starts it when the request is repeated', async () => {
+    const suffix = randomBytes(4).toString('hex');
+    const person = { firstName: `Rayan${suffix}`, lastName: `Reprise${suffix}`, birthDate: '09/10/1975' };
+    const closed = await Connection.connect({ address: env.address });
+    await closed.close();
+    const down = new Client({ connection: closed, dataConverter: dataConverter(payloadKeys) });
+    const failed = createParticipant({ ...deps(), temporal: down }, person, { actor: COORDINATOR, channel: 'http' });
+    await expect(failed).rejects.toBeInstanceOf(ParcoursNotStartedError);
+    const { participantId } = (await failed.catch((e: ParcoursNotStartedError) => e)) as ParcoursNotStartedError;
+    expect(await db.pathway.findUniqueOrThrow({ where: { id: `parcours-${participantId}` } })).toMatchObject({ stage: 'orientation' });
+
+    const again = await createParticipant(deps(), person, { actor: COORDINATOR, channel: 'http' });
+    expect(again.participantId).toBe(participantId);
+    expect((await parcoursState(env.client, participantId)).openTasks).toHaveLength(1);
+    expect(await db.participant.count({ where: { lastName: person.lastName } })).toBe(1);
+    await expect(createParticipant(deps(), person, { actor: COORDINATOR, channel: 'http' })).rejects.toBeInstanceOf(
+      DuplicateParticipantError,
+    );
   });
 
   it('refuses a second creation of the same person and a second start of the same pathway', async () => {
