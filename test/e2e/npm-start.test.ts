@@ -64,52 +64,62 @@ async function npmStart(): Promise<Started> {
   };
 }
 
-/** Ctrl-C: SIGINT to the whole process group; resolves with npm's exit code. */
+/** Ctrl-C: SIGINT to the whole process group; resolves once npm has exited. */
 async function ctrlC(started: Started): Promise<void> {
+  if (started.child.exitCode !== null || started.child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => started.child.once('exit', () => resolve()));
   process.kill(-started.child.pid!, 'SIGINT');
   await exited;
 }
 
+/** Runs `check` with a started system, which is stopped afterwards even when `check` fails. */
+async function withStarted(check: (started: Started) => Promise<void>): Promise<Started> {
+  const started = await npmStart();
+  try {
+    await check(started);
+  } finally {
+    await ctrlC(started);
+  }
+  return started;
+}
+
 describe('npm start', () => {
   it('starts everything, prints URLs that answer, stops cleanly and keeps the data', async () => {
-    const first = await npmStart();
-    expect(first.urls.app).toMatch(/^http:\/\/localhost:\d+$/);
-    expect((await fetch(`${first.urls.app}/health`)).status).toBe(200);
-    expect((await fetch(first.urls.temporalUi)).status).toBe(200);
-    const mailUi = await fetch(first.urls.mail, { headers: { accept: 'text/html' } });
-    expect(mailUi.status).toBe(200);
-    expect(await mailUi.text()).toContain('<html');
+    let participantId = '';
+    let headers: Record<string, string> = {};
+    const first = await withStarted(async ({ urls }) => {
+      expect(urls.app).toMatch(/^http:\/\/localhost:\d+$/);
+      expect((await fetch(`${urls.app}/health`)).status).toBe(200);
+      expect((await fetch(urls.temporalUi)).status).toBe(200);
+      const mailUi = await fetch(urls.mail, { headers: { accept: 'text/html' } });
+      expect(mailUi.status).toBe(200);
+      expect(await mailUi.text()).toContain('<html');
 
-    const { apiToken } = JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as { apiToken: string };
-    const headers = { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' };
-    const created = await fetch(`${first.urls.app}/api/participants`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ firstName: 'Yasmine', lastName: 'Persistante', birthDate: '05/05/1985' }),
+      const { apiToken } = JSON.parse(readFileSync(path.join(dataDir, 'secrets.json'), 'utf8')) as { apiToken: string };
+      headers = { authorization: `Bearer ${apiToken}`, 'content-type': 'application/json' };
+      const created = await fetch(`${urls.app}/api/participants`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ firstName: 'Yasmine', lastName: 'Persistante', birthDate: '05/05/1985' }),
+      });
+      expect(created.status).toBe(201);
+      participantId = ((await created.json()) as { participantId: string }).participantId;
+      // The email about the new task reaches the local inbox (sent by the worker's activity).
+      await vi.waitFor(
+        async () => {
+          const inbox = (await (await fetch(`${urls.mail}/api/email`)).json()) as Array<{ subject: string }>;
+          expect(inbox.map((m) => m.subject)).toContain('[PLIE] Nouvelle tâche : Désigner le ou la référent·e de parcours');
+        },
+        { timeout: 20_000, interval: 200 },
+      );
     });
-    expect(created.status).toBe(201);
-    const { participantId } = (await created.json()) as { participantId: string };
-    // The email about the new task reaches the local inbox (sent by the worker's activity).
-    await vi.waitFor(
-      async () => {
-        const inbox = (await (await fetch(`${first.urls.mail}/api/email`)).json()) as Array<{ subject: string }>;
-        expect(inbox.map((m) => m.subject)).toContain('[PLIE] Nouvelle tâche : Désigner le ou la référent·e de parcours');
-      },
-      { timeout: 20_000, interval: 200 },
-    );
-
-    await ctrlC(first);
     expect(first.output()).toContain('"msg":"arrêté"');
 
-    const second = await npmStart();
-    try {
-      const state = await fetch(`${second.urls.app}/api/participants/${participantId}/parcours`, { headers });
+    const second = await withStarted(async ({ urls }) => {
+      const state = await fetch(`${urls.app}/api/participants/${participantId}/parcours`, { headers });
       expect(state.status).toBe(200);
       expect(await state.json()).toMatchObject({ participantId, stage: 'orientation' });
-    } finally {
-      await ctrlC(second);
-    }
+    });
     expect(second.output()).toContain('"msg":"arrêté"');
   }, 240_000);
 });
