@@ -22,12 +22,13 @@ const activities = proxyActivities<Activities>({
 });
 
 /**
- * Emails are retried for about half an hour, then given up (the message stays recorded as not
- * sent): a mail outage must not hold the pathway, whose answers and timers come after.
+ * Emails are retried for about forty minutes (10 attempts, 10 s doubling up to 10 min), then
+ * given up, the message staying recorded as not sent: a mail outage must not hold the pathway,
+ * whose answers and timers come after.
  */
 const notices = proxyActivities<Activities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 6 },
+  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
 });
 
 export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursState> {
