@@ -1,0 +1,204 @@
+/**
+ * Eligibility to a PLIE pathway (Article 3 of the protocol), checked at orientation. The result
+ * carries every reason, each with a code (for reports and tests) and a French sentence (for staff).
+ */
+import { ageOn, type CalendarDate } from './dates.ts';
+import type { PlieConfig } from './plie-config.ts';
+import { isLowQualification, type QualificationLevel } from './qualification.ts';
+import { matchCommune } from './territory.ts';
+
+export type MinimumIncome = 'RSA' | 'ASS' | 'AUTRE' | 'AUCUN';
+
+/** Why an earlier pathway ended, when it ended for a reason that allows a new one (Article 3). */
+export const READMITTING_EXIT_REASONS = ['GROSSESSE', 'DEMENAGEMENT', 'INCARCERATION', 'SANTE'] as const;
+
+export interface EarlierPathway {
+  /** Null while the pathway is still open. */
+  exitDate: CalendarDate | null;
+  /** The precise exit reason (GROSSESSE, DEMENAGEMENT, …), when known. */
+  exitReason: string | null;
+  /** Whether it took place under the current protocol. */
+  inCurrentProtocol: boolean;
+}
+
+/** A fact nobody has checked yet is null: the result is then « to review », never a guess. */
+export interface EligibilityFacts {
+  birthDate: CalendarDate;
+  orientationDate: CalendarDate;
+  commune: string;
+  postalCode?: string | null;
+  minimumIncome: MinimumIncome;
+  /** Demandeur d'emploi de longue durée. */
+  longTermJobSeeker: boolean;
+  /** Demandeur d'emploi à risque de chômage de longue durée (prevention). */
+  atRiskOfLongTermUnemployment: boolean;
+  followedByMissionLocale: boolean;
+  activeJobSearch: boolean | null;
+  /** Needs support to overcome barriers (freins périphériques). */
+  needsSupport: boolean | null;
+  /** Able and willing to commit; heavy barriers (serious health problems, no spoken French) lifted. */
+  ableAndWilling: boolean | null;
+  selfEmployed: boolean;
+  earlierPathways: EarlierPathway[];
+  // Priorities (attention particulière), not conditions:
+  qpv: boolean;
+  singleParent: boolean;
+  discriminationVictim: boolean;
+  veryShortPartTime: boolean;
+  rqthLightRestriction: boolean;
+  qualificationLevel: QualificationLevel | null;
+}
+
+export type Decision = 'eligible' | 'not_eligible' | 'to_review';
+
+export interface Reason {
+  code: string;
+  /** ok: condition met; blocking: not eligible; review: someone must check. */
+  effect: 'ok' | 'blocking' | 'review';
+  text: string;
+}
+
+export interface EligibilityResult {
+  decision: Decision;
+  reasons: Reason[];
+  priorities: Array<{ code: string; text: string }>;
+  override?: { justification: string; by: string };
+}
+
+const ok = (code: string, text: string): Reason => ({ code, effect: 'ok', text });
+const blocking = (code: string, text: string): Reason => ({ code, effect: 'blocking', text });
+const review = (code: string, text: string): Reason => ({ code, effect: 'review', text });
+
+function territoryReason(config: PlieConfig, facts: EligibilityFacts): Reason {
+  const match = matchCommune(config, facts.commune, facts.postalCode);
+  if (match.found && match.postalCodeMatches === false) {
+    return review(
+      'TERRITOIRE_CODE_POSTAL',
+      `Commune ${match.commune} reconnue, mais le code postal ${facts.postalCode ?? ''} ne lui correspond pas : adresse à vérifier.`,
+    );
+  }
+  if (match.found) return ok('TERRITOIRE', `Domicilié·e à ${match.commune}, sur le territoire du PLIE.`);
+  if (match.postalCodeInTerritory) {
+    return review(
+      'TERRITOIRE_A_VERIFIER',
+      `Commune « ${facts.commune} » non reconnue, mais son code postal est celui d’une commune du territoire : adresse à vérifier.`,
+    );
+  }
+  return blocking('HORS_TERRITOIRE', `Commune « ${facts.commune} » hors du territoire du PLIE.`);
+}
+
+function ageReason(config: PlieConfig, facts: EligibilityFacts): Reason {
+  const { minAge, rsaExceptionAge } = config.eligibility;
+  const age = ageOn(facts.birthDate, facts.orientationDate);
+  if (age >= minAge) return ok('AGE', `${age} ans à l’orientation (${minAge} ans au moins).`);
+  if (age === rsaExceptionAge && facts.minimumIncome === 'RSA' && !facts.followedByMissionLocale) {
+    return ok('AGE_EXCEPTION_RSA', `${age} ans, allocataire du RSA sans suivi Mission Locale : admis par exception.`);
+  }
+  if (age === rsaExceptionAge && facts.minimumIncome === 'RSA') {
+    return blocking('AGE_MISSION_LOCALE', `${age} ans et suivi·e par une Mission Locale : l’exception des ${age} ans au RSA ne s’applique pas.`);
+  }
+  return blocking('AGE', `${age} ans à l’orientation : le PLIE accueille à partir de ${minAge} ans.`);
+}
+
+function situationReason(facts: EligibilityFacts): Reason {
+  if (facts.minimumIncome === 'RSA' || facts.minimumIncome === 'ASS') {
+    return ok('SITUATION_MINIMA', `Allocataire des minima sociaux (${facts.minimumIncome}).`);
+  }
+  if (facts.longTermJobSeeker) return ok('SITUATION_DELD', 'Demandeur·se d’emploi de longue durée.');
+  if (facts.atRiskOfLongTermUnemployment) {
+    return ok('SITUATION_RISQUE_DELD', 'Demandeur·se d’emploi à risque de chômage de longue durée.');
+  }
+  return blocking(
+    'SITUATION',
+    'Ni minima sociaux (RSA, ASS), ni chômage de longue durée ou risque de l’être : situation administrative hors du public du PLIE.',
+  );
+}
+
+function checked(value: boolean | null, code: string, yes: string, no: string, unknown: string): Reason {
+  if (value === null) return review(code, unknown);
+  return value ? ok(code, yes) : blocking(code, no);
+}
+
+function earlierPathwayReason(facts: EligibilityFacts): Reason {
+  const current = facts.earlierPathways.filter((p) => p.inCurrentProtocol);
+  if (current.some((p) => p.exitDate === null)) {
+    return blocking('PARCOURS_EN_COURS', 'Un parcours PLIE est déjà en cours pour cette personne.');
+  }
+  const notReadmitting = current.filter(
+    (p) => !(READMITTING_EXIT_REASONS as readonly string[]).includes(p.exitReason ?? ''),
+  );
+  if (notReadmitting.length > 0) {
+    return blocking(
+      'PARCOURS_ANTERIEUR',
+      'Un parcours a déjà été suivi sur le présent protocole (sortie autre que grossesse, déménagement, incarcération ou santé).',
+    );
+  }
+  if (current.length > 0) {
+    return ok('PARCOURS_ANTERIEUR_ADMINISTRATIF', 'Parcours antérieur terminé pour raison administrative : nouvelle entrée possible.');
+  }
+  return ok('PARCOURS_ANTERIEUR', 'Aucun parcours sur le présent protocole.');
+}
+
+function priorities(config: PlieConfig, facts: EligibilityFacts): Array<{ code: string; text: string }> {
+  const age = ageOn(facts.birthDate, facts.orientationDate);
+  const flags: Array<[boolean, string, string]> = [
+    [facts.qpv, 'QPV', 'Habite un quartier prioritaire de la politique de la ville.'],
+    [age >= config.eligibility.seniorAge, 'SENIOR', `Sénior (${age} ans).`],
+    [facts.singleParent, 'FAMILLE_MONOPARENTALE', 'Famille monoparentale.'],
+    [facts.discriminationVictim, 'DISCRIMINATION', 'Victime de discrimination.'],
+    [facts.veryShortPartTime, 'TEMPS_PARTIEL_REDUIT', 'Travaille à temps partiel très réduit.'],
+    [facts.rqthLightRestriction, 'RQTH_LEGERE', 'RQTH avec restriction légère.'],
+    [
+      facts.qualificationLevel !== null && isLowQualification(facts.qualificationLevel),
+      'NIVEAU_V_OU_INFRA',
+      'Niveau de qualification inférieur ou égal au niveau V (niveau 3).',
+    ],
+  ];
+  return flags.filter(([on]) => on).map(([, code, text]) => ({ code, text }));
+}
+
+/** Checks every condition of Article 3 and lists the priorities; never stops at the first problem. */
+export function checkEligibility(config: PlieConfig, facts: EligibilityFacts): EligibilityResult {
+  const reasons: Reason[] = [
+    territoryReason(config, facts),
+    ageReason(config, facts),
+    situationReason(facts),
+    checked(facts.activeJobSearch, 'RECHERCHE_ACTIVE', 'En recherche active d’emploi.', 'Pas en recherche active d’emploi.', 'Recherche active d’emploi à vérifier.'),
+    checked(
+      facts.needsSupport,
+      'BESOIN_ACCOMPAGNEMENT',
+      'A besoin d’un accompagnement pour lever des freins à l’emploi.',
+      'N’a pas besoin d’un accompagnement renforcé.',
+      'Besoin d’accompagnement à évaluer au diagnostic.',
+    ),
+    checked(
+      facts.ableAndWilling,
+      'APTE_VOLONTAIRE',
+      'Apte et volontaire pour s’engager dans un parcours.',
+      'Pas en mesure de s’engager pour l’instant (freins lourds à lever avant l’entrée).',
+      'Aptitude et volonté à confirmer au premier entretien.',
+    ),
+    facts.selfEmployed
+      ? blocking('INDEPENDANT', 'Travailleur·se indépendant·e reconnu·e : hors du public du PLIE.')
+      : ok('INDEPENDANT', 'Pas travailleur·se indépendant·e.'),
+    earlierPathwayReason(facts),
+  ];
+  const decision: Decision = reasons.some((r) => r.effect === 'blocking')
+    ? 'not_eligible'
+    : reasons.some((r) => r.effect === 'review')
+      ? 'to_review'
+      : 'eligible';
+  return { decision, reasons, priorities: priorities(config, facts) };
+}
+
+/** A referent may decide otherwise, with a justification that is kept with the result. */
+export function overrideEligibility(
+  result: EligibilityResult,
+  override: { decision: 'eligible' | 'not_eligible'; justification: string; by: string },
+): EligibilityResult {
+  const justification = override.justification.trim();
+  if (justification.length < 10) {
+    throw new Error('Une dérogation doit être justifiée (10 caractères au moins).');
+  }
+  return { ...result, decision: override.decision, override: { justification, by: override.by } };
+}

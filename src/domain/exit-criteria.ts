@@ -1,0 +1,227 @@
+/**
+ * Positive exit criteria (Article 5 of the protocol, « critères de validation de sortie »):
+ * given the contracts, trainings and businesses of a person, which criterion is met, and on
+ * which day — or on which day it will be, if things go as planned.
+ *
+ * Two kinds of durations, as the protocol words them:
+ * - « d'une durée de / au moins égale à N mois »: the planned length of a contract, known at
+ *   signature; the criterion is met on the first day of the contract.
+ * - « depuis N mois », « maintien durant N mois », « au-delà de / plus de N mois »: time actually
+ *   held; met on the last day of the N months (held) or the day after (more than N months).
+ */
+import { addDays, addMonths, daysBetween, type CalendarDate } from './dates.ts';
+import type { PlieConfig } from './plie-config.ts';
+
+export type ContractType =
+  | 'CDI'
+  | 'CDD'
+  | 'INTERIM'
+  | 'SAISONNIER'
+  | 'CONTRAT_PRO'
+  | 'APPRENTISSAGE'
+  | 'FONCTION_PUBLIQUE'
+  | 'CDDI'
+  | 'AUTRE';
+
+export interface WorkContract {
+  type: ContractType;
+  start: CalendarDate;
+  /** Last day worked (planned or actual); null for an open-ended contract still running. */
+  end: CalendarDate | null;
+  weeklyHours: number;
+  /** Insertion par l'activité économique (SIAE: ACI, EI, ETTI, AI). */
+  iae: boolean;
+  /** Contrat aidé (PEC, CUI…). */
+  aided: boolean;
+  /** Market sector; aided contracts of the non-market sector do not count as a CDD exit. */
+  marketSector: boolean;
+  /** Entreprise d'insertion. */
+  insertionCompany: boolean;
+  /** Hours actually paid, when known (temporary work); otherwise weekly hours spread over the days. */
+  hoursPaid?: number | null;
+}
+
+export interface Training {
+  start: CalendarDate;
+  end: CalendarDate | null;
+  /** Leads to a qualification registered in the RNCP. */
+  rncp: boolean;
+  /** A long training (formation de longue durée). */
+  long: boolean;
+  qualificationObtainedOn: CalendarDate | null;
+}
+
+export interface Business {
+  /** Creation or takeover. */
+  start: CalendarDate;
+  /** Day the activity stopped, if it did. */
+  end: CalendarDate | null;
+}
+
+export interface ExitFacts {
+  contracts: WorkContract[];
+  trainings: Training[];
+  businesses: Business[];
+}
+
+export type PositiveCriterion =
+  | 'CDI_OU_CDD_LONG'
+  | 'FONCTION_PUBLIQUE'
+  | 'HEURES_CUMULEES'
+  | 'CONTRAT_PRO'
+  | 'QUALIFICATION_OBTENUE'
+  | 'FORMATION_LONGUE'
+  | 'CREATION_CONSOLIDEE';
+export type AtypicalCriterion = 'TEMPS_PARTIEL_COURT' | 'CONTRAT_AIDE_LONG' | 'ENTREPRISE_INSERTION_LONG';
+export type PositiveKind = 'EMPLOI' | 'CREATION' | 'FORMATION';
+
+export interface CriterionMet {
+  criterion: PositiveCriterion | AtypicalCriterion;
+  atypical: boolean;
+  kind: PositiveKind;
+  metOn: CalendarDate;
+  cdi: boolean;
+}
+
+export type ExitAssessment =
+  | ({ status: 'positive' } & CriterionMet)
+  | ({ status: 'atypical' } & CriterionMet)
+  /** Nothing met yet; `next` is the first criterion that will be met if things go as planned. */
+  | { status: 'not_yet'; next: CriterionMet | null };
+
+/** Last day of a period of `months` months starting on `start` (6 months from 01/01 end on 30/06). */
+export function lastDayOfMonths(start: CalendarDate, months: number): CalendarDate {
+  return addDays(addMonths(start, months), -1);
+}
+
+/** Whether [start, end] lasts at least `months` months (an open end lasts). */
+function lastsAtLeast(start: CalendarDate, end: CalendarDate | null, months: number): boolean {
+  return end === null || end >= lastDayOfMonths(start, months);
+}
+
+/** The day `months` months are held from `start`, if the activity runs that long. */
+function heldOn(start: CalendarDate, end: CalendarDate | null, months: number): CalendarDate | null {
+  const day = lastDayOfMonths(start, months);
+  return end === null || end >= day ? day : null;
+}
+
+/** The first day beyond `months` months from `start`, if the activity runs that long. */
+function beyondOn(start: CalendarDate, end: CalendarDate | null, months: number): CalendarDate | null {
+  const day = addMonths(start, months);
+  return end === null || end >= day ? day : null;
+}
+
+function contractCriteria(config: PlieConfig, contract: WorkContract): CriterionMet[] {
+  const rules = config.exitCriteria;
+  const halfTime = rules.fullTimeWeeklyHours / 2;
+  const met: CriterionMet[] = [];
+  const employment = (criterion: CriterionMet['criterion'], atypical: boolean, metOn: CalendarDate | null) => {
+    if (metOn) met.push({ criterion, atypical, kind: 'EMPLOI', metOn, cdi: contract.type === 'CDI' });
+  };
+  const excludedFromLongContract = contract.iae || (contract.aided && !contract.marketSector);
+  if (contract.type === 'FONCTION_PUBLIQUE') {
+    employment('FONCTION_PUBLIQUE', false, heldOn(contract.start, contract.end, rules.heldMonths));
+  } else if (contract.type === 'CONTRAT_PRO') {
+    employment('CONTRAT_PRO', false, beyondOn(contract.start, contract.end, rules.heldMonths));
+  } else if (
+    (contract.type === 'CDI' || contract.type === 'CDD') &&
+    !excludedFromLongContract &&
+    contract.weeklyHours >= halfTime &&
+    (contract.type === 'CDI' || lastsAtLeast(contract.start, contract.end, rules.contractMonths))
+  ) {
+    employment('CDI_OU_CDD_LONG', false, contract.start);
+  }
+  // Atypical exits, for the commission ad hoc.
+  if (
+    !contract.iae &&
+    !contract.aided &&
+    contract.weeklyHours < halfTime &&
+    lastsAtLeast(contract.start, contract.end, rules.contractMonths)
+  ) {
+    employment('TEMPS_PARTIEL_COURT', true, contract.start);
+  }
+  if (contract.aided && lastsAtLeast(contract.start, contract.end, rules.longContractMonths)) {
+    employment('CONTRAT_AIDE_LONG', true, contract.start);
+  }
+  if (contract.insertionCompany && lastsAtLeast(contract.start, contract.end, rules.longContractMonths)) {
+    employment('ENTREPRISE_INSERTION_LONG', true, contract.start);
+  }
+  return met;
+}
+
+/** Hours paid per day of a contract: the hours paid spread evenly, or the weekly hours / 7. */
+function dailyHours(contract: WorkContract, horizon: CalendarDate): { from: CalendarDate; to: CalendarDate; perDay: number } {
+  const to = contract.end ?? horizon;
+  const days = daysBetween(contract.start, to) + 1;
+  const perDay = contract.hoursPaid != null && contract.end ? contract.hoursPaid / days : contract.weeklyHours / 7;
+  return { from: contract.start, to, perDay };
+}
+
+/**
+ * « Activité professionnelle rémunérée régulière d'une durée cumulée ≥ 910 heures sur une période
+ * maximale de 9 mois »: the first day on which the hours paid within some window of at most
+ * 9 months reach the threshold. Windows worth trying start on a contract's first day.
+ */
+export function cumulatedHoursMetOn(config: PlieConfig, contracts: WorkContract[], horizon: CalendarDate): CalendarDate | null {
+  const { cumulatedHours, hoursWindowMonths } = config.exitCriteria;
+  const spans = contracts.filter((c) => c.start <= horizon).map((c) => dailyHours(c, horizon));
+  let best: CalendarDate | null = null;
+  for (const windowStart of [...new Set(spans.map((s) => s.from))].sort()) {
+    const windowEnd = lastDayOfMonths(windowStart, hoursWindowMonths);
+    let total = 0;
+    // Walk the window day by day: a few hundred days at most.
+    for (let day = windowStart; day <= windowEnd && day <= horizon && (best === null || day < best); day = addDays(day, 1)) {
+      for (const span of spans) if (span.from <= day && day <= span.to) total += span.perDay;
+      // Hours are fractions of days; compare with a tolerance for floating-point sums.
+      if (total >= cumulatedHours - 1e-6) {
+        best = day;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+function trainingCriteria(config: PlieConfig, training: Training): CriterionMet[] {
+  const met: CriterionMet[] = [];
+  if (training.rncp && training.qualificationObtainedOn) {
+    met.push({ criterion: 'QUALIFICATION_OBTENUE', atypical: false, kind: 'FORMATION', metOn: training.qualificationObtainedOn, cdi: false });
+  }
+  const held = training.rncp && training.long ? heldOn(training.start, training.end, config.exitCriteria.heldMonths) : null;
+  if (held) met.push({ criterion: 'FORMATION_LONGUE', atypical: false, kind: 'FORMATION', metOn: held, cdi: false });
+  return met;
+}
+
+function businessCriteria(config: PlieConfig, business: Business): CriterionMet[] {
+  const metOn = beyondOn(business.start, business.end, config.exitCriteria.heldMonths);
+  return metOn ? [{ criterion: 'CREATION_CONSOLIDEE', atypical: false, kind: 'CREATION', metOn, cdi: false }] : [];
+}
+
+/** Every criterion the facts meet or will meet as planned, earliest first. */
+export function criteriaMet(config: PlieConfig, facts: ExitFacts, horizon: CalendarDate): CriterionMet[] {
+  const all = [
+    ...facts.contracts.flatMap((c) => contractCriteria(config, c)),
+    ...facts.trainings.flatMap((t) => trainingCriteria(config, t)),
+    ...facts.businesses.flatMap((b) => businessCriteria(config, b)),
+  ];
+  const hours = cumulatedHoursMetOn(config, facts.contracts, horizon);
+  if (hours) {
+    all.push({ criterion: 'HEURES_CUMULEES', atypical: false, kind: 'EMPLOI', metOn: hours, cdi: false });
+  }
+  return all.sort((a, b) => a.metOn.localeCompare(b.metOn) || Number(a.atypical) - Number(b.atypical));
+}
+
+/**
+ * Where a person stands on `asOf`: a positive criterion met (the earliest), else an atypical one
+ * (for the commission), else not yet — with the first criterion planned to be met, looking as far
+ * as `horizon` (by default two years on) for open-ended contracts.
+ */
+export function assessExit(config: PlieConfig, facts: ExitFacts, asOf: CalendarDate, horizon = addMonths(asOf, 24)): ExitAssessment {
+  const met = criteriaMet(config, facts, horizon);
+  const byThen = met.filter((m) => m.metOn <= asOf);
+  const positive = byThen.find((m) => !m.atypical);
+  if (positive) return { status: 'positive', ...positive };
+  const atypical = byThen.find((m) => m.atypical);
+  if (atypical) return { status: 'atypical', ...atypical };
+  return { status: 'not_yet', next: met.find((m) => !m.atypical) ?? met[0] ?? null };
+}

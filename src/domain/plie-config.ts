@@ -1,0 +1,95 @@
+import { z } from './validation.ts';
+
+/**
+ * What differs from one PLIE to another: its territory, its eligibility thresholds, the durations
+ * and hours of its exit criteria, its objectives. The rules take this as input; the CASA protocol
+ * 2021–2023 (Articles 2, 3 and 5) is the shipped default.
+ */
+const communeSchema = z.object({
+  /** Official name, as shown to people. */
+  name: z.string().min(1),
+  postalCodes: z.array(z.string().regex(/^\d{5}$/, 'code postal : 5 chiffres')).min(1),
+  /** Other names people write for it: districts (Juan-les-Pins), old or misspelt forms. */
+  aliases: z.array(z.string()).default([]),
+});
+
+export const plieConfigSchema = z.object({
+  code: z.string().regex(/^[A-Z0-9_]+$/, 'code : majuscules, chiffres et _'),
+  name: z.string().min(1),
+  territory: z.object({ communes: z.array(communeSchema).min(1) }),
+  eligibility: z.object({
+    /** Minimum age on the orientation date (Article 3: « plus de 26 ans »). */
+    minAge: z.number().int().min(16),
+    /** Age admitted by exception when on RSA and not followed by a Mission Locale. */
+    rsaExceptionAge: z.number().int().min(16).nullable(),
+    /** From this age a person is a « sénior » (a priority, not a condition). */
+    seniorAge: z.number().int().min(40),
+  }),
+  exitCriteria: z.object({
+    /** Weekly hours of a full-time job; half of it is the « mi-temps » threshold. */
+    fullTimeWeeklyHours: z.number().positive(),
+    /** Minimum planned length of a CDD, and of an atypical part-time job. */
+    contractMonths: z.number().int().positive(),
+    /** Time a civil-service post, a contrat de professionnalisation, a long training or a business must be held. */
+    heldMonths: z.number().int().positive(),
+    /** Cumulated paid hours, within a window of at most `hoursWindowMonths`. */
+    cumulatedHours: z.number().positive(),
+    hoursWindowMonths: z.number().int().positive(),
+    /** Minimum planned length of an aided contract or an entreprise d'insertion contract (atypical exits). */
+    longContractMonths: z.number().int().positive(),
+  }),
+  objectives: z.object({
+    accompanied: z.number().int().nonnegative(),
+    accompaniedRsa: z.number().int().nonnegative(),
+    positiveExitShare: z.number().min(0).max(1),
+    withContractShare: z.number().min(0).max(1),
+  }),
+});
+
+export type PlieConfig = z.output<typeof plieConfigSchema>;
+export type PlieConfigInput = z.input<typeof plieConfigSchema>;
+
+/** The CASA protocol (seed: « Protocole d'accord 2021-2023 »). */
+export const CASA_CONFIG: PlieConfig = plieConfigSchema.parse({
+  code: 'CASA',
+  name: 'PLIE de la Communauté d’Agglomération Sophia Antipolis',
+  territory: {
+    communes: [
+      { name: 'Antibes', postalCodes: ['06600', '06160'], aliases: ['Antibes Juan-les-Pins', 'Juan-les-Pins'] },
+      { name: 'Le Bar-sur-Loup', postalCodes: ['06620'] },
+      { name: 'Bézaudun-les-Alpes', postalCodes: ['06510'] },
+      { name: 'Biot', postalCodes: ['06410'] },
+      { name: 'Bouyon', postalCodes: ['06510'] },
+      { name: 'Caussols', postalCodes: ['06460'] },
+      { name: 'Châteauneuf-Grasse', postalCodes: ['06740'], aliases: ['Châteauneuf'] },
+      { name: 'Cipières', postalCodes: ['06620'] },
+      { name: 'La Colle-sur-Loup', postalCodes: ['06480'] },
+      { name: 'Conségudes', postalCodes: ['06510'] },
+      { name: 'Courmes', postalCodes: ['06620'] },
+      { name: 'Coursegoules', postalCodes: ['06140'] },
+      { name: 'Les Ferres', postalCodes: ['06510'] },
+      { name: 'Gourdon', postalCodes: ['06620'] },
+      // The protocol's text spells it « Geôlières ».
+      { name: 'Gréolières', postalCodes: ['06620'], aliases: ['Geôlières'] },
+      { name: 'Opio', postalCodes: ['06650'] },
+      { name: 'Le Rouret', postalCodes: ['06650'] },
+      { name: 'Roquefort-les-Pins', postalCodes: ['06330'] },
+      { name: 'La Roque-en-Provence', postalCodes: ['06910'] },
+      { name: 'Saint-Paul-de-Vence', postalCodes: ['06570'], aliases: ['St-Paul-de-Vence'] },
+      { name: 'Tourrettes-sur-Loup', postalCodes: ['06140'] },
+      { name: 'Valbonne', postalCodes: ['06560', '06410'], aliases: ['Valbonne Sophia Antipolis', 'Sophia Antipolis', 'Sophia-Antipolis'] },
+      { name: 'Vallauris', postalCodes: ['06220'], aliases: ['Vallauris Golfe-Juan', 'Golfe-Juan'] },
+      { name: 'Villeneuve-Loubet', postalCodes: ['06270'] },
+    ],
+  },
+  eligibility: { minAge: 26, rsaExceptionAge: 25, seniorAge: 50 },
+  exitCriteria: {
+    fullTimeWeeklyHours: 35,
+    contractMonths: 6,
+    heldMonths: 6,
+    cumulatedHours: 910,
+    hoursWindowMonths: 9,
+    longContractMonths: 12,
+  },
+  objectives: { accompanied: 750, accompaniedRsa: 480, positiveExitShare: 0.5, withContractShare: 0.4 },
+} satisfies PlieConfigInput);
