@@ -132,9 +132,12 @@ function contractCriteria(config: PlieConfig, contract: WorkContract): Criterion
     employment('CDI_OU_CDD_LONG', false, contract.start);
   }
   // Atypical exits, for the commission ad hoc.
+  // A part-time job (CDI, CDD, civil service); temporary missions count through their hours.
   if (
+    (contract.type === 'CDI' || contract.type === 'CDD' || contract.type === 'FONCTION_PUBLIQUE') &&
     !contract.iae &&
     !contract.aided &&
+    contract.weeklyHours > 0 &&
     contract.weeklyHours < halfTime &&
     lastsAtLeast(contract.start, contract.end, rules.contractMonths)
   ) {
