@@ -259,6 +259,6 @@ describe('parcours workflow (time-skipping)', () => {
         timings: DEFAULT_TASK_TIMINGS,
       }),
     ).rejects.toBeInstanceOf(ParcoursAlreadyStartedError);
-    expect(await db.participant.count({ where: { identityKey: row.identityKey } })).toBe(1);
+    expect(await db.participant.count({ where: { plieCode: row.plieCode, identityKey: row.identityKey } })).toBe(1);
   });
 });

@@ -1,0 +1,89 @@
+/**
+ * Reading the cells of a PLIE's CSV exports: French dates, oui/non, codes, lists separated by |.
+ * Each reader returns a value or throws a FieldError whose message is for the person who fixes
+ * the file.
+ */
+import { parseCalendarDate, type CalendarDate } from '../domain/dates.ts';
+import { parseQualificationLevel, type QualificationLevel } from '../domain/qualification.ts';
+
+export class FieldError extends Error {}
+
+export type Row = Record<string, string | undefined>;
+
+function cell(row: Row, column: string): string {
+  return (row[column] ?? '').trim();
+}
+
+export function text(row: Row, column: string): string {
+  const value = cell(row, column);
+  if (!value) throw new FieldError('valeur obligatoire manquante');
+  return value;
+}
+
+export function optionalText(row: Row, column: string): string | null {
+  return cell(row, column) || null;
+}
+
+export function date(row: Row, column: string): CalendarDate {
+  const value = text(row, column);
+  const parsed = parseCalendarDate(value);
+  if (!parsed) throw new FieldError(`date invalide « ${value} » (attendu JJ/MM/AAAA)`);
+  return parsed;
+}
+
+export function optionalDate(row: Row, column: string): CalendarDate | null {
+  return cell(row, column) ? date(row, column) : null;
+}
+
+export function yesNo(row: Row, column: string): boolean {
+  const value = cell(row, column).toLowerCase();
+  if (value === 'oui') return true;
+  if (value === 'non') return false;
+  throw new FieldError(`attendu « oui » ou « non », trouvé « ${cell(row, column)} »`);
+}
+
+export function code<const T extends readonly string[]>(row: Row, column: string, codes: T): T[number] {
+  const value = text(row, column).toUpperCase();
+  if (!(codes as readonly string[]).includes(value)) {
+    throw new FieldError(`code inconnu « ${cell(row, column)} » (attendu : ${codes.join(', ')})`);
+  }
+  return value as T[number];
+}
+
+export function optionalCode<const T extends readonly string[]>(row: Row, column: string, codes: T): T[number] | null {
+  return cell(row, column) ? code(row, column, codes) : null;
+}
+
+export function codeList<const T extends readonly string[]>(row: Row, column: string, codes: T): Array<T[number]> {
+  const items = cell(row, column)
+    .split('|')
+    .map((item) => item.trim().toUpperCase())
+    .filter(Boolean);
+  const unknown = items.filter((item) => !(codes as readonly string[]).includes(item));
+  if (unknown.length > 0) throw new FieldError(`code(s) inconnu(s) : ${unknown.join(', ')} (attendu : ${codes.join(', ')})`);
+  return [...new Set(items)] as Array<T[number]>;
+}
+
+export function textList(row: Row, column: string): string[] {
+  return cell(row, column)
+    .split('|')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+export function number(row: Row, column: string, { integer = false, min = 0 } = {}): number {
+  const raw = text(row, column).replace(',', '.');
+  const value = Number(raw);
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
+    throw new FieldError(`nombre${integer ? ' entier' : ''} attendu (${min} ou plus), trouvé « ${cell(row, column)} »`);
+  }
+  return value;
+}
+
+export function qualification(row: Row, column: string): QualificationLevel | null {
+  const value = cell(row, column);
+  if (!value) return null;
+  const level = parseQualificationLevel(value);
+  if (!level) throw new FieldError(`niveau de qualification inconnu « ${value} » (attendu 1 à 8, ou VI, V bis, V, IV, III, II, I)`);
+  return level;
+}

@@ -1,0 +1,167 @@
+/**
+ * The evaluation report (bilan) that the comité de pilotage reads: the figures of the seed's
+ * « éléments de réalisation » and the protocol's objectives (Article 5), for a period [from, to]
+ * (both days included). Pure: the records come in, the figures come out.
+ */
+import { ageOn, daysBetween, type CalendarDate } from '../domain/dates.ts';
+import type { PlieConfig } from '../domain/plie-config.ts';
+
+export interface ReportParticipant {
+  id: string;
+  sex: string | null;
+  birthDate: CalendarDate;
+  commune: string | null;
+  qualificationLevel: number | null;
+  minimumIncome: string | null;
+  qpv: boolean;
+  prescriber: string | null;
+  orientationDate: CalendarDate | null;
+  integrationDate: CalendarDate | null;
+  barriers: string[];
+  sectorWishes: string[];
+}
+export interface ReportStep {
+  participantId: string;
+  type: string;
+  start: CalendarDate;
+}
+export interface ReportContract {
+  participantId: string;
+  start: CalendarDate;
+  iae: boolean;
+}
+export interface ReportExit {
+  participantId: string;
+  date: CalendarDate;
+  type: string;
+  positiveKind: string | null;
+  cdi: boolean;
+  proofsComplete: boolean;
+}
+export interface ReportClauseContract {
+  marcheId: string;
+  marcheSector: string;
+  personId: string;
+  start: CalendarDate;
+  hoursDone: number;
+}
+
+export interface ReportRecords {
+  participants: ReportParticipant[];
+  steps: ReportStep[];
+  contracts: ReportContract[];
+  exits: ReportExit[];
+  clauses: ReportClauseContract[];
+}
+
+/** Average days in a month, to express durations in months. */
+const DAYS_PER_MONTH = 30.4375;
+
+const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
+const countBy = <T>(items: T[], key: (item: T) => string) => {
+  const counts: Record<string, number> = {};
+  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
+  return counts;
+};
+const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+
+export function computeReport(config: PlieConfig, records: ReportRecords, period: { from: CalendarDate; to: CalendarDate }) {
+  const inPeriod = (d: CalendarDate | null) => d !== null && d >= period.from && d <= period.to;
+  const byId = new Map(records.participants.map((p) => [p.id, p]));
+
+  const integrated = records.participants.filter((p) => inPeriod(p.integrationDate));
+  const ageAtEntry = (p: ReportParticipant) => ageOn(p.birthDate, p.integrationDate!);
+
+  const oriented = records.participants.filter((p) => inPeriod(p.orientationDate));
+  const byPrescriber = countBy(oriented.filter((p) => p.prescriber), (p) => p.prescriber!);
+
+  const exitsInPeriod = records.exits.filter((e) => inPeriod(e.date));
+  const exitedBefore = new Set(records.exits.filter((e) => e.date < period.from).map((e) => e.participantId));
+  const accompanied = records.participants.filter(
+    (p) => p.integrationDate !== null && p.integrationDate <= period.to && !exitedBefore.has(p.id),
+  );
+  const accompaniedIds = new Set(accompanied.map((p) => p.id));
+
+  const steps = records.steps.filter((s) => inPeriod(s.start));
+  const contracts = records.contracts.filter((c) => inPeriod(c.start));
+  const nonIae = contracts.filter((c) => !c.iae);
+  const iae = contracts.filter((c) => c.iae);
+
+  const barrierMentions = integrated.flatMap((p) => p.barriers);
+  const barrierCounts = countBy(barrierMentions, (b) => b);
+
+  const wishCounts = countBy(integrated.flatMap((p) => p.sectorWishes), (w) => w);
+
+  const months = (e: ReportExit) => {
+    const entry = byId.get(e.participantId)?.integrationDate;
+    return entry ? daysBetween(entry, e.date) / DAYS_PER_MONTH : null;
+  };
+  const durations = exitsInPeriod.map(months).filter((m): m is number => m !== null);
+  const positives = exitsInPeriod.filter((e) => e.type === 'POSITIVE');
+  const positiveDurations = positives.map(months).filter((m): m is number => m !== null);
+
+  const clauses = records.clauses.filter((c) => inPeriod(c.start));
+  const withContract = new Set(contracts.map((c) => c.participantId).filter((id) => accompaniedIds.has(id)));
+
+  return {
+    period,
+    public: {
+      integrated: integrated.length,
+      womenShare: share(integrated.filter((p) => p.sex === 'F').length, integrated.length),
+      lowQualificationShare: share(integrated.filter((p) => p.qualificationLevel !== null && p.qualificationLevel <= 3).length, integrated.length),
+      rsaShare: share(integrated.filter((p) => p.minimumIncome === 'RSA').length, integrated.length),
+      age26to44Share: share(integrated.filter((p) => ageAtEntry(p) >= 26 && ageAtEntry(p) <= 44).length, integrated.length),
+      age45plusShare: share(integrated.filter((p) => ageAtEntry(p) >= 45).length, integrated.length),
+      qpvShare: share(integrated.filter((p) => p.qpv).length, integrated.length),
+      byCommune: countBy(integrated.filter((p) => p.commune), (p) => p.commune!),
+    },
+    referrals: {
+      total: oriented.length,
+      byPrescriber,
+      spontaneousShare: share(byPrescriber.SPONTANE ?? 0, oriented.length),
+    },
+    steps: {
+      total: steps.length,
+      perPerson: share(steps.length, accompanied.length),
+      byType: countBy(steps, (s) => s.type),
+    },
+    durations: { meanMonths: mean(durations), meanMonthsPositive: mean(positiveDurations) },
+    contracts: {
+      total: nonIae.length,
+      persons: new Set(nonIae.map((c) => c.participantId)).size,
+      iaeTotal: iae.length,
+      iaePersons: new Set(iae.map((c) => c.participantId)).size,
+    },
+    barriers: {
+      byCategoryShare: Object.fromEntries(Object.entries(barrierCounts).map(([k, n]) => [k, share(n, barrierMentions.length)])),
+    },
+    sectorWishes: Object.entries(wishCounts)
+      .map(([label, count]) => ({ label, count }))
+      .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'fr')),
+    exits: {
+      total: exitsInPeriod.length,
+      positive: positives.length,
+      positiveShare: share(positives.length, exitsInPeriod.length),
+      byType: countBy(exitsInPeriod, (e) => e.type),
+      byKind: countBy(positives.filter((e) => e.positiveKind), (e) => e.positiveKind!),
+      cdiAmongEmployment: positives.filter((e) => e.positiveKind === 'EMPLOI' && e.cdi).length,
+      positiveWithoutProofs: positives.filter((e) => !e.proofsComplete).length,
+    },
+    clauses: {
+      marches: new Set(clauses.map((c) => c.marcheId)).size,
+      hours: clauses.reduce((sum, c) => sum + c.hoursDone, 0),
+      contracts: clauses.length,
+      persons: new Set(clauses.map((c) => c.personId)).size,
+      btpShare: share(clauses.filter((c) => c.marcheSector === 'BTP').length, clauses.length),
+    },
+    objectives: {
+      accompanied: accompanied.length,
+      accompaniedRsa: accompanied.filter((p) => p.minimumIncome === 'RSA').length,
+      positiveExitShare: share(positives.length, exitsInPeriod.length),
+      withContractShare: share(withContract.size, accompanied.length),
+      targets: { ...config.objectives },
+    },
+  };
+}
+
+export type EvaluationReport = ReturnType<typeof computeReport>;

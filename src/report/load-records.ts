@@ -1,0 +1,50 @@
+import type { Db } from '../db/client.ts';
+import type { ReportRecords } from './evaluation.ts';
+
+const day = (d: Date) => d.toISOString().slice(0, 10);
+const optionalDay = (d: Date | null) => (d ? day(d) : null);
+
+/** Everything the report counts, for one PLIE (a user of one PLIE never sees another's data). */
+export async function loadReportRecords(db: Db, plieCode: string): Promise<ReportRecords> {
+  const ofPlie = { participant: { plieCode } };
+  const [participants, steps, contracts, exits, clauses] = await Promise.all([
+    db.participant.findMany({ where: { plieCode }, include: { barriers: { select: { category: true } } } }),
+    db.step.findMany({ where: ofPlie, select: { participantId: true, type: true, start: true } }),
+    db.workContract.findMany({ where: ofPlie, select: { participantId: true, start: true, iae: true } }),
+    db.exit.findMany({ where: ofPlie }),
+    db.clauseContract.findMany({ where: { marche: { plieCode } }, include: { marche: { select: { sector: true } } } }),
+  ]);
+  return {
+    participants: participants.map((p) => ({
+      id: p.id,
+      sex: p.sex,
+      birthDate: day(p.birthDate),
+      commune: p.commune,
+      qualificationLevel: p.qualificationLevel,
+      minimumIncome: p.minimumIncome,
+      qpv: p.qpv,
+      prescriber: p.prescriber,
+      orientationDate: optionalDay(p.orientationDate),
+      integrationDate: optionalDay(p.integrationDate),
+      barriers: p.barriers.map((b) => b.category),
+      sectorWishes: p.sectorWishes,
+    })),
+    steps: steps.map((s) => ({ ...s, start: day(s.start) })),
+    contracts: contracts.map((c) => ({ ...c, start: day(c.start) })),
+    exits: exits.map((e) => ({
+      participantId: e.participantId,
+      date: day(e.date),
+      type: e.type,
+      positiveKind: e.positiveKind,
+      cdi: e.cdi,
+      proofsComplete: e.proofsComplete,
+    })),
+    clauses: clauses.map((c) => ({
+      marcheId: c.marcheId,
+      marcheSector: c.marche.sector,
+      personId: c.personId,
+      start: day(c.start),
+      hoursDone: c.hoursDone,
+    })),
+  };
+}

@@ -1,0 +1,47 @@
+/**
+ * The sample export of a PLIE (shared/samples/import) imported into a fresh PLIE of the test
+ * database must give the figures its expected report lists, for 2015-07-01..2020-06-30.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDb, type Db } from '../../src/db/client.ts';
+import { importHistory } from '../../src/import/import-history.ts';
+import { projectRoot } from '../../src/infra/project.ts';
+import { computeReport } from '../../src/report/evaluation.ts';
+import { loadReportRecords } from '../../src/report/load-records.ts';
+import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+
+const SAMPLES = path.resolve(projectRoot, '..', 'shared', 'samples', 'import');
+const PLIE = 'SAMPLE_REPORT';
+let db: Db;
+
+beforeAll(() => {
+  db = createDb(inject('databaseUrl'));
+});
+afterAll(async () => {
+  await db?.$disconnect();
+});
+
+/** Every key of `expected`, recursively, with numbers compared to 12 decimal places. */
+function expectSubset(actual: unknown, expected: unknown, where = 'report'): void {
+  if (typeof expected === 'number') {
+    expect(actual, where).toBeCloseTo(expected, 12);
+  } else if (expected && typeof expected === 'object') {
+    for (const [key, value] of Object.entries(expected)) expectSubset((actual as Record<string, unknown>)?.[key], value, `${where}.${key}`);
+  } else {
+    expect(actual, where).toEqual(expected);
+  }
+}
+
+describe('sample import and report', () => {
+  it('imports the sample files and reproduces the expected figures', async () => {
+    const result = await importHistory(db, SAMPLES, { plieCode: PLIE, actor: 'test' });
+    expect(result.errors).toEqual([]);
+    expect(result.counts).toEqual({ participants: 42, etapes: 110, contrats: 24, sorties: 16, marches: 5, clauses: 12 });
+
+    const expected = JSON.parse(readFileSync(path.join(SAMPLES, 'expected-report-subset.json'), 'utf8')) as { period: { from: string; to: string } };
+    const report = computeReport(CASA_CONFIG, await loadReportRecords(db, PLIE), expected.period);
+    expectSubset(report, expected);
+  });
+});
