@@ -18,6 +18,8 @@ export interface ParcoursInput {
   /** Receives escalations and the referent-assignment task. */
   coordinatorEmail: string;
   timings: TaskTimings;
+  /** For a pathway already under way elsewhere (imported history): where it stands. */
+  resume?: { stage: 'active'; referentEmail: string | null; entryDate: CalendarDate };
 }
 
 /** How an action reached the workflow; recorded with every answer. */

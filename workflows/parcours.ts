@@ -151,6 +151,21 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
     return check.answer;
   }
 
+  /** The active pathway (steps, contracts, follow-up, exit) is built on top of this point. */
+  async function activePathway(): Promise<ParcoursState> {
+    await enter('active');
+    await condition(() => false);
+    return state;
+  }
+
+  // An imported pathway already under way starts where it stands. (Absent from earlier inputs:
+  // their histories replay through the branch below.)
+  if (input.resume) {
+    state.referentEmail = input.resume.referentEmail;
+    state.entryDate = input.resume.entryDate;
+    return await activePathway();
+  }
+
   // Orientation: the coordinator assigns a referent (opened before any await, so that a Query
   // right after the start already shows the task).
   const assignmentTask = openTask('assign_referent', input.coordinatorEmail);
@@ -167,9 +182,5 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
     return state;
   }
   state.entryDate = decision.entryDate;
-  await enter('active');
-
-  // The active pathway (steps, contracts, follow-up, exit) is built on top of this point.
-  await condition(() => false);
-  return state;
+  return await activePathway();
 }

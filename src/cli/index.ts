@@ -2,9 +2,16 @@
  * `plie`: the command line for staff and operators. It reads the same configuration and data
  * folder as `npm start`, so it finds the embedded servers a running `npm start` started.
  */
+import { writeFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { loadPlieConfig } from '../config/plie.ts';
+import { importHistory } from '../import/import-history.ts';
+import { startImportedPathways } from '../import/start-pathways.ts';
+import { computeReport } from '../report/evaluation.ts';
+import { loadReportRecords } from '../report/load-records.ts';
+import { renderHtml, renderMarkdown, renderXlsx } from '../report/render.ts';
 import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
-import { formatFrenchDate } from '../domain/dates.ts';
+import { formatFrenchDate, parseCalendarDate } from '../domain/dates.ts';
 import { STAGE_LABELS, TASK_TITLES } from '../domain/tasks.ts';
 import { createLogger } from '../logging.ts';
 import { openServices, type Services } from '../main/services.ts';
@@ -165,6 +172,79 @@ export function buildProgram(): Command {
           channel: 'cli',
         });
         print(Boolean(opts.json), state, `Réponse enregistrée.\n${describeState(state)}`);
+      });
+    });
+
+  program
+    .command('import')
+    .description('Importe l’historique d’un PLIE depuis des fichiers CSV (tout ou rien).')
+    .requiredOption('--dir <dossier>', 'dossier des fichiers participants.csv, etapes.csv, contrats.csv, sorties.csv, marches.csv, clauses_contrats.csv')
+    .option('--records-only', 'enregistrer seulement, sans démarrer les parcours en cours')
+    .option('--json', 'résultat en JSON')
+    .action(async (opts: { dir: string; recordsOnly?: boolean; json?: boolean }) => {
+      await withServices(async (services, cfg) => {
+        const plie = loadPlieConfig(cfg.env);
+        const result = await importHistory(services.db, opts.dir, { plieCode: plie.code, actor: process.env.USER ?? 'cli' });
+        const started =
+          result.ok && !opts.recordsOnly
+            ? await startImportedPathways(
+                {
+                  db: services.db,
+                  temporal: services.temporal,
+                  taskQueue: cfg.env.TEMPORAL_TASK_QUEUE,
+                  coordinatorEmail: cfg.env.PLIE_COORDINATOR_EMAIL,
+                  timings: DEFAULT_TASK_TIMINGS,
+                  logger: createLogger('warn'),
+                },
+                plie.code,
+              )
+            : undefined;
+        const describe = (e: { file: string; line: number; column: string | null; message: string }) =>
+          `  ${e.file}${e.line ? `, ligne ${e.line}` : ''}${e.column ? `, colonne ${e.column}` : ''} : ${e.message}`;
+        const text = result.ok
+          ? [
+              `Import terminé (${plie.name}) : ${Object.entries(result.counts).map(([k, n]) => `${n} ${k}`).join(', ')}.`,
+              ...(result.warnings.length ? ['À vérifier :', ...result.warnings.map(describe)] : []),
+              ...(started
+                ? [`Parcours en cours démarrés : ${started.started} (déjà démarrés : ${started.alreadyRunning} ; orientés sans intégration ni sortie, non démarrés : ${started.notIntegrated}).`]
+                : []),
+            ].join('\n')
+          : ['Import refusé, rien n’a été enregistré :', ...result.errors.map(describe)].join('\n');
+        print(opts.json, { ...result, started }, text);
+        if (!result.ok) throw new CliFailure('', 1);
+      });
+    });
+
+  program
+    .command('report')
+    .description('Calcule le bilan (évaluation) d’une période.')
+    .requiredOption('--from <AAAA-MM-JJ>', 'premier jour de la période')
+    .requiredOption('--to <AAAA-MM-JJ>', 'dernier jour de la période')
+    .option('--format <format>', 'json, md, html ou xlsx', 'json')
+    .option('--out <fichier>', 'écrire dans ce fichier (obligatoire pour xlsx)')
+    .action(async (opts: { from: string; to: string; format: string; out?: string }) => {
+      const from = parseCalendarDate(opts.from);
+      const to = parseCalendarDate(opts.to);
+      if (!from || !to || from > to) throw new CliFailure('Période invalide : --from et --to attendus en AAAA-MM-JJ, --from avant --to.', 2);
+      if (!['json', 'md', 'html', 'xlsx'].includes(opts.format)) throw new CliFailure('Format inconnu : json, md, html ou xlsx.', 2);
+      if (opts.format === 'xlsx' && !opts.out) throw new CliFailure('Le format xlsx s’écrit dans un fichier : ajoutez --out bilan.xlsx.', 2);
+      await withServices(async (services, cfg) => {
+        const plie = loadPlieConfig(cfg.env);
+        const report = computeReport(plie, await loadReportRecords(services.db, plie.code), { from, to });
+        const output =
+          opts.format === 'json'
+            ? `${JSON.stringify(report, null, 2)}\n`
+            : opts.format === 'md'
+              ? renderMarkdown(report)
+              : opts.format === 'html'
+                ? renderHtml(report)
+                : await renderXlsx(report);
+        if (opts.out) {
+          writeFileSync(opts.out, output);
+          console.log(`Bilan écrit dans ${opts.out}`);
+        } else {
+          process.stdout.write(output);
+        }
       });
     });
 

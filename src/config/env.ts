@@ -114,6 +114,8 @@ export const envSchema = z.object({
   SLACK_API_URL: httpUrl,
 
   PLIE_API_TOKEN: optionalString,
+  /** JSON file describing this PLIE (territory, thresholds, objectives); the CASA protocol by default. */
+  PLIE_CONFIG_FILE: optionalString,
 
   PLIE_DEV_POSTGRES_PORT: port(54329),
   PLIE_DEV_TEMPORAL_PORT: port(7233),

@@ -47,7 +47,7 @@ export function code<const T extends readonly string[]>(row: Row, column: string
   if (!(codes as readonly string[]).includes(value)) {
     throw new FieldError(`code inconnu « ${cell(row, column)} » (attendu : ${codes.join(', ')})`);
   }
-  return value as T[number];
+  return value;
 }
 
 export function optionalCode<const T extends readonly string[]>(row: Row, column: string, codes: T): T[number] | null {

@@ -65,7 +65,7 @@ function readCsv(dir: string, key: keyof typeof FILES, errors: ImportError[]): S
     const content = readFileSync(full, 'utf8');
     const firstLine = content.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
     const delimiter = firstLine.split(';').length >= firstLine.split(',').length ? ';' : ',';
-    records = parse(content, { bom: true, columns: true, delimiter, skip_empty_lines: true, info: true, trim: true }) as typeof records;
+    records = parse<f.Row>(content, { bom: true, columns: true, delimiter, skip_empty_lines: true, info: true, trim: true }) as unknown as typeof records;
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 0;
     errors.push({ file, line, column: null, message: `fichier illisible : ${(error as Error).message}` });
@@ -213,7 +213,9 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
       keyOf.set(p.externalId, `${key}#${p.externalId}`);
     }
   }
-  const participantExists = (id: string) => seen.has(id) || idByExternal.has(id);
+  // Ids of the participants file, even of rows with errors: their other rows are not « unknown ».
+  const idsInFile = new Set(raw.participants.map(({ row }) => (row.id ?? '').trim()));
+  const participantExists = (id: string) => idsInFile.has(id) || idByExternal.has(id);
   for (const [file, rows] of [[FILES.steps, steps], [FILES.contracts, contracts], [FILES.exits, exits]] as const) {
     for (const r of rows) {
       if (!participantExists(r.participantExternalId)) {
@@ -228,7 +230,7 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
   }
   const knownMarches = await db.marche.findMany({ where: { plieCode: opts.plieCode }, select: { id: true, externalId: true } });
   const marcheIds = new Map(knownMarches.map((m) => [m.externalId, m.id]));
-  const fileMarches = new Set(marches.map((m) => m.externalId));
+  const fileMarches = new Set(raw.marches.map(({ row }) => (row.id ?? '').trim()));
   for (const c of clauses) {
     if (!fileMarches.has(c.marcheExternalId) && !marcheIds.has(c.marcheExternalId)) {
       errors.push({ file: FILES.clauses, line: c.line, column: 'marche_id', message: `marché ${c.marcheExternalId} inconnu` });

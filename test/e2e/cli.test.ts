@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,8 @@ import type { Db } from '../../src/db/client.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { freePort } from '../../src/infra/ports.ts';
 import { projectRoot } from '../../src/infra/project.ts';
+import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+import { expectSubset } from '../helpers/subset.ts';
 import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
 import { FakeSlackApi } from '../helpers/slack-api.ts';
 import type { TestInbox } from '../helpers/smtp.ts';
@@ -199,3 +201,56 @@ describe('plie doctor', () => {
     expect(result.stderr).toContain('PORT : attendu : un numéro de port (1 à 65535)');
   });
 });
+
+describe('plie import and plie report (the bilan)', () => {
+  const samples = path.resolve(projectRoot, '..', 'shared', 'samples', 'import');
+
+  it('imports the sample history and reports the figures the sample expects, in every format', async () => {
+    const configFile = path.join(dataDir, 'plie.json');
+    writeFileSync(configFile, JSON.stringify({ ...CASA_CONFIG, code: 'CLI_REPORT' }));
+    const env = { ...servicesEnv(), PLIE_CONFIG_FILE: configFile };
+
+    const imported = await plie(['import', '--dir', samples, '--records-only'], env);
+    expect(imported.stderr).toBe('');
+    expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('Import terminé (PLIE de la Communauté d’Agglomération Sophia Antipolis) : 42 participants, 110 etapes');
+    expect(imported.stdout).toContain('participants.csv, ligne 43, colonne nom : même nom, prénom et date de naissance que X0001');
+
+    const expected = JSON.parse(readFileSync(path.join(samples, 'expected-report-subset.json'), 'utf8')) as Record<string, unknown>;
+    const json = await plie(['report', '--from', '2015-07-01', '--to', '2020-06-30', '--format', 'json'], env);
+    expect(json.code).toBe(0);
+    expectSubset(JSON.parse(json.stdout), expected);
+
+    const md = await plie(['report', '--from', '2015-07-01', '--to', '2020-06-30', '--format', 'md'], env);
+    expect(md.stdout).toContain('# Bilan du PLIE — du 01/07/2015 au 30/06/2020');
+    expect(md.stdout).toContain('le PLIE a intégré 24 personnes');
+    expect(md.stdout).toContain('- 54 % de femmes ;');
+    const html = path.join(dataDir, 'bilan.html');
+    expect((await plie(['report', '--from', '2015-07-01', '--to', '2020-06-30', '--format', 'html', '--out', html], env)).code).toBe(0);
+    expect(readFileSync(html, 'utf8')).toMatch(/<svg role="img"[^>]*>.*Conseil Départemental/s);
+    const xlsx = path.join(dataDir, 'bilan.xlsx');
+    expect((await plie(['report', '--from', '2015-07-01', '--to', '2020-06-30', '--format', 'xlsx', '--out', xlsx], env)).code).toBe(0);
+    expect(readFileSync(xlsx).subarray(0, 2).toString()).toBe('PK'); // a zip container, as XLSX files are
+
+    const bad = await plie(['report', '--from', '2020-13-01', '--to', '2020-06-30'], env);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Période invalide');
+  });
+
+  it('starts the pathways still under way unless --records-only, once', async () => {
+    const configFile = path.join(dataDir, 'plie-start.json');
+    writeFileSync(configFile, JSON.stringify({ ...CASA_CONFIG, code: 'CLI_START' }));
+    const env = { ...servicesEnv(), PLIE_CONFIG_FILE: configFile };
+    const first = await plie(['import', '--dir', samples, '--json'], env);
+    expect(first.code).toBe(0);
+    const { started } = JSON.parse(first.stdout) as { started: { started: number; alreadyRunning: number } };
+    expect(started.started).toBeGreaterThan(0);
+    const again = JSON.parse((await plie(['import', '--dir', samples, '--json'], env)).stdout) as { started: { started: number; alreadyRunning: number } };
+    expect(again.started).toMatchObject({ started: 0, alreadyRunning: started.started });
+    const running = await db.pathway.findMany({ where: { participant: { plieCode: 'CLI_START' } } });
+    expect(running).toHaveLength(started.started);
+    const state = await plie(['participant', 'show', running[0]!.participantId, '--json'], env);
+    expect(JSON.parse(state.stdout)).toMatchObject({ stage: 'active', openTasks: [] });
+  });
+});
+

@@ -11,6 +11,7 @@ import { projectRoot } from '../../src/infra/project.ts';
 import { computeReport } from '../../src/report/evaluation.ts';
 import { loadReportRecords } from '../../src/report/load-records.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+import { expectSubset } from '../helpers/subset.ts';
 
 const SAMPLES = path.resolve(projectRoot, '..', 'shared', 'samples', 'import');
 const PLIE = 'SAMPLE_REPORT';
@@ -22,17 +23,6 @@ beforeAll(() => {
 afterAll(async () => {
   await db?.$disconnect();
 });
-
-/** Every key of `expected`, recursively, with numbers compared to 12 decimal places. */
-function expectSubset(actual: unknown, expected: unknown, where = 'report'): void {
-  if (typeof expected === 'number') {
-    expect(actual, where).toBeCloseTo(expected, 12);
-  } else if (expected && typeof expected === 'object') {
-    for (const [key, value] of Object.entries(expected)) expectSubset((actual as Record<string, unknown>)?.[key], value, `${where}.${key}`);
-  } else {
-    expect(actual, where).toEqual(expected);
-  }
-}
 
 describe('sample import and report', () => {
   it('imports the sample files and reproduces the expected figures', async () => {

@@ -1,0 +1,45 @@
+import { parcoursWorkflowId } from '../../workflows/messages.ts';
+import type { CreateParticipantDeps } from '../participants/create.ts';
+import { ParcoursAlreadyStartedError, startParcours } from '../temporal/parcours-client.ts';
+
+/**
+ * After an import, starts the pathway workflow of every imported participant still under way
+ * (integrated, not exited), at the active stage. Safe to repeat: a running pathway is left alone.
+ * People oriented but never integrated nor exited are not started (too old to guess their stage);
+ * they are counted so that staff can look at them.
+ */
+export async function startImportedPathways(
+  deps: CreateParticipantDeps,
+  plieCode: string,
+): Promise<{ started: number; alreadyRunning: number; notIntegrated: number }> {
+  const open = await deps.db.participant.findMany({
+    where: { plieCode, externalId: { not: null }, exits: { none: {} } },
+    select: { id: true, integrationDate: true },
+  });
+  let started = 0;
+  let alreadyRunning = 0;
+  for (const participant of open) {
+    if (!participant.integrationDate) continue;
+    const entryDate = participant.integrationDate.toISOString().slice(0, 10);
+    const id = parcoursWorkflowId(participant.id);
+    await deps.db.pathway.upsert({
+      where: { id },
+      create: { id, participantId: participant.id, stage: 'active', entryDate: participant.integrationDate },
+      update: {},
+    });
+    try {
+      await startParcours(deps.temporal, deps.taskQueue, {
+        participantId: participant.id,
+        coordinatorEmail: deps.coordinatorEmail,
+        timings: deps.timings,
+        resume: { stage: 'active', referentEmail: null, entryDate },
+      });
+      started += 1;
+    } catch (error) {
+      if (!(error instanceof ParcoursAlreadyStartedError)) throw error;
+      alreadyRunning += 1;
+    }
+  }
+  deps.logger.info({ plieCode, started, alreadyRunning }, 'parcours importés démarrés');
+  return { started, alreadyRunning, notIntegrated: open.filter((p) => !p.integrationDate).length };
+}

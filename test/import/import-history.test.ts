@@ -1,0 +1,128 @@
+/**
+ * Importing a PLIE's CSV history: precise French errors, nothing written when anything is wrong,
+ * and a second run of the same files changes nothing.
+ */
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDb, type Db } from '../../src/db/client.ts';
+import { importHistory } from '../../src/import/import-history.ts';
+import { projectRoot } from '../../src/infra/project.ts';
+import { makeScratchDir } from '../../src/infra/scratch.ts';
+import { computeReport } from '../../src/report/evaluation.ts';
+import { loadReportRecords } from '../../src/report/load-records.ts';
+import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+
+const SAMPLES = path.resolve(projectRoot, '..', 'shared', 'samples', 'import');
+let db: Db;
+let scratch: string;
+
+beforeAll(() => {
+  db = createDb(inject('databaseUrl'));
+  scratch = makeScratchDir('plie-import-');
+});
+afterAll(async () => {
+  await db?.$disconnect();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+/** A copy of the sample folder, with some files rewritten. */
+function samplesWith(name: string, changes: Record<string, (content: string) => string> = {}): string {
+  const dir = path.join(scratch, name);
+  mkdirSync(dir, { recursive: true });
+  cpSync(SAMPLES, dir, { recursive: true });
+  for (const [file, change] of Object.entries(changes)) {
+    writeFileSync(path.join(dir, file), change(readFileSync(path.join(dir, file), 'utf8')));
+  }
+  return dir;
+}
+
+async function rowCounts(plieCode: string) {
+  const ofPlie = { participant: { plieCode } };
+  return {
+    participants: await db.participant.count({ where: { plieCode } }),
+    barriers: await db.barrier.count({ where: ofPlie }),
+    steps: await db.step.count({ where: ofPlie }),
+    contracts: await db.workContract.count({ where: ofPlie }),
+    exits: await db.exit.count({ where: ofPlie }),
+    marches: await db.marche.count({ where: { plieCode } }),
+    clauses: await db.clauseContract.count({ where: { marche: { plieCode } } }),
+  };
+}
+
+describe('CSV import', () => {
+  it('imports once: a second run of the same files changes nothing', async () => {
+    const first = await importHistory(db, SAMPLES, { plieCode: 'IMPORT_TWICE', actor: 'test' });
+    expect(first.ok).toBe(true);
+    const counts = await rowCounts('IMPORT_TWICE');
+    const report = computeReport(CASA_CONFIG, await loadReportRecords(db, 'IMPORT_TWICE'), { from: '2015-01-01', to: '2021-12-31' });
+    const ids = (await db.participant.findMany({ where: { plieCode: 'IMPORT_TWICE' }, orderBy: { externalId: 'asc' } })).map((p) => p.id);
+
+    const second = await importHistory(db, SAMPLES, { plieCode: 'IMPORT_TWICE', actor: 'test' });
+    expect(second.ok).toBe(true);
+    expect(await rowCounts('IMPORT_TWICE')).toEqual(counts);
+    expect(counts).toEqual({ participants: 42, barriers: expect.any(Number) as number, steps: 110, contracts: 24, exits: 16, marches: 5, clauses: 12 });
+    expect(computeReport(CASA_CONFIG, await loadReportRecords(db, 'IMPORT_TWICE'), { from: '2015-01-01', to: '2021-12-31' })).toEqual(report);
+    expect((await db.participant.findMany({ where: { plieCode: 'IMPORT_TWICE' }, orderBy: { externalId: 'asc' } })).map((p) => p.id)).toEqual(ids);
+  });
+
+  it('keeps apart the homonyms the source kept apart, with a warning', async () => {
+    const result = await importHistory(db, SAMPLES, { plieCode: 'IMPORT_HOMONYMS', actor: 'test' });
+    expect(result.warnings).toEqual([
+      {
+        file: 'participants.csv',
+        line: 43,
+        column: 'nom',
+        message: 'même nom, prénom et date de naissance que X0001 : enregistré à part, comme dans le fichier (homonyme ou doublon à vérifier)',
+      },
+    ]);
+  });
+
+  it('reads comma-separated files too', async () => {
+    const dir = samplesWith('commas', {
+      'marches.csv': (c) => c.replaceAll(',', ' ').replaceAll(';', ','),
+    });
+    const result = await importHistory(db, dir, { plieCode: 'IMPORT_COMMAS', actor: 'test' });
+    expect(result.errors).toEqual([]);
+    expect(await db.marche.count({ where: { plieCode: 'IMPORT_COMMAS' } })).toBe(5);
+  });
+
+  it('reports every bad cell with file, line, column and reason, and writes nothing', async () => {
+    const dir = samplesWith('bad', {
+      'participants.csv': (c) => c.replace(';02/08/1959;', ';31/02/1959;').replace('P00002;Chevalier;Inès;F;', 'P00002;Chevalier;Inès;X;'),
+      'etapes.csv': (c) => c.replace('P00001;RECHERCHE_EMPLOI;16/12/2017', 'P99999;RECHERCHE_EMPLOI;16/12/2017'),
+      'contrats.csv': (c) => c.replace(/;(non|oui);(non|oui);(non|oui)(\r?\n)/, ';peut-être;$2;$3$4'),
+      'sorties.csv': (c) => c.replace('P00033;19/08/2019;POSITIVE;EMPLOI', 'P00033;19/08/2019;POSITIVE;'),
+      'clauses_contrats.csv': (c) => c.replace('M0001;C0002', 'M9999;C0002'),
+    });
+    const before = await rowCounts('IMPORT_BAD');
+    const result = await importHistory(db, dir, { plieCode: 'IMPORT_BAD', actor: 'test' });
+    expect(result.ok).toBe(false);
+    expect(result.errors).toEqual([
+      { file: 'clauses_contrats.csv', line: 2, column: 'marche_id', message: 'marché M9999 inconnu' },
+      { file: 'contrats.csv', line: 2, column: 'iae', message: 'attendu « oui » ou « non », trouvé « peut-être »' },
+      { file: 'etapes.csv', line: 2, column: 'participant_id', message: 'participant P99999 inconnu' },
+      { file: 'participants.csv', line: 2, column: 'date_naissance', message: 'date invalide « 31/02/1959 » (attendu JJ/MM/AAAA)' },
+      {
+        file: 'participants.csv',
+        line: 3,
+        column: 'sexe',
+        message: 'code inconnu « X » (attendu : F, M)',
+      },
+      { file: 'sorties.csv', line: 2, column: 'nature', message: 'sortie positive : préciser emploi, création d’entreprise ou formation' },
+    ]);
+    expect(await rowCounts('IMPORT_BAD')).toEqual(before);
+  });
+
+  it('says which columns are missing, or that the participants file is', async () => {
+    const dir = samplesWith('columns', { 'etapes.csv': (c) => c.replace('statut', 'etat') });
+    expect((await importHistory(db, dir, { plieCode: 'IMPORT_COLUMNS', actor: 'test' })).errors).toEqual([
+      { file: 'etapes.csv', line: 1, column: null, message: 'colonne(s) manquante(s) : statut' },
+    ]);
+    const empty = path.join(scratch, 'empty');
+    mkdirSync(empty, { recursive: true });
+    expect((await importHistory(db, empty, { plieCode: 'IMPORT_EMPTY', actor: 'test' })).errors).toEqual([
+      { file: 'participants.csv', line: 0, column: null, message: 'fichier manquant' },
+    ]);
+  });
+});
