@@ -14,7 +14,7 @@ import { ConfigError, loadConfig, type AppConfig } from '../config/index.ts';
 import { formatFrenchDate, parseCalendarDate } from '../domain/dates.ts';
 import { STAGE_LABELS, TASK_TITLES } from '../domain/tasks.ts';
 import { createLogger } from '../logging.ts';
-import { openServices, type Services } from '../main/services.ts';
+import { openServices, pathwayDeps, type Services } from '../main/services.ts';
 import {
   createParticipant,
   DuplicateParticipantError,
@@ -22,7 +22,6 @@ import {
   ParcoursNotStartedError,
 } from '../participants/create.ts';
 import { answerTask, parcoursState, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
-import { DEFAULT_TASK_TIMINGS } from '../domain/tasks.ts';
 import type { ParcoursState } from '../../workflows/messages.ts';
 import { formatChecks, runDoctor } from './doctor.ts';
 
@@ -105,14 +104,7 @@ export function buildProgram(): Command {
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       await withServices(async (services, cfg) => {
         const created = await createParticipant(
-          {
-            db: services.db,
-            temporal: services.temporal,
-            taskQueue: cfg.env.TEMPORAL_TASK_QUEUE,
-            coordinatorEmail: cfg.env.PLIE_COORDINATOR_EMAIL,
-            timings: DEFAULT_TASK_TIMINGS,
-            logger: createLogger('warn'),
-          },
+          pathwayDeps(cfg, services.db, services.temporal, createLogger('warn')),
           {
             firstName: opts.prenom,
             lastName: opts.nom,
@@ -187,17 +179,7 @@ export function buildProgram(): Command {
         const result = await importHistory(services.db, opts.dir, { plieCode: plie.code, actor: process.env.USER ?? 'cli' });
         const started =
           result.ok && !opts.recordsOnly
-            ? await startImportedPathways(
-                {
-                  db: services.db,
-                  temporal: services.temporal,
-                  taskQueue: cfg.env.TEMPORAL_TASK_QUEUE,
-                  coordinatorEmail: cfg.env.PLIE_COORDINATOR_EMAIL,
-                  timings: DEFAULT_TASK_TIMINGS,
-                  logger: createLogger('warn'),
-                },
-                plie.code,
-              )
+            ? await startImportedPathways(pathwayDeps(cfg, services.db, services.temporal, createLogger('warn')), plie.code)
             : undefined;
         const describe = (e: { file: string; line: number; column: string | null; message: string }) =>
           `  ${e.file}${e.line ? `, ligne ${e.line}` : ''}${e.column ? `, colonne ${e.column}` : ''} : ${e.message}`;

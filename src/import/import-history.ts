@@ -248,6 +248,7 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
     return { ok: false, counts, errors: errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line), warnings };
   }
 
+  const knownIds = new Set(idByExternal.values());
   for (const p of participants) if (!idByExternal.has(p.externalId)) idByExternal.set(p.externalId, randomUUID());
   for (const m of marches) if (!marcheIds.has(m.externalId)) marcheIds.set(m.externalId, randomUUID());
   const participantId = (externalId: string) => idByExternal.get(externalId)!;
@@ -255,7 +256,8 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
 
   await db.$transaction(
     async (tx) => {
-      for (const p of participants) {
+      const newIds = new Set(participants.filter((p) => !knownIds.has(participantId(p.externalId))).map((p) => p.externalId));
+      const rows = participants.map((p) => {
         const data = {
           plieCode: opts.plieCode,
           externalId: p.externalId,
@@ -278,9 +280,11 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
           integrationDate: asDate(p.integrationDate),
           sectorWishes: p.sectorWishes,
         };
-        const id = participantId(p.externalId);
-        await tx.participant.upsert({ where: { id }, create: { id, ...data, createdBy: opts.actor }, update: data });
-      }
+        return { id: participantId(p.externalId), data, isNew: newIds.has(p.externalId) };
+      });
+      // New people in one statement; people already imported are updated one by one.
+      await tx.participant.createMany({ data: rows.filter((r) => r.isNew).map((r) => ({ id: r.id, ...r.data, createdBy: opts.actor })) });
+      for (const row of rows.filter((r) => !r.isNew)) await tx.participant.update({ where: { id: row.id }, data: row.data });
       // The files carry the whole history of the people they list: it replaces what an earlier run wrote.
       const touched = [...new Set([...imported, ...steps.map((s) => participantId(s.participantExternalId)), ...contracts.map((c) => participantId(c.participantExternalId)), ...exits.map((e) => participantId(e.participantExternalId))])];
       await tx.barrier.deleteMany({ where: { participantId: { in: imported } } });

@@ -2,10 +2,10 @@ import http from 'node:http';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config/index.ts';
 import type { Db } from '../db/client.ts';
-import { DEFAULT_TASK_TIMINGS } from '../domain/tasks.ts';
 import type { Logger } from '../logging.ts';
 import { createSlack } from '../slack/app.ts';
 import { createWebApp } from '../web/app.ts';
+import { pathwayDeps } from './services.ts';
 
 export interface RunningWeb {
   url: string;
@@ -22,15 +22,7 @@ export async function runWeb(opts: {
   port?: number;
 }): Promise<RunningWeb> {
   const { env } = opts.config;
-  const app = createWebApp({
-    db: opts.db,
-    temporal: opts.temporal,
-    taskQueue: env.TEMPORAL_TASK_QUEUE,
-    coordinatorEmail: env.PLIE_COORDINATOR_EMAIL,
-    timings: DEFAULT_TASK_TIMINGS,
-    logger: opts.logger,
-    apiToken: opts.apiToken,
-  });
+  const app = createWebApp({ ...pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger), apiToken: opts.apiToken });
   const slack = createSlack(env, app, opts.logger);
   const server = http.createServer(app);
   const port = opts.port ?? env.PORT;

@@ -8,6 +8,9 @@ import {
   type Secrets,
 } from '../config/index.ts';
 import { createDb, type Db } from '../db/client.ts';
+import { DEFAULT_TASK_TIMINGS } from '../domain/tasks.ts';
+import type { Logger } from '../logging.ts';
+import type { CreateParticipantDeps } from '../participants/create.ts';
 import { createMailer, type Mailer } from '../email/transport.ts';
 import { connectClient, temporalSettings, type TemporalSettings } from '../temporal/connection.ts';
 
@@ -60,4 +63,16 @@ export async function openServices(config: AppConfig, needs: { smtp: boolean }):
 
 export function appUrl(config: AppConfig): string {
   return config.env.PUBLIC_URL ?? `http://localhost:${config.env.PORT}`;
+}
+
+/** What creating or starting pathways needs, from this deployment's configuration. */
+export function pathwayDeps(config: AppConfig, db: Db, temporal: Client, logger: Logger): CreateParticipantDeps {
+  return {
+    db,
+    temporal,
+    taskQueue: config.env.TEMPORAL_TASK_QUEUE,
+    coordinatorEmail: config.env.PLIE_COORDINATOR_EMAIL,
+    timings: DEFAULT_TASK_TIMINGS,
+    logger,
+  };
 }
