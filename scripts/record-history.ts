@@ -2,16 +2,18 @@
  * Records the history of a pathway workflow run through every branch the current code has, into
  * test/fixtures/histories/, for the replay test. Run it when the workflow gains a new path:
  *
- *   npm run record-history -- <name>
+ *   npm run record-history -- <name> [orientation|reprise]
  *
  * Uses a Temporal dev server (a real server's history) with delays of seconds instead of days, a
  * throwaway PostgreSQL and an in-process SMTP server. Payloads are encrypted with the fixed fixture
  * key of the tests. The file keeps the workflow id: task ids derive from it, so replay needs it.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { NativeConnection } from '@temporalio/worker';
 import { createDb } from '../src/db/client.ts';
 import { createMailer } from '../src/email/transport.ts';
@@ -22,7 +24,9 @@ import { startEmbeddedPostgres } from '../src/infra/postgres.ts';
 import { projectRoot } from '../src/infra/project.ts';
 import { locateTemporalCli, startDevServer } from '../src/infra/temporal-server.ts';
 import { createLogger } from '../src/logging.ts';
+import { startImportedPathways } from '../src/import/start-pathways.ts';
 import { createParticipant } from '../src/participants/create.ts';
+import { parcoursWorkflowId } from '../workflows/messages.ts';
 import { dataConverter } from '../src/temporal/connection.ts';
 import { installTemporalRuntime } from '../src/temporal/runtime.ts';
 import { answerTask, parcoursState } from '../src/temporal/parcours-client.ts';
@@ -30,10 +34,17 @@ import { bundleWorkflows, createWorker } from '../src/temporal/worker.ts';
 import { FIXTURE_PAYLOAD_KEYS } from '../test/helpers/settings.ts';
 import { TestInbox } from '../test/helpers/smtp.ts';
 
+const EventType = proto.temporal.api.enums.v1.EventType;
 const name = process.argv[2];
-if (!name || !/^[a-z0-9-]+$/.test(name)) {
-  console.error('Usage : npm run record-history -- <nom-en-minuscules>');
+const scenario = process.argv[3] ?? 'orientation';
+if (!name || !/^[a-z0-9-]+$/.test(name) || !['orientation', 'reprise'].includes(scenario)) {
+  console.error('Usage : npm run record-history -- <nom-en-minuscules> [orientation|reprise]');
   process.exit(2);
+}
+
+/** Polls a condition the workflow reaches on its own (no event to wait on from here). */
+async function waitUntil(check: () => Promise<boolean>): Promise<void> {
+  for (let attempt = 0; attempt < 100 && !(await check()); attempt++) await new Promise((r) => setTimeout(r, 100));
 }
 const logger = createLogger('warn');
 installTemporalRuntime(logger);
@@ -74,19 +85,36 @@ try {
       timings: { reminderAfterDays: 2 * SECOND_IN_DAYS, escalateAfterDays: 4 * SECOND_IN_DAYS },
       logger,
     };
-    const { participantId, workflowId } = await createParticipant(
-      deps,
-      { firstName: 'Camille', lastName: 'Exemple', birthDate: '01/01/1980' },
-      { actor: 'coordination@plie.test', channel: 'cli' },
-    );
-    const answerFirst = async (answer: unknown) => {
-      const [task] = (await parcoursState(client, participantId)).openTasks;
-      await answerTask(client, participantId, { taskId: task!.id, answer, actor: 'coordination@plie.test', channel: 'cli' });
-    };
-    // Reminder and escalation of the first task, then the answers up to the active pathway.
-    await inbox.waitFor((m) => m.subject.includes('en retard'));
-    await answerFirst({ referentEmail: 'referente@plie.test' });
-    await answerFirst({ decision: 'integrate', entryDate: '2026-12-01' });
+    let workflowId: string;
+    if (scenario === 'reprise') {
+      // An imported pathway under way, started at the active stage.
+      const participant = await db.participant.create({
+        data: { id: randomUUID(), externalId: 'R0001', firstName: 'Camille', lastName: 'Reprise', identityKey: 'reprise|camille|1980-01-01', birthDate: new Date('1980-01-01T00:00:00Z'), integrationDate: new Date('2024-03-01T00:00:00Z'), createdBy: 'record' },
+      });
+      await startImportedPathways(deps, participant.plieCode);
+      workflowId = parcoursWorkflowId(participant.id);
+      // Recorded once the active stage is in the database and the workflow waits again.
+      await waitUntil(async () => (await db.pathway.findUnique({ where: { id: workflowId } }))?.stage === 'active');
+      await waitUntil(async () => {
+        const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+        return events.length > 8 && String(events.at(-1)?.eventType) === String(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+      });
+    } else {
+      const created = await createParticipant(
+        deps,
+        { firstName: 'Camille', lastName: 'Exemple', birthDate: '01/01/1980' },
+        { actor: 'coordination@plie.test', channel: 'cli' },
+      );
+      workflowId = created.workflowId;
+      const answerFirst = async (answer: unknown) => {
+        const [task] = (await parcoursState(client, created.participantId)).openTasks;
+        await answerTask(client, created.participantId, { taskId: task!.id, answer, actor: 'coordination@plie.test', channel: 'cli' });
+      };
+      // Reminder and escalation of the first task, then the answers up to the active pathway.
+      await inbox.waitFor((m) => m.subject.includes('en retard'));
+      await answerFirst({ referentEmail: 'referente@plie.test' });
+      await answerFirst({ decision: 'integrate', entryDate: '2026-12-01' });
+    }
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');
     mkdirSync(dir, { recursive: true });
