@@ -38,6 +38,26 @@ export const plieConfigSchema = z.object({
     /** Minimum planned length of an aided contract or an entreprise d'insertion contract (atypical exits). */
     longContractMonths: z.number().int().positive(),
   }),
+  /** Exit reasons offered to staff, by exit type (they feed the reports). */
+  exitReasons: z.partialRecord(
+    z.enum(['POSITIVE', 'ABANDON', 'PARCOURS_LONG', 'ADMINISTRATIVE', 'AUTRE']),
+    z.array(z.object({ code: z.string().regex(/^[A-Z0-9_]+$/), label: z.string().min(1) })),
+  ),
+  commission: z.object({
+    members: z.array(z.object({ name: z.string().min(1), email: z.email() })),
+    /** Votes needed for a decision: more than half of the members by default. */
+    quorum: z.enum(['majority_of_members']),
+    /** Decision rule: majority of the votes expressed (for/against); a tie adjourns to the next session. */
+    decision: z.enum(['majority_of_expressed']),
+    voteDays: z.number().int().positive(),
+  }),
+  reminders: z
+    .object({
+      /** Days before a task is reminded to its assignee, and escalated to the coordination. */
+      taskReminderDays: z.number().int().positive(),
+      taskEscalationDays: z.number().int().positive(),
+    })
+    .refine((r) => r.taskEscalationDays > r.taskReminderDays, 'le signalement à la coordination vient après le rappel'),
   objectives: z.object({
     accompanied: z.number().int().nonnegative(),
     accompaniedRsa: z.number().int().nonnegative(),
@@ -91,5 +111,33 @@ export const CASA_CONFIG: PlieConfig = plieConfigSchema.parse({
     hoursWindowMonths: 9,
     longContractMonths: 12,
   },
+  exitReasons: {
+    POSITIVE: [
+      { code: 'EMPLOI', label: 'Emploi durable' },
+      { code: 'CREATION', label: 'Création ou reprise d’entreprise' },
+      { code: 'FORMATION', label: 'Formation qualifiante ou diplômante' },
+    ],
+    ABANDON: [
+      { code: 'ENGAGEMENT_NON_RESPECTE', label: 'Non-respect de l’engagement (initiative du PLIE)' },
+      { code: 'ABSENCES', label: 'Absences aux rendez-vous (initiative du PLIE)' },
+      { code: 'INITIATIVE_PARTICIPANT', label: 'À l’initiative du participant' },
+    ],
+    PARCOURS_LONG: [{ code: 'PARCOURS_LONG', label: 'Accompagnement de 24 mois ou plus, le PLIE n’est plus l’outil adapté' }],
+    ADMINISTRATIVE: [
+      { code: 'DEMENAGEMENT', label: 'Déménagement' },
+      { code: 'GROSSESSE', label: 'Grossesse' },
+      { code: 'RETRAITE', label: 'Retraite' },
+      { code: 'INCARCERATION', label: 'Incarcération' },
+    ],
+    AUTRE: [
+      { code: 'SANTE', label: 'Problèmes de santé' },
+      { code: 'REORIENTATION', label: 'Réorientation vers une action plus adaptée' },
+      { code: 'FAMILLE', label: 'Problèmes familiaux' },
+      { code: 'SOCIAL', label: 'Problèmes sociaux' },
+    ],
+  },
+  // Members are named by each PLIE in its own configuration file.
+  commission: { members: [], quorum: 'majority_of_members', decision: 'majority_of_expressed', voteDays: 7 },
+  reminders: { taskReminderDays: 7, taskEscalationDays: 15 },
   objectives: { accompanied: 750, accompaniedRsa: 480, positiveExitShare: 0.5, withContractShare: 0.4 },
 } satisfies PlieConfigInput);

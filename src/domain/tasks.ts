@@ -31,6 +31,11 @@ export interface TaskTimings {
 
 export const DEFAULT_TASK_TIMINGS: TaskTimings = { reminderAfterDays: 7, escalateAfterDays: 15 };
 
+/** The delays a PLIE configured for its reminders. */
+export function taskTimings(config: { reminders: { taskReminderDays: number; taskEscalationDays: number } }): TaskTimings {
+  return { reminderAfterDays: config.reminders.taskReminderDays, escalateAfterDays: config.reminders.taskEscalationDays };
+}
+
 export const taskAnswerSchemas = {
   assign_referent: z.object(
     { referentEmail: z.email({ error: 'référent·e : adresse email invalide' }) },

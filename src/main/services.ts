@@ -8,7 +8,8 @@ import {
   type Secrets,
 } from '../config/index.ts';
 import { createDb, type Db } from '../db/client.ts';
-import { DEFAULT_TASK_TIMINGS } from '../domain/tasks.ts';
+import { taskTimings } from '../domain/tasks.ts';
+import { loadPlieConfig } from '../config/plie.ts';
 import type { Logger } from '../logging.ts';
 import type { CreateParticipantDeps } from '../participants/create.ts';
 import { createMailer, type Mailer } from '../email/transport.ts';
@@ -72,7 +73,7 @@ export function pathwayDeps(config: AppConfig, db: Db, temporal: Client, logger:
     temporal,
     taskQueue: config.env.TEMPORAL_TASK_QUEUE,
     coordinatorEmail: config.env.PLIE_COORDINATOR_EMAIL,
-    timings: DEFAULT_TASK_TIMINGS,
+    timings: taskTimings(loadPlieConfig(config.env)),
     logger,
   };
 }

@@ -14,6 +14,14 @@ export const OTHER_CONFIG: PlieConfig = plieConfigSchema.parse({
     hoursWindowMonths: 6,
     longContractMonths: 9,
   },
+  exitReasons: { POSITIVE: [{ code: 'EMPLOI', label: 'Emploi' }], AUTRE: [{ code: 'AUTRE', label: 'Autre' }] },
+  commission: {
+    members: [{ name: 'Présidence', email: 'presidence@autre-plie.fr' }],
+    quorum: 'majority_of_members',
+    decision: 'majority_of_expressed',
+    voteDays: 10,
+  },
+  reminders: { taskReminderDays: 5, taskEscalationDays: 10 },
   objectives: { accompanied: 300, accompaniedRsa: 150, positiveExitShare: 0.45, withContractShare: 0.35 },
 });
 

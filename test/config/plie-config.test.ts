@@ -1,0 +1,54 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigError, parseEnv } from '../../src/config/index.ts';
+import { loadPlieConfig } from '../../src/config/plie.ts';
+import { makeScratchDir } from '../../src/infra/scratch.ts';
+import { taskTimings } from '../../src/domain/tasks.ts';
+import { CASA_CONFIG, OTHER_CONFIG } from '../helpers/plie-configs.ts';
+
+const dir = makeScratchDir('plie-config-');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const load = (content: unknown) => {
+  const file = path.join(dir, `${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
+  return loadPlieConfig(parseEnv({ PLIE_CONFIG_FILE: file }));
+};
+const problems = (run: () => unknown) => {
+  try {
+    run();
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+};
+
+describe('the PLIE’s configuration', () => {
+  it('is the CASA protocol by default, reminders included', () => {
+    expect(loadPlieConfig(parseEnv({}))).toBe(CASA_CONFIG);
+    expect(taskTimings(CASA_CONFIG)).toEqual({ reminderAfterDays: 7, escalateAfterDays: 15 });
+    expect(CASA_CONFIG.exitReasons.ADMINISTRATIVE?.map((r) => r.code)).toEqual(['DEMENAGEMENT', 'GROSSESSE', 'RETRAITE', 'INCARCERATION']);
+  });
+
+  it('reads another PLIE from PLIE_CONFIG_FILE', () => {
+    const other = load(OTHER_CONFIG);
+    expect(other).toEqual(OTHER_CONFIG);
+    expect(taskTimings(other)).toEqual({ reminderAfterDays: 5, escalateAfterDays: 10 });
+  });
+
+  it.each([
+    [{ ...CASA_CONFIG, reminders: { taskReminderDays: 15, taskEscalationDays: 7 } }, 'PLIE_CONFIG_FILE : reminders : le signalement à la coordination vient après le rappel'],
+    [{ ...CASA_CONFIG, exitCriteria: { ...CASA_CONFIG.exitCriteria, cumulatedHours: -1 } }, 'PLIE_CONFIG_FILE : exitCriteria.cumulatedHours'],
+    ['{ pas du json', 'PLIE_CONFIG_FILE : JSON illisible'],
+  ])('refuses a bad file, saying where (%#)', (content, message) => {
+    expect(problems(() => load(content)).some((p) => p.startsWith(message))).toBe(true);
+  });
+
+  it('says when the file is missing', () => {
+    expect(problems(() => loadPlieConfig(parseEnv({ PLIE_CONFIG_FILE: path.join(dir, 'absent.json') })))).toEqual([
+      `PLIE_CONFIG_FILE : fichier introuvable (${path.join(dir, 'absent.json')})`,
+    ]);
+  });
+});
