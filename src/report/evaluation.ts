@@ -5,6 +5,7 @@
  */
 import { ageOn, daysBetween, type CalendarDate } from '../domain/dates.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
+import { matchCommune } from '../domain/territory.ts';
 
 export interface ReportParticipant {
   id: string;
@@ -70,6 +71,11 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
   const byId = new Map(records.participants.map((p) => [p.id, p]));
 
   const integrated = records.participants.filter((p) => inPeriod(p.integrationDate));
+  /** Communes by their official name, however the file wrote them. */
+  const communeName = (written: string) => {
+    const match = matchCommune(config, written);
+    return match.found ? match.commune : written;
+  };
   const ageAtEntry = (p: ReportParticipant) => ageOn(p.birthDate, p.integrationDate!);
 
   const oriented = records.participants.filter((p) => inPeriod(p.orientationDate));
@@ -113,7 +119,7 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
       age26to44Share: share(integrated.filter((p) => ageAtEntry(p) >= 26 && ageAtEntry(p) <= 44).length, integrated.length),
       age45plusShare: share(integrated.filter((p) => ageAtEntry(p) >= 45).length, integrated.length),
       qpvShare: share(integrated.filter((p) => p.qpv).length, integrated.length),
-      byCommune: countBy(integrated.filter((p) => p.commune), (p) => p.commune!),
+      byCommune: countBy(integrated.filter((p) => p.commune), (p) => communeName(p.commune!)),
     },
     referrals: {
       total: oriented.length,
@@ -143,7 +149,11 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
       positive: positives.length,
       positiveShare: share(positives.length, exitsInPeriod.length),
       byType: countBy(exitsInPeriod, (e) => e.type),
-      byKind: countBy(positives.filter((e) => e.positiveKind), (e) => e.positiveKind!),
+      byKind: {
+        EMPLOI: positives.filter((e) => e.positiveKind === 'EMPLOI').length,
+        CREATION: positives.filter((e) => e.positiveKind === 'CREATION').length,
+        FORMATION: positives.filter((e) => e.positiveKind === 'FORMATION').length,
+      },
       cdiAmongEmployment: positives.filter((e) => e.positiveKind === 'EMPLOI' && e.cdi).length,
       positiveWithoutProofs: positives.filter((e) => !e.proofsComplete).length,
     },

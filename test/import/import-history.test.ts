@@ -66,6 +66,16 @@ describe('CSV import', () => {
     expect((await db.participant.findMany({ where: { plieCode: 'IMPORT_TWICE' }, orderBy: { externalId: 'asc' } })).map((p) => p.id)).toEqual(ids);
   });
 
+  it('keeps each PLIE’s records apart: another PLIE’s import changes nothing in this one’s report', async () => {
+    const period = { from: '2015-01-01', to: '2021-12-31' };
+    expect((await importHistory(db, SAMPLES, { plieCode: 'ISOLATION_A', actor: 'test' })).ok).toBe(true);
+    const before = computeReport(CASA_CONFIG, await loadReportRecords(db, 'ISOLATION_A'), period);
+    const other = samplesWith('isolation', { 'participants.csv': (c) => c.replaceAll(';F;', ';M;') });
+    expect((await importHistory(db, other, { plieCode: 'ISOLATION_B', actor: 'test' })).ok).toBe(true);
+    expect(computeReport(CASA_CONFIG, await loadReportRecords(db, 'ISOLATION_A'), period)).toEqual(before);
+    expect(computeReport(CASA_CONFIG, await loadReportRecords(db, 'ISOLATION_B'), period).public.womenShare).toBe(0);
+  });
+
   it('keeps apart the homonyms the source kept apart, with a warning', async () => {
     const result = await importHistory(db, SAMPLES, { plieCode: 'IMPORT_HOMONYMS', actor: 'test' });
     expect(result.warnings).toEqual([
