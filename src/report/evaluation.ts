@@ -64,7 +64,9 @@ const countBy = <T>(items: T[], key: (item: T) => string) => {
   for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
   return counts;
 };
-const mean = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+/** Summed in a fixed order, so that the same records give the same figure to the last decimal. */
+const mean = (values: number[]) =>
+  values.length === 0 ? 0 : [...values].sort((a, b) => a - b).reduce((a, b) => a + b, 0) / values.length;
 
 export function computeReport(config: PlieConfig, records: ReportRecords, period: { from: CalendarDate; to: CalendarDate }) {
   const inPeriod = (d: CalendarDate | null) => d !== null && d >= period.from && d <= period.to;

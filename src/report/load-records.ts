@@ -7,12 +7,14 @@ const optionalDay = (d: Date | null) => (d ? day(d) : null);
 /** Everything the report counts, for one PLIE (a user of one PLIE never sees another's data). */
 export async function loadReportRecords(db: Db, plieCode: string): Promise<ReportRecords> {
   const ofPlie = { participant: { plieCode } };
+  // A fixed order: the same records always give the same figures, to the last decimal.
+  const byId = { id: 'asc' } as const;
   const [participants, steps, contracts, exits, clauses] = await Promise.all([
-    db.participant.findMany({ where: { plieCode }, include: { barriers: { select: { category: true } } } }),
-    db.step.findMany({ where: ofPlie, select: { participantId: true, type: true, start: true } }),
-    db.workContract.findMany({ where: ofPlie, select: { participantId: true, start: true, iae: true } }),
-    db.exit.findMany({ where: ofPlie }),
-    db.clauseContract.findMany({ where: { marche: { plieCode } }, include: { marche: { select: { sector: true } } } }),
+    db.participant.findMany({ where: { plieCode }, include: { barriers: { select: { category: true }, orderBy: byId } }, orderBy: byId }),
+    db.step.findMany({ where: ofPlie, select: { participantId: true, type: true, start: true }, orderBy: byId }),
+    db.workContract.findMany({ where: ofPlie, select: { participantId: true, start: true, iae: true }, orderBy: byId }),
+    db.exit.findMany({ where: ofPlie, orderBy: byId }),
+    db.clauseContract.findMany({ where: { marche: { plieCode } }, include: { marche: { select: { sector: true } } }, orderBy: byId }),
   ]);
   return {
     participants: participants.map((p) => ({
