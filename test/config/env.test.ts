@@ -3,16 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseEnv, resolveSecrets, resolveServiceAddresses, slackMode } from '../../src/config/index.ts';
+import { configProblems } from '../helpers/settings.ts';
 
-const problemsOf = (vars: Record<string, string>): string[] => {
-  try {
-    parseEnv(vars);
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-};
+const problemsOf = (vars: Record<string, string>) => configProblems(() => parseEnv(vars));
 
 describe('environment configuration', () => {
   it('has defaults for everything `npm start` needs', () => {

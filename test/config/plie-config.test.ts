@@ -1,11 +1,12 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv } from '../../src/config/index.ts';
+import { parseEnv } from '../../src/config/index.ts';
 import { loadPlieConfig } from '../../src/config/plie.ts';
 import { makeScratchDir } from '../../src/infra/scratch.ts';
 import { taskTimings } from '../../src/domain/tasks.ts';
 import { CASA_CONFIG, OTHER_CONFIG } from '../helpers/plie-configs.ts';
+import { configProblems } from '../helpers/settings.ts';
 
 const dir = makeScratchDir('plie-config-');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -15,15 +16,7 @@ const load = (content: unknown) => {
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));
   return loadPlieConfig(parseEnv({ PLIE_CONFIG_FILE: file }));
 };
-const problems = (run: () => unknown) => {
-  try {
-    run();
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-};
+const problems = configProblems;
 
 describe('the PLIE’s configuration', () => {
   it('is the CASA protocol by default, reminders included', () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { parseEnv, type AppConfig } from '../../src/config/index.ts';
+import { ConfigError, parseEnv, type AppConfig } from '../../src/config/index.ts';
 import { toolsDir } from '../../src/infra/project.ts';
 
 /** A fixed key for recorded histories (test/fixtures/histories) so they can be replayed. */
@@ -23,4 +23,15 @@ export function timeSkippingExecutable(launcher: string) {
   return launcher
     ? { type: 'existing-path' as const, path: launcher }
     : { type: 'cached-download' as const, downloadDir: toolsDir };
+}
+
+/** The French problems a configuration error lists (none when `run` succeeds). */
+export function configProblems(run: () => unknown): string[] {
+  try {
+    run();
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
 }
