@@ -203,7 +203,7 @@ describe('plie doctor', () => {
 });
 
 describe('plie import and plie report (the bilan)', () => {
-  const samples = path.resolve(projectRoot, '..', 'shared', 'samples', 'import');
+  const samples = path.join(projectRoot, 'test', 'fixtures', 'import');
 
   it('imports the sample history and reports the figures the sample expects, in every format', async () => {
     const configFile = path.join(dataDir, 'plie.json');

@@ -13,7 +13,7 @@ import { computeReport } from '../../src/report/evaluation.ts';
 import { loadReportRecords } from '../../src/report/load-records.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 
-const SAMPLES = path.resolve(projectRoot, '..', 'shared', 'samples', 'import');
+const SAMPLES = path.join(projectRoot, 'test', 'fixtures', 'import');
 let db: Db;
 let scratch: string;
 

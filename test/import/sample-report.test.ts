@@ -1,5 +1,5 @@
 /**
- * The sample export of a PLIE (shared/samples/import) imported into a fresh PLIE of the test
+ * The sample export of a PLIE (test/fixtures/import, a copy of the samples the PLIE provided) imported into a fresh PLIE of the test
  * database must give the figures its expected report lists, for 2015-07-01..2020-06-30.
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { loadReportRecords } from '../../src/report/load-records.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { expectSubset } from '../helpers/subset.ts';
 
-const SAMPLES = path.resolve(projectRoot, '..', 'shared', 'samples', 'import');
+const SAMPLES = path.join(projectRoot, 'test', 'fixtures', 'import');
 const PLIE = 'SAMPLE_REPORT';
 let db: Db;
 
