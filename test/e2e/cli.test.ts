@@ -126,13 +126,13 @@ describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)
   });
 
   it('reports bad input in French with exit code 2, writing nothing', async () => {
-    const before = await db.participant.count();
-    const result = await plie(['participant', 'create', '--prenom', ' ', '--nom', 'X', '--naissance', '31/02/1980', '--email', 'nope']);
+    const lastName = `Refus-${randomBytes(3).toString('hex')}`;
+    const result = await plie(['participant', 'create', '--prenom', ' ', '--nom', lastName, '--naissance', '31/02/1980', '--email', 'nope']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('prénom : obligatoire');
     expect(result.stderr).toContain('date de naissance : date invalide, attendu JJ/MM/AAAA');
     expect(result.stderr).toContain('email : adresse invalide');
-    expect(await db.participant.count()).toBe(before);
+    expect(await db.participant.count({ where: { lastName } })).toBe(0);
 
     const missing = await plie(['participant', 'create', '--nom', 'X']);
     expect(missing.code).toBe(2);
