@@ -107,9 +107,10 @@ export async function createParticipant(
     if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
     const existing = await deps.db.participant.findUniqueOrThrow({
       where: { plieCode_identityKey: { plieCode: DEFAULT_PLIE_CODE, identityKey: key } },
-      select: { id: true },
+      select: { id: true, externalId: true },
     });
-    if (await workflowExists(deps.temporal, parcoursWorkflowId(existing.id))) {
+    // Someone from an imported history, or whose pathway did start: the same person, refused.
+    if (existing.externalId || (await workflowExists(deps.temporal, parcoursWorkflowId(existing.id)))) {
       throw new DuplicateParticipantError(existing.id);
     }
     deps.logger.warn({ participantId: existing.id }, 'participant déjà enregistré sans parcours : démarrage du parcours');

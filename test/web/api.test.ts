@@ -3,10 +3,13 @@
  * on one port, against the Temporal dev server, PostgreSQL, SMTP and a local Slack Web API.
  */
 import { createHmac, randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
+import { importHistory } from '../../src/import/import-history.ts';
+import { projectRoot } from '../../src/infra/project.ts';
 import { createLogger } from '../../src/logging.ts';
 import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
@@ -117,6 +120,14 @@ describe('HTTP API', () => {
     expect(result.status).toBe(status);
     expect(result.body.erreur).toBe(message);
     expect(await createdHere()).toBe(before);
+  });
+
+  it('refuses to create again someone from the imported history', async () => {
+    const imported = await importHistory(db, path.join(projectRoot, 'test', 'fixtures', 'import'), { plieCode: 'CASA', actor: 'test' });
+    expect(imported.ok).toBe(true);
+    const robin = await db.participant.findUniqueOrThrow({ where: { plieCode_externalId: { plieCode: 'CASA', externalId: 'P00001' } } });
+    const again = await api('POST', '/api/participants', { firstName: 'Éric', lastName: 'ROBIN', birthDate: '02/08/1959' });
+    expect(again).toMatchObject({ status: 409, body: { participantId: robin.id } });
   });
 
   it('refuses malformed ids and answers, and says when there is no pathway', async () => {
