@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
 import { BARRIERS, CONTRACT_TYPES, MARCHE_SECTORS, MINIMUM_INCOMES, PRESCRIBERS, STEP_STATUSES, STEP_TYPES } from '../domain/codes.ts';
 import type { CalendarDate } from '../domain/dates.ts';
 import { EXIT_TYPES, POSITIVE_KINDS, describeExit } from '../domain/exit-types.ts';
@@ -103,6 +104,31 @@ function mapRows<T>(file: string, rows: SourceRow[], errors: ImportError[], map:
 type Reader = <V>(column: string, reader: (row: f.Row, column: string) => V) => V;
 
 const asDate = (d: CalendarDate | null) => (d ? new Date(`${d}T00:00:00Z`) : null);
+
+type ParticipantData = Omit<Prisma.ParticipantCreateManyInput, 'id' | 'createdBy'> & { sectorWishes: string[] };
+
+/** One UPDATE … FROM (VALUES …) for a batch of participants (Prisma updates one row per query). */
+function updateParticipants(rows: Array<{ id: string; data: ParticipantData }>): Prisma.Sql {
+  const values = rows.map(
+    ({ id, data: d }) =>
+      Prisma.sql`(${id}::uuid, ${d.firstName}, ${d.lastName}, ${d.identityKey}, ${d.sex ?? null}, ${d.birthDate}::date,
+        ${d.email ?? null}, ${d.commune ?? null}, ${d.postalCode ?? null}, ${d.qualificationLevel ?? null}::int,
+        ${d.minimumIncome ?? null}, ${d.longTermJobSeeker ?? false}::boolean, ${d.qpv ?? false}::boolean,
+        ${d.rqth ?? false}::boolean, ${d.prescriber ?? null}, ${d.orientationDate ?? null}::date, ${d.referentName ?? null},
+        ${d.integrationDate ?? null}::date, ${d.sectorWishes}::text[])`,
+  );
+  return Prisma.sql`UPDATE "Participant" AS p SET
+      "firstName" = v.first_name, "lastName" = v.last_name, "identityKey" = v.identity_key, "sex" = v.sex,
+      "birthDate" = v.birth_date, "email" = v.email, "commune" = v.commune, "postalCode" = v.postal_code,
+      "qualificationLevel" = v.qualification_level, "minimumIncome" = v.minimum_income,
+      "longTermJobSeeker" = v.long_term_job_seeker, "qpv" = v.qpv, "rqth" = v.rqth, "prescriber" = v.prescriber,
+      "orientationDate" = v.orientation_date, "referentName" = v.referent_name,
+      "integrationDate" = v.integration_date, "sectorWishes" = v.sector_wishes
+    FROM (VALUES ${Prisma.join(values)}) AS v(id, first_name, last_name, identity_key, sex, birth_date, email, commune,
+      postal_code, qualification_level, minimum_income, long_term_job_seeker, qpv, rqth, prescriber, orientation_date,
+      referent_name, integration_date, sector_wishes)
+    WHERE p.id = v.id`;
+}
 
 export async function importHistory(db: Db, dir: string, opts: { plieCode: string; actor: string }): Promise<ImportResult> {
   const errors: ImportError[] = [];
@@ -258,7 +284,7 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
     async (tx) => {
       const newIds = new Set(participants.filter((p) => !knownIds.has(participantId(p.externalId))).map((p) => p.externalId));
       const rows = participants.map((p) => {
-        const data = {
+        const data: ParticipantData = {
           plieCode: opts.plieCode,
           externalId: p.externalId,
           firstName: p.firstName,
@@ -282,9 +308,12 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
         };
         return { id: participantId(p.externalId), data, isNew: newIds.has(p.externalId) };
       });
-      // New people in one statement; people already imported are updated one by one.
+      // New people in one statement; people already imported are updated by batches.
       await tx.participant.createMany({ data: rows.filter((r) => r.isNew).map((r) => ({ id: r.id, ...r.data, createdBy: opts.actor })) });
-      for (const row of rows.filter((r) => !r.isNew)) await tx.participant.update({ where: { id: row.id }, data: row.data });
+      const updates = rows.filter((r) => !r.isNew);
+      for (let i = 0; i < updates.length; i += 500) {
+        await tx.$executeRaw(updateParticipants(updates.slice(i, i + 500)));
+      }
       // The files carry the whole history of the people they list: it replaces what an earlier run wrote.
       const touched = [...new Set([...imported, ...steps.map((s) => participantId(s.participantExternalId)), ...contracts.map((c) => participantId(c.participantExternalId)), ...exits.map((e) => participantId(e.participantExternalId))])];
       await tx.barrier.deleteMany({ where: { participantId: { in: imported } } });

@@ -66,6 +66,18 @@ describe('CSV import', () => {
     expect((await db.participant.findMany({ where: { plieCode: 'IMPORT_TWICE' }, orderBy: { externalId: 'asc' } })).map((p) => p.id)).toEqual(ids);
   });
 
+  it('updates the people of an earlier import from a corrected file', async () => {
+    expect((await importHistory(db, SAMPLES, { plieCode: 'IMPORT_FIX', actor: 'test' })).ok).toBe(true);
+    const fixed = samplesWith('fixed', {
+      'participants.csv': (c) => c.replace('P00001;Robin;Éric;M;02/08/1959;Villeneuve-Loubet;06270;', 'P00001;Robin;Éric;M;02/08/1959;Biot;06410;'),
+    });
+    expect((await importHistory(db, fixed, { plieCode: 'IMPORT_FIX', actor: 'test' })).ok).toBe(true);
+    const robin = await db.participant.findUniqueOrThrow({ where: { plieCode_externalId: { plieCode: 'IMPORT_FIX', externalId: 'P00001' } } });
+    expect(robin).toMatchObject({ commune: 'Biot', postalCode: '06410', firstName: 'Éric', qualificationLevel: 1, minimumIncome: 'RSA', qpv: true });
+    expect(robin.birthDate.toISOString().slice(0, 10)).toBe('1959-08-02');
+    expect(robin.sectorWishes).toEqual(['mise en rayon']);
+  });
+
   it('keeps each PLIE’s records apart: another PLIE’s import changes nothing in this one’s report', async () => {
     const period = { from: '2015-01-01', to: '2021-12-31' };
     expect((await importHistory(db, SAMPLES, { plieCode: 'ISOLATION_A', actor: 'test' })).ok).toBe(true);
