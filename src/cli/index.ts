@@ -2,9 +2,10 @@
  * `plie`: the command line for staff and operators. It reads the same configuration and data
  * folder as `npm start`, so it finds the embedded servers a running `npm start` started.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { loadPlieConfig } from '../config/plie.ts';
+import { listPlies, plieConfigFor, registerPlie } from '../plies/registry.ts';
 import { importHistory } from '../import/import-history.ts';
 import { startImportedPathways } from '../import/start-pathways.ts';
 import { computeReport } from '../report/evaluation.ts';
@@ -172,10 +173,11 @@ export function buildProgram(): Command {
     .description('Importe l’historique d’un PLIE depuis des fichiers CSV (tout ou rien).')
     .requiredOption('--dir <dossier>', 'dossier des fichiers participants.csv, etapes.csv, contrats.csv, sorties.csv, marches.csv, clauses_contrats.csv')
     .option('--records-only', 'enregistrer seulement, sans démarrer les parcours en cours')
+    .option('--plie <code>', 'PLIE destinataire (par défaut celui de ce déploiement)')
     .option('--json', 'résultat en JSON')
-    .action(async (opts: { dir: string; recordsOnly?: boolean; json?: boolean }) => {
+    .action(async (opts: { dir: string; recordsOnly?: boolean; plie?: string; json?: boolean }) => {
       await withServices(async (services, cfg) => {
-        const plie = loadPlieConfig(cfg.env);
+        const plie = await plieConfigFor(services.db, cfg.env, opts.plie);
         const result = await importHistory(services.db, opts.dir, { plieCode: plie.code, actor: process.env.USER ?? 'cli' });
         const started =
           result.ok && !opts.recordsOnly
@@ -204,14 +206,15 @@ export function buildProgram(): Command {
     .requiredOption('--to <AAAA-MM-JJ>', 'dernier jour de la période')
     .option('--format <format>', 'json, md, html ou xlsx', 'json')
     .option('--out <fichier>', 'écrire dans ce fichier (obligatoire pour xlsx)')
-    .action(async (opts: { from: string; to: string; format: string; out?: string }) => {
+    .option('--plie <code>', 'PLIE concerné (par défaut celui de ce déploiement)')
+    .action(async (opts: { from: string; to: string; format: string; out?: string; plie?: string }) => {
       const from = parseCalendarDate(opts.from);
       const to = parseCalendarDate(opts.to);
       if (!from || !to || from > to) throw new CliFailure('Période invalide : --from et --to attendus en AAAA-MM-JJ, --from avant --to.', 2);
       if (!['json', 'md', 'html', 'xlsx'].includes(opts.format)) throw new CliFailure('Format inconnu : json, md, html ou xlsx.', 2);
       if (opts.format === 'xlsx' && !opts.out) throw new CliFailure('Le format xlsx s’écrit dans un fichier : ajoutez --out bilan.xlsx.', 2);
       await withServices(async (services, cfg) => {
-        const plie = loadPlieConfig(cfg.env);
+        const plie = await plieConfigFor(services.db, cfg.env, opts.plie);
         const report = computeReport(plie, await loadReportRecords(services.db, plie.code), { from, to });
         const output =
           opts.format === 'json'
@@ -227,6 +230,36 @@ export function buildProgram(): Command {
         } else {
           process.stdout.write(output);
         }
+      });
+    });
+
+  const plies = program.command('config').description('Les PLIE servis par ce déploiement et leur configuration.');
+  plies
+    .command('register')
+    .description('Enregistre (ou met à jour) un PLIE et sa configuration, depuis un fichier JSON validé.')
+    .requiredOption('--file <fichier>', 'configuration du PLIE (même forme que PLIE_CONFIG_FILE)')
+    .action(async (opts: { file: string }) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(opts.file, 'utf8'));
+      } catch (error) {
+        throw new CliFailure(`Fichier illisible (${opts.file}) : ${(error as Error).message}`, 2);
+      }
+      await withServices(async (services) => {
+        const plie = await registerPlie(services.db, raw);
+        console.log(`PLIE ${plie.code} enregistré : ${plie.name} (${plie.territory.communes.length} communes).`);
+      });
+    });
+  plies
+    .command('list')
+    .description('Liste les PLIE enregistrés.')
+    .action(async () => {
+      await withServices(async (services, cfg) => {
+        const own = loadPlieConfig(cfg.env);
+        const registered = await listPlies(services.db);
+        const lines = registered.map((p) => `${p.code}  ${p.name}${p.code === own.code ? '  (ce déploiement)' : ''}`);
+        if (!registered.some((p) => p.code === own.code)) lines.unshift(`${own.code}  ${own.name}  (ce déploiement, configuration par défaut)`);
+        console.log(lines.join('\n'));
       });
     });
 

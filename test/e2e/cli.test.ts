@@ -14,7 +14,7 @@ import type { Db } from '../../src/db/client.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { freePort } from '../../src/infra/ports.ts';
 import { projectRoot } from '../../src/infra/project.ts';
-import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+import { CASA_CONFIG, OTHER_CONFIG } from '../helpers/plie-configs.ts';
 import { expectSubset } from '../helpers/subset.ts';
 import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
 import { FakeSlackApi } from '../helpers/slack-api.ts';
@@ -252,5 +252,30 @@ describe('plie import and plie report (the bilan)', () => {
     const state = await plie(['participant', 'show', running[0]!.participantId, '--json'], env);
     expect(JSON.parse(state.stdout)).toMatchObject({ stage: 'active', openTasks: [] });
   });
-});
 
+  it('serves several PLIEs from one deployment, each with its own configuration', async () => {
+    const otherFile = path.join(dataDir, 'autre-plie.json');
+    writeFileSync(otherFile, JSON.stringify({ ...OTHER_CONFIG, code: 'CLI_AUTRE' }));
+    const registered = await plie(['config', 'register', '--file', otherFile]);
+    expect(registered.code).toBe(0);
+    expect(registered.stdout).toContain('PLIE CLI_AUTRE enregistré : PLIE d’un autre territoire (1 communes).');
+    expect((await plie(['config', 'list'])).stdout).toContain('CLI_AUTRE  PLIE d’un autre territoire');
+
+    expect((await plie(['import', '--dir', samples, '--records-only', '--plie', 'CLI_AUTRE'])).code).toBe(0);
+    const report = JSON.parse((await plie(['report', '--from', '2015-07-01', '--to', '2020-06-30', '--plie', 'CLI_AUTRE'])).stdout) as {
+      objectives: { targets: unknown };
+      public: { integrated: number };
+    };
+    expect(report.objectives.targets).toEqual(OTHER_CONFIG.objectives);
+    expect(report.public.integrated).toBe(24);
+
+    const unknown = await plie(['report', '--from', '2015-07-01', '--to', '2020-06-30', '--plie', 'NULLE_PART']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('PLIE NULLE_PART inconnu');
+    const bad = path.join(dataDir, 'mauvais.json');
+    writeFileSync(bad, JSON.stringify({ ...OTHER_CONFIG, code: 'minuscules' }));
+    const refused = await plie(['config', 'register', '--file', bad]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('code : majuscules, chiffres et _');
+  });
+});

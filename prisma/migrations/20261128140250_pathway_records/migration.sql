@@ -193,6 +193,16 @@ CREATE TABLE "FseDataPoint" (
     CONSTRAINT "FseDataPoint_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "Plie" (
+    "code" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "config" JSONB NOT NULL,
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "Plie_pkey" PRIMARY KEY ("code")
+);
+
 -- CreateIndex
 CREATE INDEX "Barrier_participantId_idx" ON "Barrier"("participantId");
 
