@@ -78,6 +78,7 @@ try {
   });
   await worker.runUntil(async () => {
     const deps = {
+      plieCode: 'CASA',
       db,
       temporal: client,
       taskQueue,

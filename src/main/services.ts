@@ -68,12 +68,14 @@ export function appUrl(config: AppConfig): string {
 
 /** What creating or starting pathways needs, from this deployment's configuration. */
 export function pathwayDeps(config: AppConfig, db: Db, temporal: Client, logger: Logger): CreateParticipantDeps {
+  const plie = loadPlieConfig(config.env);
   return {
+    plieCode: plie.code,
     db,
     temporal,
     taskQueue: config.env.TEMPORAL_TASK_QUEUE,
     coordinatorEmail: config.env.PLIE_COORDINATOR_EMAIL,
-    timings: taskTimings(loadPlieConfig(config.env)),
+    timings: taskTimings(plie),
     logger,
   };
 }

@@ -4,10 +4,6 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 import { describeIssues, identityKey, participantInputSchema } from '../domain/participant.ts';
 import type { TaskTimings } from '../domain/tasks.ts';
-import { CASA_CONFIG } from '../domain/plie-config.ts';
-
-/** Until a deployment serves several PLIEs from the CLI and the API, they create in this one. */
-const DEFAULT_PLIE_CODE = CASA_CONFIG.code;
 import type { Logger } from '../logging.ts';
 import { parcoursWorkflowId, type Channel } from '../../workflows/messages.ts';
 import { ParcoursAlreadyStartedError, startParcours } from '../temporal/parcours-client.ts';
@@ -28,6 +24,8 @@ export class DuplicateParticipantError extends Error {
 }
 
 export interface CreateParticipantDeps {
+  /** The PLIE the new records belong to. */
+  plieCode: string;
   db: Db;
   temporal: Client;
   taskQueue: string;
@@ -83,7 +81,7 @@ export async function createParticipant(
           id: participantId,
           firstName: input.firstName,
           lastName: input.lastName,
-          plieCode: DEFAULT_PLIE_CODE,
+          plieCode: deps.plieCode,
           identityKey: key,
           birthDate: new Date(`${input.birthDate}T00:00:00Z`),
           email: input.email ?? null,
@@ -106,7 +104,7 @@ export async function createParticipant(
   } catch (error) {
     if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002')) throw error;
     const existing = await deps.db.participant.findUniqueOrThrow({
-      where: { plieCode_identityKey: { plieCode: DEFAULT_PLIE_CODE, identityKey: key } },
+      where: { plieCode_identityKey: { plieCode: deps.plieCode, identityKey: key } },
       select: { id: true, externalId: true },
     });
     // Someone from an imported history, or whose pathway did start: the same person, refused.

@@ -42,10 +42,18 @@ export function createWebApp(deps: WebDeps): express.Express {
     res.status(201).json(result);
   });
 
+  /** A participant of another PLIE does not exist, as far as this PLIE's API is concerned. */
+  const ofThisPlie = async (participantId: string) =>
+    (await deps.db.participant.count({ where: { id: participantId, plieCode: deps.plieCode } })) === 1;
+
   api.get('/participants/:id/parcours', async (req, res) => {
     const id = uuid.safeParse(req.params.id);
     if (!id.success) {
       res.status(400).json({ erreur: 'Identifiant de participant invalide.' });
+      return;
+    }
+    if (!(await ofThisPlie(id.data))) {
+      res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
       return;
     }
     res.json(await parcoursState(deps.temporal, id.data));
@@ -60,6 +68,10 @@ export function createWebApp(deps: WebDeps): express.Express {
         ...(body.success ? [] : body.error.issues.map((i) => i.message)),
       ];
       res.status(400).json({ erreur: 'Requête invalide.', details: problems });
+      return;
+    }
+    if (!(await ofThisPlie(id.data))) {
+      res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
       return;
     }
     const state = await answerTask(deps.temporal, id.data, { ...body.data, channel: 'http' });

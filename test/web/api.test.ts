@@ -2,7 +2,7 @@
  * The bot/web process as deployed: the HTTP API and Bolt's real HTTP receiver (signature checks)
  * on one port, against the Temporal dev server, PostgreSQL, SMTP and a local Slack Web API.
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -128,6 +128,16 @@ describe('HTTP API', () => {
     const robin = await db.participant.findUniqueOrThrow({ where: { plieCode_externalId: { plieCode: 'CASA', externalId: 'P00001' } } });
     const again = await api('POST', '/api/participants', { firstName: 'Éric', lastName: 'ROBIN', birthDate: '02/08/1959' });
     expect(again).toMatchObject({ status: 409, body: { participantId: robin.id } });
+  });
+
+  it('does not show, nor let anyone answer for, a participant of another PLIE', async () => {
+    const id = randomUUID();
+    await db.participant.create({
+      data: { id, plieCode: 'AUTRE_API', firstName: 'A', lastName: 'B', identityKey: `autre|${id}`, birthDate: new Date('1980-01-01'), createdBy: 'test' },
+    });
+    expect(await api('GET', `/api/participants/${id}/parcours`)).toEqual({ status: 404, body: { erreur: 'Aucun parcours pour ce participant.' } });
+    const answer = await api('POST', `/api/participants/${id}/reponses`, { taskId: 'x', answer: {}, actor: COORDINATOR });
+    expect(answer.status).toBe(404);
   });
 
   it('refuses malformed ids and answers, and says when there is no pathway', async () => {

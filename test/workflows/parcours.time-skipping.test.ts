@@ -48,6 +48,7 @@ afterAll(async () => {
 });
 
 const deps = () => ({
+  plieCode: 'CASA',
   db,
   temporal: env.client,
   taskQueue,
