@@ -114,6 +114,17 @@ export const envSchema = z.object({
   SLACK_API_URL: httpUrl,
 
   PLIE_API_TOKEN: optionalString,
+  /** Tokens of the other PLIEs this deployment serves: CODE:jeton,CODE:jeton. */
+  PLIE_API_TOKENS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .regex(
+        /^[A-Z0-9_]+:[^,:\s]{16,}(,[A-Z0-9_]+:[^,:\s]{16,})*$/,
+        'attendu : CODE:jeton,CODE:jeton (codes de PLIE en majuscules, jetons de 16 caractères au moins)',
+      )
+      .optional(),
+  ),
   /** JSON file describing this PLIE (territory, thresholds, objectives); the CASA protocol by default. */
   PLIE_CONFIG_FILE: optionalString,
 

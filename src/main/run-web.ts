@@ -6,6 +6,8 @@ import type { Logger } from '../logging.ts';
 import { createSlack } from '../slack/app.ts';
 import { createWebApp } from '../web/app.ts';
 import { pathwayDeps } from './services.ts';
+import { taskTimings } from '../domain/tasks.ts';
+import { plieConfigFor } from '../plies/registry.ts';
 
 export interface RunningWeb {
   url: string;
@@ -22,7 +24,23 @@ export async function runWeb(opts: {
   port?: number;
 }): Promise<RunningWeb> {
   const { env } = opts.config;
-  const app = createWebApp({ ...pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger), apiToken: opts.apiToken });
+  const own = pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger);
+  const others = (env.PLIE_API_TOKENS ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((entry) => ({ plieCode: entry.slice(0, entry.indexOf(':')), token: entry.slice(entry.indexOf(':') + 1) }));
+  // Each other PLIE must be registered (plie config register): its configuration is read now.
+  const configs = new Map(
+    await Promise.all(others.map(async (o) => [o.plieCode, await plieConfigFor(opts.db, env, o.plieCode)] as const)),
+  );
+  const app = createWebApp({
+    logger: opts.logger,
+    tokens: [{ token: opts.apiToken, plieCode: own.plieCode }, ...others],
+    pathwayDeps: async (plieCode) => {
+      const config = configs.get(plieCode);
+      return config ? { ...own, plieCode, timings: taskTimings(config) } : own;
+    },
+  });
   const slack = createSlack(env, app, opts.logger);
   const server = http.createServer(app);
   const port = opts.port ?? env.PORT;

@@ -11,8 +11,12 @@ import {
 } from '../participants/create.ts';
 import { answerTask, parcoursState, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
 
-export interface WebDeps extends CreateParticipantDeps {
-  apiToken: string;
+export interface WebDeps {
+  logger: Logger;
+  /** Each API token opens the API of one PLIE, and only that PLIE's participants. */
+  tokens: Array<{ token: string; plieCode: string }>;
+  /** What creating and following pathways needs, for one PLIE. */
+  pathwayDeps: (plieCode: string) => Promise<CreateParticipantDeps>;
 }
 
 const answerBodySchema = z.object({
@@ -23,11 +27,13 @@ const answerBodySchema = z.object({
 
 const uuid = z.uuid();
 
-/** JSON API for staff tools; every route but /health needs `Authorization: Bearer <PLIE_API_TOKEN>`. */
-export function createWebApp(deps: WebDeps): express.Express {
+/** JSON API for staff tools; every route but /health needs `Authorization: Bearer <token of a PLIE>`. */
+export function createWebApp(web: WebDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  const log = deps.logger.child({ component: 'web' });
+  const log = web.logger.child({ component: 'web' });
+  /** The PLIE of the request's token (set by requireToken). */
+  const depsOf = async (res: Response) => await web.pathwayDeps(res.locals.plieCode as string);
 
   app.get('/health', (_req, res) => {
     res.json({ statut: 'ok' });
@@ -35,15 +41,15 @@ export function createWebApp(deps: WebDeps): express.Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
-  api.use(requireToken(deps.apiToken, log));
+  api.use(requireToken(web.tokens, log));
 
   api.post('/participants', async (req, res) => {
-    const result = await createParticipant(deps, req.body, { actor: 'api', channel: 'http' });
+    const result = await createParticipant(await depsOf(res), req.body, { actor: 'api', channel: 'http' });
     res.status(201).json(result);
   });
 
   /** A participant of another PLIE does not exist, as far as this PLIE's API is concerned. */
-  const ofThisPlie = async (participantId: string) =>
+  const ofThisPlie = async (deps: CreateParticipantDeps, participantId: string) =>
     (await deps.db.participant.count({ where: { id: participantId, plieCode: deps.plieCode } })) === 1;
 
   api.get('/participants/:id/parcours', async (req, res) => {
@@ -52,7 +58,8 @@ export function createWebApp(deps: WebDeps): express.Express {
       res.status(400).json({ erreur: 'Identifiant de participant invalide.' });
       return;
     }
-    if (!(await ofThisPlie(id.data))) {
+    const deps = await depsOf(res);
+    if (!(await ofThisPlie(deps, id.data))) {
       res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
       return;
     }
@@ -70,7 +77,8 @@ export function createWebApp(deps: WebDeps): express.Express {
       res.status(400).json({ erreur: 'Requête invalide.', details: problems });
       return;
     }
-    if (!(await ofThisPlie(id.data))) {
+    const deps = await depsOf(res);
+    if (!(await ofThisPlie(deps, id.data))) {
       res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
       return;
     }
@@ -86,11 +94,13 @@ export function createWebApp(deps: WebDeps): express.Express {
   return app;
 }
 
-function requireToken(expected: string, log: Logger) {
-  const expectedBytes = Buffer.from(expected);
+function requireToken(tokens: WebDeps['tokens'], log: Logger) {
+  const known = tokens.map((t) => ({ bytes: Buffer.from(t.token), plieCode: t.plieCode }));
   return (req: Request, res: Response, next: NextFunction) => {
     const given = Buffer.from(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
-    if (given.length === expectedBytes.length && timingSafeEqual(given, expectedBytes)) {
+    const match = known.find((t) => given.length === t.bytes.length && timingSafeEqual(given, t.bytes));
+    if (match) {
+      res.locals.plieCode = match.plieCode;
       next();
       return;
     }

@@ -36,6 +36,7 @@ describe('environment configuration', () => {
     [{ PLIE_COORDINATOR_EMAIL: 'coordination' }, 'PLIE_COORDINATOR_EMAIL : attendu : une adresse email'],
     [{ LOG_LEVEL: 'bavard' }, 'LOG_LEVEL'],
     [{ PLIE_PAYLOAD_KEYS: 'sans-deux-points' }, 'PLIE_PAYLOAD_KEYS : attendu : identifiant:cléBase64'],
+    [{ PLIE_API_TOKENS: 'casa:court' }, 'PLIE_API_TOKENS : attendu : CODE:jeton,CODE:jeton'],
     [{ TEMPORAL_TLS_CERT_PATH: '/c.pem' }, 'TEMPORAL_TLS_CERT_PATH et TEMPORAL_TLS_KEY_PATH : attendus ensemble'],
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_SIGNING_SECRET ou SLACK_APP_TOKEN'],
     [{ SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN : attendu avec SLACK_APP_TOKEN ou SLACK_SIGNING_SECRET'],

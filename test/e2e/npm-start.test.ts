@@ -69,7 +69,10 @@ async function ctrlC(started: Started): Promise<void> {
   if (started.child.exitCode !== null || started.child.signalCode !== null) return;
   const exited = new Promise<void>((resolve) => started.child.once('exit', () => resolve()));
   process.kill(-started.child.pid!, 'SIGINT');
+  // Should it hang, kill the group rather than leave servers behind; the test then fails on the log.
+  const killer = setTimeout(() => process.kill(-started.child.pid!, 'SIGKILL'), 60_000);
   await exited;
+  clearTimeout(killer);
 }
 
 /** Runs `check` with a started system, which is stopped afterwards even when `check` fails. */

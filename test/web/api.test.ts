@@ -9,6 +9,8 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { importHistory } from '../../src/import/import-history.ts';
+import { registerPlie } from '../../src/plies/registry.ts';
+import { OTHER_CONFIG } from '../helpers/plie-configs.ts';
 import { projectRoot } from '../../src/infra/project.ts';
 import { createLogger } from '../../src/logging.ts';
 import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
@@ -18,6 +20,7 @@ import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 const TOKEN = 'jeton-api-de-test';
+const OTHER_TOKEN = 'jeton-de-l-autre-plie';
 const SIGNING_SECRET = 'secret-de-signature-slack';
 const taskQueue = uniqueQueue('web');
 const payloadKeys = randomPayloadKeys();
@@ -37,7 +40,9 @@ beforeAll(async () => {
     connection: await Connection.connect({ address: inject('temporalAddress') }),
     dataConverter: dataConverter(payloadKeys),
   });
+  await registerPlie(db, { ...OTHER_CONFIG, code: 'WEB_AUTRE' });
   const config = testConfig({
+    PLIE_API_TOKENS: `WEB_AUTRE:${OTHER_TOKEN}`,
     TEMPORAL_TASK_QUEUE: taskQueue,
     PLIE_COORDINATOR_EMAIL: COORDINATOR,
     SLACK_BOT_TOKEN: 'xoxb-test',
@@ -138,6 +143,16 @@ describe('HTTP API', () => {
     expect(await api('GET', `/api/participants/${id}/parcours`)).toEqual({ status: 404, body: { erreur: 'Aucun parcours pour ce participant.' } });
     const answer = await api('POST', `/api/participants/${id}/reponses`, { taskId: 'x', answer: {}, actor: COORDINATOR });
     expect(answer.status).toBe(404);
+  });
+
+  it('gives each PLIE served its own API: its token creates and reads only its participants', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const created = await api('POST', '/api/participants', { firstName: `Lou${suffix}`, lastName: 'Autre', birthDate: '01/01/1985' }, OTHER_TOKEN);
+    expect(created.status).toBe(201);
+    const participantId = created.body.participantId as string;
+    expect(await db.participant.findUniqueOrThrow({ where: { id: participantId } })).toMatchObject({ plieCode: 'WEB_AUTRE' });
+    expect((await api('GET', `/api/participants/${participantId}/parcours`, undefined, OTHER_TOKEN)).status).toBe(200);
+    expect((await api('GET', `/api/participants/${participantId}/parcours`)).status).toBe(404);
   });
 
   it('refuses malformed ids and answers, and says when there is no pathway', async () => {
