@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../src/db/client.ts';
+import { fromDbDate } from '../src/db/dates.ts';
 import { fileReference, initials } from '../src/domain/participant.ts';
 import { isTaskKind } from '../src/domain/tasks.ts';
 import { isPermanentSmtpFailure, type Mailer } from '../src/email/transport.ts';
@@ -46,7 +47,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
         kind: task.kind,
         fileReference: fileReference(participant.id),
         initials: initials(participant.firstName, participant.lastName),
-        dueDate: task.dueDate.toISOString().slice(0, 10),
+        dueDate: fromDbDate(task.dueDate),
         assigneeEmail: task.assigneeEmail,
         appUrl: deps.appUrl,
       });

@@ -1,11 +1,11 @@
 import type { Db } from '../src/db/client.ts';
+import { toDbDate } from '../src/db/dates.ts';
 import type { CalendarDate } from '../src/domain/dates.ts';
 import type { AnyTaskAnswer, Stage, TaskKind } from '../src/domain/tasks.ts';
 import type { Channel } from '../workflows/messages.ts';
 import { audit } from './audit.ts';
 
 const SYSTEM = 'système';
-const dateOnly = (d: CalendarDate) => new Date(`${d}T00:00:00Z`);
 
 /** Projection of the workflow's state into PostgreSQL; each call is idempotent. */
 export function createPathwayActivities(db: Db) {
@@ -23,7 +23,7 @@ export function createPathwayActivities(db: Db) {
           data: {
             stage: args.stage,
             referentEmail: args.referentEmail,
-            entryDate: args.entryDate ? dateOnly(args.entryDate) : null,
+            entryDate: args.entryDate ? toDbDate(args.entryDate) : null,
           },
         });
         await audit(tx, {
@@ -55,7 +55,7 @@ export function createPathwayActivities(db: Db) {
             kind: args.kind,
             assigneeEmail: args.assigneeEmail,
             status: 'open',
-            dueDate: dateOnly(args.dueDate),
+            dueDate: toDbDate(args.dueDate),
             openedAt: new Date(args.openedAt),
           },
           update: {},

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/client.ts';
+import { toDbDate } from '../db/dates.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { BARRIERS, CONTRACT_TYPES, MARCHE_SECTORS, MINIMUM_INCOMES, PRESCRIBERS, STEP_STATUSES, STEP_TYPES } from '../domain/codes.ts';
 import type { CalendarDate } from '../domain/dates.ts';
@@ -103,7 +104,7 @@ function mapRows<T>(file: string, rows: SourceRow[], errors: ImportError[], map:
 }
 type Reader = <V>(column: string, reader: (row: f.Row, column: string) => V) => V;
 
-const asDate = (d: CalendarDate | null) => (d ? new Date(`${d}T00:00:00Z`) : null);
+const asDate = (d: CalendarDate | null) => (d ? toDbDate(d) : null);
 
 type ParticipantData = Omit<Prisma.ParticipantCreateManyInput, 'id' | 'createdBy'> & { sectorWishes: string[] };
 

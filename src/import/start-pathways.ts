@@ -1,4 +1,5 @@
 import { parcoursWorkflowId } from '../../workflows/messages.ts';
+import { fromDbDate } from '../db/dates.ts';
 import type { CreateParticipantDeps } from '../participants/create.ts';
 import { ParcoursAlreadyStartedError, startParcours } from '../temporal/parcours-client.ts';
 
@@ -20,7 +21,7 @@ export async function startImportedPathways(
   let alreadyRunning = 0;
   for (const participant of open) {
     if (!participant.integrationDate) continue;
-    const entryDate = participant.integrationDate.toISOString().slice(0, 10);
+    const entryDate = fromDbDate(participant.integrationDate);
     const id = parcoursWorkflowId(participant.id);
     await deps.db.pathway.upsert({
       where: { id },

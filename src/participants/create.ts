@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
+import { toDbDate } from '../db/dates.ts';
 import { describeIssues, identityKey, participantInputSchema } from '../domain/participant.ts';
 import type { TaskTimings } from '../domain/tasks.ts';
 import type { Logger } from '../logging.ts';
@@ -83,7 +84,7 @@ export async function createParticipant(
           lastName: input.lastName,
           plieCode: deps.plieCode,
           identityKey: key,
-          birthDate: new Date(`${input.birthDate}T00:00:00Z`),
+          birthDate: toDbDate(input.birthDate),
           email: input.email ?? null,
           phone: input.phone ?? null,
           commune: input.commune ?? null,

@@ -1,8 +1,8 @@
 import type { Db } from '../db/client.ts';
+import { fromDbDate } from '../db/dates.ts';
 import type { ReportRecords } from './evaluation.ts';
 
-const day = (d: Date) => d.toISOString().slice(0, 10);
-const optionalDay = (d: Date | null) => (d ? day(d) : null);
+const optionalDay = (d: Date | null) => (d ? fromDbDate(d) : null);
 
 /** Everything the report counts, for one PLIE (a user of one PLIE never sees another's data). */
 export async function loadReportRecords(db: Db, plieCode: string): Promise<ReportRecords> {
@@ -20,7 +20,7 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
     participants: participants.map((p) => ({
       id: p.id,
       sex: p.sex,
-      birthDate: day(p.birthDate),
+      birthDate: fromDbDate(p.birthDate),
       commune: p.commune,
       qualificationLevel: p.qualificationLevel,
       minimumIncome: p.minimumIncome,
@@ -31,11 +31,11 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
       barriers: p.barriers.map((b) => b.category),
       sectorWishes: p.sectorWishes,
     })),
-    steps: steps.map((s) => ({ ...s, start: day(s.start) })),
-    contracts: contracts.map((c) => ({ ...c, start: day(c.start) })),
+    steps: steps.map((s) => ({ ...s, start: fromDbDate(s.start) })),
+    contracts: contracts.map((c) => ({ ...c, start: fromDbDate(c.start) })),
     exits: exits.map((e) => ({
       participantId: e.participantId,
-      date: day(e.date),
+      date: fromDbDate(e.date),
       type: e.type,
       positiveKind: e.positiveKind,
       cdi: e.cdi,
@@ -45,7 +45,7 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
       marcheId: c.marcheId,
       marcheSector: c.marche.sector,
       personId: c.personId,
-      start: day(c.start),
+      start: fromDbDate(c.start),
       hoursDone: c.hoursDone,
     })),
   };
