@@ -1,14 +1,32 @@
 import type { Db } from '../src/db/client.ts';
-import { toDbDate } from '../src/db/dates.ts';
+import { fromDbDate, toDbDate } from '../src/db/dates.ts';
+import { uuidFromKey } from '../src/db/ids.ts';
 import type { CalendarDate } from '../src/domain/dates.ts';
-import type { AnyTaskAnswer, Stage, TaskKind } from '../src/domain/tasks.ts';
-import type { Channel } from '../workflows/messages.ts';
+import { checkEligibility, type MinimumIncome } from '../src/domain/eligibility.ts';
+import type { PlieConfig } from '../src/domain/plie-config.ts';
+import type { QualificationLevel } from '../src/domain/qualification.ts';
+import type { AnyTaskAnswer, AssigneeRole, Stage, TaskKind } from '../src/domain/tasks.ts';
+import type { ContractFact, ExitState } from '../workflows/messages.ts';
 import { audit } from './audit.ts';
 
 const SYSTEM = 'système';
 
-/** Projection of the workflow's state into PostgreSQL; each call is idempotent. */
-export function createPathwayActivities(db: Db) {
+/** Facts recorded on a pathway; each is written once per key. */
+export type PathwayFact =
+  | { kind: 'step'; stepId: string; stepType: string; start: CalendarDate; end?: CalendarDate; status: 'PREVUE' | 'REALISEE' }
+  | { kind: 'contact'; date: CalendarDate; mode: string }
+  | { kind: 'absence'; date: CalendarDate }
+  | { kind: 'contract'; contract: ContractFact & { employer: string | null; sector: string | null } }
+  | { kind: 'contractEnded'; contractId: string; end: CalendarDate; reason: string; early: boolean }
+  | { kind: 'training'; training: { id: string; start: CalendarDate; end: CalendarDate | null; rncp: boolean; long: boolean; qualificationObtainedOn: CalendarDate | null } }
+  | { kind: 'business'; business: { id: string; start: CalendarDate; end: CalendarDate | null } }
+  | { kind: 'remindersPaused'; until: CalendarDate; reason: string }
+  | { kind: 'remindersResumed' };
+
+const MINIMUM_INCOMES: readonly MinimumIncome[] = ['RSA', 'ASS', 'AUTRE', 'AUCUN'];
+
+/** Projection of the workflows' state and facts into PostgreSQL; each call is idempotent. */
+export function createPathwayActivities(db: Db, plieConfig: (code: string) => Promise<PlieConfig>) {
   return {
     async recordStage(args: {
       pathwayId: string;
@@ -16,6 +34,8 @@ export function createPathwayActivities(db: Db) {
       stage: Stage;
       referentEmail: string | null;
       entryDate: CalendarDate | null;
+      /** Workflow time of the move: a stage may be entered again later (back to the active pathway). */
+      at?: string;
     }): Promise<void> {
       await db.$transaction(async (tx) => {
         await tx.pathway.update({
@@ -27,7 +47,7 @@ export function createPathwayActivities(db: Db) {
           },
         });
         await audit(tx, {
-          idempotencyKey: `${args.pathwayId}/stage/${args.stage}`,
+          idempotencyKey: `${args.pathwayId}/stage/${args.stage}${args.at ? `/${args.at}` : ''}`,
           actor: SYSTEM,
           channel: 'workflow',
           action: 'pathway.stage',
@@ -43,6 +63,7 @@ export function createPathwayActivities(db: Db) {
       pathwayId: string;
       kind: TaskKind;
       assigneeEmail: string;
+      assigneeRole?: AssigneeRole;
       openedAt: string;
       dueDate: CalendarDate;
     }): Promise<void> {
@@ -53,7 +74,8 @@ export function createPathwayActivities(db: Db) {
             id: args.id,
             pathwayId: args.pathwayId,
             kind: args.kind,
-            assigneeEmail: args.assigneeEmail,
+            assigneeEmail: args.assigneeEmail || null,
+            assigneeRole: args.assigneeRole ?? (args.kind === 'assign_referent' ? 'coordinator' : 'referent'),
             status: 'open',
             dueDate: toDbDate(args.dueDate),
             openedAt: new Date(args.openedAt),
@@ -74,29 +96,257 @@ export function createPathwayActivities(db: Db) {
 
     async closeTask(args: {
       taskId: string;
-      answer: AnyTaskAnswer;
+      /** done: answered; expired: lapsed unanswered; cancelled: no longer relevant. */
+      status?: 'done' | 'expired' | 'cancelled';
+      answer: AnyTaskAnswer | null;
       actor: string;
-      channel: Channel;
+      channel: string;
       answeredAt: string;
     }): Promise<void> {
+      const status = args.status ?? 'done';
       await db.$transaction(async (tx) => {
         await tx.task.update({
           where: { id: args.taskId },
           data: {
-            status: 'done',
-            answer: args.answer,
+            status,
+            ...(args.answer ? { answer: args.answer } : {}),
             answeredBy: args.actor,
             channel: args.channel,
             answeredAt: new Date(args.answeredAt),
           },
         });
         await audit(tx, {
-          idempotencyKey: `${args.taskId}/answer`,
+          idempotencyKey: `${args.taskId}/${status === 'done' ? 'answer' : status}`,
           actor: args.actor,
           channel: args.channel,
-          action: 'task.answer',
+          action: status === 'done' ? 'task.answer' : `task.${status}`,
           entityType: 'task',
           entityId: args.taskId,
+        });
+      });
+    },
+
+    /** Article 3 at orientation, on the participant's recorded facts; the result is kept for staff. */
+    async assessEligibility(args: { participantId: string; on: CalendarDate }): Promise<{ decision: 'eligible' | 'not_eligible' | 'to_review'; reasons: string[] }> {
+      const p = await db.participant.findUniqueOrThrow({ where: { id: args.participantId }, include: { exits: true } });
+      const config = await plieConfig(p.plieCode);
+      const income = MINIMUM_INCOMES.find((m) => m === p.minimumIncome) ?? null;
+      const result = checkEligibility(config, {
+        birthDate: fromDbDate(p.birthDate),
+        orientationDate: args.on,
+        commune: p.commune ?? '',
+        postalCode: p.postalCode,
+        minimumIncome: income,
+        longTermJobSeeker: p.longTermJobSeeker,
+        atRiskOfLongTermUnemployment: false,
+        followedByMissionLocale: p.followedByMissionLocale,
+        activeJobSearch: p.activeJobSearch,
+        needsSupport: p.needsSupport,
+        ableAndWilling: p.ableAndWilling,
+        selfEmployed: p.selfEmployed,
+        earlierPathways: p.exits.map((e) => ({ exitDate: fromDbDate(e.date), exitReason: e.reason, inCurrentProtocol: true })),
+        qpv: p.qpv,
+        singleParent: false,
+        discriminationVictim: false,
+        veryShortPartTime: false,
+        rqthLightRestriction: p.rqth,
+        qualificationLevel: (p.qualificationLevel as QualificationLevel | null) ?? null,
+      });
+      const reasons = result.reasons.filter((r) => r.effect !== 'ok').map((r) => r.code);
+      await db.$transaction(async (tx) => {
+        await tx.participant.update({ where: { id: p.id }, data: { eligibility: { decision: result.decision, on: args.on, reasons: result.reasons.map((r) => ({ ...r })) } } });
+        await audit(tx, {
+          idempotencyKey: `${p.id}/eligibility/${args.on}`,
+          actor: SYSTEM,
+          channel: 'workflow',
+          action: 'participant.eligibility',
+          entityType: 'participant',
+          entityId: p.id,
+          details: { decision: result.decision, reasons },
+        });
+      });
+      // Reason codes only: the workflow history carries no personal detail.
+      return { decision: result.decision, reasons };
+    },
+
+    async recordPathwayFact(args: {
+      pathwayId: string;
+      participantId: string;
+      key: string;
+      fact: PathwayFact;
+      actor: string;
+      channel: string;
+      at: string;
+    }): Promise<void> {
+      const { fact, participantId } = args;
+      await db.$transaction(async (tx) => {
+        switch (fact.kind) {
+          case 'step': {
+            const id = uuidFromKey(fact.stepId);
+            const data = { type: fact.stepType, start: toDbDate(fact.start), end: fact.end ? toDbDate(fact.end) : null, status: fact.status };
+            await tx.step.upsert({ where: { id }, create: { id, participantId, ...data }, update: data });
+            break;
+          }
+          case 'contact':
+          case 'absence': {
+            const id = uuidFromKey(args.key);
+            const kind = fact.kind === 'contact' ? fact.mode : 'rendez-vous';
+            const status = fact.kind === 'contact' ? 'HONORE' : 'ABSENT';
+            await tx.appointment.upsert({
+              where: { id },
+              create: { id, pathwayId: args.pathwayId, kind, at: toDbDate(fact.date), status, createdBy: args.actor },
+              update: {},
+            });
+            break;
+          }
+          case 'contract': {
+            const c = fact.contract;
+            const id = uuidFromKey(c.id);
+            const data = {
+              type: c.type,
+              employer: c.employer,
+              sector: c.sector,
+              start: toDbDate(c.start),
+              end: c.end ? toDbDate(c.end) : null,
+              weeklyHours: c.weeklyHours,
+              iae: c.iae,
+              aided: c.aided,
+              marketSector: c.marketSector,
+              insertionCompany: c.insertionCompany,
+              hoursPaid: c.hoursPaid,
+            };
+            await tx.workContract.upsert({ where: { id }, create: { id, participantId, ...data }, update: {} });
+            break;
+          }
+          case 'contractEnded':
+            await tx.workContract.update({
+              where: { id: uuidFromKey(fact.contractId) },
+              data: { end: toDbDate(fact.end), endReason: fact.early ? fact.reason : null },
+            });
+            break;
+          case 'training':
+          case 'business': {
+            const item = fact.kind === 'training' ? fact.training : fact.business;
+            const id = uuidFromKey(item.id);
+            const data = { type: fact.kind === 'training' ? 'FORMATION' : 'CREATION_ENTREPRISE', start: toDbDate(item.start), end: item.end ? toDbDate(item.end) : null, status: 'EN_COURS' };
+            await tx.step.upsert({ where: { id }, create: { id, participantId, ...data }, update: data });
+            break;
+          }
+          case 'remindersPaused':
+          case 'remindersResumed':
+            await tx.pathway.update({
+              where: { id: args.pathwayId },
+              data:
+                fact.kind === 'remindersPaused'
+                  ? { remindersPausedUntil: toDbDate(fact.until), remindersPauseReason: fact.reason }
+                  : { remindersPausedUntil: null, remindersPauseReason: null },
+            });
+            break;
+        }
+        await audit(tx, {
+          idempotencyKey: args.key,
+          actor: args.actor,
+          channel: args.channel,
+          action: `pathway.${fact.kind}`,
+          entityType: 'pathway',
+          entityId: args.pathwayId,
+          details: { at: args.at },
+        });
+      });
+    },
+
+    async recordExit(args: { pathwayId: string; participantId: string; exit: ExitState }): Promise<void> {
+      const id = uuidFromKey(`${args.pathwayId}/exit`);
+      const e = args.exit;
+      await db.$transaction(async (tx) => {
+        const data = {
+          participantId: args.participantId,
+          pathwayId: args.pathwayId,
+          date: toDbDate(e.date),
+          type: e.type,
+          positiveKind: e.kind,
+          cdi: e.cdi,
+          proofsComplete: !e.proofsMissing,
+          reason: e.reason,
+          criterion: e.criterion,
+        };
+        await tx.exit.upsert({ where: { id }, create: { id, ...data }, update: {} });
+        await audit(tx, {
+          idempotencyKey: `${args.pathwayId}/exit`,
+          actor: SYSTEM,
+          channel: 'workflow',
+          action: 'pathway.exit',
+          entityType: 'pathway',
+          entityId: args.pathwayId,
+          details: { type: e.type, kind: e.kind, proofsMissing: e.proofsMissing },
+        });
+      });
+    },
+
+    /** FSE+ data points at entry, exit and six months after (labour-market status; the rest is read from the file). */
+    async recordFseDataPoint(args: { participantId: string; moment: 'ENTREE' | 'SORTIE' | 'SIX_MOIS_APRES'; on: CalendarDate; labourMarketStatus: string | null }): Promise<void> {
+      const p = await db.participant.findUniqueOrThrow({ where: { id: args.participantId } });
+      const age = Number(args.on.slice(0, 4)) - p.birthDate.getUTCFullYear();
+      const data = {
+        recordedAt: toDbDate(args.on),
+        labourMarketStatus: args.labourMarketStatus ?? (args.moment === 'SIX_MOIS_APRES' ? 'NON_REPONDU' : null),
+        ageBand: age < 25 ? 'MOINS_25' : age < 55 ? '25_54' : '55_ET_PLUS',
+        gender: p.sex,
+        iscedBand: p.qualificationLevel === null ? null : p.qualificationLevel <= 3 ? 'CITE_0_2' : p.qualificationLevel <= 4 ? 'CITE_3_4' : 'CITE_5_8',
+        source: 'workflow',
+      };
+      await db.fseDataPoint.upsert({
+        where: { participantId_moment: { participantId: args.participantId, moment: args.moment } },
+        create: { participantId: args.participantId, moment: args.moment, ...data },
+        update: {},
+      });
+    },
+
+    async recordCommissionCase(args: { caseId: string; pathwayId: string; criterion: string; openedAt: string; deadline: string }): Promise<void> {
+      await db.commissionCase.upsert({
+        where: { id: args.caseId },
+        create: { id: args.caseId, pathwayId: args.pathwayId, criterion: args.criterion, openedAt: new Date(args.openedAt), deadline: new Date(args.deadline) },
+        update: {},
+      });
+    },
+
+    async recordCommissionVote(args: { caseId: string; member: string; vote: string; comment: string | null; at: string; sequence: number }): Promise<void> {
+      await db.$transaction(async (tx) => {
+        const commissionCase = await tx.commissionCase.findUniqueOrThrow({ where: { id: args.caseId }, include: { pathway: { include: { participant: true } } } });
+        const plieCode = commissionCase.pathway.participant.plieCode;
+        const staff = await tx.staff.upsert({
+          where: { plieCode_email: { plieCode, email: args.member } },
+          create: { plieCode, email: args.member, name: args.member, roles: ['commission'] },
+          update: {},
+        });
+        const vote = { vote: args.vote, comment: args.comment, votedAt: new Date(args.at) };
+        await tx.commissionVote.upsert({
+          where: { caseId_staffId: { caseId: args.caseId, staffId: staff.id } },
+          create: { caseId: args.caseId, staffId: staff.id, ...vote },
+          update: vote,
+        });
+        await audit(tx, {
+          idempotencyKey: `${args.caseId}/vote/${args.sequence}`,
+          actor: args.member,
+          channel: 'workflow',
+          action: 'commission.vote',
+          entityType: 'commission_case',
+          entityId: args.caseId,
+        });
+      });
+    },
+
+    async closeCommissionCase(args: { caseId: string; outcome: string; closedAt: string }): Promise<void> {
+      await db.$transaction(async (tx) => {
+        await tx.commissionCase.update({ where: { id: args.caseId }, data: { outcome: args.outcome, closedAt: new Date(args.closedAt) } });
+        await audit(tx, {
+          idempotencyKey: `${args.caseId}/close`,
+          actor: SYSTEM,
+          channel: 'workflow',
+          action: 'commission.close',
+          entityType: 'commission_case',
+          entityId: args.caseId,
+          details: { outcome: args.outcome },
         });
       });
     },

@@ -1,1 +1,2 @@
 export { parcoursWorkflow } from './parcours.ts';
+export { commissionWorkflow } from './commission.ts';

@@ -1,99 +1,184 @@
 /**
- * The pathway (parcours) of one participant, as the protocol describes it:
- * orientation → diagnostic → active pathway (→ follow-up → exit, in later iterations).
- * Deterministic code only: every effect goes through an activity.
+ * The pathway (parcours) of one participant, as the protocol describes it: orientation →
+ * diagnostic → active pathway → follow-up in employment → exit (confirmed; atypical cases voted by
+ * the commission ad hoc) → FSE+ questionnaire 6 months later → done.
+ *
+ * The workflow is an event loop over a state it can carry through continue-as-new: answers and
+ * actions arrive by Updates (validated first), timers fire reminders, escalations and the
+ * protocol's deadlines. Deterministic code only: every effect goes through an activity.
  */
-import { ActivityFailure, condition, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  log,
+  ParentClosePolicy,
+  patched,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
-import { addDays, daysToMs, parisDate } from '../src/domain/dates.ts';
-import { checkTaskAnswer, type Stage, type TaskAnswer, type TaskKind } from '../src/domain/tasks.ts';
+import { activities, notices } from './proxies.ts';
+import { addDays, addMonths, daysBetween, parisDate, type CalendarDate } from '../src/domain/dates.ts';
+import type { ExitFacts } from '../src/domain/exit-criteria.ts';
+import { opensFollowUp, planExit } from '../src/domain/follow-up.ts';
+import { checkPathwayAction, type PathwayAction } from '../src/domain/pathway-actions.ts';
+import { pathwayPolicy, type PathwayPolicy } from '../src/domain/pathway-policy.ts';
+import { CASA_CONFIG } from '../src/domain/plie-config.ts';
+import { checkTaskAnswer, type AnyTaskAnswer, type AssigneeRole, type Stage, type TaskAnswer, type TaskKind } from '../src/domain/tasks.ts';
+import { commissionWorkflow } from './commission.ts';
+import { parcoursWorkflowV1 } from './legacy/parcours-v1.ts';
 import {
   answerTaskUpdate,
+  commissionWorkflowId,
+  recordActionUpdate,
   stateQuery,
+  type ActionRequest,
   type AnswerTaskRequest,
+  type CommissionResult,
   type OpenTask,
   type ParcoursInput,
   type ParcoursState,
+  type PendingExit,
+  type TaskContext,
+  type TimerName,
 } from './messages.ts';
+import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 
-const activities = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+/** Pathways started before this patch run the frozen first version. */
+export const FULL_PATHWAY_PATCH = 'full-pathway';
 
-/**
- * Emails are retried for about forty minutes (10 attempts, 10 s doubling up to 10 min), then
- * given up, the message staying recorded as not sent: a mail outage must not hold the pathway,
- * whose answers and timers come after.
- */
-const notices = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
-});
+const DAY_MS = 86_400_000;
+/** The same participant email is never sent twice within this delay. */
+const PARTICIPANT_EMAIL_GAP_MS = DAY_MS;
 
 export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursState> {
-  const pathwayId = workflowInfo().workflowId;
-  const state: ParcoursState = {
-    participantId: input.participantId,
+  if (!patched(FULL_PATHWAY_PATCH)) return await parcoursWorkflowV1(input);
+  return await runPathway(input);
+}
+
+type InboxItem = { ticket: number; answer: AnswerTaskRequest } | { ticket: number; action: ActionRequest };
+
+function initialState(participantId: string): ParcoursState {
+  return {
+    participantId,
     stage: 'orientation',
     referentEmail: null,
     entryDate: null,
     openTasks: [],
+    facts: { contracts: [], trainings: [], businesses: [] },
+    steps: [],
+    lastContactOn: null,
+    absences: 0,
+    followUp: null,
+    earlyEnds: 0,
+    exit: null,
+    commission: null,
+    rejectedCriteria: [],
+    remindersPause: null,
+    lastParticipantEmail: {},
+    timers: {},
+    sequence: 0,
+    runs: 0,
+    finished: false,
   };
-  /** Answers received and not yet acted upon, by task id. */
-  const answers = new Map<string, AnswerTaskRequest>();
-  /** Answers recorded by the workflow, waiting for the next stage to be recorded too. */
-  const acted = new Set<string>();
-  /** Answers fully acted upon: their Update returns the new state. */
-  const settled = new Set<string>();
-  let taskSequence = 0;
+}
 
+async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
+  const pathwayId = workflowInfo().workflowId;
+  const policy: PathwayPolicy =
+    input.policy ?? pathwayPolicy(CASA_CONFIG, { coordinatorEmail: input.coordinatorEmail });
+  const state: ParcoursState = input.carried ?? initialState(input.participantId);
+  const coordinator = policy.coordinatorEmail.toLowerCase();
+
+  const inbox: InboxItem[] = [];
+  const settled = new Set<number>();
+  let tickets = 0;
+  let commissionResult: CommissionResult | null = null;
+  let searchAttributes = '';
+
+  // --- Time: workflow time, on the PLIE's calendar. ---
+  const today = (): CalendarDate => addDays(parisDate(Date.now()), policy.calendarOffsetDays);
+  const nowIso = () => new Date(Date.now()).toISOString();
+  /** The workflow instant of a calendar day (same time of day as now). */
+  const instantOf = (date: CalendarDate) => Date.now() + daysBetween(today(), date) * DAY_MS;
+  const nextId = (what: string) => `${pathwayId}/${what}/${++state.sequence}`;
+
+  // --- Handlers: validate, queue, and return once the workflow has acted (database included). ---
   setHandler(stateQuery, () => state);
-  setHandler(
-    answerTaskUpdate,
-    async (request: AnswerTaskRequest) => {
-      answers.set(request.taskId, request);
-      await condition(() => settled.has(request.taskId));
-      return state;
-    },
-    {
-      validator: (request: AnswerTaskRequest) => {
-        const task = state.openTasks.find((t) => t.id === request.taskId);
-        if (!task || answers.has(request.taskId)) {
-          throw new Error('Cette tâche n’est plus ouverte (déjà traitée ou inconnue).');
+  const enqueue = async (item: Omit<InboxItem, 'ticket'>): Promise<ParcoursState> => {
+    const ticket = ++tickets;
+    inbox.push({ ...item, ticket } as InboxItem);
+    await condition(() => settled.has(ticket));
+    return state;
+  };
+  setHandler(answerTaskUpdate, (request) => enqueue({ answer: request }), {
+    validator: (request: AnswerTaskRequest) => {
+      const task = state.openTasks.find((t) => t.id === request.taskId);
+      const queued = inbox.some((i) => 'answer' in i && i.answer.taskId === request.taskId);
+      if (!task || queued) throw new Error('Cette tâche n’est plus ouverte (déjà traitée ou inconnue).');
+      if (!mayAnswer(task, request.actor)) {
+        throw new Error('Cette tâche revient à la personne qui en est chargée, ou à la coordination.');
+      }
+      const check = checkTaskAnswer(task.kind, request.answer);
+      if (!check.ok) throw new Error(`Réponse invalide : ${check.problems.join(' ; ')}`);
+      if (task.kind === 'assign_referent' && task.context?.eligibility === 'not_eligible') {
+        const answer = check.answer as TaskAnswer<'assign_referent'>;
+        if (!answer.eligibilityJustification) {
+          throw new Error('Réponse invalide : la personne paraît non éligible ; une justification est nécessaire pour l’intégrer quand même.');
         }
-        // A task is answered by the person it was given to, or by the coordination (all files).
-        const actor = request.actor.trim().toLowerCase();
-        if (actor !== task.assigneeEmail.toLowerCase() && actor !== input.coordinatorEmail.toLowerCase()) {
-          throw new Error('Cette tâche revient à la personne qui en est chargée, ou à la coordination.');
-        }
-        const check = checkTaskAnswer(task.kind, request.answer);
-        if (!check.ok) throw new Error(`Réponse invalide : ${check.problems.join(' ; ')}`);
-      },
+      }
     },
-  );
+  });
+  setHandler(recordActionUpdate, (request) => enqueue({ action: request }), {
+    validator: (request: ActionRequest) => {
+      const actor = request.actor.trim().toLowerCase();
+      if (actor !== coordinator && actor !== state.referentEmail?.toLowerCase()) {
+        throw new Error('Seul·e le ou la référent·e de parcours, ou la coordination, peut agir sur ce parcours.');
+      }
+      const check = checkPathwayAction(request.action, state.stage);
+      if (!check.ok) throw new Error(`Action refusée : ${check.problems.join(' ; ')}`);
+      const problem = actionProblem(check.action);
+      if (problem) throw new Error(`Action refusée : ${problem}`);
+    },
+  });
 
-  /** Adds a task to the state; the database and the assignee hear of it in `enter` and `answerOf`. */
-  function openTask<K extends TaskKind>(kind: K, assigneeEmail: string): OpenTask<K> {
-    const now = Date.now();
-    const task: OpenTask<K> = {
-      id: `${pathwayId}/${kind}/${++taskSequence}`,
-      kind,
-      assigneeEmail,
-      openedAt: new Date(now).toISOString(),
-      dueDate: addDays(parisDate(now), input.timings.reminderAfterDays),
-      reminded: false,
-      escalated: false,
-    };
-    state.openTasks.push(task);
-    return task;
+  function mayAnswer(task: OpenTask, rawActor: string): boolean {
+    const actor = rawActor.trim().toLowerCase();
+    if (actor === coordinator) return true;
+    if (task.assigneeEmail && actor === task.assigneeEmail.toLowerCase()) return true;
+    // What the participant sends (a proof, the questionnaire) may also be recorded by the referent.
+    return task.role === 'participant' && (actor === 'participant' || actor === state.referentEmail?.toLowerCase());
   }
 
-  /**
-   * Records the move to `stage` and the task it opens, then lets pending Updates return: by then
-   * the database shows what the Query shows.
-   */
-  async function enter(stage: Stage, task?: OpenTask): Promise<void> {
+  /** Refusals that depend on the pathway's facts, not only on the stage. */
+  function actionProblem(action: PathwayAction): string | null {
+    switch (action.type) {
+      case 'stepDone':
+        return state.steps.some((s) => s.stepType === action.stepType && !s.done) ? null : 'aucune étape de ce type n’est en cours';
+      case 'contractEnded':
+        return currentContract() ? null : 'aucun contrat en cours';
+      case 'qualificationObtained':
+        return state.facts.trainings.some((t) => t.rncp && !t.qualificationObtainedOn) ? null : 'aucune formation qualifiante en cours';
+      case 'exitProposed':
+        return state.openTasks.some((t) => t.kind === 'confirm_exit') ? 'une sortie attend déjà sa confirmation' : null;
+      case 'remindersPaused':
+        return action.until > today() ? null : 'la date de fin de pause doit être à venir';
+      default:
+        return null;
+    }
+  }
+
+  /** The stage read afresh (TypeScript would keep a narrowing across awaits). */
+  const stage = (): Stage => state.stage;
+  const currentContract = () => [...state.facts.contracts].reverse().find((c) => c.end === null || c.end >= today());
+
+  // --- Recording ---
+
+  async function enter(stage: Stage): Promise<void> {
     state.stage = stage;
     await activities.recordStage({
       pathwayId,
@@ -101,86 +186,577 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
       stage,
       referentEmail: state.referentEmail,
       entryDate: state.entryDate,
+      at: nowIso(),
     });
-    if (task) await activities.openTask({ ...task, pathwayId });
-    for (const taskId of acted) settled.add(taskId);
-    acted.clear();
   }
 
   /** A message that cannot be delivered (address refused) is recorded, never a reason to stop the pathway. */
-  async function notify(args: Parameters<Activities['notifyTask']>[0]): Promise<void> {
+  async function deliver<T>(send: () => Promise<T>, what: Record<string, unknown>): Promise<void> {
     try {
-      await notices.notifyTask(args);
+      await send();
     } catch (error) {
       if (!(error instanceof ActivityFailure)) throw error;
-      log.warn('notification not delivered', { taskId: args.taskId, notice: args.notice });
+      log.warn('notification not delivered', what);
     }
   }
 
-  /**
-   * Tells the assignee, waits for the answer, reminds when the task is due and escalates to the
-   * coordinator later. Returns the validated answer once recorded.
-   */
-  async function answerOf<K extends TaskKind>(task: OpenTask<K>): Promise<TaskAnswer<K>> {
-    await notify({ taskId: task.id, notice: 'opened', to: task.assigneeEmail });
-    const answered = () => answers.has(task.id);
-    const { reminderAfterDays, escalateAfterDays } = input.timings;
-    if (!(await condition(answered, daysToMs(reminderAfterDays)))) {
-      task.reminded = true;
-      await notify({ taskId: task.id, notice: 'reminder', to: task.assigneeEmail });
-      if (!(await condition(answered, daysToMs(escalateAfterDays - reminderAfterDays)))) {
-        task.escalated = true;
-        await notify({ taskId: task.id, notice: 'escalation', to: input.coordinatorEmail });
-        await condition(answered);
-      }
-    }
+  function assigneeOf(role: AssigneeRole): string | null {
+    if (role === 'coordinator') return policy.coordinatorEmail;
+    if (role === 'referent') return state.referentEmail ?? policy.coordinatorEmail;
+    return null;
+  }
 
-    const request = answers.get(task.id)!;
+  /** Emails the participant, at most once a day per template. */
+  async function emailParticipant(template: string, key: string): Promise<boolean> {
+    const last = state.lastParticipantEmail[template];
+    if (last !== undefined && Date.now() - last < PARTICIPANT_EMAIL_GAP_MS) return false;
+    state.lastParticipantEmail[template] = Date.now();
+    await deliver(
+      () => notices.notifyParticipant({ pathwayId, participantId: input.participantId, template, key, at: nowIso() }),
+      { template },
+    );
+    return true;
+  }
+
+  /** Opens a task of the generic mechanism: recorded, delivered, then reminded and escalated by the loop. */
+  async function openTask(kind: TaskKind, opts: { assigneeEmail?: string; context?: TaskContext } = {}): Promise<OpenTask> {
+    const p = policy.tasks[kind];
+    const now = Date.now();
+    const task: OpenTask = {
+      id: nextId(kind),
+      kind,
+      role: p.role,
+      assigneeEmail: opts.assigneeEmail ?? assigneeOf(p.role),
+      openedAt: new Date(now).toISOString(),
+      dueDate: addDays(today(), p.dueDays),
+      reminders: 0,
+      reminded: false,
+      escalated: false,
+      nextReminderAt: p.maxReminders > 0 ? now + p.dueDays * DAY_MS : null,
+      escalateAt: p.escalateTo ? now + p.escalateAfterDays * DAY_MS : null,
+      expiresAt: p.expireAfterDays === null ? null : now + p.expireAfterDays * DAY_MS,
+      ...(opts.context ? { context: opts.context } : {}),
+    };
+    state.openTasks.push(task);
+    await activities.openTask({
+      id: task.id,
+      pathwayId,
+      kind,
+      assigneeEmail: task.assigneeEmail ?? '',
+      assigneeRole: task.role,
+      openedAt: task.openedAt,
+      dueDate: task.dueDate,
+    });
+    if (task.role === 'participant') await emailParticipant(kind, `${task.id}/opened`);
+    else await deliver(() => notices.notifyTask({ taskId: task.id, notice: 'opened', to: task.assigneeEmail! }), { taskId: task.id });
+    return task;
+  }
+
+  type Closing = { status: 'done'; actor: string; channel: string; answer: unknown } | { status: 'expired' | 'cancelled' };
+
+  async function closeTask(task: OpenTask, closing: Closing): Promise<void> {
+    state.openTasks = state.openTasks.filter((t) => t.id !== task.id);
+    const done = closing.status === 'done';
+    await activities.closeTask({
+      taskId: task.id,
+      status: closing.status,
+      answer: done ? (closing.answer as AnyTaskAnswer) : null,
+      actor: done ? closing.actor : 'système',
+      channel: done ? closing.channel : 'workflow',
+      answeredAt: nowIso(),
+    });
+  }
+
+  async function closeTasksOf(kinds: TaskKind[], closing: Closing): Promise<void> {
+    for (const task of state.openTasks.filter((t) => kinds.includes(t.kind))) await closeTask(task, closing);
+  }
+
+  async function recordFact(fact: Parameters<Activities['recordPathwayFact']>[0]['fact'], actor: string, channel: string): Promise<void> {
+    await activities.recordPathwayFact({ pathwayId, participantId: input.participantId, key: nextId('fact'), fact, actor, channel, at: nowIso() });
+  }
+
+  // --- Stages ---
+
+  async function integrate(entryDate: CalendarDate): Promise<void> {
+    state.entryDate = entryDate;
+    state.lastContactOn = today();
+    await enter('active');
+    await activities.recordFseDataPoint({ participantId: input.participantId, moment: 'ENTREE', on: today(), labourMarketStatus: null });
+    await emailParticipant('entree', `${pathwayId}/entree`);
+    state.timers.contactPrompt = instantOf(addDays(today(), policy.pathway.noContactDays));
+    state.timers.parcoursLong = instantOf(addMonths(entryDate, policy.pathway.parcoursLongMonths));
+  }
+
+  const exitFacts = (): ExitFacts => ({
+    contracts: state.facts.contracts,
+    trainings: state.facts.trainings,
+    businesses: state.facts.businesses,
+  });
+
+  async function startFollowUp(start: CalendarDate): Promise<void> {
+    state.followUp = { start, checks: 0 };
+    await enter('followUp');
+    state.timers.followUpCheck = instantOf(addMonths(start > today() ? start : today(), 1));
+    await planFollowUp();
+  }
+
+  async function backToActive(): Promise<void> {
+    state.followUp = null;
+    delete state.timers.followUpCheck;
+    delete state.timers.exitCheck;
+    await closeTasksOf(['follow_up_check'], { status: 'cancelled' });
+    await enter('active');
+  }
+
+  /** Looks at the facts again: when the exit can be confirmed, or back to the active pathway. */
+  async function planFollowUp(): Promise<void> {
+    if (!state.followUp) return;
+    const plan = planExit(policy, exitFacts(), state.followUp.start, today(), policy.pathway.followUpMonths);
+    if (plan.kind === 'backToActive' || (plan.kind === 'confirm' && state.rejectedCriteria.includes(plan.criterion.criterion))) {
+      await backToActive();
+    } else {
+      state.timers.exitCheck = instantOf(plan.on);
+    }
+  }
+
+  async function exitCheck(): Promise<void> {
+    if (state.stage !== 'followUp' || !state.followUp) return;
+    const plan = planExit(policy, exitFacts(), state.followUp.start, today(), policy.pathway.followUpMonths);
+    if (plan.kind === 'backToActive') return await backToActive();
+    if (plan.kind === 'recheck' || plan.on > today()) {
+      state.timers.exitCheck = instantOf(plan.on);
+      return;
+    }
+    const c = plan.criterion;
+    if (plan.atypical) {
+      if (state.rejectedCriteria.includes(c.criterion)) return await backToActive();
+      await enter('exitPending');
+      await closeTasksOf(['follow_up_check'], { status: 'cancelled' });
+      delete state.timers.followUpCheck;
+      return await startCommission(c.criterion);
+    }
+    await proposeExit({ type: 'POSITIVE', reason: null, kind: c.kind, criterion: c.criterion, cdi: c.cdi }, 'referent');
+  }
+
+  async function proposeExit(exit: PendingExit, confirmer: AssigneeRole): Promise<void> {
+    await enter('exitPending');
+    await closeTasksOf(['follow_up_check', 'log_contact', 'rupture_review', 'parcours_long'], { status: 'cancelled' });
+    delete state.timers.followUpCheck;
+    delete state.timers.exitCheck;
+    await openTask('confirm_exit', { assigneeEmail: assigneeOf(confirmer) ?? policy.coordinatorEmail, context: { exit } });
+  }
+
+  /** The stage to go back to when a proposed exit is not confirmed. */
+  async function resumeAfterRefusedExit(): Promise<void> {
+    if (state.followUp) {
+      await enter('followUp');
+      state.timers.followUpCheck = instantOf(addMonths(today(), 1));
+      state.timers.exitCheck = instantOf(addMonths(today(), 1));
+    } else {
+      await enter(state.entryDate ? 'active' : state.referentEmail ? 'diagnostic' : 'orientation');
+    }
+  }
+
+  async function recordExit(exit: PendingExit, date: CalendarDate): Promise<void> {
+    // Proofs still awaited: the exit is counted positive and flagged; chasing ends here.
+    const proofsMissing = exit.type === 'POSITIVE' && state.openTasks.some((t) => t.kind === 'proof_request');
+    await closeTasksOf(['proof_request'], { status: 'expired' });
+    for (const task of state.openTasks.filter((t) => t.kind !== 'fse_questionnaire')) await closeTask(task, { status: 'cancelled' });
+    state.exit = { ...exit, date, proofsMissing };
+    state.timers = {};
+    await activities.recordExit({ pathwayId, participantId: input.participantId, exit: state.exit });
+    await activities.recordFseDataPoint({ participantId: input.participantId, moment: 'SORTIE', on: date, labourMarketStatus: exit.kind });
+    await enter('exited');
+    state.timers.fse = instantOf(addMonths(date, policy.pathway.fseMonthsAfterExit));
+  }
+
+  async function startCommission(criterion: string): Promise<void> {
+    const session = (state.commission?.session ?? 0) + 1;
+    state.commission = { session, running: true, outcome: null, date: null, criterion };
+    const child = await startChild(commissionWorkflow, {
+      workflowId: commissionWorkflowId(pathwayId, session),
+      args: [
+        {
+          pathwayId,
+          participantId: input.participantId,
+          session,
+          criterion,
+          members: policy.commission.members,
+          voteDays: policy.commission.voteDays,
+          reminderAfterDays: policy.tasks.commission_vote.reminderEveryDays,
+          calendarOffsetDays: policy.calendarOffsetDays,
+        },
+      ],
+      // The vote goes on if the pathway is ever terminated by an operator; its result is recorded.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    void child.result().then((result) => {
+      commissionResult = result;
+    });
+  }
+
+  async function commissionDone(result: CommissionResult): Promise<void> {
+    const commission = state.commission!;
+    state.commission = { ...commission, running: false, outcome: result.outcome, date: result.date };
+    if (result.outcome === 'approved') {
+      await recordExit({ type: 'POSITIVE', reason: 'commission ad hoc', kind: 'EMPLOI', criterion: commission.criterion as PendingExit['criterion'], cdi: false }, result.date);
+    } else if (result.outcome === 'rejected') {
+      state.rejectedCriteria.push(commission.criterion);
+      await backToActive();
+    } else {
+      // Adjourned: the case comes back to the next session.
+      state.timers.commissionSession = instantOf(addDays(today(), policy.commission.resubmitAfterDays));
+    }
+  }
+
+  // --- Answers ---
+
+  async function onAnswer(request: AnswerTaskRequest): Promise<void> {
+    const task = state.openTasks.find((t) => t.id === request.taskId);
+    if (!task) return;
     const check = checkTaskAnswer(task.kind, request.answer);
     // The validator already refused bad answers; this only narrows the type.
     if (!check.ok) throw new Error(`unexpected invalid answer for ${task.id}`);
-    await activities.closeTask({
-      taskId: task.id,
-      answer: check.answer,
-      actor: request.actor,
-      channel: request.channel,
-      answeredAt: new Date(Date.now()).toISOString(),
-    });
-    state.openTasks = state.openTasks.filter((t) => t.id !== task.id);
-    acted.add(task.id);
-    return check.answer;
+    await closeTask(task, { status: 'done', actor: request.actor, channel: request.channel, answer: check.answer });
+    const answer = check.answer;
+    switch (task.kind) {
+      case 'assign_referent':
+        return await referentAssigned((answer as TaskAnswer<'assign_referent'>).referentEmail);
+      case 'diagnostic_decision': {
+        const decision = answer as TaskAnswer<'diagnostic_decision'>;
+        if (decision.decision === 'reorient') {
+          await enter('reoriented');
+          state.finished = true;
+          return;
+        }
+        return await integrate(decision.entryDate);
+      }
+      case 'log_contact':
+        return await contactLogged((answer as TaskAnswer<'log_contact'>).date, request);
+      case 'follow_up_check': {
+        const check = answer as TaskAnswer<'follow_up_check'>;
+        if (!check.inPost) return await contractEnded(check.date ?? today(), 'autre', request);
+        return;
+      }
+      case 'proof_request':
+        return;
+      case 'confirm_exit': {
+        const confirmation = answer as TaskAnswer<'confirm_exit'>;
+        const exit = task.context!.exit!;
+        if (confirmation.confirm) return await recordExit(exit, confirmation.date ?? today());
+        return await resumeAfterRefusedExit();
+      }
+      case 'parcours_long': {
+        const decision = answer as TaskAnswer<'parcours_long'>;
+        if (decision.decision === 'exit') {
+          return await recordExit({ type: 'PARCOURS_LONG', reason: 'PARCOURS_LONG', kind: null, criterion: null, cdi: false }, today());
+        }
+        // Asked again six months later.
+        state.timers.parcoursLong = instantOf(addMonths(today(), 6));
+        return;
+      }
+      case 'rupture_review': {
+        const decision = answer as TaskAnswer<'rupture_review'>;
+        state.absences = 0;
+        if (decision.decision === 'propose_exit') {
+          await proposeExit({ type: 'ABANDON', reason: decision.reason, kind: null, criterion: null, cdi: false }, 'coordinator');
+        }
+        return;
+      }
+      case 'fse_questionnaire': {
+        const reply = answer as TaskAnswer<'fse_questionnaire'>;
+        await activities.recordFseDataPoint({
+          participantId: input.participantId,
+          moment: 'SIX_MOIS_APRES',
+          on: today(),
+          labourMarketStatus: reply.labourMarketStatus,
+        });
+        state.finished = true;
+        return;
+      }
+      case 'commission_vote':
+        return;
+    }
   }
 
-  /** The active pathway (steps, contracts, follow-up, exit) is built on top of this point. */
-  async function activePathway(): Promise<ParcoursState> {
-    await enter('active');
-    await condition(() => false);
-    return state;
+  async function referentAssigned(referentEmail: string): Promise<void> {
+    state.referentEmail = referentEmail;
+    await enter('diagnostic');
+    await emailParticipant('convocation', `${pathwayId}/convocation`);
+    await openTask('diagnostic_decision');
   }
 
-  // An imported pathway already under way starts where it stands. (Absent from earlier inputs:
-  // their histories replay through the branch below.)
-  if (input.resume) {
-    state.referentEmail = input.resume.referentEmail;
-    state.entryDate = input.resume.entryDate;
-    return await activePathway();
+  async function contactLogged(date: CalendarDate, by: { actor: string; channel: string }): Promise<void> {
+    if (!state.lastContactOn || date > state.lastContactOn) state.lastContactOn = date;
+    state.absences = 0;
+    state.timers.contactPrompt = instantOf(addDays(state.lastContactOn, policy.pathway.noContactDays));
+    // Logging a contact is what the prompt asked for.
+    await closeTasksOf(['log_contact'], { status: 'done', ...by, answer: { date } });
   }
 
-  // Orientation: the coordinator assigns a referent (opened before any await, so that a Query
-  // right after the start already shows the task).
-  const assignmentTask = openTask('assign_referent', input.coordinatorEmail);
-  await enter('orientation', assignmentTask);
-  const assignment = await answerOf(assignmentTask);
-  state.referentEmail = assignment.referentEmail;
-
-  // Diagnostic: the referent meets the person and decides to integrate or to reorient.
-  const diagnosticTask = openTask('diagnostic_decision', assignment.referentEmail);
-  await enter('diagnostic', diagnosticTask);
-  const decision = await answerOf(diagnosticTask);
-  if (decision.decision === 'reorient') {
-    await enter('exited');
-    return state;
+  async function contractEnded(date: CalendarDate, reason: string, request: { actor: string; channel: string }): Promise<void> {
+    const contract = currentContract();
+    if (!contract) return;
+    const early = contract.end === null || date < contract.end;
+    contract.end = date;
+    contract.endReason = reason;
+    await recordFact({ kind: 'contractEnded', contractId: contract.id, end: date, reason, early }, request.actor, request.channel);
+    if (state.stage === 'followUp') {
+      await planFollowUp();
+      // Sent back to the active pathway by a contract ended early (counted, SPEC « Follow-up »).
+      if (stage() === 'active' && early) state.earlyEnds += 1;
+    }
   }
-  state.entryDate = decision.entryDate;
-  return await activePathway();
+
+  // --- Actions ---
+
+  async function onAction(request: ActionRequest): Promise<void> {
+    const check = checkPathwayAction(request.action, state.stage);
+    if (!check.ok) throw new Error('unexpected invalid action');
+    const action = check.action;
+    const by = { actor: request.actor, channel: request.channel };
+    switch (action.type) {
+      case 'stepPlanned':
+        state.steps.push({ id: nextId('step'), stepType: action.stepType, planned: action.date, done: null });
+        await recordFact({ kind: 'step', stepId: state.steps.at(-1)!.id, stepType: action.stepType, start: action.date, status: 'PREVUE' }, by.actor, by.channel);
+        return;
+      case 'stepDone': {
+        const step = state.steps.find((s) => s.stepType === action.stepType && !s.done)!;
+        step.done = action.date;
+        await recordFact({ kind: 'step', stepId: step.id, stepType: step.stepType, start: step.planned, end: action.date, status: 'REALISEE' }, by.actor, by.channel);
+        return;
+      }
+      case 'contactLogged':
+        await recordFact({ kind: 'contact', date: action.date, mode: action.mode }, by.actor, by.channel);
+        return await contactLogged(action.date, by);
+      case 'appointmentMissed':
+        state.absences += 1;
+        await recordFact({ kind: 'absence', date: action.date }, by.actor, by.channel);
+        if (state.absences >= policy.pathway.absencesBeforeReview && !state.openTasks.some((t) => t.kind === 'rupture_review')) {
+          await openTask('rupture_review');
+        }
+        return;
+      case 'contractSigned': {
+        const c = action.contract;
+        const contract = {
+          id: nextId('contract'),
+          type: c.type,
+          start: c.start,
+          end: c.end,
+          weeklyHours: c.weeklyHours,
+          iae: c.iae,
+          aided: c.aided,
+          marketSector: c.marketSector,
+          insertionCompany: c.insertionCompany,
+          hoursPaid: c.hoursPaid,
+          endReason: null,
+        };
+        state.facts.contracts.push(contract);
+        await recordFact({ kind: 'contract', contract: { ...contract, employer: c.employer ?? null, sector: c.sector ?? null } }, by.actor, by.channel);
+        await factsChanged(c.start, 'contrat');
+        return;
+      }
+      case 'contractEnded':
+        return await contractEnded(action.date, action.reason, by);
+      case 'trainingStarted': {
+        const training = { id: nextId('training'), start: action.start, end: action.end, rncp: action.rncp, long: action.longTraining, qualificationObtainedOn: null };
+        state.facts.trainings.push(training);
+        await recordFact({ kind: 'training', training }, by.actor, by.channel);
+        await factsChanged(action.start, 'attestation_formation');
+        return;
+      }
+      case 'qualificationObtained': {
+        const training = [...state.facts.trainings].reverse().find((t) => t.rncp && !t.qualificationObtainedOn)!;
+        training.qualificationObtainedOn = action.date;
+        await recordFact({ kind: 'training', training }, by.actor, by.channel);
+        await factsChanged(action.date, 'attestation_formation');
+        return;
+      }
+      case 'businessCreated': {
+        const business = { id: nextId('business'), start: action.start, end: null };
+        state.facts.businesses.push(business);
+        await recordFact({ kind: 'business', business }, by.actor, by.channel);
+        await factsChanged(action.start, 'immatriculation');
+        return;
+      }
+      case 'exitProposed':
+        return await proposeExit({ type: action.exitType, reason: action.reason, kind: null, criterion: null, cdi: false }, 'coordinator');
+      case 'remindersPaused':
+        state.remindersPause = { until: action.until, reason: action.reason };
+        await recordFact({ kind: 'remindersPaused', until: action.until, reason: action.reason }, by.actor, by.channel);
+        return;
+      case 'remindersResumed':
+        state.remindersPause = null;
+        await recordFact({ kind: 'remindersResumed' }, by.actor, by.channel);
+        return;
+    }
+  }
+
+  /** A contract, a training or a business: it may open the follow-up, or move the exit date. */
+  async function factsChanged(start: CalendarDate, proofKind: 'contrat' | 'attestation_formation' | 'immatriculation'): Promise<void> {
+    if (state.stage === 'active' && opensFollowUp(policy, exitFacts(), today())) {
+      await startFollowUp(start);
+      if (stage() === 'followUp') await openTask('proof_request', { context: { proofKind } });
+    } else if (state.stage === 'followUp') {
+      await planFollowUp();
+    }
+  }
+
+  // --- Timers ---
+
+  async function onTimer(name: TimerName): Promise<void> {
+    const open = (kind: TaskKind) => state.openTasks.some((t) => t.kind === kind);
+    switch (name) {
+      case 'contactPrompt':
+        if ((state.stage === 'active' || state.stage === 'followUp') && !open('log_contact')) await openTask('log_contact');
+        state.timers.contactPrompt = instantOf(addDays(today(), policy.pathway.noContactDays));
+        return;
+      case 'followUpCheck':
+        if (state.stage !== 'followUp' || !state.followUp) return;
+        state.followUp.checks += 1;
+        await openTask('follow_up_check');
+        if (state.followUp.checks < policy.pathway.followUpMonths) state.timers.followUpCheck = instantOf(addMonths(today(), 1));
+        return;
+      case 'exitCheck':
+        return await exitCheck();
+      case 'parcoursLong':
+        if ((state.stage === 'active' || state.stage === 'followUp') && !open('parcours_long')) await openTask('parcours_long');
+        return;
+      case 'fse':
+        await openTask('fse_questionnaire');
+        return;
+      case 'commissionSession':
+        if (state.commission) await startCommission(state.commission.criterion);
+        return;
+    }
+  }
+
+  /** Reminders, escalations and lapses of the open tasks that are due now. */
+  async function chaseTasks(): Promise<void> {
+    const now = Date.now();
+    for (const task of [...state.openTasks]) {
+      const p = policy.tasks[task.kind];
+      if (task.expiresAt !== null && now >= task.expiresAt) {
+        await closeTask(task, { status: 'expired' });
+        if (task.kind === 'fse_questionnaire') {
+          await activities.recordFseDataPoint({ participantId: input.participantId, moment: 'SIX_MOIS_APRES', on: today(), labourMarketStatus: null });
+          state.finished = true;
+        }
+        continue;
+      }
+      if (task.nextReminderAt !== null && now >= task.nextReminderAt) {
+        const pause = state.remindersPause;
+        if (task.role === 'participant' && pause && pause.until > today()) {
+          // Paused: the reminder waits for the end of the pause, then goes by itself.
+          task.nextReminderAt = instantOf(pause.until);
+        } else {
+          task.reminders += 1;
+          task.reminded = true;
+          task.nextReminderAt = task.reminders < p.maxReminders ? now + p.reminderEveryDays * DAY_MS : null;
+          if (task.role === 'participant') await emailParticipant(`${task.kind}.relance`, `${task.id}/reminder/${task.reminders}`);
+          else {
+            await deliver(
+              () => notices.notifyTask({ taskId: task.id, notice: 'reminder', to: task.assigneeEmail!, sequence: task.reminders, at: nowIso() }),
+              { taskId: task.id },
+            );
+          }
+        }
+      }
+      if (task.escalateAt !== null && now >= task.escalateAt && p.escalateTo) {
+        task.escalateAt = null;
+        task.escalated = true;
+        const to = assigneeOf(p.escalateTo) ?? policy.coordinatorEmail;
+        await deliver(() => notices.notifyTask({ taskId: task.id, notice: 'escalation', to, at: nowIso() }), { taskId: task.id });
+      }
+    }
+  }
+
+  function nextWake(): number | null {
+    const instants: number[] = Object.values(state.timers).filter((v): v is number => typeof v === 'number');
+    for (const t of state.openTasks) {
+      for (const at of [t.nextReminderAt, t.escalateAt, t.expiresAt]) if (at !== null) instants.push(at);
+    }
+    return instants.length === 0 ? null : Math.min(...instants);
+  }
+
+  /** Keeps the search attributes in step with the state (upserted only when they change). */
+  function syncSearchAttributes(): void {
+    const overdue = state.openTasks.some((t) => t.reminded || t.escalated);
+    const key = JSON.stringify([state.stage, state.referentEmail, overdue]);
+    if (key === searchAttributes) return;
+    searchAttributes = key;
+    upsertSearchAttributes([
+      { key: STAGE_KEY, value: state.stage },
+      { key: REFERENT_KEY, value: state.referentEmail ?? null },
+      { key: OVERDUE_KEY, value: overdue },
+    ]);
+  }
+
+  // --- Start ---
+
+  if (!input.carried) {
+    if (input.resume) {
+      // An imported pathway already under way starts where it stands.
+      state.referentEmail = input.resume.referentEmail;
+      state.entryDate = input.resume.entryDate;
+      state.lastContactOn = today();
+      await enter('active');
+      state.timers.contactPrompt = instantOf(addDays(today(), policy.pathway.noContactDays));
+      state.timers.parcoursLong = instantOf(addMonths(input.resume.entryDate, policy.pathway.parcoursLongMonths));
+    } else {
+      await enter('orientation');
+      const eligibility = await activities.assessEligibility({ participantId: input.participantId, on: today() });
+      if (policy.autoReferentEmail && eligibility.decision === 'eligible') {
+        await referentAssigned(policy.autoReferentEmail);
+      } else {
+        await openTask('assign_referent', { context: { eligibility: eligibility.decision } });
+      }
+    }
+  } else {
+    state.runs += 1;
+  }
+
+  // --- The loop ---
+  for (;;) {
+    while (inbox.length > 0) {
+      const item = inbox.shift()!;
+      if ('answer' in item) await onAnswer(item.answer);
+      else await onAction(item.action);
+      settled.add(item.ticket);
+      if (state.finished) break;
+    }
+    if (commissionResult) {
+      const result = commissionResult;
+      commissionResult = null;
+      await commissionDone(result);
+    }
+    if (!state.finished) {
+      const now = Date.now();
+      for (const [name, at] of Object.entries(state.timers) as Array<[TimerName, number]>) {
+        if (at <= now) {
+          delete state.timers[name];
+          await onTimer(name);
+        }
+      }
+      await chaseTasks();
+    }
+    syncSearchAttributes();
+    if (state.finished && inbox.length === 0) break;
+
+    const info = workflowInfo();
+    const longHistory = info.continueAsNewSuggested || info.historyLength > policy.maxHistoryEvents;
+    if (longHistory && inbox.length === 0 && !state.commission?.running) {
+      await condition(allHandlersFinished);
+      if (inbox.length === 0) {
+        await continueAsNew<typeof parcoursWorkflow>({ ...input, policy, carried: state, resume: undefined });
+      }
+    }
+    const wake = nextWake();
+    const woken = () => inbox.length > 0 || commissionResult !== null;
+    if (wake === null) await condition(woken);
+    else await condition(woken, Math.max(1, wake - Date.now()));
+  }
+  // Let pending Updates return before the workflow completes.
+  await condition(allHandlersFinished);
+  return state;
 }

@@ -27,7 +27,8 @@ export interface EligibilityFacts {
   orientationDate: CalendarDate;
   commune: string;
   postalCode?: string | null;
-  minimumIncome: MinimumIncome;
+  /** Null: not recorded yet (the situation is then to review, never assumed). */
+  minimumIncome: MinimumIncome | null;
   /** Demandeur d'emploi de longue durée. */
   longTermJobSeeker: boolean;
   /** Demandeur d'emploi à risque de chômage de longue durée (prevention). */
@@ -70,6 +71,7 @@ const blocking = (code: string, text: string): Reason => ({ code, effect: 'block
 const review = (code: string, text: string): Reason => ({ code, effect: 'review', text });
 
 function territoryReason(config: PlieConfig, facts: EligibilityFacts): Reason {
+  if (!facts.commune.trim() && !facts.postalCode) return review('TERRITOIRE_A_VERIFIER', 'Commune de résidence à renseigner.');
   const match = matchCommune(config, facts.commune, facts.postalCode);
   if (match.found && match.postalCodeMatches === false) {
     return review(
@@ -108,6 +110,7 @@ function situationReason(facts: EligibilityFacts): Reason {
   if (facts.atRiskOfLongTermUnemployment) {
     return ok('SITUATION_RISQUE_DELD', 'Demandeur·se d’emploi à risque de chômage de longue durée.');
   }
+  if (facts.minimumIncome === null) return review('SITUATION_A_VERIFIER', 'Situation administrative (minima sociaux, chômage) à renseigner.');
   return blocking(
     'SITUATION',
     'Ni minima sociaux (RSA, ASS), ni chômage de longue durée ou risque de l’être : situation administrative hors du public du PLIE.',

@@ -12,6 +12,9 @@
 import { addDays, addMonths, daysBetween, type CalendarDate } from './dates.ts';
 import type { PlieConfig } from './plie-config.ts';
 
+/** The rules only need the PLIE's exit criteria (workflows carry just these). */
+type ExitRules = Pick<PlieConfig, 'exitCriteria'>;
+
 export type ContractType =
   | 'CDI'
   | 'CDD'
@@ -111,7 +114,7 @@ function beyondOn(start: CalendarDate, end: CalendarDate | null, months: number)
   return end === null || end >= day ? day : null;
 }
 
-function contractCriteria(config: PlieConfig, contract: WorkContract): CriterionMet[] {
+function contractCriteria(config: ExitRules, contract: WorkContract): CriterionMet[] {
   const rules = config.exitCriteria;
   const halfTime = rules.fullTimeWeeklyHours / 2;
   const met: CriterionMet[] = [];
@@ -127,7 +130,9 @@ function contractCriteria(config: PlieConfig, contract: WorkContract): Criterion
     (contract.type === 'CDI' || contract.type === 'CDD') &&
     !excludedFromLongContract &&
     contract.weeklyHours >= halfTime &&
-    (contract.type === 'CDI' || lastsAtLeast(contract.start, contract.end, rules.contractMonths))
+    // A CDI counts from its first day; one that ended (broken, e.g. during the trial period)
+    // counts only if it was held as long as a CDD would have to last.
+    lastsAtLeast(contract.start, contract.end, rules.contractMonths)
   ) {
     employment('CDI_OU_CDD_LONG', false, contract.start);
   }
@@ -165,7 +170,7 @@ function dailyHours(contract: WorkContract, horizon: CalendarDate): { from: Cale
  * maximale de 9 mois »: the first day on which the hours paid within some window of at most
  * 9 months reach the threshold. Windows worth trying start on a contract's first day.
  */
-export function cumulatedHoursMetOn(config: PlieConfig, contracts: WorkContract[], horizon: CalendarDate): CalendarDate | null {
+export function cumulatedHoursMetOn(config: ExitRules, contracts: WorkContract[], horizon: CalendarDate): CalendarDate | null {
   const { cumulatedHours, hoursWindowMonths } = config.exitCriteria;
   const spans = contracts.filter((c) => c.start <= horizon).map((c) => dailyHours(c, horizon));
   let best: CalendarDate | null = null;
@@ -185,7 +190,7 @@ export function cumulatedHoursMetOn(config: PlieConfig, contracts: WorkContract[
   return best;
 }
 
-function trainingCriteria(config: PlieConfig, training: Training): CriterionMet[] {
+function trainingCriteria(config: ExitRules, training: Training): CriterionMet[] {
   const met: CriterionMet[] = [];
   if (training.rncp && training.qualificationObtainedOn) {
     met.push({ criterion: 'QUALIFICATION_OBTENUE', atypical: false, kind: 'FORMATION', metOn: training.qualificationObtainedOn, cdi: false });
@@ -195,13 +200,13 @@ function trainingCriteria(config: PlieConfig, training: Training): CriterionMet[
   return met;
 }
 
-function businessCriteria(config: PlieConfig, business: Business): CriterionMet[] {
+function businessCriteria(config: ExitRules, business: Business): CriterionMet[] {
   const metOn = beyondOn(business.start, business.end, config.exitCriteria.heldMonths);
   return metOn ? [{ criterion: 'CREATION_CONSOLIDEE', atypical: false, kind: 'CREATION', metOn, cdi: false }] : [];
 }
 
 /** Every criterion the facts meet or will meet as planned, earliest first. */
-export function criteriaMet(config: PlieConfig, facts: ExitFacts, horizon: CalendarDate): CriterionMet[] {
+export function criteriaMet(config: ExitRules, facts: ExitFacts, horizon: CalendarDate): CriterionMet[] {
   const all = [
     ...facts.contracts.flatMap((c) => contractCriteria(config, c)),
     ...facts.trainings.flatMap((t) => trainingCriteria(config, t)),
@@ -219,7 +224,7 @@ export function criteriaMet(config: PlieConfig, facts: ExitFacts, horizon: Calen
  * (for the commission), else not yet — with the first criterion planned to be met, looking as far
  * as `horizon` (by default two years on) for open-ended contracts.
  */
-export function assessExit(config: PlieConfig, facts: ExitFacts, asOf: CalendarDate, horizon = addMonths(asOf, 24)): ExitAssessment {
+export function assessExit(config: ExitRules, facts: ExitFacts, asOf: CalendarDate, horizon = addMonths(asOf, 24)): ExitAssessment {
   const met = criteriaMet(config, facts, horizon);
   const byThen = met.filter((m) => m.metOn <= asOf);
   const positive = byThen.find((m) => !m.atypical);

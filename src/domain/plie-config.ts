@@ -50,7 +50,25 @@ export const plieConfigSchema = z.object({
     /** Decision rule: majority of the votes expressed (for/against); a tie adjourns to the next session. */
     decision: z.enum(['majority_of_expressed']),
     voteDays: z.number().int().positive(),
+    /** An adjourned case comes back to the next session, this many days later. */
+    resubmitAfterDays: z.number().int().positive().default(30),
   }),
+  /** Referent given to every eligible referral automatically (« par règle »); otherwise the coordinator chooses. */
+  assignment: z.object({ autoReferentEmail: z.email().nullable().default(null) }).default({ autoReferentEmail: null }),
+  pathway: z
+    .object({
+      /** Without a contact logged for this many days, the referent is prompted. */
+      noContactDays: z.number().int().positive().default(30),
+      /** Missed appointments in a row before the referent is asked about a rupture. */
+      absencesBeforeReview: z.number().int().positive().default(3),
+      /** Months in pathway before the « parcours long » question (Article 5). */
+      parcoursLongMonths: z.number().int().positive().default(24),
+      /** Months of follow-up in employment before a positive exit is confirmed. */
+      followUpMonths: z.number().int().positive().default(6),
+      /** FSE+: the participant's situation is asked this many months after the exit. */
+      fseMonthsAfterExit: z.number().int().positive().default(6),
+    })
+    .default({ noContactDays: 30, absencesBeforeReview: 3, parcoursLongMonths: 24, followUpMonths: 6, fseMonthsAfterExit: 6 }),
   reminders: z
     .object({
       /** Days before a task is reminded to its assignee, and escalated to the coordination. */

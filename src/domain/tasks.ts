@@ -1,25 +1,67 @@
 import { z } from './validation.ts';
 import { calendarDateField } from './dates.ts';
 
-/** Where a pathway stands (étape du parcours). Later stages come with the full pathway. */
-export const STAGES = ['orientation', 'diagnostic', 'active', 'exited'] as const;
+/** Where a pathway stands (étape du parcours). */
+export const STAGES = ['orientation', 'diagnostic', 'active', 'followUp', 'exitPending', 'exited', 'reoriented'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export const STAGE_LABELS: Record<Stage, string> = {
   orientation: 'Orientation',
   diagnostic: 'Diagnostic',
   active: 'Parcours actif',
+  followUp: 'Suivi en emploi',
+  exitPending: 'Sortie en cours de validation',
   exited: 'Sorti',
+  reoriented: 'Réorienté (non intégré)',
 };
 
-/** Human tasks the workflow waits for. */
-export const TASK_KINDS = ['assign_referent', 'diagnostic_decision'] as const;
+/** Human tasks the workflows wait for. */
+export const TASK_KINDS = [
+  'assign_referent',
+  'diagnostic_decision',
+  'log_contact',
+  'follow_up_check',
+  'proof_request',
+  'confirm_exit',
+  'parcours_long',
+  'rupture_review',
+  'commission_vote',
+  'fse_questionnaire',
+] as const;
 export type TaskKind = (typeof TASK_KINDS)[number];
 
 export const TASK_TITLES: Record<TaskKind, string> = {
   assign_referent: 'Désigner le ou la référent·e de parcours',
   diagnostic_decision: 'Décider de l’intégration après le diagnostic',
+  log_contact: 'Reprendre contact avec la personne accompagnée',
+  follow_up_check: 'Confirmer la situation du mois (suivi en emploi)',
+  proof_request: 'Transmettre un justificatif',
+  confirm_exit: 'Confirmer la sortie du parcours',
+  parcours_long: 'Parcours de 24 mois : décider de la suite',
+  rupture_review: 'Absences répétées : faire le point',
+  commission_vote: 'Voter en commission ad hoc',
+  fse_questionnaire: 'Répondre au questionnaire FSE+ (6 mois après la sortie)',
 };
+
+/** Who a task is given to: a named person, or a role resolved from the pathway. */
+export const ASSIGNEE_ROLES = ['coordinator', 'referent', 'participant', 'commission_member'] as const;
+export type AssigneeRole = (typeof ASSIGNEE_ROLES)[number];
+
+/** Delays of one kind of task, in days from its opening. */
+export interface TaskPolicy {
+  role: AssigneeRole;
+  /** Due date; the first reminder goes on that day. */
+  dueDays: number;
+  /** Days between two reminders. */
+  reminderEveryDays: number;
+  /** Reminders sent at most (chasing stops there). */
+  maxReminders: number;
+  /** Whom to alert when the task is still unanswered, and when. */
+  escalateTo: AssigneeRole | null;
+  escalateAfterDays: number;
+  /** The task lapses (closed, unanswered) after this many days; null: it waits. */
+  expireAfterDays: number | null;
+}
 
 /** Who answers, and delays before the reminder and the escalation to the coordinator. */
 export interface TaskTimings {
@@ -36,25 +78,150 @@ export function taskTimings(config: { reminders: { taskReminderDays: number; tas
   return { reminderAfterDays: config.reminders.taskReminderDays, escalateAfterDays: config.reminders.taskEscalationDays };
 }
 
+/**
+ * The protocol's default policy for every kind of task: staff tasks are reminded once when due
+ * and escalated to the coordination; participants' requests are chased a few times, then the
+ * referent is told.
+ */
+export function taskPolicies(timings: TaskTimings, commissionVoteDays: number): Record<TaskKind, TaskPolicy> {
+  const staff = (role: AssigneeRole): TaskPolicy => ({
+    role,
+    dueDays: timings.reminderAfterDays,
+    reminderEveryDays: timings.reminderAfterDays,
+    maxReminders: 1,
+    escalateTo: 'coordinator',
+    escalateAfterDays: timings.escalateAfterDays,
+    expireAfterDays: null,
+  });
+  return {
+    assign_referent: staff('coordinator'),
+    diagnostic_decision: staff('referent'),
+    log_contact: staff('referent'),
+    follow_up_check: staff('referent'),
+    confirm_exit: staff('referent'),
+    parcours_long: staff('referent'),
+    rupture_review: staff('referent'),
+    proof_request: {
+      role: 'participant',
+      dueDays: 7,
+      reminderEveryDays: 7,
+      maxReminders: 3,
+      escalateTo: 'referent',
+      escalateAfterDays: 28,
+      expireAfterDays: null,
+    },
+    // Members are reminded two days before the vote closes; the deadline closes the vote.
+    commission_vote: {
+      role: 'commission_member',
+      dueDays: commissionVoteDays,
+      reminderEveryDays: Math.max(1, commissionVoteDays - 2),
+      maxReminders: commissionVoteDays > 2 ? 1 : 0,
+      escalateTo: null,
+      escalateAfterDays: commissionVoteDays,
+      expireAfterDays: commissionVoteDays,
+    },
+    fse_questionnaire: {
+      role: 'participant',
+      dueDays: 14,
+      reminderEveryDays: 7,
+      maxReminders: 2,
+      escalateTo: 'referent',
+      escalateAfterDays: 21,
+      expireAfterDays: 60,
+    },
+  };
+}
+
+const reason = (label: string) =>
+  z
+    .string({ error: `${label} : obligatoire` })
+    .trim()
+    .min(3, `${label} : obligatoire`)
+    .max(500, `${label} : 500 caractères au plus`);
+
+const hours = z
+  .number({ error: 'heures : un nombre est attendu' })
+  .min(0, 'heures : pas de nombre négatif')
+  .max(744, 'heures : au plus 744 dans un mois');
+
+export const PROOF_KINDS = ['contrat', 'bulletins_salaire', 'attestation_formation', 'immatriculation'] as const;
+export type ProofKind = (typeof PROOF_KINDS)[number];
+
+export const PROOF_LABELS: Record<ProofKind, string> = {
+  contrat: 'contrat de travail',
+  bulletins_salaire: 'bulletins de salaire',
+  attestation_formation: 'attestation d’entrée en formation',
+  immatriculation: 'justificatif d’immatriculation de l’entreprise',
+};
+
+export const CONTACT_MODES = ['entretien', 'telephone', 'email', 'atelier', 'visite'] as const;
+
+export const LABOUR_MARKET_STATUSES = ['EMPLOI', 'CREATION', 'FORMATION', 'RECHERCHE_EMPLOI', 'INACTIF'] as const;
+
 export const taskAnswerSchemas = {
   assign_referent: z.object(
-    { referentEmail: z.email({ error: 'référent·e : adresse email invalide' }) },
+    {
+      referentEmail: z.email({ error: 'référent·e : adresse email invalide' }),
+      /** Required when the eligibility check found a blocking reason: the override is recorded. */
+      eligibilityJustification: reason('justification d’éligibilité').optional(),
+    },
     { error: 'réponse : un objet { referentEmail } est attendu' },
   ),
   diagnostic_decision: z.discriminatedUnion(
     'decision',
     [
-      z.object({ decision: z.literal('integrate'), entryDate: calendarDateField('date d’entrée') }),
       z.object({
-        decision: z.literal('reorient'),
-        reason: z
-          .string({ error: 'motif de réorientation : obligatoire' })
-          .trim()
-          .min(3, 'motif de réorientation : obligatoire')
-          .max(500, 'motif : 500 caractères au plus'),
+        decision: z.literal('integrate'),
+        entryDate: calendarDateField('date d’entrée'),
+        barriers: z.array(z.string().trim().min(1).max(40)).max(20, 'freins : 20 au plus').default([]),
       }),
+      z.object({ decision: z.literal('reorient'), reason: reason('motif de réorientation') }),
     ],
     { error: 'décision : attendu « integrate » (intégrer) ou « reorient » (réorienter)' },
+  ),
+  log_contact: z.object(
+    { date: calendarDateField('date du contact'), mode: z.enum(CONTACT_MODES, { error: 'mode de contact inconnu' }) },
+    { error: 'réponse : un objet { date, mode } est attendu' },
+  ),
+  follow_up_check: z.object(
+    { inPost: z.boolean({ error: 'en poste : oui ou non' }), hours: hours.optional(), date: calendarDateField('date').optional() },
+    { error: 'réponse : un objet { inPost, hours } est attendu' },
+  ),
+  proof_request: z.object(
+    { received: z.literal(true, { error: 'justificatif : seule la réception se déclare' }), fileReference: z.string().max(200).optional() },
+    { error: 'réponse : un objet { received: true } est attendu' },
+  ),
+  confirm_exit: z.discriminatedUnion(
+    'confirm',
+    [
+      z.object({ confirm: z.literal(true), date: calendarDateField('date de sortie').optional() }),
+      z.object({ confirm: z.literal(false), reason: reason('motif du refus') }),
+    ],
+    { error: 'confirmation : attendu « confirm » vrai ou faux' },
+  ),
+  parcours_long: z.discriminatedUnion(
+    'decision',
+    [z.object({ decision: z.literal('exit') }), z.object({ decision: z.literal('continue'), reason: reason('motif de poursuite') })],
+    { error: 'décision : attendu « exit » (sortie parcours long) ou « continue »' },
+  ),
+  rupture_review: z.discriminatedUnion(
+    'decision',
+    [
+      z.object({ decision: z.literal('continue') }),
+      z.object({ decision: z.literal('propose_exit'), reason: reason('motif de la rupture') }),
+    ],
+    { error: 'décision : attendu « continue » ou « propose_exit »' },
+  ),
+  commission_vote: z.object(
+    {
+      vote: z.enum(['pour', 'contre', 'abstention'], { error: 'vote : pour, contre ou abstention' }),
+      comment: z.string().trim().max(500, 'commentaire : 500 caractères au plus').optional(),
+    },
+    { error: 'réponse : un objet { vote } est attendu' },
+  ),
+  fse_questionnaire: z.object(
+    { labourMarketStatus: z.enum(LABOUR_MARKET_STATUSES, { error: 'situation : emploi, création, formation, recherche d’emploi ou inactivité' }) },
+    { error: 'réponse : un objet { labourMarketStatus } est attendu' },
   ),
 } satisfies Record<TaskKind, z.ZodType>;
 

@@ -13,7 +13,7 @@ const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Text and HTML from the same paragraphs, so both parts always say the same thing. */
-function render(subject: string, paragraphs: string[]): RenderedEmail {
+export function render(subject: string, paragraphs: string[]): RenderedEmail {
   const signature = 'L’équipe du PLIE';
   return {
     subject,

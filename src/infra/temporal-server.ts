@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import type { Logger } from '../logging.ts';
 import { ensurePortFree, waitForPort } from './ports.ts';
 import { projectRoot, toolsDir } from './project.ts';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../workflows/search-attributes.ts';
 
 const run = promisify(execFile);
 
@@ -133,6 +134,8 @@ export async function startDevServer(opts: {
   await ensurePortFree(opts.port, 'PLIE_DEV_TEMPORAL_PORT', ip);
   if (opts.uiPort) await ensurePortFree(opts.uiPort, 'PLIE_DEV_TEMPORAL_UI_PORT', ip);
   const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--log-level', 'warn'];
+  // The pathway's search attributes (stage, referent, overdue), for the Web UI's lists.
+  for (const { name, type } of SEARCH_ATTRIBUTE_DEFINITIONS) args.push('--search-attribute', `${name}=${type}`);
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');

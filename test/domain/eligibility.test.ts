@@ -141,3 +141,14 @@ describe('eligibility (Article 3)', () => {
     );
   });
 });
+
+describe('facts not recorded yet', () => {
+  it.each([
+    ['no commune', { commune: '', postalCode: null }, 'TERRITOIRE_A_VERIFIER'],
+    ['no administrative situation', { minimumIncome: null, longTermJobSeeker: false }, 'SITUATION_A_VERIFIER'],
+  ] as const)('%s: to review, never assumed not eligible', (_label, change, code) => {
+    const result = checkEligibility(CASA_CONFIG, { ...base, ...change });
+    expect(result.decision).toBe('to_review');
+    expect(result.reasons.find((r) => r.code === code)?.effect).toBe('review');
+  });
+});

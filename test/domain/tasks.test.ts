@@ -4,7 +4,11 @@ import { checkTaskAnswer, DEFAULT_TASK_TIMINGS, isTaskKind, TASK_KINDS, TASK_TIT
 describe('task answers', () => {
   it.each([
     ['assign_referent', { referentEmail: 'ref@plie.fr' }, { referentEmail: 'ref@plie.fr' }],
-    ['diagnostic_decision', { decision: 'integrate', entryDate: '02/12/2026' }, { decision: 'integrate', entryDate: '2026-12-02' }],
+    ['diagnostic_decision', { decision: 'integrate', entryDate: '02/12/2026' }, { decision: 'integrate', entryDate: '2026-12-02', barriers: [] }],
+    ['follow_up_check', { inPost: true, hours: 151 }, { inPost: true, hours: 151 }],
+    ['confirm_exit', { confirm: false, reason: 'encore fragile' }, { confirm: false, reason: 'encore fragile' }],
+    ['commission_vote', { vote: 'pour' }, { vote: 'pour' }],
+    ['parcours_long', { decision: 'exit' }, { decision: 'exit' }],
     ['diagnostic_decision', { decision: 'reorient', reason: '  Mission Locale ' }, { decision: 'reorient', reason: 'Mission Locale' }],
   ] as const)('accepts for %s the answer %j', (kind, answer, expected) => {
     expect(checkTaskAnswer(kind, answer)).toEqual({ ok: true, answer: expected });
@@ -18,6 +22,11 @@ describe('task answers', () => {
     ['diagnostic_decision', { decision: 'reorient', reason: ' ' }, ['motif de réorientation : obligatoire']],
     ['diagnostic_decision', { decision: 'reorient' }, ['motif de réorientation : obligatoire']],
     ['diagnostic_decision', { decision: 'integrate', entryDate: 20261202 }, ['date d’entrée : obligatoire (JJ/MM/AAAA)']],
+    ['follow_up_check', { inPost: 'oui' }, ['en poste : oui ou non']],
+    ['follow_up_check', { inPost: true, hours: -3 }, ['heures : pas de nombre négatif']],
+    ['commission_vote', { vote: 'peut-être' }, ['vote : pour, contre ou abstention']],
+    ['proof_request', { received: false }, ['justificatif : seule la réception se déclare']],
+    ['parcours_long', { decision: 'continue' }, ['motif de poursuite : obligatoire']],
     ['diagnostic_decision', { decision: 'peut-être' }, ['décision : attendu « integrate » (intégrer) ou « reorient » (réorienter)']],
   ] as const)('refuses for %s the answer %j', (kind, answer, problems) => {
     const check = checkTaskAnswer(kind, answer);

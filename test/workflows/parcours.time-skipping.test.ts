@@ -12,6 +12,7 @@ import { fileReference } from '../../src/domain/participant.ts';
 import { createLogger } from '../../src/logging.ts';
 import { createParticipant, DuplicateParticipantError, ParcoursNotStartedError } from '../../src/participants/create.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import {
   answerTask,
   ParcoursAlreadyStartedError,
@@ -38,6 +39,7 @@ beforeAll(async () => {
     server: { executable: timeSkippingExecutable(inject('testServerLauncher')) },
     client: { dataConverter: dataConverter(payloadKeys) },
   });
+  await registerSearchAttributes(env.connection);
   stack = await startWorkerStack({ connection: env.nativeConnection, taskQueue, payloadKeys });
   ({ db, inbox } = stack);
 });
@@ -57,6 +59,15 @@ const deps = () => ({
   logger: createLogger('silent'),
 });
 
+/** The open tasks, once the workflow has opened one (it checks eligibility first). */
+async function openTasksOf(participantId: string) {
+  return await vi.waitFor(async () => {
+    const { openTasks } = await parcoursState(env.client, participantId);
+    expect(openTasks.length).toBeGreaterThan(0);
+    return openTasks;
+  });
+}
+
 async function newParticipant() {
   const suffix = randomBytes(4).toString('hex');
   const created = await createParticipant(
@@ -74,7 +85,7 @@ describe('parcours workflow (time-skipping)', () => {
   it('reminds the assignee after 7 days and escalates to the coordinator after 15, once each', async () => {
     const p = await newParticipant();
     await inbox.waitFor(p.about('Nouvelle tâche', COORDINATOR));
-    const [task] = (await parcoursState(env.client, p.participantId)).openTasks;
+    const [task] = await openTasksOf(p.participantId);
     expect(task).toMatchObject({ kind: 'assign_referent', assigneeEmail: COORDINATOR, reminded: false });
 
     await env.sleep(days(6) + hours(23));
@@ -124,7 +135,7 @@ describe('parcours workflow (time-skipping)', () => {
 
   it('stops chasing a task once answered', async () => {
     const p = await newParticipant();
-    const [task] = (await parcoursState(env.client, p.participantId)).openTasks;
+    const [task] = await openTasksOf(p.participantId);
     await env.sleep('3 days');
     await answerTask(env.client, p.participantId, {
       taskId: task!.id,
@@ -142,7 +153,7 @@ describe('parcours workflow (time-skipping)', () => {
 
   it('refuses bad answers in the validator, leaving the task open', async () => {
     const p = await newParticipant();
-    const [task] = (await parcoursState(env.client, p.participantId)).openTasks;
+    const [task] = await openTasksOf(p.participantId);
     const attempt = (taskId: string, answer: unknown) =>
       answerTask(env.client, p.participantId, { taskId, answer, actor: COORDINATOR, channel: 'cli' });
 
@@ -171,7 +182,7 @@ describe('parcours workflow (time-skipping)', () => {
     const integrated = await newParticipant();
     const reoriented = await newParticipant();
     for (const p of [integrated, reoriented]) {
-      const [task] = (await parcoursState(env.client, p.participantId)).openTasks;
+      const [task] = await openTasksOf(p.participantId);
       await answerTask(env.client, p.participantId, {
         taskId: task!.id,
         answer: { referentEmail: 'ref3@plie.test' },
@@ -190,21 +201,21 @@ describe('parcours workflow (time-skipping)', () => {
     expect(pathway.entryDate?.toISOString().slice(0, 10)).toBe('2026-12-02');
 
     const exited = await decide(reoriented.participantId, { decision: 'reorient', reason: 'Orientation vers la Mission Locale' });
-    expect(exited.stage).toBe('exited');
+    expect(exited.stage).toBe('reoriented');
     const result = (await env.client.workflow.getHandle(reoriented.workflowId).result()) as ParcoursState;
-    expect(result.stage).toBe('exited');
-    expect((await db.pathway.findUniqueOrThrow({ where: { id: reoriented.workflowId } })).stage).toBe('exited');
+    expect(result.stage).toBe('reoriented');
+    expect((await db.pathway.findUniqueOrThrow({ where: { id: reoriented.workflowId } })).stage).toBe('reoriented');
     const audit = await db.auditEvent.findMany({
       where: { entityId: reoriented.workflowId, action: 'pathway.stage' },
       orderBy: { at: 'asc' },
     });
-    expect(audit.map((a) => a.details)).toEqual([{ stage: 'orientation' }, { stage: 'diagnostic' }, { stage: 'exited' }]);
+    expect(audit.map((a) => a.details)).toEqual([{ stage: 'orientation' }, { stage: 'diagnostic' }, { stage: 'reoriented' }]);
   });
 
   it('goes on when a staff address is refused by the mail server', async () => {
     inbox.rejected.add('depart@plie.test');
     const p = await newParticipant();
-    const [task] = (await parcoursState(env.client, p.participantId)).openTasks;
+    const [task] = await openTasksOf(p.participantId);
     const after = await answerTask(env.client, p.participantId, {
       taskId: task!.id,
       answer: { referentEmail: 'depart@plie.test' },
@@ -236,7 +247,7 @@ describe('parcours workflow (time-skipping)', () => {
 
     const again = await createParticipant(deps(), person, { actor: COORDINATOR, channel: 'http' });
     expect(again.participantId).toBe(participantId);
-    expect((await parcoursState(env.client, participantId)).openTasks).toHaveLength(1);
+    expect(await openTasksOf(participantId)).toHaveLength(1);
     expect(await db.participant.count({ where: { lastName: person.lastName } })).toBe(1);
     await expect(createParticipant(deps(), person, { actor: COORDINATOR, channel: 'http' })).rejects.toBeInstanceOf(
       DuplicateParticipantError,

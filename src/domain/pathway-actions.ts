@@ -1,0 +1,114 @@
+/**
+ * What staff record on a pathway besides answering a task (SPEC, « Active pathway »): steps,
+ * contacts, missed appointments, contracts, trainings, business creations, exit proposals and
+ * pauses of the participant's reminders. Validated the same way from every channel.
+ */
+import { z } from './validation.ts';
+import { calendarDateField } from './dates.ts';
+import { CONTACT_MODES, type Stage } from './tasks.ts';
+
+export const STEP_TYPES = [
+  'RECHERCHE_EMPLOI',
+  'PROJET_PROFESSIONNEL',
+  'ATELIER',
+  'FORMATION',
+  'IMMERSION',
+  'IAE',
+  'EMPLOI_DE_PARCOURS',
+  'MOBILITE',
+  'GARDE_ENFANTS',
+  'LOGEMENT',
+  'SANTE',
+  'LANGUE',
+  'NUMERIQUE',
+  'AUTRE',
+] as const;
+
+const CONTRACT_TYPES = ['CDI', 'CDD', 'INTERIM', 'SAISONNIER', 'CONTRAT_PRO', 'APPRENTISSAGE', 'FONCTION_PUBLIQUE', 'CDDI', 'AUTRE'] as const;
+
+export const CONTRACT_END_REASONS = ['periode_essai', 'demission', 'licenciement', 'fin_de_contrat', 'rupture_conventionnelle', 'autre'] as const;
+
+const reason = z.string({ error: 'motif : obligatoire' }).trim().min(3, 'motif : obligatoire').max(500, 'motif : 500 caractères au plus');
+
+export const contractSchema = z
+  .object({
+    type: z.enum(CONTRACT_TYPES, { error: 'type de contrat inconnu' }),
+    start: calendarDateField('début du contrat'),
+    end: calendarDateField('fin du contrat').nullable().default(null),
+    weeklyHours: z.number({ error: 'heures hebdomadaires : un nombre' }).positive('heures hebdomadaires : plus de 0').max(60, 'heures hebdomadaires : 60 au plus'),
+    iae: z.boolean().default(false),
+    aided: z.boolean().default(false),
+    marketSector: z.boolean().default(true),
+    insertionCompany: z.boolean().default(false),
+    hoursPaid: z.number().nonnegative().nullable().default(null),
+    employer: z.string().trim().max(200).optional(),
+    sector: z.string().trim().max(100).optional(),
+  })
+  .refine((c) => c.end === null || c.end >= c.start, { message: 'la fin du contrat précède son début', path: ['end'] })
+  .refine((c) => c.type !== 'CDI' || c.end === null, { message: 'un CDI n’a pas de date de fin prévue', path: ['end'] });
+
+export const pathwayActionSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('stepPlanned'), stepType: z.enum(STEP_TYPES, { error: 'type d’étape inconnu' }), date: calendarDateField('date') }),
+    z.object({ type: z.literal('stepDone'), stepType: z.enum(STEP_TYPES, { error: 'type d’étape inconnu' }), date: calendarDateField('date') }),
+    z.object({ type: z.literal('contactLogged'), date: calendarDateField('date'), mode: z.enum(CONTACT_MODES, { error: 'mode de contact inconnu' }) }),
+    z.object({ type: z.literal('appointmentMissed'), date: calendarDateField('date') }),
+    z.object({ type: z.literal('contractSigned'), contract: contractSchema }),
+    z.object({ type: z.literal('contractEnded'), date: calendarDateField('date de fin'), reason: z.enum(CONTRACT_END_REASONS, { error: 'motif de fin inconnu' }) }),
+    z.object({
+      type: z.literal('trainingStarted'),
+      start: calendarDateField('début de formation'),
+      end: calendarDateField('fin de formation').nullable().default(null),
+      rncp: z.boolean({ error: 'RNCP : oui ou non' }),
+      longTraining: z.boolean().default(false),
+    }),
+    z.object({ type: z.literal('qualificationObtained'), date: calendarDateField('date d’obtention') }),
+    z.object({ type: z.literal('businessCreated'), start: calendarDateField('date de création') }),
+    z.object({
+      type: z.literal('exitProposed'),
+      exitType: z.enum(['ABANDON', 'PARCOURS_LONG', 'ADMINISTRATIVE', 'AUTRE'], {
+        error: 'type de sortie : abandon, parcours long, administrative ou autre (une sortie positive se constate par les critères)',
+      }),
+      reason,
+    }),
+    z.object({ type: z.literal('remindersPaused'), until: calendarDateField('jusqu’au'), reason }),
+    z.object({ type: z.literal('remindersResumed') }),
+  ],
+  { error: 'action inconnue' },
+);
+
+export type PathwayAction = z.output<typeof pathwayActionSchema>;
+export type PathwayActionType = PathwayAction['type'];
+export type ContractInput = z.output<typeof contractSchema>;
+
+const FACTS_STAGES: readonly Stage[] = ['active', 'followUp', 'exitPending'];
+const OPEN_STAGES: readonly Stage[] = ['orientation', 'diagnostic', 'active', 'followUp'];
+
+/** Stages in which each action makes sense; anywhere else it is refused. */
+export const ACTION_STAGES: Record<PathwayActionType, readonly Stage[]> = {
+  stepPlanned: ['active', 'followUp'],
+  stepDone: ['active', 'followUp'],
+  contactLogged: FACTS_STAGES,
+  appointmentMissed: ['active', 'followUp'],
+  contractSigned: FACTS_STAGES,
+  contractEnded: FACTS_STAGES,
+  trainingStarted: FACTS_STAGES,
+  qualificationObtained: FACTS_STAGES,
+  businessCreated: FACTS_STAGES,
+  exitProposed: OPEN_STAGES,
+  remindersPaused: [...OPEN_STAGES, 'exitPending', 'exited'],
+  remindersResumed: [...OPEN_STAGES, 'exitPending', 'exited'],
+};
+
+export type ActionCheck = { ok: true; action: PathwayAction } | { ok: false; problems: string[] };
+
+/** Validates an action and whether it can be taken at this stage (pure; used by the workflow's validator). */
+export function checkPathwayAction(raw: unknown, stage: Stage): ActionCheck {
+  const parsed = pathwayActionSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => i.message) };
+  if (!ACTION_STAGES[parsed.data.type].includes(stage)) {
+    return { ok: false, problems: [`impossible à cette étape du parcours (${stage})`] };
+  }
+  return { ok: true, action: parsed.data };
+}

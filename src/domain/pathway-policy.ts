@@ -1,0 +1,41 @@
+/**
+ * The rules a pathway workflow follows, taken from the PLIE's configuration when the pathway
+ * starts: a running workflow never changes rule under a person's feet (and stays deterministic).
+ */
+import type { PlieConfig } from './plie-config.ts';
+import { taskPolicies, taskTimings, type TaskKind, type TaskPolicy } from './tasks.ts';
+
+export interface PathwayPolicy {
+  plieCode: string;
+  coordinatorEmail: string;
+  autoReferentEmail: string | null;
+  tasks: Record<TaskKind, TaskPolicy>;
+  exitCriteria: PlieConfig['exitCriteria'];
+  pathway: PlieConfig['pathway'];
+  commission: { members: string[]; voteDays: number; resubmitAfterDays: number };
+  /** Continue-as-new beyond this many history events. */
+  maxHistoryEvents: number;
+  /** Calendar shift (simulations replay a scenario that started in the past). */
+  calendarOffsetDays: number;
+}
+
+export function pathwayPolicy(
+  config: PlieConfig,
+  opts: { coordinatorEmail: string; maxHistoryEvents?: number; calendarOffsetDays?: number },
+): PathwayPolicy {
+  return {
+    plieCode: config.code,
+    coordinatorEmail: opts.coordinatorEmail,
+    autoReferentEmail: config.assignment.autoReferentEmail,
+    tasks: taskPolicies(taskTimings(config), config.commission.voteDays),
+    exitCriteria: config.exitCriteria,
+    pathway: config.pathway,
+    commission: {
+      members: config.commission.members.map((m) => m.email.toLowerCase()),
+      voteDays: config.commission.voteDays,
+      resubmitAfterDays: config.commission.resubmitAfterDays,
+    },
+    maxHistoryEvents: opts.maxHistoryEvents ?? 4_000,
+    calendarOffsetDays: opts.calendarOffsetDays ?? 0,
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The commission ad hoc's vote on one atypical exit (SPEC « Commission ad hoc »), a child of the
+ * pathway: a vote task per member, votes changeable until the vote closes, one reminder to those
+ * who have not voted, closing at the deadline or once every member has voted; the outcome
+ * (quorum, majority of expressed votes, tie → adjourned) is recorded and returned to the pathway.
+ */
+import { ActivityFailure, allHandlersFinished, condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { activities, notices } from './proxies.ts';
+import { commissionOutcome, tally, voteCanClose, type Vote } from '../src/domain/commission.ts';
+import { addDays, parisDate, type CalendarDate } from '../src/domain/dates.ts';
+import { checkTaskAnswer, type TaskAnswer } from '../src/domain/tasks.ts';
+import {
+  castVoteUpdate,
+  commissionStateQuery,
+  type CastVoteRequest,
+  type CommissionInput,
+  type CommissionResult,
+  type CommissionState,
+} from './messages.ts';
+
+const DAY_MS = 86_400_000;
+
+const VOTES: Record<TaskAnswer<'commission_vote'>['vote'], Vote> = { pour: 'POUR', contre: 'CONTRE', abstention: 'ABSTENTION' };
+
+export async function commissionWorkflow(input: CommissionInput): Promise<CommissionResult> {
+  const caseId = workflowInfo().workflowId;
+  const members = input.members.map((m) => m.toLowerCase());
+  const rules = { members: members.map((email) => ({ email })), quorum: 'majority_of_members', decision: 'majority_of_expressed' } as const;
+  const today = (): CalendarDate => addDays(parisDate(Date.now()), input.calendarOffsetDays);
+  const opened = Date.now();
+  const deadlineAt = opened + input.voteDays * DAY_MS;
+  const state: CommissionState = { session: input.session, open: true, votes: {}, deadline: addDays(today(), input.voteDays), result: null };
+  const taskOf = (member: string) => `${caseId}/commission_vote/${members.indexOf(member) + 1}`;
+
+  const queue: Array<{ ticket: number; member: string; vote: TaskAnswer<'commission_vote'>; channel: string }> = [];
+  const settled = new Set<number>();
+  let tickets = 0;
+
+  setHandler(commissionStateQuery, () => state);
+  setHandler(
+    castVoteUpdate,
+    async (request: CastVoteRequest) => {
+      const ticket = ++tickets;
+      const check = checkTaskAnswer('commission_vote', request.vote);
+      if (!check.ok) throw new Error('unexpected invalid vote');
+      queue.push({ ticket, member: request.actor.trim().toLowerCase(), vote: check.answer, channel: request.channel });
+      await condition(() => settled.has(ticket));
+      return state;
+    },
+    {
+      validator: (request: CastVoteRequest) => {
+        if (!state.open) throw new Error('Le vote est clos.');
+        if (!members.includes(request.actor.trim().toLowerCase())) {
+          throw new Error('Seuls les membres de la commission ad hoc votent.');
+        }
+        const check = checkTaskAnswer('commission_vote', request.vote);
+        if (!check.ok) throw new Error(`Vote invalide : ${check.problems.join(' ; ')}`);
+      },
+    },
+  );
+
+  const votes = () => new Map(Object.entries(state.votes).map(([m, v]) => [m, VOTES[v]] as const));
+
+  await activities.recordCommissionCase({ caseId, pathwayId: input.pathwayId, criterion: input.criterion, openedAt: new Date(opened).toISOString(), deadline: new Date(deadlineAt).toISOString() });
+  for (const member of members) {
+    await activities.openTask({
+      id: taskOf(member),
+      pathwayId: input.pathwayId,
+      kind: 'commission_vote',
+      assigneeEmail: member,
+      assigneeRole: 'commission_member',
+      openedAt: new Date(opened).toISOString(),
+      dueDate: state.deadline,
+    });
+    await notify(() => notices.notifyTask({ taskId: taskOf(member), notice: 'opened', to: member }));
+  }
+
+  let reminded = false;
+  const reminderAt = opened + input.reminderAfterDays * DAY_MS;
+  for (;;) {
+    while (queue.length > 0) {
+      const item = queue.shift()!;
+      const first = !(item.member in state.votes);
+      state.votes[item.member] = item.vote.vote;
+      await activities.recordCommissionVote({
+        caseId,
+        member: item.member,
+        vote: VOTES[item.vote.vote],
+        comment: item.vote.comment ?? null,
+        at: new Date(Date.now()).toISOString(),
+        sequence: item.ticket,
+      });
+      // The vote task is answered by the first vote; later changes replace the vote.
+      if (first) {
+        await activities.closeTask({ taskId: taskOf(item.member), status: 'done', answer: item.vote, actor: item.member, channel: item.channel, answeredAt: new Date(Date.now()).toISOString() });
+      }
+      settled.add(item.ticket);
+    }
+    const now = Date.now();
+    if (voteCanClose(rules, votes(), now >= deadlineAt)) break;
+    if (!reminded && input.reminderAfterDays < input.voteDays && now >= reminderAt) {
+      reminded = true;
+      for (const member of tally(rules, votes()).missing) {
+        await notify(() => notices.notifyTask({ taskId: taskOf(member), notice: 'reminder', to: member, at: new Date(now).toISOString() }));
+      }
+    }
+    const wake = !reminded && input.reminderAfterDays < input.voteDays ? reminderAt : deadlineAt;
+    await condition(() => queue.length > 0, Math.max(1, wake - Date.now()));
+  }
+
+  state.open = false;
+  const t = tally(rules, votes());
+  const result: CommissionResult = { outcome: commissionOutcome(rules, votes()), date: today(), pour: t.pour, contre: t.contre, abstention: t.abstention };
+  state.result = result;
+  for (const member of t.missing) {
+    await activities.closeTask({ taskId: taskOf(member), status: 'expired', answer: null, actor: 'système', channel: 'workflow', answeredAt: new Date(Date.now()).toISOString() });
+  }
+  await activities.closeCommissionCase({ caseId, outcome: result.outcome, closedAt: new Date(Date.now()).toISOString() });
+  await condition(allHandlersFinished);
+  return result;
+}
+
+async function notify(send: () => Promise<void>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    log.warn('commission notification not delivered');
+  }
+}
