@@ -69,6 +69,8 @@ export interface PendingExit {
   kind: PositiveKind | null;
   criterion: PositiveCriterion | AtypicalCriterion | null;
   cdi: boolean;
+  /** For an exit the criteria brought: the day they were met (the exit's date unless the confirmation says otherwise). */
+  on?: CalendarDate;
 }
 
 /** A contract as the workflow knows it: the exit rules' view, with its id and why it ended early. */

@@ -311,7 +311,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   /** Looks at the facts again: when the exit can be confirmed, or back to the active pathway. */
   async function planFollowUp(): Promise<void> {
     if (!state.followUp) return;
-    const plan = planExit(policy, exitFacts(), state.followUp.start, today(), policy.pathway.followUpMonths);
+    const plan = planExit(policy, exitFacts(), today(), policy.pathway.followUpMonths);
     if (plan.kind === 'backToActive' || (plan.kind === 'confirm' && state.rejectedCriteria.includes(plan.criterion.criterion))) {
       await backToActive();
     } else {
@@ -321,7 +321,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
 
   async function exitCheck(): Promise<void> {
     if (state.stage !== 'followUp' || !state.followUp) return;
-    const plan = planExit(policy, exitFacts(), state.followUp.start, today(), policy.pathway.followUpMonths);
+    const plan = planExit(policy, exitFacts(), today(), policy.pathway.followUpMonths);
     if (plan.kind === 'backToActive') return await backToActive();
     if (plan.kind === 'recheck' || plan.on > today()) {
       state.timers.exitCheck = instantOf(plan.on);
@@ -335,7 +335,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       delete state.timers.followUpCheck;
       return await startCommission(c.criterion);
     }
-    await proposeExit({ type: 'POSITIVE', reason: null, kind: c.kind, criterion: c.criterion, cdi: c.cdi }, 'referent');
+    await proposeExit({ type: 'POSITIVE', reason: null, kind: c.kind, criterion: c.criterion, cdi: c.cdi, on: plan.on }, 'referent');
   }
 
   async function proposeExit(exit: PendingExit, confirmer: AssigneeRole): Promise<void> {
@@ -362,7 +362,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
     const proofsMissing = exit.type === 'POSITIVE' && state.openTasks.some((t) => t.kind === 'proof_request');
     await closeTasksOf(['proof_request'], { status: 'expired' });
     for (const task of state.openTasks.filter((t) => t.kind !== 'fse_questionnaire')) await closeTask(task, { status: 'cancelled' });
-    state.exit = { ...exit, date, proofsMissing };
+    state.exit = { type: exit.type, reason: exit.reason, kind: exit.kind, criterion: exit.criterion, cdi: exit.cdi, date, proofsMissing };
     state.timers = {};
     await activities.recordExit({ pathwayId, participantId: input.participantId, exit: state.exit });
     await activities.recordFseDataPoint({ participantId: input.participantId, moment: 'SORTIE', on: date, labourMarketStatus: exit.kind });
@@ -435,6 +435,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
         return await contactLogged((answer as TaskAnswer<'log_contact'>).date, request);
       case 'follow_up_check': {
         const check = answer as TaskAnswer<'follow_up_check'>;
+        noteContact(today());
         if (!check.inPost) return await contractEnded(check.date ?? today(), 'autre', request);
         return;
       }
@@ -443,7 +444,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       case 'confirm_exit': {
         const confirmation = answer as TaskAnswer<'confirm_exit'>;
         const exit = task.context!.exit!;
-        if (confirmation.confirm) return await recordExit(exit, confirmation.date ?? today());
+        if (confirmation.confirm) return await recordExit(exit, confirmation.date ?? exit.on ?? today());
         return await resumeAfterRefusedExit();
       }
       case 'parcours_long': {
@@ -486,10 +487,15 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
     await openTask('diagnostic_decision');
   }
 
-  async function contactLogged(date: CalendarDate, by: { actor: string; channel: string }): Promise<void> {
+  /** Something only a conversation with the person brings: the « no contact » prompt starts again. */
+  function noteContact(date: CalendarDate): void {
     if (!state.lastContactOn || date > state.lastContactOn) state.lastContactOn = date;
-    state.absences = 0;
     state.timers.contactPrompt = instantOf(addDays(state.lastContactOn, policy.pathway.noContactDays));
+  }
+
+  async function contactLogged(date: CalendarDate, by: { actor: string; channel: string }): Promise<void> {
+    noteContact(date);
+    state.absences = 0;
     // Logging a contact is what the prompt asked for.
     await closeTasksOf(['log_contact'], { status: 'done', ...by, answer: { date } });
   }
@@ -552,6 +558,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
           endReason: null,
         };
         state.facts.contracts.push(contract);
+        noteContact(today());
         await recordFact({ kind: 'contract', contract: { ...contract, employer: c.employer ?? null, sector: c.sector ?? null } }, by.actor, by.channel);
         await factsChanged(c.start, 'contrat');
         return;
@@ -608,7 +615,8 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
     const open = (kind: TaskKind) => state.openTasks.some((t) => t.kind === kind);
     switch (name) {
       case 'contactPrompt':
-        if ((state.stage === 'active' || state.stage === 'followUp') && !open('log_contact')) await openTask('log_contact');
+        // In the follow-up, the monthly check is the contact.
+        if (state.stage === 'active' && !open('log_contact')) await openTask('log_contact');
         state.timers.contactPrompt = instantOf(addDays(today(), policy.pathway.noContactDays));
         return;
       case 'followUpCheck':

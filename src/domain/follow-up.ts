@@ -28,24 +28,31 @@ export type ExitPlan =
 const later = (a: CalendarDate, b: CalendarDate) => (a > b ? a : b);
 
 /**
- * Plans the exit of a follow-up started on `start`: the day the criterion is (or will be) met,
- * not before the follow-up months are done.
+ * Criteria met on a contract's first day (its planned length decides): the person is followed
+ * for the follow-up months from that day before the exit is confirmed. The others (held 6 months,
+ * hours reached, qualification obtained…) carry their own duration.
+ */
+const MET_AT_SIGNATURE: ReadonlySet<string> = new Set(['CDI_OU_CDD_LONG', 'TEMPS_PARTIEL_COURT', 'CONTRAT_AIDE_LONG', 'ENTREPRISE_INSERTION_LONG']);
+
+/** The day an exit on this criterion can be confirmed. */
+export function exitDueOn(criterion: CriterionMet, followUpMonths = FOLLOW_UP_MONTHS): CalendarDate {
+  return MET_AT_SIGNATURE.has(criterion.criterion) ? addMonths(criterion.metOn, followUpMonths) : criterion.metOn;
+}
+
+/**
+ * Plans the exit of a follow-up: the day the criterion is (or will be) met and, for a contract,
+ * followed long enough; a recheck when only a qualification may still come; or back to the
+ * active pathway when nothing can lead to a positive exit any more.
  */
 export function planExit(
   config: Pick<PlieConfig, 'exitCriteria'>,
   facts: ExitFacts,
-  start: CalendarDate,
   today: CalendarDate,
   followUpMonths = FOLLOW_UP_MONTHS,
 ): ExitPlan {
-  const end = addMonths(start, followUpMonths);
   const assessment = assessExit(config, facts, today);
-  if (assessment.status !== 'not_yet') {
-    return { kind: 'confirm', on: later(later(assessment.metOn, end), today), criterion: assessment, atypical: assessment.status === 'atypical' };
-  }
-  if (assessment.next) {
-    return { kind: 'confirm', on: later(later(assessment.next.metOn, end), today), criterion: assessment.next, atypical: assessment.next.atypical };
-  }
-  if (opensFollowUp(config, facts, today)) return { kind: 'recheck', on: later(end, addMonths(today, 1)) };
+  const met = assessment.status === 'not_yet' ? assessment.next : assessment;
+  if (met) return { kind: 'confirm', on: later(exitDueOn(met, followUpMonths), today), criterion: met, atypical: met.atypical };
+  if (opensFollowUp(config, facts, today)) return { kind: 'recheck', on: addMonths(today, 1) };
   return { kind: 'backToActive' };
 }
