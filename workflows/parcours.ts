@@ -219,14 +219,15 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   }
 
   /** Opens a task of the generic mechanism: recorded, delivered, then reminded and escalated by the loop. */
-  async function openTask(kind: TaskKind, opts: { assigneeEmail?: string; context?: TaskContext } = {}): Promise<OpenTask> {
+  async function openTask(kind: TaskKind, opts: { role?: AssigneeRole; context?: TaskContext } = {}): Promise<OpenTask> {
     const p = policy.tasks[kind];
+    const role = opts.role ?? p.role;
     const now = Date.now();
     const task: OpenTask = {
       id: nextId(kind),
       kind,
-      role: p.role,
-      assigneeEmail: opts.assigneeEmail ?? assigneeOf(p.role),
+      role,
+      assigneeEmail: assigneeOf(role),
       openedAt: new Date(now).toISOString(),
       dueDate: addDays(today(), p.dueDays),
       reminders: 0,
@@ -343,7 +344,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
     await closeTasksOf(['follow_up_check', 'log_contact', 'rupture_review', 'parcours_long'], { status: 'cancelled' });
     delete state.timers.followUpCheck;
     delete state.timers.exitCheck;
-    await openTask('confirm_exit', { assigneeEmail: assigneeOf(confirmer) ?? policy.coordinatorEmail, context: { exit } });
+    await openTask('confirm_exit', { role: confirmer, context: { exit } });
   }
 
   /** The stage to go back to when a proposed exit is not confirmed. */
@@ -435,7 +436,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
         return await contactLogged((answer as TaskAnswer<'log_contact'>).date, request);
       case 'follow_up_check': {
         const check = answer as TaskAnswer<'follow_up_check'>;
-        noteContact(today());
+        await noteContact(today(), request);
         if (!check.inPost) return await contractEnded(check.date ?? today(), 'autre', request);
         return;
       }
@@ -487,17 +488,19 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
     await openTask('diagnostic_decision');
   }
 
-  /** Something only a conversation with the person brings: the « no contact » prompt starts again. */
-  function noteContact(date: CalendarDate): void {
+  /**
+   * Something only a conversation with the person brings (a contact, a contract recorded, a
+   * monthly check): it answers the « no contact » prompt and starts its delay again.
+   */
+  async function noteContact(date: CalendarDate, by: { actor: string; channel: string }): Promise<void> {
     if (!state.lastContactOn || date > state.lastContactOn) state.lastContactOn = date;
     state.timers.contactPrompt = instantOf(addDays(state.lastContactOn, policy.pathway.noContactDays));
+    await closeTasksOf(['log_contact'], { status: 'done', ...by, answer: { date } });
   }
 
   async function contactLogged(date: CalendarDate, by: { actor: string; channel: string }): Promise<void> {
-    noteContact(date);
     state.absences = 0;
-    // Logging a contact is what the prompt asked for.
-    await closeTasksOf(['log_contact'], { status: 'done', ...by, answer: { date } });
+    await noteContact(date, by);
   }
 
   async function contractEnded(date: CalendarDate, reason: string, request: { actor: string; channel: string }): Promise<void> {
@@ -558,7 +561,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
           endReason: null,
         };
         state.facts.contracts.push(contract);
-        noteContact(today());
+        await noteContact(today(), by);
         await recordFact({ kind: 'contract', contract: { ...contract, employer: c.employer ?? null, sector: c.sector ?? null } }, by.actor, by.channel);
         await factsChanged(c.start, 'contrat');
         return;

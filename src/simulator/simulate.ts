@@ -67,7 +67,7 @@ const STAGES_OUT: Record<ParcoursState['stage'], string> = {
 
 export interface SimulationResult {
   stage: string;
-  exit: { type: string; kind: string | null; date: CalendarDate; criterion: string | null; proofsMissing: boolean } | null;
+  exit: { type: string; kind: string | null; date: CalendarDate; criterion: string | null; reason: string | null; proofsMissing: boolean } | null;
   commission: { invoked: boolean; outcome: 'approved' | 'rejected' | 'adjourned' | null; date: CalendarDate | null; sessions: number } | null;
   tasks: Array<{
     kind: string;
@@ -266,7 +266,14 @@ async function play(
   return {
     stage: STAGES_OUT[state.stage],
     exit: state.exit
-      ? { type: state.exit.type, kind: state.exit.kind, date: state.exit.date, criterion: state.exit.criterion, proofsMissing: state.exit.proofsMissing }
+      ? {
+          type: state.exit.type,
+          kind: state.exit.kind,
+          date: state.exit.date,
+          criterion: state.exit.criterion,
+          reason: state.exit.reason,
+          proofsMissing: state.exit.proofsMissing,
+        }
       : null,
     commission: state.commission
       ? { invoked: true, outcome: state.commission.outcome, date: state.commission.date, sessions: cases }

@@ -34,8 +34,8 @@ describe('follow-up: when the exit can be confirmed', () => {
     ['a civil-service post: once held six months', { contracts: [contract({ type: 'FONCTION_PUBLIQUE' })] }, 'confirm', '2026-07-04', 'FONCTION_PUBLIQUE', false],
     ['a part-time job of 15 h for 6 months: atypical, for the commission', { contracts: [contract({ weeklyHours: 15, end: '2026-07-04' })] }, 'confirm', '2026-07-05', 'TEMPS_PARTIEL_COURT', true],
     ['a qualification obtained: at once', { trainings: [{ start: '2025-09-01', end: '2026-01-08', rncp: true, long: false, qualificationObtainedOn: '2026-01-08' }] }, 'confirm', TODAY, 'QUALIFICATION_OBTENUE', false],
-  ] as const)('%s', (_label, f, kind, on, criterion, atypical) => {
-    const plan = planExit(CASA_CONFIG, facts(f as Partial<ExitFacts>), TODAY);
+  ] satisfies Array<[string, Partial<ExitFacts>, string, string, string, boolean]>)('%s', (_label, f, kind, on, criterion, atypical) => {
+    const plan = planExit(CASA_CONFIG, facts(f), TODAY);
     expect(plan).toMatchObject({ kind, on, criterion: { criterion }, atypical });
   });
 
@@ -44,8 +44,8 @@ describe('follow-up: when the exit can be confirmed', () => {
     ['a CDD of 3 months', { contracts: [contract({ end: '2026-04-04' })] }],
     ['an IAE contract of 6 months', { contracts: [contract({ iae: true, end: '2026-07-04' })] }],
     ['nothing at all', {}],
-  ] as const)('%s: back to the active pathway', (_label, f) => {
-    expect(planExit(CASA_CONFIG, facts(f as Partial<ExitFacts>), '2026-01-25')).toEqual({ kind: 'backToActive' });
+  ] satisfies Array<[string, Partial<ExitFacts>]>)('%s: back to the active pathway', (_label, f) => {
+    expect(planExit(CASA_CONFIG, facts(f), '2026-01-25')).toEqual({ kind: 'backToActive' });
   });
 
   it('a qualifying training still under way: looked at again a month later', () => {

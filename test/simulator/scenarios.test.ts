@@ -1,0 +1,263 @@
+/**
+ * The protocol's timelines, each played by the simulator on the time-skipping server with the
+ * real workflows and activities (the test run's PostgreSQL): months pass in a few seconds.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDb, type Db } from '../../src/db/client.ts';
+import { projectRoot } from '../../src/infra/project.ts';
+import { createLogger } from '../../src/logging.ts';
+import { createSimulator, type SimulationResult, type Simulator } from '../../src/simulator/simulate.ts';
+import { timeSkippingExecutable } from '../helpers/settings.ts';
+
+let db: Db;
+let simulator: Simulator;
+
+beforeAll(async () => {
+  db = createDb(inject('databaseUrl'));
+  simulator = await createSimulator({
+    db,
+    testServerExecutable: timeSkippingExecutable(inject('testServerLauncher')),
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    logger: createLogger('silent'),
+  });
+});
+
+afterAll(async () => {
+  await simulator?.close();
+  await db?.$disconnect();
+});
+
+const PARTICIPANT = { birthDate: '1979-03-02', commune: 'Vallauris', minimumIncome: 'RSA', qualificationLevel: 3, activeJobSearch: true, selfEmployed: false };
+const START = { day: 0, type: 'referral', prescriber: 'CD06' };
+const INTEGRATE = { day: 9, type: 'diagnosticDone', decision: 'integrate', barriers: ['MOBILITE'] };
+const run = (events: object[], until: number, extra: object = {}) =>
+  simulator.run({ start: '2024-01-08', participant: PARTICIPANT, events: [START, ...events], until, ...extra });
+const tasksOf = (result: SimulationResult, kind: string) => result.tasks.filter((t) => t.kind === kind);
+const emailsOf = (result: SimulationResult, template: string) => result.participantEmails.filter((e) => e.template === template).map((e) => e.day);
+const example = (name: string) => JSON.parse(readFileSync(path.join(projectRoot, 'examples', 'scenarios', name), 'utf8')) as unknown;
+
+// A half-time-or-more CDI signed on day 40, starting on day 42 (2024-02-19).
+const CDI = { day: 40, type: 'contractSigned', contract: { type: 'CDI', weeklyHours: 35, iae: false, aided: false, marketSector: true, start: 42 } };
+
+describe('simulated pathways (time-skipping)', () => {
+  it('CDI: positive exit six months after the first day, FSE+ questionnaire six months after the exit', async () => {
+    const result = await simulator.run(example('cdi-sortie-positive.json'));
+    expect(result).toMatchObject({
+      stage: 'exited',
+      exit: { type: 'POSITIVE', kind: 'EMPLOI', date: '2024-08-19', criterion: 'CDI_OU_CDD_LONG' },
+      commission: null,
+      errors: [],
+    });
+    // Referent by rule: straight to the diagnostic, whose task was answered late (day 9, due day 7).
+    expect(tasksOf(result, 'assignReferent')).toEqual([]);
+    expect(tasksOf(result, 'diagnostic')).toEqual([
+      { kind: 'diagnostic', assigneeRole: 'referent', createdDay: 0, dueDay: 7, answeredDay: 9, status: 'done', reminders: 1, escalatedDay: null },
+    ]);
+    // 2024-08-19 is day 224: the confirmation opens then and is answered on day 230.
+    expect(tasksOf(result, 'confirmExit')).toMatchObject([{ assigneeRole: 'referent', createdDay: 224, answeredDay: 230, status: 'done' }]);
+    // Monthly checks from the first month of the contract; the first answered, the others chased.
+    const checks = tasksOf(result, 'followUpCheck');
+    expect(checks.map((t) => t.createdDay)).toEqual([71, 102, 132, 163, 193]);
+    expect(checks[0]).toMatchObject({ answeredDay: 75, reminders: 0, escalatedDay: null });
+    // 2025-02-19 (six months after the exit) is day 408.
+    expect(tasksOf(result, 'fseQuestionnaire')).toMatchObject([{ assigneeRole: 'participant', createdDay: 408, dueDay: 422, status: 'open', reminders: 0 }]);
+    expect(emailsOf(result, 'convocation')).toEqual([0]);
+    expect(emailsOf(result, 'entree')).toEqual([9]);
+    expect(emailsOf(result, 'fse_questionnaire')).toEqual([408]);
+  });
+
+  it('proofs never sent: the exit is positive and flagged, and chasing stops after three reminders', async () => {
+    const result = await simulator.run(example('cdi-sortie-positive.json'));
+    expect(result.exit).toMatchObject({ type: 'POSITIVE', proofsMissing: true });
+    expect(tasksOf(result, 'proofRequest')).toEqual([
+      { kind: 'proofRequest', assigneeRole: 'participant', createdDay: 40, dueDay: 47, answeredDay: null, status: 'expired', reminders: 3, escalatedDay: 68 },
+    ]);
+    expect(emailsOf(result, 'proof_request')).toEqual([40]);
+    expect(emailsOf(result, 'proof_request.relance')).toEqual([47, 54, 61]);
+
+    const withProof = await run([INTEGRATE, CDI, { day: 50, type: 'proofReceived', kind: 'contrat' }, { day: 230, type: 'exitConfirmed' }], 240);
+    expect(withProof.exit).toMatchObject({ type: 'POSITIVE', proofsMissing: false });
+    expect(tasksOf(withProof, 'proofRequest')).toMatchObject([{ answeredDay: 50, status: 'done', reminders: 1 }]);
+    expect(emailsOf(withProof, 'proof_request.relance')).toEqual([47]);
+  });
+
+  it('temporary missions reaching 910 hours within 9 months: positive exit the day they are reached', async () => {
+    const result = await run(
+      [
+        INTEGRATE,
+        // 2024-02-07 → 2024-05-07: 91 days at 35 h a week = 455 h; nothing can be reached yet.
+        { day: 28, type: 'contractSigned', contract: { type: 'INTERIM', weeklyHours: 35, start: 30, end: 120 } },
+        // 2024-05-15 → 2024-08-31: 455 more hours 91 days in, on 2024-08-13 (day 218).
+        { day: 126, type: 'contractSigned', contract: { type: 'INTERIM', weeklyHours: 35, start: 128, end: 236 } },
+        { day: 220, type: 'exitConfirmed' },
+      ],
+      230,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.exit).toMatchObject({ type: 'POSITIVE', kind: 'EMPLOI', criterion: 'HEURES_CUMULEES', date: '2024-08-13' });
+    expect(tasksOf(result, 'confirmExit')).toMatchObject([{ createdDay: 218, answeredDay: 220 }]);
+  });
+
+  it('910 hours reached only after 9 months: no positive exit, the pathway goes on', async () => {
+    const result = await run(
+      [
+        INTEGRATE,
+        { day: 28, type: 'contractSigned', contract: { type: 'INTERIM', weeklyHours: 35, start: 30, end: 120 } },
+        // Starts after a long gap: within any 9-month window the hours stay under 910.
+        { day: 318, type: 'contractSigned', contract: { type: 'INTERIM', weeklyHours: 35, start: 320, end: 400 } },
+        { day: 420, type: 'exitConfirmed' },
+      ],
+      430,
+    );
+    expect(result.stage).toBe('active');
+    expect(result.exit).toBeNull();
+    expect(tasksOf(result, 'confirmExit')).toEqual([]);
+    expect(result.errors).toEqual([{ day: 420, type: 'exitConfirmed', reason: 'aucune tâche « confirmExit » n’est ouverte à ce moment du parcours' }]);
+  });
+
+  it('a CDI ended during the trial period sends the person back to the active pathway, and is counted', async () => {
+    const result = await run([INTEGRATE, CDI, { day: 60, type: 'contractEnded', reason: 'periode_essai' }], 120);
+    expect(result).toMatchObject({ stage: 'active', exit: null, earlyContractEnds: 1, errors: [] });
+    // The follow-up ended with it: no monthly check; the contract recorded on day 40 answered the
+    // « no contact » prompt of day 39, which comes back 30 days after that contact.
+    expect(tasksOf(result, 'followUpCheck')).toEqual([]);
+    expect(tasksOf(result, 'logContact')).toMatchObject([
+      { createdDay: 39, answeredDay: 40, status: 'done' },
+      { createdDay: 70, status: 'open' },
+    ]);
+  });
+
+  it('part-time under 17h30 for six months goes to the commission, which approves', async () => {
+    const result = await run(
+      [
+        INTEGRATE,
+        { day: 40, type: 'contractSigned', contract: { type: 'CDD', weeklyHours: 15, start: 42, end: 224 } },
+        { day: 225, type: 'commissionVote', member: 1, vote: 'pour' },
+        { day: 225, type: 'commissionVote', member: 2, vote: 'pour' },
+        { day: 226, type: 'commissionVote', member: 3, vote: 'contre' },
+        { day: 226, type: 'commissionVote', member: 4, vote: 'pour' },
+        { day: 227, type: 'commissionVote', member: 5, vote: 'abstention' },
+      ],
+      240,
+    );
+    expect(result.errors).toEqual([]);
+    expect(result.commission).toEqual({ invoked: true, outcome: 'approved', date: '2024-08-22', sessions: 1 });
+    expect(result.exit).toMatchObject({ type: 'POSITIVE', kind: 'EMPLOI', criterion: 'TEMPS_PARTIEL_COURT', date: '2024-08-22' });
+    const votes = tasksOf(result, 'commissionVote');
+    expect(votes).toHaveLength(5);
+    expect(votes.every((v) => v.assigneeRole === 'commission_member' && v.createdDay === 224 && v.status === 'done')).toBe(true);
+  });
+
+  it('a tie adjourns the case; it comes back to the next session and is voted again', async () => {
+    const votes = (day: number, list: string[]) => list.map((vote, i) => ({ day, type: 'commissionVote', member: i + 1, vote }));
+    const result = await run(
+      [
+        INTEGRATE,
+        { day: 40, type: 'contractSigned', contract: { type: 'CDD', weeklyHours: 15, start: 42, end: 224 } },
+        { day: 225, type: 'commissionVote', member: 1, vote: 'pour' },
+        { day: 225, type: 'commissionVote', member: 9, vote: 'pour' },
+        // Member 1 changes their vote before it closes: only the latest counts, 2 for, 2 against.
+        ...votes(226, ['contre', 'pour', 'pour', 'contre', 'abstention']),
+        // Next session 30 days after the adjournment (day 256).
+        ...votes(257, ['pour', 'pour', 'pour', 'contre', 'abstention']),
+      ],
+      270,
+    );
+    expect(result.errors).toEqual([{ day: 225, type: 'commissionVote', reason: 'Seuls les membres de la commission ad hoc votent.' }]);
+    expect(result.commission).toMatchObject({ invoked: true, outcome: 'approved', sessions: 2, date: '2024-09-21' });
+    expect(tasksOf(result, 'commissionVote').map((t) => t.createdDay)).toEqual([224, 224, 224, 224, 224, 256, 256, 256, 256, 256]);
+    expect(result.exit).toMatchObject({ type: 'POSITIVE', criterion: 'TEMPS_PARTIEL_COURT', date: '2024-09-21' });
+  });
+
+  it('nobody votes: the vote closes at its deadline, adjourned for lack of quorum, after one reminder', async () => {
+    const result = await run([INTEGRATE, { day: 40, type: 'contractSigned', contract: { type: 'CDD', weeklyHours: 15, start: 42, end: 224 } }], 240);
+    expect(result.commission).toMatchObject({ invoked: true, outcome: 'adjourned', date: '2024-08-26', sessions: 1 });
+    expect(result.stage).toBe('exitPending');
+    const votes = tasksOf(result, 'commissionVote');
+    expect(votes).toHaveLength(5);
+    expect(votes.every((v) => v.status === 'expired' && v.reminders === 1 && v.dueDay === 231)).toBe(true);
+  });
+
+  it('24 months in pathway: the referent is asked about a « parcours long » exit', async () => {
+    const monthlyContacts = Array.from({ length: 24 }, (_, i) => ({ day: 30 + i * 30, type: 'contactLogged' }));
+    const result = await run([INTEGRATE, ...monthlyContacts, { day: 745, type: 'parcoursLongDecided', decision: 'exit' }], 750);
+    // Entry 2024-01-17 + 24 months = 2026-01-17, day 740.
+    expect(tasksOf(result, 'parcoursLong')).toMatchObject([{ assigneeRole: 'referent', createdDay: 740, answeredDay: 745 }]);
+    expect(result.exit).toMatchObject({ type: 'PARCOURS_LONG', date: '2026-01-22' });
+    // Contacts logged every month: never prompted.
+    expect(tasksOf(result, 'logContact')).toEqual([]);
+  });
+
+  it('a diagnostic overdue is reminded to the referent, then escalated to the coordinator', async () => {
+    const result = await run([], 20);
+    expect(result.stage).toBe('diagnostic');
+    expect(tasksOf(result, 'diagnostic')).toEqual([
+      { kind: 'diagnostic', assigneeRole: 'referent', createdDay: 0, dueDay: 7, answeredDay: null, status: 'open', reminders: 1, escalatedDay: 15 },
+    ]);
+  });
+
+  it('reminders to the participant wait for the end of a pause, and never go twice within 24 hours', async () => {
+    const result = await run(
+      [
+        INTEGRATE,
+        CDI,
+        { day: 41, type: 'remindersPaused', until: 70, reason: 'Hospitalisation' },
+        // Broken, then a new job: a second proof request, whose reminders fall due during the pause too.
+        { day: 44, type: 'contractEnded', reason: 'periode_essai' },
+        { day: 45, type: 'contractSigned', contract: { type: 'CDD', weeklyHours: 35, start: 46, end: 300 } },
+      ],
+      100,
+    );
+    expect(result.errors).toEqual([]);
+    const proofs = tasksOf(result, 'proofRequest');
+    expect(proofs.map((t) => t.createdDay)).toEqual([40, 45]);
+    // Both first reminders fell in the pause and went when it ended (day 70): one email that day.
+    expect(emailsOf(result, 'proof_request.relance')).toEqual([70, 77, 84]);
+    // Whichever came first that day was sent; the other one, the same email, was not.
+    expect(proofs.map((t) => t.reminders).sort()).toEqual([0, 3]);
+  });
+
+  it('refuses events that do not fit the pathway, with the reason staff would see', async () => {
+    const result = await run(
+      [
+        { day: 1, type: 'contactLogged' },
+        INTEGRATE,
+        { day: 10, type: 'contractEnded', reason: 'periode_essai' },
+        { day: 11, type: 'exitProposed', exitType: 'POSITIVE', reason: 'Trouvé un emploi' },
+        { day: 12, type: 'followUpConfirmed', inPost: true },
+        { day: 13, type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement' },
+        { day: 14, type: 'exitConfirmed' },
+      ],
+      20,
+    );
+    expect(result.errors.map((e) => [e.day, e.reason])).toEqual([
+      [1, 'Action refusée : impossible à cette étape du parcours (diagnostic)'],
+      [10, 'Action refusée : aucun contrat en cours'],
+      [11, expect.stringContaining('type de sortie : abandon, parcours long, administrative ou autre')],
+      [12, 'aucune tâche « followUpCheck » n’est ouverte à ce moment du parcours'],
+    ]);
+    // A proposed exit is confirmed by the coordination.
+    expect(result.exit).toMatchObject({ type: 'ADMINISTRATIVE', reason: 'Déménagement', date: '2024-01-22' });
+    expect(tasksOf(result, 'confirmExit')).toMatchObject([{ assigneeRole: 'coordinator', createdDay: 13, answeredDay: 14 }]);
+  });
+
+  it('FSE+: the questionnaire answered six months after the exit ends the pathway', async () => {
+    const result = await run([INTEGRATE, CDI, { day: 230, type: 'exitConfirmed' }, { day: 410, type: 'fseQuestionnaireAnswered', labourMarketStatus: 'EMPLOI' }], 420);
+    expect(tasksOf(result, 'fseQuestionnaire')).toMatchObject([{ createdDay: 408, answeredDay: 410, status: 'done' }]);
+    expect(result.stage).toBe('exited');
+  });
+
+  it('continues as new when the history grows long, and carries the pathway on', async () => {
+    const monthlyContacts = Array.from({ length: 5 }, (_, i) => ({ day: 30 + i * 7, type: 'contactLogged' }));
+    const result = await simulator.run(
+      { start: '2024-01-08', participant: PARTICIPANT, events: [START, INTEGRATE, ...monthlyContacts.slice(0, 5), CDI], until: 200 },
+      { maxHistoryEvents: 120 },
+    );
+    expect(result.continuedAsNew).toBeGreaterThan(0);
+    expect(result.errors).toEqual([]);
+    expect(result.stage).toBe('followUp');
+    expect(tasksOf(result, 'followUpCheck').length).toBeGreaterThan(0);
+  });
+});
