@@ -21,6 +21,8 @@ export async function createWorker(opts: {
   payloadKeys: string;
   deps: ActivityDeps;
   workflowBundle?: WorkflowBundleOption;
+  /** 0 rebuilds every workflow from its history at each step (as a freshly restarted worker does). */
+  maxCachedWorkflows?: number;
 }): Promise<Worker> {
   return await Worker.create({
     connection: opts.connection,
@@ -29,5 +31,6 @@ export async function createWorker(opts: {
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     activities: createActivities(opts.deps),
     dataConverter: dataConverter(opts.payloadKeys),
+    ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
   });
 }

@@ -24,6 +24,7 @@ export async function startWorkerStack(opts: {
   connection: NativeConnection;
   taskQueue: string;
   payloadKeys: string;
+  maxCachedWorkflows?: number;
 }): Promise<WorkerStack> {
   const inbox = await TestInbox.start();
   const mailer = createMailer(inbox.url);
@@ -34,6 +35,7 @@ export async function startWorkerStack(opts: {
     taskQueue: opts.taskQueue,
     payloadKeys: opts.payloadKeys,
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
     deps: { db, mailer, mailFrom: 'PLIE test <plie@plie.test>', appUrl: 'http://plie.test', logger: createLogger('silent') },
   });
   const running = worker.run();
