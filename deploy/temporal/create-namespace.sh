@@ -8,4 +8,10 @@ until temporal operator cluster health >/dev/null 2>&1; do
 done
 temporal operator namespace describe --namespace "$namespace" >/dev/null 2>&1 ||
   temporal operator namespace create --namespace "$namespace" --retention 30d
+# The pathway's search attributes (workflows/search-attributes.ts), for the Web UI's lists.
+for attribute in PlieStage=Keyword PlieReferent=Keyword PlieOverdue=Bool; do
+  name="${attribute%%=*}"
+  temporal operator search-attribute list --namespace "$namespace" | grep -q "^ *$name " ||
+    temporal operator search-attribute create --namespace "$namespace" --name "$name" --type "${attribute#*=}"
+done
 echo "espace de noms $namespace prêt"

@@ -25,6 +25,8 @@ import {
 import { answerTask, parcoursState, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
 import type { ParcoursState } from '../../workflows/messages.ts';
 import { formatChecks, runDoctor } from './doctor.ts';
+import { ScenarioError } from '../simulator/simulate.ts';
+import { simulateFile } from '../simulator/simulate-file.ts';
 
 /** Exit codes: 0 done, 1 refused or unreachable, 2 bad usage or configuration. */
 class CliFailure extends Error {
@@ -61,7 +63,7 @@ function describeState(state: ParcoursState): string {
   for (const task of state.openTasks) {
     const flags = [task.reminded && 'relancée', task.escalated && 'signalée à la coordination'].filter(Boolean);
     lines.push(
-      `Tâche       : ${TASK_TITLES[task.kind]} — ${task.assigneeEmail}, échéance ${formatFrenchDate(task.dueDate)}${flags.length ? ` (${flags.join(', ')})` : ''}`,
+      `Tâche       : ${TASK_TITLES[task.kind]} — ${task.assigneeEmail ?? 'la personne accompagnée'}, échéance ${formatFrenchDate(task.dueDate)}${flags.length ? ` (${flags.join(', ')})` : ''}`,
       `              id ${task.id}`,
     );
   }
@@ -181,7 +183,7 @@ export function buildProgram(): Command {
         const result = await importHistory(services.db, opts.dir, { plieCode: plie.code, actor: process.env.USER ?? 'cli' });
         const started =
           result.ok && !opts.recordsOnly
-            ? await startImportedPathways(pathwayDeps(cfg, services.db, services.temporal, createLogger('warn')), plie.code)
+            ? await startImportedPathways(pathwayDeps(cfg, services.db, services.temporal, createLogger('warn'), plie), plie.code)
             : undefined;
         const describe = (e: { file: string; line: number; column: string | null; message: string }) =>
           `  ${e.file}${e.line ? `, ligne ${e.line}` : ''}${e.column ? `, colonne ${e.column}` : ''} : ${e.message}`;
@@ -263,6 +265,20 @@ export function buildProgram(): Command {
       });
     });
 
+  program
+    .command('simulate')
+    .description('Joue un scénario de parcours (jours simulés en quelques secondes) et affiche en JSON ce que le système a fait.')
+    .argument('<scenario.json>', 'le scénario (voir le README, « Simulateur »)')
+    .option('--out <fichier>', 'écrire le résultat dans ce fichier plutôt qu’à l’écran')
+    .action(async (file: string, opts: { out?: string }) => {
+      // The result goes to standard output: logs, if any, to standard error.
+      const logger = createLogger(process.env.LOG_LEVEL ?? 'error', 'plie', true);
+      const result = await simulateFile(file, logger);
+      const json = `${JSON.stringify(result, null, 2)}\n`;
+      if (opts.out) writeFileSync(opts.out, json);
+      else process.stdout.write(json);
+    });
+
   return program;
 }
 
@@ -286,6 +302,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (error instanceof ConfigError) {
       console.error(error.message);
+      return 2;
+    }
+    if (error instanceof ScenarioError) {
+      console.error(`Scénario refusé :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);
       return 2;
     }
     if (error instanceof InvalidInputError) {

@@ -33,6 +33,7 @@ export async function startImportedPathways(
         participantId: participant.id,
         coordinatorEmail: deps.coordinatorEmail,
         timings: deps.timings,
+        ...(deps.policy ? { policy: deps.policy } : {}),
         resume: { stage: 'active', referentEmail: null, entryDate },
       });
       started += 1;

@@ -6,7 +6,6 @@ import type { Logger } from '../logging.ts';
 import { createSlack } from '../slack/app.ts';
 import { createWebApp } from '../web/app.ts';
 import { pathwayDeps } from './services.ts';
-import { taskTimings } from '../domain/tasks.ts';
 import { plieConfigFor } from '../plies/registry.ts';
 
 export interface RunningWeb {
@@ -38,7 +37,7 @@ export async function runWeb(opts: {
     tokens: [{ token: opts.apiToken, plieCode: own.plieCode }, ...others],
     pathwayDeps: async (plieCode) => {
       const config = configs.get(plieCode);
-      return config ? { ...own, plieCode, timings: taskTimings(config) } : own;
+      return config ? pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger, config) : own;
     },
   });
   const slack = createSlack(env, app, opts.logger);

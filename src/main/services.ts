@@ -10,6 +10,8 @@ import {
 import { createDb, type Db } from '../db/client.ts';
 import { taskTimings } from '../domain/tasks.ts';
 import { loadPlieConfig } from '../config/plie.ts';
+import { pathwayPolicy } from '../domain/pathway-policy.ts';
+import type { PlieConfig } from '../domain/plie-config.ts';
 import type { Logger } from '../logging.ts';
 import type { CreateParticipantDeps } from '../participants/create.ts';
 import { createMailer, type Mailer } from '../email/transport.ts';
@@ -67,8 +69,13 @@ export function appUrl(config: AppConfig): string {
 }
 
 /** What creating or starting pathways needs, from this deployment's configuration. */
-export function pathwayDeps(config: AppConfig, db: Db, temporal: Client, logger: Logger): CreateParticipantDeps {
-  const plie = loadPlieConfig(config.env);
+export function pathwayDeps(
+  config: AppConfig,
+  db: Db,
+  temporal: Client,
+  logger: Logger,
+  plie: PlieConfig = loadPlieConfig(config.env),
+): CreateParticipantDeps {
   return {
     plieCode: plie.code,
     db,
@@ -76,6 +83,7 @@ export function pathwayDeps(config: AppConfig, db: Db, temporal: Client, logger:
     taskQueue: config.env.TEMPORAL_TASK_QUEUE,
     coordinatorEmail: config.env.PLIE_COORDINATOR_EMAIL,
     timings: taskTimings(plie),
+    policy: pathwayPolicy(plie, { coordinatorEmail: config.env.PLIE_COORDINATOR_EMAIL }),
     logger,
   };
 }

@@ -4,6 +4,7 @@ import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 import { toDbDate } from '../db/dates.ts';
 import { describeIssues, identityKey, participantInputSchema } from '../domain/participant.ts';
+import type { PathwayPolicy } from '../domain/pathway-policy.ts';
 import type { TaskTimings } from '../domain/tasks.ts';
 import type { Logger } from '../logging.ts';
 import { parcoursWorkflowId, type Channel } from '../../workflows/messages.ts';
@@ -32,6 +33,8 @@ export interface CreateParticipantDeps {
   taskQueue: string;
   coordinatorEmail: string;
   timings: TaskTimings;
+  /** The PLIE's rules for new pathways (the CASA protocol's when absent). */
+  policy?: PathwayPolicy;
   logger: Logger;
 }
 
@@ -122,6 +125,7 @@ export async function createParticipant(
       participantId,
       coordinatorEmail: deps.coordinatorEmail,
       timings: deps.timings,
+      ...(deps.policy ? { policy: deps.policy } : {}),
     });
   } catch (error) {
     // Started by a concurrent identical request: the pathway exists, which is what was asked.

@@ -14,6 +14,7 @@ import { addDays, daysBetween, parisDate, type CalendarDate } from '../domain/da
 import { pathwayPolicy } from '../domain/pathway-policy.ts';
 import { CASA_CONFIG, plieConfigSchema, type PlieConfig, type PlieConfigInput } from '../domain/plie-config.ts';
 import { DEFAULT_TASK_TIMINGS, type TaskKind } from '../domain/tasks.ts';
+import type { Mailer } from '../email/transport.ts';
 import type { Logger } from '../logging.ts';
 import { dataConverter } from '../temporal/connection.ts';
 import { registerSearchAttributes } from '../temporal/search-attributes.ts';
@@ -66,6 +67,8 @@ const STAGES_OUT: Record<ParcoursState['stage'], string> = {
 };
 
 export interface SimulationResult {
+  /** The pathway's workflow id (its commission votes are `<id>/commission/<session>`). */
+  workflowId: string;
   stage: string;
   exit: { type: string; kind: string | null; date: CalendarDate; criterion: string | null; reason: string | null; proofsMissing: boolean } | null;
   commission: { invoked: boolean; outcome: 'approved' | 'rejected' | 'adjourned' | null; date: CalendarDate | null; sessions: number } | null;
@@ -120,6 +123,8 @@ export function parseScenario(raw: unknown): { scenario: Scenario; config: PlieC
 
 export interface Simulator {
   run(raw: unknown, opts?: { maxHistoryEvents?: number }): Promise<SimulationResult>;
+  /** The server's history of a workflow the simulation ran (for replay fixtures). */
+  history(workflowId: string): ReturnType<WorkflowHandle['fetchHistory']>;
   close(): Promise<void>;
 }
 
@@ -133,15 +138,17 @@ export async function createSimulator(deps: {
   workflowBundle?: WorkflowBundleOption;
   logger: Logger;
   /** Emails are built and recorded but not sent, unless a mailer is given. */
-  mailer?: ReturnType<typeof nodemailer.createTransport>;
+  mailer?: Mailer;
+  /** Payload encryption keys; random unless given (recording fixtures uses fixed ones). */
+  payloadKeys?: string;
 }): Promise<Simulator> {
-  const payloadKeys = `sim:${randomBytes(32).toString('base64')}`;
+  const payloadKeys = deps.payloadKeys ?? `sim:${randomBytes(32).toString('base64')}`;
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: deps.testServerExecutable },
     client: { dataConverter: dataConverter(payloadKeys) },
   });
   let configs = new Map<string, PlieConfig>();
-  const mailer = deps.mailer ?? nodemailer.createTransport({ jsonTransport: true });
+  const mailer: Mailer = deps.mailer ?? (nodemailer.createTransport({ jsonTransport: true }));
   const taskQueue = `simulation-${randomBytes(4).toString('hex')}`;
   let worker: Awaited<ReturnType<typeof createWorker>>;
   let running: Promise<void>;
@@ -174,6 +181,9 @@ export async function createSimulator(deps: {
       const plieCode = `SIM_${randomBytes(4).toString('hex').toUpperCase()}`;
       configs = new Map([[plieCode, { ...config, code: plieCode }]]);
       return await play(env, deps.db, taskQueue, scenario, { ...config, code: plieCode }, opts.maxHistoryEvents);
+    },
+    async history(workflowId) {
+      return await env.client.workflow.getHandle(workflowId).fetchHistory();
     },
     async close() {
       worker.shutdown();
@@ -264,6 +274,7 @@ async function play(
   const messages = await db.message.findMany({ where: { pathwayId: workflowId, template: { not: { startsWith: 'task.' } } }, orderBy: { decidedAt: 'asc' } });
   const cases = await db.commissionCase.count({ where: { pathwayId: workflowId } });
   return {
+    workflowId,
     stage: STAGES_OUT[state.stage],
     exit: state.exit
       ? {

@@ -20,5 +20,6 @@ export function installTemporalRuntime(logger: Logger): void {
     warn: at('warn'),
     error: at('error'),
   };
-  Runtime.install({ logger: sdkLogger, shutdownSignals: [] });
+  // The SDK core's own logs (Rust) go through the same logger instead of the console.
+  Runtime.install({ logger: sdkLogger, shutdownSignals: [], telemetryOptions: { logging: { filter: 'WARN', forward: {} } } });
 }

@@ -101,3 +101,62 @@ describe('idempotent activities', () => {
     expect(message.error).toContain('550');
   });
 });
+
+describe('idempotent pathway facts', () => {
+  it('records each fact, exit, FSE+ data point and participant email once, however often retried', async () => {
+    const { participantId, pathwayId } = await openedTask('c@plie.test');
+    await db.participant.update({ where: { id: participantId }, data: { email: 'ines.test@exemple.fr' } });
+    const at = new Date().toISOString();
+    const twice = async (call: () => Promise<unknown>) => {
+      await call();
+      await call();
+    };
+    const contract = {
+      id: `${pathwayId}/contract/3`,
+      type: 'CDI' as const,
+      start: '2026-12-01',
+      end: null,
+      weeklyHours: 35,
+      iae: false,
+      aided: false,
+      marketSector: true,
+      insertionCompany: false,
+      hoursPaid: null,
+      endReason: null,
+      employer: 'Boulangerie',
+      sector: null,
+    };
+    const fact = (key: string, f: Parameters<Activities['recordPathwayFact']>[0]['fact']) => () =>
+      activities.recordPathwayFact({ pathwayId, participantId, key: `${pathwayId}/fact/${key}`, fact: f, actor: 'r@plie.test', channel: 'cli', at });
+    await twice(fact('4', { kind: 'contract', contract }));
+    await twice(fact('5', { kind: 'contractEnded', contractId: contract.id, end: '2026-12-20', reason: 'periode_essai', early: true }));
+    await twice(fact('6', { kind: 'contact', date: '2026-12-02', mode: 'telephone' }));
+    await twice(fact('7', { kind: 'step', stepId: `${pathwayId}/step/8`, stepType: 'ATELIER', start: '2026-12-03', status: 'PREVUE' }));
+    await twice(fact('9', { kind: 'remindersPaused', until: '2027-01-10', reason: 'Hospitalisation' }));
+    const exit = { type: 'ADMINISTRATIVE' as const, reason: 'Déménagement', kind: null, criterion: null, cdi: false, date: '2026-12-28', proofsMissing: false };
+    await twice(() => activities.recordExit({ pathwayId, participantId, exit }));
+    await twice(() => activities.recordFseDataPoint({ participantId, moment: 'SORTIE', on: '2026-12-28', labourMarketStatus: null }));
+    await twice(() => activities.notifyParticipant({ pathwayId, participantId, template: 'entree', key: `${pathwayId}/entree`, at }));
+
+    const contracts = await db.workContract.findMany({ where: { participantId } });
+    expect(contracts).toHaveLength(1);
+    expect(contracts[0]).toMatchObject({ type: 'CDI', endReason: 'periode_essai', employer: 'Boulangerie' });
+    expect(await db.appointment.count({ where: { pathwayId } })).toBe(1);
+    expect(await db.step.count({ where: { participantId } })).toBe(1);
+    expect(await db.exit.count({ where: { participantId } })).toBe(1);
+    expect(await db.fseDataPoint.count({ where: { participantId } })).toBe(1);
+    expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).remindersPauseReason).toBe('Hospitalisation');
+    const welcome = inbox.messages.filter((m) => m.to.includes('ines.test@exemple.fr'));
+    expect(welcome).toHaveLength(1);
+    expect(welcome[0]!.subject).toBe('Bienvenue dans votre parcours PLIE');
+    expect(welcome[0]!.text).toContain('Fonds social européen');
+    const audit = await db.auditEvent.count({ where: { entityId: pathwayId, action: { startsWith: 'pathway.' } } });
+    expect(audit).toBe(6);
+  });
+
+  it('records a participant without an address as undeliverable, without sending', async () => {
+    const { participantId, pathwayId } = await openedTask('d@plie.test');
+    await activities.notifyParticipant({ pathwayId, participantId, template: 'convocation', key: `${pathwayId}/convocation`, at: new Date().toISOString() });
+    expect(await db.message.findUniqueOrThrow({ where: { idempotencyKey: `${pathwayId}/convocation` } })).toMatchObject({ status: 'no_address', recipient: 'participant' });
+  });
+});

@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { envSchema, parseEnv } from '../../src/config/env.ts';
 import { projectRoot } from '../../src/infra/project.ts';
+import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../workflows/search-attributes.ts';
 
 interface Service {
   image?: string;
@@ -108,5 +109,12 @@ describe('docker-compose.yml', () => {
         expect(services[dependency], `${name} dépend de ${dependency}`).toBeDefined();
       }
     }
+  });
+});
+
+describe('deploy/temporal/create-namespace.sh', () => {
+  it('registers every search attribute the pathway workflow sets, with its type', () => {
+    const script = readFileSync(path.join(projectRoot, 'deploy', 'temporal', 'create-namespace.sh'), 'utf8');
+    for (const { name, type } of SEARCH_ATTRIBUTE_DEFINITIONS) expect(script).toContain(`${name}=${type}`);
   });
 });

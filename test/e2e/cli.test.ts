@@ -9,7 +9,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { addMonths, parisDate } from '../../src/domain/dates.ts';
+import type { ParcoursState } from '../../workflows/messages.ts';
 import type { Db } from '../../src/db/client.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { freePort } from '../../src/infra/ports.ts';
@@ -95,6 +97,8 @@ describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)
     expect(again.stderr).toContain(`Cette personne est déjà enregistrée (même nom, prénom et date de naissance) : participant ${participantId}`);
     expect(await db.participant.count({ where: { lastName: { contains: suffix } } })).toBe(1);
 
+    // The task is open once its email has gone.
+    await inbox.waitFor((m) => m.subject.includes('Nouvelle tâche') && m.text.includes(fileReference(participantId)));
     const shown = await plie(['participant', 'show', participantId]);
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain('Étape       : Orientation');
@@ -103,7 +107,6 @@ describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)
       openTasks: Array<{ id: string }>;
     };
     const taskId = state.openTasks[0]!.id;
-    await inbox.waitFor((m) => m.subject.includes('Nouvelle tâche') && m.text.includes(fileReference(participantId)));
 
     const bad = await plie(['task', 'answer', participantId, taskId, '--referent', 'pas-une-adresse', '--par', COORDINATOR]);
     expect(bad.code).toBe(1);
@@ -249,8 +252,17 @@ describe('plie import and plie report (the bilan)', () => {
     expect(again.started).toMatchObject({ started: 0, alreadyRunning: started.started });
     const running = await db.pathway.findMany({ where: { participant: { plieCode: 'CLI_START' } } });
     expect(running).toHaveLength(started.started);
-    const state = await plie(['participant', 'show', running[0]!.participantId, '--json'], env);
-    expect(JSON.parse(state.stdout)).toMatchObject({ stage: 'active', openTasks: [] });
+    // Started in the active pathway; someone in it for 24 months or more is due the « parcours long » question.
+    const pathway = running[0]!;
+    const longPathway = addMonths(pathway.entryDate!.toISOString().slice(0, 10), 24) <= parisDate(Date.now());
+    await vi.waitFor(
+      async () => {
+        const state = JSON.parse((await plie(['participant', 'show', pathway.participantId, '--json'], env)).stdout) as ParcoursState;
+        expect(state.stage).toBe('active');
+        expect(state.openTasks.map((t) => t.kind)).toEqual(longPathway ? ['parcours_long'] : []);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
   });
 
   it('serves several PLIEs from one deployment, each with its own configuration', async () => {
@@ -277,5 +289,32 @@ describe('plie import and plie report (the bilan)', () => {
     const refused = await plie(['config', 'register', '--file', bad]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('code : majuscules, chiffres et _');
+  });
+});
+
+describe('plie simulate', () => {
+  it('plays a README scenario on its own servers and prints what the system did, as JSON', async () => {
+    const result = await plie(['simulate', path.join(projectRoot, 'examples', 'scenarios', 'reorientation.json')], baseEnv());
+    expect(result.code).toBe(0);
+    const output = JSON.parse(result.stdout) as { stage: string; exit: unknown; tasks: Array<{ kind: string; answeredDay: number }>; participantEmails: Array<{ template: string }> };
+    expect(output).toMatchObject({ stage: 'reoriented', exit: null, commission: null, errors: [] });
+    expect(output.tasks).toMatchObject([{ kind: 'diagnostic', assigneeRole: 'referent', createdDay: 0, answeredDay: 10, reminders: 1 }]);
+    expect(output.participantEmails.map((e) => e.template)).toEqual(['convocation']);
+  }, 120_000);
+
+  it('refuses a scenario it cannot play, saying why in French', async () => {
+    const bad = path.join(dataDir, 'scenario-faux.json');
+    writeFileSync(bad, JSON.stringify({ start: '31/02/2024', participant: { birthDate: '1980-01-01', commune: 'Biot' }, events: [], until: 10 }));
+    const refused = await plie(['simulate', bad], baseEnv());
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Scénario refusé');
+    expect(refused.stderr).toContain('start : date invalide');
+    writeFileSync(bad, JSON.stringify({ start: '2024-02-01', participant: { birthDate: '1980-01-01', commune: 'Biot' }, events: [], until: 10 }));
+    const noReferral = await plie(['simulate', bad], baseEnv());
+    expect(noReferral.code).toBe(2);
+    expect(noReferral.stderr).toContain('un et un seul évènement « referral » (l’orientation) est attendu');
+    const missing = await plie(['simulate', path.join(dataDir, 'absent.json')], baseEnv());
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('fichier introuvable');
   });
 });

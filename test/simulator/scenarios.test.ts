@@ -41,7 +41,8 @@ const example = (name: string) => JSON.parse(readFileSync(path.join(projectRoot,
 // A half-time-or-more CDI signed on day 40, starting on day 42 (2024-02-19).
 const CDI = { day: 40, type: 'contractSigned', contract: { type: 'CDI', weeklyHours: 35, iae: false, aided: false, marketSector: true, start: 42 } };
 
-describe('simulated pathways (time-skipping)', () => {
+// Each scenario walks months of a pathway; on two busy cores that can take a minute or more.
+describe('simulated pathways (time-skipping)', { timeout: 240_000 }, () => {
   it('CDI: positive exit six months after the first day, FSE+ questionnaire six months after the exit', async () => {
     const result = await simulator.run(example('cdi-sortie-positive.json'));
     expect(result).toMatchObject({

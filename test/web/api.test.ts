@@ -6,7 +6,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { importHistory } from '../../src/import/import-history.ts';
 import { registerPlie } from '../../src/plies/registry.ts';
@@ -91,9 +91,17 @@ describe('HTTP API', () => {
     expect(duplicate.status).toBe(409);
     expect(duplicate.body.participantId).toBe(participantId);
 
-    const state = await api('GET', `/api/participants/${participantId}/parcours`);
-    expect(state.status).toBe(200);
-    const taskId = (state.body.openTasks as Array<{ id: string }>)[0]!.id;
+    // The workflow checks eligibility, then opens the coordinator's task.
+    const taskId = await vi.waitFor(
+      async () => {
+        const state = await api('GET', `/api/participants/${participantId}/parcours`);
+        expect(state.status).toBe(200);
+        const [task] = state.body.openTasks as Array<{ id: string }>;
+        expect(task).toBeDefined();
+        return task!.id;
+      },
+      { timeout: 30_000, interval: 100 },
+    );
 
     const rejected = await api('POST', `/api/participants/${participantId}/reponses`, {
       taskId,

@@ -65,7 +65,7 @@ async function openTasksOf(participantId: string) {
     const { openTasks } = await parcoursState(env.client, participantId);
     expect(openTasks.length).toBeGreaterThan(0);
     return openTasks;
-  });
+  }, { timeout: 60_000, interval: 100 });
 }
 
 async function newParticipant() {

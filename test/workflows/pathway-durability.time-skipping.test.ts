@@ -29,6 +29,8 @@ const taskQueue = uniqueQueue('durability');
 const payloadKeys = randomPayloadKeys();
 const DAY = 86_400_000;
 const REFERENT = 'referente.suivi@plie.test';
+/** What the workflow does by itself (activities, timers) may take seconds on busy machines. */
+const WAIT = { timeout: 60_000, interval: 100 };
 
 beforeAll(async () => {
   env = await TestWorkflowEnvironment.createTimeSkipping({
@@ -77,7 +79,7 @@ async function startPathway(stack: WorkerStack) {
       const task = (await state()).openTasks.find((t) => t.kind === kind);
       expect(task).toBeDefined();
       return task!;
-    });
+    }, WAIT);
   return { person, participantId, workflowId, handle, state, openTask };
 }
 
@@ -92,7 +94,7 @@ async function intoFollowUp(p: Awaited<ReturnType<typeof startPathway>>): Promis
   });
 }
 
-describe('a pathway over months (time-skipping)', () => {
+describe('a pathway over months (time-skipping)', { timeout: 240_000 }, () => {
   it('a worker that rebuilds the pathway from its history at every step (as after a restart) duplicates no task and no message', async () => {
     // No workflow kept in cache: each timer, answer or activity result is handled by replaying the
     // whole history first, exactly what a worker restarted in the middle of the follow-up does.
@@ -108,7 +110,7 @@ describe('a pathway over months (time-skipping)', () => {
       await vi.waitFor(async () => {
         const sent = await stack.db.message.count({ where: { pathwayId: p.workflowId, status: 'sent' } });
         expect(stack.inbox.messages.length).toBe(sent);
-      });
+      }, WAIT);
 
       const tasks = await stack.db.task.findMany({ where: { pathwayId: p.workflowId }, orderBy: { openedAt: 'asc' } });
       // One monthly check per month of the follow-up until the exit is due, then its confirmation.
@@ -131,7 +133,7 @@ describe('a pathway over months (time-skipping)', () => {
       const p = await startPathway(stack);
       await intoFollowUp(p);
       await env.sleep(40 * DAY);
-      await vi.waitFor(async () => expect((await p.state()).openTasks.some((t) => t.kind === 'follow_up_check')).toBe(true));
+      await vi.waitFor(async () => expect((await p.state()).openTasks.some((t) => t.kind === 'follow_up_check')).toBe(true), WAIT);
 
       const { history } = await env.connection.workflowService.getWorkflowExecutionHistory({
         namespace: 'default',
@@ -142,7 +144,7 @@ describe('a pathway over months (time-skipping)', () => {
         if (!value || typeof value !== 'object') return;
         if (value instanceof Uint8Array) return;
         const record = value as Record<string, unknown>;
-        if (record.metadata && record.data instanceof Uint8Array) payloads.push(record as (typeof payloads)[number]);
+        if (record.metadata && record.data instanceof Uint8Array) payloads.push(record);
         // Search attributes are indexed by the server, so never encrypted: they hold staff data
         // only. Patch markers hold the SDK's patch ids.
         for (const [key, child] of Object.entries(record)) {
