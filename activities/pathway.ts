@@ -144,7 +144,7 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
         needsSupport: p.needsSupport,
         ableAndWilling: p.ableAndWilling,
         selfEmployed: p.selfEmployed,
-        earlierPathways: p.exits.map((e) => ({ exitDate: fromDbDate(e.date), exitReason: e.reason, inCurrentProtocol: true })),
+        earlierPathways: p.exits.map((e) => ({ exitDate: fromDbDate(e.date), exitReason: e.reason, exitType: e.type, inCurrentProtocol: true })),
         qpv: p.qpv,
         singleParent: false,
         discriminationVictim: false,

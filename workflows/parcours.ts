@@ -341,7 +341,10 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
 
   async function proposeExit(exit: PendingExit, confirmer: AssigneeRole): Promise<void> {
     await enter('exitPending');
-    await closeTasksOf(['follow_up_check', 'log_contact', 'rupture_review', 'parcours_long'], { status: 'cancelled' });
+    // The exit is what is awaited now; a refusal opens the stage's task again.
+    await closeTasksOf(['assign_referent', 'diagnostic_decision', 'follow_up_check', 'log_contact', 'rupture_review', 'parcours_long'], {
+      status: 'cancelled',
+    });
     delete state.timers.followUpCheck;
     delete state.timers.exitCheck;
     await openTask('confirm_exit', { role: confirmer, context: { exit } });
@@ -353,8 +356,14 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       await enter('followUp');
       state.timers.followUpCheck = instantOf(addMonths(today(), 1));
       state.timers.exitCheck = instantOf(addMonths(today(), 1));
+    } else if (state.entryDate) {
+      await enter('active');
+    } else if (state.referentEmail) {
+      await enter('diagnostic');
+      await openTask('diagnostic_decision');
     } else {
-      await enter(state.entryDate ? 'active' : state.referentEmail ? 'diagnostic' : 'orientation');
+      await enter('orientation');
+      await openTask('assign_referent');
     }
   }
 

@@ -22,10 +22,11 @@ import {
   InvalidInputError,
   ParcoursNotStartedError,
 } from '../participants/create.ts';
-import { answerTask, parcoursState, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { answerTask, parcoursState, recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
 import type { ParcoursState } from '../../workflows/messages.ts';
 import { formatChecks, runDoctor } from './doctor.ts';
 import { ScenarioError } from '../simulator/simulate.ts';
+import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
 import { simulateFile } from '../simulator/simulate-file.ts';
 
 /** Exit codes: 0 done, 1 refused or unreachable, 2 bad usage or configuration. */
@@ -70,6 +71,14 @@ function describeState(state: ParcoursState): string {
   return lines.join('\n');
 }
 
+function parseJsonOption(option: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new CliFailure(`${option} : JSON invalide.`, 2);
+  }
+}
+
 function print(json: boolean | undefined, value: unknown, text: string): void {
   console.log(json ? JSON.stringify(value, null, 2) : text);
 }
@@ -93,6 +102,32 @@ export function buildProgram(): Command {
     });
 
   const participant = program.command('participant').description('Participants du PLIE.');
+  participant
+    .command('reenter')
+    .description('Nouvelle entrée après une sortie administrative (grossesse, déménagement, incarcération, santé), liée au parcours précédent.')
+    .argument('<participant>', 'identifiant du participant')
+    .requiredOption('--par <email>', 'adresse email de la personne qui agit')
+    .action(async (participantId: string, opts: { par: string }) => {
+      await withServices(async (services, cfg) => {
+        const deps = pathwayDeps(cfg, services.db, services.temporal, createLogger('warn'));
+        const { workflowId, previousPathwayId } = await reenterParticipant(deps, participantId, { actor: opts.par, channel: 'cli' });
+        console.log(`Nouveau parcours démarré : ${workflowId} (suite de ${previousPathwayId}).`);
+      });
+    });
+  participant
+    .command('action')
+    .description('Enregistre une action sur le parcours : contact, contrat, étape, proposition de sortie, pause des relances…')
+    .argument('<participant>', 'identifiant du participant')
+    .requiredOption('--action <json>', 'l’action en JSON, ex. {"type": "contactLogged", "date": "02/12/2026", "mode": "telephone"}')
+    .requiredOption('--par <email>', 'adresse email de la personne qui agit (référent·e ou coordination)')
+    .option('--json', 'résultat en JSON')
+    .action(async (participantId: string, opts: { action: string; par: string; json?: boolean }) => {
+      const action = parseJsonOption('--action', opts.action);
+      await withServices(async (services) => {
+        const state = await recordAction(services.temporal, participantId, { action, actor: opts.par, channel: 'cli' }, await currentPathwayId(services.db, participantId));
+        print(opts.json, state, `Action enregistrée.\n${describeState(state)}`);
+      });
+    });
   participant
     .command('create')
     .description('Crée un participant et démarre son parcours.')
@@ -133,7 +168,7 @@ export function buildProgram(): Command {
     .option('--json', 'résultat en JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
       await withServices(async (services) => {
-        const state = await parcoursState(services.temporal, id);
+        const state = await parcoursState(services.temporal, id, await currentPathwayId(services.db, id));
         print(opts.json, state, describeState(state));
       });
     });
@@ -148,6 +183,7 @@ export function buildProgram(): Command {
     .option('--referent <email>', 'référent·e désigné·e (tâche « Désigner le ou la référent·e »)')
     .option('--integrer <JJ/MM/AAAA>', 'intégrer au PLIE à cette date (décision après diagnostic)')
     .option('--reorienter <motif>', 'ne pas intégrer : motif de réorientation (décision après diagnostic)')
+    .option('--reponse <json>', 'toute autre réponse, en JSON (ex. {"inPost": true, "hours": 151} pour le suivi mensuel)')
     .requiredOption('--par <email>', 'adresse email de la personne qui répond')
     .option('--json', 'résultat en JSON')
     .action(async (participantId: string, taskId: string, opts: Record<string, string | boolean | undefined>) => {
@@ -157,15 +193,17 @@ export function buildProgram(): Command {
           ? { decision: 'integrate', entryDate: opts.integrer }
           : opts.reorienter
             ? { decision: 'reorient', reason: opts.reorienter }
-            : undefined;
-      if (!answer) throw new CliFailure('Indiquez la réponse : --referent, --integrer ou --reorienter.', 2);
+            : typeof opts.reponse === 'string'
+              ? parseJsonOption('--reponse', opts.reponse)
+              : undefined;
+      if (!answer) throw new CliFailure('Indiquez la réponse : --referent, --integrer, --reorienter ou --reponse.', 2);
       await withServices(async (services) => {
-        const state = await answerTask(services.temporal, participantId, {
-          taskId,
-          answer,
-          actor: String(opts.par),
-          channel: 'cli',
-        });
+        const state = await answerTask(
+          services.temporal,
+          participantId,
+          { taskId, answer, actor: String(opts.par), channel: 'cli' },
+          await currentPathwayId(services.db, participantId),
+        );
         print(Boolean(opts.json), state, `Réponse enregistrée.\n${describeState(state)}`);
       });
     });
@@ -303,6 +341,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof ConfigError) {
       console.error(error.message);
       return 2;
+    }
+    if (error instanceof ReentryRefusedError) {
+      console.error(error.message);
+      return 1;
     }
     if (error instanceof ScenarioError) {
       console.error(`Scénario refusé :\n${error.problems.map((p) => `  - ${p}`).join('\n')}`);

@@ -19,6 +19,15 @@ export interface EarlierPathway {
   exitReason: string | null;
   /** Whether it took place under the current protocol. */
   inCurrentProtocol: boolean;
+  /** Exit type, when known (an administrative exit other than retirement readmits). */
+  exitType?: string | null;
+}
+
+/** Whether an exit allows a new pathway (Article 3: pregnancy, moving, incarceration, health). */
+export function readmittingExit(exit: { type?: string | null; reason: string | null }): boolean {
+  const code = (exit.reason ?? '').toUpperCase();
+  if ((READMITTING_EXIT_REASONS as readonly string[]).includes(code)) return true;
+  return exit.type === 'ADMINISTRATIVE' && code !== 'RETRAITE';
 }
 
 /** A fact nobody has checked yet is null: the result is then « to review », never a guess. */
@@ -127,9 +136,7 @@ function earlierPathwayReason(facts: EligibilityFacts): Reason {
   if (current.some((p) => p.exitDate === null)) {
     return blocking('PARCOURS_EN_COURS', 'Un parcours PLIE est déjà en cours pour cette personne.');
   }
-  const notReadmitting = current.filter(
-    (p) => !(READMITTING_EXIT_REASONS as readonly string[]).includes(p.exitReason ?? ''),
-  );
+  const notReadmitting = current.filter((p) => !readmittingExit({ type: p.exitType ?? null, reason: p.exitReason }));
   if (notReadmitting.length > 0) {
     return blocking(
       'PARCOURS_ANTERIEUR',

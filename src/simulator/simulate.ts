@@ -263,6 +263,9 @@ async function play(
   const events = scenario.events.filter((e) => e !== referral).sort((a, b) => a.day - b.day);
   for (const event of events) {
     await sleepUntil(event.day);
+    // The day's reminders and timers are handled before the event, as they would be by then (and
+    // the time-skipping server does not take an Update well in the middle of a workflow task).
+    await settle(client, workflowId);
     const reason = await apply(client, handle, event, dateOf);
     if (reason) errors.push({ day: event.day, type: event.type, reason });
   }
@@ -273,6 +276,12 @@ async function play(
   const tasks = await db.task.findMany({ where: { pathwayId: workflowId }, orderBy: [{ openedAt: 'asc' }, { id: 'asc' }] });
   const messages = await db.message.findMany({ where: { pathwayId: workflowId, template: { not: { startsWith: 'task.' } } }, orderBy: { decidedAt: 'asc' } });
   const cases = await db.commissionCase.count({ where: { pathwayId: workflowId } });
+  // The simulation is over: what still waits (an FSE+ questionnaire, a vote) stops here, so that
+  // the next scenario on the same server runs alone.
+  for (const id of [workflowId, ...Array.from({ length: cases }, (_, i) => commissionWorkflowId(workflowId, i + 1))]) {
+    const run = client.workflow.getHandle(id);
+    if ((await run.describe()).status.name === 'RUNNING') await run.terminate('fin de la simulation');
+  }
   return {
     workflowId,
     stage: STAGES_OUT[state.stage],

@@ -4,7 +4,9 @@ import {
   answerTaskUpdate,
   PARCOURS_WORKFLOW,
   parcoursWorkflowId,
+  recordActionUpdate,
   stateQuery,
+  type ActionRequest,
   type AnswerTaskRequest,
   type ParcoursInput,
   type ParcoursState,
@@ -26,8 +28,12 @@ export class TaskAnswerRejectedError extends Error {
 }
 
 /** Starts the participant's pathway; refuses (never duplicates) a second start for the same id. */
-export async function startParcours(client: Client, taskQueue: string, input: ParcoursInput): Promise<string> {
-  const workflowId = parcoursWorkflowId(input.participantId);
+export async function startParcours(
+  client: Client,
+  taskQueue: string,
+  input: ParcoursInput,
+  workflowId = parcoursWorkflowId(input.participantId),
+): Promise<string> {
   try {
     await client.workflow.start(PARCOURS_WORKFLOW, {
       workflowId,
@@ -43,17 +49,34 @@ export async function startParcours(client: Client, taskQueue: string, input: Pa
   return workflowId;
 }
 
-export async function parcoursState(client: Client, participantId: string): Promise<ParcoursState> {
-  return await client.workflow.getHandle(parcoursWorkflowId(participantId)).query(stateQuery);
+/** `workflowId`: the pathway to read, when not the participant's first (a re-entry). */
+export async function parcoursState(client: Client, participantId: string, workflowId = parcoursWorkflowId(participantId)): Promise<ParcoursState> {
+  return await client.workflow.getHandle(workflowId).query(stateQuery);
+}
+
+/** Records an action on the pathway (contact, contract, exit proposal…); refused with the validator's reason. */
+export async function recordAction(
+  client: Client,
+  participantId: string,
+  request: ActionRequest,
+  workflowId = parcoursWorkflowId(participantId),
+): Promise<ParcoursState> {
+  try {
+    return await client.workflow.getHandle(workflowId).executeUpdate(recordActionUpdate, { args: [request] });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw new TaskAnswerRejectedError(error.cause?.message ?? error.message);
+    throw error;
+  }
 }
 
 export async function answerTask(
   client: Client,
   participantId: string,
   request: AnswerTaskRequest,
+  workflowId = parcoursWorkflowId(participantId),
 ): Promise<ParcoursState> {
   try {
-    return await client.workflow.getHandle(parcoursWorkflowId(participantId)).executeUpdate(answerTaskUpdate, {
+    return await client.workflow.getHandle(workflowId).executeUpdate(answerTaskUpdate, {
       args: [request],
     });
   } catch (error) {

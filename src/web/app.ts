@@ -9,7 +9,8 @@ import {
   ParcoursNotStartedError,
   type CreateParticipantDeps,
 } from '../participants/create.ts';
-import { answerTask, parcoursState, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { answerTask, parcoursState, recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
 
 export interface WebDeps {
   logger: Logger;
@@ -23,6 +24,11 @@ const answerBodySchema = z.object({
   taskId: z.string({ error: 'taskId : obligatoire' }).min(1, 'taskId : obligatoire'),
   answer: z.record(z.string(), z.unknown(), { error: 'answer : un objet JSON est attendu' }),
   actor: z.email({ error: 'actor : adresse email de la personne qui répond' }),
+});
+
+const actionBodySchema = z.object({
+  action: z.record(z.string(), z.unknown(), { error: 'action : un objet JSON est attendu' }),
+  actor: z.email({ error: 'actor : adresse email de la personne qui agit' }),
 });
 
 const uuid = z.uuid();
@@ -63,7 +69,7 @@ export function createWebApp(web: WebDeps): express.Express {
       res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
       return;
     }
-    res.json(await parcoursState(deps.temporal, id.data));
+    res.json(await parcoursState(deps.temporal, id.data, await currentPathwayId(deps.db, id.data)));
   });
 
   api.post('/participants/:id/reponses', async (req, res) => {
@@ -82,8 +88,37 @@ export function createWebApp(web: WebDeps): express.Express {
       res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
       return;
     }
-    const state = await answerTask(deps.temporal, id.data, { ...body.data, channel: 'http' });
+    const state = await answerTask(deps.temporal, id.data, { ...body.data, channel: 'http' }, await currentPathwayId(deps.db, id.data));
     res.json(state);
+  });
+
+  // An action on the pathway: contact, contract, exit proposal, pause of reminders…
+  api.post('/participants/:id/actions', async (req, res) => {
+    const id = uuid.safeParse(req.params.id);
+    const body = actionBodySchema.safeParse(req.body);
+    if (!id.success || !body.success) {
+      const problems = [...(id.success ? [] : ['identifiant de participant invalide']), ...(body.success ? [] : body.error.issues.map((i) => i.message))];
+      res.status(400).json({ erreur: 'Requête invalide.', details: problems });
+      return;
+    }
+    const deps = await depsOf(res);
+    if (!(await ofThisPlie(deps, id.data))) {
+      res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
+      return;
+    }
+    res.json(await recordAction(deps.temporal, id.data, { ...body.data, channel: 'http' }, await currentPathwayId(deps.db, id.data)));
+  });
+
+  // A new pathway after an administrative exit, linked to the earlier one.
+  api.post('/participants/:id/reentree', async (req, res) => {
+    const id = uuid.safeParse(req.params.id);
+    const actor = z.object({ actor: z.email({ error: 'actor : adresse email de la personne qui agit' }) }).safeParse(req.body);
+    if (!id.success || !actor.success) {
+      res.status(400).json({ erreur: 'Requête invalide.', details: [...(id.success ? [] : ['identifiant de participant invalide']), ...(actor.success ? [] : actor.error.issues.map((i) => i.message))] });
+      return;
+    }
+    const deps = await depsOf(res);
+    res.status(201).json(await reenterParticipant(deps, id.data, { actor: actor.data.actor, channel: 'http' }));
   });
 
   app.use('/api', api);
@@ -122,6 +157,8 @@ function errorHandler(log: Logger) {
       res.status(409).json({ erreur: error.message, participantId: error.existingId });
     } else if (error instanceof ParcoursNotStartedError) {
       res.status(503).json({ erreur: error.message, participantId: error.participantId });
+    } else if (error instanceof ReentryRefusedError) {
+      res.status(409).json({ erreur: error.message });
     } else if (error instanceof TaskAnswerRejectedError) {
       res.status(422).json({ erreur: error.message });
     } else if ((error as { type?: string }).type === 'entity.parse.failed') {

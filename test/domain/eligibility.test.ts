@@ -152,3 +152,16 @@ describe('facts not recorded yet', () => {
     expect(result.reasons.find((r) => r.code === code)?.effect).toBe('review');
   });
 });
+
+describe('earlier pathways (Article 3)', () => {
+  const earlier = (exitType: string, exitReason: string | null) => ({ exitDate: '2025-06-30', exitReason, exitType, inCurrentProtocol: true });
+  it.each([
+    ['an administrative exit (moving)', earlier('ADMINISTRATIVE', 'Déménagement hors du territoire'), 'eligible'],
+    ['a health exit', earlier('AUTRE', 'SANTE'), 'eligible'],
+    ['a retirement', earlier('ADMINISTRATIVE', 'RETRAITE'), 'not_eligible'],
+    ['an abandonment', earlier('ABANDON', 'ABSENCES'), 'not_eligible'],
+    ['a positive exit', earlier('POSITIVE', null), 'not_eligible'],
+  ] as const)('after %s: %s', (_label, pathway, decision) => {
+    expect(checkEligibility(CASA_CONFIG, { ...base, earlierPathways: [pathway] }).decision).toBe(decision);
+  });
+});

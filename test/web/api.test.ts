@@ -119,6 +119,39 @@ describe('HTTP API', () => {
     expect(answered.body).toMatchObject({ stage: 'diagnostic', referentEmail: 'ines@plie.test' });
     const task = await db.task.findUniqueOrThrow({ where: { id: taskId } });
     expect(task).toMatchObject({ status: 'done', channel: 'http', answeredBy: COORDINATOR });
+
+    // Actions on the pathway: refused where they make no sense, with the reason; recorded otherwise.
+    const action = (body: unknown) => api('POST', `/api/participants/${participantId}/actions`, body);
+    expect(await action({ action: { type: 'contactLogged', date: '02/12/2026', mode: 'telephone' }, actor: 'ines@plie.test' })).toEqual({
+      status: 422,
+      body: { erreur: 'Action refusée : impossible à cette étape du parcours (diagnostic)' },
+    });
+    expect(await action({ action: { type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement' }, actor: 'quelquun@ailleurs.fr' })).toMatchObject({
+      status: 422,
+      body: { erreur: 'Seul·e le ou la référent·e de parcours, ou la coordination, peut agir sur ce parcours.' },
+    });
+    expect((await action({ action: 'contact', actor: 'x' })).status).toBe(400);
+    const proposed = await action({ action: { type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement' }, actor: 'ines@plie.test' });
+    expect(proposed.status).toBe(200);
+    expect(proposed.body).toMatchObject({ stage: 'exitPending', openTasks: [{ kind: 'confirm_exit', role: 'coordinator', assigneeEmail: COORDINATOR }] });
+
+    // Re-entry: refused while the pathway goes on, then a new pathway linked to the first once the
+    // administrative exit is confirmed.
+    const early = await api('POST', `/api/participants/${participantId}/reentree`, { actor: COORDINATOR });
+    expect(early).toEqual({ status: 409, body: { erreur: 'Le parcours en cours n’est pas terminé : une nouvelle entrée suit une sortie.' } });
+    const confirmTask = (proposed.body.openTasks as Array<{ id: string }>)[0]!.id;
+    const confirmed = await api('POST', `/api/participants/${participantId}/reponses`, { taskId: confirmTask, answer: { confirm: true }, actor: COORDINATOR });
+    expect(confirmed.body).toMatchObject({ stage: 'exited', exit: { type: 'ADMINISTRATIVE', reason: 'Déménagement' } });
+    const reentry = await api('POST', `/api/participants/${participantId}/reentree`, { actor: COORDINATOR });
+    expect(reentry).toEqual({ status: 201, body: { workflowId: `parcours-${participantId}-2`, previousPathwayId: `parcours-${participantId}` } });
+    expect(await db.pathway.findUniqueOrThrow({ where: { id: `parcours-${participantId}-2` } })).toMatchObject({ previousPathwayId: `parcours-${participantId}` });
+    await vi.waitFor(
+      async () => {
+        const current = await api('GET', `/api/participants/${participantId}/parcours`);
+        expect(current.body).toMatchObject({ stage: 'orientation', exit: null, openTasks: [{ kind: 'assign_referent' }] });
+      },
+      { timeout: 30_000, interval: 100 },
+    );
   });
 
   it.each([

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Pathway" ADD COLUMN     "previousPathwayId" TEXT;
+

@@ -1,0 +1,66 @@
+/**
+ * Re-entry (Article 3): someone whose pathway ended for an administrative reason (pregnancy,
+ * moving, incarceration, health) may start a new pathway, linked to the earlier one.
+ */
+import { readmittingExit } from '../domain/eligibility.ts';
+import { EXIT_TYPE_LABELS, type ExitType } from '../domain/exit-types.ts';
+import type { Db } from '../db/client.ts';
+import { parcoursWorkflowId, type Channel } from '../../workflows/messages.ts';
+import { audit } from '../../activities/audit.ts';
+import { startParcours } from '../temporal/parcours-client.ts';
+import type { CreateParticipantDeps } from './create.ts';
+
+export class ReentryRefusedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReentryRefusedError';
+  }
+}
+
+/** The pathway staff act on: the participant's latest. */
+export async function currentPathwayId(db: Db, participantId: string): Promise<string> {
+  const latest = await db.pathway.findFirst({ where: { participantId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+  return latest?.id ?? parcoursWorkflowId(participantId);
+}
+
+export async function reenterParticipant(
+  deps: CreateParticipantDeps,
+  participantId: string,
+  by: { actor: string; channel: Channel },
+): Promise<{ workflowId: string; previousPathwayId: string }> {
+  const participant = await deps.db.participant.findFirst({
+    where: { id: participantId, plieCode: deps.plieCode },
+    include: { pathways: { orderBy: { createdAt: 'desc' } } },
+  });
+  if (!participant) throw new ReentryRefusedError('Aucun participant avec cet identifiant.');
+  const previous = participant.pathways[0];
+  if (!previous) throw new ReentryRefusedError('Aucun parcours antérieur pour cette personne : créez plutôt son parcours.');
+  const exit = await deps.db.exit.findFirst({ where: { pathwayId: previous.id } });
+  if (!exit) throw new ReentryRefusedError('Le parcours en cours n’est pas terminé : une nouvelle entrée suit une sortie.');
+  if (!readmittingExit(exit)) {
+    throw new ReentryRefusedError(
+      `Une nouvelle entrée suit seulement une sortie administrative (grossesse, déménagement, incarcération, santé) ; la dernière sortie est : ${EXIT_TYPE_LABELS[exit.type as ExitType] ?? exit.type}.`,
+    );
+  }
+  const workflowId = `${parcoursWorkflowId(participantId)}-${participant.pathways.length + 1}`;
+  await deps.db.$transaction(async (tx) => {
+    await tx.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation', previousPathwayId: previous.id } });
+    await audit(tx, {
+      idempotencyKey: `${workflowId}/reentry`,
+      actor: by.actor,
+      channel: by.channel,
+      action: 'pathway.reentry',
+      entityType: 'pathway',
+      entityId: workflowId,
+      details: { previousPathwayId: previous.id },
+    });
+  });
+  await startParcours(
+    deps.temporal,
+    deps.taskQueue,
+    { participantId, coordinatorEmail: deps.coordinatorEmail, timings: deps.timings, ...(deps.policy ? { policy: deps.policy } : {}) },
+    workflowId,
+  );
+  deps.logger.info({ participantId, workflowId, previousPathwayId: previous.id }, 'nouvelle entrée après une sortie administrative');
+  return { workflowId, previousPathwayId: previous.id };
+}
