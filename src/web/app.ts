@@ -72,53 +72,41 @@ export function createWebApp(web: WebDeps): express.Express {
     res.json(await parcoursState(deps.temporal, id.data, await currentPathwayId(deps.db, id.data)));
   });
 
-  api.post('/participants/:id/reponses', async (req, res) => {
+  /**
+   * The id and body of a request on a participant's pathway, validated; answers 400 (bad request)
+   * or 404 (not a participant of this PLIE) itself and returns null then.
+   */
+  async function pathwayRequest<T>(req: Request, res: Response, schema: z.ZodType<T>) {
     const id = uuid.safeParse(req.params.id);
-    const body = answerBodySchema.safeParse(req.body);
+    const body = schema.safeParse(req.body);
     if (!id.success || !body.success) {
-      const problems = [
-        ...(id.success ? [] : ['identifiant de participant invalide']),
-        ...(body.success ? [] : body.error.issues.map((i) => i.message)),
-      ];
+      const problems = [...(id.success ? [] : ['identifiant de participant invalide']), ...(body.success ? [] : body.error.issues.map((i) => i.message))];
       res.status(400).json({ erreur: 'Requête invalide.', details: problems });
-      return;
+      return null;
     }
     const deps = await depsOf(res);
     if (!(await ofThisPlie(deps, id.data))) {
       res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
-      return;
+      return null;
     }
-    const state = await answerTask(deps.temporal, id.data, { ...body.data, channel: 'http' }, await currentPathwayId(deps.db, id.data));
-    res.json(state);
+    return { deps, participantId: id.data, body: body.data, workflowId: await currentPathwayId(deps.db, id.data) };
+  }
+
+  api.post('/participants/:id/reponses', async (req, res) => {
+    const r = await pathwayRequest(req, res, answerBodySchema);
+    if (r) res.json(await answerTask(r.deps.temporal, r.participantId, { ...r.body, channel: 'http' }, r.workflowId));
   });
 
   // An action on the pathway: contact, contract, exit proposal, pause of reminders…
   api.post('/participants/:id/actions', async (req, res) => {
-    const id = uuid.safeParse(req.params.id);
-    const body = actionBodySchema.safeParse(req.body);
-    if (!id.success || !body.success) {
-      const problems = [...(id.success ? [] : ['identifiant de participant invalide']), ...(body.success ? [] : body.error.issues.map((i) => i.message))];
-      res.status(400).json({ erreur: 'Requête invalide.', details: problems });
-      return;
-    }
-    const deps = await depsOf(res);
-    if (!(await ofThisPlie(deps, id.data))) {
-      res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
-      return;
-    }
-    res.json(await recordAction(deps.temporal, id.data, { ...body.data, channel: 'http' }, await currentPathwayId(deps.db, id.data)));
+    const r = await pathwayRequest(req, res, actionBodySchema);
+    if (r) res.json(await recordAction(r.deps.temporal, r.participantId, { ...r.body, channel: 'http' }, r.workflowId));
   });
 
   // A new pathway after an administrative exit, linked to the earlier one.
   api.post('/participants/:id/reentree', async (req, res) => {
-    const id = uuid.safeParse(req.params.id);
-    const actor = z.object({ actor: z.email({ error: 'actor : adresse email de la personne qui agit' }) }).safeParse(req.body);
-    if (!id.success || !actor.success) {
-      res.status(400).json({ erreur: 'Requête invalide.', details: [...(id.success ? [] : ['identifiant de participant invalide']), ...(actor.success ? [] : actor.error.issues.map((i) => i.message))] });
-      return;
-    }
-    const deps = await depsOf(res);
-    res.status(201).json(await reenterParticipant(deps, id.data, { actor: actor.data.actor, channel: 'http' }));
+    const r = await pathwayRequest(req, res, z.object({ actor: z.email({ error: 'actor : adresse email de la personne qui agit' }) }));
+    if (r) res.status(201).json(await reenterParticipant(r.deps, r.participantId, { actor: r.body.actor, channel: 'http' }));
   });
 
   app.use('/api', api);
