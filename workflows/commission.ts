@@ -5,6 +5,7 @@
  * (quorum, majority of expressed votes, tie → adjourned) is recorded and returned to the pathway.
  */
 import { ActivityFailure, allHandlersFinished, condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { createAlarm } from './alarm.ts';
 import { activities, notices } from './proxies.ts';
 import { commissionOutcome, tally, voteCanClose, type Vote } from '../src/domain/commission.ts';
 import { addDays, parisDate, type CalendarDate } from '../src/domain/dates.ts';
@@ -76,6 +77,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
   }
 
   let reminded = false;
+  const alarm = createAlarm();
   const reminderAt = opened + input.reminderAfterDays * DAY_MS;
   for (;;) {
     while (queue.length > 0) {
@@ -105,7 +107,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
       }
     }
     const wake = !reminded && input.reminderAfterDays < input.voteDays ? reminderAt : deadlineAt;
-    await condition(() => queue.length > 0, Math.max(1, wake - Date.now()));
+    await alarm.wait(wake, () => queue.length > 0);
   }
 
   state.open = false;

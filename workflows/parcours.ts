@@ -21,6 +21,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
+import { createAlarm } from './alarm.ts';
 import { activities, notices } from './proxies.ts';
 import { addDays, addMonths, daysBetween, parisDate, type CalendarDate } from '../src/domain/dates.ts';
 import type { ExitFacts } from '../src/domain/exit-criteria.ts';
@@ -99,6 +100,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   let tickets = 0;
   let commissionResult: CommissionResult | null = null;
   let searchAttributes = '';
+  const alarm = createAlarm();
 
   // --- Time: workflow time, on the PLIE's calendar. ---
   const today = (): CalendarDate => addDays(parisDate(Date.now()), policy.calendarOffsetDays);
@@ -771,10 +773,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
         await continueAsNew<typeof parcoursWorkflow>({ ...input, policy, carried: state, resume: undefined });
       }
     }
-    const wake = nextWake();
-    const woken = () => inbox.length > 0 || commissionResult !== null;
-    if (wake === null) await condition(woken);
-    else await condition(woken, Math.max(1, wake - Date.now()));
+    await alarm.wait(nextWake(), () => inbox.length > 0 || commissionResult !== null);
   }
   // Let pending Updates return before the workflow completes.
   await condition(allHandlersFinished);
