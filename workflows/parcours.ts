@@ -9,6 +9,7 @@
  */
 import {
   ActivityFailure,
+  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -61,6 +62,9 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
   return await runPathway(input);
 }
 
+/** A request that was valid when sent but is no longer when its turn comes: refused, nothing done. */
+class StaleRequest extends Error {}
+
 type InboxItem = { ticket: number; answer: AnswerTaskRequest } | { ticket: number; action: ActionRequest };
 
 function initialState(participantId: string): ParcoursState {
@@ -111,10 +115,14 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
 
   // --- Handlers: validate, queue, and return once the workflow has acted (database included). ---
   setHandler(stateQuery, () => state);
+  /** Requests valid when sent, no longer valid when their turn came (an earlier one changed the pathway). */
+  const refusals = new Map<number, string>();
   const enqueue = async (item: Omit<InboxItem, 'ticket'>): Promise<ParcoursState> => {
     const ticket = ++tickets;
     inbox.push({ ...item, ticket } as InboxItem);
     await condition(() => settled.has(ticket));
+    const refusal = refusals.get(ticket);
+    if (refusal) throw ApplicationFailure.nonRetryable(refusal);
     return state;
   };
   setHandler(answerTaskUpdate, (request) => enqueue({ answer: request }), {
@@ -425,10 +433,11 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
 
   async function onAnswer(request: AnswerTaskRequest): Promise<void> {
     const task = state.openTasks.find((t) => t.id === request.taskId);
-    if (!task) return;
+    // Closed meanwhile (lapsed, or made pointless by an earlier request).
+    if (!task) throw new StaleRequest('Cette tâche n’est plus ouverte (déjà traitée ou inconnue).');
     const check = checkTaskAnswer(task.kind, request.answer);
     // The validator already refused bad answers; this only narrows the type.
-    if (!check.ok) throw new Error(`unexpected invalid answer for ${task.id}`);
+    if (!check.ok) throw new StaleRequest(`Réponse invalide : ${check.problems.join(' ; ')}`);
     await closeTask(task, { status: 'done', actor: request.actor, channel: request.channel, answer: check.answer });
     const answer = check.answer;
     switch (task.kind) {
@@ -531,9 +540,12 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   // --- Actions ---
 
   async function onAction(request: ActionRequest): Promise<void> {
+    // Checked again: an earlier request may have changed the pathway since the validator ran.
     const check = checkPathwayAction(request.action, state.stage);
-    if (!check.ok) throw new Error('unexpected invalid action');
+    if (!check.ok) throw new StaleRequest(`Action refusée : ${check.problems.join(' ; ')}`);
     const action = check.action;
+    const problem = actionProblem(action);
+    if (problem) throw new StaleRequest(`Action refusée : ${problem}`);
     const by = { actor: request.actor, channel: request.channel };
     switch (action.type) {
       case 'stepPlanned':
@@ -742,8 +754,13 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   for (;;) {
     while (inbox.length > 0) {
       const item = inbox.shift()!;
-      if ('answer' in item) await onAnswer(item.answer);
-      else await onAction(item.action);
+      try {
+        if ('answer' in item) await onAnswer(item.answer);
+        else await onAction(item.action);
+      } catch (error) {
+        if (!(error instanceof StaleRequest)) throw error;
+        refusals.set(item.ticket, error.message);
+      }
       settled.add(item.ticket);
       if (state.finished) break;
     }

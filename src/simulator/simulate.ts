@@ -34,6 +34,7 @@ import {
 import { scenarioSchema, type Scenario, type ScenarioEvent } from './scenario.ts';
 
 const DAY_MS = 86_400_000;
+const EVENT_SHIFT_MS = 10_000;
 const CHANNEL: Channel = 'simulation';
 export const SIM = {
   referent: 'r1@simulation.invalid',
@@ -214,9 +215,16 @@ async function play(
   const offset = daysBetween(parisDate(day0), scenario.start);
   const dateOf = (value: unknown, fallbackDay: number): CalendarDate =>
     typeof value === 'number' ? addDays(scenario.start, value) : typeof value === 'string' ? value : addDays(scenario.start, fallbackDay);
-  const dayOf = (instant: Date | null) => (instant ? Math.floor((instant.getTime() - day0) / DAY_MS) : null);
-  const sleepUntil = async (day: number) => {
-    const target = day0 + day * DAY_MS;
+  /** The scenario day of an instant: its calendar day in Paris, counted from `start`. */
+  const dayOf = (instant: Date | null) => (instant ? daysBetween(scenario.start, addDays(parisDate(instant), offset)) : null);
+  /**
+   * Events of day N are played at noon minus N × 10 s: a timer set N days earlier for the same
+   * day (a reminder, a prompt) always comes after the events of that day, so that an answer on the
+   * due day is on time, whatever the few milliseconds the server took in between. At most
+   * 10 hours early: still the same calendar day.
+   */
+  const instantOfDay = (day: number) => day0 + day * DAY_MS - day * EVENT_SHIFT_MS;
+  const sleepUntil = async (target: number) => {
     const current = await env.currentTimeMs();
     if (target > current) await env.sleep(target - current);
   };
@@ -224,7 +232,7 @@ async function play(
   const participantId = randomUUID();
   const workflowId = parcoursWorkflowId(participantId);
   const p = scenario.participant;
-  await sleepUntil(referral.day);
+  await sleepUntil(instantOfDay(referral.day));
   await db.$transaction(async (tx) => {
     await tx.participant.create({
       data: {
@@ -262,14 +270,14 @@ async function play(
 
   const events = scenario.events.filter((e) => e !== referral).sort((a, b) => a.day - b.day);
   for (const event of events) {
-    await sleepUntil(event.day);
+    await sleepUntil(instantOfDay(event.day));
     // The day's reminders and timers are handled before the event, as they would be by then (and
     // the time-skipping server does not take an Update well in the middle of a workflow task).
     await settle(client, workflowId);
     const reason = await apply(client, handle, event, dateOf);
     if (reason) errors.push({ day: event.day, type: event.type, reason });
   }
-  await sleepUntil(scenario.until);
+  await sleepUntil(day0 + scenario.until * DAY_MS);
   await settle(client, workflowId);
 
   const state = await finalState(handle);

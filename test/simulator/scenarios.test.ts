@@ -182,12 +182,13 @@ describe('simulated pathways (time-skipping)', { timeout: 240_000 }, () => {
   });
 
   it('24 months in pathway: the referent is asked about a « parcours long » exit', async () => {
-    const monthlyContacts = Array.from({ length: 24 }, (_, i) => ({ day: 30 + i * 30, type: 'contactLogged' }));
-    const result = await run([INTEGRATE, ...monthlyContacts, { day: 745, type: 'parcoursLongDecided', decision: 'exit' }], 750);
+    // A contact every 25 days (never 30 days without one).
+    const contacts = Array.from({ length: 29 }, (_, i) => ({ day: 30 + i * 25, type: 'contactLogged' }));
+    const result = await run([INTEGRATE, ...contacts, { day: 745, type: 'parcoursLongDecided', decision: 'exit' }], 750);
     // Entry 2024-01-17 + 24 months = 2026-01-17, day 740.
     expect(tasksOf(result, 'parcoursLong')).toMatchObject([{ assigneeRole: 'referent', createdDay: 740, answeredDay: 745 }]);
     expect(result.exit).toMatchObject({ type: 'PARCOURS_LONG', date: '2026-01-22' });
-    // Contacts logged every month: never prompted.
+    // Never 30 days without a contact: never prompted.
     expect(tasksOf(result, 'logContact')).toEqual([]);
   });
 
