@@ -41,6 +41,7 @@ import {
   type ActionRequest,
   type AnswerTaskRequest,
   type CommissionResult,
+  type ContractFact,
   type OpenTask,
   type ParcoursInput,
   type ParcoursState,
@@ -569,24 +570,13 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
         }
         return;
       case 'contractSigned': {
-        const c = action.contract;
-        const contract = {
-          id: nextId('contract'),
-          type: c.type,
-          start: c.start,
-          end: c.end,
-          weeklyHours: c.weeklyHours,
-          iae: c.iae,
-          aided: c.aided,
-          marketSector: c.marketSector,
-          insertionCompany: c.insertionCompany,
-          hoursPaid: c.hoursPaid,
-          endReason: null,
-        };
+        // Employer and sector are recorded, not kept in the workflow (the rules do not need them).
+        const { employer, sector, ...terms } = action.contract;
+        const contract: ContractFact = { id: nextId('contract'), ...terms, endReason: null };
         state.facts.contracts.push(contract);
         await noteContact(today(), by);
-        await recordFact({ kind: 'contract', contract: { ...contract, employer: c.employer ?? null, sector: c.sector ?? null } }, by.actor, by.channel);
-        await factsChanged(c.start, 'contrat');
+        await recordFact({ kind: 'contract', contract: { ...contract, employer: employer ?? null, sector: sector ?? null } }, by.actor, by.channel);
+        await factsChanged(contract.start, 'contrat');
         return;
       }
       case 'contractEnded':

@@ -6,22 +6,11 @@ import {
   cumulatedHoursMetOn,
   lastDayOfMonths,
   type ExitFacts,
-  type WorkContract,
 } from '../../src/domain/exit-criteria.ts';
+import { contractFrom, facts } from '../helpers/exit-facts.ts';
 import { CASA_CONFIG, OTHER_CONFIG } from '../helpers/plie-configs.ts';
 
-const contract = (overrides: Partial<WorkContract>): WorkContract => ({
-  type: 'CDD',
-  start: '2026-01-01',
-  end: null,
-  weeklyHours: 35,
-  iae: false,
-  aided: false,
-  marketSector: true,
-  insertionCompany: false,
-  ...overrides,
-});
-const facts = (over: Partial<ExitFacts>): ExitFacts => ({ contracts: [], trainings: [], businesses: [], ...over });
+const contract = contractFrom('2026-01-01');
 const assess = (f: Partial<ExitFacts>, asOf = '2027-12-31', config = CASA_CONFIG) => assessExit(config, facts(f), asOf);
 
 describe('month arithmetic', () => {

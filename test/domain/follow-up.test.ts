@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { ExitFacts, WorkContract } from '../../src/domain/exit-criteria.ts';
+import type { ExitFacts } from '../../src/domain/exit-criteria.ts';
 import { assessExit } from '../../src/domain/exit-criteria.ts';
 import { opensFollowUp, planExit } from '../../src/domain/follow-up.ts';
+import { contractFrom, facts } from '../helpers/exit-facts.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 
-const contract = (overrides: Partial<WorkContract>): WorkContract => ({
-  type: 'CDD',
-  start: '2026-01-05',
-  end: null,
-  weeklyHours: 35,
-  iae: false,
-  aided: false,
-  marketSector: true,
-  insertionCompany: false,
-  ...overrides,
-});
-const facts = (over: Partial<ExitFacts>): ExitFacts => ({ contracts: [], trainings: [], businesses: [], ...over });
+const contract = contractFrom('2026-01-05');
 const TODAY = '2026-01-10';
 
 describe('follow-up: when the exit can be confirmed', () => {
