@@ -1,0 +1,70 @@
+/**
+ * Signed, expiring, single-use links (proof upload, FSE+ questionnaire, staff action forms, votes
+ * by email). The token carries what it allows (purpose, subject, expiry) and an HMAC-SHA256 of it;
+ * its use is recorded (by hash) so that it works once.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { Db } from '../db/client.ts';
+
+export interface LinkClaims {
+  /** What the link allows, e.g. `proof-upload`, `task-answer`. */
+  purpose: string;
+  /** What it is about, e.g. a task id. */
+  subject: string;
+  /** Expiry, ms since the epoch. */
+  expiresAt: number;
+}
+
+export type LinkCheck = { ok: true; claims: LinkClaims } | { ok: false; reason: 'malformed' | 'signature' | 'expired' | 'used'; message: string };
+
+const MESSAGES = {
+  malformed: 'Ce lien est incomplet ou abîmé : copiez-le en entier depuis le message reçu.',
+  signature: 'Ce lien n’est pas valide.',
+  expired: 'Ce lien a expiré. Demandez-en un nouveau à votre interlocuteur du PLIE.',
+  used: 'Ce lien a déjà servi : il ne fonctionne qu’une fois.',
+} as const;
+
+const refuse = (reason: keyof typeof MESSAGES): LinkCheck => ({ ok: false, reason, message: MESSAGES[reason] });
+const mac = (payload: string, secret: string) => createHmac('sha256', secret).update(payload).digest();
+
+export function signLink(claims: LinkClaims, secret: string): string {
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  return `${payload}.${mac(payload, secret).toString('base64url')}`;
+}
+
+/** Checks the signature and the expiry (pure: `now` is given). */
+export function verifyLink(token: string, secret: string, now: number): LinkCheck {
+  const [payload, signature, extra] = token.split('.');
+  if (!payload || !signature || extra !== undefined) return refuse('malformed');
+  const expected = mac(payload, secret);
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuse('signature');
+  let claims: LinkClaims;
+  try {
+    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as LinkClaims;
+  } catch {
+    return refuse('malformed');
+  }
+  if (typeof claims.expiresAt !== 'number' || typeof claims.purpose !== 'string' || typeof claims.subject !== 'string') return refuse('malformed');
+  if (now >= claims.expiresAt) return refuse('expired');
+  return { ok: true, claims };
+}
+
+/**
+ * Verifies the link and records its use in the same step: of two concurrent uses, one wins.
+ * `purpose` must match, so a link made for one form cannot open another.
+ */
+export async function useLink(db: Db, token: string, opts: { secret: string; purpose: string; now: number }): Promise<LinkCheck> {
+  const check = verifyLink(token, opts.secret, opts.now);
+  if (!check.ok) return check;
+  if (check.claims.purpose !== opts.purpose) return refuse('signature');
+  const tokenHash = createHash('sha256').update(token).digest('hex');
+  try {
+    await db.usedLink.create({ data: { tokenHash, purpose: check.claims.purpose, subject: check.claims.subject } });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return refuse('used');
+    throw error;
+  }
+  return check;
+}
