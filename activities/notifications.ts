@@ -32,6 +32,8 @@ interface Delivery {
   pathwayId: string | null;
   /** Workflow time the workflow decided it. */
   decidedAt: Date | null;
+  /** Where the recipient's reply goes (a participant's reply reaches their referent). */
+  replyTo?: string;
   render: () => Promise<RenderedEmail>;
   /** Recorded with the sent status, in the same transaction. */
   onSent?: (tx: Parameters<Parameters<Db['$transaction']>[0]>[0]) => Promise<void>;
@@ -66,7 +68,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
     const messageId = `<${createHash('sha256').update(d.idempotencyKey).digest('hex').slice(0, 32)}@plie>`;
     let info: { messageId: string };
     try {
-      info = await mailer.sendMail({ from: deps.mailFrom, to: d.recipient, messageId, ...email });
+      info = await mailer.sendMail({ from: deps.mailFrom, to: d.recipient, messageId, ...(d.replyTo ? { replyTo: d.replyTo } : {}), ...email });
     } catch (error) {
       const permanent = isPermanentSmtpFailure(error);
       const reason = String((error as Error).message).slice(0, 500);
@@ -138,6 +140,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
       const template = args.template;
       if (!isParticipantTemplate(template)) throw ApplicationFailure.nonRetryable(`unknown participant template ${template}`);
       const participant = await db.participant.findUniqueOrThrow({ where: { id: args.participantId } });
+      const pathway = await db.pathway.findUnique({ where: { id: args.pathwayId }, select: { referentEmail: true } });
       if (!participant.email) {
         await db.message.upsert({
           where: { idempotencyKey: args.key },
@@ -157,6 +160,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
         template,
         recipient: participant.email,
         pathwayId: args.pathwayId,
+        ...(pathway?.referentEmail ? { replyTo: pathway.referentEmail } : {}),
         decidedAt: new Date(args.at),
         render: async () => participantEmail(template, { firstName: participant.firstName, link: deps.appUrl }),
         onSent: async (tx) => {

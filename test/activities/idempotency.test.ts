@@ -154,6 +154,16 @@ describe('idempotent pathway facts', () => {
     expect(audit).toBe(6);
   });
 
+  it('lets the participant answer their referent by replying', async () => {
+    const { participantId, pathwayId } = await openedTask('e@plie.test');
+    await db.participant.update({ where: { id: participantId }, data: { email: `p.${participantId.slice(0, 6)}@exemple.fr` } });
+    await db.pathway.update({ where: { id: pathwayId }, data: { referentEmail: 'referente.e@plie.test' } });
+    await activities.notifyParticipant({ pathwayId, participantId, template: 'convocation', key: `${pathwayId}/convocation`, at: new Date().toISOString() });
+    const mail = await inbox.waitFor((m) => m.to.includes(`p.${participantId.slice(0, 6)}@exemple.fr`));
+    expect(mail.subject).toBe('Votre premier rendez-vous au PLIE');
+    expect(mail.raw.replyTo?.value.map((a) => a.address)).toEqual(['referente.e@plie.test']);
+  });
+
   it('records a participant without an address as undeliverable, without sending', async () => {
     const { participantId, pathwayId } = await openedTask('d@plie.test');
     await activities.notifyParticipant({ pathwayId, participantId, template: 'convocation', key: `${pathwayId}/convocation`, at: new Date().toISOString() });
