@@ -2,6 +2,7 @@ import type { Db } from '../src/db/client.ts';
 import { fromDbDate, toDbDate } from '../src/db/dates.ts';
 import { uuidFromKey } from '../src/db/ids.ts';
 import type { CalendarDate } from '../src/domain/dates.ts';
+import { MINIMUM_INCOMES } from '../src/domain/codes.ts';
 import { checkEligibility, type MinimumIncome } from '../src/domain/eligibility.ts';
 import type { PlieConfig } from '../src/domain/plie-config.ts';
 import type { QualificationLevel } from '../src/domain/qualification.ts';
@@ -22,8 +23,6 @@ export type PathwayFact =
   | { kind: 'business'; business: { id: string; start: CalendarDate; end: CalendarDate | null } }
   | { kind: 'remindersPaused'; until: CalendarDate; reason: string }
   | { kind: 'remindersResumed' };
-
-const MINIMUM_INCOMES: readonly MinimumIncome[] = ['RSA', 'ASS', 'AUTRE', 'AUCUN'];
 
 /** Projection of the workflows' state and facts into PostgreSQL; each call is idempotent. */
 export function createPathwayActivities(db: Db, plieConfig: (code: string) => Promise<PlieConfig>) {
@@ -130,7 +129,7 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
     async assessEligibility(args: { participantId: string; on: CalendarDate }): Promise<{ decision: 'eligible' | 'not_eligible' | 'to_review'; reasons: string[] }> {
       const p = await db.participant.findUniqueOrThrow({ where: { id: args.participantId }, include: { exits: true } });
       const config = await plieConfig(p.plieCode);
-      const income = MINIMUM_INCOMES.find((m) => m === p.minimumIncome) ?? null;
+      const income: MinimumIncome | null = MINIMUM_INCOMES.find((m) => m === p.minimumIncome) ?? null;
       const result = checkEligibility(config, {
         birthDate: fromDbDate(p.birthDate),
         orientationDate: args.on,

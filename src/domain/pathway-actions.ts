@@ -4,27 +4,11 @@
  * pauses of the participant's reminders. Validated the same way from every channel.
  */
 import { z } from './validation.ts';
+// The same codes as the import and the reports: a step or contract recorded here counts there.
+import { CONTRACT_TYPES, STEP_TYPES } from './codes.ts';
 import { calendarDateField } from './dates.ts';
 import { CONTACT_MODES, type Stage } from './tasks.ts';
 
-export const STEP_TYPES = [
-  'RECHERCHE_EMPLOI',
-  'PROJET_PROFESSIONNEL',
-  'ATELIER',
-  'FORMATION',
-  'IMMERSION',
-  'IAE',
-  'EMPLOI_DE_PARCOURS',
-  'MOBILITE',
-  'GARDE_ENFANTS',
-  'LOGEMENT',
-  'SANTE',
-  'LANGUE',
-  'NUMERIQUE',
-  'AUTRE',
-] as const;
-
-const CONTRACT_TYPES = ['CDI', 'CDD', 'INTERIM', 'SAISONNIER', 'CONTRAT_PRO', 'APPRENTISSAGE', 'FONCTION_PUBLIQUE', 'CDDI', 'AUTRE'] as const;
 
 export const CONTRACT_END_REASONS = ['periode_essai', 'demission', 'licenciement', 'fin_de_contrat', 'rupture_conventionnelle', 'autre'] as const;
 

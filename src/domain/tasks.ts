@@ -44,8 +44,7 @@ export const TASK_TITLES: Record<TaskKind, string> = {
 };
 
 /** Who a task is given to: a named person, or a role resolved from the pathway. */
-export const ASSIGNEE_ROLES = ['coordinator', 'referent', 'participant', 'commission_member'] as const;
-export type AssigneeRole = (typeof ASSIGNEE_ROLES)[number];
+export type AssigneeRole = 'coordinator' | 'referent' | 'participant' | 'commission_member';
 
 /** Delays of one kind of task, in days from its opening. */
 export interface TaskPolicy {
@@ -146,13 +145,6 @@ const hours = z
 
 export const PROOF_KINDS = ['contrat', 'bulletins_salaire', 'attestation_formation', 'immatriculation'] as const;
 export type ProofKind = (typeof PROOF_KINDS)[number];
-
-export const PROOF_LABELS: Record<ProofKind, string> = {
-  contrat: 'contrat de travail',
-  bulletins_salaire: 'bulletins de salaire',
-  attestation_formation: 'attestation d’entrée en formation',
-  immatriculation: 'justificatif d’immatriculation de l’entreprise',
-};
 
 export const CONTACT_MODES = ['entretien', 'telephone', 'email', 'atelier', 'visite'] as const;
 

@@ -3,10 +3,8 @@
  * stop. Dates inside events are day offsets too (or calendar dates).
  */
 import { z } from '../domain/validation.ts';
+import { MINIMUM_INCOMES } from '../domain/codes.ts';
 import { calendarDateField } from '../domain/dates.ts';
-
-/** A day offset from the scenario's start, or a calendar date. */
-const dayOrDate = z.union([z.number().int().min(0, 'jour : 0 ou plus').max(3650, 'jour : 3650 au plus'), calendarDateField('date')]);
 
 const event = z
   .object({
@@ -21,7 +19,7 @@ export const scenarioSchema = z.object({
     birthDate: calendarDateField('participant.birthDate'),
     commune: z.string().min(1),
     postalCode: z.string().regex(/^\d{5}$/).optional(),
-    minimumIncome: z.enum(['RSA', 'ASS', 'AUTRE', 'AUCUN']).optional(),
+    minimumIncome: z.enum(MINIMUM_INCOMES).optional(),
     longTermJobSeeker: z.boolean().default(false),
     qualificationLevel: z.number().int().min(1).max(8).optional(),
     activeJobSearch: z.boolean().default(true),
@@ -42,4 +40,3 @@ export const scenarioSchema = z.object({
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioEvent = z.output<typeof event>;
-export { dayOrDate };
