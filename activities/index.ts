@@ -1,17 +1,17 @@
-import { CASA_CONFIG, type PlieConfig } from '../src/domain/plie-config.ts';
+import { CASA_CONFIG } from '../src/domain/plie-config.ts';
 import { createNotificationActivities, type NotificationDeps } from './notifications.ts';
 import { createPathwayActivities } from './pathway.ts';
+import { createSlackMessageActivities } from './slack-messages.ts';
 
-export interface ActivityDeps extends NotificationDeps {
-  /** The configuration of a PLIE by code (eligibility rules); the CASA protocol by default. */
-  plieConfig?: (code: string) => Promise<PlieConfig>;
-}
+export type ActivityDeps = NotificationDeps;
 
 /** All activities, with their dependencies injected (tests pass real local servers). */
 export function createActivities(deps: ActivityDeps) {
+  const plieConfig = deps.plieConfig ?? (async () => CASA_CONFIG);
   return {
-    ...createPathwayActivities(deps.db, deps.plieConfig ?? (async () => CASA_CONFIG)),
+    ...createPathwayActivities(deps.db, plieConfig),
     ...createNotificationActivities(deps),
+    ...createSlackMessageActivities({ ...deps, plieConfig }),
   };
 }
 

@@ -3,7 +3,13 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../src/db/client.ts';
 import { fromDbDate } from '../src/db/dates.ts';
 import { fileReference, initials } from '../src/domain/participant.ts';
-import { isTaskKind } from '../src/domain/tasks.ts';
+import type { WebClient } from '@slack/web-api';
+import type { PlieConfig } from '../src/domain/plie-config.ts';
+import { isTaskKind, type TaskKind } from '../src/domain/tasks.ts';
+import { postOnce } from '../src/slack/delivery.ts';
+import { escalationMessage, openedTaskMessage, reminderMessage, type SlackContent, type TaskSummary } from '../src/slack/task-message.ts';
+import { isPermanentSlackError } from '../src/slack/web-client.ts';
+import { displayName, slackUserOf, staffByEmail } from '../src/staff/directory.ts';
 import { isParticipantTemplate, participantEmail } from '../src/email/participant-templates.ts';
 import { isPermanentSmtpFailure, type Mailer } from '../src/email/transport.ts';
 import { taskNoticeEmail, type RenderedEmail, type TaskNotice } from '../src/email/templates.ts';
@@ -13,6 +19,10 @@ import { audit } from './audit.ts';
 export interface NotificationDeps {
   db: Db;
   mailer: Mailer;
+  /** Slack's Web API for staff with a Slack account (posts never retried blindly: see postClient). */
+  slack?: WebClient;
+  /** The configuration of a PLIE by code (eligibility rules, the commission's channel); the CASA protocol by default. */
+  plieConfig?: (code: string) => Promise<PlieConfig>;
   mailFrom: string;
   appUrl: string;
   logger: Logger;
@@ -35,6 +45,8 @@ interface Delivery {
   /** Where the recipient's reply goes (a participant's reply reaches their referent). */
   replyTo?: string;
   render: () => Promise<RenderedEmail>;
+  /** Delivered in Slack instead of email (a member of staff with a Slack account). */
+  slack?: { user: string; content: SlackContent; threadOf?: string };
   /** Recorded with the sent status, in the same transaction. */
   onSent?: (tx: Parameters<Parameters<Db['$transaction']>[0]>[0]) => Promise<void>;
   audit: { action: string; entityType: string; entityId: string };
@@ -47,7 +59,47 @@ interface Delivery {
 export function createNotificationActivities(deps: NotificationDeps) {
   const { db, mailer, logger } = deps;
 
+  async function recordSent(d: Delivery, sent?: { smtpMessageId: string }): Promise<void> {
+    await db.$transaction(async (tx) => {
+      if (sent) {
+        await tx.message.update({
+          where: { idempotencyKey: d.idempotencyKey },
+          data: { status: 'sent', sentAt: new Date(), smtpMessageId: sent.smtpMessageId, error: null },
+        });
+      }
+      await d.onSent?.(tx);
+      await audit(tx, { idempotencyKey: `${d.idempotencyKey}/sent`, actor: 'système', channel: d.slack ? 'slack' : 'email', ...d.audit });
+    });
+  }
+
+  async function postToSlack(d: Delivery, slack: WebClient, target: NonNullable<Delivery['slack']>): Promise<void> {
+    try {
+      await postOnce(db, slack, {
+        idempotencyKey: d.idempotencyKey,
+        template: d.template,
+        to: target.user,
+        recipient: d.recipient,
+        pathwayId: d.pathwayId,
+        decidedAt: d.decidedAt,
+        ...target.content,
+        ...(target.threadOf ? { threadOf: target.threadOf } : {}),
+      });
+    } catch (error) {
+      const permanent = isPermanentSlackError(error);
+      const reason = String((error as Error).message).slice(0, 500);
+      logger.warn({ key: d.idempotencyKey, template: d.template, permanent, err: reason }, 'échec de publication Slack');
+      await db.message
+        .update({ where: { idempotencyKey: d.idempotencyKey }, data: { status: permanent ? 'failed' : 'pending', error: reason } })
+        .catch((dbError: unknown) => logger.error({ err: (dbError as Error).message }, 'échec de publication non enregistré'));
+      if (permanent) throw ApplicationFailure.nonRetryable(`Slack a refusé le message : ${reason}`);
+      throw error;
+    }
+    await recordSent(d);
+    logger.info({ key: d.idempotencyKey, template: d.template }, 'message Slack publié');
+  }
+
   async function deliverOnce(d: Delivery): Promise<void> {
+    if (d.slack && deps.slack) return await postToSlack(d, deps.slack, d.slack);
     const message = await db.message.upsert({
       where: { idempotencyKey: d.idempotencyKey },
       create: {
@@ -61,7 +113,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
       },
       update: {},
     });
-    if (message.status === 'sent') return;
+    // Sent already: what goes with it is recorded again (idempotent), in case that failed.
+    if (message.status === 'sent') return await recordSent(d);
     const email = await d.render();
     // Same Message-ID on every attempt: should a retry follow a send whose result was lost,
     // mail clients still show one message.
@@ -81,15 +134,15 @@ export function createNotificationActivities(deps: NotificationDeps) {
     }
     // Sent. Should recording it fail, the retry sends again: the same Message-ID lets mail
     // clients recognise the copy. Everything else is recorded once.
-    await db.$transaction(async (tx) => {
-      await tx.message.update({
-        where: { idempotencyKey: d.idempotencyKey },
-        data: { status: 'sent', sentAt: new Date(), smtpMessageId: info.messageId, error: null },
-      });
-      await d.onSent?.(tx);
-      await audit(tx, { idempotencyKey: `${d.idempotencyKey}/sent`, actor: 'système', channel: 'email', ...d.audit });
-    });
+    await recordSent(d, { smtpMessageId: info.messageId });
     logger.info({ key: d.idempotencyKey, template: d.template }, 'email envoyé');
+  }
+
+  /** The Slack account of the member of staff at this address, when Slack is on and they have one. */
+  async function slackUserFor(plieCode: string, email: string): Promise<string | null> {
+    if (!deps.slack) return null;
+    const staff = await staffByEmail(db, plieCode, email);
+    return staff ? await slackUserOf(db, deps.slack, staff) : null;
   }
 
   return {
@@ -105,8 +158,23 @@ export function createNotificationActivities(deps: NotificationDeps) {
       const kind = task.kind;
       const { participant } = task.pathway;
       const flag = TASK_FLAG[args.notice];
+      const summary = taskSummary(task, participant);
+      const user = await slackUserFor(participant.plieCode, args.to);
+      const slack = user
+        ? {
+            user,
+            content:
+              args.notice === 'opened'
+                ? openedTaskMessage(summary)
+                : args.notice === 'reminder'
+                  ? reminderMessage(summary)
+                  : escalationMessage(summary, await displayName(db, participant.plieCode, task.assigneeEmail || 'participant')),
+            ...(args.notice === 'reminder' ? { threadOf: `${args.taskId}/opened` } : {}),
+          }
+        : undefined;
       await deliverOnce({
         idempotencyKey,
+        ...(slack ? { slack } : {}),
         template: `task.${args.notice}`,
         recipient: args.to,
         pathwayId: task.pathwayId,
@@ -171,5 +239,20 @@ export function createNotificationActivities(deps: NotificationDeps) {
         audit: { action: `participant.email.${template}`, entityType: 'pathway', entityId: args.pathwayId },
       });
     },
+  };
+}
+
+type TaskRow = { id: string; kind: string; dueDate: Date };
+type ParticipantRow = { id: string; firstName: string; lastName: string; eligibility: unknown };
+
+export function taskSummary(task: TaskRow, participant: ParticipantRow): TaskSummary {
+  const eligibility = (participant.eligibility as { decision?: string } | null)?.decision ?? null;
+  return {
+    taskId: task.id,
+    kind: task.kind as TaskKind,
+    fileReference: fileReference(participant.id),
+    initials: initials(participant.firstName, participant.lastName),
+    dueDate: fromDbDate(task.dueDate),
+    ...(task.kind === 'assign_referent' ? { eligibility } : {}),
   };
 }

@@ -4,8 +4,9 @@
  * who have not voted, closing at the deadline or once every member has voted; the outcome
  * (quorum, majority of expressed votes, tie → adjourned) is recorded and returned to the pathway.
  */
-import { ActivityFailure, allHandlersFinished, condition, log, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ActivityFailure, allHandlersFinished, condition, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
+import { SLACK_MESSAGES_PATCH } from './patches.ts';
 import { activities, notices } from './proxies.ts';
 import { commissionOutcome, tally, voteCanClose, type Vote } from '../src/domain/commission.ts';
 import { addDays, parisDate, type CalendarDate } from '../src/domain/dates.ts';
@@ -25,6 +26,7 @@ const VOTES: Record<TaskAnswer<'commission_vote'>['vote'], Vote> = { pour: 'POUR
 
 export async function commissionWorkflow(input: CommissionInput): Promise<CommissionResult> {
   const caseId = workflowInfo().workflowId;
+  const slackMessages = patched(SLACK_MESSAGES_PATCH);
   const members = input.members.map((m) => m.toLowerCase());
   const rules = { members: members.map((email) => ({ email })), quorum: 'majority_of_members', decision: 'majority_of_expressed' } as const;
   const today = (): CalendarDate => addDays(parisDate(Date.now()), input.calendarOffsetDays);
@@ -60,6 +62,14 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
     },
   );
 
+  /** The channel's post: posted at the opening, then updated with each vote and the result. */
+  const showCase = async () => {
+    if (slackMessages) await notify(() => notices.showCommissionCase({ caseId, session: input.session, members }));
+  };
+  const showTask = async (member: string) => {
+    if (slackMessages) await notify(() => notices.showTaskOutcome({ taskId: taskOf(member) }));
+  };
+
   const votes = () => new Map(Object.entries(state.votes).map(([m, v]) => [m, VOTES[v]] as const));
 
   await activities.recordCommissionCase({ caseId, pathwayId: input.pathwayId, criterion: input.criterion, openedAt: new Date(opened).toISOString(), deadline: new Date(deadlineAt).toISOString() });
@@ -75,11 +85,13 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
     });
     await notify(() => notices.notifyTask({ taskId: taskOf(member), notice: 'opened', to: member }));
   }
+  await showCase();
 
   let reminded = false;
   const alarm = createAlarm();
   const reminderAt = opened + input.reminderAfterDays * DAY_MS;
   for (;;) {
+    const voted = queue.length > 0;
     while (queue.length > 0) {
       const item = queue.shift()!;
       const first = !(item.member in state.votes);
@@ -95,9 +107,11 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
       // The vote task is answered by the first vote; later changes replace the vote.
       if (first) {
         await activities.closeTask({ taskId: taskOf(item.member), status: 'done', answer: item.vote, actor: item.member, channel: item.channel, answeredAt: new Date(Date.now()).toISOString() });
+        await showTask(item.member);
       }
       settled.add(item.ticket);
     }
+    if (voted) await showCase();
     const now = Date.now();
     if (voteCanClose(rules, votes(), now >= deadlineAt)) break;
     if (!reminded && input.reminderAfterDays < input.voteDays && now >= reminderAt) {
@@ -116,8 +130,10 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
   state.result = result;
   for (const member of t.missing) {
     await activities.closeTask({ taskId: taskOf(member), status: 'expired', answer: null, actor: 'système', channel: 'workflow', answeredAt: new Date(Date.now()).toISOString() });
+    await showTask(member);
   }
   await activities.closeCommissionCase({ caseId, outcome: result.outcome, closedAt: new Date(Date.now()).toISOString() });
+  await showCase();
   await condition(allHandlersFinished);
   return result;
 }

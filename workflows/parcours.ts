@@ -49,10 +49,9 @@ import {
   type TaskContext,
   type TimerName,
 } from './messages.ts';
+import { FULL_PATHWAY_PATCH, SLACK_MESSAGES_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 
-/** Pathways started before this patch run the frozen first version. */
-export const FULL_PATHWAY_PATCH = 'full-pathway';
 
 const DAY_MS = 86_400_000;
 /** The same participant email is never sent twice within this delay. */
@@ -98,6 +97,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   const policy: PathwayPolicy =
     input.policy ?? pathwayPolicy(CASA_CONFIG, { coordinatorEmail: input.coordinatorEmail });
   const state: ParcoursState = input.carried ?? initialState(input.participantId);
+  const slackMessages = patched(SLACK_MESSAGES_PATCH);
   const coordinator = policy.coordinatorEmail.toLowerCase();
 
   const inbox: InboxItem[] = [];
@@ -277,6 +277,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       channel: done ? closing.channel : 'workflow',
       answeredAt: nowIso(),
     });
+    if (slackMessages) await deliver(() => notices.showTaskOutcome({ taskId: task.id }), { taskId: task.id });
   }
 
   async function closeTasksOf(kinds: TaskKind[], closing: Closing): Promise<void> {

@@ -52,6 +52,8 @@ export const plieConfigSchema = z.object({
     voteDays: z.number().int().positive(),
     /** An adjourned case comes back to the next session, this many days later. */
     resubmitAfterDays: z.number().int().positive().default(30),
+    /** Slack channel (id, e.g. C0123) where cases are posted for the vote; none: members vote by DM or email. */
+    slackChannel: z.string().regex(/^[CG][A-Z0-9]+$/, 'canal Slack : un identifiant de canal (C…)').optional(),
   }),
   /** Referent given to every eligible referral automatically (« par règle »); otherwise the coordinator chooses. */
   assignment: z.object({ autoReferentEmail: z.email().nullable().default(null) }).default({ autoReferentEmail: null }),

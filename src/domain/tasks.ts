@@ -166,6 +166,9 @@ export const taskAnswerSchemas = {
         decision: z.literal('integrate'),
         entryDate: calendarDateField('date d’entrée'),
         barriers: z.array(z.string().trim().min(1).max(40)).max(20, 'freins : 20 au plus').default([]),
+        /** The professional project and availability agreed at the diagnostic (free text, kept with the answer). */
+        project: z.string().trim().max(500, 'projet : 500 caractères au plus').optional(),
+        availability: z.string().trim().max(200, 'disponibilités : 200 caractères au plus').optional(),
       }),
       z.object({ decision: z.literal('reorient'), reason: reason('motif de réorientation') }),
     ],

@@ -1,0 +1,105 @@
+/** Forms of the actions staff record on a pathway outside any task (step, contact, contract, exit). */
+import { pathwayActionSchema } from '../domain/pathway-actions.ts';
+import { number, text, type FormSpec } from './fields.ts';
+import { CONTACT_MODE_OPTIONS, CONTRACT_END_OPTIONS, CONTRACT_TYPE_OPTIONS, EXIT_TYPE_OPTIONS, STEP_TYPE_OPTIONS } from './labels.ts';
+
+export const ACTION_FORMS = {
+  stepPlanned: {
+    title: 'Étape prévue',
+    submit: 'Enregistrer',
+    fields: [
+      { id: 'stepType', label: 'Type d’étape', kind: 'select', options: STEP_TYPE_OPTIONS },
+      { id: 'date', label: 'Date prévue', kind: 'date' },
+    ],
+    toValue: (raw) => ({ type: 'stepPlanned', stepType: text(raw, 'stepType'), date: text(raw, 'date') }),
+    schema: pathwayActionSchema,
+  },
+  stepDone: {
+    title: 'Étape réalisée',
+    submit: 'Enregistrer',
+    fields: [
+      { id: 'stepType', label: 'Type d’étape', kind: 'select', options: STEP_TYPE_OPTIONS },
+      { id: 'date', label: 'Date de réalisation', kind: 'date' },
+    ],
+    toValue: (raw) => ({ type: 'stepDone', stepType: text(raw, 'stepType'), date: text(raw, 'date') }),
+    schema: pathwayActionSchema,
+  },
+  contactLogged: {
+    title: 'Contact',
+    submit: 'Enregistrer',
+    fields: [
+      { id: 'date', label: 'Date du contact', kind: 'date' },
+      { id: 'mode', label: 'Mode de contact', kind: 'select', options: CONTACT_MODE_OPTIONS },
+    ],
+    toValue: (raw) => ({ type: 'contactLogged', date: text(raw, 'date'), mode: text(raw, 'mode') }),
+    schema: pathwayActionSchema,
+  },
+  appointmentMissed: {
+    title: 'Rendez-vous manqué',
+    submit: 'Enregistrer',
+    fields: [{ id: 'date', label: 'Date du rendez-vous', kind: 'date' }],
+    toValue: (raw) => ({ type: 'appointmentMissed', date: text(raw, 'date') }),
+    schema: pathwayActionSchema,
+  },
+  contractSigned: {
+    title: 'Contrat de travail',
+    submit: 'Enregistrer',
+    fields: [
+      { id: 'type', label: 'Type de contrat', kind: 'select', options: CONTRACT_TYPE_OPTIONS },
+      { id: 'start', label: 'Début', kind: 'date' },
+      { id: 'end', label: 'Fin prévue', kind: 'date', optional: true, hint: 'Vide pour un CDI.' },
+      { id: 'weeklyHours', label: 'Heures par semaine', kind: 'number' },
+      { id: 'employer', label: 'Employeur', kind: 'text', optional: true },
+      { id: 'sector', label: 'Secteur', kind: 'text', optional: true },
+    ],
+    toValue: (raw) => ({
+      type: 'contractSigned',
+      contract: {
+        type: text(raw, 'type'),
+        start: text(raw, 'start'),
+        end: text(raw, 'end') ?? null,
+        weeklyHours: number(raw, 'weeklyHours'),
+        employer: text(raw, 'employer'),
+        sector: text(raw, 'sector'),
+      },
+    }),
+    schema: pathwayActionSchema,
+  },
+  contractEnded: {
+    title: 'Fin de contrat',
+    submit: 'Enregistrer',
+    fields: [
+      { id: 'date', label: 'Date de fin', kind: 'date' },
+      { id: 'reason', label: 'Motif', kind: 'select', options: CONTRACT_END_OPTIONS },
+    ],
+    toValue: (raw) => ({ type: 'contractEnded', date: text(raw, 'date'), reason: text(raw, 'reason') }),
+    schema: pathwayActionSchema,
+  },
+  exitProposed: {
+    title: 'Proposer une sortie',
+    submit: 'Proposer',
+    intro: 'Une sortie positive se constate d’elle-même par les critères ; proposez ici les autres sorties.',
+    fields: [
+      { id: 'exitType', label: 'Type de sortie', kind: 'select', options: EXIT_TYPE_OPTIONS },
+      { id: 'reason', label: 'Motif', kind: 'textarea' },
+    ],
+    toValue: (raw) => ({ type: 'exitProposed', exitType: text(raw, 'exitType'), reason: text(raw, 'reason') }),
+    schema: pathwayActionSchema,
+  },
+} satisfies Record<string, FormSpec>;
+
+export type ActionFormName = keyof typeof ACTION_FORMS;
+
+export const ACTION_LABELS: Record<ActionFormName, string> = {
+  stepPlanned: 'Prévoir une étape',
+  stepDone: 'Étape réalisée',
+  contactLogged: 'Noter un contact',
+  appointmentMissed: 'Rendez-vous manqué',
+  contractSigned: 'Contrat signé',
+  contractEnded: 'Fin de contrat',
+  exitProposed: 'Proposer une sortie',
+};
+
+export function isActionFormName(name: string): name is ActionFormName {
+  return Object.hasOwn(ACTION_FORMS, name);
+}

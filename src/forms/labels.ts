@@ -1,0 +1,77 @@
+/** French labels of the codes people choose from in forms (the codes stay those of the records). */
+import type { Option } from './fields.ts';
+
+const options = (labels: Record<string, string>): Option[] => Object.entries(labels).map(([value, label]) => ({ value, label }));
+
+export const STEP_TYPE_OPTIONS = options({
+  RECHERCHE_EMPLOI: 'Recherche d’emploi',
+  PROJET_PRO: 'Projet professionnel',
+  FORMATION: 'Formation',
+  ATELIER: 'Atelier',
+  IMMERSION: 'Immersion en entreprise',
+  IAE: 'Insertion par l’activité économique',
+  LEVEE_FREINS: 'Levée des freins',
+  EMPLOI_PARCOURS: 'Emploi de parcours',
+  AUTRE: 'Autre',
+});
+
+export const CONTRACT_TYPE_OPTIONS = options({
+  CDI: 'CDI',
+  CDD: 'CDD',
+  INTERIM: 'Intérim',
+  SAISONNIER: 'Saisonnier',
+  CONTRAT_PRO: 'Contrat de professionnalisation',
+  APPRENTISSAGE: 'Apprentissage',
+  FONCTION_PUBLIQUE: 'Fonction publique',
+  CDDI: 'CDDI (insertion)',
+  AUTRE: 'Autre',
+});
+
+export const BARRIER_OPTIONS = options({
+  PARCOURS_PRO: 'Parcours professionnel',
+  RECHERCHE_EMPLOI: 'Techniques de recherche d’emploi',
+  FORMATION: 'Formation',
+  MOBILITE: 'Mobilité',
+  SANTE: 'Santé',
+  GARDE_ENFANTS: 'Garde d’enfants',
+  LOGEMENT: 'Logement',
+  LANGUE: 'Langue',
+  NUMERIQUE: 'Numérique',
+  BUDGET: 'Budget',
+  ADMINISTRATIF: 'Démarches administratives',
+  AUTRE: 'Autre',
+});
+
+export const CONTACT_MODE_OPTIONS = options({
+  entretien: 'Entretien',
+  telephone: 'Téléphone',
+  email: 'Email',
+  atelier: 'Atelier',
+  visite: 'Visite',
+});
+
+export const CONTRACT_END_OPTIONS = options({
+  periode_essai: 'Rupture de la période d’essai',
+  demission: 'Démission',
+  licenciement: 'Licenciement',
+  fin_de_contrat: 'Fin de contrat',
+  rupture_conventionnelle: 'Rupture conventionnelle',
+  autre: 'Autre',
+});
+
+export const EXIT_TYPE_OPTIONS = options({
+  ABANDON: 'Abandon',
+  PARCOURS_LONG: 'Parcours long',
+  ADMINISTRATIVE: 'Sortie administrative (déménagement, santé…)',
+  AUTRE: 'Autre',
+});
+
+export const LABOUR_MARKET_OPTIONS = options({
+  EMPLOI: 'En emploi',
+  CREATION: 'A créé son activité',
+  FORMATION: 'En formation',
+  RECHERCHE_EMPLOI: 'En recherche d’emploi',
+  INACTIF: 'Sans activité',
+});
+
+export const VOTE_OPTIONS = options({ pour: 'Pour', contre: 'Contre', abstention: 'Abstention' });

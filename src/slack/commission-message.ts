@@ -1,0 +1,77 @@
+/**
+ * The commission ad hoc's post in its channel: the case, pseudonymised (initials, the contract's
+ * facts, the criterion; never health or minimum-income details), the vote buttons, who has voted
+ * (not what) while the vote is open, then the outcome and the tally.
+ */
+import type { KnownBlock } from '@slack/types';
+import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
+import type { SlackContent } from './task-message.ts';
+
+export const CRITERION_LABELS: Record<string, string> = {
+  TEMPS_PARTIEL_COURT: 'Emploi durable à temps partiel de moins de 17h30 par semaine',
+  CONTRAT_AIDE_LONG: 'Contrat aidé de 6 mois ou plus',
+  ENTREPRISE_INSERTION_LONG: 'Contrat en entreprise d’insertion de 6 mois ou plus',
+};
+
+const OUTCOME_LABELS: Record<string, string> = {
+  ACCEPTE: '✅ Sortie positive accordée',
+  REFUSE: '❌ Sortie positive refusée',
+  AJOURNE: '⏸️ Ajourné : le dossier reviendra à la prochaine session',
+};
+
+export const VOTE_ACTION = 'commission_vote';
+export const COMMENT_ACTION = 'commission_comment';
+
+export interface CommissionCaseView {
+  caseId: string;
+  session: number;
+  initials: string;
+  criterion: string;
+  contract: { type: string; weeklyHours: number | null; start: CalendarDate; end: CalendarDate | null } | null;
+  deadline: CalendarDate;
+  voted: string[];
+  waiting: string[];
+  outcome: 'OUVERT' | 'ACCEPTE' | 'REFUSE' | 'AJOURNE';
+  tally?: { pour: number; contre: number; abstention: number };
+}
+
+export function commissionMessage(view: CommissionCaseView): SlackContent {
+  const criterion = CRITERION_LABELS[view.criterion] ?? view.criterion;
+  const contract = view.contract
+    ? `${view.contract.type}${view.contract.weeklyHours ? `, ${String(view.contract.weeklyHours).replace('.', ',')} h par semaine` : ''}, depuis le ${formatFrenchDate(view.contract.start)}${view.contract.end ? ` jusqu’au ${formatFrenchDate(view.contract.end)}` : ''}`
+    : 'non précisé';
+  const blocks: KnownBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: `Commission ad hoc : dossier ${view.initials}${view.session > 1 ? ` (session ${view.session})` : ''}` } },
+    { type: 'section', text: { type: 'mrkdwn', text: `*Critère proposé :* ${criterion}\n*Contrat :* ${contract}` } },
+  ];
+  if (view.outcome === 'OUVERT') {
+    blocks.push(
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Vote ouvert jusqu’au ${formatFrenchDate(view.deadline)}. Ont voté : ${view.voted.length ? view.voted.join(', ') : 'personne pour l’instant'}. En attente : ${view.waiting.length ? view.waiting.join(', ') : 'personne'}.`,
+          },
+        ],
+      },
+      {
+        type: 'actions',
+        block_id: 'vote',
+        elements: [
+          { type: 'button', action_id: `${VOTE_ACTION}:pour`, text: { type: 'plain_text', text: 'Pour' }, style: 'primary', value: view.caseId },
+          { type: 'button', action_id: `${VOTE_ACTION}:contre`, text: { type: 'plain_text', text: 'Contre' }, style: 'danger', value: view.caseId },
+          { type: 'button', action_id: `${VOTE_ACTION}:abstention`, text: { type: 'plain_text', text: 'Abstention' }, value: view.caseId },
+          { type: 'button', action_id: COMMENT_ACTION, text: { type: 'plain_text', text: 'Voter avec un commentaire…' }, value: view.caseId },
+        ],
+      },
+    );
+  } else {
+    const t = view.tally ?? { pour: 0, contre: 0, abstention: 0 };
+    blocks.push({
+      type: 'section',
+      text: { type: 'mrkdwn', text: `*${OUTCOME_LABELS[view.outcome]}*\nPour : ${t.pour} · Contre : ${t.contre} · Abstention : ${t.abstention}` },
+    });
+  }
+  return { text: `Commission ad hoc : dossier ${view.initials} (${criterion})`, blocks };
+}

@@ -1,0 +1,58 @@
+/**
+ * Who is who: staff records (role, Slack account) and the rules of what each may do. A Slack user
+ * is known through their staff record, linked by the address Slack holds for them.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../db/client.ts';
+import type { Staff } from '../generated/prisma/client.ts';
+import { withRateLimit } from '../slack/web-client.ts';
+
+export const ROLES = ['COORDINATEUR', 'REFERENT', 'FACILITATEUR', 'MEMBRE_COMMISSION'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const isCoordinator = (staff: Pick<Staff, 'roles'>) => staff.roles.includes('COORDINATEUR');
+
+/** The active staff record of an address in a PLIE (addresses compared case-insensitively). */
+export async function staffByEmail(db: Db, plieCode: string, email: string): Promise<Staff | null> {
+  return await db.staff.findFirst({ where: { plieCode, active: true, email: { equals: email.trim(), mode: 'insensitive' } } });
+}
+
+/**
+ * The Slack account to write to, or none (the person gets email). An account not yet linked is
+ * looked up by address once and remembered.
+ */
+export async function slackUserOf(db: Db, slack: WebClient, staff: Staff): Promise<string | null> {
+  if (staff.slackUserId) return staff.slackUserId;
+  try {
+    const found = await withRateLimit(() => slack.users.lookupByEmail({ email: staff.email }));
+    const id = found.user?.id;
+    if (!id || found.user?.deleted) return null;
+    await db.staff.update({ where: { id: staff.id }, data: { slackUserId: id } });
+    return id;
+  } catch (error) {
+    if ((error as { data?: { error?: string } }).data?.error === 'users_not_found') return null;
+    throw error;
+  }
+}
+
+/**
+ * The staff record behind a Slack user: linked already, or found by the address Slack gives for
+ * them (users.info) and linked now. Null for anyone else.
+ */
+export async function staffBySlackUser(db: Db, slack: WebClient, slackUserId: string): Promise<Staff | null> {
+  const linked = await db.staff.findFirst({ where: { slackUserId, active: true } });
+  if (linked) return linked;
+  const info = await withRateLimit(() => slack.users.info({ user: slackUserId }));
+  const email = info.user?.profile?.email;
+  if (!email || info.user?.deleted) return null;
+  const staff = await db.staff.findFirst({ where: { active: true, slackUserId: null, email: { equals: email, mode: 'insensitive' } } });
+  if (!staff) return null;
+  return await db.staff.update({ where: { id: staff.id }, data: { slackUserId } });
+}
+
+/** How a member of staff is named in messages: their name, else their address. */
+export async function displayName(db: Db, plieCode: string, actor: string): Promise<string> {
+  if (actor === 'participant') return 'la personne accompagnée';
+  if (!actor.includes('@')) return actor;
+  return (await staffByEmail(db, plieCode, actor))?.name ?? actor;
+}
