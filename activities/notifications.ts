@@ -72,6 +72,17 @@ export function createNotificationActivities(deps: NotificationDeps) {
     });
   }
 
+  /** A failed delivery: recorded, then retried by Temporal unless the refusal is final. */
+  async function failed(d: Delivery, error: unknown, permanent: boolean, via: 'SMTP' | 'Slack'): Promise<never> {
+    const reason = String((error as Error).message).slice(0, 500);
+    logger.warn({ key: d.idempotencyKey, template: d.template, via, permanent, err: reason }, 'échec d’envoi');
+    await db.message
+      .update({ where: { idempotencyKey: d.idempotencyKey }, data: { status: permanent ? 'failed' : 'pending', error: reason } })
+      .catch((dbError: unknown) => logger.error({ err: (dbError as Error).message }, 'échec d’envoi non enregistré'));
+    if (permanent) throw ApplicationFailure.nonRetryable(`${via} a refusé le message : ${reason}`);
+    throw error;
+  }
+
   async function postToSlack(d: Delivery, slack: WebClient, target: NonNullable<Delivery['slack']>): Promise<void> {
     try {
       await postOnce(db, slack, {
@@ -85,14 +96,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
         ...(target.threadOf ? { threadOf: target.threadOf } : {}),
       });
     } catch (error) {
-      const permanent = isPermanentSlackError(error);
-      const reason = String((error as Error).message).slice(0, 500);
-      logger.warn({ key: d.idempotencyKey, template: d.template, permanent, err: reason }, 'échec de publication Slack');
-      await db.message
-        .update({ where: { idempotencyKey: d.idempotencyKey }, data: { status: permanent ? 'failed' : 'pending', error: reason } })
-        .catch((dbError: unknown) => logger.error({ err: (dbError as Error).message }, 'échec de publication non enregistré'));
-      if (permanent) throw ApplicationFailure.nonRetryable(`Slack a refusé le message : ${reason}`);
-      throw error;
+      return await failed(d, error, isPermanentSlackError(error), 'Slack');
     }
     await recordSent(d);
     logger.info({ key: d.idempotencyKey, template: d.template }, 'message Slack publié');
@@ -123,14 +127,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
     try {
       info = await mailer.sendMail({ from: deps.mailFrom, to: d.recipient, messageId, ...(d.replyTo ? { replyTo: d.replyTo } : {}), ...email });
     } catch (error) {
-      const permanent = isPermanentSmtpFailure(error);
-      const reason = String((error as Error).message).slice(0, 500);
-      logger.warn({ key: d.idempotencyKey, template: d.template, permanent, err: reason }, 'échec d’envoi');
-      await db.message
-        .update({ where: { idempotencyKey: d.idempotencyKey }, data: { status: permanent ? 'failed' : 'pending', error: reason } })
-        .catch((dbError: unknown) => logger.error({ err: (dbError as Error).message }, 'échec d’envoi non enregistré'));
-      if (permanent) throw ApplicationFailure.nonRetryable(`SMTP a refusé le message : ${reason}`);
-      throw error;
+      return await failed(d, error, isPermanentSmtpFailure(error), 'SMTP');
     }
     // Sent. Should recording it fail, the retry sends again: the same Message-ID lets mail
     // clients recognise the copy. Everything else is recorded once.

@@ -3,27 +3,22 @@ import { pathwayActionSchema } from '../domain/pathway-actions.ts';
 import { number, text, type FormSpec } from './fields.ts';
 import { CONTACT_MODE_OPTIONS, CONTRACT_END_OPTIONS, CONTRACT_TYPE_OPTIONS, EXIT_TYPE_OPTIONS, STEP_TYPE_OPTIONS } from './labels.ts';
 
+function stepForm(type: 'stepPlanned' | 'stepDone', title: string, dateLabel: string): FormSpec {
+  return {
+    title,
+    submit: 'Enregistrer',
+    fields: [
+      { id: 'stepType', label: 'Type d’étape', kind: 'select', options: STEP_TYPE_OPTIONS },
+      { id: 'date', label: dateLabel, kind: 'date' },
+    ],
+    toValue: (raw) => ({ type, stepType: text(raw, 'stepType'), date: text(raw, 'date') }),
+    schema: pathwayActionSchema,
+  };
+}
+
 export const ACTION_FORMS = {
-  stepPlanned: {
-    title: 'Étape prévue',
-    submit: 'Enregistrer',
-    fields: [
-      { id: 'stepType', label: 'Type d’étape', kind: 'select', options: STEP_TYPE_OPTIONS },
-      { id: 'date', label: 'Date prévue', kind: 'date' },
-    ],
-    toValue: (raw) => ({ type: 'stepPlanned', stepType: text(raw, 'stepType'), date: text(raw, 'date') }),
-    schema: pathwayActionSchema,
-  },
-  stepDone: {
-    title: 'Étape réalisée',
-    submit: 'Enregistrer',
-    fields: [
-      { id: 'stepType', label: 'Type d’étape', kind: 'select', options: STEP_TYPE_OPTIONS },
-      { id: 'date', label: 'Date de réalisation', kind: 'date' },
-    ],
-    toValue: (raw) => ({ type: 'stepDone', stepType: text(raw, 'stepType'), date: text(raw, 'date') }),
-    schema: pathwayActionSchema,
-  },
+  stepPlanned: stepForm('stepPlanned', 'Étape prévue', 'Date prévue'),
+  stepDone: stepForm('stepDone', 'Étape réalisée', 'Date de réalisation'),
   contactLogged: {
     title: 'Contact',
     submit: 'Enregistrer',

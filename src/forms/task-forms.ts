@@ -109,43 +109,9 @@ export function taskForm(kind: TaskKind, context: TaskFormContext = { referents:
         schema,
       };
     case 'parcours_long':
-      return {
-        title: 'Parcours long',
-        submit: 'Enregistrer',
-        fields: [
-          {
-            id: 'decision',
-            label: 'Suite du parcours',
-            kind: 'select',
-            options: [
-              { value: 'continue', label: 'Poursuivre l’accompagnement' },
-              { value: 'exit', label: 'Sortie (parcours long)' },
-            ],
-          },
-          { id: 'reason', label: 'Motif de poursuite', kind: 'textarea', optional: true },
-        ],
-        toValue: (raw) => ({ decision: text(raw, 'decision'), reason: text(raw, 'reason') }),
-        schema,
-      };
+      return continueOrExitForm('Parcours long', 'exit', 'Sortie (parcours long)', 'Motif de poursuite');
     case 'rupture_review':
-      return {
-        title: 'Absences répétées',
-        submit: 'Enregistrer',
-        fields: [
-          {
-            id: 'decision',
-            label: 'Suite du parcours',
-            kind: 'select',
-            options: [
-              { value: 'continue', label: 'Poursuivre l’accompagnement' },
-              { value: 'propose_exit', label: 'Proposer une sortie' },
-            ],
-          },
-          { id: 'reason', label: 'Motif de la rupture', kind: 'textarea', optional: true },
-        ],
-        toValue: (raw) => ({ decision: text(raw, 'decision'), reason: text(raw, 'reason') }),
-        schema,
-      };
+      return continueOrExitForm('Absences répétées', 'propose_exit', 'Proposer une sortie', 'Motif de la rupture');
     case 'commission_vote':
       return {
         title: 'Vote de la commission',
@@ -166,4 +132,26 @@ export function taskForm(kind: TaskKind, context: TaskFormContext = { referents:
         schema,
       };
   }
+}
+
+/** Continue the pathway, or go towards an exit: the two decisions of a long or broken pathway. */
+function continueOrExitForm(title: string, exitValue: string, exitLabel: string, reasonLabel: string): FormSpec {
+  return {
+    title,
+    submit: 'Enregistrer',
+    fields: [
+      {
+        id: 'decision',
+        label: 'Suite du parcours',
+        kind: 'select',
+        options: [
+          { value: 'continue', label: 'Poursuivre l’accompagnement' },
+          { value: exitValue, label: exitLabel },
+        ],
+      },
+      { id: 'reason', label: reasonLabel, kind: 'textarea', optional: true },
+    ],
+    toValue: (raw) => ({ decision: text(raw, 'decision'), reason: text(raw, 'reason') }),
+    schema: taskAnswerSchemas[exitValue === 'exit' ? 'parcours_long' : 'rupture_review'],
+  };
 }

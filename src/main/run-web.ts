@@ -40,7 +40,13 @@ export async function runWeb(opts: {
       return config ? pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger, config) : own;
     },
   });
-  const slack = createSlack(env, app, opts.logger);
+  const slack = createSlack(env, app, opts.logger, {
+    db: opts.db,
+    temporal: opts.temporal,
+    logger: opts.logger.child({ component: 'slack' }),
+    pathway: own,
+    plieConfig: (code) => plieConfigFor(opts.db, env, code),
+  });
   const server = http.createServer(app);
   const port = opts.port ?? env.PORT;
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,8 @@
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import type { AppConfig } from '../config/index.ts';
 import type { Logger } from '../logging.ts';
+import { plieConfigFor } from '../plies/registry.ts';
+import { postClient } from '../slack/web-client.ts';
 import { connectWorkerConnection } from '../temporal/connection.ts';
 import { bundleWorkflows, createWorker } from '../temporal/worker.ts';
 import { appUrl, type Services } from './services.ts';
@@ -11,7 +13,7 @@ export interface RunningWorker {
   stop: () => Promise<void>;
 }
 
-/** Polls the pathway task queue: runs workflow code and the activities (database, SMTP). */
+/** Polls the pathway task queue: runs workflow code and the activities (database, SMTP, Slack). */
 export async function runWorker(opts: {
   config: AppConfig;
   services: Services;
@@ -21,6 +23,7 @@ export async function runWorker(opts: {
   const { services, config } = opts;
   if (!services.mailer) throw new Error('le worker envoie des emails : ouvrez les services avec SMTP');
   const connection = await connectWorkerConnection(services.temporalSettings);
+  const slack = postClient(config.env);
   const worker = await createWorker({
     connection,
     namespace: services.temporalSettings.namespace,
@@ -33,6 +36,8 @@ export async function runWorker(opts: {
       mailFrom: config.env.MAIL_FROM,
       appUrl: appUrl(config),
       logger: opts.logger.child({ component: 'activities' }),
+      plieConfig: (code) => plieConfigFor(services.db, config.env, code),
+      ...(slack ? { slack } : {}),
     },
   });
   const done = worker.run().finally(() => connection.close());

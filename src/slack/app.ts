@@ -2,6 +2,9 @@ import { App, ExpressReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt'
 import type { Application } from 'express';
 import { slackApiUrl, slackMode, type Env } from '../config/env.ts';
 import type { Logger } from '../logging.ts';
+import { registerCommandListeners } from './command-listeners.ts';
+import type { SlackDeps } from './interaction.ts';
+import { registerTaskListeners } from './task-listeners.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -17,7 +20,7 @@ export interface SlackRuntime {
  * The Slack bot, in the mode the configuration asks for: Socket Mode (SLACK_APP_TOKEN), HTTP
  * (SLACK_SIGNING_SECRET, requests verified by Bolt on the web server's /slack/events), or off.
  */
-export function createSlack(env: Env, web: Application, logger: Logger): SlackRuntime | undefined {
+export function createSlack(env: Env, web: Application, logger: Logger, deps?: SlackDeps): SlackRuntime | undefined {
   const mode = slackMode(env);
   const log = logger.child({ component: 'slack' });
   if (mode === 'off') {
@@ -25,7 +28,8 @@ export function createSlack(env: Env, web: Application, logger: Logger): SlackRu
     return undefined;
   }
   const apiUrl = slackApiUrl(env);
-  const clientOptions = apiUrl ? { slackApiUrl: apiUrl } : {};
+  // Listeners have acked already: they may wait for Slack a little (Retry-After honoured).
+  const clientOptions = { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), retryConfig: { retries: 4, factor: 2, minTimeout: 500, maxTimeout: 8_000 } };
   const boltLogger = {
     debug: (...m: unknown[]) => log.debug({ bolt: m.map(String).join(' ') }),
     info: (...m: unknown[]) => log.info({ bolt: m.map(String).join(' ') }),
@@ -44,6 +48,7 @@ export function createSlack(env: Env, web: Application, logger: Logger): SlackRu
       installerOptions: { clientOptions },
     });
     const app = new App({ token: env.SLACK_BOT_TOKEN, receiver, clientOptions, logger: boltLogger });
+    if (deps) registerListeners(app, deps);
     log.info('Slack en Socket Mode');
     return {
       mode,
@@ -63,6 +68,15 @@ export function createSlack(env: Env, web: Application, logger: Logger): SlackRu
     logger: boltLogger,
   });
   const app = new App({ token: env.SLACK_BOT_TOKEN, receiver, clientOptions, logger: boltLogger });
+  if (deps) registerListeners(app, deps);
   log.info({ path: SLACK_EVENTS_PATH }, 'Slack en mode HTTP (requêtes signées vérifiées)');
   return { mode, app, start: async () => undefined, stop: async () => undefined };
+}
+
+function registerListeners(app: App, deps: SlackDeps): void {
+  registerTaskListeners(app, deps);
+  registerCommandListeners(app, deps);
+  app.error(async (error) => {
+    deps.logger.error({ err: error.message }, 'erreur Slack non traitée');
+  });
 }

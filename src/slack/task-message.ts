@@ -66,7 +66,7 @@ export function taskButtons(task: Pick<TaskSummary, 'taskId' | 'kind'>): Actions
     ...(q.primary ? { style: 'primary' as const } : {}),
   }));
   buttons.push({ type: 'button', action_id: ACTION_IDS.form, text: { type: 'plain_text', text: FORM_LABEL[task.kind] }, value: task.taskId });
-  return { type: 'actions', block_id: 'task', elements: buttons };
+  return { type: 'actions', block_id: `task:${task.taskId}`, elements: buttons };
 }
 
 function eligibilityNote(task: TaskSummary): KnownBlock[] {

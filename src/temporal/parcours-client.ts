@@ -2,12 +2,16 @@ import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
   answerTaskUpdate,
+  castVoteUpdate,
+  commissionStateQuery,
   PARCOURS_WORKFLOW,
   parcoursWorkflowId,
   recordActionUpdate,
   stateQuery,
   type ActionRequest,
   type AnswerTaskRequest,
+  type CastVoteRequest,
+  type CommissionState,
   type ParcoursInput,
   type ParcoursState,
 } from '../../workflows/messages.ts';
@@ -85,4 +89,18 @@ export async function answerTask(
     }
     throw error;
   }
+}
+
+/** A member's vote on a commission case (the case id is the commission workflow's id). */
+export async function castVote(client: Client, caseId: string, request: CastVoteRequest): Promise<CommissionState> {
+  try {
+    return await client.workflow.getHandle(caseId).executeUpdate(castVoteUpdate, { args: [request] });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw new TaskAnswerRejectedError(error.cause?.message ?? error.message);
+    throw error;
+  }
+}
+
+export async function commissionState(client: Client, caseId: string): Promise<CommissionState> {
+  return await client.workflow.getHandle(caseId).query(commissionStateQuery);
 }

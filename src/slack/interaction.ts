@@ -1,0 +1,88 @@
+/**
+ * What every Slack listener needs: who is acting (their staff record), telling them something only
+ * they see, refusing with a reason (audited), and not doing the same thing twice at once.
+ */
+import type { WebClient } from '@slack/web-api';
+import type { Client } from '@temporalio/client';
+import type { Db } from '../db/client.ts';
+import type { PlieConfig } from '../domain/plie-config.ts';
+import type { Staff } from '../generated/prisma/client.ts';
+import type { Logger } from '../logging.ts';
+import type { CreateParticipantDeps } from '../participants/create.ts';
+import { staffBySlackUser } from '../staff/directory.ts';
+import { audit } from '../../activities/audit.ts';
+
+export interface SlackDeps {
+  db: Db;
+  temporal: Client;
+  logger: Logger;
+  /** This deployment's PLIE: referrals made from Slack belong to it. */
+  pathway: CreateParticipantDeps;
+  plieConfig: (code: string) => Promise<PlieConfig>;
+}
+
+/** Where to answer someone: ephemerally in the conversation they acted in, else in the app's DM. */
+export interface Audience {
+  user: string;
+  channel?: string | undefined;
+}
+
+export async function tell(client: WebClient, to: Audience, text: string): Promise<void> {
+  if (to.channel) await client.chat.postEphemeral({ channel: to.channel, user: to.user, text });
+  else await client.chat.postMessage({ channel: to.user, text });
+}
+
+export const UNKNOWN_USER =
+  'Votre compte Slack n’est relié à aucune fiche du personnel du PLIE : demandez à la coordination de vous ajouter (même adresse email que dans Slack).';
+
+/** Refuses, tells the person why (in French, only to them), and keeps a trace. */
+export async function refuse(
+  deps: SlackDeps,
+  client: WebClient,
+  to: Audience,
+  message: string,
+  what: { action: string; entityType: string; entityId: string; actor?: string },
+): Promise<void> {
+  deps.logger.info({ slackUser: to.user, action: what.action, entity: what.entityId }, 'action Slack refusée');
+  await audit(deps.db, {
+    idempotencyKey: `slack-refusal/${to.user}/${what.action}/${what.entityId}/${Date.now()}`,
+    actor: what.actor ?? `slack:${to.user}`,
+    channel: 'slack',
+    action: `refused.${what.action}`,
+    entityType: what.entityType,
+    entityId: what.entityId,
+    details: { reason: message },
+  });
+  await tell(client, to, `⛔ ${message}`);
+}
+
+/** The staff record of whoever acts; an unknown user is refused and null returned. */
+export async function actingStaff(deps: SlackDeps, client: WebClient, to: Audience, action: string): Promise<Staff | null> {
+  const staff = await staffBySlackUser(deps.db, client, to.user);
+  if (!staff) await refuse(deps, client, to, UNKNOWN_USER, { action, entityType: 'slack_user', entityId: to.user });
+  return staff;
+}
+
+/** Runs `work` unless the same key is already being worked on (a double click): then nothing. */
+export function createOnceAtATime() {
+  const running = new Set<string>();
+  return async (key: string, work: () => Promise<void>): Promise<void> => {
+    if (running.has(key)) return;
+    running.add(key);
+    try {
+      await work();
+    } finally {
+      running.delete(key);
+    }
+  };
+}
+
+/** A listener's failure: logged, and the person told that it did not go through. */
+export async function failed(deps: SlackDeps, client: WebClient, to: Audience, error: unknown, what: string): Promise<void> {
+  deps.logger.error({ err: (error as Error).message, what, slackUser: to.user }, 'action Slack en échec');
+  try {
+    await tell(client, to, '⚠️ Votre action n’a pas pu être enregistrée (erreur technique). Réessayez dans un instant ; si cela persiste, prévenez la coordination.');
+  } catch (tellError) {
+    deps.logger.error({ err: (tellError as Error).message }, 'impossible de prévenir la personne');
+  }
+}
