@@ -18,7 +18,7 @@ import { mayActOnPathway, mayRefer } from '../staff/permissions.ts';
 import { loadHome } from './caseload.ts';
 import { homeView, participantActions } from './home.ts';
 import { actingStaff, failed, refuse, tell, UNKNOWN_USER, type Audience, type SlackDeps } from './interaction.ts';
-import { formModal, modalValues, type ViewStateValues } from './modal.ts';
+import { formModal, modalValues } from './modal.ts';
 
 export const HELP = [
   '*Commandes du PLIE*',
