@@ -10,29 +10,55 @@ export interface SlackCall {
   method: string;
   token: string | undefined;
   body: string;
+  /** The arguments as the client sent them (form fields, JSON values decoded). */
+  args: Record<string, unknown>;
+  at: number;
 }
+
+export interface SlackUser {
+  id: string;
+  email: string;
+  name: string;
+  deleted?: boolean;
+}
+
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: unknown[];
+  thread_ts?: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
+/** What the next call of a method meets: a rate limit, an outage, or an answer lost after Slack acted. */
+export type Failure = { kind: 'ratelimit'; retryAfter: number } | { kind: 'down' } | { kind: 'lost' };
 
 /**
  * Plays Slack's Web API on loopback (Slack's servers are out of reach): answers the methods the
- * app calls with the documented JSON shapes, and records every call.
+ * app calls with the documented JSON shapes, keeps the conversations, and records every call.
  */
 export class FakeSlackApi {
   readonly calls: SlackCall[] = [];
+  readonly users = new Map<string, SlackUser>();
+  readonly messages: StoredMessage[] = [];
+  readonly ephemerals: Array<{ channel: string; user: string; text: string }> = [];
+  readonly views: Array<{ method: 'views.open' | 'views.publish' | 'views.update'; args: Record<string, unknown> }> = [];
   /** What `apps.connections.open` hands out: the local Socket Mode WebSocket, when a test runs one. */
   socketUrl: string | undefined;
+  /** While true, every method answers 503 (Slack down). */
+  down = false;
 
+  private readonly failures: Array<{ method: string; failure: Failure }> = [];
+  private clock = 1_800_000_000;
+  private sequence = 0;
   private readonly server: http.Server;
 
   private constructor(readonly url: string) {
     this.server = http.createServer((req, res) => {
       let body = '';
       req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
-        this.calls.push({ method, token: req.headers.authorization?.replace(/^Bearer /, ''), body });
-        res.setHeader('content-type', 'application/json; charset=utf-8');
-        res.end(JSON.stringify(answer(method, req.headers.authorization, this.socketUrl)));
-      });
+      req.on('end', () => this.handle(req, res, body));
     });
   }
 
@@ -47,18 +73,140 @@ export class FakeSlackApi {
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+
+  addUser(user: SlackUser): void {
+    this.users.set(user.id, user);
+  }
+
+  /** The next call of `method` meets `failure` (queued in order). */
+  failNext(method: string, failure: Failure): void {
+    this.failures.push({ method, failure });
+  }
+
+  callsOf(method: string): SlackCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** The DM conversation of a user (as conversations.open names it). */
+  static dmOf(userId: string): string {
+    return `D${userId}`;
+  }
+
+  messagesIn(channel: string): StoredMessage[] {
+    return this.messages.filter((m) => m.channel === channel);
+  }
+
+  private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    const args = parseArgs(req.headers['content-type'], body);
+    this.calls.push({ method, token: req.headers.authorization?.replace(/^Bearer /, ''), body, args, at: Date.now() });
+    const index = this.failures.findIndex((f) => f.method === method);
+    const failure = index >= 0 ? this.failures.splice(index, 1)[0]!.failure : undefined;
+    if (this.down || failure?.kind === 'down') {
+      res.statusCode = 503;
+      res.end('Service Unavailable');
+      return;
+    }
+    if (failure?.kind === 'ratelimit') {
+      res.statusCode = 429;
+      res.setHeader('retry-after', String(failure.retryAfter));
+      res.end();
+      return;
+    }
+    const answer = this.answer(method, req.headers.authorization, args);
+    if (failure?.kind === 'lost') {
+      // Slack acted, but the answer never arrives.
+      req.socket.destroy();
+      return;
+    }
+    res.setHeader('content-type', 'application/json; charset=utf-8');
+    res.end(JSON.stringify(answer));
+  }
+
+  private nextTs(): string {
+    this.sequence += 1;
+    return `${this.clock + this.sequence}.${String(this.sequence).padStart(6, '0')}`;
+  }
+
+  private channelOf(to: string): string {
+    return /^[UW]/.test(to) ? FakeSlackApi.dmOf(to) : to;
+  }
+
+  private answer(method: string, authorization: string | undefined, args: Record<string, unknown>): Record<string, unknown> {
+    if (!authorization) return { ok: false, error: 'not_authed' };
+    if (method === 'apps.connections.open') {
+      return authorization === `Bearer ${VALID_APP_TOKEN}` && this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
+    }
+    if (authorization !== `Bearer ${VALID_TOKEN}`) return { ok: false, error: 'invalid_auth' };
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://plie-test.slack.com/', team: 'PLIE Test', user: 'plie', team_id: 'T0PLIE', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'users.info': {
+        const user = this.users.get(String(args.user));
+        return user ? { ok: true, user: userShape(user) } : { ok: false, error: 'user_not_found' };
+      }
+      case 'users.lookupByEmail': {
+        const user = [...this.users.values()].find((u) => u.email.toLowerCase() === String(args.email).toLowerCase());
+        return user ? { ok: true, user: userShape(user) } : { ok: false, error: 'users_not_found' };
+      }
+      case 'conversations.open': {
+        const user = String(args.users);
+        if (!this.users.has(user)) return { ok: false, error: 'user_not_found' };
+        return { ok: true, channel: { id: FakeSlackApi.dmOf(user) } };
+      }
+      case 'chat.postMessage': {
+        if (!args.channel) return { ok: false, error: 'channel_not_found' };
+        const message: StoredMessage = {
+          channel: this.channelOf(String(args.channel)),
+          ts: this.nextTs(),
+          text: String(args.text ?? ''),
+          blocks: (args.blocks as unknown[] | undefined) ?? [],
+          ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+          ...(args.metadata ? { metadata: args.metadata as StoredMessage['metadata'] & object } : {}),
+        };
+        this.messages.push(message);
+        return { ok: true, channel: message.channel, ts: message.ts, message: { text: message.text, ts: message.ts, type: 'message' } };
+      }
+      case 'chat.update': {
+        const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
+        if (!message) return { ok: false, error: 'message_not_found' };
+        message.text = String(args.text ?? message.text);
+        message.blocks = (args.blocks as unknown[] | undefined) ?? [];
+        return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
+      }
+      case 'chat.postEphemeral':
+        this.ephemerals.push({ channel: String(args.channel), user: String(args.user), text: String(args.text ?? '') });
+        return { ok: true, message_ts: this.nextTs() };
+      case 'conversations.history':
+      case 'conversations.replies': {
+        const oldest = Number(args.oldest ?? 0);
+        const inChannel = this.messagesIn(String(args.channel)).filter((m) => Number(m.ts) >= oldest);
+        const messages = method === 'conversations.replies' ? inChannel.filter((m) => m.thread_ts === args.ts || m.ts === args.ts) : inChannel.filter((m) => !m.thread_ts);
+        // Metadata only when asked for, as Slack does.
+        const shaped = messages.map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(args.include_all_metadata && m.metadata ? { metadata: m.metadata } : {}) }));
+        return { ok: true, messages: shaped.reverse(), has_more: false };
+      }
+      case 'views.open':
+      case 'views.publish':
+      case 'views.update':
+        this.views.push({ method, args });
+        return { ok: true, view: { id: `V${this.sequence++}`, ...(args.view as object) } };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
 }
 
-function answer(method: string, authorization: string | undefined, socketUrl: string | undefined): Record<string, unknown> {
-  if (!authorization) return { ok: false, error: 'not_authed' };
-  if (method === 'apps.connections.open') {
-    return authorization === `Bearer ${VALID_APP_TOKEN}` && socketUrl ? { ok: true, url: socketUrl } : { ok: false, error: 'invalid_auth' };
+function userShape(user: SlackUser) {
+  return { id: user.id, name: user.name, deleted: user.deleted ?? false, real_name: user.name, profile: { email: user.email, real_name: user.name } };
+}
+
+/** The Web API client posts forms whose object values are JSON; some calls post JSON. */
+function parseArgs(contentType: string | undefined, body: string): Record<string, unknown> {
+  if (contentType?.includes('application/json')) return JSON.parse(body || '{}') as Record<string, unknown>;
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(body)) {
+    args[key] = /^[[{]/.test(value) ? (JSON.parse(value) as unknown) : value === 'true' ? true : value;
   }
-  if (authorization !== `Bearer ${VALID_TOKEN}`) return { ok: false, error: 'invalid_auth' };
-  switch (method) {
-    case 'auth.test':
-      return { ok: true, url: 'https://plie-test.slack.com/', team: 'PLIE Test', user: 'plie', team_id: 'T0PLIE', user_id: 'U0BOT', bot_id: 'B0BOT' };
-    default:
-      return { ok: false, error: 'unknown_method' };
-  }
+  return args;
 }
