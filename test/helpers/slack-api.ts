@@ -142,26 +142,26 @@ export class FakeSlackApi {
       case 'auth.test':
         return { ok: true, url: 'https://plie-test.slack.com/', team: 'PLIE Test', user: 'plie', team_id: 'T0PLIE', user_id: 'U0BOT', bot_id: 'B0BOT' };
       case 'users.info': {
-        const user = this.users.get(String(args.user));
+        const user = this.users.get(str(args.user));
         return user ? { ok: true, user: userShape(user) } : { ok: false, error: 'user_not_found' };
       }
       case 'users.lookupByEmail': {
-        const user = [...this.users.values()].find((u) => u.email.toLowerCase() === String(args.email).toLowerCase());
+        const user = [...this.users.values()].find((u) => u.email.toLowerCase() === str(args.email).toLowerCase());
         return user ? { ok: true, user: userShape(user) } : { ok: false, error: 'users_not_found' };
       }
       case 'conversations.open': {
-        const user = String(args.users);
+        const user = str(args.users);
         if (!this.users.has(user)) return { ok: false, error: 'user_not_found' };
         return { ok: true, channel: { id: FakeSlackApi.dmOf(user) } };
       }
       case 'chat.postMessage': {
         if (!args.channel) return { ok: false, error: 'channel_not_found' };
         const message: StoredMessage = {
-          channel: this.channelOf(String(args.channel)),
+          channel: this.channelOf(str(args.channel)),
           ts: this.nextTs(),
-          text: String(args.text ?? ''),
+          text: str(args.text),
           blocks: (args.blocks as unknown[] | undefined) ?? [],
-          ...(args.thread_ts ? { thread_ts: String(args.thread_ts) } : {}),
+          ...(args.thread_ts ? { thread_ts: str(args.thread_ts) } : {}),
           ...(args.metadata ? { metadata: args.metadata as StoredMessage['metadata'] & object } : {}),
         };
         this.messages.push(message);
@@ -170,17 +170,17 @@ export class FakeSlackApi {
       case 'chat.update': {
         const message = this.messages.find((m) => m.channel === args.channel && m.ts === args.ts);
         if (!message) return { ok: false, error: 'message_not_found' };
-        message.text = String(args.text ?? message.text);
+        message.text = str(args.text) || message.text;
         message.blocks = (args.blocks as unknown[] | undefined) ?? [];
         return { ok: true, channel: message.channel, ts: message.ts, text: message.text };
       }
       case 'chat.postEphemeral':
-        this.ephemerals.push({ channel: String(args.channel), user: String(args.user), text: String(args.text ?? '') });
+        this.ephemerals.push({ channel: str(args.channel), user: str(args.user), text: str(args.text) });
         return { ok: true, message_ts: this.nextTs() };
       case 'conversations.history':
       case 'conversations.replies': {
         const oldest = Number(args.oldest ?? 0);
-        const inChannel = this.messagesIn(String(args.channel)).filter((m) => Number(m.ts) >= oldest);
+        const inChannel = this.messagesIn(str(args.channel)).filter((m) => Number(m.ts) >= oldest);
         const messages = method === 'conversations.replies' ? inChannel.filter((m) => m.thread_ts === args.ts || m.ts === args.ts) : inChannel.filter((m) => !m.thread_ts);
         // Metadata only when asked for, as Slack does.
         const shaped = messages.map((m) => ({ type: 'message', ts: m.ts, text: m.text, ...(args.include_all_metadata && m.metadata ? { metadata: m.metadata } : {}) }));
@@ -196,6 +196,8 @@ export class FakeSlackApi {
     }
   }
 }
+
+const str = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');
 
 function userShape(user: SlackUser) {
   return { id: user.id, name: user.name, deleted: user.deleted ?? false, real_name: user.name, profile: { email: user.email, real_name: user.name } };
