@@ -67,7 +67,8 @@ export function createSlackMessageActivities(deps: SlackMessageDeps) {
         deadline: fromDbDate(found.deadline),
         voted: await names(args.members.filter((m) => votedEmails.has(m.toLowerCase()))),
         waiting: await names(args.members.filter((m) => !votedEmails.has(m.toLowerCase()))),
-        outcome: found.outcome as CommissionCaseView['outcome'],
+        // Recorded as the workflow decided it (approved, rejected, adjourned); OUVERT until then.
+        outcome: found.closedAt ? (found.outcome as CommissionCaseView['outcome']) : 'open',
         tally: {
           pour: found.votes.filter((v) => v.vote === 'POUR').length,
           contre: found.votes.filter((v) => v.vote === 'CONTRE').length,

@@ -4,6 +4,7 @@
  * (not what) while the vote is open, then the outcome and the tally.
  */
 import type { KnownBlock } from '@slack/types';
+import type { CommissionOutcome } from '../domain/commission.ts';
 import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
 import type { SlackContent } from './task-message.ts';
 
@@ -13,10 +14,10 @@ export const CRITERION_LABELS: Record<string, string> = {
   ENTREPRISE_INSERTION_LONG: 'Contrat en entreprise d’insertion de 6 mois ou plus',
 };
 
-const OUTCOME_LABELS: Record<string, string> = {
-  ACCEPTE: '✅ Sortie positive accordée',
-  REFUSE: '❌ Sortie positive refusée',
-  AJOURNE: '⏸️ Ajourné : le dossier reviendra à la prochaine session',
+const OUTCOME_LABELS: Record<CommissionOutcome, string> = {
+  approved: '✅ Sortie positive accordée',
+  rejected: '❌ Sortie positive refusée',
+  adjourned: '⏸️ Ajourné : le dossier reviendra à la prochaine session',
 };
 
 export const VOTE_ACTION = 'commission_vote';
@@ -31,7 +32,7 @@ export interface CommissionCaseView {
   deadline: CalendarDate;
   voted: string[];
   waiting: string[];
-  outcome: 'OUVERT' | 'ACCEPTE' | 'REFUSE' | 'AJOURNE';
+  outcome: 'open' | CommissionOutcome;
   tally?: { pour: number; contre: number; abstention: number };
 }
 
@@ -44,7 +45,7 @@ export function commissionMessage(view: CommissionCaseView): SlackContent {
     { type: 'header', text: { type: 'plain_text', text: `Commission ad hoc : dossier ${view.initials}${view.session > 1 ? ` (session ${view.session})` : ''}` } },
     { type: 'section', text: { type: 'mrkdwn', text: `*Critère proposé :* ${criterion}\n*Contrat :* ${contract}` } },
   ];
-  if (view.outcome === 'OUVERT') {
+  if (view.outcome === 'open') {
     blocks.push(
       {
         type: 'context',

@@ -1,5 +1,6 @@
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import type { ActivityDeps } from '../../activities/index.ts';
 import { createDb, type Db } from '../../src/db/client.ts';
 import { createMailer, type Mailer } from '../../src/email/transport.ts';
 import { createLogger } from '../../src/logging.ts';
@@ -25,6 +26,8 @@ export async function startWorkerStack(opts: {
   taskQueue: string;
   payloadKeys: string;
   maxCachedWorkflows?: number;
+  /** Further dependencies of the activities (Slack, a PLIE's configuration). */
+  deps?: Partial<ActivityDeps>;
 }): Promise<WorkerStack> {
   const inbox = await TestInbox.start();
   const mailer = createMailer(inbox.url);
@@ -36,7 +39,7 @@ export async function startWorkerStack(opts: {
     payloadKeys: opts.payloadKeys,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
-    deps: { db, mailer, mailFrom: 'PLIE test <plie@plie.test>', appUrl: 'http://plie.test', logger: createLogger('silent') },
+    deps: { db, mailer, mailFrom: 'PLIE test <plie@plie.test>', appUrl: 'http://plie.test', logger: createLogger('silent'), ...opts.deps },
   });
   const running = worker.run();
   return {
