@@ -6,7 +6,7 @@
  */
 import { ActivityFailure, allHandlersFinished, condition, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
-import { SLACK_MESSAGES_PATCH } from './patches.ts';
+import { CHANNELS_PATCH } from './patches.ts';
 import { activities, notices } from './proxies.ts';
 import { commissionOutcome, tally, voteCanClose, type Vote } from '../src/domain/commission.ts';
 import { addDays, parisDate, type CalendarDate } from '../src/domain/dates.ts';
@@ -26,7 +26,7 @@ const VOTES: Record<TaskAnswer<'commission_vote'>['vote'], Vote> = { pour: 'POUR
 
 export async function commissionWorkflow(input: CommissionInput): Promise<CommissionResult> {
   const caseId = workflowInfo().workflowId;
-  const slackMessages = patched(SLACK_MESSAGES_PATCH);
+  const channels = patched(CHANNELS_PATCH);
   const members = input.members.map((m) => m.toLowerCase());
   const rules = { members: members.map((email) => ({ email })), quorum: 'majority_of_members', decision: 'majority_of_expressed' } as const;
   const today = (): CalendarDate => addDays(parisDate(Date.now()), input.calendarOffsetDays);
@@ -64,10 +64,10 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
 
   /** The channel's post: posted at the opening, then updated with each vote and the result. */
   const showCase = async () => {
-    if (slackMessages) await notify(() => notices.showCommissionCase({ caseId, session: input.session, members }));
+    if (channels) await notify(() => notices.showCommissionCase({ caseId, session: input.session, members }));
   };
   const showTask = async (member: string) => {
-    if (slackMessages) await notify(() => notices.showTaskOutcome({ taskId: taskOf(member) }));
+    if (channels) await notify(() => notices.showTaskOutcome({ taskId: taskOf(member) }));
   };
 
   const votes = () => new Map(Object.entries(state.votes).map(([m, v]) => [m, VOTES[v]] as const));

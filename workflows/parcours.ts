@@ -49,7 +49,7 @@ import {
   type TaskContext,
   type TimerName,
 } from './messages.ts';
-import { FULL_PATHWAY_PATCH, SLACK_MESSAGES_PATCH } from './patches.ts';
+import { FULL_PATHWAY_PATCH, CHANNELS_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 
 
@@ -97,7 +97,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   const policy: PathwayPolicy =
     input.policy ?? pathwayPolicy(CASA_CONFIG, { coordinatorEmail: input.coordinatorEmail });
   const state: ParcoursState = input.carried ?? initialState(input.participantId);
-  const slackMessages = patched(SLACK_MESSAGES_PATCH);
+  const channels = patched(CHANNELS_PATCH);
   const coordinator = policy.coordinatorEmail.toLowerCase();
 
   const inbox: InboxItem[] = [];
@@ -277,7 +277,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       channel: done ? closing.channel : 'workflow',
       answeredAt: nowIso(),
     });
-    if (slackMessages) await deliver(() => notices.showTaskOutcome({ taskId: task.id }), { taskId: task.id });
+    if (channels) await deliver(() => notices.showTaskOutcome({ taskId: task.id }), { taskId: task.id });
   }
 
   async function closeTasksOf(kinds: TaskKind[], closing: Closing): Promise<void> {

@@ -3,5 +3,9 @@
 /** Pathways started before this patch run the frozen first version. */
 export const FULL_PATHWAY_PATCH = 'full-pathway';
 
-/** From this patch on, closed tasks' Slack messages show their outcome and the commission posts its case. */
-export const SLACK_MESSAGES_PATCH = 'slack-messages';
+/**
+ * From this patch on: closed tasks' Slack messages show their outcome, the commission posts its
+ * case, appointments are sent with their invitation and reminder, and participants get their
+ * monthly check-in during the follow-up.
+ */
+export const CHANNELS_PATCH = 'channels';

@@ -97,6 +97,18 @@ export const envSchema = z.object({
   TEMPORAL_TLS_SERVER_NAME: optionalString,
   TEMPORAL_API_KEY: optionalString,
   PLIE_PAYLOAD_KEYS: payloadKeys,
+  /** Signs the links sent by email (proof upload, questionnaire, staff forms, votes). */
+  PLIE_LINK_SECRET: z.preprocess(emptyAsUndefined, z.string().min(32, 'attendu : un secret de 32 caractères au moins').optional()),
+  /** Encrypts the uploaded proofs at rest (AES-256-GCM). */
+  PLIE_FILE_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .refine((key) => Buffer.from(key, 'base64').length === 32, 'attendu : une clé de 32 octets en base64')
+      .optional(),
+  ),
+  /** Where the encrypted proofs are kept; the data folder by default. */
+  PLIE_FILES_DIR: optionalString,
 
   SMTP_URL: smtpUrl,
   MAIL_FROM: z.preprocess(

@@ -93,44 +93,62 @@ export function resolveServiceAddresses(config: AppConfig): ServiceAddresses {
   };
 }
 
-const devSecretsSchema = z.object({ payloadKeys: z.string(), apiToken: z.string() });
-export type Secrets = { payloadKeys: string; apiToken: string };
+const devSecretsSchema = z.object({
+  payloadKeys: z.string(),
+  apiToken: z.string(),
+  // Added later: a data folder from before gets them at the next `npm start`.
+  linkSecret: z.string().optional(),
+  fileKey: z.string().optional(),
+});
+export type Secrets = { payloadKeys: string; apiToken: string; linkSecret: string; fileKey: string };
+
+const REQUIRED_SECRETS = {
+  PLIE_PAYLOAD_KEYS: 'PLIE_PAYLOAD_KEYS : requis en production (identifiant:cléBase64 de 32 octets)',
+  PLIE_API_TOKEN: 'PLIE_API_TOKEN : requis en production (jeton secret de l’API HTTP)',
+  PLIE_LINK_SECRET: 'PLIE_LINK_SECRET : requis en production (secret de signature des liens, 32 caractères au moins)',
+  PLIE_FILE_KEY: 'PLIE_FILE_KEY : requis en production (clé de chiffrement des justificatifs, 32 octets en base64)',
+} as const;
 
 /**
- * Payload encryption keys and the HTTP API token. In production both must be configured;
- * on a developer machine they are generated once into the data folder (mode 600).
+ * Payload encryption keys, the HTTP API token, the links' signing secret and the proofs' key. In
+ * production all must be configured; on a developer machine they are generated once into the
+ * data folder (mode 600).
  */
 export function resolveSecrets(config: AppConfig, { create }: { create: boolean }): Secrets {
   const { env } = config;
-  if (env.PLIE_PAYLOAD_KEYS && env.PLIE_API_TOKEN) {
-    return { payloadKeys: env.PLIE_PAYLOAD_KEYS, apiToken: env.PLIE_API_TOKEN };
+  const configured = {
+    payloadKeys: env.PLIE_PAYLOAD_KEYS,
+    apiToken: env.PLIE_API_TOKEN,
+    linkSecret: env.PLIE_LINK_SECRET,
+    fileKey: env.PLIE_FILE_KEY,
+  };
+  if (configured.payloadKeys && configured.apiToken && configured.linkSecret && configured.fileKey) {
+    return { payloadKeys: configured.payloadKeys, apiToken: configured.apiToken, linkSecret: configured.linkSecret, fileKey: configured.fileKey };
   }
   if (env.NODE_ENV === 'production') {
-    throw new ConfigError(
-      [
-        !env.PLIE_PAYLOAD_KEYS && 'PLIE_PAYLOAD_KEYS : requis en production (identifiant:cléBase64 de 32 octets)',
-        !env.PLIE_API_TOKEN && 'PLIE_API_TOKEN : requis en production (jeton secret de l’API HTTP)',
-      ].filter((p): p is string => Boolean(p)),
-    );
+    throw new ConfigError(Object.entries(REQUIRED_SECRETS).filter(([name]) => !env[name as keyof typeof REQUIRED_SECRETS]).map(([, problem]) => problem));
   }
   const file = path.join(config.dataDir, 'secrets.json');
-  let stored: Secrets | undefined;
-  if (existsSync(file)) {
-    stored = devSecretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-  } else if (create) {
+  let stored: z.infer<typeof devSecretsSchema> | undefined;
+  if (existsSync(file)) stored = devSecretsSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
+  if (create && (!stored?.linkSecret || !stored.fileKey)) {
     stored = {
-      payloadKeys: `dev1:${randomBytes(32).toString('base64')}`,
-      apiToken: randomBytes(24).toString('base64url'),
+      payloadKeys: stored?.payloadKeys ?? `dev1:${randomBytes(32).toString('base64')}`,
+      apiToken: stored?.apiToken ?? randomBytes(24).toString('base64url'),
+      linkSecret: stored?.linkSecret ?? randomBytes(32).toString('base64url'),
+      fileKey: stored?.fileKey ?? randomBytes(32).toString('base64'),
     };
     mkdirSync(config.dataDir, { recursive: true });
     writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
   }
-  const payloadKeys = env.PLIE_PAYLOAD_KEYS ?? stored?.payloadKeys;
-  const apiToken = env.PLIE_API_TOKEN ?? stored?.apiToken;
-  if (!payloadKeys || !apiToken) {
+  const payloadKeys = configured.payloadKeys ?? stored?.payloadKeys;
+  const apiToken = configured.apiToken ?? stored?.apiToken;
+  const linkSecret = configured.linkSecret ?? stored?.linkSecret;
+  const fileKey = configured.fileKey ?? stored?.fileKey;
+  if (!payloadKeys || !apiToken || !linkSecret || !fileKey) {
     throw new ConfigError([
-      `PLIE_PAYLOAD_KEYS et PLIE_API_TOKEN : absents, et aucun secret de développement dans ${file} (lancez d’abord npm start, ou définissez-les)`,
+      `PLIE_PAYLOAD_KEYS, PLIE_API_TOKEN, PLIE_LINK_SECRET et PLIE_FILE_KEY : absents, et aucun secret de développement complet dans ${file} (lancez d’abord npm start, ou définissez-les)`,
     ]);
   }
-  return { payloadKeys, apiToken };
+  return { payloadKeys, apiToken, linkSecret, fileKey };
 }

@@ -77,10 +77,29 @@ describe('secrets and service addresses', () => {
     });
   });
 
+  it('completes the development secrets of an older data folder, keeping the existing keys', () => {
+    withDataDir((dataDir) => {
+      const older = { payloadKeys: `dev1:${Buffer.alloc(32, 9).toString('base64')}`, apiToken: 'ancien-jeton' };
+      writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify(older));
+      const config = { env: parseEnv({}), dataDir };
+      expect(() => resolveSecrets(config, { create: false })).toThrow(/PLIE_LINK_SECRET/);
+      const completed = resolveSecrets(config, { create: true });
+      expect(completed).toMatchObject(older);
+      expect(completed.linkSecret.length).toBeGreaterThanOrEqual(32);
+      expect(Buffer.from(completed.fileKey, 'base64')).toHaveLength(32);
+      expect(resolveSecrets(config, { create: false })).toEqual(completed);
+    });
+  });
+
   it('requires the secrets in production', () => {
     withDataDir((dataDir) => {
       const config = { env: parseEnv({ NODE_ENV: 'production' }), dataDir };
       expect(() => resolveSecrets(config, { create: true })).toThrow(/PLIE_PAYLOAD_KEYS : requis en production/);
+      const partial = { env: parseEnv({ NODE_ENV: 'production', PLIE_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`, PLIE_API_TOKEN: 'jeton' }), dataDir };
+      expect(configProblems(() => resolveSecrets(partial, { create: true }))).toEqual([
+        'PLIE_LINK_SECRET : requis en production (secret de signature des liens, 32 caractères au moins)',
+        'PLIE_FILE_KEY : requis en production (clé de chiffrement des justificatifs, 32 octets en base64)',
+      ]);
     });
   });
 

@@ -40,6 +40,8 @@ const dotenv = {
   POSTGRES_PASSWORD: 'mot-de-passe',
   PLIE_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
   PLIE_API_TOKEN: 'jeton',
+  PLIE_LINK_SECRET: 'un-secret-de-liens-assez-long-pour-la-production',
+  PLIE_FILE_KEY: Buffer.alloc(32, 3).toString('base64'),
 };
 
 const appEnv = (name: string) =>
