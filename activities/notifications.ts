@@ -4,13 +4,18 @@ import type { Db } from '../src/db/client.ts';
 import { fromDbDate } from '../src/db/dates.ts';
 import { fileReference, initials } from '../src/domain/participant.ts';
 import type { WebClient } from '@slack/web-api';
+import { DateTime } from 'luxon';
 import type { PlieConfig } from '../src/domain/plie-config.ts';
 import { isTaskKind, type TaskKind } from '../src/domain/tasks.ts';
 import { postOnce } from '../src/slack/delivery.ts';
-import { escalationMessage, openedTaskMessage, reminderMessage, type SlackContent, type TaskSummary } from '../src/slack/task-message.ts';
+import { escalationMessage, openedTaskMessage, proofReceivedMessage, reminderMessage, type SlackContent, type TaskSummary } from '../src/slack/task-message.ts';
 import { isPermanentSlackError } from '../src/slack/web-client.ts';
 import { displayName, slackUserOf, staffByEmail } from '../src/staff/directory.ts';
-import { isParticipantTemplate, participantEmail } from '../src/email/participant-templates.ts';
+import { appointmentInvitation } from '../src/email/calendar.ts';
+import { isParticipantTemplate, participantEmail, type ParticipantTemplate } from '../src/email/participant-templates.ts';
+import { parisDate, type CalendarDate } from '../src/domain/dates.ts';
+import { uuidFromKey } from '../src/db/ids.ts';
+import { LINK_DAYS, linkUrl, type LinkPurpose } from '../src/links/signed-links.ts';
 import { isPermanentSmtpFailure, type Mailer } from '../src/email/transport.ts';
 import { taskNoticeEmail, type RenderedEmail, type TaskNotice } from '../src/email/templates.ts';
 import type { Logger } from '../src/logging.ts';
@@ -21,6 +26,8 @@ export interface NotificationDeps {
   mailer: Mailer;
   /** Slack's Web API for staff with a Slack account (posts never retried blindly: see postClient). */
   slack?: WebClient;
+  /** Signs the links the emails carry (forms, upload, questionnaire); without it they point to the application. */
+  linkSecret?: string;
   /** The configuration of a PLIE by code (eligibility rules, the commission's channel); the CASA protocol by default. */
   plieConfig?: (code: string) => Promise<PlieConfig>;
   mailFrom: string;
@@ -32,7 +39,21 @@ const TASK_FLAG: Record<TaskNotice, 'remindedAt' | 'escalatedAt' | undefined> = 
   opened: undefined,
   reminder: 'remindedAt',
   escalation: 'escalatedAt',
+  received: undefined,
 };
+
+/** The signed link each participant email carries (none: the email itself is the message). */
+const PARTICIPANT_LINKS: Partial<Record<ParticipantTemplate, LinkPurpose>> = {
+  proof_request: 'proof-upload',
+  'proof_request.relance': 'proof-upload',
+  fse_questionnaire: 'fse-questionnaire',
+  'fse_questionnaire.relance': 'fse-questionnaire',
+};
+
+const DAY_MS = 86_400_000;
+
+/** The task a participant message is about: its key is <task id>/opened or <task id>/reminder/<n>. */
+const taskOfKey = (key: string) => key.replace(/\/(opened|reminder\/\d+)$/, '');
 
 /** One delivery: recorded as a Message (the record of "deliver X to Y"), sent at most once. */
 interface Delivery {
@@ -135,6 +156,13 @@ export function createNotificationActivities(deps: NotificationDeps) {
     logger.info({ key: d.idempotencyKey, template: d.template }, 'email envoyé');
   }
 
+  /** A signed link valid for its purpose's delay from `from` (the same on every retry of a message). */
+  function link(purpose: LinkPurpose, subject: string, from: Date, actor?: string): { url: string; expiresOn: CalendarDate } | { url: string } {
+    if (!deps.linkSecret) return { url: deps.appUrl };
+    const expiresAt = from.getTime() + LINK_DAYS[purpose] * DAY_MS;
+    return { url: linkUrl(deps.appUrl, { purpose, subject, expiresAt, ...(actor ? { actor } : {}) }, deps.linkSecret), expiresOn: parisDate(expiresAt) };
+  }
+
   /** The Slack account of the member of staff at this address, when Slack is on and they have one. */
   async function slackUserFor(plieCode: string, email: string): Promise<string | null> {
     if (!deps.slack) return null;
@@ -157,6 +185,11 @@ export function createNotificationActivities(deps: NotificationDeps) {
       const flag = TASK_FLAG[args.notice];
       const summary = taskSummary(task, participant);
       const user = await slackUserFor(participant.plieCode, args.to);
+      // Staff answer from Slack, or from the form behind a signed link; a proof is read through one.
+      const action =
+        args.notice === 'received'
+          ? link('proof-download', args.taskId, decidedAt ?? new Date(), args.to)
+          : link('task-answer', args.taskId, decidedAt ?? new Date(), args.to);
       const slack = user
         ? {
             user,
@@ -165,7 +198,9 @@ export function createNotificationActivities(deps: NotificationDeps) {
                 ? openedTaskMessage(summary)
                 : args.notice === 'reminder'
                   ? reminderMessage(summary)
-                  : escalationMessage(summary, await displayName(db, participant.plieCode, task.assigneeEmail || 'participant')),
+                  : args.notice === 'received'
+                    ? proofReceivedMessage(summary, action.url)
+                    : escalationMessage(summary, await displayName(db, participant.plieCode, task.assigneeEmail || 'participant')),
             ...(args.notice === 'reminder' ? { threadOf: `${args.taskId}/opened` } : {}),
           }
         : undefined;
@@ -184,7 +219,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
             initials: initials(participant.firstName, participant.lastName),
             dueDate: fromDbDate(task.dueDate),
             assigneeEmail: task.assigneeEmail ?? 'la personne accompagnée',
-            appUrl: deps.appUrl,
+            action,
           }),
         onSent: async (tx) => {
           if (!flag) return;
@@ -215,7 +250,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
         return;
       }
       // A reminder of a task already answered by then is not sent (its count stays as it was).
-      const taskId = args.key.split('/').slice(0, -2).join('/');
+      const taskId = taskOfKey(args.key);
       if (template.endsWith('.relance')) {
         const task = await db.task.findUnique({ where: { id: taskId } });
         if (task && task.status !== 'open') return;
@@ -227,7 +262,31 @@ export function createNotificationActivities(deps: NotificationDeps) {
         pathwayId: args.pathwayId,
         ...(pathway?.referentEmail ? { replyTo: pathway.referentEmail } : {}),
         decidedAt: new Date(args.at),
-        render: async () => participantEmail(template, { firstName: participant.firstName, link: deps.appUrl }),
+        render: async () => {
+          const purpose = PARTICIPANT_LINKS[template];
+          const url = purpose ? link(purpose, taskId, new Date(args.at)).url : deps.appUrl;
+          if (template !== 'rendez_vous' && template !== 'rendez_vous.rappel') return participantEmail(template, { firstName: participant.firstName, link: url });
+          // <appointment id>/invitation or <appointment id>/rappel
+          const appointment = await db.appointment.findUniqueOrThrow({ where: { id: uuidFromKey(args.key.split('/').slice(0, -1).join('/')) } });
+          const referent = pathway?.referentEmail ? await staffByEmail(db, participant.plieCode, pathway.referentEmail) : null;
+          const email = participantEmail(template, {
+            firstName: participant.firstName,
+            link: url,
+            appointment: { when: frenchDateTime(appointment.at), place: appointment.place ?? '', first: appointment.kind === 'PREMIER_ENTRETIEN' },
+          });
+          if (template === 'rendez_vous.rappel') return email;
+          const invitation = appointmentInvitation({
+            uid: `${appointment.id}@plie`,
+            sequence: 0,
+            start: appointment.at,
+            durationMinutes: appointment.durationMinutes ?? 60,
+            summary: appointment.kind === 'PREMIER_ENTRETIEN' ? 'Premier entretien au PLIE' : 'Rendez-vous au PLIE',
+            location: appointment.place ?? '',
+            organizer: { name: referent?.name ?? 'Votre référent·e PLIE', email: pathway?.referentEmail ?? addressOf(deps.mailFrom) },
+            attendee: { name: `${participant.firstName} ${participant.lastName}`, email: participant.email! },
+          });
+          return { ...email, icalEvent: { method: 'REQUEST', filename: 'rendez-vous.ics', content: invitation } };
+        },
         onSent: async (tx) => {
           if (!template.endsWith('.relance')) return;
           const sequence = Number(args.key.split('/').at(-1));
@@ -252,4 +311,14 @@ export function taskSummary(task: TaskRow, participant: ParticipantRow): TaskSum
     dueDate: fromDbDate(task.dueDate),
     ...(task.kind === 'assign_referent' ? { eligibility } : {}),
   };
+}
+
+/** « mardi 8 décembre 2026 à 14h00 », in Paris time. */
+export function frenchDateTime(at: Date): string {
+  return DateTime.fromJSDate(at).setZone('Europe/Paris').setLocale('fr').toFormat("cccc d LLLL yyyy 'à' HH'h'mm");
+}
+
+/** The address inside « Name <address> ». */
+function addressOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from;
 }

@@ -17,6 +17,7 @@ export type PathwayFact =
   | { kind: 'step'; stepId: string; stepType: string; start: CalendarDate; end?: CalendarDate; status: 'PREVUE' | 'REALISEE' }
   | { kind: 'contact'; date: CalendarDate; mode: string }
   | { kind: 'absence'; date: CalendarDate }
+  | { kind: 'appointment'; appointmentId: string; at: string; place: string; durationMinutes: number; first: boolean }
   | { kind: 'contract'; contract: ContractFact & { employer: string | null; sector: string | null } }
   | { kind: 'contractEnded'; contractId: string; end: CalendarDate; reason: string; early: boolean }
   | { kind: 'training'; training: { id: string; start: CalendarDate; end: CalendarDate | null; rncp: boolean; long: boolean; qualificationObtainedOn: CalendarDate | null } }
@@ -194,6 +195,24 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
             await tx.appointment.upsert({
               where: { id },
               create: { id, pathwayId: args.pathwayId, kind, at: toDbDate(fact.date), status, createdBy: args.actor },
+              update: {},
+            });
+            break;
+          }
+          case 'appointment': {
+            const id = uuidFromKey(fact.appointmentId);
+            await tx.appointment.upsert({
+              where: { id },
+              create: {
+                id,
+                pathwayId: args.pathwayId,
+                kind: fact.first ? 'PREMIER_ENTRETIEN' : 'ENTRETIEN',
+                at: new Date(fact.at),
+                place: fact.place,
+                durationMinutes: fact.durationMinutes,
+                status: 'PREVU',
+                createdBy: args.actor,
+              },
               update: {},
             });
             break;

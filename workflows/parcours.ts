@@ -24,7 +24,7 @@ import {
 import type { Activities } from '../activities/index.ts';
 import { createAlarm } from './alarm.ts';
 import { activities, notices } from './proxies.ts';
-import { addDays, addMonths, daysBetween, parisDate, type CalendarDate } from '../src/domain/dates.ts';
+import { addDays, addMonths, daysBetween, parisDate, parisInstant, type CalendarDate } from '../src/domain/dates.ts';
 import type { ExitFacts } from '../src/domain/exit-criteria.ts';
 import { opensFollowUp, planExit } from '../src/domain/follow-up.ts';
 import { checkPathwayAction, type PathwayAction } from '../src/domain/pathway-actions.ts';
@@ -54,6 +54,8 @@ import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 
 
 const DAY_MS = 86_400_000;
+/** Participants are reminded of an appointment two days before. */
+const APPOINTMENT_REMINDER_MS = 2 * DAY_MS;
 /** The same participant email is never sent twice within this delay. */
 const PARTICIPANT_EMAIL_GAP_MS = DAY_MS;
 
@@ -463,6 +465,11 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
         return;
       }
       case 'proof_request':
+        // Sent by the person through their link: their referent is told.
+        if (channels && request.actor === 'participant' && state.referentEmail) {
+          const to = state.referentEmail;
+          await deliver(() => notices.notifyTask({ taskId: task.id, notice: 'received', to, at: nowIso() }), { taskId: task.id });
+        }
         return;
       case 'confirm_exit': {
         const confirmation = answer as TaskAnswer<'confirm_exit'>;
@@ -563,6 +570,24 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       case 'contactLogged':
         await recordFact({ kind: 'contact', date: action.date, mode: action.mode }, by.actor, by.channel);
         return await contactLogged(action.date, by);
+      case 'appointmentScheduled': {
+        const id = nextId('rdv');
+        const at = parisInstant(action.date, action.time);
+        const appointments = (state.appointments ??= []);
+        // The first appointment before the pathway begins is the convocation to the first interview.
+        const first = (state.stage === 'orientation' || state.stage === 'diagnostic') && appointments.length === 0;
+        appointments.push({ id, at, remindAt: at - APPOINTMENT_REMINDER_MS > Date.now() ? at - APPOINTMENT_REMINDER_MS : null });
+        await recordFact(
+          { kind: 'appointment', appointmentId: id, at: new Date(at).toISOString(), place: action.place, durationMinutes: action.durationMinutes, first },
+          by.actor,
+          by.channel,
+        );
+        await deliver(
+          () => notices.notifyParticipant({ pathwayId, participantId: input.participantId, template: 'rendez_vous', key: `${id}/invitation`, at: nowIso() }),
+          { appointment: id },
+        );
+        return;
+      }
       case 'appointmentMissed':
         state.absences += 1;
         await recordFact({ kind: 'absence', date: action.date }, by.actor, by.channel);
@@ -639,7 +664,11 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       case 'followUpCheck':
         if (state.stage !== 'followUp' || !state.followUp) return;
         state.followUp.checks += 1;
-        await openTask('follow_up_check');
+        {
+          const check = await openTask('follow_up_check');
+          // The person hears from the PLIE too: a word to say how it goes (their reply reaches the referent).
+          if (channels) await emailParticipant('suivi_mensuel', `${check.id}/participant`);
+        }
         if (state.followUp.checks < policy.pathway.followUpMonths) state.timers.followUpCheck = instantOf(addMonths(today(), 1));
         return;
       case 'exitCheck':
@@ -696,8 +725,22 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
     }
   }
 
+  /** The participant's reminder, two days before each appointment. */
+  async function remindAppointments(): Promise<void> {
+    const now = Date.now();
+    for (const appointment of state.appointments ?? []) {
+      if (appointment.remindAt === null || appointment.remindAt > now) continue;
+      appointment.remindAt = null;
+      const key = `${appointment.id}/rappel`;
+      await deliver(() => notices.notifyParticipant({ pathwayId, participantId: input.participantId, template: 'rendez_vous.rappel', key, at: nowIso() }), { key });
+    }
+    // Past appointments are dropped from the state (the database keeps them).
+    if (state.appointments) state.appointments = state.appointments.filter((a) => a.at > now);
+  }
+
   function nextWake(): number | null {
     const instants: number[] = Object.values(state.timers).filter((v): v is number => typeof v === 'number');
+    for (const a of state.appointments ?? []) if (a.remindAt !== null) instants.push(a.remindAt);
     for (const t of state.openTasks) {
       for (const at of [t.nextReminderAt, t.escalateAt, t.expiresAt]) if (at !== null) instants.push(at);
     }
@@ -769,6 +812,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
         }
       }
       await chaseTasks();
+      await remindAppointments();
     }
     syncSearchAttributes();
     if (state.finished && inbox.length === 0) break;

@@ -100,7 +100,8 @@ const devSecretsSchema = z.object({
   linkSecret: z.string().optional(),
   fileKey: z.string().optional(),
 });
-export type Secrets = { payloadKeys: string; apiToken: string; linkSecret: string; fileKey: string };
+/** The links' secret and the proofs' key are only needed by the web and worker processes (not the CLI). */
+export type Secrets = { payloadKeys: string; apiToken: string; linkSecret: string | undefined; fileKey: string | undefined };
 
 const REQUIRED_SECRETS = {
   PLIE_PAYLOAD_KEYS: 'PLIE_PAYLOAD_KEYS : requis en production (identifiant:cléBase64 de 32 octets)',
@@ -145,10 +146,20 @@ export function resolveSecrets(config: AppConfig, { create }: { create: boolean 
   const apiToken = configured.apiToken ?? stored?.apiToken;
   const linkSecret = configured.linkSecret ?? stored?.linkSecret;
   const fileKey = configured.fileKey ?? stored?.fileKey;
-  if (!payloadKeys || !apiToken || !linkSecret || !fileKey) {
+  if (!payloadKeys || !apiToken) {
     throw new ConfigError([
-      `PLIE_PAYLOAD_KEYS, PLIE_API_TOKEN, PLIE_LINK_SECRET et PLIE_FILE_KEY : absents, et aucun secret de développement complet dans ${file} (lancez d’abord npm start, ou définissez-les)`,
+      `PLIE_PAYLOAD_KEYS et PLIE_API_TOKEN : absents, et aucun secret de développement dans ${file} (lancez d’abord npm start, ou définissez-les)`,
     ]);
   }
   return { payloadKeys, apiToken, linkSecret, fileKey };
+}
+
+/** The secrets of the links and of the proofs, for the processes that use them. */
+export function linkSecrets(secrets: Secrets, dataDir: string): { linkSecret: string; fileKey: string } {
+  if (!secrets.linkSecret || !secrets.fileKey) {
+    throw new ConfigError([
+      `PLIE_LINK_SECRET et PLIE_FILE_KEY : absents, et aucun secret de développement complet dans ${path.join(dataDir, 'secrets.json')} (relancez npm start une fois, ou définissez-les)`,
+    ]);
+  }
+  return { linkSecret: secrets.linkSecret, fileKey: secrets.fileKey };
 }

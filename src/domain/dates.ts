@@ -84,3 +84,41 @@ export function ageOn(birthDate: CalendarDate, day: CalendarDate): number {
 export function daysBetween(from: CalendarDate, to: CalendarDate): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
+
+/** A time of day typed by a person, `HH:MM` (24 h). */
+export type ClockTime = string;
+
+const parisClock = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/Paris',
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+/** The instant (ms) at which Paris clocks show this date and time (summer and winter time alike). */
+export function parisInstant(date: CalendarDate, time: ClockTime): number {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const [h, min] = time.split(':').map(Number) as [number, number];
+  const wall = Date.UTC(y, m - 1, d, h, min);
+  // Paris is UTC+1 or UTC+2: try both offsets and keep the one whose Paris reading matches.
+  for (const offsetHours of [1, 2]) {
+    const guess = wall - offsetHours * 3_600_000;
+    const parts = Object.fromEntries(parisClock.formatToParts(guess).map((p) => [p.type, p.value]));
+    const shown = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
+    if (shown === wall) return guess;
+  }
+  // A time skipped by the spring change (02:30 on that Sunday): the hour after.
+  return wall - 3_600_000;
+}
+
+/** A zod field for `HH:MM`. */
+export function clockTimeField(label: string) {
+  return z
+    .string({ error: `${label} : obligatoire (HH:MM)` })
+    .trim()
+    .regex(/^([01]\d|2[0-3])[:h]([0-5]\d)$/, `${label} : heure invalide, attendu HH:MM`)
+    .transform((t): ClockTime => t.replace('h', ':'));
+}

@@ -6,7 +6,7 @@
 import { z } from './validation.ts';
 // The same codes as the import and the reports: a step or contract recorded here counts there.
 import { CONTRACT_TYPES, STEP_TYPES } from './codes.ts';
-import { calendarDateField } from './dates.ts';
+import { calendarDateField, clockTimeField } from './dates.ts';
 import { CONTACT_MODES, type Stage } from './tasks.ts';
 
 
@@ -38,6 +38,13 @@ export const pathwayActionSchema = z.discriminatedUnion(
     z.object({ type: z.literal('stepDone'), stepType: z.enum(STEP_TYPES, { error: 'type d’étape inconnu' }), date: calendarDateField('date') }),
     z.object({ type: z.literal('contactLogged'), date: calendarDateField('date'), mode: z.enum(CONTACT_MODES, { error: 'mode de contact inconnu' }) }),
     z.object({ type: z.literal('appointmentMissed'), date: calendarDateField('date') }),
+    z.object({
+      type: z.literal('appointmentScheduled'),
+      date: calendarDateField('date du rendez-vous'),
+      time: clockTimeField('heure'),
+      place: z.string({ error: 'lieu : obligatoire' }).trim().min(2, 'lieu : obligatoire').max(200, 'lieu : 200 caractères au plus'),
+      durationMinutes: z.number().int().min(15, 'durée : 15 minutes au moins').max(480, 'durée : 8 heures au plus').default(60),
+    }),
     z.object({ type: z.literal('contractSigned'), contract: contractSchema }),
     z.object({ type: z.literal('contractEnded'), date: calendarDateField('date de fin'), reason: z.enum(CONTRACT_END_REASONS, { error: 'motif de fin inconnu' }) }),
     z.object({
@@ -75,6 +82,7 @@ export const ACTION_STAGES: Record<PathwayActionType, readonly Stage[]> = {
   stepDone: ['active', 'followUp'],
   contactLogged: FACTS_STAGES,
   appointmentMissed: ['active', 'followUp'],
+  appointmentScheduled: OPEN_STAGES,
   contractSigned: FACTS_STAGES,
   contractEnded: FACTS_STAGES,
   trainingStarted: FACTS_STAGES,

@@ -7,6 +7,9 @@ import { render } from './templates.ts';
 
 export const PARTICIPANT_TEMPLATES = [
   'convocation',
+  'rendez_vous',
+  'rendez_vous.rappel',
+  'suivi_mensuel',
   'entree',
   'proof_request',
   'proof_request.relance',
@@ -19,15 +22,46 @@ export function isParticipantTemplate(value: string): value is ParticipantTempla
   return (PARTICIPANT_TEMPLATES as readonly string[]).includes(value);
 }
 
-export function participantEmail(template: ParticipantTemplate, args: { firstName: string; link: string }): RenderedEmail {
+export interface AppointmentWords {
+  /** « mardi 8 décembre 2026 à 14h00 » */
+  when: string;
+  place: string;
+  first: boolean;
+}
+
+export function participantEmail(
+  template: ParticipantTemplate,
+  args: { firstName: string; link: string; appointment?: AppointmentWords },
+): RenderedEmail {
   const hello = `Bonjour ${args.firstName},`;
+  const appointment = args.appointment ?? { when: '', place: '', first: false };
   switch (template) {
     case 'convocation':
-      return render('Votre premier rendez-vous au PLIE', [
+      return render('Bienvenue au PLIE : votre premier rendez-vous', [
         hello,
         'Vous avez été orienté·e vers le PLIE, qui accompagne les personnes dans leur retour à l’emploi.',
-        'Votre référent·e de parcours va vous proposer un premier entretien. Vous pouvez aussi répondre à ce message pour convenir d’une date.',
-        `Vos rendez-vous : ${args.link}`,
+        'Votre référent·e de parcours va vous proposer un premier entretien : vous recevrez l’invitation par email. Vous pouvez aussi répondre à ce message pour convenir d’une date.',
+      ]);
+    case 'rendez_vous':
+      return render(appointment.first ? 'Votre premier rendez-vous au PLIE' : 'Votre prochain rendez-vous au PLIE', [
+        hello,
+        appointment.first
+          ? `Votre référent·e vous attend pour un premier entretien le ${appointment.when}, à l’adresse suivante : ${appointment.place}.`
+          : `Votre prochain rendez-vous avec votre référent·e est fixé le ${appointment.when}, à l’adresse suivante : ${appointment.place}.`,
+        'Vous pouvez l’ajouter à votre agenda avec l’invitation jointe.',
+        'Un empêchement ? Répondez simplement à ce message pour prévenir votre référent·e et convenir d’une autre date.',
+      ]);
+    case 'rendez_vous.rappel':
+      return render('Rappel : votre rendez-vous au PLIE dans deux jours', [
+        hello,
+        `Nous vous rappelons votre rendez-vous le ${appointment.when}, à l’adresse suivante : ${appointment.place}.`,
+        'Un empêchement ? Répondez à ce message, votre référent·e vous proposera une autre date.',
+      ]);
+    case 'suivi_mensuel':
+      return render('Comment se passe votre emploi ?', [
+        hello,
+        'Vous avez repris un emploi : bravo ! Le PLIE continue de vous accompagner pendant vos six premiers mois.',
+        'Comment cela se passe-t-il ce mois-ci ? Répondez simplement à ce message : votre référent·e le lira et reviendra vers vous si besoin.',
       ]);
     case 'entree':
       return render('Bienvenue dans votre parcours PLIE', [

@@ -5,9 +5,12 @@ export interface RenderedEmail {
   subject: string;
   text: string;
   html: string;
+  /** An appointment invitation (iCalendar), offered by mail clients to add to the agenda. */
+  icalEvent?: { method: 'REQUEST'; filename: string; content: string };
 }
 
-export type TaskNotice = 'opened' | 'reminder' | 'escalation';
+/** received: what the participant sent (a proof) has arrived; their referent is told. */
+export type TaskNotice = 'opened' | 'reminder' | 'escalation' | 'received';
 
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -35,12 +38,15 @@ export function taskNoticeEmail(args: {
   initials: string;
   dueDate: CalendarDate;
   assigneeEmail: string;
-  appUrl: string;
+  /** The signed form behind the email (staff without Slack), with its expiry; else the application. */
+  action: { url: string; expiresOn: CalendarDate } | { url: string; expiresOn?: undefined };
 }): RenderedEmail {
   const title = TASK_TITLES[args.kind];
   const who = `dossier ${args.fileReference} (${args.initials})`;
   const due = formatFrenchDate(args.dueDate);
-  const link = `Pour y répondre : ${args.appUrl}`;
+  const link = args.action.expiresOn
+    ? `Pour répondre, ce lien personnel (valable jusqu’au ${formatFrenchDate(args.action.expiresOn)}, une seule fois) : ${args.action.url}`
+    : `Pour y répondre : ${args.action.url}`;
   switch (args.notice) {
     case 'opened':
       return render(`[PLIE] Nouvelle tâche : ${title}`, [
@@ -62,6 +68,14 @@ export function taskNoticeEmail(args: {
         `La tâche « ${title} » pour le ${who}, confiée à ${args.assigneeEmail}, est sans réponse malgré un rappel (échéance dépassée : ${due}).`,
         'Pourriez-vous voir avec la personne concernée ou réattribuer la tâche ?',
         link,
+      ]);
+    case 'received':
+      return render(`[PLIE] Justificatif reçu : ${who}`, [
+        'Bonjour,',
+        `La personne accompagnée (${who}) vient de déposer le justificatif demandé. Il est conservé chiffré.`,
+        args.action.expiresOn
+          ? `Pour le consulter, ce lien personnel (valable jusqu’au ${formatFrenchDate(args.action.expiresOn)}, une seule fois) : ${args.action.url}`
+          : `Pour le consulter : ${args.action.url}`,
       ]);
   }
 }

@@ -7,9 +7,17 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 
+export const LINK_PURPOSES = ['proof-upload', 'fse-questionnaire', 'task-answer', 'proof-download'] as const;
+export type LinkPurpose = (typeof LINK_PURPOSES)[number];
+
+/** How long each kind of link stays valid. */
+export const LINK_DAYS: Record<LinkPurpose, number> = { 'proof-upload': 30, 'fse-questionnaire': 60, 'task-answer': 14, 'proof-download': 7 };
+
 export interface LinkClaims {
   /** What the link allows, e.g. `proof-upload`, `task-answer`. */
   purpose: string;
+  /** Who it was sent to, when it acts in their name (a member of staff). */
+  actor?: string;
   /** What it is about, e.g. a task id. */
   subject: string;
   /** Expiry, ms since the epoch. */
@@ -59,7 +67,7 @@ export async function useLink(db: Db, token: string, opts: { secret: string; pur
   const check = verifyLink(token, opts.secret, opts.now);
   if (!check.ok) return check;
   if (check.claims.purpose !== opts.purpose) return refuse('signature');
-  const tokenHash = createHash('sha256').update(token).digest('hex');
+  const tokenHash = hashOf(token);
   try {
     await db.usedLink.create({ data: { tokenHash, purpose: check.claims.purpose, subject: check.claims.subject } });
   } catch (error) {
@@ -67,4 +75,20 @@ export async function useLink(db: Db, token: string, opts: { secret: string; pur
     throw error;
   }
   return check;
+}
+
+const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Checks a link without using it (a form is shown; it is used when the form is sent). */
+export async function peekLink(db: Db, token: string, opts: { secret: string; purpose: string; now: number }): Promise<LinkCheck> {
+  const check = verifyLink(token, opts.secret, opts.now);
+  if (!check.ok) return check;
+  if (check.claims.purpose !== opts.purpose) return refuse('signature');
+  if (await db.usedLink.findUnique({ where: { tokenHash: hashOf(token) } })) return refuse('used');
+  return check;
+}
+
+/** The address of a signed link in the web application. */
+export function linkUrl(appUrl: string, claims: LinkClaims, secret: string): string {
+  return `${appUrl.replace(/\/$/, '')}/l/${signLink(claims, secret)}`;
 }

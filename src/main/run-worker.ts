@@ -1,5 +1,5 @@
 import type { WorkflowBundleOption } from '@temporalio/worker';
-import type { AppConfig } from '../config/index.ts';
+import { linkSecrets, type AppConfig } from '../config/index.ts';
 import type { Logger } from '../logging.ts';
 import { plieConfigFor } from '../plies/registry.ts';
 import { postClient } from '../slack/web-client.ts';
@@ -37,6 +37,7 @@ export async function runWorker(opts: {
       appUrl: appUrl(config),
       logger: opts.logger.child({ component: 'activities' }),
       plieConfig: (code) => plieConfigFor(services.db, config.env, code),
+      linkSecret: linkSecrets(services.secrets, config.dataDir).linkSecret,
       ...(slack ? { slack } : {}),
     },
   });

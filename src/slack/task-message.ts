@@ -98,6 +98,17 @@ export function escalationMessage(task: TaskSummary, assigneeName: string): Slac
   };
 }
 
+export function proofReceivedMessage(task: TaskSummary, url: string): SlackContent {
+  const text = `📎 Justificatif reçu : ${subject(task)}, déposé par la personne accompagnée.`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      { type: 'actions', block_id: `proof:${task.taskId}`, elements: [{ type: 'button', action_id: 'proof_open', text: { type: 'plain_text', text: 'Consulter (lien à usage unique)' }, url }] },
+    ],
+  };
+}
+
 export type TaskClosing =
   | { status: 'done'; answer: unknown; by: string; at: Date }
   | { status: 'expired' | 'cancelled'; at: Date };

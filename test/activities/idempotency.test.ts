@@ -160,7 +160,7 @@ describe('idempotent pathway facts', () => {
     await db.pathway.update({ where: { id: pathwayId }, data: { referentEmail: 'referente.e@plie.test' } });
     await activities.notifyParticipant({ pathwayId, participantId, template: 'convocation', key: `${pathwayId}/convocation`, at: new Date().toISOString() });
     const mail = await inbox.waitFor((m) => m.to.includes(`p.${participantId.slice(0, 6)}@exemple.fr`));
-    expect(mail.subject).toBe('Votre premier rendez-vous au PLIE');
+    expect(mail.subject).toBe('Bienvenue au PLIE : votre premier rendez-vous');
     expect(mail.raw.replyTo?.value.map((a) => a.address)).toEqual(['referente.e@plie.test']);
   });
 

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseEnv, resolveSecrets, resolveServiceAddresses, slackMode } from '../../src/config/index.ts';
+import { ConfigError, linkSecrets, parseEnv, resolveSecrets, resolveServiceAddresses, slackMode } from '../../src/config/index.ts';
 import { configProblems } from '../helpers/settings.ts';
 
 const problemsOf = (vars: Record<string, string>) => configProblems(() => parseEnv(vars));
@@ -82,11 +82,12 @@ describe('secrets and service addresses', () => {
       const older = { payloadKeys: `dev1:${Buffer.alloc(32, 9).toString('base64')}`, apiToken: 'ancien-jeton' };
       writeFileSync(path.join(dataDir, 'secrets.json'), JSON.stringify(older));
       const config = { env: parseEnv({}), dataDir };
-      expect(() => resolveSecrets(config, { create: false })).toThrow(/PLIE_LINK_SECRET/);
+      expect(() => linkSecrets(resolveSecrets(config, { create: false }), dataDir)).toThrow(/PLIE_LINK_SECRET/);
       const completed = resolveSecrets(config, { create: true });
       expect(completed).toMatchObject(older);
-      expect(completed.linkSecret.length).toBeGreaterThanOrEqual(32);
-      expect(Buffer.from(completed.fileKey, 'base64')).toHaveLength(32);
+      const { linkSecret, fileKey } = linkSecrets(completed, dataDir);
+      expect(linkSecret.length).toBeGreaterThanOrEqual(32);
+      expect(Buffer.from(fileKey, 'base64')).toHaveLength(32);
       expect(resolveSecrets(config, { create: false })).toEqual(completed);
     });
   });

@@ -7,7 +7,7 @@ const base = {
   initials: 'A. D.',
   dueDate: '2026-12-05',
   assigneeEmail: 'ref@plie.fr',
-  appUrl: 'https://plie.example.org',
+  action: { url: 'https://plie.example.org/l/jeton', expiresOn: '2026-12-12' },
 };
 
 describe('task emails to staff', () => {
@@ -15,12 +15,14 @@ describe('task emails to staff', () => {
     ['opened', '[PLIE] Nouvelle tâche : Décider de l’intégration après le diagnostic', 'd’ici le 05/12/2026'],
     ['reminder', '[PLIE] Rappel : Décider de l’intégration après le diagnostic', 'attend toujours votre réponse'],
     ['escalation', '[PLIE] Tâche en retard : Décider de l’intégration après le diagnostic', 'confiée à ref@plie.fr'],
+    ['received', '[PLIE] Justificatif reçu : dossier 7716D7EA (A. D.)', 'vient de déposer le justificatif'],
   ] as const)('%s: subject and wording', (notice: TaskNotice, subject, phrase) => {
     const email = taskNoticeEmail({ ...base, notice });
     expect(email.subject).toBe(subject);
     expect(email.text).toContain(phrase);
     expect(email.text).toContain('dossier 7716D7EA (A. D.)');
-    expect(email.text).toContain('https://plie.example.org');
+    expect(email.text).toContain('https://plie.example.org/l/jeton');
+    expect(email.text).toContain('valable jusqu’au 12/12/2026, une seule fois');
     expect(email.html).toContain('<html lang="fr">');
   });
 

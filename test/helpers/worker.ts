@@ -8,6 +8,8 @@ import { createWorker } from '../../src/temporal/worker.ts';
 import { TestInbox } from './smtp.ts';
 
 export const COORDINATOR = 'coordination@plie.test';
+/** Signs the links of the test workers' emails (the web forms check them with the same secret). */
+export const LINK_SECRET = 'secret-des-liens-de-test-assez-long-pour-hmac';
 
 export interface WorkerStack {
   db: Db;
@@ -39,7 +41,7 @@ export async function startWorkerStack(opts: {
     payloadKeys: opts.payloadKeys,
     workflowBundle: { codePath: inject('workflowBundlePath') },
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
-    deps: { db, mailer, mailFrom: 'PLIE test <plie@plie.test>', appUrl: 'http://plie.test', logger: createLogger('silent'), ...opts.deps },
+    deps: { db, mailer, mailFrom: 'PLIE test <plie@plie.test>', appUrl: 'http://plie.test', logger: createLogger('silent'), linkSecret: LINK_SECRET, ...opts.deps },
   });
   const running = worker.run();
   return {
