@@ -113,7 +113,7 @@ export interface ParcoursState {
   /** Workflow-time instant of the last email of each participant template (24-hour rule). */
   lastParticipantEmail: Record<string, number>;
   timers: Partial<Record<TimerName, number>>;
-  /** Appointments to come, and when their reminder goes (null: sent or too late). Absent before the channels patch. */
+  /** Appointments to come (workflow time), and when their reminder goes (null: sent or too late). Absent before the channels patch. */
   appointments?: Array<{ id: string; at: number; remindAt: number | null }>;
   sequence: number;
   /** Runs before this one (continue-as-new). */

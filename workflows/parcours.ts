@@ -573,10 +573,12 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       case 'appointmentScheduled': {
         const id = nextId('rdv');
         const at = parisInstant(action.date, action.time);
+        // In workflow time (a simulation runs on shifted days; in production the offset is 0).
+        const due = at - policy.calendarOffsetDays * DAY_MS;
         const appointments = (state.appointments ??= []);
         // The first appointment before the pathway begins is the convocation to the first interview.
         const first = (state.stage === 'orientation' || state.stage === 'diagnostic') && appointments.length === 0;
-        appointments.push({ id, at, remindAt: at - APPOINTMENT_REMINDER_MS > Date.now() ? at - APPOINTMENT_REMINDER_MS : null });
+        appointments.push({ id, at: due, remindAt: due - APPOINTMENT_REMINDER_MS > Date.now() ? due - APPOINTMENT_REMINDER_MS : null });
         await recordFact(
           { kind: 'appointment', appointmentId: id, at: new Date(at).toISOString(), place: action.place, durationMinutes: action.durationMinutes, first },
           by.actor,

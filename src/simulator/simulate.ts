@@ -391,6 +391,8 @@ async function apply(
       return await act({ type: 'contactLogged', date: on, mode: text(event.mode, 'entretien') });
     case 'appointmentMissed':
       return await act({ type: 'appointmentMissed', date: on });
+    case 'appointmentScheduled':
+      return await act({ type: 'appointmentScheduled', date: dateOf(event.date, event.day), time: text(event.time, '10:00'), place: text(event.place, 'PLIE, 1 place du Général-de-Gaulle, Antibes') });
     case 'contractSigned': {
       const c = (event.contract ?? {}) as Record<string, unknown>;
       return await act({

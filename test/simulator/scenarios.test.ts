@@ -69,6 +69,36 @@ describe('simulated pathways (time-skipping)', { timeout: 240_000 }, () => {
     expect(emailsOf(result, 'fse_questionnaire')).toEqual([408]);
   });
 
+  it('appointments: the first is the convocation, each is reminded two days before unless it comes too soon', async () => {
+    const result = await run(
+      [
+        { day: 2, type: 'appointmentScheduled', date: 9, time: '14:00' },
+        INTEGRATE,
+        { day: 20, type: 'appointmentScheduled', date: 21, time: '09:30' },
+        { day: 22, type: 'appointmentScheduled', date: 30, time: '10:00' },
+      ],
+      40,
+    );
+    expect(result.errors).toEqual([]);
+    expect(emailsOf(result, 'rendez_vous')).toEqual([2, 20, 22]);
+    // Day 9's appointment is reminded on day 7; day 21's comes too soon; day 30's on day 28.
+    expect(emailsOf(result, 'rendez_vous.rappel')).toEqual([7, 28]);
+    const appointments = await db.appointment.findMany({ where: { pathwayId: result.workflowId, status: 'PREVU' }, orderBy: { at: 'asc' } });
+    expect(appointments.map((a) => [a.kind, a.at.toISOString()])).toEqual([
+      // 2024-01-17 14:00 in Paris (winter time, UTC+1).
+      ['PREMIER_ENTRETIEN', '2024-01-17T13:00:00.000Z'],
+      ['ENTRETIEN', '2024-01-29T08:30:00.000Z'],
+      ['ENTRETIEN', '2024-02-07T09:00:00.000Z'],
+    ]);
+  });
+
+  it('during the follow-up, the participant gets a monthly word as the referent gets the monthly check', async () => {
+    const result = await run([INTEGRATE, CDI], 140);
+    const checks = tasksOf(result, 'followUpCheck').map((t) => t.createdDay);
+    expect(checks.length).toBeGreaterThan(0);
+    expect(emailsOf(result, 'suivi_mensuel')).toEqual(checks);
+  });
+
   it('proofs never sent: the exit is positive and flagged, and chasing stops after three reminders', async () => {
     const result = await simulator.run(example('cdi-sortie-positive.json'));
     expect(result.exit).toMatchObject({ type: 'POSITIVE', proofsMissing: true });
