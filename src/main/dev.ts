@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, readRuntimeState, resolveSecrets, writeRuntimeState, type RuntimeState } from '../config/index.ts';
+import { linkSecrets, loadConfig, readRuntimeState, resolveSecrets, writeRuntimeState, type RuntimeState } from '../config/index.ts';
 import { startMailCatcher } from '../infra/mail-catcher.ts';
 import { ensurePortFree } from '../infra/ports.ts';
 import { migrateDatabase } from '../infra/migrate.ts';
@@ -112,7 +112,14 @@ try {
   stops.push({ name: 'services', stop: services.close });
   const worker = await runWorker({ config, services, logger });
   stops.push({ name: 'worker', stop: worker.stop });
-  const web = await runWeb({ config, db: services.db, temporal: services.temporal, apiToken: services.secrets.apiToken, logger });
+  const web = await runWeb({
+    config,
+    db: services.db,
+    temporal: services.temporal,
+    apiToken: services.secrets.apiToken,
+    links: linkSecrets(services.secrets, dataDir),
+    logger,
+  });
   stops.push({ name: 'web', stop: web.close });
 
   const lines = [

@@ -1,4 +1,6 @@
 import http from 'node:http';
+import path from 'node:path';
+import { createProofStore } from '../files/proof-store.ts';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config/index.ts';
 import type { Db } from '../db/client.ts';
@@ -19,6 +21,8 @@ export async function runWeb(opts: {
   db: Db;
   temporal: Client;
   apiToken: string;
+  /** The links' secret and the proofs' key: the pages behind the emails' links are served with them. */
+  links?: { linkSecret: string; fileKey: string };
   logger: Logger;
   port?: number;
 }): Promise<RunningWeb> {
@@ -39,6 +43,17 @@ export async function runWeb(opts: {
       const config = configs.get(plieCode);
       return config ? pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger, config) : own;
     },
+    ...(opts.links
+      ? {
+          links: {
+            db: opts.db,
+            temporal: opts.temporal,
+            secret: opts.links.linkSecret,
+            proofs: createProofStore(env.PLIE_FILES_DIR ?? path.join(opts.config.dataDir, 'justificatifs'), opts.links.fileKey),
+            logger: opts.logger,
+          },
+        }
+      : {}),
   });
   const slack = createSlack(env, app, opts.logger, {
     db: opts.db,

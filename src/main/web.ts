@@ -1,5 +1,5 @@
 /** Production entry point: the bot/web process (HTTP API and Slack); stateless, scale freely. */
-import { loadConfig } from '../config/index.ts';
+import { linkSecrets, loadConfig } from '../config/index.ts';
 import { createLogger } from '../logging.ts';
 import { exitOnConfigError } from './process.ts';
 import { runWeb } from './run-web.ts';
@@ -8,7 +8,14 @@ import { openServices } from './services.ts';
 const config = exitOnConfigError(() => loadConfig());
 const logger = createLogger(config.env.LOG_LEVEL).child({ role: 'web' });
 const services = await exitOnConfigError(() => openServices(config, { smtp: false }));
-const web = await runWeb({ config, db: services.db, temporal: services.temporal, apiToken: services.secrets.apiToken, logger });
+const web = await runWeb({
+  config,
+  db: services.db,
+  temporal: services.temporal,
+  apiToken: services.secrets.apiToken,
+  links: exitOnConfigError(() => linkSecrets(services.secrets, config.dataDir)),
+  logger,
+});
 let stopping = false;
 const stop = async () => {
   if (stopping) return;

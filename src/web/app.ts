@@ -1,5 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
+import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { projectRoot } from '../infra/project.ts';
+import { createLinkPages, type LinkPagesDeps } from './link-pages.ts';
 import { z } from '../domain/validation.ts';
 import type { Logger } from '../logging.ts';
 import {
@@ -18,6 +22,8 @@ export interface WebDeps {
   tokens: Array<{ token: string; plieCode: string }>;
   /** What creating and following pathways needs, for one PLIE. */
   pathwayDeps: (plieCode: string) => Promise<CreateParticipantDeps>;
+  /** The pages behind the emails' signed links (absent: not served). */
+  links?: LinkPagesDeps;
 }
 
 const answerBodySchema = z.object({
@@ -33,6 +39,8 @@ const actionBodySchema = z.object({
 
 const uuid = z.uuid();
 
+const dsfrDir = path.join(projectRoot, 'node_modules', '@gouvfr', 'dsfr', 'dist');
+
 /** JSON API for staff tools; every route but /health needs `Authorization: Bearer <token of a PLIE>`. */
 export function createWebApp(web: WebDeps): express.Express {
   const app = express();
@@ -44,6 +52,17 @@ export function createWebApp(web: WebDeps): express.Express {
   app.get('/health', (_req, res) => {
     res.json({ statut: 'ok' });
   });
+
+  if (web.links) {
+    // The DSFR's styles, fonts and icons, from the package (no third-party host).
+    app.use('/dsfr', express.static(dsfrDir, { immutable: true, maxAge: '7d', index: false }));
+    // Pages only: no script, nothing from elsewhere; a form posts to this site only.
+    app.use(
+      '/l',
+      helmet({ contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': null, 'script-src': ["'none'"] } }, referrerPolicy: { policy: 'no-referrer' } }),
+      createLinkPages(web.links),
+    );
+  }
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));

@@ -1,0 +1,243 @@
+/**
+ * The pages behind the signed links of the emails: the participant's proof upload and FSE+
+ * questionnaire, the staff's task forms (a commission vote included) and the reading of a proof.
+ * A link shows its page as often as opened; it is used up once its form went through.
+ */
+import type { Client } from '@temporalio/client';
+import express, { type Request, type Response } from 'express';
+import multer from 'multer';
+import type { Db } from '../db/client.ts';
+import { fileReference, initials } from '../domain/participant.ts';
+import { isTaskKind, type TaskKind } from '../domain/tasks.ts';
+import { readForm, type FormSpec, type RawValues } from '../forms/fields.ts';
+import { LABOUR_MARKET_OPTIONS } from '../forms/labels.ts';
+import { taskForm } from '../forms/task-forms.ts';
+import { detectProofType, EXTENSIONS, MAX_PROOF_BYTES, type ProofStore } from '../files/proof-store.ts';
+import { peekLink, useLink, verifyLink, type LinkCheck, type LinkClaims } from '../links/signed-links.ts';
+import type { Logger } from '../logging.ts';
+import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { taskAnswerSchemas } from '../domain/tasks.ts';
+import { formHtml } from './pages/form-html.ts';
+import { alert, escapeHtml, html, join, page, paragraph, type Html } from './pages/layout.ts';
+
+export interface LinkPagesDeps {
+  db: Db;
+  temporal: Client;
+  secret: string;
+  proofs: ProofStore;
+  logger: Logger;
+  now?: () => number;
+}
+
+/** The questionnaire as the person reads it: their own words, not the administration's. */
+const FSE_FORM: FormSpec = {
+  title: 'Où en êtes-vous ?',
+  submit: 'Envoyer ma réponse',
+  intro: 'Une seule question : votre situation aujourd’hui. Votre réponse reste confidentielle et sert au bilan du programme.',
+  fields: [{ id: 'labourMarketStatus', label: 'Aujourd’hui, vous êtes…', kind: 'select', options: LABOUR_MARKET_OPTIONS }],
+  toValue: (raw) => ({ labourMarketStatus: typeof raw.labourMarketStatus === 'string' ? raw.labourMarketStatus : undefined }),
+  schema: taskAnswerSchemas.fse_questionnaire,
+};
+
+const UPLOAD_HINT = 'Formats acceptés : PDF, JPEG ou PNG. Taille maximale : 10 Mo.';
+
+export function createLinkPages(deps: LinkPagesDeps): express.Router {
+  const router = express.Router();
+  const log = deps.logger.child({ component: 'liens' });
+  const now = deps.now ?? Date.now;
+  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_PROOF_BYTES, files: 1, fields: 10 } }).single('justificatif');
+
+  const send = (res: Response, status: number, title: string, body: Html) => {
+    res.status(status).type('html').send(page({ title, body }));
+  };
+
+  /** A link that cannot be used: said plainly, with what to do. */
+  const refused = (res: Response, check: Extract<LinkCheck, { ok: false }>, req: Request) => {
+    log.info({ reason: check.reason, path: req.method }, 'lien refusé');
+    const status = check.reason === 'expired' || check.reason === 'used' ? 410 : 400;
+    send(res, status, check.reason === 'expired' ? 'Lien expiré' : check.reason === 'used' ? 'Lien déjà utilisé' : 'Lien non valide', alert('warning', check.message));
+  };
+
+  /** The link's claims if it may still be used, else the refusal page has been sent. */
+  async function claimsOf(req: Request, res: Response): Promise<LinkClaims | null> {
+    const token = req.params.token as string;
+    const signed = verifyLink(token, deps.secret, now());
+    const check = signed.ok ? await peekLink(deps.db, token, { secret: deps.secret, purpose: signed.claims.purpose, now: now() }) : signed;
+    if (!check.ok) {
+      refused(res, check, req);
+      return null;
+    }
+    return check.claims;
+  }
+
+  /** Uses the link up once its form went through; false if another use came first. */
+  async function useUp(req: Request, res: Response, claims: LinkClaims): Promise<boolean> {
+    const used = await useLink(deps.db, req.params.token as string, { secret: deps.secret, purpose: claims.purpose, now: now() });
+    if (!used.ok) refused(res, used, req);
+    return used.ok;
+  }
+
+  async function openTask(res: Response, taskId: string) {
+    const task = await deps.db.task.findUnique({ where: { id: taskId }, include: { pathway: { include: { participant: true } } } });
+    if (!task || !isTaskKind(task.kind)) {
+      send(res, 404, 'Demande introuvable', alert('warning', 'Cette demande n’existe plus.'));
+      return null;
+    }
+    if (task.status !== 'open') {
+      send(res, 410, 'Déjà traité', alert('info', 'C’est déjà fait : cette demande a été traitée. Merci !'));
+      return null;
+    }
+    return { ...task, kind: task.kind };
+  }
+
+  async function staffForm(task: { kind: TaskKind; pathway: { participant: { plieCode: string } } }): Promise<FormSpec> {
+    const referents = await deps.db.staff.findMany({ where: { plieCode: task.pathway.participant.plieCode, active: true, roles: { has: 'REFERENT' } }, orderBy: { name: 'asc' } });
+    return taskForm(task.kind, { referents: referents.map((r) => ({ value: r.email, label: r.name })) });
+  }
+
+  router.get('/:token', async (req, res) => {
+    const claims = await claimsOf(req, res);
+    if (!claims) return;
+    const action = req.originalUrl;
+    switch (claims.purpose) {
+      case 'proof-upload': {
+        if (!(await openTask(res, claims.subject))) return;
+        return send(res, 200, 'Déposer votre justificatif', uploadForm(action));
+      }
+      case 'fse-questionnaire':
+        if (!(await openTask(res, claims.subject))) return;
+        return send(res, 200, FSE_FORM.title, formHtml(FSE_FORM, { action }));
+      case 'task-answer': {
+        const task = await openTask(res, claims.subject);
+        if (!task) return;
+        const form = await staffForm(task);
+        return send(res, 200, form.title, formHtml(form, { action, before: paragraph(`Dossier ${fileReference(task.pathway.participantId)} (${initials(task.pathway.participant.firstName, task.pathway.participant.lastName)}).`) }));
+      }
+      case 'proof-download': {
+        const proof = await deps.db.proof.findUnique({ where: { taskId: claims.subject } });
+        if (!proof) return send(res, 404, 'Justificatif introuvable', alert('warning', 'Ce justificatif n’est plus disponible.'));
+        return send(
+          res,
+          200,
+          'Consulter le justificatif',
+          join(
+            paragraph(`Justificatif reçu le ${proof.receivedAt?.toLocaleDateString('fr-FR', { timeZone: 'Europe/Paris' }) ?? '?'}. Ce lien ne sert qu’une fois : enregistrez le fichier dans le dossier de la personne.`),
+            html(`<form method="post" action="${escapeHtml(action)}"><button class="fr-btn" type="submit">Télécharger le justificatif</button></form>`),
+          ),
+        );
+      }
+      default:
+        return refused(res, { ok: false, reason: 'signature', message: 'Ce lien n’est pas valide.' }, req);
+    }
+  });
+
+  // Forms: a few fields, never large (the upload has its own limits).
+  router.post('/:token', (req, res, next) => {
+    if (req.is('multipart/form-data')) {
+      upload(req, res, (error: unknown) => {
+        if (!error) return next();
+        const tooLarge = (error as { code?: string }).code === 'LIMIT_FILE_SIZE';
+        log.info({ err: (error as Error).message }, 'dépôt refusé');
+        send(res, tooLarge ? 413 : 400, 'Déposer votre justificatif', join(alert('error', tooLarge ? 'Fichier trop volumineux' : 'Envoi incomplet', tooLarge ? 'Le fichier dépasse 10 Mo : essayez une photo moins lourde ou un PDF.' : 'Le fichier n’a pas pu être reçu : réessayez.'), uploadForm(req.originalUrl)));
+      });
+      return;
+    }
+    express.urlencoded({ extended: false, limit: '20kb' })(req, res, next);
+  });
+
+  router.post('/:token', async (req, res) => {
+    const claims = await claimsOf(req, res);
+    if (!claims) return;
+    const action = req.originalUrl;
+    const raw = (req.body ?? {}) as RawValues;
+    try {
+      switch (claims.purpose) {
+        case 'proof-upload':
+          return await receiveProof(req, res, claims);
+        case 'fse-questionnaire': {
+          const task = await openTask(res, claims.subject);
+          if (!task) return;
+          const result = readForm(FSE_FORM, raw);
+          if (!result.ok) return send(res, 400, FSE_FORM.title, formHtml(FSE_FORM, { action, values: raw, errors: result.errors }));
+          await answerTask(deps.temporal, task.pathway.participantId, { taskId: task.id, answer: result.value, actor: 'participant', channel: 'email' }, task.pathwayId);
+          if (!(await useUp(req, res, claims))) return;
+          return send(res, 200, 'Merci !', alert('success', 'Votre réponse est bien enregistrée.', 'Merci d’avoir pris ce temps. Bonne continuation !'));
+        }
+        case 'task-answer': {
+          const task = await openTask(res, claims.subject);
+          if (!task) return;
+          const form = await staffForm(task);
+          const result = readForm(form, raw);
+          if (!result.ok) return send(res, 400, form.title, formHtml(form, { action, values: raw, errors: result.errors }));
+          const actor = claims.actor ?? '';
+          if (task.kind === 'commission_vote') {
+            await castVote(deps.temporal, task.id.split('/commission_vote/')[0]!, { actor, vote: result.value, channel: 'email' });
+          } else {
+            await answerTask(deps.temporal, task.pathway.participantId, { taskId: task.id, answer: result.value, actor, channel: 'email' }, task.pathwayId);
+          }
+          if (!(await useUp(req, res, claims))) return;
+          return send(res, 200, 'Réponse enregistrée', alert('success', 'Votre réponse est enregistrée.', `Dossier ${fileReference(task.pathway.participantId)} : la suite du parcours est lancée.`));
+        }
+        case 'proof-download': {
+          const proof = await deps.db.proof.findUnique({ where: { taskId: claims.subject } });
+          if (!proof?.fileReference || !proof.mimeType) return send(res, 404, 'Justificatif introuvable', alert('warning', 'Ce justificatif n’est plus disponible.'));
+          const bytes = await deps.proofs.read(proof.fileReference);
+          if (!(await useUp(req, res, claims))) return;
+          const extension = EXTENSIONS[proof.mimeType as keyof typeof EXTENSIONS] ?? 'bin';
+          res.status(200).type(proof.mimeType).attachment(`justificatif-${proof.participantId.slice(0, 8)}.${extension}`).send(bytes);
+          return;
+        }
+        default:
+          return refused(res, { ok: false, reason: 'signature', message: 'Ce lien n’est pas valide.' }, req);
+      }
+    } catch (error) {
+      if (error instanceof TaskAnswerRejectedError) return send(res, 422, 'Réponse non enregistrée', alert('warning', 'Votre réponse n’a pas pu être prise en compte.', error.message));
+      log.error({ err: (error as Error).message, purpose: claims.purpose }, 'formulaire en échec');
+      return send(res, 503, 'Service momentanément indisponible', alert('error', 'Votre envoi n’a pas pu être enregistré.', 'Le service est momentanément indisponible : réessayez dans quelques minutes avec le même lien.'));
+    }
+  });
+
+  /** Stores the file encrypted, then answers the task; a refused answer leaves nothing behind. */
+  async function receiveProof(req: Request, res: Response, claims: LinkClaims) {
+    const task = await openTask(res, claims.subject);
+    if (!task) return;
+    const file = req.file;
+    const type = file ? detectProofType(file.buffer) : null;
+    if (!file || !type) {
+      return send(
+        res,
+        400,
+        'Déposer votre justificatif',
+        join(alert('error', file ? 'Format non accepté' : 'Aucun fichier choisi', file ? 'Le fichier doit être un PDF, une image JPEG ou PNG.' : 'Choisissez le fichier à envoyer.'), uploadForm(req.originalUrl, true)),
+      );
+    }
+    const reference = await deps.proofs.save(file.buffer);
+    try {
+      await answerTask(deps.temporal, task.pathway.participantId, { taskId: task.id, answer: { received: true, fileReference: reference }, actor: 'participant', channel: 'email' }, task.pathwayId);
+    } catch (error) {
+      await deps.proofs.remove(reference);
+      throw error;
+    }
+    await deps.db.proof.upsert({
+      where: { taskId: task.id },
+      create: { participantId: task.pathway.participantId, kind: 'AUTRE', taskId: task.id, receivedAt: new Date(now()), fileReference: reference, mimeType: type, size: file.size },
+      update: {},
+    });
+    if (!(await useUp(req, res, claims))) return;
+    log.info({ task: task.id, size: file.size, type }, 'justificatif reçu');
+    send(res, 200, 'Merci, c’est bien reçu', alert('success', 'Votre justificatif est bien reçu.', 'Votre référent·e est prévenu·e. Vous n’avez rien d’autre à faire.'));
+  }
+
+  return router;
+}
+
+function uploadForm(action: string, error = false): Html {
+  return html(`<p>Votre référent·e vous a demandé un justificatif (par exemple votre contrat de travail ou un bulletin de salaire). Vous pouvez l’envoyer ici, depuis votre téléphone ou votre ordinateur.</p>
+<form method="post" action="${escapeHtml(action)}" enctype="multipart/form-data">
+<div class="fr-upload-group${error ? ' fr-upload-group--error' : ''}">
+<label class="fr-label" for="justificatif">Votre justificatif<span class="fr-hint-text">${escapeHtml(UPLOAD_HINT)}</span></label>
+<input class="fr-upload" type="file" id="justificatif" name="justificatif" accept=".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png" required${error ? ' autofocus' : ''}>
+</div>
+<div class="fr-mt-4w"><button class="fr-btn" type="submit">Envoyer le justificatif</button></div>
+</form>`);
+}

@@ -1,0 +1,176 @@
+/**
+ * The pages behind the emails' links, in headless Chromium against the web process, the worker
+ * (dev server), PostgreSQL and SMTP: a coordinator without Slack answers a task from the email's
+ * form; the participant uploads a proof (stored encrypted, the referent told); an expired link is
+ * refused; a used link works no more.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import type { Db } from '../../src/db/client.ts';
+import { parisDate } from '../../src/domain/dates.ts';
+import { signLink } from '../../src/links/signed-links.ts';
+import { createLogger } from '../../src/logging.ts';
+import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
+import { answerTask, recordAction } from '../../src/temporal/parcours-client.ts';
+import { dataConverter } from '../../src/temporal/connection.ts';
+import { accessibilityProblems, focusedText, launchBrowser, screenshot } from '../helpers/browser.ts';
+import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.ts';
+import { LINK_SECRET, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+
+const run = randomBytes(3).toString('hex');
+const COORDINATOR = `coordination-${run}@plie.test`;
+const REFERENT = `referente-${run}@plie.test`;
+const FILE_KEY = randomBytes(32).toString('base64');
+const TOKEN = 'jeton-api-des-pages-de-test';
+const taskQueue = uniqueQueue('pages');
+const payloadKeys = randomPayloadKeys();
+// A 1×1 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
+let dataDir: string;
+let stack: WorkerStack;
+let db: Db;
+let nativeConnection: NativeConnection;
+let client: Client;
+let web: RunningWeb;
+let browser: Browser;
+let participantId: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'plie-pages-'));
+  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });
+  db = stack.db;
+  await db.staff.create({ data: { email: REFERENT, name: 'Sophie Lambert', roles: ['REFERENT'] } });
+  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
+  const config = { ...testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, PLIE_COORDINATOR_EMAIL: COORDINATOR }), dataDir };
+  web = await runWeb({ config, db, temporal: client, apiToken: TOKEN, links: { linkSecret: LINK_SECRET, fileKey: FILE_KEY }, logger: createLogger('silent'), port: 0 });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await web?.close();
+  await stack?.stop();
+  await client?.connection.close();
+  await nativeConnection?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** The link of the latest email to `to` whose subject matches, pointed at the test's web process. */
+async function linkIn(to: string, subject: RegExp): Promise<string> {
+  const mail = await Promise.race([
+    stack.inbox.waitFor((m) => m.to.includes(to) && subject.test(m.subject)),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => {
+        void db.message.findMany({ where: { recipient: to } }).then((messages) => reject(new Error(`pas d’email ${subject} pour ${to} : ${JSON.stringify(messages)}`)));
+      }, 20_000),
+    ),
+  ]);
+  return /http:\/\/plie\.test(\/l\/[\w.-]+)/.exec(mail.text)![1]!.replace(/^/, web.url);
+}
+
+const waitFor = <T>(check: () => Promise<T>) => vi.waitFor(check, { timeout: 20_000, interval: 100 });
+
+describe('pages behind the email links (headless Chromium)', () => {
+  it('lets a coordinator without Slack designate the referent from the email’s form, once', async () => {
+    const created = await fetch(`${web.url}/api/participants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ firstName: 'Nadia', lastName: `Haddad${run}`, birthDate: '1988-05-04', commune: 'Antibes', email: `nadia-${run}@exemple.fr` }),
+    });
+    const body = (await created.json()) as { participantId: string };
+    expect(created.status, JSON.stringify(body)).toBe(201);
+    participantId = body.participantId;
+    const link = await linkIn(COORDINATOR, /Nouvelle tâche/);
+
+    const page = await browser.newPage();
+    const response = await page.goto(link);
+    expect(response!.status()).toBe(200);
+    expect(await page.locator('h1').textContent()).toBe('Désigner un·e référent·e');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    // Keyboard only: the skip link first, then the fields, then the button; sent without a choice.
+    await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toBe('Aller au contenu');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Tab');
+    expect(await focusedText(page)).toBe('Désigner');
+    await Promise.all([page.waitForURL(link, { waitUntil: 'load' }), page.keyboard.press('Enter')]);
+    // The error is next to the field, and the field says so.
+    expect(await page.locator('#champ-referentEmail-erreur').textContent()).toContain('référent·e');
+    expect(await page.locator('#champ-referentEmail').getAttribute('aria-describedby')).toBe('champ-referentEmail-erreur');
+
+    await page.getByLabel('Référent·e de parcours').selectOption({ label: 'Sophie Lambert' });
+    await page.getByLabel('Justification d’éligibilité (facultatif)').fill('Situation vérifiée avec le prescripteur.');
+    await screenshot(page, 'formulaire-tache');
+    await page.getByRole('button', { name: 'Désigner' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Réponse enregistrée');
+    await screenshot(page, 'formulaire-tache-enregistre');
+
+    const task = await db.task.findFirstOrThrow({ where: { pathwayId: `parcours-${participantId}`, kind: 'assign_referent' } });
+    expect(task).toMatchObject({ status: 'done', answeredBy: COORDINATOR, channel: 'email' });
+    // Used: the same link now says so.
+    const again = await page.goto(link);
+    expect(again!.status()).toBe(410);
+    expect(await page.locator('main').textContent()).toContain('il ne fonctionne qu’une fois');
+    await page.close();
+  });
+
+  it('takes the participant’s proof: a wrong file is refused, a PNG is stored encrypted and the referent can read it once', async () => {
+    const pathwayId = `parcours-${participantId}`;
+    const diagnostic = await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId, kind: 'diagnostic_decision', status: 'open' } }));
+    const today = parisDate(new Date());
+    await answerTask(client, participantId, { taskId: diagnostic.id, answer: { decision: 'integrate', entryDate: today }, actor: REFERENT, channel: 'cli' });
+    await recordAction(client, participantId, { action: { type: 'contractSigned', contract: { type: 'CDI', start: today, weeklyHours: 35 } }, actor: REFERENT, channel: 'cli' });
+    const link = await linkIn(`nadia-${run}@exemple.fr`, /Un document à nous transmettre/);
+
+    const page = await browser.newPage();
+    await page.goto(link);
+    expect(await page.locator('h1').textContent()).toBe('Déposer votre justificatif');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByLabel('Votre justificatif').setInputFiles({ name: 'notes.txt', mimeType: 'application/pdf', buffer: Buffer.from('pas un PDF') });
+    await page.getByRole('button', { name: 'Envoyer le justificatif' }).click();
+    await expect.poll(() => page.locator('.fr-alert').textContent()).toContain('Format non accepté');
+
+    await page.getByLabel('Votre justificatif').setInputFiles({ name: 'contrat.png', mimeType: 'image/png', buffer: PNG });
+    await screenshot(page, 'depot-justificatif');
+    await page.getByRole('button', { name: 'Envoyer le justificatif' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Merci, c’est bien reçu');
+    await screenshot(page, 'depot-justificatif-recu');
+    await page.close();
+
+    const proof = await db.proof.findFirstOrThrow({ where: { participantId } });
+    expect(proof).toMatchObject({ mimeType: 'image/png', size: PNG.length });
+    const stored = readFileSync(path.join(dataDir, 'justificatifs', `${proof.fileReference}.bin`));
+    expect(stored.includes(PNG.subarray(1, 8))).toBe(false);
+    expect(readdirSync(path.join(dataDir, 'justificatifs'))).toHaveLength(1);
+    expect(await db.task.findFirstOrThrow({ where: { id: proof.taskId! } })).toMatchObject({ status: 'done', answeredBy: 'participant' });
+
+    // The referent (no Slack) gets a single-use link to read it.
+    const download = await linkIn(REFERENT, /Justificatif reçu/);
+    expect((await fetch(download)).status).toBe(200);
+    const file = await fetch(download, { method: 'POST' });
+    expect(file.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await file.arrayBuffer()).equals(PNG)).toBe(true);
+    expect((await fetch(download, { method: 'POST' })).status).toBe(410);
+  });
+
+  it('refuses an expired link with a clear page', async () => {
+    const task = await db.task.findFirstOrThrow({ where: { pathwayId: `parcours-${participantId}` } });
+    const token = signLink({ purpose: 'proof-upload', subject: task.id, expiresAt: Date.now() - 1000 }, LINK_SECRET);
+    const page = await browser.newPage();
+    const response = await page.goto(`${web.url}/l/${token}`);
+    expect(response!.status()).toBe(410);
+    expect(await page.locator('h1').textContent()).toBe('Lien expiré');
+    expect(await page.locator('main').textContent()).toContain('Demandez-en un nouveau');
+    await screenshot(page, 'lien-expire');
+    const forged = await page.goto(`${web.url}/l/${token.slice(0, -3)}abc`);
+    expect(forged!.status()).toBe(400);
+    await page.close();
+  });
+});
