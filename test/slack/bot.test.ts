@@ -287,6 +287,17 @@ describe('Slack bot (HTTP mode)', () => {
     expect((await db.commissionVote.findFirstOrThrow({ where: { caseId, vote: 'CONTRE' } })).comment).toBe('Le temps partiel est subi, pas choisi.');
   });
 
+  it('ends the pathway from Slack: the referent proposes the exit, the coordination confirms it with one click', async () => {
+    const meta = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `exitProposed|${participantId}`, { overflow: true }));
+    await slack.submit(referentA.id, 'pathway_action', meta, { exitType: input.select('ADMINISTRATIVE'), reason: input.text('Déménagement hors du territoire') });
+    const taskId = await openTaskId('confirm_exit');
+    await found(() => taskMessage(coordinator, 'confirm_exit'));
+    await slack.click(coordinator.id, 'task_quick:confirm', taskId, { channel: dm(coordinator) });
+    await wait(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('exited'));
+    await wait(async () => expect((await taskMessage(coordinator, 'confirm_exit'))?.text).toContain('✅ Sortie confirmée par Claire Coordination'));
+    expect(await db.exit.findFirstOrThrow({ where: { participantId } })).toMatchObject({ type: 'ADMINISTRATIVE', reason: 'Déménagement hors du territoire' });
+  });
+
   it('waits out a 429 on views.open (Retry-After) and still opens the modal', async () => {
     api.failNext('views.open', { kind: 'ratelimit', retryAfter: 1 });
     const before = api.callsOf('views.open').length;
