@@ -16,8 +16,8 @@ import { isParticipantTemplate, participantEmail, type ParticipantTemplate } fro
 import { parisDate, type CalendarDate } from '../src/domain/dates.ts';
 import { uuidFromKey } from '../src/db/ids.ts';
 import { LINK_DAYS, linkUrl, type LinkPurpose } from '../src/links/signed-links.ts';
-import { isPermanentSmtpFailure, type Mailer } from '../src/email/transport.ts';
-import { taskNoticeEmail, type RenderedEmail, type TaskNotice } from '../src/email/templates.ts';
+import { isPermanentSmtpFailure, isRefusedRecipient, type Mailer } from '../src/email/transport.ts';
+import { digestEmail, taskNoticeEmail, type DigestLine, type RenderedEmail, type TaskNotice } from '../src/email/templates.ts';
 import type { Logger } from '../src/logging.ts';
 import { audit } from './audit.ts';
 
@@ -98,7 +98,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
     const reason = String((error as Error).message).slice(0, 500);
     logger.warn({ key: d.idempotencyKey, template: d.template, via, permanent, err: reason }, 'échec d’envoi');
     await db.message
-      .update({ where: { idempotencyKey: d.idempotencyKey }, data: { status: permanent ? 'failed' : 'pending', error: reason } })
+      .update({ where: { idempotencyKey: d.idempotencyKey }, data: { status: deliveryStatus(error, permanent, via), error: reason } })
       .catch((dbError: unknown) => logger.error({ err: (dbError as Error).message }, 'échec d’envoi non enregistré'));
     if (permanent) throw ApplicationFailure.nonRetryable(`${via} a refusé le message : ${reason}`);
     throw error;
@@ -233,6 +233,52 @@ export function createNotificationActivities(deps: NotificationDeps) {
     },
 
     /**
+     * The morning digest, one email per member of staff without Slack who has open tasks (the
+     * coordination also gets the team's overdue ones); once per person and day. Returns how many went.
+     */
+    async sendDailyDigests(args: { day: CalendarDate }): Promise<number> {
+      const dayStart = new Date(`${args.day}T00:00:00Z`);
+      const staff = await db.staff.findMany({ where: { active: true, ...(deps.slack ? { slackUserId: null } : {}) } });
+      let sent = 0;
+      for (const person of staff) {
+        // With Slack on, someone with an account gets everything there: no digest.
+        if (deps.slack && (await slackUserOf(db, deps.slack, person))) continue;
+        const include = { pathway: { include: { participant: true } } } as const;
+        const where = { status: 'open', pathway: { participant: { plieCode: person.plieCode } } };
+        const own = await db.task.findMany({ where: { ...where, assigneeEmail: { equals: person.email, mode: 'insensitive' } }, include, orderBy: { dueDate: 'asc' } });
+        const team = person.roles.includes('COORDINATEUR')
+          ? await db.task.findMany({
+              where: { ...where, dueDate: { lt: dayStart }, assigneeRole: { not: 'participant' }, NOT: { assigneeEmail: { equals: person.email, mode: 'insensitive' } } },
+              include,
+              orderBy: { dueDate: 'asc' },
+              take: 50,
+            })
+          : [];
+        if (own.length === 0 && team.length === 0) continue;
+        const lineOf = (t: (typeof own)[number], withAssignee: boolean): DigestLine => ({
+          kind: t.kind as TaskKind,
+          fileReference: fileReference(t.pathway.participantId),
+          initials: initials(t.pathway.participant.firstName, t.pathway.participant.lastName),
+          dueDate: fromDbDate(t.dueDate),
+          overdue: t.dueDate < dayStart,
+          url: link('task-answer', t.id, dayStart, person.email).url,
+          ...(withAssignee ? { assignee: t.assigneeEmail ?? 'la personne accompagnée' } : {}),
+        });
+        await deliverOnce({
+          idempotencyKey: `digest/${person.plieCode}/${person.email.toLowerCase()}/${args.day}`,
+          template: 'digest',
+          recipient: person.email,
+          pathwayId: null,
+          decidedAt: dayStart,
+          render: async () => digestEmail({ day: args.day, own: own.map((t) => lineOf(t, false)), team: team.map((t) => lineOf(t, true)), linkDays: LINK_DAYS['task-answer'] }),
+          audit: { action: 'staff.digest', entityType: 'staff', entityId: person.id },
+        });
+        sent += 1;
+      }
+      return sent;
+    },
+
+    /**
      * Emails the participant (convocation, welcome, proof requests, FSE+ questionnaire). Without an
      * address on file the message is recorded as undeliverable and the referent sees it.
      */
@@ -321,4 +367,13 @@ export function frenchDateTime(at: Date): string {
 /** The address inside « Name <address> ». */
 function addressOf(from: string): string {
   return /<([^>]+)>/.exec(from)?.[1] ?? from;
+}
+
+/**
+ * What the Message records of a failed attempt: pending (it will be tried again), refused (the mail
+ * server refused the address: a bounce at sending time) or failed (refused for another reason).
+ */
+function deliveryStatus(error: unknown, permanent: boolean, via: 'SMTP' | 'Slack'): 'pending' | 'refused' | 'failed' {
+  if (!permanent) return 'pending';
+  return via === 'SMTP' && isRefusedRecipient(error) ? 'refused' : 'failed';
 }

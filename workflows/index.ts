@@ -1,2 +1,3 @@
 export { parcoursWorkflow } from './parcours.ts';
 export { commissionWorkflow } from './commission.ts';
+export { dailyDigestWorkflow } from './digest.ts';

@@ -79,3 +79,25 @@ export function taskNoticeEmail(args: {
       ]);
   }
 }
+
+export interface DigestLine {
+  kind: TaskKind;
+  fileReference: string;
+  initials: string;
+  dueDate: CalendarDate;
+  overdue: boolean;
+  url: string;
+  /** For the coordination's team section: to whom the task is given. */
+  assignee?: string;
+}
+
+/** The morning digest of a member of staff without Slack: their open tasks, and the team's late ones for the coordination. */
+export function digestEmail(args: { day: CalendarDate; own: DigestLine[]; team: DigestLine[]; linkDays: number }): RenderedEmail {
+  const line = (l: DigestLine) =>
+    `${l.overdue ? '[EN RETARD] ' : ''}${TASK_TITLES[l.kind]} : dossier ${l.fileReference} (${l.initials}), échéance le ${formatFrenchDate(l.dueDate)}${l.assignee ? `, confiée à ${l.assignee}` : ''}. Répondre : ${l.url}`;
+  const overdue = args.own.filter((l) => l.overdue).length;
+  const paragraphs = ['Bonjour,', `Voici vos tâches en attente au ${formatFrenchDate(args.day)} : ${args.own.length}${overdue ? `, dont ${overdue} en retard` : ''}.`, ...args.own.map(line)];
+  if (args.team.length > 0) paragraphs.push(`Tâches en retard dans l’équipe : ${args.team.length}.`, ...args.team.map(line));
+  paragraphs.push(`Chaque lien est personnel, valable ${args.linkDays} jours et ne sert qu’une fois.`);
+  return render(`[PLIE] Vos tâches du ${formatFrenchDate(args.day)}${overdue ? ` (${overdue} en retard)` : ''}`, paragraphs);
+}

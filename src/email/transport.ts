@@ -14,3 +14,9 @@ export function isPermanentSmtpFailure(error: unknown): boolean {
   const code = (error as { responseCode?: number }).responseCode;
   return typeof code === 'number' && code >= 500 && code < 600;
 }
+
+/** The server refused the recipient (RCPT TO answered 5xx): the address does not receive mail. */
+export function isRefusedRecipient(error: unknown): boolean {
+  const e = error as { code?: string; command?: string; responseCode?: number };
+  return isPermanentSmtpFailure(error) && (e.code === 'EENVELOPE' || e.command === 'RCPT TO');
+}

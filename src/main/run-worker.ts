@@ -4,6 +4,7 @@ import type { Logger } from '../logging.ts';
 import { plieConfigFor } from '../plies/registry.ts';
 import { postClient } from '../slack/web-client.ts';
 import { connectWorkerConnection } from '../temporal/connection.ts';
+import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../temporal/schedules.ts';
 import { bundleWorkflows, createWorker } from '../temporal/worker.ts';
 import { appUrl, type Services } from './services.ts';
 
@@ -42,6 +43,8 @@ export async function runWorker(opts: {
     },
   });
   const done = worker.run().finally(() => connection.close());
+  const digest = await ensureDigestSchedule(services.temporal, services.temporalSettings.taskQueue);
+  opts.logger.info({ schedule: DIGEST_SCHEDULE_ID, state: digest }, 'récapitulatif quotidien planifié (7h30, jours ouvrés)');
   opts.logger.info({ taskQueue: services.temporalSettings.taskQueue }, 'worker Temporal démarré');
   return {
     done,

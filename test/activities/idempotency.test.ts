@@ -10,6 +10,7 @@ import { createDb, type Db } from '../../src/db/client.ts';
 import { createMailer, type Mailer } from '../../src/email/transport.ts';
 import { createLogger } from '../../src/logging.ts';
 import { TestInbox } from '../helpers/smtp.ts';
+import { freePort } from '../../src/infra/ports.ts';
 
 let db: Db;
 let inbox: TestInbox;
@@ -90,14 +91,33 @@ describe('idempotent activities', () => {
     expect((await db.task.findUniqueOrThrow({ where: { id: task.id } })).remindedAt).not.toBeNull();
   });
 
-  it('records a refused address as failed and does not retry it', async () => {
+  it('leaves a message pending while the mail server is down, then sends it once when it is back', async () => {
+    const { task } = await openedTask('attente@plie.test');
+    const down = createMailer(`smtp://127.0.0.1:${await freePort()}`);
+    const whileDown = createActivities({ db, mailer: down, mailFrom: 'plie@plie.test', appUrl: 'http://plie.test', logger: createLogger('silent') });
+    try {
+      const attempt = whileDown.notifyTask({ taskId: task.id, notice: 'opened', to: 'attente@plie.test' });
+      // Retryable: Temporal tries again with its backoff (10 s, doubling).
+      await expect(attempt).rejects.not.toBeInstanceOf(ApplicationFailure);
+    } finally {
+      down.close();
+    }
+    expect(await db.message.findUniqueOrThrow({ where: { idempotencyKey: `${task.id}/opened` } })).toMatchObject({ status: 'pending' });
+    await activities.notifyTask({ taskId: task.id, notice: 'opened', to: 'attente@plie.test' });
+    await activities.notifyTask({ taskId: task.id, notice: 'opened', to: 'attente@plie.test' });
+    await inbox.waitFor((m) => m.to.includes('attente@plie.test'));
+    expect(inbox.count((m) => m.to.includes('attente@plie.test'))).toBe(1);
+    expect(await db.message.findUniqueOrThrow({ where: { idempotencyKey: `${task.id}/opened` } })).toMatchObject({ status: 'sent' });
+  });
+
+  it('records a refused address as refused and does not retry it', async () => {
     inbox.rejected.add('inconnu@plie.test');
     const { task } = await openedTask('inconnu@plie.test');
     const attempt = activities.notifyTask({ taskId: task.id, notice: 'opened', to: 'inconnu@plie.test' });
     await expect(attempt).rejects.toBeInstanceOf(ApplicationFailure);
     await expect(attempt).rejects.toMatchObject({ nonRetryable: true });
     const message = await db.message.findUniqueOrThrow({ where: { idempotencyKey: `${task.id}/opened` } });
-    expect(message.status).toBe('failed');
+    expect(message.status).toBe('refused');
     expect(message.error).toContain('550');
   });
 });

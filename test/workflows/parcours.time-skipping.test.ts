@@ -225,7 +225,7 @@ describe('parcours workflow (time-skipping)', () => {
     const [diagnostic] = after.openTasks;
     await vi.waitFor(async () => {
       const message = await db.message.findUnique({ where: { idempotencyKey: `${diagnostic!.id}/opened` } });
-      expect(message?.status).toBe('failed');
+      expect(message?.status).toBe('refused');
     });
     // Still waiting for the referent, and still chasing: the escalation reaches the coordinator.
     await env.sleep(days(15));

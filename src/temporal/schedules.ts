@@ -1,0 +1,21 @@
+/** The Temporal Schedules of the deployment, created by the worker at start if missing. */
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { DIGEST_WORKFLOW } from '../../workflows/digest.ts';
+
+export const DIGEST_SCHEDULE_ID = 'plie-recapitulatif-quotidien';
+
+/** The daily digest at 7:30, Paris time, on working days. */
+export async function ensureDigestSchedule(client: Client, taskQueue: string, scheduleId = DIGEST_SCHEDULE_ID): Promise<'created' | 'existing'> {
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec: { calendars: [{ hour: 7, minute: 30, dayOfWeek: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] }], timezone: 'Europe/Paris' },
+      action: { type: 'startWorkflow', workflowType: DIGEST_WORKFLOW, workflowId: `${scheduleId}-run`, taskQueue, args: [] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+    });
+    return 'created';
+  } catch (error) {
+    if (error instanceof ScheduleAlreadyRunning) return 'existing';
+    throw error;
+  }
+}
