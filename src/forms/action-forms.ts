@@ -29,6 +29,19 @@ export const ACTION_FORMS = {
     toValue: (raw) => ({ type: 'contactLogged', date: text(raw, 'date'), mode: text(raw, 'mode') }),
     schema: pathwayActionSchema,
   },
+  appointmentScheduled: {
+    title: 'Fixer un rendez-vous',
+    submit: 'Envoyer l’invitation',
+    intro: 'La personne reçoit l’invitation par email (à ajouter à son agenda), puis un rappel deux jours avant.',
+    fields: [
+      { id: 'date', label: 'Date', kind: 'date' },
+      { id: 'time', label: 'Heure (HH:MM)', kind: 'text' },
+      { id: 'place', label: 'Lieu (adresse)', kind: 'text' },
+      { id: 'durationMinutes', label: 'Durée en minutes', kind: 'number', optional: true, hint: '60 par défaut.' },
+    ],
+    toValue: (raw) => ({ type: 'appointmentScheduled', date: text(raw, 'date'), time: text(raw, 'time'), place: text(raw, 'place'), durationMinutes: number(raw, 'durationMinutes') }),
+    schema: pathwayActionSchema,
+  },
   appointmentMissed: {
     title: 'Rendez-vous manqué',
     submit: 'Enregistrer',
@@ -89,6 +102,7 @@ export const ACTION_LABELS: Record<ActionFormName, string> = {
   stepPlanned: 'Prévoir une étape',
   stepDone: 'Étape réalisée',
   contactLogged: 'Noter un contact',
+  appointmentScheduled: 'Fixer un rendez-vous',
   appointmentMissed: 'Rendez-vous manqué',
   contractSigned: 'Contrat signé',
   contractEnded: 'Fin de contrat',

@@ -39,7 +39,8 @@ export function readForm(form: FormSpec, raw: RawValues): FormResult {
   const errors: Record<string, string> = {};
   for (const field of form.fields) {
     const value = raw[field.id];
-    const empty = value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+    const empty = value === undefined || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
+    if (empty && !field.optional) errors[field.id] = `${field.label} : ${field.kind === 'select' ? 'choisissez une option' : 'obligatoire'}`;
     if (!empty && field.kind === 'number' && typeof value === 'string' && !Number.isFinite(Number(value.replace(',', '.')))) {
       errors[field.id] = `${field.label} : un nombre est attendu`;
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, formatFrenchDate, parisDate, parseCalendarDate } from '../../src/domain/dates.ts';
+import { addDays, formatFrenchDate, parisDate, parisInstant, parseCalendarDate } from '../../src/domain/dates.ts';
 
 describe('calendar dates', () => {
   it.each([
@@ -38,5 +38,20 @@ describe('calendar dates', () => {
 
   it('formats for French readers', () => {
     expect(formatFrenchDate('2026-12-05')).toBe('05/12/2026');
+  });
+});
+
+describe('Paris wall-clock times', () => {
+  it.each([
+    ['2026-01-15', '09:30', '2026-01-15T08:30:00.000Z'],
+    ['2026-07-15', '09:30', '2026-07-15T07:30:00.000Z'],
+    // The night clocks go back (25 October 2026): 01:30 is still summer time.
+    ['2026-10-25', '01:30', '2026-10-24T23:30:00.000Z'],
+    ['2026-10-25', '04:00', '2026-10-25T03:00:00.000Z'],
+    // The night clocks go forward (29 March 2026): 02:30 does not exist, the hour after is taken.
+    ['2026-03-29', '02:30', '2026-03-29T01:30:00.000Z'],
+    ['2026-03-29', '03:30', '2026-03-29T01:30:00.000Z'],
+  ])('%s %s in Paris is %s', (date, time, instant) => {
+    expect(new Date(parisInstant(date, time)).toISOString()).toBe(instant);
   });
 });

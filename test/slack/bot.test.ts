@@ -125,7 +125,7 @@ describe('Slack bot (HTTP mode)', () => {
     const meta = await modalOpenedBy('referral_check', async () => expect((await slack.command(referentA.id, 'C0EQUIPE', 'orienter')).status).toBe(200));
 
     const missing = await slack.submit(referentA.id, 'referral_check', meta, { firstName: input.text('Inès'), birthDate: input.date('1985-03-14') });
-    expect(JSON.parse(missing.body)).toMatchObject({ response_action: 'errors', errors: { lastName: 'nom : obligatoire' } });
+    expect(JSON.parse(missing.body)).toMatchObject({ response_action: 'errors', errors: { lastName: 'Nom : obligatoire' } });
 
     const checked = await slack.submit(referentA.id, 'referral_check', meta, {
       lastName: input.text(lastName),

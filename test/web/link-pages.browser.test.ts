@@ -102,7 +102,7 @@ describe('pages behind the email links (headless Chromium)', () => {
     expect(await focusedText(page)).toBe('Désigner');
     await Promise.all([page.waitForURL(link, { waitUntil: 'load' }), page.keyboard.press('Enter')]);
     // The error is next to the field, and the field says so.
-    expect(await page.locator('#champ-referentEmail-erreur').textContent()).toContain('référent·e');
+    expect(await page.locator('#champ-referentEmail-erreur').textContent()).toBe('Référent·e de parcours : choisissez une option');
     expect(await page.locator('#champ-referentEmail').getAttribute('aria-describedby')).toBe('champ-referentEmail-erreur');
 
     await page.getByLabel('Référent·e de parcours').selectOption({ label: 'Sophie Lambert' });

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { ACTION_FORMS } from '../../src/forms/action-forms.ts';
+import { readForm, type RawValues } from '../../src/forms/fields.ts';
+import { REFERRAL_FORM } from '../../src/forms/referral-form.ts';
+import { taskForm } from '../../src/forms/task-forms.ts';
+import { modalValues } from '../../src/slack/modal.ts';
+import { formModal } from '../../src/slack/modal.ts';
+
+const referents = { referents: [{ value: 'alice@plie.test', label: 'Alice' }] };
+
+describe('forms (read the same from Slack and the web)', () => {
+  it.each<[string, ReturnType<typeof taskForm>, RawValues, unknown]>([
+    ['diagnostic: integrate', taskForm('diagnostic_decision'), { decision: 'integrate', entryDate: '2026-12-01', barriers: ['MOBILITE'], project: 'Cariste' }, { decision: 'integrate', entryDate: '2026-12-01', barriers: ['MOBILITE'], project: 'Cariste' }],
+    ['diagnostic: French date', taskForm('diagnostic_decision'), { decision: 'integrate', entryDate: '01/12/2026' }, { decision: 'integrate', entryDate: '2026-12-01', barriers: [] }],
+    ['diagnostic: reorient', taskForm('diagnostic_decision'), { decision: 'reorient', reason: 'Suivi par la Mission locale' }, { decision: 'reorient', reason: 'Suivi par la Mission locale' }],
+    ['referent chosen', taskForm('assign_referent', referents), { referentEmail: 'alice@plie.test' }, { referentEmail: 'alice@plie.test' }],
+    ['follow-up: still in post, hours with a comma', taskForm('follow_up_check'), { inPost: 'oui', hours: '151,5' }, { inPost: true, hours: 151.5 }],
+    ['exit refused', taskForm('confirm_exit'), { confirm: 'non', reason: 'Contrat non signé' }, { confirm: false, reason: 'Contrat non signé' }],
+    ['vote with a comment', taskForm('commission_vote'), { vote: 'abstention', comment: 'Conflit d’intérêts' }, { vote: 'abstention', comment: 'Conflit d’intérêts' }],
+    ['contract', ACTION_FORMS.contractSigned, { type: 'CDD', start: '2026-12-01', end: '2027-05-31', weeklyHours: '24' }, { type: 'contractSigned', contract: { type: 'CDD', start: '2026-12-01', end: '2027-05-31', weeklyHours: 24 } }],
+    ['appointment', ACTION_FORMS.appointmentScheduled, { date: '2026-12-08', time: '14h30', place: 'PLIE Antibes' }, { type: 'appointmentScheduled', date: '2026-12-08', time: '14:30', place: 'PLIE Antibes', durationMinutes: 60 }],
+  ])('%s', (_name, form, raw, expected) => {
+    const result = readForm(form, raw);
+    expect(result).toMatchObject({ ok: true, value: expected });
+  });
+
+  it.each<[string, ReturnType<typeof taskForm>, RawValues, Record<string, string>]>([
+    ['a required choice left empty', taskForm('assign_referent', referents), {}, { referentEmail: 'Référent·e de parcours : choisissez une option' }],
+    ['a choice not offered', taskForm('assign_referent', referents), { referentEmail: 'mallory@ailleurs.test' }, { referentEmail: 'Référent·e de parcours : choix inconnu' }],
+    ['integration without its date', taskForm('diagnostic_decision'), { decision: 'integrate' }, { entryDate: 'date d’entrée : obligatoire (JJ/MM/AAAA)' }],
+    ['reorientation without its reason', taskForm('diagnostic_decision'), { decision: 'reorient' }, { reason: 'motif de réorientation : obligatoire' }],
+    ['hours that are not a number', taskForm('follow_up_check'), { inPost: 'oui', hours: 'beaucoup' }, { hours: 'Heures travaillées ce mois-ci : un nombre est attendu' }],
+    ['a CDI with an end', ACTION_FORMS.contractSigned, { type: 'CDI', start: '2026-12-01', end: '2027-01-01', weeklyHours: '35' }, { end: 'un CDI n’a pas de date de fin prévue' }],
+    ['an impossible time', ACTION_FORMS.appointmentScheduled, { date: '2026-12-08', time: '25:00', place: 'PLIE' }, { time: 'heure : heure invalide, attendu HH:MM' }],
+    ['a referral without a name', REFERRAL_FORM, { firstName: 'Inès', birthDate: '1990-01-01' }, { lastName: 'Nom : obligatoire' }],
+  ])('refuses %s, next to the field', (_name, form, raw, errors) => {
+    expect(readForm(form, raw)).toEqual({ ok: false, errors });
+  });
+
+  it('reads a Slack modal’s state into the same raw values', () => {
+    const form = taskForm('diagnostic_decision');
+    const view = formModal(form, { callbackId: 'task_form', privateMetadata: '{}' });
+    expect(view.blocks.filter((b) => b.type === 'input').map((b) => b.block_id)).toEqual(form.fields.map((f) => f.id));
+    const raw = modalValues(form, {
+      decision: { value: { type: 'static_select', selected_option: { value: 'integrate' } } },
+      entryDate: { value: { type: 'datepicker', selected_date: '2026-12-01' } },
+      barriers: { value: { type: 'multi_static_select', selected_options: [{ value: 'SANTE' }] } },
+      project: { value: { type: 'plain_text_input', value: null } },
+    });
+    expect(raw).toEqual({ decision: 'integrate', entryDate: '2026-12-01', barriers: ['SANTE'] });
+  });
+});
