@@ -143,6 +143,24 @@ describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)
   });
 });
 
+describe('plie staff', () => {
+  it('adds and updates a member of staff, refusing an unknown role in French', async () => {
+    const email = `sophie-${randomBytes(3).toString('hex')}@plie.test`;
+    const added = await plie(['staff', 'add', '--email', email.toUpperCase(), '--nom', 'Sophie Lambert', '--roles', 'referent,membre_commission']);
+    expect(added.stderr).toBe('');
+    expect(added.stdout).toContain(`Sophie Lambert <${email}> : REFERENT, MEMBRE_COMMISSION.`);
+    const updated = await plie(['staff', 'add', '--email', email, '--nom', 'Sophie Lambert', '--roles', 'COORDINATEUR', '--slack', 'U0SOPHIE']);
+    expect(updated.code).toBe(0);
+    expect(await db.staff.findFirstOrThrow({ where: { email } })).toMatchObject({ roles: ['COORDINATEUR'], slackUserId: 'U0SOPHIE' });
+    expect((await plie(['staff', 'list'])).stdout).toContain(`Sophie Lambert <${email}>  COORDINATEUR  Slack U0SOPHIE`);
+
+    const refused = await plie(['staff', 'add', '--email', 'x@plie.test', '--nom', 'X Y', '--roles', 'CHEF']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('rôle inconnu (attendu : COORDINATEUR, REFERENT, FACILITATEUR, MEMBRE_COMMISSION)');
+    expect(await db.staff.count({ where: { email: 'x@plie.test' } })).toBe(0);
+  });
+});
+
 describe('plie doctor', () => {
   it('says everything needed is reachable, exit code 0', async () => {
     const result = await plie(['doctor']);
