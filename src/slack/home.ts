@@ -96,7 +96,7 @@ export function homeView(data: HomeData): View {
     blocks.push({ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: `Équipe : tâches en retard (${data.teamOverdue.length})` } });
     if (data.teamOverdue.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Aucune tâche en retard.' } });
     for (const t of data.teamOverdue.slice(0, LIMIT)) {
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: taskLine(t) } }, taskButtons({ taskId: t.taskId, kind: t.kind }));
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: taskLine(t) } }, taskButtons({ taskId: t.taskId, kind: t.kind }, 'equipe'));
     }
     blocks.push(...more(data.teamOverdue.length));
   }

@@ -57,7 +57,8 @@ function heading(task: TaskSummary, prefix: string): KnownBlock {
   };
 }
 
-export function taskButtons(task: Pick<TaskSummary, 'taskId' | 'kind'>): ActionsBlock {
+/** `scope` keeps block ids unique when a task shows twice in one view (App Home). */
+export function taskButtons(task: Pick<TaskSummary, 'taskId' | 'kind'>, scope = 'task'): ActionsBlock {
   const buttons: Button[] = (QUICK_ANSWERS[task.kind] ?? []).map((q) => ({
     type: 'button',
     action_id: `${ACTION_IDS.quick}:${q.key}`,
@@ -66,7 +67,7 @@ export function taskButtons(task: Pick<TaskSummary, 'taskId' | 'kind'>): Actions
     ...(q.primary ? { style: 'primary' as const } : {}),
   }));
   buttons.push({ type: 'button', action_id: ACTION_IDS.form, text: { type: 'plain_text', text: FORM_LABEL[task.kind] }, value: task.taskId });
-  return { type: 'actions', block_id: `task:${task.taskId}`, elements: buttons };
+  return { type: 'actions', block_id: `${scope}:${task.taskId}`, elements: buttons };
 }
 
 function eligibilityNote(task: TaskSummary): KnownBlock[] {

@@ -138,6 +138,8 @@ export class FakeSlackApi {
       return authorization === `Bearer ${VALID_APP_TOKEN}` && this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
     }
     if (authorization !== `Bearer ${VALID_TOKEN}`) return { ok: false, error: 'invalid_auth' };
+    const blocksProblem = invalidBlocks(method, args);
+    if (blocksProblem) return { ok: false, error: 'invalid_blocks', errors: [blocksProblem] };
     switch (method) {
       case 'auth.test':
         return { ok: true, url: 'https://plie-test.slack.com/', team: 'PLIE Test', user: 'plie', team_id: 'T0PLIE', user_id: 'U0BOT', bot_id: 'B0BOT' };
@@ -195,6 +197,17 @@ export class FakeSlackApi {
         return { ok: false, error: 'unknown_method' };
     }
   }
+}
+
+/** Slack refuses repeated block ids and too many blocks (50 in a message, 100 in a view). */
+function invalidBlocks(method: string, args: Record<string, unknown>): string | null {
+  const view = args.view as { blocks?: unknown[] } | undefined;
+  const blocks = (method.startsWith('views.') ? view?.blocks : (args.blocks as unknown[] | undefined)) ?? [];
+  const limit = method.startsWith('views.') ? 100 : 50;
+  if (blocks.length > limit) return `no more than ${limit} items allowed [json-pointer:/blocks]`;
+  const ids = blocks.map((b) => (b as { block_id?: string }).block_id).filter((id): id is string => typeof id === 'string');
+  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+  return repeated ? `duplicate block_id ${repeated} [json-pointer:/blocks]` : null;
 }
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');

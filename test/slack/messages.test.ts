@@ -1,0 +1,69 @@
+/** The Slack messages built from plain rows (pure): order of the caseload, what a post may say. */
+import { describe, expect, it } from 'vitest';
+import { commissionMessage } from '../../src/slack/commission-message.ts';
+import { homeView, sortCaseload, type CaseRow } from '../../src/slack/home.ts';
+import { closedTaskMessage, openedTaskMessage, outcomeLabel } from '../../src/slack/task-message.ts';
+
+const row = (fileReference: string, overdue: boolean, due: string | null): CaseRow => ({
+  participantId: fileReference,
+  fileReference,
+  initials: 'A. B.',
+  stage: 'active',
+  nextTask: due ? { kind: 'log_contact', dueDate: due } : null,
+  overdue,
+});
+
+describe('Slack messages', () => {
+  it('puts overdue pathways first, then by next due date, those without a task last', () => {
+    const sorted = sortCaseload([row('C', false, '2026-12-10'), row('D', false, null), row('A', true, '2026-11-20'), row('B', false, '2026-12-01'), row('E', true, '2026-11-10')]);
+    expect(sorted.map((r) => r.fileReference)).toEqual(['E', 'A', 'B', 'C', 'D']);
+  });
+
+  it('keeps block ids unique in the App Home (Slack refuses duplicates)', () => {
+    const tasks = ['t1', 't2'].map((id) => ({ taskId: id, kind: 'log_contact' as const, fileReference: id, initials: 'A. B.', dueDate: '2026-12-01', overdue: false }));
+    const view = homeView({ name: 'Alice', coordinator: true, tasks, caseload: [], teamOverdue: tasks });
+    const ids = view.blocks.map((b) => b.block_id).filter(Boolean);
+    // Each task shows twice: in « Mes tâches » and in the team's late ones.
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+  });
+
+  it.each([
+    ['diagnostic_decision', { decision: 'integrate', entryDate: '2026-12-01' }, 'Diagnostic validé, entrée au PLIE le 01/12/2026'],
+    ['diagnostic_decision', { decision: 'reorient', reason: 'x' }, 'Réorientation décidée'],
+    ['confirm_exit', { confirm: false, reason: 'x' }, 'Sortie refusée'],
+    ['follow_up_check', { inPost: false }, 'Plus en poste : signalé'],
+    ['commission_vote', { vote: 'contre' }, 'Vote enregistré'],
+  ] as const)('says what %s decided: %o', (kind, answer, label) => {
+    expect(outcomeLabel(kind, answer)).toBe(label);
+  });
+
+  it('shows a closed task without its buttons, in Paris time', () => {
+    const task = { taskId: 'p/log_contact/2', kind: 'log_contact' as const, fileReference: '7716D7EA', initials: 'I. D.', dueDate: '2026-07-01' };
+    expect(JSON.stringify(openedTaskMessage(task).blocks)).toContain('task_form');
+    const closed = closedTaskMessage(task, { status: 'done', answer: {}, by: 'Alice', at: new Date('2026-07-01T16:05:00Z') });
+    expect(closed.text).toContain('✅ Contact noté par Alice le 01/07/2026 à 18h05');
+    expect(closed.blocks.some((b) => b.type === 'actions')).toBe(false);
+  });
+
+  it('tells the commission who voted, never how, until the vote closes', () => {
+    const open = commissionMessage({
+      caseId: 'c',
+      session: 2,
+      initials: 'I. D.',
+      criterion: 'CONTRAT_AIDE_LONG',
+      contract: { type: 'CDDI', weeklyHours: 26, start: '2026-03-02', end: '2026-12-31' },
+      deadline: '2026-12-05',
+      voted: ['Marie'],
+      waiting: ['Marc'],
+      outcome: 'open',
+      tally: { pour: 1, contre: 0, abstention: 0 },
+    });
+    const text = JSON.stringify(open.blocks);
+    expect(text).toContain('Ont voté : Marie. En attente : Marc.');
+    expect(text).not.toContain('Pour : 1');
+    expect(open.text).toBe('Commission ad hoc : dossier I. D. (Contrat aidé de 6 mois ou plus)');
+    expect(text).toContain('session 2');
+  });
+});
