@@ -19,6 +19,7 @@ import { createLogger } from '../../src/logging.ts';
 import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
 import { answerTask, recordAction } from '../../src/temporal/parcours-client.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
+import { COMMISSION_WORKFLOW, commissionWorkflowId, type CommissionInput } from '../../workflows/messages.ts';
 import { accessibilityProblems, focusedText, launchBrowser, screenshot } from '../helpers/browser.ts';
 import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.ts';
 import { LINK_SECRET, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
@@ -158,6 +159,30 @@ describe('pages behind the email links (headless Chromium)', () => {
     expect(file.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await file.arrayBuffer()).equals(PNG)).toBe(true);
     expect((await fetch(download, { method: 'POST' })).status).toBe(410);
+  });
+
+  it('lets a commission member without Slack vote from the email’s link', async () => {
+    const member = `membre-${run}@plie.test`;
+    await db.staff.create({ data: { email: member, name: 'Marc Petit', roles: ['MEMBRE_COMMISSION'] } });
+    const pathwayId = `parcours-${participantId}`;
+    const caseId = commissionWorkflowId(pathwayId, 91);
+    const input: CommissionInput = { pathwayId, participantId, session: 1, criterion: 'TEMPS_PARTIEL_COURT', members: [member], voteDays: 7, reminderAfterDays: 5, calendarOffsetDays: 0 };
+    const commission = await client.workflow.start(COMMISSION_WORKFLOW, { workflowId: caseId, taskQueue, args: [input] });
+    const link = await linkIn(member, /Voter en commission ad hoc/);
+
+    const page = await browser.newPage();
+    await page.goto(link);
+    expect(await page.locator('h1').textContent()).toBe('Vote de la commission');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByLabel('Votre vote').selectOption({ label: 'Pour' });
+    await page.getByLabel('Commentaire (facultatif)').fill('Emploi durable et choisi.');
+    await screenshot(page, 'vote-commission');
+    await page.getByRole('button', { name: 'Voter' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Réponse enregistrée');
+    await page.close();
+    // The only member voted: the vote closes, approved.
+    expect(await commission.result()).toMatchObject({ outcome: 'approved', pour: 1 });
+    expect(await db.commissionVote.findFirstOrThrow({ where: { caseId } })).toMatchObject({ vote: 'POUR', comment: 'Emploi durable et choisi.' });
   });
 
   it('refuses an expired link with a clear page', async () => {
