@@ -202,7 +202,7 @@ describe('a pathway over months (time-skipping)', { timeout: 240_000 }, () => {
       const sent = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'labourMarketStatus=EMPLOI' });
       expect(sent.status).toBe(200);
       expect(await sent.text()).toContain('Votre réponse est bien enregistrée.');
-      expect((await p.handle.result()).finished).toBe(true);
+      expect(((await p.handle.result()) as ParcoursState).finished).toBe(true);
       expect(await stack.db.fseDataPoint.findUniqueOrThrow({ where: { participantId_moment: { participantId: p.participantId, moment: 'SIX_MOIS_APRES' } } })).toMatchObject({ labourMarketStatus: 'EMPLOI' });
       expect((await fetch(link)).status).toBe(410);
     } finally {
