@@ -31,6 +31,8 @@ export interface NotificationDeps {
   /** The configuration of a PLIE by code (eligibility rules, the commission's channel); the CASA protocol by default. */
   plieConfig?: (code: string) => Promise<PlieConfig>;
   mailFrom: string;
+  /** Reply-To of participants' emails without a referent yet (else the sender's address). */
+  replyTo?: string;
   appUrl: string;
   logger: Logger;
 }
@@ -306,7 +308,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
         template,
         recipient: participant.email,
         pathwayId: args.pathwayId,
-        ...(pathway?.referentEmail ? { replyTo: pathway.referentEmail } : {}),
+        // A reply reaches the person following them; before a referent is named, the configured box.
+        ...(pathway?.referentEmail ? { replyTo: pathway.referentEmail } : deps.replyTo ? { replyTo: deps.replyTo } : {}),
         decidedAt: new Date(args.at),
         render: async () => {
           const purpose = PARTICIPANT_LINKS[template];

@@ -115,6 +115,8 @@ export const envSchema = z.object({
     emptyAsUndefined,
     z.string().min(3).default('PLIE <ne-pas-repondre@plie.localhost>'),
   ),
+  /** Where participants' replies go when they have no referent yet (the coordination's mailbox, say). */
+  MAIL_REPLY_TO: z.preprocess(emptyAsUndefined, z.email({ error: 'attendu : une adresse email' }).optional()),
   PLIE_COORDINATOR_EMAIL: z.preprocess(
     emptyAsUndefined,
     z.email({ error: 'attendu : une adresse email' }).default('coordination@plie.localhost'),

@@ -35,6 +35,7 @@ export async function runWorker(opts: {
       db: services.db,
       mailer: services.mailer,
       mailFrom: config.env.MAIL_FROM,
+      ...(config.env.MAIL_REPLY_TO ? { replyTo: config.env.MAIL_REPLY_TO } : {}),
       appUrl: appUrl(config),
       logger: opts.logger.child({ component: 'activities' }),
       plieConfig: (code) => plieConfigFor(services.db, config.env, code),

@@ -184,6 +184,15 @@ describe('idempotent pathway facts', () => {
     expect(mail.raw.replyTo?.value.map((a) => a.address)).toEqual(['referente.e@plie.test']);
   });
 
+  it('sends the replies of a participant without a referent yet to the configured box', async () => {
+    const { participantId, pathwayId } = await openedTask('f@plie.test');
+    await db.participant.update({ where: { id: participantId }, data: { email: `q.${participantId.slice(0, 6)}@exemple.fr` } });
+    const withBox = createActivities({ db, mailer, mailFrom: 'plie@plie.test', replyTo: 'accueil@plie.test', appUrl: 'http://plie.test', logger: createLogger('silent') });
+    await withBox.notifyParticipant({ pathwayId, participantId, template: 'convocation', key: `${pathwayId}/convocation`, at: new Date().toISOString() });
+    const mail = await inbox.waitFor((m) => m.to.includes(`q.${participantId.slice(0, 6)}@exemple.fr`));
+    expect(mail.raw.replyTo?.value.map((a) => a.address)).toEqual(['accueil@plie.test']);
+  });
+
   it('records a participant without an address as undeliverable, without sending', async () => {
     const { participantId, pathwayId } = await openedTask('d@plie.test');
     await activities.notifyParticipant({ pathwayId, participantId, template: 'convocation', key: `${pathwayId}/convocation`, at: new Date().toISOString() });
