@@ -15,6 +15,7 @@ import { appointmentInvitation } from '../src/email/calendar.ts';
 import { isParticipantTemplate, participantEmail, type ParticipantTemplate } from '../src/email/participant-templates.ts';
 import { parisDate, type CalendarDate } from '../src/domain/dates.ts';
 import { uuidFromKey } from '../src/db/ids.ts';
+import { messageRecord } from '../src/db/messages.ts';
 import { LINK_DAYS, linkUrl, type LinkPurpose } from '../src/links/signed-links.ts';
 import { isPermanentSmtpFailure, isRefusedRecipient, type Mailer } from '../src/email/transport.ts';
 import { digestEmail, taskNoticeEmail, type DigestLine, type RenderedEmail, type TaskNotice } from '../src/email/templates.ts';
@@ -127,18 +128,13 @@ export function createNotificationActivities(deps: NotificationDeps) {
 
   async function deliverOnce(d: Delivery): Promise<void> {
     if (d.slack && deps.slack) return await postToSlack(d, deps.slack, d.slack);
-    const message = await db.message.upsert({
-      where: { idempotencyKey: d.idempotencyKey },
-      create: {
-        idempotencyKey: d.idempotencyKey,
-        channel: 'email',
-        template: d.template,
-        recipient: d.recipient,
-        status: 'pending',
-        pathwayId: d.pathwayId,
-        decidedAt: d.decidedAt,
-      },
-      update: {},
+    const message = await messageRecord(db, {
+      idempotencyKey: d.idempotencyKey,
+      channel: 'email',
+      template: d.template,
+      recipient: d.recipient,
+      pathwayId: d.pathwayId,
+      decidedAt: d.decidedAt,
     });
     // Sent already: what goes with it is recorded again (idempotent), in case that failed.
     if (message.status === 'sent') return await recordSent(d);

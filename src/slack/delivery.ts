@@ -6,6 +6,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client.ts';
+import { messageRecord } from '../db/messages.ts';
 import { withRateLimit } from './web-client.ts';
 
 export const METADATA_EVENT = 'plie_message';
@@ -31,18 +32,13 @@ export interface PostedMessage {
 
 /** Posts once per idempotency key; returns where the message is (posted now or before). */
 export async function postOnce(db: Db, slack: WebClient, post: SlackPost): Promise<PostedMessage> {
-  const message = await db.message.upsert({
-    where: { idempotencyKey: post.idempotencyKey },
-    create: {
-      idempotencyKey: post.idempotencyKey,
-      channel: 'slack',
-      template: post.template,
-      recipient: post.recipient,
-      status: 'pending',
-      pathwayId: post.pathwayId,
-      decidedAt: post.decidedAt,
-    },
-    update: {},
+  const message = await messageRecord(db, {
+    idempotencyKey: post.idempotencyKey,
+    channel: 'slack',
+    template: post.template,
+    recipient: post.recipient,
+    pathwayId: post.pathwayId,
+    decidedAt: post.decidedAt,
   });
   if (message.status === 'sent' && message.slackChannel && message.slackTs) return { channel: message.slackChannel, ts: message.slackTs };
   const channel = message.slackChannel ?? (await conversationOf(slack, post.to));

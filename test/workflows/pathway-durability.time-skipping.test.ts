@@ -4,11 +4,7 @@
  * search attributes follow the stage.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import express from 'express';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { toDbDate } from '../../src/db/dates.ts';
 import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
@@ -26,10 +22,7 @@ import {
 import { REFERENT_KEY, STAGE_KEY } from '../../workflows/search-attributes.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { randomPayloadKeys, timeSkippingExecutable, uniqueQueue } from '../helpers/settings.ts';
-import { COORDINATOR, LINK_SECRET, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
-import { createProofStore } from '../../src/files/proof-store.ts';
-import { createLogger } from '../../src/logging.ts';
-import { createLinkPages } from '../../src/web/link-pages.ts';
+import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 let env: TestWorkflowEnvironment;
 const taskQueue = uniqueQueue('durability');
@@ -175,38 +168,6 @@ describe('a pathway over months (time-skipping)', { timeout: 240_000 }, () => {
       expect(description.typedSearchAttributes.get(STAGE_KEY)).toBe('followUp');
       expect(description.typedSearchAttributes.get(REFERENT_KEY)).toBe(REFERENT);
     } finally {
-      await stack.stop();
-    }
-  });
-
-  it('six months after the exit, the participant answers the FSE+ questionnaire from the email’s link, which ends the pathway', async () => {
-    const stack = await startWorkerStack({ connection: env.nativeConnection, taskQueue, payloadKeys });
-    const server = express()
-      .use('/l', createLinkPages({ db: stack.db, temporal: env.client, secret: LINK_SECRET, proofs: createProofStore(mkdtempSync(path.join(os.tmpdir(), 'plie-fse-')), randomBytes(32).toString('base64')), logger: createLogger('silent') }))
-      .listen(0);
-    try {
-      const p = await startPathway(stack);
-      await p.openTask('diagnostic_decision');
-      await p.handle.executeUpdate(recordActionUpdate, {
-        args: [{ action: { type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement hors du territoire' }, actor: REFERENT, channel: 'cli' }],
-      });
-      const confirm = await p.openTask('confirm_exit');
-      await p.handle.executeUpdate(answerTaskUpdate, { args: [{ taskId: confirm.id, answer: { confirm: true }, actor: COORDINATOR, channel: 'cli' }] });
-      await env.sleep(190 * DAY);
-      await p.openTask('fse_questionnaire');
-      const mail = await stack.inbox.waitFor((m) => m.to.includes(p.person.email) && m.subject.startsWith('Où en êtes-vous'));
-      const link = `http://127.0.0.1:${(server.address() as { port: number }).port}${/http:\/\/plie\.test(\/l\/[\w.-]+)/.exec(mail.text)![1]!}`;
-      const form = await fetch(link);
-      expect(form.status).toBe(200);
-      expect(await form.text()).toContain('Aujourd’hui, vous êtes…');
-      const sent = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'labourMarketStatus=EMPLOI' });
-      expect(sent.status).toBe(200);
-      expect(await sent.text()).toContain('Votre réponse est bien enregistrée.');
-      expect(((await p.handle.result()) as ParcoursState).finished).toBe(true);
-      expect(await stack.db.fseDataPoint.findUniqueOrThrow({ where: { participantId_moment: { participantId: p.participantId, moment: 'SIX_MOIS_APRES' } } })).toMatchObject({ labourMarketStatus: 'EMPLOI' });
-      expect((await fetch(link)).status).toBe(410);
-    } finally {
-      server.close();
       await stack.stop();
     }
   });
