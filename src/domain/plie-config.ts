@@ -1,4 +1,5 @@
 import { z } from './validation.ts';
+import { clauseConfigSchema } from './clauses.ts';
 
 /**
  * What differs from one PLIE to another: its territory, its eligibility thresholds, the durations
@@ -78,6 +79,8 @@ export const plieConfigSchema = z.object({
       taskEscalationDays: z.number().int().positive(),
     })
     .refine((r) => r.taskEscalationDays > r.taskReminderDays, 'le signalement à la coordination vient après le rappel'),
+  /** The clause facilitator's rules: publics accepted, thresholds, pace alert (defaults: common practice, see clauses.ts). */
+  clauses: clauseConfigSchema,
   objectives: z.object({
     accompanied: z.number().int().nonnegative(),
     accompaniedRsa: z.number().int().nonnegative(),
