@@ -42,6 +42,8 @@ export interface ReportExit {
 export interface ReportClauseContract {
   marcheId: string;
   marcheSector: string;
+  /** The marché's buyer (maître d'ouvrage). */
+  buyer: string;
   personId: string;
   start: CalendarDate;
   hoursDone: number;
@@ -165,6 +167,8 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
       contracts: clauses.length,
       persons: new Set(clauses.map((c) => c.personId)).size,
       btpShare: share(clauses.filter((c) => c.marcheSector === 'BTP').length, clauses.length),
+      byBuyer: clauseBreakdown(clauses, (c) => c.buyer),
+      bySector: clauseBreakdown(clauses, (c) => c.marcheSector),
     },
     objectives: {
       accompanied: accompanied.length,
@@ -177,3 +181,26 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
 }
 
 export type EvaluationReport = ReturnType<typeof computeReport>;
+
+export interface ClauseBreakdown {
+  key: string;
+  marches: number;
+  hours: number;
+  contracts: number;
+  persons: number;
+}
+
+/** The clause figures per buyer or per sector, the most hours first (then by name, for a stable order). */
+function clauseBreakdown(clauses: ReportClauseContract[], keyOf: (c: ReportClauseContract) => string): ClauseBreakdown[] {
+  const groups = new Map<string, ReportClauseContract[]>();
+  for (const c of clauses) groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
+  return [...groups.entries()]
+    .map(([key, group]) => ({
+      key,
+      marches: new Set(group.map((c) => c.marcheId)).size,
+      hours: group.reduce((sum, c) => sum + c.hoursDone, 0),
+      contracts: group.length,
+      persons: new Set(group.map((c) => c.personId)).size,
+    }))
+    .sort((a, b) => b.hours - a.hours || a.key.localeCompare(b.key));
+}

@@ -14,7 +14,7 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
     db.step.findMany({ where: ofPlie, select: { participantId: true, type: true, start: true }, orderBy: byId }),
     db.workContract.findMany({ where: ofPlie, select: { participantId: true, start: true, iae: true }, orderBy: byId }),
     db.exit.findMany({ where: ofPlie, orderBy: byId }),
-    db.clauseContract.findMany({ where: { marche: { plieCode } }, include: { marche: { select: { sector: true } } }, orderBy: byId }),
+    db.clauseContract.findMany({ where: { marche: { plieCode } }, include: { marche: { select: { sector: true, buyer: true } } }, orderBy: byId }),
   ]);
   return {
     participants: participants.map((p) => ({
@@ -44,6 +44,7 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
     clauses: clauses.map((c) => ({
       marcheId: c.marcheId,
       marcheSector: c.marche.sector,
+      buyer: c.marche.buyer,
       personId: c.personId,
       start: fromDbDate(c.start),
       hoursDone: c.hoursDone,

@@ -5,7 +5,7 @@
 import ExcelJS from 'exceljs';
 import { formatFrenchDate } from '../domain/dates.ts';
 import { EXIT_TYPE_LABELS, type ExitType } from '../domain/exit-types.ts';
-import type { EvaluationReport } from './evaluation.ts';
+import type { ClauseBreakdown, EvaluationReport } from './evaluation.ts';
 
 const PRESCRIBER_LABELS: Record<string, string> = {
   CD06: 'Conseil Départemental',
@@ -106,7 +106,12 @@ function sections(report: EvaluationReport): Section[] {
       title: 'Les clauses d’insertion',
       lines: [
         `${clauses.marches} marchés, ${clauses.contracts} contrats pour ${clauses.persons} personnes, ${clauses.hours} heures d’insertion réalisées ; ${percent(clauses.btpShare)} des contrats dans le BTP.`,
+        'Par acheteur :',
+        ...clauses.byBuyer.map(breakdownLine),
+        'Par secteur :',
+        ...clauses.bySector.map((b) => breakdownLine({ ...b, key: SECTOR_LABELS[b.key] ?? b.key })),
       ],
+      chart: { unit: 'count', bars: clauses.byBuyer.map((b) => ({ label: b.key, value: b.hours })) },
     },
     {
       title: 'Les objectifs du protocole',
@@ -126,6 +131,12 @@ function sections(report: EvaluationReport): Section[] {
       },
     },
   ];
+}
+
+const SECTOR_LABELS: Record<string, string> = { BTP: 'Bâtiment et travaux publics', AUTRE: 'Autres secteurs' };
+
+function breakdownLine(b: ClauseBreakdown): string {
+  return `- ${b.key} : ${b.hours} heures, ${b.marches} marché${b.marches > 1 ? 's' : ''}, ${b.contracts} contrat${b.contracts > 1 ? 's' : ''}, ${b.persons} personne${b.persons > 1 ? 's' : ''}`;
 }
 
 export function renderMarkdown(report: EvaluationReport): string {

@@ -10,6 +10,9 @@ import { importHistory } from '../../src/import/import-history.ts';
 import { projectRoot } from '../../src/infra/project.ts';
 import { computeReport } from '../../src/report/evaluation.ts';
 import { loadReportRecords } from '../../src/report/load-records.ts';
+import { renderHtml, renderMarkdown, renderXlsx } from '../../src/report/render.ts';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { expectSubset } from '../helpers/subset.ts';
 
@@ -33,5 +36,40 @@ describe('sample import and report', () => {
     const expected = JSON.parse(readFileSync(path.join(SAMPLES, 'expected-report-subset.json'), 'utf8')) as { period: { from: string; to: string } };
     const report = computeReport(CASA_CONFIG, await loadReportRecords(db, PLIE), expected.period);
     expectSubset(report, expected);
+
+    // Per buyer and per sector, computed here from the CSV files themselves.
+    const rows = (file: string) => parse(readFileSync(path.join(SAMPLES, file)), { delimiter: ';', columns: true, bom: true }) as Array<Record<string, string>>;
+    const marches = new Map(rows('marches.csv').map((m) => [m.id!, m]));
+    const iso = (fr: string) => fr.split('/').reverse().join('-');
+    const clauses = rows('clauses_contrats.csv').filter((c) => iso(c.date_debut!) >= expected.period.from && iso(c.date_debut!) <= expected.period.to);
+    const breakdown = (keyOf: (c: Record<string, string>) => string) => {
+      const keys = [...new Set(clauses.map(keyOf))];
+      return keys
+        .map((key) => {
+          const group = clauses.filter((c) => keyOf(c) === key);
+          return {
+            key,
+            marches: new Set(group.map((c) => c.marche_id)).size,
+            hours: group.reduce((sum, c) => sum + Number(c.heures_realisees), 0),
+            contracts: group.length,
+            persons: new Set(group.map((c) => c.personne_id)).size,
+          };
+        })
+        .sort((a, b) => b.hours - a.hours || a.key.localeCompare(b.key));
+    };
+    expect(report.clauses.byBuyer).toEqual(breakdown((c) => marches.get(c.marche_id!)!.acheteur!));
+    expect(report.clauses.bySector).toEqual(breakdown((c) => marches.get(c.marche_id!)!.secteur!));
+    expect(report.clauses.byBuyer.reduce((sum, b) => sum + b.hours, 0)).toBe(report.clauses.hours);
+
+    const markdown = renderMarkdown(report);
+    expect(markdown).toContain('Par acheteur :');
+    expect(markdown).toContain(`- ${report.clauses.byBuyer[0]!.key} : ${report.clauses.byBuyer[0]!.hours} heures`);
+    expect(renderHtml(report)).toContain('<li>Bâtiment et travaux publics : ');
+    const workbook = new ExcelJS.Workbook();
+    const bytes = await renderXlsx(report);
+    await workbook.xlsx.load(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+    const sheet = workbook.worksheets.find((w) => w.name.startsWith('Les clauses'))!;
+    const cells = sheet.getSheetValues().flat().map(String);
+    expect(cells).toContain(report.clauses.byBuyer[0]!.key);
   });
 });
