@@ -38,7 +38,7 @@ describe('sample import and report', () => {
     expectSubset(report, expected);
 
     // Per buyer and per sector, computed here from the CSV files themselves.
-    const rows = (file: string) => parse(readFileSync(path.join(SAMPLES, file)), { delimiter: ';', columns: true, bom: true }) as Array<Record<string, string>>;
+    const rows = (file: string) => parse<Record<string, string>>(readFileSync(path.join(SAMPLES, file)), { delimiter: ';', columns: true, bom: true });
     const marches = new Map(rows('marches.csv').map((m) => [m.id!, m]));
     const iso = (fr: string) => fr.split('/').reverse().join('-');
     const clauses = rows('clauses_contrats.csv').filter((c) => iso(c.date_debut!) >= expected.period.from && iso(c.date_debut!) <= expected.period.to);
