@@ -29,6 +29,9 @@ import { ScenarioError } from '../simulator/simulate.ts';
 import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
 import { simulateFile } from '../simulator/simulate-file.ts';
 import { staffInputSchema, upsertStaff } from '../staff/register.ts';
+import { CLAUSE_PUBLIC_LABELS } from '../domain/clauses.ts';
+import { bilanHtml, bilanMarkdown, bilanXlsx, loadMarcheBilan } from '../marches/bilan.ts';
+import { DuplicateMarcheError, proposeCandidate, registerMarche } from '../marches/register.ts';
 
 /** Exit codes: 0 done, 1 refused or unreachable, 2 bad usage or configuration. */
 class CliFailure extends Error {
@@ -38,6 +41,20 @@ class CliFailure extends Error {
   ) {
     super(message);
   }
+}
+
+function readJsonFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliFailure(`Fichier illisible (${file}) : ${(error as Error).message}`, 2);
+  }
+}
+
+async function marcheByReference(services: Services, plieCode: string, reference: string) {
+  const found = await services.db.marche.findUnique({ where: { plieCode_externalId: { plieCode, externalId: reference } } });
+  if (!found) throw new CliFailure(`Aucun marché de référence ${reference}.`, 1);
+  return found;
 }
 
 function config(): AppConfig {
@@ -280,12 +297,7 @@ export function buildProgram(): Command {
     .description('Enregistre (ou met à jour) un PLIE et sa configuration, depuis un fichier JSON validé.')
     .requiredOption('--file <fichier>', 'configuration du PLIE (même forme que PLIE_CONFIG_FILE)')
     .action(async (opts: { file: string }) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(readFileSync(opts.file, 'utf8'));
-      } catch (error) {
-        throw new CliFailure(`Fichier illisible (${opts.file}) : ${(error as Error).message}`, 2);
-      }
+      const raw = readJsonFile(opts.file);
       await withServices(async (services) => {
         const plie = await registerPlie(services.db, raw);
         console.log(`PLIE ${plie.code} enregistré : ${plie.name} (${plie.territory.communes.length} communes).`);
@@ -330,6 +342,61 @@ export function buildProgram(): Command {
       await withServices(async (services, cfg) => {
         const all = await services.db.staff.findMany({ where: { plieCode: loadPlieConfig(cfg.env).code, active: true }, orderBy: { name: 'asc' } });
         console.log(all.length ? all.map((s) => `${s.name} <${s.email}>  ${s.roles.join(', ')}${s.slackUserId ? `  Slack ${s.slackUserId}` : ''}`).join('\n') : 'Personne : ajoutez le personnel avec plie staff add.');
+      });
+    });
+
+  const marche = program.command('marche').description('Marchés à clause d’insertion : enregistrement, candidats, bilan.');
+  marche
+    .command('register')
+    .description('Enregistre un marché à clause d’insertion, depuis un fichier JSON validé.')
+    .requiredOption('--file <fichier>', 'reference, buyer, title, lot, company, contactName, contactEmail, sector (BTP|AUTRE), clauseHours, start, end, clauseWording')
+    .option('--par <email>', 'qui enregistre (journal d’audit)', 'cli')
+    .action(async (opts: { file: string; par: string }) => {
+      const raw = readJsonFile(opts.file);
+      await withServices(async (services, cfg) => {
+        const saved = await registerMarche(services.db, loadPlieConfig(cfg.env).code, raw, opts.par);
+        console.log(`Marché ${saved.externalId} enregistré : ${saved.title} (${saved.buyer}), ${saved.plannedHours} heures d’insertion.`);
+      });
+    });
+  marche
+    .command('candidat')
+    .description('Propose une personne pour un emploi de la clause et vérifie son éligibilité aux publics de la clause.')
+    .argument('<référence>', 'référence du marché')
+    .requiredOption('--personne <json>', '{"personId", "birthDate", "jobSeekerMonths", "minimumIncome", "qualificationLevel", "rqth", "iaeEmployee", "participantId"}')
+    .option('--par <email>', 'qui propose (journal d’audit)', 'cli')
+    .action(async (reference: string, opts: { personne: string; par: string }) => {
+      const raw = parseJsonOption('--personne', opts.personne);
+      await withServices(async (services, cfg) => {
+        const plie = loadPlieConfig(cfg.env);
+        const found = await marcheByReference(services, plie.code, reference);
+        const result = await proposeCandidate(services.db, plie.clauses, found.id, raw, opts.par);
+        console.log(
+          result.eligible
+            ? `Éligible à la clause : ${result.publics.map((p) => CLAUSE_PUBLIC_LABELS[p]).join(' ; ')}.`
+            : `Non éligible à la clause. ${result.reasons.join(' ')}`,
+        );
+      });
+    });
+  marche
+    .command('bilan')
+    .description('Bilan d’un marché pour son acheteur : heures réalisées et prévues, contrats, personnes, suites.')
+    .argument('<référence>', 'référence du marché')
+    .option('--format <format>', 'md, html ou xlsx', 'md')
+    .option('--out <fichier>', 'écrire dans ce fichier (obligatoire pour xlsx)')
+    .action(async (reference: string, opts: { format: string; out?: string }) => {
+      if (!['md', 'html', 'xlsx'].includes(opts.format)) throw new CliFailure('--format : md, html ou xlsx', 2);
+      if (opts.format === 'xlsx' && !opts.out) throw new CliFailure('--out : obligatoire pour le format xlsx', 2);
+      await withServices(async (services, cfg) => {
+        const plie = loadPlieConfig(cfg.env);
+        const found = await marcheByReference(services, plie.code, reference);
+        const document = (await loadMarcheBilan(services.db, plie.clauses, found.id))!;
+        const output = opts.format === 'xlsx' ? await bilanXlsx(document) : opts.format === 'html' ? bilanHtml(document) : bilanMarkdown(document);
+        if (opts.out) {
+          writeFileSync(opts.out, output);
+          console.log(`Bilan écrit : ${opts.out}`);
+        } else {
+          process.stdout.write(output);
+        }
       });
     });
 
@@ -386,6 +453,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (
       error instanceof DuplicateParticipantError ||
+      error instanceof DuplicateMarcheError ||
       error instanceof TaskAnswerRejectedError ||
       error instanceof ParcoursNotStartedError
     ) {

@@ -161,6 +161,39 @@ describe('plie staff', () => {
   });
 });
 
+describe('plie marche', () => {
+  it('registers a marché from a file, checks a candidate, and prints the bilan', async () => {
+    const reference = `CLI-${randomBytes(3).toString('hex')}`;
+    const file = path.join(dataDir, `${reference}.json`);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        reference,
+        buyer: 'CASA',
+        title: 'Voirie du quartier des Semboules',
+        company: 'Routes du Sud',
+        contactName: 'Lina Roux',
+        contactEmail: 'l.roux@routes-du-sud.test',
+        sector: 'BTP',
+        clauseHours: 700,
+        start: '01/02/2026',
+        end: '31/01/2027',
+      }),
+    );
+    const registered = await plie(['marche', 'register', '--file', file, '--par', 'facilitatrice@plie.test']);
+    expect(registered.stderr).toBe('');
+    expect(registered.stdout).toContain(`Marché ${reference} enregistré : Voirie du quartier des Semboules (CASA), 700 heures d’insertion.`);
+    expect((await plie(['marche', 'register', '--file', file])).stderr).toContain(`Un marché porte déjà la référence ${reference}`);
+
+    const candidate = await plie(['marche', 'candidat', reference, '--personne', '{"personId": "C0042", "birthDate": "12/03/1968", "jobSeekerMonths": 18}']);
+    expect(candidate.stdout).toContain('Éligible à la clause : Demandeur·se d’emploi de longue durée ; Demandeur·se d’emploi senior.');
+    const bilan = await plie(['marche', 'bilan', reference]);
+    expect(bilan.stdout).toContain('Heures d’insertion réalisées : 0 sur 700 prévues (0 %).');
+    expect((await plie(['marche', 'bilan', 'INCONNU'])).stderr).toContain('Aucun marché de référence INCONNU.');
+    expect((await plie(['marche', 'bilan', reference, '--format', 'xlsx'])).code).toBe(2);
+  });
+});
+
 describe('plie doctor', () => {
   it('says everything needed is reachable, exit code 0', async () => {
     const result = await plie(['doctor']);

@@ -1,0 +1,123 @@
+/**
+ * Marchés with a social clause, as the facilitator registers them (buyer, title, lot, awarded
+ * company and its contact, sector, clause hours, period, the clause's wording), and the people she
+ * proposes for clause jobs, checked against the PLIE's clause publics. Validated, recorded, audited.
+ */
+import type { Db } from '../db/client.ts';
+import { fromDbDate, toDbDate } from '../db/dates.ts';
+import { clauseEligibility, type ClauseConfig, type ClauseEligibility } from '../domain/clauses.ts';
+import { MARCHE_SECTORS } from '../domain/codes.ts';
+import { calendarDateField, parisDate } from '../domain/dates.ts';
+import { z } from '../domain/validation.ts';
+import { InvalidInputError } from '../participants/create.ts';
+import { audit } from '../../activities/audit.ts';
+
+const text = (label: string, max: number) =>
+  z.string({ error: `${label} : obligatoire` }).trim().min(1, `${label} : obligatoire`).max(max, `${label} : ${max} caractères au plus`);
+
+export const marcheInputSchema = z
+  .object({
+    reference: z.string({ error: 'référence : obligatoire' }).trim().regex(/^[A-Za-z0-9._/-]{1,40}$/, 'référence : lettres, chiffres, . _ / - (40 au plus)'),
+    buyer: text('acheteur', 200),
+    title: text('intitulé', 300),
+    lot: z.string().trim().max(50).optional(),
+    company: text('entreprise attributaire', 200),
+    contactName: text('contact de l’entreprise', 200),
+    contactEmail: z.email({ error: 'email du contact : adresse invalide' }),
+    sector: z.enum(MARCHE_SECTORS, { error: 'secteur : BTP ou AUTRE' }),
+    clauseHours: z.number({ error: 'heures d’insertion : un nombre' }).int('heures d’insertion : un nombre entier').positive('heures d’insertion : plus de 0').max(1_000_000),
+    start: calendarDateField('début du marché'),
+    end: calendarDateField('fin du marché'),
+    clauseWording: z.string().trim().max(5000, 'clause : 5 000 caractères au plus').optional(),
+  })
+  .refine((m) => m.end > m.start, { message: 'la fin du marché doit suivre son début', path: ['end'] });
+
+export class DuplicateMarcheError extends Error {
+  constructor(readonly reference: string) {
+    super(`Un marché porte déjà la référence ${reference} dans ce PLIE.`);
+    this.name = 'DuplicateMarcheError';
+  }
+}
+
+export async function registerMarche(db: Db, plieCode: string, raw: unknown, actor: string) {
+  const parsed = marcheInputSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
+  const m = parsed.data;
+  const existing = await db.marche.findUnique({ where: { plieCode_externalId: { plieCode, externalId: m.reference } } });
+  if (existing) throw new DuplicateMarcheError(m.reference);
+  return await db.$transaction(async (tx) => {
+    const marche = await tx.marche.create({
+      data: {
+        plieCode,
+        externalId: m.reference,
+        buyer: m.buyer,
+        title: m.title,
+        lot: m.lot ?? null,
+        company: m.company,
+        contactName: m.contactName,
+        contactEmail: m.contactEmail.toLowerCase(),
+        sector: m.sector,
+        plannedHours: m.clauseHours,
+        start: toDbDate(m.start),
+        end: toDbDate(m.end),
+        clauseWording: m.clauseWording ?? null,
+        createdBy: actor,
+      },
+    });
+    await audit(tx, { idempotencyKey: `marche/${marche.id}/register`, actor, channel: 'cli', action: 'marche.register', entityType: 'marche', entityId: marche.id });
+    return marche;
+  });
+}
+
+export const candidateInputSchema = z.object({
+  personId: z.string({ error: 'personne : identifiant obligatoire' }).trim().regex(/^[A-Za-z0-9._-]{1,40}$/, 'personne : identifiant du facilitateur (lettres, chiffres, . _ -)'),
+  participantId: z.uuid({ error: 'participant : identifiant invalide' }).optional(),
+  birthDate: calendarDateField('date de naissance'),
+  jobSeekerMonths: z.number().int().min(0).nullable().default(null),
+  minimumIncome: z.enum(['RSA', 'ASS', 'AAH', 'AUTRE', 'AUCUN']).nullable().default(null),
+  qualificationLevel: z.number().int().min(1).max(8).nullable().default(null),
+  rqth: z.boolean().default(false),
+  iaeEmployee: z.boolean().default(false),
+});
+
+/**
+ * Records a proposal and its eligibility (a PLIE participant counts as such). A second proposal of
+ * the same person on the same marché updates the check rather than adding a candidate.
+ */
+export async function proposeCandidate(
+  db: Db,
+  clauses: ClauseConfig,
+  marcheId: string,
+  raw: unknown,
+  actor: string,
+  now = new Date(),
+): Promise<ClauseEligibility> {
+  const parsed = candidateInputSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
+  const c = parsed.data;
+  const marche = await db.marche.findUnique({ where: { id: marcheId } });
+  if (!marche) throw new InvalidInputError(['marché inconnu']);
+  if (marche.status === 'CLOS') throw new InvalidInputError([`le marché ${marche.externalId} est clos`]);
+  const participant = c.participantId ? await db.participant.findFirst({ where: { id: c.participantId, plieCode: marche.plieCode } }) : null;
+  if (c.participantId && !participant) throw new InvalidInputError(['participant inconnu dans ce PLIE']);
+  const result = clauseEligibility(clauses, { ...c, plieParticipant: participant !== null }, parisDate(now));
+  await db.$transaction(async (tx) => {
+    const data = { participantId: participant?.id ?? null, eligible: result.eligible, publics: result.publics, reasons: result.reasons, proposedBy: actor, proposedAt: now };
+    const candidate = await tx.clauseCandidate.upsert({ where: { marcheId_personId: { marcheId, personId: c.personId } }, create: { marcheId, personId: c.personId, ...data }, update: data });
+    await audit(tx, {
+      idempotencyKey: `candidate/${candidate.id}/${now.getTime()}`,
+      actor,
+      channel: 'cli',
+      action: 'marche.candidate',
+      entityType: 'marche',
+      entityId: marcheId,
+      details: { personId: c.personId, eligible: result.eligible, publics: result.publics },
+    });
+  });
+  return result;
+}
+
+/** A marché's period for the pace (its end, or the start for one without an end). */
+export function periodOf(m: { start: Date; end: Date | null; plannedHours: number }) {
+  return { start: fromDbDate(m.start), end: fromDbDate(m.end ?? m.start), requiredHours: m.plannedHours };
+}
