@@ -149,7 +149,9 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   setHandler(recordActionUpdate, (request) => enqueue({ action: request }), {
     validator: (request: ActionRequest) => {
       const actor = request.actor.trim().toLowerCase();
-      if (actor !== coordinator && actor !== state.referentEmail?.toLowerCase()) {
+      // A clause facilitator records the contracts of the hires she arranged, nothing else.
+      const hire = (policy.facilitatorEmails ?? []).includes(actor) && (request.action as { type?: unknown } | null)?.type === 'contractSigned';
+      if (actor !== coordinator && actor !== state.referentEmail?.toLowerCase() && !hire) {
         throw new Error('Seul·e le ou la référent·e de parcours, ou la coordination, peut agir sur ce parcours.');
       }
       const check = checkPathwayAction(request.action, state.stage);

@@ -32,6 +32,7 @@ import { staffInputSchema, upsertStaff } from '../staff/register.ts';
 import { CLAUSE_PUBLIC_LABELS } from '../domain/clauses.ts';
 import { bilanHtml, bilanMarkdown, bilanXlsx, loadMarcheBilan } from '../marches/bilan.ts';
 import { DuplicateMarcheError, proposeCandidate, registerMarche } from '../marches/register.ts';
+import { recordHire } from '../marches/hire.ts';
 
 /** Exit codes: 0 done, 1 refused or unreachable, 2 bad usage or configuration. */
 class CliFailure extends Error {
@@ -375,6 +376,21 @@ export function buildProgram(): Command {
             ? `Éligible à la clause : ${result.publics.map((p) => CLAUSE_PUBLIC_LABELS[p]).join(' ; ')}.`
             : `Non éligible à la clause. ${result.reasons.join(' ')}`,
         );
+      });
+    });
+  marche
+    .command('embauche')
+    .description('Enregistre l’embauche d’une personne proposée et éligible ; pour un·e participant·e du PLIE, le contrat entre aussi dans son parcours.')
+    .argument('<référence>', 'référence du marché')
+    .requiredOption('--personne <id>', 'identifiant de la personne (celui de plie marche candidat)')
+    .requiredOption('--contrat <json>', '{"type", "start", "end", "weeklyHours", "employer"}')
+    .requiredOption('--par <email>', 'le ou la facilitateur·rice (déclaré·e dans la configuration du PLIE)')
+    .action(async (reference: string, opts: { personne: string; contrat: string; par: string }) => {
+      const contract = parseJsonOption('--contrat', opts.contrat);
+      await withServices(async (services, cfg) => {
+        const found = await marcheByReference(services, loadPlieConfig(cfg.env).code, reference);
+        const hire = await recordHire({ db: services.db, temporal: services.temporal }, found.id, { personId: opts.personne, contract }, opts.par);
+        console.log(`Embauche enregistrée au marché ${reference}${hire.inPathway ? ', et dans le parcours de la personne' : ''}.`);
       });
     });
   marche

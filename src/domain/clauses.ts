@@ -39,8 +39,10 @@ export const clauseConfigSchema = z
     seniorFromAge: z.number().int().positive().default(50),
     /** Realised hours below this share of the expected pace raise an alert to the facilitator. */
     paceAlertShare: z.number().min(0).max(1).default(0.8),
+    /** The clause facilitators (addresses): a hire they record counts in the participant's pathway. */
+    facilitators: z.array(z.email().transform((e) => e.toLowerCase())).default([]),
   })
-  .default({ publics: [...CLAUSE_PUBLICS], longTermMonths: 12, youngUnderAge: 26, youngMaxQualificationLevel: 2, seniorFromAge: 50, paceAlertShare: 0.8 });
+  .default({ publics: [...CLAUSE_PUBLICS], longTermMonths: 12, youngUnderAge: 26, youngMaxQualificationLevel: 2, seniorFromAge: 50, paceAlertShare: 0.8, facilitators: [] });
 
 export type ClauseConfig = z.output<typeof clauseConfigSchema>;
 

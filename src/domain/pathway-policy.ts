@@ -13,6 +13,8 @@ export interface PathwayPolicy {
   exitCriteria: PlieConfig['exitCriteria'];
   pathway: PlieConfig['pathway'];
   commission: { members: string[]; voteDays: number; resubmitAfterDays: number };
+  /** Clause facilitators, who may record a contract (a hire under a clause); absent from older pathways. */
+  facilitatorEmails?: string[];
   /** Continue-as-new beyond this many history events. */
   maxHistoryEvents: number;
   /** Calendar shift (simulations replay a scenario that started in the past). */
@@ -35,6 +37,7 @@ export function pathwayPolicy(
       voteDays: config.commission.voteDays,
       resubmitAfterDays: config.commission.resubmitAfterDays,
     },
+    facilitatorEmails: config.clauses.facilitators,
     maxHistoryEvents: opts.maxHistoryEvents ?? 4_000,
     calendarOffsetDays: opts.calendarOffsetDays ?? 0,
   };

@@ -1,0 +1,93 @@
+/**
+ * A hire under a clause counts in the marché and, for a PLIE participant, in their pathway too:
+ * the real worker on the dev server, PostgreSQL.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { toDbDate } from '../../src/db/dates.ts';
+import { clauseConfigSchema } from '../../src/domain/clauses.ts';
+import { parisDate } from '../../src/domain/dates.ts';
+import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
+import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
+import { recordHire } from '../../src/marches/hire.ts';
+import { proposeCandidate, registerMarche } from '../../src/marches/register.ts';
+import { InvalidInputError } from '../../src/participants/create.ts';
+import { dataConverter } from '../../src/temporal/connection.ts';
+import { answerTaskUpdate, PARCOURS_WORKFLOW, parcoursWorkflowId, stateQuery } from '../../workflows/messages.ts';
+import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+
+const REFERENT = 'referente.clause@plie.test';
+const taskQueue = uniqueQueue('hire');
+const payloadKeys = randomPayloadKeys();
+const clauses = clauseConfigSchema.parse(undefined);
+let nativeConnection: NativeConnection;
+let stack: WorkerStack;
+let client: Client;
+
+beforeAll(async () => {
+  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });
+  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
+});
+
+afterAll(async () => {
+  await stack?.stop();
+  await client?.connection.close();
+  await nativeConnection?.close();
+});
+
+describe('hiring under a clause', () => {
+  it('records the clause contract and the participant’s work contract; refuses someone not proposed or not eligible', async () => {
+    const db = stack.db;
+    const participantId = randomUUID();
+    await db.participant.create({
+      data: { id: participantId, firstName: 'Rayan', lastName: 'Clause', identityKey: `hire|${participantId}`, birthDate: toDbDate('1989-04-04'), commune: 'Antibes', minimumIncome: 'RSA', activeJobSearch: true, needsSupport: true, ableAndWilling: true, createdBy: 'test' },
+    });
+    const workflowId = parcoursWorkflowId(participantId);
+    await db.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
+    const config = { ...CASA_CONFIG, assignment: { autoReferentEmail: REFERENT }, clauses: { ...CASA_CONFIG.clauses, facilitators: ['facilitatrice@plie.test'] } };
+    const handle = await client.workflow.start(PARCOURS_WORKFLOW, {
+      workflowId,
+      taskQueue,
+      args: [{ participantId, coordinatorEmail: COORDINATOR, timings: DEFAULT_TASK_TIMINGS, policy: pathwayPolicy(config, { coordinatorEmail: COORDINATOR }) }],
+    });
+    const diagnostic = await vi.waitFor(
+      async () => {
+        const task = (await handle.query(stateQuery)).openTasks.find((t) => t.kind === 'diagnostic_decision');
+        if (!task) throw new Error('pas encore');
+        return task;
+      },
+      { timeout: 20_000, interval: 100 },
+    );
+    const today = parisDate(new Date());
+    await handle.executeUpdate(answerTaskUpdate, { args: [{ taskId: diagnostic.id, answer: { decision: 'integrate', entryDate: today }, actor: REFERENT, channel: 'cli' }] });
+
+    const m = await registerMarche(db, `H${randomBytes(3).toString('hex').toUpperCase()}`, {
+      reference: 'HIRE-1', buyer: 'CASA', title: 'Pôle d’échanges', company: 'Bâtir 06', contactName: 'Jo Martin', contactEmail: 'jo@batir06.test', sector: 'BTP', clauseHours: 500, start: '2026-01-01', end: '2027-06-30',
+    }, 'facilitatrice@plie.test');
+    const contract = { type: 'CDD', start: today, end: '2027-06-30', weeklyHours: 35, employer: 'Bâtir 06' };
+
+    await expect(recordHire({ db, temporal: client }, m.id, { personId: 'C0100', contract }, 'facilitatrice@plie.test')).rejects.toMatchObject({ problems: ['C0100 n’a pas été proposé·e pour ce marché (plie marche candidat)'] });
+    await proposeCandidate(db, clauses, m.id, { personId: 'C0101', birthDate: '1985-01-01', minimumIncome: 'AUCUN', qualificationLevel: 5 }, 'f@plie.test');
+    await expect(recordHire({ db, temporal: client }, m.id, { personId: 'C0101', contract }, 'f@plie.test')).rejects.toBeInstanceOf(InvalidInputError);
+
+    // The participant is still in the PLIE's own marché: same PLIE code needed for the check.
+    await db.participant.update({ where: { id: participantId }, data: { plieCode: m.plieCode } });
+    await proposeCandidate(db, clauses, m.id, { personId: 'C0102', birthDate: '1989-04-04', participantId }, 'f@plie.test');
+    // Someone who is not a facilitator of this PLIE cannot put a contract into the pathway: nothing is written.
+    await expect(recordHire({ db, temporal: client }, m.id, { personId: 'C0102', contract }, 'intrus@plie.test')).rejects.toThrow('Seul·e le ou la référent·e');
+    expect(await db.clauseContract.count({ where: { marcheId: m.id } })).toBe(0);
+    expect(await recordHire({ db, temporal: client }, m.id, { personId: 'C0102', contract }, 'facilitatrice@plie.test')).toMatchObject({ inPathway: true });
+
+    expect(await db.clauseContract.findFirstOrThrow({ where: { marcheId: m.id } })).toMatchObject({ personId: 'C0102', participantId, type: 'CDD', hoursDone: 0 });
+    expect((await db.clauseCandidate.findFirstOrThrow({ where: { marcheId: m.id, personId: 'C0102' } })).status).toBe('EMBAUCHE');
+    const state = await handle.query(stateQuery);
+    expect(state.facts.contracts).toMatchObject([{ type: 'CDD', weeklyHours: 35 }]);
+    expect(await db.workContract.count({ where: { participantId, type: 'CDD', employer: 'Bâtir 06' } })).toBe(1);
+    await handle.terminate('fin du test');
+  });
+});
