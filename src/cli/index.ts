@@ -33,6 +33,7 @@ import { CLAUSE_PUBLIC_LABELS } from '../domain/clauses.ts';
 import { bilanHtml, bilanMarkdown, bilanXlsx, loadMarcheBilan } from '../marches/bilan.ts';
 import { DuplicateMarcheError, proposeCandidate, registerMarche } from '../marches/register.ts';
 import { recordHire } from '../marches/hire.ts';
+import { recordHours } from '../marches/hours.ts';
 
 /** Exit codes: 0 done, 1 refused or unreachable, 2 bad usage or configuration. */
 class CliFailure extends Error {
@@ -391,6 +392,24 @@ export function buildProgram(): Command {
         const found = await marcheByReference(services, loadPlieConfig(cfg.env).code, reference);
         const hire = await recordHire({ db: services.db, temporal: services.temporal }, found.id, { personId: opts.personne, contract }, opts.par);
         console.log(`Embauche enregistrée au marché ${reference}${hire.inPathway ? ', et dans le parcours de la personne' : ''}.`);
+      });
+    });
+  marche
+    .command('heures')
+    .description('Déclare (ou valide, avec --valider) les heures du mois par personne ; dit où en est le marché par rapport au rythme prévu.')
+    .argument('<référence>', 'référence du marché')
+    .requiredOption('--mois <AAAA-MM>', 'le mois travaillé')
+    .requiredOption('--heures <json>', '{"C0042": 151, "C0043": 70}')
+    .option('--valider', 'le ou la facilitateur·rice valide : les heures comptent')
+    .requiredOption('--par <email>', 'qui déclare ou valide')
+    .action(async (reference: string, opts: { mois: string; heures: string; valider?: boolean; par: string }) => {
+      const hours = parseJsonOption('--heures', opts.heures);
+      await withServices(async (services, cfg) => {
+        const plie = loadPlieConfig(cfg.env);
+        const found = await marcheByReference(services, plie.code, reference);
+        const { pace } = await recordHours(services.db, plie.clauses, found.id, { month: opts.mois, hours }, { actor: opts.par, validate: opts.valider ?? false });
+        console.log(`Heures ${opts.valider ? 'validées' : 'déclarées (à valider)'} pour ${opts.mois}. Heures validées du marché : ${pace.realised}, attendues à ce jour : ${pace.expected}.`);
+        if (pace.behind) console.log(`⚠️ Le marché est en retard sur le rythme prévu : ${pace.gap} heures à rattraper.`);
       });
     });
   marche

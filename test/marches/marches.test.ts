@@ -10,6 +10,7 @@ import { toDbDate } from '../../src/db/dates.ts';
 import { clauseConfigSchema } from '../../src/domain/clauses.ts';
 import { bilanHtml, bilanMarkdown, bilanXlsx, loadMarcheBilan } from '../../src/marches/bilan.ts';
 import { DuplicateMarcheError, proposeCandidate, registerMarche } from '../../src/marches/register.ts';
+import { recordHours } from '../../src/marches/hours.ts';
 import { InvalidInputError } from '../../src/participants/create.ts';
 
 const clauses = clauseConfigSchema.parse(undefined);
@@ -109,5 +110,36 @@ describe('marchés à clause d’insertion', () => {
     const document = (await loadMarcheBilan(db, clauses, m.id, new Date('2026-07-01T10:00:00Z')))!;
     expect(document.pace).toEqual({ expected: 612, realised: 200, gap: 412, behind: true });
     expect(bilanMarkdown(document)).toContain('Au rythme prévu, 612 heures étaient attendues à cette date : 412 heures de retard.');
+  });
+
+  it('counts only validated hours, per person and month, and tells the facilitator when the marché falls behind', async () => {
+    const m = await registerMarche(db, PLIE, marche('2026-ANT-050'), 'facilitatrice@plie.test');
+    await db.clauseContract.create({ data: { marcheId: m.id, personId: 'C0201', type: 'CDDI', start: toDbDate('2026-02-02'), end: toDbDate('2026-08-31'), hoursDone: 0 } });
+    await db.clauseContract.create({ data: { marcheId: m.id, personId: 'C0202', type: 'INTERIM', start: toDbDate('2026-03-02'), hoursDone: 0 } });
+    const at = (day: string) => ({ now: new Date(`${day}T10:00:00Z`) });
+
+    // Declared by the company: nothing counts yet.
+    const declared = await recordHours(db, clauses, m.id, { month: '2026-03', hours: { C0201: 151, C0202: 80 } }, { actor: 'jo@entreprise.test', validate: false, ...at('2026-04-02') });
+    expect(declared.pace.realised).toBe(0);
+    expect(declared.pace.behind).toBe(true);
+    // Validated by the facilitator (one corrected).
+    const validated = await recordHours(db, clauses, m.id, { month: '2026-03', hours: { C0201: 151, C0202: 70 } }, { actor: 'facilitatrice@plie.test', validate: true, ...at('2026-04-03') });
+    // 88 of the marché's 347 days: 304 hours expected by then.
+    expect(validated.pace).toEqual({ expected: 304, realised: 221, gap: 83, behind: true });
+    await recordHours(db, clauses, m.id, { month: '2026-04', hours: { C0201: 140 } }, { actor: 'facilitatrice@plie.test', validate: true, ...at('2026-05-04') });
+    const contracts = await db.clauseContract.findMany({ where: { marcheId: m.id }, orderBy: { personId: 'asc' } });
+    expect(contracts.map((c) => [c.personId, c.hoursDone])).toEqual([['C0201', 291], ['C0202', 70]]);
+
+    // A validated month is not overwritten by a later declaration; an unknown person is refused.
+    await expect(recordHours(db, clauses, m.id, { month: '2026-03', hours: { C0201: 10 } }, { actor: 'jo@entreprise.test', validate: false })).rejects.toMatchObject({
+      problems: ['C0201 : les heures de 2026-03 sont déjà validées'],
+    });
+    await expect(recordHours(db, clauses, m.id, { month: '2026-01', hours: { C0201: 10, C0999: 5 } }, { actor: 'f', validate: true })).rejects.toMatchObject({
+      problems: ['C0201 : aucun contrat de la clause en 2026-01', 'C0999 : aucun contrat de la clause en 2026-01'],
+    });
+    await expect(recordHours(db, clauses, m.id, { month: '2026-13', hours: { C0201: -1 } }, { actor: 'f', validate: true })).rejects.toMatchObject({
+      problems: ['mois : attendu AAAA-MM', 'heures : pas de nombre négatif'],
+    });
+    expect(await db.hoursDeclaration.count({ where: { marcheId: m.id } })).toBe(3);
   });
 });

@@ -1,0 +1,91 @@
+/**
+ * Hours worked under a clause, per person and month: declared (by the company's contact or the
+ * facilitator), then validated by the facilitator; only validated hours count in the marché and
+ * its pace. A second declaration of the same month replaces the first until it is validated.
+ */
+import type { Db } from '../db/client.ts';
+import { fromDbDate } from '../db/dates.ts';
+import { checkPace, type ClauseConfig, type PaceCheck } from '../domain/clauses.ts';
+import { addDays, addMonths, parisDate } from '../domain/dates.ts';
+import { z } from '../domain/validation.ts';
+import { InvalidInputError } from '../participants/create.ts';
+import { audit } from '../../activities/audit.ts';
+import { periodOf } from './register.ts';
+
+export const hoursInputSchema = z.object({
+  month: z.string({ error: 'mois : obligatoire (AAAA-MM)' }).regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'mois : attendu AAAA-MM'),
+  hours: z.record(
+    z.string(),
+    z.number({ error: 'heures : un nombre par personne' }).min(0, 'heures : pas de nombre négatif').max(744, 'heures : au plus 744 dans un mois'),
+    { error: 'heures : un objet { personne: heures } est attendu' },
+  ),
+});
+
+export interface HoursResult {
+  /** The marché's validated hours after this, and where they stand against the pace. */
+  pace: PaceCheck;
+  validated: boolean;
+}
+
+export async function recordHours(
+  db: Db,
+  clauses: Pick<ClauseConfig, 'paceAlertShare'>,
+  marcheId: string,
+  raw: unknown,
+  opts: { actor: string; validate: boolean; now?: Date },
+): Promise<HoursResult> {
+  const parsed = hoursInputSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
+  const { month, hours } = parsed.data;
+  const now = opts.now ?? new Date();
+  const marche = await db.marche.findUnique({ where: { id: marcheId }, include: { contracts: true } });
+  if (!marche) throw new InvalidInputError(['marché inconnu']);
+  const monthStart = `${month}-01`;
+  const monthEnd = addDays(addMonths(monthStart, 1), -1);
+  // Each person must have a clause contract that covers some of that month.
+  const contractOf = (personId: string) =>
+    marche.contracts
+      .filter((c) => c.personId === personId && fromDbDate(c.start) <= monthEnd && (!c.end || fromDbDate(c.end) >= monthStart))
+      .sort((a, b) => b.start.getTime() - a.start.getTime())[0];
+  const unknown = Object.keys(hours).filter((p) => !contractOf(p));
+  if (unknown.length > 0) throw new InvalidInputError(unknown.map((p) => `${p} : aucun contrat de la clause en ${month}`));
+  await db.$transaction(async (tx) => {
+    for (const [personId, value] of Object.entries(hours)) {
+      const existing = await tx.hoursDeclaration.findUnique({ where: { marcheId_personId_month: { marcheId, personId, month } } });
+      if (existing?.status === 'VALIDEE' && !opts.validate) throw new InvalidInputError([`${personId} : les heures de ${month} sont déjà validées`]);
+      const data = {
+        hours: value,
+        declaredBy: opts.actor,
+        declaredAt: now,
+        status: opts.validate ? 'VALIDEE' : 'DECLAREE',
+        validatedBy: opts.validate ? opts.actor : null,
+        validatedAt: opts.validate ? now : null,
+      };
+      await tx.hoursDeclaration.upsert({ where: { marcheId_personId_month: { marcheId, personId, month } }, create: { marcheId, personId, month, ...data }, update: data });
+    }
+    // The contracts' hours are the sum of their validated months.
+    for (const personId of Object.keys(hours)) {
+      const contract = contractOf(personId)!;
+      const months = await tx.hoursDeclaration.findMany({ where: { marcheId, personId, status: 'VALIDEE' } });
+      const own = months.filter((h) => monthCovers(contract, h.month));
+      await tx.clauseContract.update({ where: { id: contract.id }, data: { hoursDone: Math.round(own.reduce((sum, h) => sum + h.hours, 0)) } });
+    }
+    await audit(tx, {
+      idempotencyKey: `hours/${marcheId}/${month}/${now.getTime()}`,
+      actor: opts.actor,
+      channel: 'cli',
+      action: opts.validate ? 'marche.hours.validate' : 'marche.hours.declare',
+      entityType: 'marche',
+      entityId: marcheId,
+      details: { month, persons: Object.keys(hours).length },
+    });
+  });
+  const validated = await db.hoursDeclaration.aggregate({ where: { marcheId, status: 'VALIDEE' }, _sum: { hours: true } });
+  return { pace: checkPace(clauses, periodOf(marche), Math.round(validated._sum.hours ?? 0), parisDate(now)), validated: opts.validate };
+}
+
+function monthCovers(contract: { start: Date; end: Date | null }, month: string): boolean {
+  const start = `${month}-01`;
+  const end = addDays(addMonths(start, 1), -1);
+  return fromDbDate(contract.start) <= end && (!contract.end || fromDbDate(contract.end) >= start);
+}
