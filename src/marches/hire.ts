@@ -27,13 +27,16 @@ export async function recordHire(
   const parsed = hireInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
   const { personId, contract } = parsed.data;
+  const marche = await deps.db.marche.findUnique({ where: { id: marcheId } });
+  if (!marche) throw new InvalidInputError(['marché inconnu']);
+  if (marche.status === 'CLOS') throw new InvalidInputError([`le marché ${marche.externalId} est clos`]);
   const candidate = await deps.db.clauseCandidate.findUnique({ where: { marcheId_personId: { marcheId, personId } } });
   if (!candidate) throw new InvalidInputError([`${personId} n’a pas été proposé·e pour ce marché (plie marche candidat)`]);
   if (!candidate.eligible) throw new InvalidInputError([`${personId} ne relève pas des publics de la clause : ${candidate.reasons.join(' ')}`]);
   // The pathway first: should it refuse (stage, dates), nothing is written.
   if (candidate.participantId) {
     const workflowId = await currentPathwayId(deps.db, candidate.participantId);
-    await recordAction(deps.temporal, candidate.participantId, { action: { type: 'contractSigned', contract: { ...contract, sector: contract.sector ?? 'clause' } }, actor, channel: 'cli' }, workflowId);
+    await recordAction(deps.temporal, candidate.participantId, { action: { type: 'contractSigned', contract: { ...contract, employer: contract.employer ?? marche.company ?? undefined, sector: contract.sector ?? marche.sector } }, actor, channel: 'cli' }, workflowId);
   }
   const saved = await deps.db.$transaction(async (tx) => {
     const created = await tx.clauseContract.create({

@@ -87,7 +87,8 @@ describe('hiring under a clause', () => {
     expect((await db.clauseCandidate.findFirstOrThrow({ where: { marcheId: m.id, personId: 'C0102' } })).status).toBe('EMBAUCHE');
     const state = await handle.query(stateQuery);
     expect(state.facts.contracts).toMatchObject([{ type: 'CDD', weeklyHours: 35 }]);
-    expect(await db.workContract.count({ where: { participantId, type: 'CDD', employer: 'Bâtir 06' } })).toBe(1);
+    // The pathway's contract takes the marché's sector.
+    expect(await db.workContract.count({ where: { participantId, type: 'CDD', employer: 'Bâtir 06', sector: 'BTP' } })).toBe(1);
     await handle.terminate('fin du test');
   });
 });
