@@ -34,6 +34,7 @@ import { bilanHtml, bilanMarkdown, bilanXlsx, loadMarcheBilan } from '../marches
 import { DuplicateMarcheError, proposeCandidate, registerMarche } from '../marches/register.ts';
 import { recordHire } from '../marches/hire.ts';
 import { recordHours } from '../marches/hours.ts';
+import { offerMatches, registerOffer } from '../offers/offers.ts';
 
 /** Exit codes: 0 done, 1 refused or unreachable, 2 bad usage or configuration. */
 class CliFailure extends Error {
@@ -432,6 +433,34 @@ export function buildProgram(): Command {
         } else {
           process.stdout.write(output);
         }
+      });
+    });
+
+  const offre = program.command('offre').description('Relation entreprise : offres d’emploi et personnes à qui les proposer.');
+  offre
+    .command('register')
+    .description('Enregistre une offre d’emploi (company, jobTitle, sector, contractType, weeklyHours, place, startDate, clause), depuis un fichier JSON.')
+    .requiredOption('--file <fichier>', 'l’offre en JSON')
+    .option('--par <email>', 'qui l’enregistre (journal d’audit)', 'cli')
+    .action(async (opts: { file: string; par: string }) => {
+      const raw = readJsonFile(opts.file);
+      await withServices(async (services, cfg) => {
+        const saved = await registerOffer(services.db, loadPlieConfig(cfg.env).code, raw, opts.par);
+        console.log(`Offre enregistrée : ${saved.jobTitle} chez ${saved.company} (${saved.id}).`);
+      });
+    });
+  offre
+    .command('correspondances')
+    .description('Les participant·es en parcours dont les souhaits de secteur correspondent à l’offre, avec leur référent·e.')
+    .argument('<id>', 'identifiant de l’offre')
+    .action(async (id: string) => {
+      await withServices(async (services) => {
+        const matches = await offerMatches(services.db, id);
+        console.log(
+          matches.length
+            ? matches.map((m) => `Dossier ${m.fileReference} (${m.initials}) — souhait « ${m.wish} » — référent·e : ${m.referentEmail ?? 'à désigner'}`).join('\n')
+            : 'Aucun·e participant·e en parcours ne souhaite ce secteur.',
+        );
       });
     });
 

@@ -1,16 +1,22 @@
 import type { PlieConfig } from './plie-config.ts';
 
+/** Accents, case and punctuation aside: « Mise-en-Rayon » and « mise en rayon » are the same words. */
+export function foldText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
+}
+
 /**
  * Folds what people type into a comparable form: accents, case, hyphens, apostrophes, « St » for
  * « Saint », extra spaces — « ST PAUL DE VENCE », « saint-paul-de-vence » and « Saint Paul de
  * Vence » are the same commune.
  */
 export function foldCommuneName(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+  return foldText(text)
     .replace(/\bste\b/g, 'sainte')
     .replace(/\bst\b/g, 'saint')
     .replace(/\bcedex\b.*$/, '')

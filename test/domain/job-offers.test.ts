@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { offerMatch } from '../../src/domain/job-offers.ts';
+
+const offer = { sector: 'Propreté', jobTitle: 'Agent·e de nettoyage de locaux' };
+const person = (wishes: string[], stage = 'active', activeJobSearch: boolean | null = true) => ({ stage, activeJobSearch, sectorWishes: wishes });
+
+describe('job offers reach the right people', () => {
+  it.each<[string, ReturnType<typeof person>, string | null]>([
+    ['the same sector, other accents and case', person(['PROPRETE']), 'PROPRETE'],
+    ['a wish naming the job', person(['cuisine', 'nettoyage de locaux']), 'nettoyage de locaux'],
+    ['a wider wish than the job', person(['nettoyage']), 'nettoyage'],
+    ['another sector', person(['mise en rayon']), null],
+    ['a word that only starts the same', person(['net']), null],
+    ['in employment already (follow-up)', person(['propreté'], 'followUp'), null],
+    ['not yet integrated', person(['propreté'], 'diagnostic'), null],
+    ['said not to be searching', person(['propreté'], 'active', false), null],
+    ['search not recorded', person(['propreté'], 'active', null), 'propreté'],
+    ['no wish', person([]), null],
+  ])('%s', (_name, candidate, wish) => {
+    expect(offerMatch(offer, candidate)).toBe(wish);
+  });
+});
