@@ -4,30 +4,28 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../../activities/index.ts';
-import { createDb, type Db } from '../../src/db/client.ts';
 import { createMailer, type Mailer } from '../../src/email/transport.ts';
 import { createLogger } from '../../src/logging.ts';
-import { TestInbox } from '../helpers/smtp.ts';
+import type { TestInbox } from '../helpers/smtp.ts';
+import type { Db } from '../../src/db/client.ts';
+import { activityTestbed, type ActivityTestbed } from '../helpers/activities.ts';
 import { freePort } from '../../src/infra/ports.ts';
 
+let testbed: ActivityTestbed;
 let db: Db;
 let inbox: TestInbox;
 let mailer: Mailer;
 let activities: Activities;
 
 beforeAll(async () => {
-  db = createDb(inject('databaseUrl'));
-  inbox = await TestInbox.start();
-  mailer = createMailer(inbox.url);
-  activities = createActivities({ db, mailer, mailFrom: 'plie@plie.test', appUrl: 'http://plie.test', logger: createLogger('silent') });
+  testbed = await activityTestbed();
+  ({ db, inbox, mailer, activities } = testbed);
 });
 
 afterAll(async () => {
-  mailer?.close();
-  await inbox?.stop();
-  await db?.$disconnect();
+  await testbed?.stop();
 });
 
 /** A participant and pathway as createParticipant leaves them, and an open task. */

@@ -4,32 +4,27 @@
  * questionnaire — and nothing sensitive anywhere.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities, type Activities } from '../../activities/index.ts';
-import { createDb, type Db } from '../../src/db/client.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Activities } from '../../activities/index.ts';
 import { uuidFromKey } from '../../src/db/ids.ts';
-import { createMailer, type Mailer } from '../../src/email/transport.ts';
 import { verifyLink } from '../../src/links/signed-links.ts';
-import { createLogger } from '../../src/logging.ts';
-import { TestInbox, type ReceivedMail } from '../helpers/smtp.ts';
+import type { TestInbox, ReceivedMail } from '../helpers/smtp.ts';
+import type { Db } from '../../src/db/client.ts';
+import { activityTestbed, type ActivityTestbed } from '../helpers/activities.ts';
 
 const SECRET = 'secret-des-liens-du-test-des-emails-participants';
+let testbed: ActivityTestbed;
 let db: Db;
 let inbox: TestInbox;
-let mailer: Mailer;
 let activities: Activities;
 
 beforeAll(async () => {
-  db = createDb(inject('databaseUrl'));
-  inbox = await TestInbox.start();
-  mailer = createMailer(inbox.url);
-  activities = createActivities({ db, mailer, mailFrom: 'PLIE <plie@plie.test>', appUrl: 'https://plie.example.org', logger: createLogger('silent'), linkSecret: SECRET });
+  testbed = await activityTestbed({ mailFrom: 'PLIE <plie@plie.test>', appUrl: 'https://plie.example.org', linkSecret: SECRET });
+  ({ db, inbox, activities } = testbed);
 });
 
 afterAll(async () => {
-  mailer?.close();
-  await inbox?.stop();
-  await db?.$disconnect();
+  await testbed?.stop();
 });
 
 /** A participant on RSA with health barriers: none of it may appear in an email. */

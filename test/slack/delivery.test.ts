@@ -4,36 +4,31 @@
  * whatever Slack does (rate limit, outage, an answer lost after the post went through).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createActivities, type Activities } from '../../activities/index.ts';
-import { createDb, type Db } from '../../src/db/client.ts';
-import { createMailer, type Mailer } from '../../src/email/transport.ts';
-import { createLogger } from '../../src/logging.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Activities } from '../../activities/index.ts';
 import { postClient } from '../../src/slack/web-client.ts';
 import { FakeSlackApi, VALID_TOKEN } from '../helpers/slack-api.ts';
 import { testConfig } from '../helpers/settings.ts';
-import { TestInbox } from '../helpers/smtp.ts';
+import type { TestInbox } from '../helpers/smtp.ts';
+import type { Db } from '../../src/db/client.ts';
+import { activityTestbed, type ActivityTestbed } from '../helpers/activities.ts';
 
+let testbed: ActivityTestbed;
 let db: Db;
 let inbox: TestInbox;
-let mailer: Mailer;
 let api: FakeSlackApi;
 let activities: Activities;
 
 beforeAll(async () => {
-  db = createDb(inject('databaseUrl'));
-  inbox = await TestInbox.start();
-  mailer = createMailer(inbox.url);
   api = await FakeSlackApi.start();
   const env = testConfig({ SLACK_BOT_TOKEN: VALID_TOKEN, SLACK_SIGNING_SECRET: 'secret', SLACK_API_URL: api.url }).env;
-  activities = createActivities({ db, mailer, mailFrom: 'plie@plie.test', appUrl: 'http://plie.test', logger: createLogger('silent'), slack: postClient(env)! });
+  testbed = await activityTestbed({ slack: postClient(env)! });
+  ({ db, inbox, activities } = testbed);
 });
 
 afterAll(async () => {
-  mailer?.close();
-  await inbox?.stop();
+  await testbed?.stop();
   await api?.stop();
-  await db?.$disconnect();
 });
 
 /** A member of staff (in Slack or not), a participant with a pathway, and a task for that person. */
