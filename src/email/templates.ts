@@ -1,5 +1,6 @@
 import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
 import { TASK_TITLES, type TaskKind } from '../domain/tasks.ts';
+import { escapeHtml } from '../html.ts';
 
 export interface RenderedEmail {
   subject: string;
@@ -12,8 +13,6 @@ export interface RenderedEmail {
 /** received: what the participant sent (a proof) has arrived; their referent is told. */
 export type TaskNotice = 'opened' | 'reminder' | 'escalation' | 'received';
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Text and HTML from the same paragraphs, so both parts always say the same thing. */
 export function render(subject: string, paragraphs: string[]): RenderedEmail {

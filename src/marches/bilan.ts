@@ -10,6 +10,7 @@ import { checkPace, marcheBilan, type MarcheBilan, type PaceCheck } from '../dom
 import { formatFrenchDate, parisDate, type CalendarDate } from '../domain/dates.ts';
 import { periodOf } from './register.ts';
 import type { ClauseConfig } from '../domain/clauses.ts';
+import { escapeHtml } from '../html.ts';
 
 export interface MarcheBilanDocument {
   reference: string;
@@ -76,7 +77,6 @@ export function bilanMarkdown(d: MarcheBilanDocument): string {
   return `# ${title}\n\n${paragraphs.join('\n\n')}\n\n${row(table[0]!)}\n${row(table[0]!.map(() => '---'))}\n${table.slice(1).map(row).join('\n')}\n`;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 export function bilanHtml(d: MarcheBilanDocument): string {
   const { title, paragraphs, table } = lines(d);

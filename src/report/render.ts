@@ -6,6 +6,7 @@ import ExcelJS from 'exceljs';
 import { formatFrenchDate } from '../domain/dates.ts';
 import { EXIT_TYPE_LABELS, type ExitType } from '../domain/exit-types.ts';
 import type { ClauseBreakdown, EvaluationReport } from './evaluation.ts';
+import { escapeHtml } from '../html.ts';
 
 const PRESCRIBER_LABELS: Record<string, string> = {
   CD06: 'Conseil Départemental',
@@ -144,8 +145,6 @@ export function renderMarkdown(report: EvaluationReport): string {
   return `# Bilan du PLIE — du ${formatFrenchDate(report.period.from)} au ${formatFrenchDate(report.period.to)}\n\n${body.join('\n')}`;
 }
 
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** A horizontal bar chart as inline SVG (no script, readable offline and printable). */
 function svgBars(chart: NonNullable<Section['chart']>): string {

@@ -18,7 +18,8 @@ import type { Logger } from '../logging.ts';
 import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
 import { taskAnswerSchemas } from '../domain/tasks.ts';
 import { formHtml } from './pages/form-html.ts';
-import { alert, escapeHtml, html, join, page, paragraph, type Html } from './pages/layout.ts';
+import { escapeHtml } from '../html.ts';
+import { alert, html, join, page, paragraph, type Html } from './pages/layout.ts';
 
 export interface LinkPagesDeps {
   db: Db;

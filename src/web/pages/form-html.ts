@@ -1,6 +1,7 @@
 /** A form (src/forms) as a DSFR page: labels, hints, errors tied to their field (aria-describedby). */
 import type { Field, FormSpec, RawValues } from '../../forms/fields.ts';
-import { alert, escapeHtml, html, join, type Html } from './layout.ts';
+import { escapeHtml } from '../../html.ts';
+import { alert, html, join, type Html } from './layout.ts';
 
 const idOf = (field: Field) => `champ-${field.id}`;
 

@@ -3,9 +3,7 @@
  * /dsfr) and accessible (RGAA): language, skip link, one h1, labels tied to fields, errors
  * announced and tied to their field, no script needed.
  */
-
-export const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml } from '../../html.ts';
 
 /** Trusted markup, built by these modules from escaped parts. */
 export interface Html {
