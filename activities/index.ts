@@ -1,4 +1,5 @@
 import { CASA_CONFIG } from '../src/domain/plie-config.ts';
+import { createMarcheActivities } from './marches.ts';
 import { createNotificationActivities, type NotificationDeps } from './notifications.ts';
 import { createPathwayActivities } from './pathway.ts';
 import { createSlackMessageActivities } from './slack-messages.ts';
@@ -12,6 +13,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPathwayActivities(deps.db, plieConfig),
     ...createNotificationActivities(deps),
     ...createSlackMessageActivities({ ...deps, plieConfig }),
+    ...createMarcheActivities({ ...deps, plieConfig }),
   };
 }
 

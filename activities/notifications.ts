@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Db } from '../src/db/client.ts';
 import { fromDbDate } from '../src/db/dates.ts';
@@ -7,20 +6,17 @@ import type { WebClient } from '@slack/web-api';
 import { DateTime } from 'luxon';
 import type { PlieConfig } from '../src/domain/plie-config.ts';
 import { isTaskKind, type TaskKind } from '../src/domain/tasks.ts';
-import { postOnce } from '../src/slack/delivery.ts';
-import { escalationMessage, openedTaskMessage, proofReceivedMessage, reminderMessage, type SlackContent, type TaskSummary } from '../src/slack/task-message.ts';
-import { isPermanentSlackError } from '../src/slack/web-client.ts';
+import { escalationMessage, openedTaskMessage, proofReceivedMessage, reminderMessage, type TaskSummary } from '../src/slack/task-message.ts';
 import { displayName, slackUserOf, staffByEmail } from '../src/staff/directory.ts';
 import { appointmentInvitation } from '../src/email/calendar.ts';
 import { isParticipantTemplate, participantEmail, type ParticipantTemplate } from '../src/email/participant-templates.ts';
-import { parisDate, type CalendarDate } from '../src/domain/dates.ts';
+import type { CalendarDate } from '../src/domain/dates.ts';
 import { uuidFromKey } from '../src/db/ids.ts';
-import { messageRecord } from '../src/db/messages.ts';
-import { LINK_DAYS, linkUrl, type LinkPurpose } from '../src/links/signed-links.ts';
-import { isPermanentSmtpFailure, isRefusedRecipient, type Mailer } from '../src/email/transport.ts';
-import { digestEmail, taskNoticeEmail, type DigestLine, type RenderedEmail, type TaskNotice } from '../src/email/templates.ts';
+import { LINK_DAYS, type LinkPurpose } from '../src/links/signed-links.ts';
+import type { Mailer } from '../src/email/transport.ts';
+import { digestEmail, taskNoticeEmail, type DigestLine, type TaskNotice } from '../src/email/templates.ts';
 import type { Logger } from '../src/logging.ts';
-import { audit } from './audit.ts';
+import { createDelivery } from './delivery.ts';
 
 export interface NotificationDeps {
   db: Db;
@@ -53,120 +49,16 @@ const PARTICIPANT_LINKS: Partial<Record<ParticipantTemplate, LinkPurpose>> = {
   'fse_questionnaire.relance': 'fse-questionnaire',
 };
 
-const DAY_MS = 86_400_000;
-
 /** The task a participant message is about: its key is <task id>/opened or <task id>/reminder/<n>. */
 const taskOfKey = (key: string) => key.replace(/\/(opened|reminder\/\d+)$/, '');
-
-/** One delivery: recorded as a Message (the record of "deliver X to Y"), sent at most once. */
-interface Delivery {
-  idempotencyKey: string;
-  template: string;
-  recipient: string;
-  pathwayId: string | null;
-  /** Workflow time the workflow decided it. */
-  decidedAt: Date | null;
-  /** Where the recipient's reply goes (a participant's reply reaches their referent). */
-  replyTo?: string;
-  render: () => Promise<RenderedEmail>;
-  /** Delivered in Slack instead of email (a member of staff with a Slack account). */
-  slack?: { user: string; content: SlackContent; threadOf?: string };
-  /** Recorded with the sent status, in the same transaction. */
-  onSent?: (tx: Parameters<Parameters<Db['$transaction']>[0]>[0]) => Promise<void>;
-  audit: { action: string; entityType: string; entityId: string };
-}
 
 /**
  * Delivery of tasks and participant messages. Today every delivery goes by email; the Slack
  * channel plugs in here. One message per idempotency key: a retry or a replay never sends twice.
  */
 export function createNotificationActivities(deps: NotificationDeps) {
-  const { db, mailer, logger } = deps;
-
-  async function recordSent(d: Delivery, sent?: { smtpMessageId: string }): Promise<void> {
-    await db.$transaction(async (tx) => {
-      if (sent) {
-        await tx.message.update({
-          where: { idempotencyKey: d.idempotencyKey },
-          data: { status: 'sent', sentAt: new Date(), smtpMessageId: sent.smtpMessageId, error: null },
-        });
-      }
-      await d.onSent?.(tx);
-      await audit(tx, { idempotencyKey: `${d.idempotencyKey}/sent`, actor: 'système', channel: d.slack ? 'slack' : 'email', ...d.audit });
-    });
-  }
-
-  /** A failed delivery: recorded, then retried by Temporal unless the refusal is final. */
-  async function failed(d: Delivery, error: unknown, permanent: boolean, via: 'SMTP' | 'Slack'): Promise<never> {
-    const reason = String((error as Error).message).slice(0, 500);
-    logger.warn({ key: d.idempotencyKey, template: d.template, via, permanent, err: reason }, 'échec d’envoi');
-    await db.message
-      .update({ where: { idempotencyKey: d.idempotencyKey }, data: { status: deliveryStatus(error, permanent, via), error: reason } })
-      .catch((dbError: unknown) => logger.error({ err: (dbError as Error).message }, 'échec d’envoi non enregistré'));
-    if (permanent) throw ApplicationFailure.nonRetryable(`${via} a refusé le message : ${reason}`);
-    throw error;
-  }
-
-  async function postToSlack(d: Delivery, slack: WebClient, target: NonNullable<Delivery['slack']>): Promise<void> {
-    try {
-      await postOnce(db, slack, {
-        idempotencyKey: d.idempotencyKey,
-        template: d.template,
-        to: target.user,
-        recipient: d.recipient,
-        pathwayId: d.pathwayId,
-        decidedAt: d.decidedAt,
-        ...target.content,
-        ...(target.threadOf ? { threadOf: target.threadOf } : {}),
-      });
-    } catch (error) {
-      return await failed(d, error, isPermanentSlackError(error), 'Slack');
-    }
-    await recordSent(d);
-    logger.info({ key: d.idempotencyKey, template: d.template }, 'message Slack publié');
-  }
-
-  async function deliverOnce(d: Delivery): Promise<void> {
-    if (d.slack && deps.slack) return await postToSlack(d, deps.slack, d.slack);
-    const message = await messageRecord(db, {
-      idempotencyKey: d.idempotencyKey,
-      channel: 'email',
-      template: d.template,
-      recipient: d.recipient,
-      pathwayId: d.pathwayId,
-      decidedAt: d.decidedAt,
-    });
-    // Sent already: what goes with it is recorded again (idempotent), in case that failed.
-    if (message.status === 'sent') return await recordSent(d);
-    const email = await d.render();
-    // Same Message-ID on every attempt: should a retry follow a send whose result was lost,
-    // mail clients still show one message.
-    const messageId = `<${createHash('sha256').update(d.idempotencyKey).digest('hex').slice(0, 32)}@plie>`;
-    let info: { messageId: string };
-    try {
-      info = await mailer.sendMail({ from: deps.mailFrom, to: d.recipient, messageId, ...(d.replyTo ? { replyTo: d.replyTo } : {}), ...email });
-    } catch (error) {
-      return await failed(d, error, isPermanentSmtpFailure(error), 'SMTP');
-    }
-    // Sent. Should recording it fail, the retry sends again: the same Message-ID lets mail
-    // clients recognise the copy. Everything else is recorded once.
-    await recordSent(d, { smtpMessageId: info.messageId });
-    logger.info({ key: d.idempotencyKey, template: d.template }, 'email envoyé');
-  }
-
-  /** A signed link valid for its purpose's delay from `from` (the same on every retry of a message). */
-  function link(purpose: LinkPurpose, subject: string, from: Date, actor?: string): { url: string; expiresOn: CalendarDate } | { url: string } {
-    if (!deps.linkSecret) return { url: deps.appUrl };
-    const expiresAt = from.getTime() + LINK_DAYS[purpose] * DAY_MS;
-    return { url: linkUrl(deps.appUrl, { purpose, subject, expiresAt, ...(actor ? { actor } : {}) }, deps.linkSecret), expiresOn: parisDate(expiresAt) };
-  }
-
-  /** The Slack account of the member of staff at this address, when Slack is on and they have one. */
-  async function slackUserFor(plieCode: string, email: string): Promise<string | null> {
-    if (!deps.slack) return null;
-    const staff = await staffByEmail(db, plieCode, email);
-    return staff ? await slackUserOf(db, deps.slack, staff) : null;
-  }
+  const { db } = deps;
+  const { deliverOnce, link, slackUserFor } = createDelivery(deps);
 
   return {
     /** Tells a member of staff about a task (opened, reminder, escalation). */
@@ -366,13 +258,4 @@ export function frenchDateTime(at: Date): string {
 /** The address inside « Name <address> ». */
 function addressOf(from: string): string {
   return /<([^>]+)>/.exec(from)?.[1] ?? from;
-}
-
-/**
- * What the Message records of a failed attempt: pending (it will be tried again), refused (the mail
- * server refused the address: a bounce at sending time) or failed (refused for another reason).
- */
-function deliveryStatus(error: unknown, permanent: boolean, via: 'SMTP' | 'Slack'): 'pending' | 'refused' | 'failed' {
-  if (!permanent) return 'pending';
-  return via === 'SMTP' && isRefusedRecipient(error) ? 'refused' : 'failed';
 }

@@ -1,3 +1,4 @@
 export { parcoursWorkflow } from './parcours.ts';
 export { commissionWorkflow } from './commission.ts';
 export { dailyDigestWorkflow } from './digest.ts';
+export { marcheWorkflow } from './marche.ts';

@@ -11,7 +11,7 @@
  * participants. Each PLIE may narrow or widen the list and its thresholds in its configuration.
  */
 import { z } from './validation.ts';
-import { ageOn, daysBetween, type CalendarDate } from './dates.ts';
+import { addMonths, ageOn, daysBetween, type CalendarDate } from './dates.ts';
 
 export const CLAUSE_PUBLICS = ['DELD', 'MINIMA_SOCIAUX', 'JEUNE_SANS_QUALIFICATION', 'RQTH', 'SENIOR_DEMANDEUR', 'SALARIE_IAE', 'PARTICIPANT_PLIE'] as const;
 export type ClausePublic = (typeof CLAUSE_PUBLICS)[number];
@@ -39,10 +39,12 @@ export const clauseConfigSchema = z
     seniorFromAge: z.number().int().positive().default(50),
     /** Realised hours below this share of the expected pace raise an alert to the facilitator. */
     paceAlertShare: z.number().min(0).max(1).default(0.8),
+    /** Days after the monthly hours request before the facilitator is asked to chase the company. */
+    chaseAfterDays: z.number().int().positive().max(60).default(10),
     /** The clause facilitators (addresses): a hire they record counts in the participant's pathway. */
     facilitators: z.array(z.email().transform((e) => e.toLowerCase())).default([]),
   })
-  .default({ publics: [...CLAUSE_PUBLICS], longTermMonths: 12, youngUnderAge: 26, youngMaxQualificationLevel: 2, seniorFromAge: 50, paceAlertShare: 0.8, facilitators: [] });
+  .default({ publics: [...CLAUSE_PUBLICS], longTermMonths: 12, youngUnderAge: 26, youngMaxQualificationLevel: 2, seniorFromAge: 50, paceAlertShare: 0.8, chaseAfterDays: 10, facilitators: [] });
 
 export type ClauseConfig = z.output<typeof clauseConfigSchema>;
 
@@ -148,4 +150,25 @@ export function marcheBilan(requiredHours: number, contracts: BilanContract[]): 
     persons: new Set(contracts.map((c) => c.personId)).size,
     outcomes: count([...lastOutcome.values()]),
   };
+}
+
+/** The month (YYYY-MM) a day belongs to. */
+export const monthOf = (date: CalendarDate): string => date.slice(0, 7);
+
+/** The months a marché runs (YYYY-MM), from its start's month to its end's, each once. */
+export function clauseMonths(start: CalendarDate, end: CalendarDate): string[] {
+  const months: string[] = [];
+  for (let day = `${monthOf(start)}-01`; monthOf(day) <= monthOf(end); day = addMonths(day, 1)) months.push(monthOf(day));
+  return months;
+}
+
+/** A month's hours are asked of the company on the first day of the next month, once worked. */
+export const hoursRequestDay = (month: string): CalendarDate => addMonths(`${month}-01`, 1);
+
+const MONTH_NAMES = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+
+/** « mars 2026 » for 2026-03. */
+export function monthLabel(month: string): string {
+  const [year, number] = month.split('-');
+  return `${MONTH_NAMES[Number(number) - 1]} ${year}`;
 }

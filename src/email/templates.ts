@@ -8,6 +8,8 @@ export interface RenderedEmail {
   html: string;
   /** An appointment invitation (iCalendar), offered by mail clients to add to the agenda. */
   icalEvent?: { method: 'REQUEST'; filename: string; content: string };
+  /** Documents sent along (a marché's bilan). */
+  attachments?: Array<{ filename: string; content: Buffer | string; contentType: string }>;
 }
 
 /** received: what the participant sent (a proof) has arrived; their referent is told. */

@@ -7,11 +7,19 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 
-export const LINK_PURPOSES = ['proof-upload', 'fse-questionnaire', 'task-answer', 'proof-download'] as const;
+export const LINK_PURPOSES = ['proof-upload', 'fse-questionnaire', 'task-answer', 'proof-download', 'hours-declaration', 'hours-review'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** How long each kind of link stays valid. */
-export const LINK_DAYS: Record<LinkPurpose, number> = { 'proof-upload': 30, 'fse-questionnaire': 60, 'task-answer': 14, 'proof-download': 7 };
+export const LINK_DAYS: Record<LinkPurpose, number> = {
+  'proof-upload': 30,
+  'fse-questionnaire': 60,
+  'task-answer': 14,
+  'proof-download': 7,
+  // The company's monthly hours form, and the facilitator's review of them (without Slack).
+  'hours-declaration': 30,
+  'hours-review': 14,
+};
 
 export interface LinkClaims {
   /** What the link allows, e.g. `proof-upload`, `task-answer`. */

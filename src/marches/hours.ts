@@ -4,7 +4,7 @@
  * its pace. A second declaration of the same month replaces the first until it is validated.
  */
 import type { Db } from '../db/client.ts';
-import { fromDbDate } from '../db/dates.ts';
+import { fromDbDate, toDbDate } from '../db/dates.ts';
 import { checkPace, type ClauseConfig, type PaceCheck } from '../domain/clauses.ts';
 import { addDays, addMonths, parisDate } from '../domain/dates.ts';
 import { z } from '../domain/validation.ts';
@@ -32,7 +32,7 @@ export async function recordHours(
   clauses: Pick<ClauseConfig, 'paceAlertShare'>,
   marcheId: string,
   raw: unknown,
-  opts: { actor: string; validate: boolean; now?: Date },
+  opts: { actor: string; validate: boolean; now?: Date; channel?: string },
 ): Promise<HoursResult> {
   const parsed = hoursInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
@@ -73,7 +73,7 @@ export async function recordHours(
     await audit(tx, {
       idempotencyKey: `hours/${marcheId}/${month}/${now.getTime()}`,
       actor: opts.actor,
-      channel: 'cli',
+      channel: opts.channel ?? 'cli',
       action: opts.validate ? 'marche.hours.validate' : 'marche.hours.declare',
       entityType: 'marche',
       entityId: marcheId,
@@ -82,6 +82,33 @@ export async function recordHours(
   });
   const validated = await db.hoursDeclaration.aggregate({ where: { marcheId, status: 'VALIDEE' }, _sum: { hours: true } });
   return { pace: checkPace(clauses, periodOf(marche), Math.round(validated._sum.hours ?? 0), parisDate(now)), validated: opts.validate };
+}
+
+/** A declaration checked before it goes to the marché's workflow: the month's form, persons under contract that month. */
+export async function checkDeclaration(db: Db, marcheId: string, raw: unknown): Promise<{ month: string; hours: Record<string, number> }> {
+  const parsed = hoursInputSchema.safeParse(raw);
+  if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
+  const persons = await personsOfMonth(db, marcheId, parsed.data.month);
+  const unknown = Object.keys(parsed.data.hours).filter((p) => !persons.includes(p));
+  if (unknown.length > 0) throw new InvalidInputError(unknown.map((p) => `${p} : aucun contrat de la clause en ${parsed.data.month}`));
+  return parsed.data;
+}
+
+/** The hours declared for a month and not yet validated, per person. */
+export async function declaredHours(db: Db, marcheId: string, month: string): Promise<Record<string, number>> {
+  const rows = await db.hoursDeclaration.findMany({ where: { marcheId, month }, orderBy: { personId: 'asc' } });
+  return Object.fromEntries(rows.map((r) => [r.personId, r.hours]));
+}
+
+/** The persons with a clause contract covering some of the month (whose hours the company declares). */
+export async function personsOfMonth(db: Db, marcheId: string, month: string): Promise<string[]> {
+  const start = `${month}-01`;
+  const end = addDays(addMonths(start, 1), -1);
+  const contracts = await db.clauseContract.findMany({
+    where: { marcheId, start: { lte: toDbDate(end) }, OR: [{ end: null }, { end: { gte: toDbDate(start) } }] },
+    orderBy: { personId: 'asc' },
+  });
+  return [...new Set(contracts.map((c) => c.personId))];
 }
 
 function monthCovers(contract: { start: Date; end: Date | null }, month: string): boolean {

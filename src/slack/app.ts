@@ -4,6 +4,7 @@ import { slackApiUrl, slackMode, type Env } from '../config/env.ts';
 import type { Logger } from '../logging.ts';
 import { registerCommandListeners } from './command-listeners.ts';
 import type { SlackDeps } from './interaction.ts';
+import { registerMarcheListeners } from './marche-listeners.ts';
 import { registerTaskListeners } from './task-listeners.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -75,6 +76,7 @@ export function createSlack(env: Env, web: Application, logger: Logger, deps?: S
 
 function registerListeners(app: App, deps: SlackDeps): void {
   registerTaskListeners(app, deps);
+  registerMarcheListeners(app, deps);
   registerCommandListeners(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error.message }, 'erreur Slack non traitée');

@@ -18,6 +18,7 @@ import type { Logger } from '../logging.ts';
 import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
 import { taskAnswerSchemas } from '../domain/tasks.ts';
 import { formHtml } from './pages/form-html.ts';
+import { createMarchePages } from './marche-pages.ts';
 import { escapeHtml } from '../html.ts';
 import { alert, html, join, page, paragraph, type Html } from './pages/layout.ts';
 
@@ -46,6 +47,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
   const router = express.Router();
   const log = deps.logger.child({ component: 'liens' });
   const now = deps.now ?? Date.now;
+  const marchePages = createMarchePages(deps);
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_PROOF_BYTES, files: 1, fields: 10 } }).single('justificatif');
 
   const send = (res: Response, status: number, title: string, body: Html) => {
@@ -127,6 +129,11 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
           ),
         );
       }
+      case 'hours-declaration':
+      case 'hours-review': {
+        const shown = await marchePages.show(claims, action);
+        return send(res, shown.status, shown.title, shown.body);
+      }
       default:
         return refused(res, { ok: false, reason: 'signature', message: 'Ce lien n’est pas valide.' }, req);
     }
@@ -187,6 +194,12 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
           const extension = EXTENSIONS[proof.mimeType as keyof typeof EXTENSIONS] ?? 'bin';
           res.status(200).type(proof.mimeType).attachment(`justificatif-${proof.participantId.slice(0, 8)}.${extension}`).send(bytes);
           return;
+        }
+        case 'hours-declaration':
+        case 'hours-review': {
+          const result = await marchePages.submit(claims, action, raw);
+          if (result.done && !(await useUp(req, res, claims))) return;
+          return send(res, result.status, result.title, result.body);
         }
         default:
           return refused(res, { ok: false, reason: 'signature', message: 'Ce lien n’est pas valide.' }, req);

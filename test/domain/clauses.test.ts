@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPace, clauseConfigSchema, clauseEligibility, expectedHours, marcheBilan, type CandidateFacts } from '../../src/domain/clauses.ts';
+import { checkPace, clauseConfigSchema, clauseEligibility, clauseMonths, expectedHours, hoursRequestDay, marcheBilan, monthLabel, type CandidateFacts } from '../../src/domain/clauses.ts';
 import { CASA_CONFIG, plieConfigSchema } from '../../src/domain/plie-config.ts';
 
 const defaults = clauseConfigSchema.parse(undefined);
@@ -86,5 +86,27 @@ describe('bilan of a marché', () => {
       persons: 2,
       outcomes: { EMPLOI: 1, FORMATION: 1 },
     });
+  });
+});
+
+describe('the months of a marché', () => {
+  it.each([
+    ['2026-01-05', '2026-12-20', 12, '2026-01', '2026-12'],
+    ['2026-03-15', '2026-03-31', 1, '2026-03', '2026-03'],
+    ['2025-11-01', '2026-02-01', 4, '2025-11', '2026-02'],
+  ])('%s → %s runs %i months', (start, end, count, first, last) => {
+    const months = clauseMonths(start, end);
+    expect(months).toHaveLength(count);
+    expect(months[0]).toBe(first);
+    expect(months.at(-1)).toBe(last);
+  });
+
+  it.each([
+    ['2026-01', '2026-02-01', 'janvier 2026'],
+    ['2026-12', '2027-01-01', 'décembre 2026'],
+    ['2026-08', '2026-09-01', 'août 2026'],
+  ])('the hours of %s are asked on %s (%s)', (month, day, label) => {
+    expect(hoursRequestDay(month)).toBe(day);
+    expect(monthLabel(month)).toBe(label);
   });
 });

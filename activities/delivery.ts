@@ -1,0 +1,139 @@
+/**
+ * Delivering one message, by email or in Slack, recorded as a Message (the record of « deliver X
+ * to Y ») and sent at most once per idempotency key: a retry or a replay never sends twice.
+ */
+import { createHash } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import type { WebClient } from '@slack/web-api';
+import type { Db } from '../src/db/client.ts';
+import { messageRecord } from '../src/db/messages.ts';
+import { parisDate, type CalendarDate } from '../src/domain/dates.ts';
+import { isPermanentSmtpFailure, isRefusedRecipient } from '../src/email/transport.ts';
+import type { RenderedEmail } from '../src/email/templates.ts';
+import { LINK_DAYS, linkUrl, type LinkPurpose } from '../src/links/signed-links.ts';
+import { postOnce } from '../src/slack/delivery.ts';
+import type { SlackContent } from '../src/slack/task-message.ts';
+import { isPermanentSlackError } from '../src/slack/web-client.ts';
+import { slackUserOf, staffByEmail } from '../src/staff/directory.ts';
+import { audit } from './audit.ts';
+import type { NotificationDeps } from './notifications.ts';
+
+const DAY_MS = 86_400_000;
+
+/** One delivery: recorded as a Message (the record of "deliver X to Y"), sent at most once. */
+export interface Delivery {
+  idempotencyKey: string;
+  template: string;
+  recipient: string;
+  pathwayId: string | null;
+  /** Workflow time the workflow decided it. */
+  decidedAt: Date | null;
+  /** Where the recipient's reply goes (a participant's reply reaches their referent). */
+  replyTo?: string;
+  render: () => Promise<RenderedEmail>;
+  /** Delivered in Slack instead of email (a member of staff with a Slack account). */
+  slack?: { user: string; content: SlackContent; threadOf?: string };
+  /** Recorded with the sent status, in the same transaction. */
+  onSent?: (tx: Parameters<Parameters<Db['$transaction']>[0]>[0]) => Promise<void>;
+  audit: { action: string; entityType: string; entityId: string };
+}
+
+export function createDelivery(deps: NotificationDeps) {
+  const { db, mailer, logger } = deps;
+
+  async function recordSent(d: Delivery, sent?: { smtpMessageId: string }): Promise<void> {
+    await db.$transaction(async (tx) => {
+      if (sent) {
+        await tx.message.update({
+          where: { idempotencyKey: d.idempotencyKey },
+          data: { status: 'sent', sentAt: new Date(), smtpMessageId: sent.smtpMessageId, error: null },
+        });
+      }
+      await d.onSent?.(tx);
+      await audit(tx, { idempotencyKey: `${d.idempotencyKey}/sent`, actor: 'système', channel: d.slack ? 'slack' : 'email', ...d.audit });
+    });
+  }
+
+  /** A failed delivery: recorded, then retried by Temporal unless the refusal is final. */
+  async function failed(d: Delivery, error: unknown, permanent: boolean, via: 'SMTP' | 'Slack'): Promise<never> {
+    const reason = String((error as Error).message).slice(0, 500);
+    logger.warn({ key: d.idempotencyKey, template: d.template, via, permanent, err: reason }, 'échec d’envoi');
+    await db.message
+      .update({ where: { idempotencyKey: d.idempotencyKey }, data: { status: deliveryStatus(error, permanent, via), error: reason } })
+      .catch((dbError: unknown) => logger.error({ err: (dbError as Error).message }, 'échec d’envoi non enregistré'));
+    if (permanent) throw ApplicationFailure.nonRetryable(`${via} a refusé le message : ${reason}`);
+    throw error;
+  }
+
+  async function postToSlack(d: Delivery, slack: WebClient, target: NonNullable<Delivery['slack']>): Promise<void> {
+    try {
+      await postOnce(db, slack, {
+        idempotencyKey: d.idempotencyKey,
+        template: d.template,
+        to: target.user,
+        recipient: d.recipient,
+        pathwayId: d.pathwayId,
+        decidedAt: d.decidedAt,
+        ...target.content,
+        ...(target.threadOf ? { threadOf: target.threadOf } : {}),
+      });
+    } catch (error) {
+      return await failed(d, error, isPermanentSlackError(error), 'Slack');
+    }
+    await recordSent(d);
+    logger.info({ key: d.idempotencyKey, template: d.template }, 'message Slack publié');
+  }
+
+  async function deliverOnce(d: Delivery): Promise<void> {
+    if (d.slack && deps.slack) return await postToSlack(d, deps.slack, d.slack);
+    const message = await messageRecord(db, {
+      idempotencyKey: d.idempotencyKey,
+      channel: 'email',
+      template: d.template,
+      recipient: d.recipient,
+      pathwayId: d.pathwayId,
+      decidedAt: d.decidedAt,
+    });
+    // Sent already: what goes with it is recorded again (idempotent), in case that failed.
+    if (message.status === 'sent') return await recordSent(d);
+    const email = await d.render();
+    // Same Message-ID on every attempt: should a retry follow a send whose result was lost,
+    // mail clients still show one message.
+    const messageId = `<${createHash('sha256').update(d.idempotencyKey).digest('hex').slice(0, 32)}@plie>`;
+    let info: { messageId: string };
+    try {
+      info = await mailer.sendMail({ from: deps.mailFrom, to: d.recipient, messageId, ...(d.replyTo ? { replyTo: d.replyTo } : {}), ...email });
+    } catch (error) {
+      return await failed(d, error, isPermanentSmtpFailure(error), 'SMTP');
+    }
+    // Sent. Should recording it fail, the retry sends again: the same Message-ID lets mail
+    // clients recognise the copy. Everything else is recorded once.
+    await recordSent(d, { smtpMessageId: info.messageId });
+    logger.info({ key: d.idempotencyKey, template: d.template }, 'email envoyé');
+  }
+
+  /** A signed link valid for its purpose's delay from `from` (the same on every retry of a message). */
+  function link(purpose: LinkPurpose, subject: string, from: Date, actor?: string): { url: string; expiresOn: CalendarDate } | { url: string } {
+    if (!deps.linkSecret) return { url: deps.appUrl };
+    const expiresAt = from.getTime() + LINK_DAYS[purpose] * DAY_MS;
+    return { url: linkUrl(deps.appUrl, { purpose, subject, expiresAt, ...(actor ? { actor } : {}) }, deps.linkSecret), expiresOn: parisDate(expiresAt) };
+  }
+
+  /** The Slack account of the member of staff at this address, when Slack is on and they have one. */
+  async function slackUserFor(plieCode: string, email: string): Promise<string | null> {
+    if (!deps.slack) return null;
+    const staff = await staffByEmail(db, plieCode, email);
+    return staff ? await slackUserOf(db, deps.slack, staff) : null;
+  }
+
+  return { deliverOnce, link, slackUserFor };
+}
+
+/**
+ * What the Message records of a failed attempt: pending (it will be tried again), refused (the mail
+ * server refused the address: a bounce at sending time) or failed (refused for another reason).
+ */
+function deliveryStatus(error: unknown, permanent: boolean, via: 'SMTP' | 'Slack'): 'pending' | 'refused' | 'failed' {
+  if (!permanent) return 'pending';
+  return via === 'SMTP' && isRefusedRecipient(error) ? 'refused' : 'failed';
+}

@@ -1,0 +1,64 @@
+/** Starting a marché's workflow and acting on it; a refusal carries the workflow's French reason. */
+import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import {
+  chaseCompanyUpdate,
+  closeMarcheUpdate,
+  declareHoursUpdate,
+  MARCHE_WORKFLOW,
+  marcheStateQuery,
+  marcheWorkflowId,
+  reviewHoursUpdate,
+  type ChaseRequest,
+  type CloseRequest,
+  type DeclareHoursRequest,
+  type MarcheInput,
+  type MarcheState,
+  type ReviewHoursRequest,
+} from '../../workflows/marche-messages.ts';
+import { TaskAnswerRejectedError } from './parcours-client.ts';
+
+/** Starts the marché's workflow; a second start for the same marché is a no-op (its id is the marché's). */
+export async function startMarche(client: Client, taskQueue: string, input: MarcheInput): Promise<string> {
+  const workflowId = marcheWorkflowId(input.marcheId);
+  try {
+    await client.workflow.start(MARCHE_WORKFLOW, {
+      workflowId,
+      taskQueue,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  return workflowId;
+}
+
+/** The reason a workflow gave, however deep it sits (an activity's refusal is under its ActivityFailure). */
+function reasonOf(error: WorkflowUpdateFailedError): string {
+  let cause: Error | undefined = error.cause;
+  while (cause?.cause instanceof Error) cause = cause.cause;
+  return cause?.message ?? error.message;
+}
+
+async function update<R>(work: () => Promise<R>): Promise<R> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw new TaskAnswerRejectedError(reasonOf(error));
+    throw error;
+  }
+}
+
+const handle = (client: Client, marcheId: string) => client.workflow.getHandle(marcheWorkflowId(marcheId));
+
+export const declareHours = (client: Client, marcheId: string, request: DeclareHoursRequest) =>
+  update(() => handle(client, marcheId).executeUpdate(declareHoursUpdate, { args: [request] }));
+export const reviewHours = (client: Client, marcheId: string, request: ReviewHoursRequest) =>
+  update(() => handle(client, marcheId).executeUpdate(reviewHoursUpdate, { args: [request] }));
+export const chaseCompany = (client: Client, marcheId: string, request: ChaseRequest) =>
+  update(() => handle(client, marcheId).executeUpdate(chaseCompanyUpdate, { args: [request] }));
+export const closeMarche = (client: Client, marcheId: string, request: CloseRequest) =>
+  update(() => handle(client, marcheId).executeUpdate(closeMarcheUpdate, { args: [request] }));
+export const marcheState = async (client: Client, marcheId: string): Promise<MarcheState> => await handle(client, marcheId).query(marcheStateQuery);

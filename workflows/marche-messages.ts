@@ -1,0 +1,85 @@
+/** The marché workflow's vocabulary, shared by the workflow, the CLI, the Slack listeners, the web forms and the simulator. */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { PaceCheck } from '../src/domain/clauses.ts';
+import type { CalendarDate } from '../src/domain/dates.ts';
+import type { Channel } from './messages.ts';
+
+export const MARCHE_WORKFLOW = 'marcheWorkflow';
+
+/** One workflow per marché. */
+export const marcheWorkflowId = (marcheId: string) => `marche-${marcheId}`;
+
+export interface MarcheInput {
+  marcheId: string;
+  start: CalendarDate;
+  end: CalendarDate;
+  /** Prompted to validate the hours, chase the company, and alerted when the pace slips. */
+  facilitatorEmail: string;
+  /** Who may validate, chase and close: the PLIE's facilitators and its coordination. */
+  managers: string[];
+  /** The company's contact, who declares the hours through the emailed form. */
+  contactEmail: string;
+  /** Days after the request before the facilitator is asked to chase the company. */
+  chaseAfterDays: number;
+  /** The simulator's calendar runs this many days ahead of the workflow clock (0 in production). */
+  calendarOffsetDays: number;
+}
+
+/**
+ * A month's hours: waiting for the month to end, requested from the company, declared (to be
+ * validated), validated, or without anyone under contract (nothing to ask).
+ */
+export type MonthStatus = 'waiting' | 'requested' | 'declared' | 'validated' | 'none';
+
+export interface MonthState {
+  status: MonthStatus;
+  /** Emails sent to the company for this month (first request, chasers, corrections). */
+  requests: number;
+  /** Workflow instant (ms) at which the facilitator is prompted to chase, while requested. */
+  chaseAt: number | null;
+  /** What the pace said once the month was validated. */
+  pace?: PaceCheck;
+}
+
+export interface MarcheState {
+  marcheId: string;
+  months: Record<string, MonthState>;
+  alerts: Array<{ month: string; gap: number }>;
+  closed: boolean;
+  closedOn: CalendarDate | null;
+  sequence: number;
+}
+
+export interface DeclareHoursRequest {
+  month: string;
+  /** Hours per person (the facilitator's identifiers). */
+  hours: Record<string, number>;
+  actor: string;
+  channel: Channel;
+}
+
+export interface ReviewHoursRequest {
+  month: string;
+  decision: 'validate' | 'correct';
+  /** What to correct, told to the company. */
+  comment?: string;
+  actor: string;
+  channel: Channel;
+}
+
+export interface ChaseRequest {
+  month: string;
+  actor: string;
+  channel: Channel;
+}
+
+export interface CloseRequest {
+  actor: string;
+  channel: Channel;
+}
+
+export const declareHoursUpdate = defineUpdate<MarcheState, [DeclareHoursRequest]>('declareHours');
+export const reviewHoursUpdate = defineUpdate<MarcheState, [ReviewHoursRequest]>('reviewHours');
+export const chaseCompanyUpdate = defineUpdate<MarcheState, [ChaseRequest]>('chaseCompany');
+export const closeMarcheUpdate = defineUpdate<MarcheState, [CloseRequest]>('closeMarche');
+export const marcheStateQuery = defineQuery<MarcheState>('marcheState');

@@ -1,0 +1,244 @@
+/**
+ * A marché with a social clause, from its registration to its bilan: at the start of every month
+ * the company's contact is asked, by an email form, for the hours worked the month before; the
+ * facilitator is prompted to validate them (or to chase the company when nothing came), alerted
+ * when the validated hours fall behind the pace, and sent the bilan when the marché closes: by
+ * her decision, or by itself once its period is over and every month is validated.
+ *
+ * Updates are validated against the state, then run one at a time (as the timed work is), each
+ * returning once the database holds its effect.
+ */
+import { ApplicationFailure, ActivityFailure, allHandlersFinished, condition, log, setHandler } from '@temporalio/workflow';
+import { createAlarm } from './alarm.ts';
+import { activities, notices } from './proxies.ts';
+import { clauseMonths, hoursRequestDay } from '../src/domain/clauses.ts';
+import { addDays, parisDate, parisInstant, type CalendarDate } from '../src/domain/dates.ts';
+import {
+  chaseCompanyUpdate,
+  closeMarcheUpdate,
+  declareHoursUpdate,
+  marcheStateQuery,
+  reviewHoursUpdate,
+  type ChaseRequest,
+  type CloseRequest,
+  type DeclareHoursRequest,
+  type MarcheInput,
+  type ReviewHoursRequest,
+  type MarcheState,
+  type MonthState,
+} from './marche-messages.ts';
+
+const DAY_MS = 86_400_000;
+/** Requests and prompts go at the start of the working day. */
+const MORNING = '08:30';
+
+export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
+  const months = clauseMonths(input.start, input.end);
+  const state: MarcheState = {
+    marcheId: input.marcheId,
+    months: Object.fromEntries(months.map((m): [string, MonthState] => [m, { status: 'waiting', requests: 0, chaseAt: null }])),
+    alerts: [],
+    closed: false,
+    closedOn: null,
+    sequence: 0,
+  };
+  const managers = input.managers.map((m) => m.trim().toLowerCase());
+  const contact = input.contactEmail.trim().toLowerCase();
+  const alarm = createAlarm();
+  let busy = false;
+  /** Bumped by every update: the loop looks again at what is due. */
+  let version = 0;
+
+  const offsetMs = input.calendarOffsetDays * DAY_MS;
+  const today = (): CalendarDate => addDays(parisDate(Date.now()), input.calendarOffsetDays);
+  const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
+  /** Workflow time of a calendar day's morning. */
+  const morningOf = (day: CalendarDate) => parisInstant(day, MORNING) - offsetMs;
+  const key = (what: string) => `marche/${input.marcheId}/${what}`;
+
+  /** One piece of work at a time: an update and the timed work never interleave. */
+  async function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    await condition(() => !busy);
+    busy = true;
+    try {
+      return await work();
+    } finally {
+      busy = false;
+      version += 1;
+    }
+  }
+
+  /** An email or Slack message that cannot go is recorded by its activity; it never stops the marché. */
+  async function deliver(send: () => Promise<unknown>, what: Record<string, unknown>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('marché message not delivered', what);
+    }
+  }
+
+  const isManager = (actor: string) => managers.includes(actor.trim().toLowerCase());
+  const monthState = (month: string): MonthState => {
+    const found = state.months[month];
+    if (!found) throw new Error(`Le mois ${month} n’est pas dans la période du marché.`);
+    return found;
+  };
+  /** Throws the French reason an update cannot be taken now (in the validator, then again when its turn comes). */
+  function refuseUnless(ok: boolean, reason: string): void {
+    if (!ok) throw ApplicationFailure.nonRetryable(reason);
+  }
+  const open = () => refuseUnless(!state.closed, 'Ce marché est clos.');
+
+  async function request(month: string, kind: 'request' | 'chase' | 'correction', comment?: string): Promise<void> {
+    const m = monthState(month);
+    if (kind === 'request' && (await activities.marchePersons({ marcheId: input.marcheId, month })) === 0) {
+      m.status = 'none';
+      return;
+    }
+    m.requests += 1;
+    m.status = 'requested';
+    m.chaseAt = Date.now() + input.chaseAfterDays * DAY_MS;
+    // Not delivered (address refused): the facilitator is still prompted to chase when the delay is over.
+    const args = { marcheId: input.marcheId, month, kind, replyTo: input.facilitatorEmail, key: key(`${month}/request/${m.requests}`), at: nowIso(), ...(comment ? { comment } : {}) };
+    await deliver(() => notices.requestMarcheHours(args), { month, kind });
+  }
+
+  async function prompt(month: string, kind: 'validate' | 'chase' | 'pace', sequence: number): Promise<void> {
+    const requests = state.months[month]?.requests ?? 0;
+    await deliver(
+      () => notices.promptFacilitator({ marcheId: input.marcheId, month, prompt: kind, requests, to: input.facilitatorEmail, key: key(`${month}/${kind}/${sequence}`), at: nowIso() }),
+      { month, kind },
+    );
+  }
+
+  async function close(actor: string): Promise<void> {
+    state.closed = true;
+    state.closedOn = today();
+    for (const m of Object.values(state.months)) m.chaseAt = null;
+    await activities.closeMarcheRecord({ marcheId: input.marcheId, actor, at: nowIso() });
+    await deliver(() => notices.sendMarcheBilan({ marcheId: input.marcheId, to: input.facilitatorEmail, key: key('bilan'), at: nowIso() }), { bilan: true });
+  }
+
+  // --- Updates ---
+
+  setHandler(marcheStateQuery, () => state);
+
+  const declarable = (month: string, actor: string) => {
+    open();
+    refuseUnless(isManager(actor) || actor.trim().toLowerCase() === contact, 'Seul le contact de l’entreprise, la facilitation des clauses ou la coordination peut déclarer ces heures.');
+    const m = state.months[month];
+    refuseUnless(m !== undefined, `Le mois ${month} n’est pas dans la période du marché.`);
+    refuseUnless(morningOf(`${month}-01`) <= Date.now() + DAY_MS, `Le mois ${month} n’a pas commencé.`);
+    refuseUnless(m!.status !== 'validated', `Les heures de ${month} sont déjà validées.`);
+  };
+  setHandler(
+    declareHoursUpdate,
+    (r) =>
+      exclusive(async () => {
+        declarable(r.month, r.actor);
+        const m = monthState(r.month);
+        await activities.saveMarcheHours({ marcheId: input.marcheId, month: r.month, hours: r.hours, actor: r.actor, channel: r.channel, at: nowIso() });
+        m.status = 'declared';
+        m.chaseAt = null;
+        state.sequence += 1;
+        // Declared by the facilitator or the coordination: they validate when they choose; the company's word is put to the facilitator.
+        if (!isManager(r.actor)) await prompt(r.month, 'validate', state.sequence);
+        return state;
+      }),
+    { validator: (r: DeclareHoursRequest) => declarable(r.month, r.actor) },
+  );
+
+  const reviewable = (month: string, actor: string) => {
+    open();
+    refuseUnless(isManager(actor), 'Seule la facilitation des clauses ou la coordination valide les heures.');
+    refuseUnless(state.months[month]?.status === 'declared', `Aucune déclaration de ${month} n’attend de validation.`);
+  };
+  setHandler(
+    reviewHoursUpdate,
+    (r) =>
+      exclusive(async () => {
+        reviewable(r.month, r.actor);
+        const m = monthState(r.month);
+        if (r.decision === 'correct') {
+          await request(r.month, 'correction', r.comment);
+          return state;
+        }
+        const pace = await activities.validateMarcheHours({ marcheId: input.marcheId, month: r.month, actor: r.actor, channel: r.channel, at: nowIso() });
+        m.status = 'validated';
+        m.pace = pace;
+        if (pace.behind) {
+          state.alerts.push({ month: r.month, gap: pace.gap });
+          await prompt(r.month, 'pace', state.alerts.length);
+        }
+        return state;
+      }),
+    { validator: (r: ReviewHoursRequest) => reviewable(r.month, r.actor) },
+  );
+
+  const chasable = (month: string, actor: string) => {
+    open();
+    refuseUnless(isManager(actor), 'Seule la facilitation des clauses ou la coordination relance l’entreprise.');
+    refuseUnless(state.months[month]?.status === 'requested', `Les heures de ${month} ne sont pas en attente de l’entreprise.`);
+  };
+  setHandler(
+    chaseCompanyUpdate,
+    (r) =>
+      exclusive(async () => {
+        chasable(r.month, r.actor);
+        await request(r.month, 'chase');
+        return state;
+      }),
+    { validator: (r: ChaseRequest) => chasable(r.month, r.actor) },
+  );
+
+  const closable = (actor: string) => {
+    open();
+    refuseUnless(isManager(actor), 'Seule la facilitation des clauses ou la coordination clôt un marché.');
+  };
+  setHandler(
+    closeMarcheUpdate,
+    (r) =>
+      exclusive(async () => {
+        closable(r.actor);
+        await close(r.actor);
+        return state;
+      }),
+    { validator: (r: CloseRequest) => closable(r.actor) },
+  );
+
+  // --- Time ---
+
+  const requestAt = (month: string) => morningOf(hoursRequestDay(month));
+  function nextDue(): number | null {
+    const instants = Object.entries(state.months).flatMap(([month, m]) =>
+      m.status === 'waiting' ? [requestAt(month)] : m.status === 'requested' && m.chaseAt !== null ? [m.chaseAt] : [],
+    );
+    // Everything validated before the end (hours entered early): the closing waits for the period to end.
+    if (allSettled()) instants.push(morningOf(addDays(input.end, 1)));
+    return instants.length > 0 ? Math.min(...instants) : null;
+  }
+
+  async function dueWork(): Promise<void> {
+    for (const [month, m] of Object.entries(state.months)) {
+      if (state.closed) return;
+      if (m.status === 'waiting' && requestAt(month) <= Date.now()) await request(month, 'request');
+      else if (m.status === 'requested' && m.chaseAt !== null && m.chaseAt <= Date.now()) {
+        // Prompted once per request: after a chaser, the delay starts again.
+        m.chaseAt = null;
+        await prompt(month, 'chase', m.requests);
+      }
+    }
+    if (today() > input.end && !state.closed && allSettled()) await close('système');
+  }
+  const allSettled = () => Object.values(state.months).every((m) => m.status === 'validated' || m.status === 'none');
+
+  while (!state.closed) {
+    await exclusive(dueWork);
+    const seen = version;
+    if (state.closed) break;
+    await alarm.wait(nextDue(), () => version !== seen);
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
