@@ -1,5 +1,5 @@
 /**
- * Records the histories of a simulated pathway (and of its commission votes) into
+ * Records the histories of a simulated pathway (and of its commission votes), or of a marché, into
  * test/fixtures/histories/, for the replay test. Run it when a workflow gains a new path:
  *
  *   npm run record-history -- <name> <scenario.json>
@@ -20,6 +20,7 @@ import { makeScratchDir } from '../src/infra/scratch.ts';
 import { locateTestServer } from '../src/infra/temporal-server.ts';
 import { createLogger } from '../src/logging.ts';
 import { createSimulator } from '../src/simulator/simulate.ts';
+import { isMarcheScenario } from '../src/simulator/simulate-marche.ts';
 import { installTemporalRuntime } from '../src/temporal/runtime.ts';
 import { bundleWorkflows } from '../src/temporal/worker.ts';
 import { commissionWorkflowId } from '../workflows/messages.ts';
@@ -47,14 +48,20 @@ try {
     payloadKeys: FIXTURE_PAYLOAD_KEYS,
   });
   try {
-    const result = await simulator.run(JSON.parse(readFileSync(scenarioFile, 'utf8')));
+    const raw = JSON.parse(readFileSync(scenarioFile, 'utf8')) as unknown;
     const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');
     mkdirSync(dir, { recursive: true });
-    const sessions = result.commission?.sessions ?? 0;
-    const runs = [
-      { file: `${name}.json`, workflowId: result.workflowId },
-      ...Array.from({ length: sessions }, (_, i) => ({ file: `${name}-commission-${i + 1}.json`, workflowId: commissionWorkflowId(result.workflowId, i + 1) })),
-    ];
+    let runs: Array<{ file: string; workflowId: string }>;
+    if (isMarcheScenario(raw)) {
+      runs = [{ file: `${name}.json`, workflowId: (await simulator.runMarche(raw)).workflowId }];
+    } else {
+      const result = await simulator.run(raw);
+      const sessions = result.commission?.sessions ?? 0;
+      runs = [
+        { file: `${name}.json`, workflowId: result.workflowId },
+        ...Array.from({ length: sessions }, (_, i) => ({ file: `${name}-commission-${i + 1}.json`, workflowId: commissionWorkflowId(result.workflowId, i + 1) })),
+      ];
+    }
     for (const run of runs) {
       const history = await simulator.history(run.workflowId);
       writeFileSync(path.join(dir, run.file), `{"workflowId": ${JSON.stringify(run.workflowId)}, "history": ${historyToJSON(history)}}\n`);

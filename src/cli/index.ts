@@ -33,7 +33,9 @@ import { CLAUSE_PUBLIC_LABELS } from '../domain/clauses.ts';
 import { bilanHtml, bilanMarkdown, bilanXlsx, loadMarcheBilan } from '../marches/bilan.ts';
 import { DuplicateMarcheError, proposeCandidate, registerMarche } from '../marches/register.ts';
 import { recordHire } from '../marches/hire.ts';
-import { recordHours } from '../marches/hours.ts';
+import { checkDeclaration } from '../marches/hours.ts';
+import { marcheInput } from '../marches/start.ts';
+import { closeMarche, declareHours, reviewHours, startMarche } from '../temporal/marche-client.ts';
 import { offerMatches, registerOffer } from '../offers/offers.ts';
 
 /** Exit codes: 0 done, 1 refused or unreachable, 2 bad usage or configuration. */
@@ -357,8 +359,11 @@ export function buildProgram(): Command {
     .action(async (opts: { file: string; par: string }) => {
       const raw = readJsonFile(opts.file);
       await withServices(async (services, cfg) => {
-        const saved = await registerMarche(services.db, loadPlieConfig(cfg.env).code, raw, opts.par);
-        console.log(`Marché ${saved.externalId} enregistré : ${saved.title} (${saved.buyer}), ${saved.plannedHours} heures d’insertion.`);
+        const plie = loadPlieConfig(cfg.env);
+        const saved = await registerMarche(services.db, plie.code, raw, opts.par);
+        // Its workflow asks the company for the hours every month and prompts the facilitator.
+        await startMarche(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, marcheInput(saved, plie, cfg.env.PLIE_COORDINATOR_EMAIL));
+        console.log(`Marché ${saved.externalId} enregistré : ${saved.title} (${saved.buyer}), ${saved.plannedHours} heures d’insertion. Les heures seront demandées chaque mois à ${saved.contactEmail}.`);
       });
     });
   marche
@@ -408,9 +413,25 @@ export function buildProgram(): Command {
       await withServices(async (services, cfg) => {
         const plie = loadPlieConfig(cfg.env);
         const found = await marcheByReference(services, plie.code, reference);
-        const { pace } = await recordHours(services.db, plie.clauses, found.id, { month: opts.mois, hours }, { actor: opts.par, validate: opts.valider ?? false });
-        console.log(`Heures ${opts.valider ? 'validées' : 'déclarées (à valider)'} pour ${opts.mois}. Heures validées du marché : ${pace.realised}, attendues à ce jour : ${pace.expected}.`);
-        if (pace.behind) console.log(`⚠️ Le marché est en retard sur le rythme prévu : ${pace.gap} heures à rattraper.`);
+        const declaration = await checkDeclaration(services.db, found.id, { month: opts.mois, hours });
+        // Through the marché's workflow, which keeps each month's state (asked, declared, validated).
+        let state = await declareHours(services.temporal, found.id, { ...declaration, actor: opts.par, channel: 'cli' });
+        if (opts.valider) state = await reviewHours(services.temporal, found.id, { month: opts.mois, decision: 'validate', actor: opts.par, channel: 'cli' });
+        const pace = state.months[opts.mois]?.pace;
+        console.log(`Heures ${opts.valider ? 'validées' : 'déclarées (à valider)'} pour ${opts.mois}.${pace ? ` Heures validées du marché : ${pace.realised}, attendues à ce jour : ${pace.expected}.` : ''}`);
+        if (pace?.behind) console.log(`⚠️ Le marché est en retard sur le rythme prévu : ${pace.gap} heures à rattraper.`);
+      });
+    });
+  marche
+    .command('clore')
+    .description('Clôt le marché : plus de demande d’heures ; le bilan est envoyé à la facilitation des clauses.')
+    .argument('<référence>', 'référence du marché')
+    .requiredOption('--par <email>', 'le ou la facilitateur·rice, ou la coordination')
+    .action(async (reference: string, opts: { par: string }) => {
+      await withServices(async (services, cfg) => {
+        const found = await marcheByReference(services, loadPlieConfig(cfg.env).code, reference);
+        await closeMarche(services.temporal, found.id, { actor: opts.par, channel: 'cli' });
+        console.log(`Marché ${reference} clos : le bilan est envoyé à la facilitation des clauses.`);
       });
     });
   marche

@@ -40,3 +40,10 @@ export const scenarioSchema = z.object({
 
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioEvent = z.output<typeof event>;
+
+export class ScenarioError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Scénario invalide : ${problems.join(' ; ')}`);
+    this.name = 'ScenarioError';
+  }
+}

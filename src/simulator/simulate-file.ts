@@ -15,6 +15,7 @@ import type { Logger } from '../logging.ts';
 import { installTemporalRuntime } from '../temporal/runtime.ts';
 import { bundleWorkflows } from '../temporal/worker.ts';
 import { createSimulator, parseScenario, ScenarioError, type SimulationResult } from './simulate.ts';
+import { isMarcheScenario, parseMarcheScenario, type MarcheSimulationResult } from './simulate-marche.ts';
 
 export function readScenario(file: string): unknown {
   let text: string;
@@ -30,10 +31,12 @@ export function readScenario(file: string): unknown {
   }
 }
 
-export async function simulateFile(file: string, logger: Logger): Promise<SimulationResult> {
+export async function simulateFile(file: string, logger: Logger): Promise<SimulationResult | MarcheSimulationResult> {
   const raw = readScenario(file);
+  const marche = isMarcheScenario(raw);
   // Refused before any server starts (or the SDK's runtime, which would keep the process alive).
-  parseScenario(raw);
+  if (marche) parseMarcheScenario(raw);
+  else parseScenario(raw);
   installTemporalRuntime(logger);
   const scratch = makeScratchDir('plie-simulation-');
   try {
@@ -53,7 +56,7 @@ export async function simulateFile(file: string, logger: Logger): Promise<Simula
         logger,
       });
       try {
-        return await simulator.run(raw);
+        return marche ? await simulator.runMarche(raw) : await simulator.run(raw);
       } finally {
         await simulator.close();
       }

@@ -31,10 +31,11 @@ import {
   type OpenTask,
   type ParcoursState,
 } from '../../workflows/messages.ts';
-import { scenarioSchema, type Scenario, type ScenarioEvent } from './scenario.ts';
+import { ScenarioError, scenarioSchema, type Scenario, type ScenarioEvent } from './scenario.ts';
+import { simulationClock } from './clock.ts';
+import { MARCHE_SIM, parseMarcheScenario, playMarche, type MarcheSimulationResult } from './simulate-marche.ts';
 
 const DAY_MS = 86_400_000;
-const EVENT_SHIFT_MS = 10_000;
 const CHANNEL: Channel = 'simulation';
 export const SIM = {
   referent: 'r1@simulation.invalid',
@@ -99,23 +100,21 @@ export function simulationConfig(): PlieConfig {
   });
 }
 
-export class ScenarioError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Scénario invalide : ${problems.join(' ; ')}`);
-    this.name = 'ScenarioError';
-  }
+export { ScenarioError };
+
+/** The scenario's own PLIE configuration, else the simulation's default. */
+function configOf(raw: unknown): PlieConfig {
+  if (raw === undefined) return simulationConfig();
+  const own = plieConfigSchema.safeParse(raw);
+  if (!own.success) throw new ScenarioError(own.error.issues.map((i) => `config.${i.path.join('.')} : ${i.message}`));
+  return own.data;
 }
 
 export function parseScenario(raw: unknown): { scenario: Scenario; config: PlieConfig } {
   const parsed = scenarioSchema.safeParse(raw);
   if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => `${i.path.join('.') || 'scénario'} : ${i.message}`));
   const scenario = parsed.data;
-  let config = simulationConfig();
-  if (scenario.config !== undefined) {
-    const own = plieConfigSchema.safeParse(scenario.config);
-    if (!own.success) throw new ScenarioError(own.error.issues.map((i) => `config.${i.path.join('.')} : ${i.message}`));
-    config = own.data;
-  }
+  const config = configOf(scenario.config);
   const referrals = scenario.events.filter((e) => e.type === 'referral');
   if (referrals.length !== 1) throw new ScenarioError(['un et un seul évènement « referral » (l’orientation) est attendu']);
   if (scenario.events.some((e) => e.day > scenario.until)) throw new ScenarioError(['un évènement tombe après « until »']);
@@ -124,6 +123,8 @@ export function parseScenario(raw: unknown): { scenario: Scenario; config: PlieC
 
 export interface Simulator {
   run(raw: unknown, opts?: { maxHistoryEvents?: number }): Promise<SimulationResult>;
+  /** A marché's scenario (registration, hires, monthly hours, closing). */
+  runMarche(raw: unknown): Promise<MarcheSimulationResult>;
   /** The server's history of a workflow the simulation ran (for replay fixtures). */
   history(workflowId: string): ReturnType<WorkflowHandle['fetchHistory']>;
   close(): Promise<void>;
@@ -183,6 +184,14 @@ export async function createSimulator(deps: {
       configs = new Map([[plieCode, { ...config, code: plieCode }]]);
       return await play(env, deps.db, taskQueue, scenario, { ...config, code: plieCode }, opts.maxHistoryEvents);
     },
+    async runMarche(raw) {
+      const scenario = parseMarcheScenario(raw);
+      const config = configOf(scenario.config);
+      const plieCode = `SIM_${randomBytes(4).toString('hex').toUpperCase()}`;
+      const own = { ...config, code: plieCode, clauses: { ...config.clauses, facilitators: config.clauses.facilitators.length ? config.clauses.facilitators : [MARCHE_SIM.facilitator] } };
+      configs = new Map([[plieCode, own]]);
+      return await playMarche(env, deps.db, taskQueue, scenario, own);
+    },
     async history(workflowId) {
       return await env.client.workflow.getHandle(workflowId).fetchHistory();
     },
@@ -207,27 +216,9 @@ async function play(
   const errors: SimulationResult['errors'] = [];
   const referral = scenario.events.find((e) => e.type === 'referral')!;
 
-  // Day 0 at noon in Paris (11:00 UTC): whatever the time of day, daylight saving never moves a
-  // simulated day to the next calendar day.
-  const now = await env.currentTimeMs();
-  let day0 = Math.floor(now / DAY_MS) * DAY_MS + 11 * 3_600_000;
-  while (day0 <= now) day0 += DAY_MS;
-  const offset = daysBetween(parisDate(day0), scenario.start);
-  const dateOf = (value: unknown, fallbackDay: number): CalendarDate =>
-    typeof value === 'number' ? addDays(scenario.start, value) : typeof value === 'string' ? value : addDays(scenario.start, fallbackDay);
+  const { day0, offset, dateOf, instantOfDay, sleepUntil } = await simulationClock(env, scenario.start);
   /** The scenario day of an instant: its calendar day in Paris, counted from `start`. */
   const dayOf = (instant: Date | null) => (instant ? daysBetween(scenario.start, addDays(parisDate(instant), offset)) : null);
-  /**
-   * Events of day N are played at noon minus N × 10 s: a timer set N days earlier for the same
-   * day (a reminder, a prompt) always comes after the events of that day, so that an answer on the
-   * due day is on time, whatever the few milliseconds the server took in between. At most
-   * 10 hours early: still the same calendar day.
-   */
-  const instantOfDay = (day: number) => day0 + day * DAY_MS - day * EVENT_SHIFT_MS;
-  const sleepUntil = async (target: number) => {
-    const current = await env.currentTimeMs();
-    if (target > current) await env.sleep(target - current);
-  };
 
   const participantId = randomUUID();
   const workflowId = parcoursWorkflowId(participantId);

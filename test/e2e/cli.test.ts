@@ -189,13 +189,22 @@ describe('plie marche', () => {
     expect(candidate.stdout).toContain('Éligible à la clause : Demandeur·se d’emploi de longue durée ; Demandeur·se d’emploi senior.');
     const hired = await plie(['marche', 'embauche', reference, '--personne', 'C0042', '--contrat', '{"type": "INTERIM", "start": "02/03/2026", "weeklyHours": 35, "end": "30/04/2026"}', '--par', 'facilitatrice@plie.test']);
     expect(hired.stdout).toContain(`Embauche enregistrée au marché ${reference}.`);
-    const hours = await plie(['marche', 'heures', reference, '--mois', '2026-03', '--heures', '{"C0042": 151}', '--valider', '--par', 'facilitatrice@plie.test']);
+    // Hours go through the marché's workflow, which refuses those who do not manage marchés.
+    const intruder = await plie(['marche', 'heures', reference, '--mois', '2026-03', '--heures', '{"C0042": 151}', '--par', 'referente@plie.test']);
+    expect(intruder.stderr).toContain('Seul le contact de l’entreprise, la facilitation des clauses ou la coordination peut déclarer ces heures.');
+    const unknown = await plie(['marche', 'heures', reference, '--mois', '2026-03', '--heures', '{"C0099": 151}', '--par', COORDINATOR]);
+    expect(unknown.stderr).toContain('C0099 : aucun contrat de la clause en 2026-03');
+    const hours = await plie(['marche', 'heures', reference, '--mois', '2026-03', '--heures', '{"C0042": 151}', '--valider', '--par', COORDINATOR]);
     expect(hours.stdout).toContain('Heures validées pour 2026-03. Heures validées du marché : 151');
+    expect((await plie(['marche', 'heures', reference, '--mois', '2026-03', '--heures', '{"C0042": 10}', '--par', COORDINATOR])).stderr).toContain('Les heures de 2026-03 sont déjà validées.');
     const bilan = await plie(['marche', 'bilan', reference]);
     expect(bilan.stdout).toContain('1 contrat pour 1 personne : 1 INTERIM.');
     expect(bilan.stdout).toContain('Heures d’insertion réalisées : 151 sur 700 prévues (22 %).');
     expect((await plie(['marche', 'bilan', 'INCONNU'])).stderr).toContain('Aucun marché de référence INCONNU.');
     expect((await plie(['marche', 'bilan', reference, '--format', 'xlsx'])).code).toBe(2);
+    const closed = await plie(['marche', 'clore', reference, '--par', COORDINATOR]);
+    expect(closed.stdout).toContain(`Marché ${reference} clos`);
+    expect((await db.marche.findFirstOrThrow({ where: { externalId: reference } })).status).toBe('CLOS');
   });
 });
 

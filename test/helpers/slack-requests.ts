@@ -32,13 +32,14 @@ export function slackClientFor(url: string, secret: string) {
     postSigned(url, new URLSearchParams({ payload: JSON.stringify({ team: { id: 'T0PLIE' }, api_app_id: 'A0PLIE', token: 'legacy', ...payload }) }).toString(), { secret, contentType: FORM });
   return {
     /** A click on a button (or an overflow choice) of a message or of the App Home. */
-    click: (user: string, actionId: string, value: string, opts: { channel?: string; overflow?: boolean } = {}) =>
+    click: (user: string, actionId: string, value: string, opts: { channel?: string; overflow?: boolean; message?: { ts: string; text: string } } = {}) =>
       interaction({
         type: 'block_actions',
         user: { id: user, team_id: 'T0PLIE' },
         trigger_id: `trigger-${++triggers}`,
-        container: opts.channel ? { type: 'message', channel_id: opts.channel } : { type: 'view', view_id: 'VHOME' },
+        container: opts.channel ? { type: 'message', channel_id: opts.channel, ...(opts.message ? { message_ts: opts.message.ts } : {}) } : { type: 'view', view_id: 'VHOME' },
         ...(opts.channel ? { channel: { id: opts.channel } } : {}),
+        ...(opts.message ? { message: { type: 'message', ...opts.message } } : {}),
         actions: [
           opts.overflow
             ? { type: 'overflow', action_id: actionId, block_id: 'b', selected_option: { text: { type: 'plain_text', text: 'x' }, value }, action_ts: '1' }

@@ -4,29 +4,22 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createDb, type Db } from '../../src/db/client.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../src/db/client.ts';
 import { projectRoot } from '../../src/infra/project.ts';
-import { createLogger } from '../../src/logging.ts';
-import { createSimulator, type SimulationResult, type Simulator } from '../../src/simulator/simulate.ts';
-import { timeSkippingExecutable } from '../helpers/settings.ts';
+import { type SimulationResult, type Simulator } from '../../src/simulator/simulate.ts';
+import { startTestSimulator } from '../helpers/simulator.ts';
 
 let db: Db;
 let simulator: Simulator;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  db = createDb(inject('databaseUrl'));
-  simulator = await createSimulator({
-    db,
-    testServerExecutable: timeSkippingExecutable(inject('testServerLauncher')),
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-    logger: createLogger('silent'),
-  });
+  ({ db, simulator, close } = await startTestSimulator());
 });
 
 afterAll(async () => {
-  await simulator?.close();
-  await db?.$disconnect();
+  await close?.();
 });
 
 const PARTICIPANT = { birthDate: '1979-03-02', commune: 'Vallauris', minimumIncome: 'RSA', qualificationLevel: 3, activeJobSearch: true, selfEmployed: false };
