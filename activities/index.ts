@@ -1,5 +1,6 @@
 import { CASA_CONFIG } from '../src/domain/plie-config.ts';
 import { createMarcheActivities } from './marches.ts';
+import { createOfferActivities } from './offers.ts';
 import { createNotificationActivities, type NotificationDeps } from './notifications.ts';
 import { createPathwayActivities } from './pathway.ts';
 import { createSlackMessageActivities } from './slack-messages.ts';
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createNotificationActivities(deps),
     ...createSlackMessageActivities({ ...deps, plieConfig }),
     ...createMarcheActivities({ ...deps, plieConfig }),
+    ...createOfferActivities(deps),
   };
 }
 

@@ -10,6 +10,7 @@
  */
 import { ApplicationFailure, ActivityFailure, allHandlersFinished, condition, log, setHandler } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
+import { createExclusive } from './exclusive.ts';
 import { activities, notices } from './proxies.ts';
 import { clauseMonths, hoursRequestDay } from '../src/domain/clauses.ts';
 import { addDays, parisDate, parisInstant, type CalendarDate } from '../src/domain/dates.ts';
@@ -45,9 +46,7 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
   const managers = input.managers.map((m) => m.trim().toLowerCase());
   const contact = input.contactEmail.trim().toLowerCase();
   const alarm = createAlarm();
-  let busy = false;
-  /** Bumped by every update: the loop looks again at what is due. */
-  let version = 0;
+  const { run: exclusive, version } = createExclusive();
 
   const offsetMs = input.calendarOffsetDays * DAY_MS;
   const today = (): CalendarDate => addDays(parisDate(Date.now()), input.calendarOffsetDays);
@@ -55,18 +54,6 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
   /** Workflow time of a calendar day's morning. */
   const morningOf = (day: CalendarDate) => parisInstant(day, MORNING) - offsetMs;
   const key = (what: string) => `marche/${input.marcheId}/${what}`;
-
-  /** One piece of work at a time: an update and the timed work never interleave. */
-  async function exclusive<T>(work: () => Promise<T>): Promise<T> {
-    await condition(() => !busy);
-    busy = true;
-    try {
-      return await work();
-    } finally {
-      busy = false;
-      version += 1;
-    }
-  }
 
   /** An email or Slack message that cannot go is recorded by its activity; it never stops the marché. */
   async function deliver(send: () => Promise<unknown>, what: Record<string, unknown>): Promise<void> {
@@ -235,9 +222,9 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
 
   while (!state.closed) {
     await exclusive(dueWork);
-    const seen = version;
+    const seen = version();
     if (state.closed) break;
-    await alarm.wait(nextDue(), () => version !== seen);
+    await alarm.wait(nextDue(), () => version() !== seen);
   }
   await condition(allHandlersFinished);
   return state;

@@ -34,6 +34,9 @@ import { bilanHtml, bilanMarkdown, bilanXlsx, loadMarcheBilan } from '../marches
 import { DuplicateMarcheError, proposeCandidate, registerMarche } from '../marches/register.ts';
 import { recordHire } from '../marches/hire.ts';
 import { checkDeclaration } from '../marches/hours.ts';
+import { offreInput, startOffer } from '../offers/placements.ts';
+import { fileReference } from '../domain/participant.ts';
+import { PLACEMENT_STATUS_LABELS, type PlacementStatus } from '../domain/placements.ts';
 import { marcheInput } from '../marches/start.ts';
 import { closeMarche, declareHours, reviewHours, startMarche } from '../temporal/marche-client.ts';
 import { offerMatches, registerOffer } from '../offers/offers.ts';
@@ -467,7 +470,23 @@ export function buildProgram(): Command {
       const raw = readJsonFile(opts.file);
       await withServices(async (services, cfg) => {
         const saved = await registerOffer(services.db, loadPlieConfig(cfg.env).code, raw, opts.par);
-        console.log(`Offre enregistrée : ${saved.jobTitle} chez ${saved.company} (${saved.id}).`);
+        // Its workflow asks the referents of the matched participants whether to propose it, then what came of it.
+        await startOffer(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, offreInput(saved.id, cfg.env.PLIE_COORDINATOR_EMAIL));
+        console.log(`Offre enregistrée : ${saved.jobTitle} chez ${saved.company} (${saved.id}). Les référent·es des personnes intéressées sont sollicité·es.`);
+      });
+    });
+  offre
+    .command('suivi')
+    .description('Les mises en relation d’une offre et où elles en sont.')
+    .argument('<id>', 'identifiant de l’offre')
+    .action(async (id: string) => {
+      await withServices(async (services) => {
+        const placements = await services.db.placement.findMany({ where: { offerId: id }, orderBy: { createdAt: 'asc' } });
+        console.log(
+          placements.length
+            ? placements.map((p) => `Dossier ${fileReference(p.participantId)} — ${PLACEMENT_STATUS_LABELS[p.status as PlacementStatus] ?? p.status}${p.reason ? ` (${p.reason})` : ''} — référent·e : ${p.referentEmail ?? 'coordination'}`).join('\n')
+            : 'Aucune mise en relation pour cette offre.',
+        );
       });
     });
   offre

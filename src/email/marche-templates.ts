@@ -112,3 +112,4 @@ export function bilanEmail(marche: MarcheFacts, figures: BilanFigures): Rendered
     `Le bilan pour l’acheteur (${marche.buyer}) est joint, en document et en tableur. Vous pouvez le relire avant de le lui transmettre.`,
   ]);
 }
+

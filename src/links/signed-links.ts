@@ -7,7 +7,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 
-export const LINK_PURPOSES = ['proof-upload', 'fse-questionnaire', 'task-answer', 'proof-download', 'hours-declaration', 'hours-review'] as const;
+export const LINK_PURPOSES = ['proof-upload', 'fse-questionnaire', 'task-answer', 'proof-download', 'hours-declaration', 'hours-review', 'placement'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** How long each kind of link stays valid. */
@@ -19,6 +19,8 @@ export const LINK_DAYS: Record<LinkPurpose, number> = {
   // The company's monthly hours form, and the facilitator's review of them (without Slack).
   'hours-declaration': 30,
   'hours-review': 14,
+  // A referent's answer on a « mise en relation ».
+  placement: 14,
 };
 
 export interface LinkClaims {

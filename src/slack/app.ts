@@ -5,6 +5,7 @@ import type { Logger } from '../logging.ts';
 import { registerCommandListeners } from './command-listeners.ts';
 import type { SlackDeps } from './interaction.ts';
 import { registerMarcheListeners } from './marche-listeners.ts';
+import { registerPlacementListeners } from './placement-listeners.ts';
 import { registerTaskListeners } from './task-listeners.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -77,6 +78,7 @@ export function createSlack(env: Env, web: Application, logger: Logger, deps?: S
 function registerListeners(app: App, deps: SlackDeps): void {
   registerTaskListeners(app, deps);
   registerMarcheListeners(app, deps);
+  registerPlacementListeners(app, deps);
   registerCommandListeners(app, deps);
   app.error(async (error) => {
     deps.logger.error({ err: error.message }, 'erreur Slack non traitée');

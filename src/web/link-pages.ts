@@ -1,6 +1,8 @@
 /**
  * The pages behind the signed links of the emails: the participant's proof upload and FSE+
- * questionnaire, the staff's task forms (a commission vote included) and the reading of a proof.
+ * questionnaire, the staff's task forms (a commission vote included), the reading of a proof, a
+ * marché's monthly hours (the company's declaration, the facilitator's review) and a referent's
+ * answer on a « mise en relation ».
  * A link shows its page as often as opened; it is used up once its form went through.
  */
 import type { Client } from '@temporalio/client';
@@ -19,6 +21,7 @@ import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/parco
 import { taskAnswerSchemas } from '../domain/tasks.ts';
 import { formHtml } from './pages/form-html.ts';
 import { createMarchePages } from './marche-pages.ts';
+import { createPlacementPage } from './placement-page.ts';
 import { escapeHtml } from '../html.ts';
 import { alert, html, join, page, paragraph, type Html } from './pages/layout.ts';
 
@@ -48,6 +51,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
   const log = deps.logger.child({ component: 'liens' });
   const now = deps.now ?? Date.now;
   const marchePages = createMarchePages(deps);
+  const placementPage = createPlacementPage(deps);
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_PROOF_BYTES, files: 1, fields: 10 } }).single('justificatif');
 
   const send = (res: Response, status: number, title: string, body: Html) => {
@@ -134,6 +138,10 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
         const shown = await marchePages.show(claims, action);
         return send(res, shown.status, shown.title, shown.body);
       }
+      case 'placement': {
+        const shown = await placementPage(claims, action);
+        return send(res, shown.status, shown.title, shown.body);
+      }
       default:
         return refused(res, { ok: false, reason: 'signature', message: 'Ce lien n’est pas valide.' }, req);
     }
@@ -196,8 +204,9 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
           return;
         }
         case 'hours-declaration':
-        case 'hours-review': {
-          const result = await marchePages.submit(claims, action, raw);
+        case 'hours-review':
+        case 'placement': {
+          const result = claims.purpose === 'placement' ? await placementPage(claims, action, raw) : await marchePages.submit(claims, action, raw);
           if (result.done && !(await useUp(req, res, claims))) return;
           return send(res, result.status, result.title, result.body);
         }

@@ -8,82 +8,50 @@
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import ExcelJS from 'exceljs';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays, addMonths, parisDate, parisInstant } from '../../src/domain/dates.ts';
 import { clauseMonths, hoursRequestDay, monthLabel } from '../../src/domain/clauses.ts';
 import { CASA_CONFIG, type PlieConfig } from '../../src/domain/plie-config.ts';
-import { createLogger } from '../../src/logging.ts';
-import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
 import { recordHire } from '../../src/marches/hire.ts';
 import { proposeCandidate, registerMarche } from '../../src/marches/register.ts';
 import { marcheInput } from '../../src/marches/start.ts';
-import { SLACK_EVENTS_PATH } from '../../src/slack/app.ts';
 import { MARCHE_ACTIONS } from '../../src/slack/marche-message.ts';
-import { postClient } from '../../src/slack/web-client.ts';
-import { dataConverter } from '../../src/temporal/connection.ts';
 import { marcheState, reviewHours, startMarche } from '../../src/temporal/marche-client.ts';
 import { TaskAnswerRejectedError } from '../../src/temporal/parcours-client.ts';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import { marcheWorkflowId, type MarcheState } from '../../workflows/marche-messages.ts';
-import { FakeSlackApi, VALID_TOKEN, type StoredMessage } from '../helpers/slack-api.ts';
-import { input, slackClientFor } from '../helpers/slack-requests.ts';
-import { randomPayloadKeys, testConfig, timeSkippingExecutable, uniqueQueue } from '../helpers/settings.ts';
-import type { ReceivedMail } from '../helpers/smtp.ts';
-import { LINK_SECRET, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+import { FakeSlackApi, type StoredMessage } from '../helpers/slack-api.ts';
+import { input } from '../helpers/slack-requests.ts';
+import { uniqueQueue } from '../helpers/settings.ts';
+import type { WorkerStack } from '../helpers/worker.ts';
+import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
+import { found } from '../helpers/found.ts';
 
-const SECRET = 'secret-de-signature-marche';
 const run = randomBytes(3).toString('hex');
 const facilitator = { id: `UFACI${run}`, email: `facilitatrice-${run}@plie.test`, name: 'Fanny Facilitatrice', roles: ['FACILITATEUR'] };
 const coordinator = { id: `UCOOR${run}`, email: `coordination-${run}@plie.test`, name: 'Claire Coordination', roles: ['COORDINATEUR'] };
 const referent = { id: `UREFE${run}`, email: `referente-${run}@plie.test`, name: 'Rita Référente', roles: ['REFERENT'] };
 const contact = `rh-${run}@batisseurs.test`;
 const taskQueue = uniqueQueue('marche');
-const payloadKeys = randomPayloadKeys();
 const plieConfig: PlieConfig = { ...CASA_CONFIG, clauses: { ...CASA_CONFIG.clauses, facilitators: [facilitator.email] } };
 const HOUR = 3_600_000;
 
 let env: TestWorkflowEnvironment;
 let api: FakeSlackApi;
 let stack: WorkerStack;
-let web: RunningWeb;
-let slack: ReturnType<typeof slackClientFor>;
+let slack: ChannelsStack['slack'];
+let linkOf: (text: string) => string;
+let close: () => Promise<void>;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: timeSkippingExecutable(inject('testServerLauncher')) },
-    client: { dataConverter: dataConverter(payloadKeys) },
-  });
-  await registerSearchAttributes(env.connection);
-  api = await FakeSlackApi.start();
-  for (const p of [facilitator, coordinator, referent]) api.addUser(p);
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, PLIE_COORDINATOR_EMAIL: coordinator.email, SLACK_BOT_TOKEN: VALID_TOKEN, SLACK_SIGNING_SECRET: SECRET, SLACK_API_URL: api.url });
-  stack = await startWorkerStack({ connection: env.nativeConnection, taskQueue, payloadKeys, deps: { slack: postClient(config.env)!, plieConfig: async () => plieConfig } });
-  for (const p of [facilitator, coordinator, referent]) await stack.db.staff.create({ data: { email: p.email, name: p.name, roles: p.roles } });
-  web = await runWeb({ config, db: stack.db, temporal: env.client, apiToken: 'jeton-marche', links: { linkSecret: LINK_SECRET, fileKey: randomBytes(32).toString('base64') }, logger: createLogger('silent'), port: 0 });
-  slack = slackClientFor(`${web.url}${SLACK_EVENTS_PATH}`, SECRET);
+  ({ env, api, stack, slack, linkOf, close } = await startChannelsStack({ taskQueue, coordinatorEmail: coordinator.email, staff: [facilitator, coordinator, referent], plieConfig }));
 });
 
 afterAll(async () => {
-  await web?.close();
-  await stack?.stop();
-  await api?.stop();
-  await env?.teardown();
+  await close?.();
 });
 
 const wait = { timeout: 30_000, interval: 100 };
-const found = <T>(get: () => T | undefined | Promise<T | undefined>) =>
-  vi.waitFor(async () => {
-    const value = await get();
-    if (value === undefined) throw new Error('pas encore');
-    return value;
-  }, wait);
 const dm = FakeSlackApi.dmOf(facilitator.id);
-/** The link of an email, pointed at this test's web server. */
-const linkOf = (mail: ReceivedMail) => {
-  const url = /http:\/\/plie\.test(\/l\/[A-Za-z0-9_.-]+)/.exec(mail.text)?.[1];
-  if (!url) throw new Error(`pas de lien dans « ${mail.subject} »`);
-  return `${web.url}${url}`;
-};
 const post = (url: string, fields: Record<string, string>) =>
   fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
 const slackMessage = (match: (m: StoredMessage) => boolean) => found(() => api.messagesIn(dm).find(match));
@@ -124,18 +92,18 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     const first = await requestOf(months[0]!);
     expect(first.text).toContain('1 personne(s)');
     expect(first.raw.replyTo?.text).toContain(facilitator.email);
-    const form = await fetch(linkOf(first));
+    const form = await fetch(linkOf(first.text));
     expect(form.status).toBe(200);
     const page = await form.text();
     expect(page).toContain('Salarié·e C1');
     expect(page).not.toContain('heures_2');
-    const wrong = await post(linkOf(first), { heures_1: 'beaucoup' });
+    const wrong = await post(linkOf(first.text), { heures_1: 'beaucoup' });
     expect(wrong.status).toBe(400);
     expect(await wrong.text()).toContain('un nombre est attendu');
-    const sent = await post(linkOf(first), { heures_1: '151,5' });
+    const sent = await post(linkOf(first.text), { heures_1: '151,5' });
     expect(sent.status).toBe(200);
     expect(await sent.text()).toContain('Vos heures sont bien enregistrées');
-    expect((await post(linkOf(first), { heures_1: '10' })).status).toBe(410);
+    expect((await post(linkOf(first.text), { heures_1: '10' })).status).toBe(410);
     const toValidate = await slackMessage((m) => m.text.includes(`Heures de ${monthLabel(months[0]!)}`) && m.text.includes('à valider'));
     expect(toValidate.text).toContain('151.5 h pour 1 personne(s)');
     const value = JSON.stringify({ marcheId: marche.id, month: months[0] });
@@ -160,8 +128,8 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     const chase = await slackMessage((m) => m.text.includes(`attend toujours les heures de ${monthLabel(months[1]!)}`));
     await slack.click(facilitator.id, MARCHE_ACTIONS.chase, JSON.stringify({ marcheId: marche.id, month: months[1] }), { channel: dm, message: { ts: chase.ts, text: chase.text } });
     const reminder = await stack.inbox.waitFor((m) => m.to.includes(contact) && m.subject.startsWith(`Rappel : heures d’insertion de ${monthLabel(months[1]!)}`));
-    expect(linkOf(reminder)).not.toBe(linkOf(second));
-    expect((await post(linkOf(reminder), { heures_1: '300' })).status).toBe(200);
+    expect(linkOf(reminder.text)).not.toBe(linkOf(second.text));
+    expect((await post(linkOf(reminder.text), { heures_1: '300' })).status).toBe(200);
     const second2 = await slackMessage((m) => m.text.includes(`Heures de ${monthLabel(months[1]!)}`) && m.text.includes('300 h'));
     const before = api.views.length;
     await slack.click(facilitator.id, MARCHE_ACTIONS.correct, JSON.stringify({ marcheId: marche.id, month: months[1] }), { channel: dm, message: { ts: second2.ts, text: second2.text } });
@@ -172,7 +140,7 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     await slack.submit(facilitator.id, 'marche_correction', meta, { comment: input.text('300 h pour un temps partiel : vérifiez le mois, SVP.') });
     const correction = await stack.inbox.waitFor((m) => m.to.includes(contact) && m.subject.startsWith('Correction demandée'));
     expect(correction.text).toContain('300 h pour un temps partiel');
-    expect((await post(linkOf(correction), { heures_1: '120' })).status).toBe(200);
+    expect((await post(linkOf(correction.text), { heures_1: '120' })).status).toBe(200);
     await slackMessage((m) => m.text.includes(`Heures de ${monthLabel(months[1]!)}`) && m.text.includes('120 h'));
     await reviewHours(env.client, marche.id, { month: months[1]!, decision: 'validate', actor: facilitator.email, channel: 'slack' });
 
@@ -181,7 +149,7 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
       const mail = await requestOf(month);
       const withC2 = month <= months[7]!;
       expect(mail.text).toContain(`${withC2 ? 2 : 1} personne(s)`);
-      expect((await post(linkOf(mail), withC2 ? { heures_1: '40', heures_2: '20' } : { heures_1: '40' })).status).toBe(200);
+      expect((await post(linkOf(mail.text), withC2 ? { heures_1: '40', heures_2: '20' } : { heures_1: '40' })).status).toBe(200);
       await vi.waitFor(async () => expect(await statusOf(month)).toBe('declared'), wait);
       await reviewHours(env.client, marche.id, { month, decision: 'validate', actor: facilitator.email, channel: 'slack' });
     }

@@ -1,0 +1,62 @@
+/**
+ * Starting an offer's follow-up and recording a referent's decision on a « mise en relation ». A
+ * hire enters the participant's pathway first, as a work contract with the offer's company and
+ * sector: should the pathway refuse it, nothing is recorded.
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Db } from '../db/client.ts';
+import type { PlacementAnswer } from '../forms/placement-form.ts';
+import { nextPlacementStatus } from '../domain/placements.ts';
+import { currentPathwayId } from '../participants/reenter.ts';
+import { recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { decidePlacementUpdate, OFFRE_WORKFLOW, offreStateQuery, offreWorkflowId, type OffreInput, type OffreState } from '../../workflows/offre-messages.ts';
+import type { Channel } from '../../workflows/messages.ts';
+
+export async function startOffer(client: Client, taskQueue: string, input: OffreInput): Promise<string> {
+  const workflowId = offreWorkflowId(input.offerId);
+  try {
+    await client.workflow.start(OFFRE_WORKFLOW, { workflowId, taskQueue, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  }
+  return workflowId;
+}
+
+/** The follow-up's defaults: a proposal asked again after a week; its outcome every three weeks, three times. */
+export const offreInput = (offerId: string, coordinatorEmail: string, calendarOffsetDays = 0): OffreInput => ({
+  offerId,
+  coordinatorEmail,
+  reminderDays: 7,
+  followUpDays: 21,
+  maxFollowUps: 3,
+  calendarOffsetDays,
+});
+
+export const offreState = async (client: Client, offerId: string): Promise<OffreState> => await client.workflow.getHandle(offreWorkflowId(offerId)).query(offreStateQuery);
+
+export async function decidePlacement(deps: { db: Db; temporal: Client }, placementId: string, answer: PlacementAnswer, actor: string, channel: Channel): Promise<OffreState> {
+  const placement = await deps.db.placement.findUnique({ where: { id: placementId } });
+  if (!placement) throw new TaskAnswerRejectedError('Cette mise en relation est inconnue.');
+  const offer = await deps.db.jobOffer.findUniqueOrThrow({ where: { id: placement.offerId } });
+  const handle = deps.temporal.workflow.getHandle(offreWorkflowId(offer.id));
+  // Checked before the hire goes into the pathway: a refused decision writes nothing anywhere.
+  const state = await handle.query(offreStateQuery);
+  const current = state.placements[placementId];
+  if (!current) throw new TaskAnswerRejectedError('Cette mise en relation est inconnue.');
+  const who = actor.trim().toLowerCase();
+  if (who !== current.referentEmail.toLowerCase() && who !== state.coordinatorEmail) throw new TaskAnswerRejectedError('Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.');
+  if (!nextPlacementStatus(current.status, answer.decision)) throw new TaskAnswerRejectedError('Cette décision ne suit pas l’état de la mise en relation (déjà traitée ?).');
+  if (answer.decision === 'hired') {
+    if (!answer.contract) throw new TaskAnswerRejectedError('Pour une embauche, précisez le contrat.');
+    const workflowId = await currentPathwayId(deps.db, placement.participantId);
+    await recordAction(deps.temporal, placement.participantId, { action: { type: 'contractSigned', contract: { ...answer.contract, employer: offer.company, sector: offer.sector } }, actor, channel }, workflowId);
+  }
+  try {
+    return await handle.executeUpdate(decidePlacementUpdate, { args: [{ placementId, decision: answer.decision, ...(answer.reason ? { reason: answer.reason } : {}), actor, channel }] });
+  } catch (error) {
+    if (error instanceof WorkflowUpdateFailedError) throw new TaskAnswerRejectedError(error.cause?.message ?? error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * A job offer reaches the referents of the participants it fits (relation entreprise), on the
+ * time-skipping server with the real worker, PostgreSQL, SMTP, the web pages and Bolt's HTTP
+ * receiver with the local Slack Web API: a referent with Slack proposes the offer, is asked three
+ * weeks later what came of it, and records the hire, which becomes a contract of the pathway; a
+ * referent without Slack declines by the email's link; the offer is then filled.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { toDbDate } from '../../src/db/dates.ts';
+import { addDays, parisDate } from '../../src/domain/dates.ts';
+import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
+import { CASA_CONFIG } from '../../src/domain/plie-config.ts';
+import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
+import { registerOffer } from '../../src/offers/offers.ts';
+import { decidePlacement, offreInput, offreState, startOffer } from '../../src/offers/placements.ts';
+import { PLACEMENT_ACTIONS } from '../../src/slack/placement-message.ts';
+import { parcoursState, TaskAnswerRejectedError } from '../../src/temporal/parcours-client.ts';
+import { PARCOURS_WORKFLOW, parcoursWorkflowId } from '../../workflows/messages.ts';
+import { offreWorkflowId, type OffreState } from '../../workflows/offre-messages.ts';
+import { FakeSlackApi } from '../helpers/slack-api.ts';
+import { input } from '../helpers/slack-requests.ts';
+import { uniqueQueue } from '../helpers/settings.ts';
+import type { WorkerStack } from '../helpers/worker.ts';
+import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
+import { found } from '../helpers/found.ts';
+
+const run = randomBytes(3).toString('hex');
+const coordinator = { id: `UCOOR${run}`, email: `coordination-${run}@plie.test`, name: 'Claire Coordination', roles: ['COORDINATEUR'] };
+const alice = { id: `UALIC${run}`, email: `alice-${run}@plie.test`, name: 'Alice Référente', roles: ['REFERENT'] };
+// Bruno has no Slack account: his prompts come by email.
+const bruno = { email: `bruno-${run}@plie.test`, name: 'Bruno Référent', roles: ['REFERENT'] };
+const taskQueue = uniqueQueue('offres');
+/** A PLIE of this test's own: no other test's participant matches its offer. */
+const plieCode = `OFFRE${run.toUpperCase()}`;
+const DAY = 86_400_000;
+
+let env: TestWorkflowEnvironment;
+let api: FakeSlackApi;
+let stack: WorkerStack;
+let slack: ChannelsStack['slack'];
+let linkOf: (text: string) => string;
+let close: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ env, api, stack, slack, linkOf, close } = await startChannelsStack({ taskQueue, coordinatorEmail: coordinator.email, staff: [coordinator, alice, bruno], plieCode }));
+});
+
+afterAll(async () => {
+  await close?.();
+});
+
+const wait = { timeout: 30_000, interval: 100 };
+
+/** A participant in an active pathway with their referent and sector wishes. */
+async function participant(referent: string, wishes: string[]) {
+  const id = randomUUID();
+  const { db } = stack;
+  await db.participant.create({
+    data: { id, plieCode, firstName: 'Samir', lastName: `Test${run}`, identityKey: `offre-${id}`, birthDate: toDbDate('1984-05-05'), commune: 'Vallauris', activeJobSearch: true, needsSupport: true, ableAndWilling: true, sectorWishes: wishes, createdBy: 'test' },
+  });
+  await db.pathway.create({ data: { id: parcoursWorkflowId(id), participantId: id, stage: 'orientation' } });
+  const today = parisDate(await env.currentTimeMs());
+  await env.client.workflow.start(PARCOURS_WORKFLOW, {
+    workflowId: parcoursWorkflowId(id),
+    taskQueue,
+    args: [{ participantId: id, coordinatorEmail: coordinator.email, timings: DEFAULT_TASK_TIMINGS, policy: pathwayPolicy(CASA_CONFIG, { coordinatorEmail: coordinator.email }), resume: { stage: 'active', referentEmail: referent, entryDate: addDays(today, -30) } }],
+  });
+  await vi.waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: parcoursWorkflowId(id) } })).stage).toBe('active'), wait);
+  return id;
+}
+
+describe('job offers to the referents of matched participants (time-skipping)', { timeout: 240_000 }, () => {
+  it('proposes in Slack, follows the outcome, and a hire becomes a contract of the pathway; an email link declines', async () => {
+    const { db } = stack;
+    const mason = await participant(alice.email, ['maçon']);
+    const builder = await participant(bruno.email, ['BTP – bâtiment']);
+    const cook = await participant(alice.email, ['Restauration']);
+    const offer = await registerOffer(db, plieCode, { company: 'Bâtisseurs du Sud', jobTitle: 'Maçon VRD', sector: 'Bâtiment', contractType: 'CDD', weeklyHours: 35, place: 'Vallauris', clause: true }, coordinator.email);
+    await startOffer(env.client, taskQueue, offreInput(offer.id, coordinator.email));
+
+    // The two whose wishes the offer answers; their referents are asked, each by their channel.
+    const state = await found(async () => {
+      const s = await offreState(env.client, offer.id).catch(() => undefined);
+      return s && Object.keys(s.placements).length === 2 ? s : undefined;
+    });
+    const byParticipant = (id: string) => Object.entries(state.placements).find(([, p]) => p.participantId === id)?.[0];
+    expect(byParticipant(cook)).toBeUndefined();
+    const aliceOne = byParticipant(mason)!;
+    const brunoOne = byParticipant(builder)!;
+    const dm = FakeSlackApi.dmOf(alice.id);
+    const prompt = await found(() => api.messagesIn(dm).find((m) => m.text.startsWith('Offre à proposer ?')));
+    expect(prompt.text).toContain('Maçon VRD chez Bâtisseurs du Sud (CDD, 35 h/semaine, Vallauris, clause d’insertion)');
+    expect(prompt.text).toContain('qui souhaite travailler dans : maçon.');
+    expect(prompt.text).not.toContain('Samir');
+    const mail = await stack.inbox.waitFor((m) => m.to.includes(bruno.email) && m.subject.startsWith('Relation entreprise'));
+    expect(mail.text).toContain('BTP – bâtiment');
+
+    // Bruno declines by the link: a reason is asked, then it is recorded.
+    const link = linkOf(mail.text);
+    expect((await fetch(link)).status).toBe(200);
+    const post = (fields: Record<string, string>) => fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+    const noReason = await post({ decision: 'decline' });
+    expect(noReason.status).toBe(400);
+    expect(await noReason.text()).toContain('Dites en quelques mots pourquoi.');
+    expect((await post({ decision: 'decline', reason: 'Projet de formation en cours, pas disponible avant l’été.' })).status).toBe(200);
+    expect((await db.placement.findUniqueOrThrow({ where: { id: brunoOne } })).status).toBe('NON_PROPOSEE');
+
+    // Alice proposes in one click; her message shows it; Bruno cannot decide for her.
+    await slack.click(alice.id, PLACEMENT_ACTIONS.propose, aliceOne, { channel: dm, message: { ts: prompt.ts, text: prompt.text } });
+    await vi.waitFor(async () => expect((await db.placement.findUniqueOrThrow({ where: { id: aliceOne } })).status).toBe('PROPOSEE'), wait);
+    const shown = await found(() => api.callsOf('chat.update').find((c) => c.args.ts === prompt.ts));
+    expect(JSON.stringify(shown.args)).toContain('Proposer l’offre à la personne — Alice Référente');
+    await expect(decidePlacement({ db, temporal: env.client }, aliceOne, { decision: 'hired', contract: { type: 'CDD', start: '2027-01-04', end: '2027-06-30', weeklyHours: 35 } }, bruno.email, 'email')).rejects.toThrow(TaskAnswerRejectedError);
+    expect((await parcoursState(env.client, mason)).facts.contracts).toHaveLength(0);
+
+    // Three weeks later she is asked what came of it, and records the hire with its contract.
+    await env.sleep(21 * DAY + 3_600_000);
+    const followUp = await found(() => api.messagesIn(dm).find((m) => m.text.startsWith('Où en est la mise en relation ?')));
+    const before = api.views.length;
+    await slack.click(alice.id, PLACEMENT_ACTIONS.form, aliceOne, { channel: dm, message: { ts: followUp.ts, text: followUp.text } });
+    const modal = await found(() => api.views.slice(before).find((v) => (v.args.view as { callback_id?: string }).callback_id === 'placement_form'));
+    const meta = (modal.args.view as { private_metadata: string }).private_metadata;
+    const incomplete = await slack.submit(alice.id, 'placement_form', meta, { decision: input.select('hired') });
+    expect(JSON.parse(incomplete.body)).toMatchObject({ response_action: 'errors', errors: { type: 'type de contrat : choisissez une option' } });
+    const start = addDays(parisDate(await env.currentTimeMs()), 7);
+    await slack.submit(alice.id, 'placement_form', meta, { decision: input.select('hired'), type: input.select('CDD'), start: input.date(start), end: input.date(addDays(start, 180)), weeklyHours: input.text('35') });
+
+    const final = (await env.client.workflow.getHandle(offreWorkflowId(offer.id)).result()) as OffreState;
+    expect(Object.values(final.placements).map((p) => p.status).sort()).toEqual(['EMBAUCHE', 'NON_PROPOSEE']);
+    const contracts = (await parcoursState(env.client, mason)).facts.contracts;
+    expect(contracts).toHaveLength(1);
+    expect(contracts[0]).toMatchObject({ type: 'CDD', start, weeklyHours: 35 });
+    // Recorded with the offer's company and sector.
+    await vi.waitFor(async () => expect(await db.workContract.findFirst({ where: { participantId: mason } })).toMatchObject({ employer: 'Bâtisseurs du Sud', sector: 'Bâtiment', type: 'CDD' }), wait);
+    expect((await db.jobOffer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('POURVUE');
+    expect(await db.auditEvent.count({ where: { entityType: 'placement', action: { in: ['placement.proposee', 'placement.embauche', 'placement.non_proposee'] }, entityId: { in: [aliceOne, brunoOne] } } })).toBe(3);
+  });
+});

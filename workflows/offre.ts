@@ -1,0 +1,111 @@
+/**
+ * A job offer (relation entreprise): the referent of every matched participant is asked whether to
+ * propose it (« mise en relation »), then, for a proposal, what came of it (interview, hire, no),
+ * until every proposal has its outcome or the offer is closed. A hire is recorded in the
+ * participant's pathway by the caller before it reaches here (the pathway may refuse it).
+ */
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, setHandler } from '@temporalio/workflow';
+import { createAlarm } from './alarm.ts';
+import { createExclusive } from './exclusive.ts';
+import { activities, notices } from './proxies.ts';
+import { isFinalPlacement, nextPlacementStatus } from '../src/domain/placements.ts';
+import { closeOfferUpdate, decidePlacementUpdate, offreStateQuery, type CloseOfferRequest, type OffreInput, type OffreState, type PlacementRequest } from './offre-messages.ts';
+
+const DAY_MS = 86_400_000;
+
+export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
+  const coordinator = input.coordinatorEmail.trim().toLowerCase();
+  const state: OffreState = { offerId: input.offerId, coordinatorEmail: coordinator, placements: {}, closed: false };
+  const alarm = createAlarm();
+  const offsetMs = input.calendarOffsetDays * DAY_MS;
+  const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
+  const { run: exclusive, version } = createExclusive();
+
+  const refuseUnless = (ok: boolean, reason: string) => {
+    if (!ok) throw ApplicationFailure.nonRetryable(reason);
+  };
+
+  async function ask(placementId: string): Promise<void> {
+    const p = state.placements[placementId]!;
+    p.asked += 1;
+    try {
+      await notices.promptPlacement({ placementId, to: p.referentEmail, key: `offre/${input.offerId}/${placementId}/${p.status}/${p.asked}`, at: nowIso() });
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('placement prompt not delivered', { placementId });
+    }
+  }
+
+  setHandler(offreStateQuery, () => state);
+
+  const decidable = (r: PlacementRequest) => {
+    refuseUnless(!state.closed, 'Cette offre est close.');
+    const p = state.placements[r.placementId];
+    refuseUnless(p !== undefined, 'Cette mise en relation est inconnue.');
+    const actor = r.actor.trim().toLowerCase();
+    refuseUnless(actor === p!.referentEmail.toLowerCase() || actor === coordinator, 'Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.');
+    refuseUnless(nextPlacementStatus(p!.status, r.decision) !== null, 'Cette décision ne suit pas l’état de la mise en relation (déjà traitée ?).');
+  };
+  setHandler(
+    decidePlacementUpdate,
+    (r) =>
+      exclusive(async () => {
+        decidable(r);
+        const p = state.placements[r.placementId]!;
+        const status = nextPlacementStatus(p.status, r.decision)!;
+        await activities.recordPlacement({ placementId: r.placementId, status, ...(r.reason ? { reason: r.reason } : {}), actor: r.actor, channel: r.channel, at: nowIso() });
+        p.status = status;
+        p.asked = 0;
+        // A proposal's outcome is asked after a while; a final status asks nothing more.
+        p.askAt = isFinalPlacement(status) ? null : Date.now() + input.followUpDays * DAY_MS;
+        return state;
+      }),
+    { validator: (r: PlacementRequest) => decidable(r) },
+  );
+  const closable = (r: CloseOfferRequest) => {
+    refuseUnless(!state.closed, 'Cette offre est déjà close.');
+    refuseUnless(r.actor.trim().toLowerCase() === coordinator, 'Seule la coordination clôt une offre.');
+  };
+  setHandler(
+    closeOfferUpdate,
+    (r) =>
+      exclusive(async () => {
+        closable(r);
+        state.closed = true;
+        return state;
+      }),
+    { validator: (r: CloseOfferRequest) => closable(r) },
+  );
+
+  // The matched participants, each with a « mise en relation » to propose.
+  await exclusive(async () => {
+    for (const m of await activities.openPlacements({ offerId: input.offerId })) {
+      state.placements[m.placementId] = { participantId: m.participantId, referentEmail: m.referentEmail ?? coordinator, status: 'A_PROPOSER', askAt: Date.now() + input.reminderDays * DAY_MS, asked: 0 };
+      await ask(m.placementId);
+    }
+  });
+
+  const open = () => Object.values(state.placements).some((p) => !isFinalPlacement(p.status));
+  while (!state.closed && open()) {
+    const seen = version();
+    const due = Object.entries(state.placements).filter(([, p]) => p.askAt !== null && p.askAt <= Date.now());
+    if (due.length > 0) {
+      await exclusive(async () => {
+        for (const [id, p] of due) {
+          if (p.askAt === null || p.askAt > Date.now()) continue;
+          await ask(id);
+          // A proposal to make is asked again once; an outcome up to the configured number of times.
+          const limit = p.status === 'A_PROPOSER' ? 2 : input.maxFollowUps;
+          p.askAt = p.asked < limit ? Date.now() + (p.status === 'A_PROPOSER' ? input.reminderDays : input.followUpDays) * DAY_MS : null;
+        }
+      });
+      continue;
+    }
+    const next = Object.values(state.placements).flatMap((p) => (p.askAt === null ? [] : [p.askAt]));
+    await alarm.wait(next.length > 0 ? Math.min(...next) : null, () => version() !== seen);
+  }
+  await exclusive(() => activities.closeOfferRecord({ offerId: input.offerId, at: nowIso() }));
+  state.closed = true;
+  await condition(allHandlersFinished);
+  return state;
+}
