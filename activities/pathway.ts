@@ -105,7 +105,7 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
     }): Promise<void> {
       const status = args.status ?? 'done';
       await db.$transaction(async (tx) => {
-        await tx.task.update({
+        const task = await tx.task.update({
           where: { id: args.taskId },
           data: {
             status,
@@ -115,6 +115,19 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
             answeredAt: new Date(args.answeredAt),
           },
         });
+        // The diagnostic validates the sector wishes and availability job offers are matched on.
+        const integration = task.kind === 'diagnostic_decision' && status === 'done' ? (args.answer as { decision?: string; sectorWishes?: string[]; availableFrom?: CalendarDate; maxWeeklyHours?: number } | null) : null;
+        if (integration?.decision === 'integrate') {
+          const pathway = await tx.pathway.findUniqueOrThrow({ where: { id: task.pathwayId } });
+          await tx.participant.update({
+            where: { id: pathway.participantId },
+            data: {
+              ...(integration.sectorWishes?.length ? { sectorWishes: integration.sectorWishes } : {}),
+              ...(integration.availableFrom ? { availableFrom: toDbDate(integration.availableFrom) } : {}),
+              ...(integration.maxWeeklyHours ? { maxWeeklyHours: integration.maxWeeklyHours } : {}),
+            },
+          });
+        }
         await audit(tx, {
           idempotencyKey: `${args.taskId}/${status === 'done' ? 'answer' : status}`,
           actor: args.actor,

@@ -169,6 +169,10 @@ export const taskAnswerSchemas = {
         /** The professional project and availability agreed at the diagnostic (free text, kept with the answer). */
         project: z.string().trim().max(500, 'projet : 500 caractères au plus').optional(),
         availability: z.string().trim().max(200, 'disponibilités : 200 caractères au plus').optional(),
+        /** Validated at the diagnostic: what job offers are matched on. */
+        sectorWishes: z.array(z.string().trim().min(2, 'secteur souhaité : 2 caractères au moins').max(100)).max(10, 'secteurs souhaités : 10 au plus').optional(),
+        availableFrom: calendarDateField('disponible à partir du').optional(),
+        maxWeeklyHours: z.number({ error: 'heures par semaine : un nombre' }).positive('heures par semaine : plus de 0').max(60, 'heures par semaine : 60 au plus').optional(),
       }),
       z.object({ decision: z.literal('reorient'), reason: reason('motif de réorientation') }),
     ],

@@ -48,6 +48,9 @@ export function taskForm(kind: TaskKind, context: TaskFormContext = { referents:
           { id: 'barriers', label: 'Freins repérés', kind: 'multiselect', options: BARRIER_OPTIONS, optional: true },
           { id: 'project', label: 'Projet professionnel', kind: 'text', optional: true },
           { id: 'availability', label: 'Disponibilités', kind: 'text', optional: true },
+          { id: 'sectorWishes', label: 'Secteurs ou métiers souhaités', kind: 'text', optional: true, hint: 'Séparés par des virgules : les offres d’emploi leur sont rapprochées.' },
+          { id: 'availableFrom', label: 'Disponible à partir du', kind: 'date', optional: true },
+          { id: 'maxWeeklyHours', label: 'Heures par semaine au plus', kind: 'number', optional: true },
           { id: 'reason', label: 'Motif de réorientation', kind: 'textarea', optional: true, hint: 'Si la personne est réorientée.' },
         ],
         toValue: (raw) =>
@@ -59,6 +62,12 @@ export function taskForm(kind: TaskKind, context: TaskFormContext = { referents:
                 barriers: list(raw, 'barriers'),
                 project: text(raw, 'project'),
                 availability: text(raw, 'availability'),
+                sectorWishes: text(raw, 'sectorWishes')
+                  ?.split(',')
+                  .map((w) => w.trim())
+                  .filter(Boolean),
+                availableFrom: text(raw, 'availableFrom'),
+                maxWeeklyHours: number(raw, 'maxWeeklyHours'),
               },
         schema,
       };

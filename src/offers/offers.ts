@@ -1,6 +1,6 @@
 /** Job offers (relation entreprise): registered, validated, audited, and matched to participants. */
 import type { Db } from '../db/client.ts';
-import { toDbDate } from '../db/dates.ts';
+import { fromDbDate, toDbDate } from '../db/dates.ts';
 import { CONTRACT_TYPES } from '../domain/codes.ts';
 import { calendarDateField } from '../domain/dates.ts';
 import { offerMatch } from '../domain/job-offers.ts';
@@ -55,7 +55,12 @@ export async function offerMatches(db: Db, offerId: string): Promise<OfferMatch[
   const matches: OfferMatch[] = [];
   for (const p of participants) {
     const pathway = p.pathways[0];
-    const wish = pathway ? offerMatch(offer, { stage: pathway.stage, activeJobSearch: p.activeJobSearch, sectorWishes: p.sectorWishes }) : null;
+    const wish = pathway
+      ? offerMatch(
+          { ...offer, startDate: offer.startDate ? fromDbDate(offer.startDate) : null },
+          { stage: pathway.stage, activeJobSearch: p.activeJobSearch, sectorWishes: p.sectorWishes, availableFrom: p.availableFrom ? fromDbDate(p.availableFrom) : null, maxWeeklyHours: p.maxWeeklyHours },
+        )
+      : null;
     if (wish) matches.push({ participantId: p.id, fileReference: fileReference(p.id), initials: initials(p.firstName, p.lastName), referentEmail: pathway!.referentEmail, wish });
   }
   return matches;

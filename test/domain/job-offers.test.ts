@@ -20,3 +20,19 @@ describe('job offers reach the right people', () => {
     expect(offerMatch(offer, candidate)).toBe(wish);
   });
 });
+
+describe('job offers fit the availability agreed at the diagnostic', () => {
+  const timed = { ...offer, startDate: '2027-01-04', weeklyHours: 35 };
+  it.each<[string, { availableFrom?: string | null; maxWeeklyHours?: number | null }, typeof timed | typeof offer, boolean]>([
+    ['available before the start', { availableFrom: '2026-12-15' }, timed, true],
+    ['available on the start day', { availableFrom: '2027-01-04' }, timed, true],
+    ['available only after the start', { availableFrom: '2027-02-01' }, timed, false],
+    ['an offer without a start date', { availableFrom: '2027-02-01' }, offer, true],
+    ['enough hours', { maxWeeklyHours: 35 }, timed, true],
+    ['fewer hours than the offer', { maxWeeklyHours: 24 }, timed, false],
+    ['an offer without hours', { maxWeeklyHours: 24 }, offer, true],
+    ['nothing said', { availableFrom: null, maxWeeklyHours: null }, timed, true],
+  ])('%s', (_name, availability, o, matches) => {
+    expect(offerMatch(o, { ...person(['propreté']), ...availability }) !== null).toBe(matches);
+  });
+});

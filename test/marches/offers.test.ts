@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/client.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { offerMatches, registerOffer } from '../../src/offers/offers.ts';
+import { activityTestbed } from '../helpers/activities.ts';
 
 const PLIE = `O${randomBytes(3).toString('hex').toUpperCase()}`;
 let db: Db;
@@ -34,5 +35,33 @@ describe('job offers', () => {
     await expect(registerOffer(db, PLIE, { company: 'X', jobTitle: '', sector: 'Y', contractType: 'STAGE' }, 'x')).rejects.toMatchObject({
       problems: ['intitulé du poste : obligatoire', 'type de contrat inconnu'],
     });
+  });
+});
+
+describe('the wishes and availability offers are matched on', () => {
+  it('are those validated at the diagnostic, and an offer starting before the person is available does not reach them', async () => {
+    const bed = await activityTestbed();
+    try {
+      const id = await participant(['ancien souhait'], 'diagnostic', 'ref@plie.test');
+      const taskId = `parcours-${id}/diagnostic_decision/1`;
+      await bed.activities.openTask({ id: taskId, pathwayId: `parcours-${id}`, kind: 'diagnostic_decision', assigneeEmail: 'ref@plie.test', assigneeRole: 'referent', openedAt: new Date().toISOString(), dueDate: '2026-12-10' });
+      await bed.activities.closeTask({
+        taskId,
+        answer: { decision: 'integrate', entryDate: '2026-12-01', barriers: [], sectorWishes: ['Propreté', 'aide à domicile'], availableFrom: '2027-02-01', maxWeeklyHours: 28 },
+        actor: 'ref@plie.test',
+        channel: 'slack',
+        answeredAt: new Date().toISOString(),
+      });
+      const saved = await db.participant.findUniqueOrThrow({ where: { id } });
+      expect(saved).toMatchObject({ sectorWishes: ['Propreté', 'aide à domicile'], availableFrom: new Date('2027-02-01T00:00:00Z'), maxWeeklyHours: 28 });
+      await db.pathway.update({ where: { id: `parcours-${id}` }, data: { stage: 'active' } });
+      const early = await registerOffer(db, PLIE, { company: 'Net06', jobTitle: 'Agent d’entretien', sector: 'Propreté', contractType: 'CDD', weeklyHours: 24, startDate: '04/01/2027' }, 'x@plie.test');
+      const later = await registerOffer(db, PLIE, { company: 'Net06', jobTitle: 'Agent d’entretien', sector: 'Propreté', contractType: 'CDD', weeklyHours: 24, startDate: '01/03/2027' }, 'x@plie.test');
+      const full = await registerOffer(db, PLIE, { company: 'Net06', jobTitle: 'Agent d’entretien', sector: 'Propreté', contractType: 'CDD', weeklyHours: 35, startDate: '01/03/2027' }, 'x@plie.test');
+      const reached = async (offerId: string) => (await offerMatches(db, offerId)).some((m) => m.participantId === id);
+      expect([await reached(early.id), await reached(later.id), await reached(full.id)]).toEqual([false, true, false]);
+    } finally {
+      await bed.stop();
+    }
   });
 });
