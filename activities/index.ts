@@ -1,6 +1,7 @@
 import { CASA_CONFIG } from '../src/domain/plie-config.ts';
 import { createMarcheActivities } from './marches.ts';
 import { createOfferActivities } from './offers.ts';
+import { createCollectiveActivities } from './collective.ts';
 import { createNotificationActivities, type NotificationDeps } from './notifications.ts';
 import { createPathwayActivities } from './pathway.ts';
 import { createSlackMessageActivities } from './slack-messages.ts';
@@ -16,6 +17,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createSlackMessageActivities({ ...deps, plieConfig }),
     ...createMarcheActivities({ ...deps, plieConfig }),
     ...createOfferActivities(deps),
+    ...createCollectiveActivities(deps),
   };
 }
 

@@ -7,7 +7,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 
-export const LINK_PURPOSES = ['proof-upload', 'fse-questionnaire', 'task-answer', 'proof-download', 'hours-declaration', 'hours-review', 'placement'] as const;
+export const LINK_PURPOSES = ['proof-upload', 'fse-questionnaire', 'task-answer', 'proof-download', 'hours-declaration', 'hours-review', 'placement', 'attendance'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** How long each kind of link stays valid. */
@@ -21,6 +21,8 @@ export const LINK_DAYS: Record<LinkPurpose, number> = {
   'hours-review': 14,
   // A referent's answer on a « mise en relation ».
   placement: 14,
+  // The organiser's attendance record after a collective action.
+  attendance: 30,
 };
 
 export interface LinkClaims {

@@ -5,12 +5,12 @@
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Db } from '../db/client.ts';
 import type { PlacementAnswer } from '../forms/placement-form.ts';
 import { nextPlacementStatus } from '../domain/placements.ts';
 import { currentPathwayId } from '../participants/reenter.ts';
 import { recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { refusedInFrench } from '../temporal/refusals.ts';
 import { decidePlacementUpdate, OFFRE_WORKFLOW, offreStateQuery, offreWorkflowId, type OffreInput, type OffreState } from '../../workflows/offre-messages.ts';
 import type { Channel } from '../../workflows/messages.ts';
 
@@ -53,10 +53,5 @@ export async function decidePlacement(deps: { db: Db; temporal: Client }, placem
     const workflowId = await currentPathwayId(deps.db, placement.participantId);
     await recordAction(deps.temporal, placement.participantId, { action: { type: 'contractSigned', contract: { ...answer.contract, employer: offer.company, sector: offer.sector } }, actor, channel }, workflowId);
   }
-  try {
-    return await handle.executeUpdate(decidePlacementUpdate, { args: [{ placementId, decision: answer.decision, ...(answer.reason ? { reason: answer.reason } : {}), actor, channel }] });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw new TaskAnswerRejectedError(error.cause?.message ?? error.message);
-    throw error;
-  }
+  return await refusedInFrench(() => handle.executeUpdate(decidePlacementUpdate, { args: [{ placementId, decision: answer.decision, ...(answer.reason ? { reason: answer.reason } : {}), actor, channel }] }));
 }

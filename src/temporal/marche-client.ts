@@ -1,5 +1,5 @@
 /** Starting a marché's workflow and acting on it; a refusal carries the workflow's French reason. */
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
   chaseCompanyUpdate,
@@ -16,7 +16,7 @@ import {
   type MarcheState,
   type ReviewHoursRequest,
 } from '../../workflows/marche-messages.ts';
-import { TaskAnswerRejectedError } from './parcours-client.ts';
+import { refusedInFrench } from './refusals.ts';
 
 /** Starts the marché's workflow; a second start for the same marché is a no-op (its id is the marché's). */
 export async function startMarche(client: Client, taskQueue: string, input: MarcheInput): Promise<string> {
@@ -35,30 +35,14 @@ export async function startMarche(client: Client, taskQueue: string, input: Marc
   return workflowId;
 }
 
-/** The reason a workflow gave, however deep it sits (an activity's refusal is under its ActivityFailure). */
-function reasonOf(error: WorkflowUpdateFailedError): string {
-  let cause: Error | undefined = error.cause;
-  while (cause?.cause instanceof Error) cause = cause.cause;
-  return cause?.message ?? error.message;
-}
-
-async function update<R>(work: () => Promise<R>): Promise<R> {
-  try {
-    return await work();
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw new TaskAnswerRejectedError(reasonOf(error));
-    throw error;
-  }
-}
-
 const handle = (client: Client, marcheId: string) => client.workflow.getHandle(marcheWorkflowId(marcheId));
 
 export const declareHours = (client: Client, marcheId: string, request: DeclareHoursRequest) =>
-  update(() => handle(client, marcheId).executeUpdate(declareHoursUpdate, { args: [request] }));
+  refusedInFrench(() => handle(client, marcheId).executeUpdate(declareHoursUpdate, { args: [request] }));
 export const reviewHours = (client: Client, marcheId: string, request: ReviewHoursRequest) =>
-  update(() => handle(client, marcheId).executeUpdate(reviewHoursUpdate, { args: [request] }));
+  refusedInFrench(() => handle(client, marcheId).executeUpdate(reviewHoursUpdate, { args: [request] }));
 export const chaseCompany = (client: Client, marcheId: string, request: ChaseRequest) =>
-  update(() => handle(client, marcheId).executeUpdate(chaseCompanyUpdate, { args: [request] }));
+  refusedInFrench(() => handle(client, marcheId).executeUpdate(chaseCompanyUpdate, { args: [request] }));
 export const closeMarche = (client: Client, marcheId: string, request: CloseRequest) =>
-  update(() => handle(client, marcheId).executeUpdate(closeMarcheUpdate, { args: [request] }));
+  refusedInFrench(() => handle(client, marcheId).executeUpdate(closeMarcheUpdate, { args: [request] }));
 export const marcheState = async (client: Client, marcheId: string): Promise<MarcheState> => await handle(client, marcheId).query(marcheStateQuery);

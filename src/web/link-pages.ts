@@ -2,7 +2,7 @@
  * The pages behind the signed links of the emails: the participant's proof upload and FSE+
  * questionnaire, the staff's task forms (a commission vote included), the reading of a proof, a
  * marché's monthly hours (the company's declaration, the facilitator's review) and a referent's
- * answer on a « mise en relation ».
+ * answer on a « mise en relation », the organiser's attendance record after a collective action.
  * A link shows its page as often as opened; it is used up once its form went through.
  */
 import type { Client } from '@temporalio/client';
@@ -22,6 +22,7 @@ import { taskAnswerSchemas } from '../domain/tasks.ts';
 import { formHtml } from './pages/form-html.ts';
 import { createMarchePages } from './marche-pages.ts';
 import { createPlacementPage } from './placement-page.ts';
+import { createAttendancePage } from './attendance-page.ts';
 import { escapeHtml } from '../html.ts';
 import { alert, html, join, page, paragraph, type Html } from './pages/layout.ts';
 
@@ -52,6 +53,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
   const now = deps.now ?? Date.now;
   const marchePages = createMarchePages(deps);
   const placementPage = createPlacementPage(deps);
+  const attendancePage = createAttendancePage(deps);
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_PROOF_BYTES, files: 1, fields: 10 } }).single('justificatif');
 
   const send = (res: Response, status: number, title: string, body: Html) => {
@@ -138,8 +140,9 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
         const shown = await marchePages.show(claims, action);
         return send(res, shown.status, shown.title, shown.body);
       }
-      case 'placement': {
-        const shown = await placementPage(claims, action);
+      case 'placement':
+      case 'attendance': {
+        const shown = claims.purpose === 'placement' ? await placementPage(claims, action) : await attendancePage(claims, action);
         return send(res, shown.status, shown.title, shown.body);
       }
       default:
@@ -205,8 +208,14 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
         }
         case 'hours-declaration':
         case 'hours-review':
-        case 'placement': {
-          const result = claims.purpose === 'placement' ? await placementPage(claims, action, raw) : await marchePages.submit(claims, action, raw);
+        case 'placement':
+        case 'attendance': {
+          const result =
+            claims.purpose === 'placement'
+              ? await placementPage(claims, action, raw)
+              : claims.purpose === 'attendance'
+                ? await attendancePage(claims, action, raw)
+                : await marchePages.submit(claims, action, raw);
           if (result.done && !(await useUp(req, res, claims))) return;
           return send(res, result.status, result.title, result.body);
         }

@@ -1,0 +1,42 @@
+/** The collective action workflow's vocabulary. */
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+import type { CollectiveFigures } from '../src/domain/collective-actions.ts';
+import type { Channel } from './messages.ts';
+
+export const COLLECTIVE_WORKFLOW = 'collectiveActionWorkflow';
+export const collectiveWorkflowId = (actionId: string) => `action-collective-${actionId}`;
+
+export interface CollectiveInput {
+  actionId: string;
+  /** When it starts (ms since the epoch, on the PLIE's calendar) and how long it lasts. */
+  startsAt: number;
+  durationMinutes: number;
+  organizerEmail: string;
+  coordinatorEmail: string;
+  calendarOffsetDays: number;
+}
+
+export interface CollectiveState {
+  invited: string[];
+  reminded: boolean;
+  attendancePrompts: number;
+  figures: CollectiveFigures | null;
+}
+
+export interface InviteRequest {
+  participantIds: string[];
+  actor: string;
+  channel: Channel;
+}
+
+export interface AttendanceRequest {
+  present: string[];
+  misesEnRelation: string[];
+  hires: string[];
+  actor: string;
+  channel: Channel;
+}
+
+export const inviteParticipantsUpdate = defineUpdate<CollectiveState, [InviteRequest]>('inviteParticipants');
+export const recordAttendanceUpdate = defineUpdate<CollectiveState, [AttendanceRequest]>('recordAttendance');
+export const collectiveStateQuery = defineQuery<CollectiveState>('collectiveState');

@@ -1,0 +1,108 @@
+/**
+ * A collective action (workshop, company visit…): the invited participants get an invitation with
+ * its iCalendar event, a reminder two days before; once it is over the organiser is asked who came
+ * and what it led to (mises en relation, hires), again a week later if need be.
+ */
+import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, setHandler } from '@temporalio/workflow';
+import { createAlarm } from './alarm.ts';
+import { createExclusive } from './exclusive.ts';
+import { activities, notices } from './proxies.ts';
+import { attendanceProblems } from '../src/domain/collective-actions.ts';
+import { collectiveStateQuery, inviteParticipantsUpdate, recordAttendanceUpdate, type AttendanceRequest, type CollectiveInput, type CollectiveState, type InviteRequest } from './collective-messages.ts';
+
+const DAY_MS = 86_400_000;
+const REMINDER_BEFORE_MS = 2 * DAY_MS;
+const ATTENDANCE_PROMPTS = 2;
+
+export async function collectiveActionWorkflow(input: CollectiveInput): Promise<CollectiveState> {
+  const state: CollectiveState = { invited: [], reminded: false, attendancePrompts: 0, figures: null };
+  const offsetMs = input.calendarOffsetDays * DAY_MS;
+  /** Workflow time of the action's start and end. */
+  const startsAt = input.startsAt - offsetMs;
+  const endsAt = startsAt + input.durationMinutes * 60_000;
+  const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
+  const managers = [input.organizerEmail, input.coordinatorEmail].map((e) => e.trim().toLowerCase());
+  const alarm = createAlarm();
+  const { run: exclusive, version } = createExclusive();
+  const refuseUnless = (ok: boolean, reason: string) => {
+    if (!ok) throw ApplicationFailure.nonRetryable(reason);
+  };
+  const key = (what: string) => `collective/${input.actionId}/${what}`;
+  async function deliver(send: () => Promise<unknown>, what: Record<string, unknown>): Promise<void> {
+    try {
+      await send();
+    } catch (error) {
+      if (!(error instanceof ActivityFailure)) throw error;
+      log.warn('collective action message not delivered', what);
+    }
+  }
+
+  setHandler(collectiveStateQuery, () => state);
+
+  const invitable = (r: InviteRequest) => {
+    refuseUnless(managers.includes(r.actor.trim().toLowerCase()), 'Seule la personne qui organise l’action, ou la coordination, invite.');
+    refuseUnless(Date.now() < startsAt, 'L’action a déjà commencé : plus d’invitation possible.');
+  };
+  setHandler(
+    inviteParticipantsUpdate,
+    (r) =>
+      exclusive(async () => {
+        invitable(r);
+        const fresh = r.participantIds.filter((id) => !state.invited.includes(id));
+        await activities.saveInvitations({ actionId: input.actionId, participantIds: fresh, actor: r.actor });
+        for (const participantId of fresh) {
+          state.invited.push(participantId);
+          await deliver(() => notices.sendCollectiveEmail({ actionId: input.actionId, participantId, kind: 'invitation', key: key(`${participantId}/invitation`), at: nowIso() }), { participantId });
+        }
+        return state;
+      }),
+    { validator: (r: InviteRequest) => invitable(r) },
+  );
+
+  const attendance = (r: AttendanceRequest) => {
+    refuseUnless(managers.includes(r.actor.trim().toLowerCase()), 'Seule la personne qui organise l’action, ou la coordination, saisit la présence.');
+    refuseUnless(Date.now() >= startsAt, 'L’action n’a pas encore eu lieu.');
+    refuseUnless(state.figures === null, 'La présence est déjà saisie.');
+    const problems = attendanceProblems(state.invited, r);
+    refuseUnless(problems.length === 0, problems.join(' ; '));
+  };
+  setHandler(
+    recordAttendanceUpdate,
+    (r) =>
+      exclusive(async () => {
+        attendance(r);
+        state.figures = await activities.saveAttendance({ actionId: input.actionId, present: r.present, misesEnRelation: r.misesEnRelation, hires: r.hires, actor: r.actor, channel: r.channel });
+        return state;
+      }),
+    { validator: (r: AttendanceRequest) => attendance(r) },
+  );
+
+  // Invited less than two days before: the invitation is reminder enough.
+  if (startsAt - REMINDER_BEFORE_MS <= Date.now()) state.reminded = true;
+  let promptAt = endsAt;
+  while (state.figures === null) {
+    const seen = version();
+    const reminderAt = startsAt - REMINDER_BEFORE_MS;
+    if (!state.reminded && Date.now() >= reminderAt && Date.now() < startsAt) {
+      await exclusive(async () => {
+        state.reminded = true;
+        for (const participantId of state.invited) {
+          await deliver(() => notices.sendCollectiveEmail({ actionId: input.actionId, participantId, kind: 'rappel', key: key(`${participantId}/rappel`), at: nowIso() }), { participantId });
+        }
+      });
+      continue;
+    }
+    if (state.attendancePrompts < ATTENDANCE_PROMPTS && Date.now() >= promptAt) {
+      await exclusive(async () => {
+        state.attendancePrompts += 1;
+        await deliver(() => notices.promptAttendance({ actionId: input.actionId, to: input.organizerEmail, key: key(`presence/${state.attendancePrompts}`), at: nowIso() }), { attendance: true });
+      });
+      promptAt = Date.now() + 7 * DAY_MS;
+      continue;
+    }
+    const next = [...(!state.reminded && Date.now() < reminderAt ? [reminderAt] : []), ...(state.attendancePrompts < ATTENDANCE_PROMPTS ? [promptAt] : [])];
+    await alarm.wait(next.length > 0 ? Math.min(...next) : null, () => version() !== seen);
+  }
+  await condition(allHandlersFinished);
+  return state;
+}
