@@ -383,3 +383,35 @@ describe('plie simulate', () => {
     expect(missing.stderr).toContain('fichier introuvable');
   });
 });
+
+describe('plie offre and plie action-collective', () => {
+  it('registers an offer whose follow-up starts, and a collective action with its invitations and figures', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const offerFile = path.join(dataDir, `offre-${suffix}.json`);
+    writeFileSync(offerFile, JSON.stringify({ company: `Hôtel ${suffix}`, jobTitle: 'Valet de chambre', sector: 'Hôtellerie', contractType: 'CDD', weeklyHours: 30 }));
+    const offer = await plie(['offre', 'register', '--file', offerFile, '--par', COORDINATOR]);
+    expect(offer.stderr).toBe('');
+    const offerId = /\(([0-9a-f-]{36})\)/.exec(offer.stdout)![1]!;
+    expect(offer.stdout).toContain('Les référent·es des personnes intéressées sont sollicité·es.');
+    expect((await plie(['offre', 'suivi', offerId])).stdout).toContain('Aucune mise en relation pour cette offre.');
+
+    const created = await plie(['participant', 'create', '--prenom', `Inès${suffix}`, '--nom', `Atelier-${suffix}`, '--naissance', '02/02/1992', '--json']);
+    const { participantId } = JSON.parse(created.stdout) as { participantId: string };
+    const actionFile = path.join(dataDir, `action-${suffix}.json`);
+    writeFileSync(actionFile, JSON.stringify({ kind: 'VISITE_ENTREPRISE', title: `Visite ${suffix}`, company: 'Hôtel du Cap', date: '15/06/2030', time: '09:30', place: 'Antibes', organizerEmail: COORDINATOR }));
+    const action = await plie(['action-collective', 'creer', '--file', actionFile, '--par', COORDINATOR]);
+    expect(action.stderr).toBe('');
+    const actionId = /\(([0-9a-f-]{36})\)/.exec(action.stdout)![1]!;
+    expect((await plie(['action-collective', 'inviter', actionId, '--participants', 'inconnu', '--par', COORDINATOR])).stderr).toContain('inconnu : participant·e inconnu·e dans ce PLIE');
+    expect((await plie(['action-collective', 'inviter', actionId, '--participants', participantId, '--par', COORDINATOR])).stdout).toContain('1 personne(s) invitée(s).');
+    expect((await plie(['action-collective', 'presence', actionId, '--presents', participantId, '--par', COORDINATOR])).stderr).toContain('L’action n’a pas encore eu lieu.');
+    expect((await plie(['action-collective', 'bilan'])).stdout).toContain(`15/06/2030 — Visite d’entreprise « Visite ${suffix} » : 0 présent·es sur 1 invité·es, 0 mise(s) en relation, 0 embauche(s).`);
+    const bad = path.join(dataDir, `action-bad-${suffix}.json`);
+    writeFileSync(bad, JSON.stringify({ kind: 'PIQUE_NIQUE', title: '', date: '31/02/2030', time: '25:00', place: 'x', organizerEmail: 'pas-une-adresse' }));
+    const refused = await plie(['action-collective', 'creer', '--file', bad]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('type : ATELIER_DECOUVERTE');
+    expect(refused.stderr).toContain('organisateur·rice : adresse invalide');
+  });
+});
+
