@@ -21,14 +21,15 @@ import { locateTestServer } from '../src/infra/temporal-server.ts';
 import { createLogger } from '../src/logging.ts';
 import { createSimulator } from '../src/simulator/simulate.ts';
 import { isMarcheScenario } from '../src/simulator/simulate-marche.ts';
+import { playRelation } from './relation-histories.ts';
 import { installTemporalRuntime } from '../src/temporal/runtime.ts';
 import { bundleWorkflows } from '../src/temporal/worker.ts';
 import { commissionWorkflowId } from '../workflows/messages.ts';
 import { FIXTURE_PAYLOAD_KEYS, timeSkippingExecutable } from '../test/helpers/settings.ts';
 
 const [name, scenarioFile] = process.argv.slice(2);
-if (!name || !/^[a-z0-9-]+$/.test(name) || !scenarioFile) {
-  console.error('Usage : npm run record-history -- <nom-en-minuscules> <scénario.json>');
+if (!name || !/^[a-z0-9-]+$/.test(name) || (!scenarioFile && name !== 'relation')) {
+  console.error('Usage : npm run record-history -- <nom-en-minuscules> <scénario.json>   (ou : npm run record-history -- relation)');
   process.exit(2);
 }
 
@@ -48,11 +49,17 @@ try {
     payloadKeys: FIXTURE_PAYLOAD_KEYS,
   });
   try {
-    const raw = JSON.parse(readFileSync(scenarioFile, 'utf8')) as unknown;
+    const raw = scenarioFile ? (JSON.parse(readFileSync(scenarioFile, 'utf8')) as unknown) : null;
     const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');
     mkdirSync(dir, { recursive: true });
     let runs: Array<{ file: string; workflowId: string }>;
-    if (isMarcheScenario(raw)) {
+    if (raw === null) {
+      const played = await playRelation(db, simulator);
+      runs = [
+        { file: 'offre-v1-proposee-puis-embauche.json', workflowId: played.offre },
+        { file: 'action-collective-v1-atelier.json', workflowId: played.collective },
+      ];
+    } else if (isMarcheScenario(raw)) {
       runs = [{ file: `${name}.json`, workflowId: (await simulator.runMarche(raw)).workflowId }];
     } else {
       const result = await simulator.run(raw);

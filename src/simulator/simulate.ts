@@ -127,6 +127,8 @@ export interface Simulator {
   runMarche(raw: unknown): Promise<MarcheSimulationResult>;
   /** The server's history of a workflow the simulation ran (for replay fixtures). */
   history(workflowId: string): ReturnType<WorkflowHandle['fetchHistory']>;
+  /** The time-skipping server and the worker's task queue, to play other workflows (recording fixtures). */
+  server(): { env: TestWorkflowEnvironment; taskQueue: string };
   close(): Promise<void>;
 }
 
@@ -191,6 +193,9 @@ export async function createSimulator(deps: {
       const own = { ...config, code: plieCode, clauses: { ...config.clauses, facilitators: config.clauses.facilitators.length ? config.clauses.facilitators : [MARCHE_SIM.facilitator] } };
       configs = new Map([[plieCode, own]]);
       return await playMarche(env, deps.db, taskQueue, scenario, own);
+    },
+    server() {
+      return { env, taskQueue };
     },
     async history(workflowId) {
       return await env.client.workflow.getHandle(workflowId).fetchHistory();
