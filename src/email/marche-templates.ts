@@ -62,21 +62,23 @@ export interface PromptFacts {
 }
 
 export const declaredTotal = (declared: Record<string, number>) => Object.values(declared).reduce((sum, h) => sum + h, 0);
+/** Hours as French readers write them (151,5). */
+export const hoursText = (hours: number) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 }).format(hours);
 
 /** The prompt's first line, the same in Slack and by email. */
 export function promptHeadline(prompt: FacilitatorPrompt, f: PromptFacts): string {
   const month = monthLabel(f.month);
   switch (prompt) {
     case 'validate':
-      return `Heures de ${month} déclarées par ${f.marche.company ?? 'l’entreprise'} pour le marché ${f.marche.reference} : ${declaredTotal(f.declared ?? {})} h pour ${Object.keys(f.declared ?? {}).length} personne(s), à valider.`;
+      return `Heures de ${month} déclarées par ${f.marche.company ?? 'l’entreprise'} pour le marché ${f.marche.reference} : ${hoursText(declaredTotal(f.declared ?? {}))} h pour ${Object.keys(f.declared ?? {}).length} personne(s), à valider.`;
     case 'chase':
       return `Le marché ${f.marche.reference} attend toujours les heures de ${month} de ${f.marche.company ?? 'l’entreprise'} (${f.requests ?? 1} demande(s) envoyée(s)).`;
     case 'pace':
-      return `⚠️ Le marché ${f.marche.reference} est en retard sur son rythme : ${f.pace?.realised ?? 0} h validées pour ${f.pace?.expected ?? 0} h attendues à ce jour, soit ${f.pace?.gap ?? 0} h à rattraper.`;
+      return `⚠️ Le marché ${f.marche.reference} est en retard sur son rythme : ${hoursText(f.pace?.realised ?? 0)} h validées pour ${hoursText(f.pace?.expected ?? 0)} h attendues à ce jour, soit ${hoursText(f.pace?.gap ?? 0)} h à rattraper.`;
   }
 }
 
-export const declaredLines = (declared: Record<string, number>) => Object.entries(declared).map(([person, hours]) => `${person} : ${hours} h`);
+export const declaredLines = (declared: Record<string, number>) => Object.entries(declared).map(([person, hours]) => `${person} : ${hoursText(hours)} h`);
 
 export function facilitatorPromptEmail(prompt: FacilitatorPrompt, f: PromptFacts, action: { url: string; expiresOn?: CalendarDate } | null): RenderedEmail {
   const subject =
@@ -103,7 +105,7 @@ export interface BilanFigures {
 
 export function bilanHeadline(reference: string, b: BilanFigures): string {
   const share = b.requiredHours > 0 ? Math.round((b.realisedHours / b.requiredHours) * 100) : 0;
-  return `Marché ${reference} clos : ${b.realisedHours} h d’insertion réalisées sur ${b.requiredHours} h prévues (${share} %), ${b.contracts} contrat(s), ${b.persons} personne(s).`;
+  return `Marché ${reference} clos : ${hoursText(b.realisedHours)} h d’insertion réalisées sur ${hoursText(b.requiredHours)} h prévues (${share} %), ${b.contracts} contrat(s), ${b.persons} personne(s).`;
 }
 
 export function bilanEmail(marche: MarcheFacts, figures: BilanFigures): RenderedEmail {

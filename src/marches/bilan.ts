@@ -58,7 +58,7 @@ function lines(d: MarcheBilanDocument): { title: string; paragraphs: string[]; t
   const b = d.bilan;
   const title = `Bilan de la clause d’insertion — marché ${d.reference}`;
   const paragraphs = [
-    `${d.title}${d.lot ? `, lot ${d.lot}` : ''} — acheteur : ${d.buyer} ; entreprise attributaire : ${d.company ?? 'non précisée'}.`,
+    `${d.title}${d.lot ? `, lot ${d.lot}` : ''} — acheteur : ${d.buyer} ; entreprise attributaire : ${d.company ?? 'non précisée'} ; secteur : ${d.sector === 'BTP' ? 'bâtiment et travaux publics' : 'autre que le BTP'}.`,
     `Période du marché : du ${formatFrenchDate(d.start)}${d.end ? ` au ${formatFrenchDate(d.end)}` : ''}. Bilan ${d.closed ? 'final' : 'intermédiaire'} au ${formatFrenchDate(d.on)}.`,
     `Heures d’insertion réalisées : ${b.realisedHours} sur ${b.requiredHours} prévues (${percent(b.completion)}).`,
     d.closed || d.pace.gap === 0 ? '' : `Au rythme prévu, ${d.pace.expected} heures étaient attendues à cette date : ${d.pace.gap} heures de retard.`,

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays, addMonths, parisDate, parisInstant } from '../../src/domain/dates.ts';
 import { clauseMonths, hoursRequestDay, monthLabel } from '../../src/domain/clauses.ts';
 import { CASA_CONFIG, type PlieConfig } from '../../src/domain/plie-config.ts';
+import { hoursText } from '../../src/email/marche-templates.ts';
 import { recordHire } from '../../src/marches/hire.ts';
 import { proposeCandidate, registerMarche } from '../../src/marches/register.ts';
 import { marcheInput } from '../../src/marches/start.ts';
@@ -105,7 +106,7 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     expect(await sent.text()).toContain('Vos heures sont bien enregistrées');
     expect((await post(linkOf(first.text), { heures_1: '10' })).status).toBe(410);
     const toValidate = await slackMessage((m) => m.text.includes(`Heures de ${monthLabel(months[0]!)}`) && m.text.includes('à valider'));
-    expect(toValidate.text).toContain('151.5 h pour 1 personne(s)');
+    expect(toValidate.text).toContain('151,5 h pour 1 personne(s)');
     const value = JSON.stringify({ marcheId: marche.id, month: months[0] });
 
     // A referent may not validate; the company's contact neither (through the workflow itself).
@@ -165,7 +166,7 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     const earlier = months.slice(0, months.indexOf(firstAlert.month)).map((m) => state.months[m]!.pace!);
     expect(earlier.every((p) => !p.behind)).toBe(true);
     const alert = await slackMessage((m) => m.text.includes('en retard sur son rythme'));
-    expect(alert.text).toContain(`${firstAlert.gap} h à rattraper`);
+    expect(alert.text).toContain(`${hoursText(firstAlert.gap)} h à rattraper`);
 
     // --- Closing: the last month validated after the end closes the marché; the bilan goes to the facilitator. ---
     const result = (await env.client.workflow.getHandle(marcheWorkflowId(marche.id)).result()) as MarcheState;
