@@ -1,7 +1,7 @@
 /** Activities of collective actions: invitations recorded and emailed (with the event), attendance, the organiser's prompt. */
 import { ApplicationFailure } from '@temporalio/common';
 import type { KnownBlock } from '@slack/types';
-import { recordAttendance, recordInvitations } from '../src/collective/actions.ts';
+import { checkInvitees, recordAttendance, recordInvitations } from '../src/collective/actions.ts';
 import type { CollectiveFigures, CollectiveKind } from '../src/domain/collective-actions.ts';
 import { appointmentInvitation } from '../src/email/calendar.ts';
 import { attendancePromptEmail, collectiveParticipantEmail, type CollectiveWords } from '../src/email/collective-templates.ts';
@@ -22,7 +22,14 @@ export function createCollectiveActivities(deps: NotificationDeps) {
 
   return {
     async saveInvitations(args: { actionId: string; participantIds: string[]; actor: string }): Promise<void> {
-      await recordInvitations(db, args.actionId, args.participantIds, args.actor);
+      if (args.participantIds.length === 0) return;
+      try {
+        // Only the PLIE's own participants, whoever sent the ids.
+        await recordInvitations(db, args.actionId, await checkInvitees(db, args.actionId, args.participantIds), args.actor);
+      } catch (error) {
+        if (error instanceof InvalidInputError) throw ApplicationFailure.nonRetryable(error.problems.join(' ; '), 'InvalidInput');
+        throw error;
+      }
     },
 
     async saveAttendance(args: { actionId: string; present: string[]; misesEnRelation: string[]; hires: string[]; actor: string; channel: string }): Promise<CollectiveFigures> {

@@ -8,6 +8,7 @@ import { createAlarm } from './alarm.ts';
 import { createExclusive } from './exclusive.ts';
 import { activities, notices } from './proxies.ts';
 import { attendanceProblems } from '../src/domain/collective-actions.ts';
+import { fileReference } from '../src/domain/participant.ts';
 import { collectiveStateQuery, inviteParticipantsUpdate, recordAttendanceUpdate, type AttendanceRequest, type CollectiveInput, type CollectiveState, type InviteRequest } from './collective-messages.ts';
 
 const DAY_MS = 86_400_000;
@@ -63,7 +64,7 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
     refuseUnless(managers.includes(r.actor.trim().toLowerCase()), 'Seule la personne qui organise l’action, ou la coordination, saisit la présence.');
     refuseUnless(Date.now() >= startsAt, 'L’action n’a pas encore eu lieu.');
     refuseUnless(state.figures === null, 'La présence est déjà saisie.');
-    const problems = attendanceProblems(state.invited, r);
+    const problems = attendanceProblems(state.invited, r, (id) => `Dossier ${fileReference(id)}`);
     refuseUnless(problems.length === 0, problems.join(' ; '));
   };
   setHandler(

@@ -10,7 +10,8 @@ export function createExclusive() {
   let version = 0;
   return {
     run: async <T>(work: () => Promise<T>): Promise<T> => {
-      await condition(() => !busy);
+      // Several waiters are released in the same pass when the work ends: each looks again.
+      while (busy) await condition(() => !busy);
       busy = true;
       try {
         return await work();

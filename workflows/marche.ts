@@ -100,10 +100,11 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
   }
 
   async function close(actor: string): Promise<void> {
+    await activities.closeMarcheRecord({ marcheId: input.marcheId, actor, at: nowIso() });
+    // Closed once the record says so (queries and pages follow the workflow).
     state.closed = true;
     state.closedOn = today();
     for (const m of Object.values(state.months)) m.chaseAt = null;
-    await activities.closeMarcheRecord({ marcheId: input.marcheId, actor, at: nowIso() });
     await deliver(() => notices.sendMarcheBilan({ marcheId: input.marcheId, to: input.facilitatorEmail, key: key('bilan'), at: nowIso() }), { bilan: true });
   }
 

@@ -37,7 +37,7 @@ import { checkDeclaration } from '../marches/hours.ts';
 import { checkInvitees, createCollectiveAction, figuresOf } from '../collective/actions.ts';
 import { inviteParticipants, recordCollectiveAttendance, startCollective } from '../collective/client.ts';
 import { COLLECTIVE_KIND_LABELS, type CollectiveKind } from '../domain/collective-actions.ts';
-import { offreInput, startOffer } from '../offers/placements.ts';
+import { closeOffer, offreInput, startOffer } from '../offers/placements.ts';
 import { fileReference } from '../domain/participant.ts';
 import { PLACEMENT_STATUS_LABELS, type PlacementStatus } from '../domain/placements.ts';
 import { marcheInput } from '../marches/start.ts';
@@ -429,6 +429,20 @@ export function buildProgram(): Command {
       });
     });
   marche
+    .command('suivre')
+    .description('Démarre le suivi mensuel d’un marché qui n’en a pas (enregistré avant lui, ou démarrage interrompu) ; sans effet s’il tourne déjà.')
+    .argument('<référence>', 'référence du marché')
+    .action(async (reference: string) => {
+      await withServices(async (services, cfg) => {
+        const plie = loadPlieConfig(cfg.env);
+        const found = await marcheByReference(services, plie.code, reference);
+        if (found.status === 'CLOS') throw new CliFailure(`Le marché ${reference} est clos.`, 1);
+        if (!found.contactEmail || !found.end) throw new CliFailure(`Le marché ${reference} n’a pas de contact dans l’entreprise ou de date de fin : ses heures ne peuvent pas être demandées.`, 1);
+        await startMarche(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, marcheInput(found, plie, cfg.env.PLIE_COORDINATOR_EMAIL));
+        console.log(`Suivi du marché ${reference} en cours : les heures seront demandées chaque mois à ${found.contactEmail}.`);
+      });
+    });
+  marche
     .command('clore')
     .description('Clôt le marché : plus de demande d’heures ; le bilan est envoyé à la facilitation des clauses.')
     .argument('<référence>', 'référence du marché')
@@ -476,6 +490,17 @@ export function buildProgram(): Command {
         // Its workflow asks the referents of the matched participants whether to propose it, then what came of it.
         await startOffer(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, offreInput(saved.id, cfg.env.PLIE_COORDINATOR_EMAIL));
         console.log(`Offre enregistrée : ${saved.jobTitle} chez ${saved.company} (${saved.id}). Les référent·es des personnes intéressées sont sollicité·es.`);
+      });
+    });
+  offre
+    .command('clore')
+    .description('Clôt le suivi d’une offre (pourvue ailleurs, retirée) : les référent·es ne sont plus sollicité·es.')
+    .argument('<id>', 'identifiant de l’offre')
+    .requiredOption('--par <email>', 'la coordination')
+    .action(async (id: string, opts: { par: string }) => {
+      await withServices(async (services) => {
+        await closeOffer(services.temporal, id, { actor: opts.par, channel: 'cli' });
+        console.log('Offre close : son suivi est terminé.');
       });
     });
   offre
@@ -627,7 +652,14 @@ export async function main(argv: string[]): Promise<number> {
       return 1;
     }
     if ((error as Error).name === 'WorkflowNotFoundError') {
-      console.error('Aucun parcours pour ce participant.');
+      const id = (error as { workflowId?: string }).workflowId ?? '';
+      console.error(
+        id.startsWith('marche-')
+          ? 'Le suivi de ce marché n’a pas démarré (marché enregistré avant lui, ou démarrage interrompu) : lancez plie marche suivre <référence>.'
+          : id.startsWith('offre-') || id.startsWith('action-collective-')
+            ? 'Le suivi de cet élément n’est pas en cours (terminé, ou jamais démarré).'
+            : 'Aucun parcours pour ce participant.',
+      );
       return 1;
     }
     console.error(`Échec : ${(error as Error).message}`);

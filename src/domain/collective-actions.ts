@@ -12,6 +12,14 @@ export const COLLECTIVE_KIND_LABELS: Record<CollectiveKind, string> = {
   INFORMATION_COLLECTIVE: 'Information collective',
 };
 
+/** The kind with its article, as a sentence needs it (« l’atelier… », « la visite… », « le job dating »). */
+export const COLLECTIVE_KIND_WITH_ARTICLE: Record<CollectiveKind, string> = {
+  ATELIER_DECOUVERTE: 'l’atelier découverte des métiers',
+  VISITE_ENTREPRISE: 'la visite d’entreprise',
+  JOB_DATING: 'le job dating',
+  INFORMATION_COLLECTIVE: 'l’information collective',
+};
+
 export interface InvitationFacts {
   status: 'INVITE' | 'PRESENT' | 'ABSENT';
   miseEnRelation: boolean;

@@ -1,5 +1,5 @@
 /** Emails of collective actions: the participant's invitation and reminder, the organiser's prompt for attendance. */
-import { COLLECTIVE_KIND_LABELS, type CollectiveKind } from '../domain/collective-actions.ts';
+import { COLLECTIVE_KIND_WITH_ARTICLE, type CollectiveKind } from '../domain/collective-actions.ts';
 import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
 import { render, type RenderedEmail } from './templates.ts';
 
@@ -12,16 +12,23 @@ export interface CollectiveWords {
   place: string;
 }
 
-const what = (a: CollectiveWords) => `${COLLECTIVE_KIND_LABELS[a.kind].toLowerCase()} « ${a.title} »${a.company ? ` avec ${a.company}` : ''}`;
+/** « l’atelier découverte des métiers « … » avec … » */
+const what = (a: CollectiveWords) => `${COLLECTIVE_KIND_WITH_ARTICLE[a.kind]} « ${a.title} »${a.company ? ` avec ${a.company}` : ''}`;
+
+/** « à l’atelier… », « à la visite… », « au job dating… » */
+const toWhat = (a: CollectiveWords) => {
+  const phrase = what(a);
+  return phrase.startsWith('le ') ? `au ${phrase.slice(3)}` : `à ${phrase}`;
+};
 
 export function collectiveParticipantEmail(kind: 'invitation' | 'rappel', firstName: string, a: CollectiveWords): RenderedEmail {
   const hello = `Bonjour ${firstName},`;
   if (kind === 'rappel') {
-    return render(`Rappel : ${a.title}, dans deux jours`, [hello, `Nous vous attendons le ${a.when} pour l’${what(a)}, à l’adresse suivante : ${a.place}.`, 'Un empêchement ? Répondez simplement à ce message pour prévenir votre référent·e.']);
+    return render(`Rappel : ${a.title}, dans deux jours`, [hello, `Nous vous attendons le ${a.when} pour ${what(a)}, à l’adresse suivante : ${a.place}.`, 'Un empêchement ? Répondez simplement à ce message pour prévenir votre référent·e.']);
   }
   return render(`Invitation : ${a.title}`, [
     hello,
-    `Votre référent·e vous invite à l’${what(a)}, le ${a.when}, à l’adresse suivante : ${a.place}.`,
+    `Votre référent·e vous invite ${toWhat(a)}, le ${a.when}, à l’adresse suivante : ${a.place}.`,
     'C’est l’occasion de découvrir des métiers qui recrutent près de chez vous et de rencontrer des employeurs. Vous pouvez l’ajouter à votre agenda avec l’invitation jointe.',
     'Un empêchement, une question ? Répondez simplement à ce message.',
   ]);
@@ -29,7 +36,7 @@ export function collectiveParticipantEmail(kind: 'invitation' | 'rappel', firstN
 
 export function attendancePromptEmail(a: CollectiveWords, invited: number, action: { url: string; expiresOn?: CalendarDate }): RenderedEmail {
   return render(`Présence à saisir : ${a.title}`, [
-    `L’${what(a)} du ${a.when} est passée. Qui était présent parmi les ${invited} personne(s) invitée(s), et qu’est-ce que cela a donné (mises en relation, embauches) ?`,
+    `« ${a.title} » a eu lieu le ${a.when}. Qui était présent parmi les ${invited} personne(s) invitée(s), et qu’est-ce que cela a donné (mises en relation, embauches) ?`,
     `Pour le saisir : ${action.url}${action.expiresOn ? ` Le lien est valable jusqu’au ${formatFrenchDate(action.expiresOn)}.` : ''}`,
   ]);
 }

@@ -50,6 +50,8 @@ export async function recordHours(
   const unknown = Object.keys(hours).filter((p) => !contractOf(p));
   if (unknown.length > 0) throw new InvalidInputError(unknown.map((p) => `${p} : aucun contrat de la clause en ${month}`));
   await db.$transaction(async (tx) => {
+    // A new declaration of the month replaces the previous one as a whole (someone left out is no longer declared).
+    if (!opts.validate) await tx.hoursDeclaration.deleteMany({ where: { marcheId, month, status: 'DECLAREE', personId: { notIn: Object.keys(hours) } } });
     for (const [personId, value] of Object.entries(hours)) {
       const existing = await tx.hoursDeclaration.findUnique({ where: { marcheId_personId_month: { marcheId, personId, month } } });
       if (existing?.status === 'VALIDEE' && !opts.validate) throw new InvalidInputError([`${personId} : les heures de ${month} sont déjà validées`]);
@@ -96,7 +98,7 @@ export async function checkDeclaration(db: Db, marcheId: string, raw: unknown): 
 
 /** The hours declared for a month and not yet validated, per person. */
 export async function declaredHours(db: Db, marcheId: string, month: string): Promise<Record<string, number>> {
-  const rows = await db.hoursDeclaration.findMany({ where: { marcheId, month }, orderBy: { personId: 'asc' } });
+  const rows = await db.hoursDeclaration.findMany({ where: { marcheId, month, status: 'DECLAREE' }, orderBy: { personId: 'asc' } });
   return Object.fromEntries(rows.map((r) => [r.personId, r.hours]));
 }
 

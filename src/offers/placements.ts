@@ -11,7 +11,7 @@ import { nextPlacementStatus } from '../domain/placements.ts';
 import { currentPathwayId } from '../participants/reenter.ts';
 import { recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
 import { refusedInFrench } from '../temporal/refusals.ts';
-import { decidePlacementUpdate, OFFRE_WORKFLOW, offreStateQuery, offreWorkflowId, type OffreInput, type OffreState } from '../../workflows/offre-messages.ts';
+import { closeOfferUpdate, decidePlacementUpdate, OFFRE_WORKFLOW, offreStateQuery, offreWorkflowId, type CloseOfferRequest, type OffreInput, type OffreState } from '../../workflows/offre-messages.ts';
 import type { Channel } from '../../workflows/messages.ts';
 
 export async function startOffer(client: Client, taskQueue: string, input: OffreInput): Promise<string> {
@@ -34,6 +34,9 @@ export const offreInput = (offerId: string, coordinatorEmail: string, calendarOf
   calendarOffsetDays,
 });
 
+export const closeOffer = (client: Client, offerId: string, request: CloseOfferRequest) =>
+  refusedInFrench(() => client.workflow.getHandle(offreWorkflowId(offerId)).executeUpdate(closeOfferUpdate, { args: [request] }));
+
 export const offreState = async (client: Client, offerId: string): Promise<OffreState> => await client.workflow.getHandle(offreWorkflowId(offerId)).query(offreStateQuery);
 
 export async function decidePlacement(deps: { db: Db; temporal: Client }, placementId: string, answer: PlacementAnswer, actor: string, channel: Channel): Promise<OffreState> {
@@ -45,6 +48,7 @@ export async function decidePlacement(deps: { db: Db; temporal: Client }, placem
   const state = await handle.query(offreStateQuery);
   const current = state.placements[placementId];
   if (!current) throw new TaskAnswerRejectedError('Cette mise en relation est inconnue.');
+  if (state.closed) throw new TaskAnswerRejectedError('Cette offre est close.');
   const who = actor.trim().toLowerCase();
   if (who !== current.referentEmail.toLowerCase() && who !== state.coordinatorEmail) throw new TaskAnswerRejectedError('Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.');
   if (!nextPlacementStatus(current.status, answer.decision)) throw new TaskAnswerRejectedError('Cette décision ne suit pas l’état de la mise en relation (déjà traitée ?).');

@@ -52,7 +52,8 @@ export interface MarcheSimulationResult {
   workflowId: string;
   marche: { reference: string; start: CalendarDate; end: CalendarDate; clauseHours: number; status: string; closedDay: number | null };
   months: Array<{ month: string; status: string; requests: number; validatedHours: number; pace: PaceCheck | null }>;
-  alerts: Array<{ month: string; gap: number; day: number }>;
+  /** `day`: when the facilitator was alerted (null: the alert could not be recorded). */
+  alerts: Array<{ month: string; gap: number; day: number | null }>;
   messages: Array<{ template: string; to: 'entreprise' | 'facilitation'; day: number; status: string }>;
   bilan: { requiredHours: number; realisedHours: number; completion: number; contracts: number; contractsByType: Record<string, number>; persons: number; outcomes: Record<string, number> };
   errors: Array<{ day: number; type: string; reason: string }>;
@@ -173,7 +174,11 @@ export async function playMarche(env: TestWorkflowEnvironment, db: Db, taskQueue
       validatedHours: validated.find((v) => v.month === month)?._sum.hours ?? 0,
       pace: state.months[month]?.pace ?? null,
     })),
-    alerts: state.alerts.map((a, i) => ({ ...a, day: alertMessages[i]?.decidedAt ? dayOf(alertMessages[i].decidedAt) : -1 })),
+    alerts: state.alerts.map((a, i) => {
+      // The alert's own message (its key names the month and the alert's rank).
+      const message = alertMessages.find((m) => m.idempotencyKey === `marche/${id}/${a.month}/pace/${i + 1}`);
+      return { ...a, day: message?.decidedAt ? dayOf(message.decidedAt) : null };
+    }),
     messages: messages.map((m) => ({ template: m.template, to: m.recipient === MARCHE_SIM.contact ? 'entreprise' : 'facilitation', day: dayOf(m.decidedAt ?? m.createdAt), status: m.status })),
     bilan: document.bilan,
     errors,

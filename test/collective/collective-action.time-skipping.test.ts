@@ -63,7 +63,7 @@ describe('a collective action (time-skipping)', { timeout: 240_000 }, () => {
     // Invitations with the event (Paris time, the person as attendee); none without an address, recorded as such.
     for (const name of ['ana', 'ben', 'chloe']) {
       const mail = await inbox.waitFor((m) => m.to.includes(`${name}-${run}@exemple.test`) && m.subject === 'Invitation : Les métiers de la collecte des déchets');
-      expect(mail.text).toContain('atelier découverte des métiers « Les métiers de la collecte des déchets » avec Propreté Azur');
+      expect(mail.text).toContain('Votre référent·e vous invite à l’atelier découverte des métiers « Les métiers de la collecte des déchets » avec Propreté Azur, le ');
       expect(mail.raw.replyTo?.text).toContain(organizer.email);
       const ics = mail.raw.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString().replace(/\r\n[ \t]/g, '');
       expect(ics).toContain('METHOD:REQUEST');
@@ -82,6 +82,8 @@ describe('a collective action (time-skipping)', { timeout: 240_000 }, () => {
     // Once over, the organiser is asked in Slack, with the link to the form.
     await env.sleep(parisInstant(day, '16:00') + HOUR - (await env.currentTimeMs()));
     const prompt = await found(() => channels.api.messagesIn(FakeSlackApi.dmOf(organizer.id)).find((m) => m.text.startsWith('Présence à saisir')));
+    await expect(inviteParticipants(env.client, action.id, { participantIds: [dan], actor: organizer.email, channel: 'cli' })).rejects.toThrow('L’action a déjà commencé : plus d’invitation possible.');
+    await expect(recordCollectiveAttendance(env.client, action.id, { present: [ana], misesEnRelation: [], hires: [], actor: other.email, channel: 'cli' })).rejects.toThrow('Seule la personne qui organise l’action, ou la coordination, saisit la présence.');
     const url = /"url":"(http:\/\/plie\.test\/l\/[^"]+)"/.exec(JSON.stringify(prompt.blocks))![1]!;
     const link = channels.linkOf(url);
     const page = await (await fetch(link)).text();
@@ -90,7 +92,7 @@ describe('a collective action (time-skipping)', { timeout: 240_000 }, () => {
     const post = (fields: Array<[string, string]>) => fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
     const absentHired = await post([['present', ana], ['hires', dan]]);
     expect(absentHired.status).toBe(422);
-    expect(await absentHired.text()).toContain('une mise en relation ou une embauche suppose d’avoir été présent·e');
+    expect(await absentHired.text()).toContain(`Dossier ${dan.slice(0, 8).toUpperCase()} : une mise en relation ou une embauche suppose d’avoir été présent·e`);
     const saved = await post([['present', ana], ['present', ben], ['present', chloe], ['misesEnRelation', ana], ['misesEnRelation', ben], ['hires', ana]]);
     expect(saved.status).toBe(200);
     expect(await saved.text()).toContain('3 présent·es sur 4 invité·es, 2 mise(s) en relation, 1 embauche(s).');

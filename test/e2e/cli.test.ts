@@ -205,6 +205,7 @@ describe('plie marche', () => {
     const closed = await plie(['marche', 'clore', reference, '--par', COORDINATOR]);
     expect(closed.stdout).toContain(`Marché ${reference} clos`);
     expect((await db.marche.findFirstOrThrow({ where: { externalId: reference } })).status).toBe('CLOS');
+    expect((await plie(['marche', 'suivre', reference])).stderr).toContain(`Le marché ${reference} est clos.`);
   });
 });
 
@@ -394,6 +395,8 @@ describe('plie offre and plie action-collective', () => {
     const offerId = /\(([0-9a-f-]{36})\)/.exec(offer.stdout)![1]!;
     expect(offer.stdout).toContain('Les référent·es des personnes intéressées sont sollicité·es.');
     expect((await plie(['offre', 'suivi', offerId])).stdout).toContain('Aucune mise en relation pour cette offre.');
+    // Nobody to ask: its follow-up ended at once (the offer stays open for later).
+    expect((await plie(['offre', 'clore', offerId, '--par', COORDINATOR])).stderr).toContain('Le suivi de cet élément n’est pas en cours');
 
     const created = await plie(['participant', 'create', '--prenom', `Inès${suffix}`, '--nom', `Atelier-${suffix}`, '--naissance', '02/02/1992', '--json']);
     const { participantId } = JSON.parse(created.stdout) as { participantId: string };

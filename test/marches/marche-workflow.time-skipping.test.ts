@@ -183,7 +183,11 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     expect(rows).toContainEqual(['Heures réalisées', Math.round(realised)]);
     expect(rows).toContainEqual(['Contrats', 2]);
     await slackMessage((m) => m.text.includes(`Marché VOIRIE-${run} clos`));
-    // Nothing more is asked once closed.
-    await expect(reviewHours(env.client, marche.id, { month: months[11]!, decision: 'validate', actor: facilitator.email, channel: 'cli' })).rejects.toThrow(/(clos|not found|completed)/i);
+    // Each message once: 12 monthly requests, a chaser and a correction to the company; one prompt per declaration and per alert.
+    const messages = await db.message.groupBy({ by: ['template'], where: { idempotencyKey: { startsWith: `marche/${marche.id}/` } }, _count: { _all: true } });
+    const count = (template: string) => messages.find((m) => m.template === template)?._count._all ?? 0;
+    expect([count('marche.heures.request'), count('marche.heures.chase'), count('marche.heures.correction')]).toEqual([12, 1, 1]);
+    // 13 declarations: one a month, and the corrected one of the second month.
+    expect([count('marche.validate'), count('marche.chase'), count('marche.pace'), count('marche.bilan')]).toEqual([13, 1, state.alerts.length, 2]);
   });
 });

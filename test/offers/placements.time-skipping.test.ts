@@ -14,7 +14,7 @@ import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
 import { CASA_CONFIG } from '../../src/domain/plie-config.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { registerOffer } from '../../src/offers/offers.ts';
-import { decidePlacement, offreInput, offreState, startOffer } from '../../src/offers/placements.ts';
+import { closeOffer, decidePlacement, offreInput, offreState, startOffer } from '../../src/offers/placements.ts';
 import { PLACEMENT_ACTIONS } from '../../src/slack/placement-message.ts';
 import { parcoursState, TaskAnswerRejectedError } from '../../src/temporal/parcours-client.ts';
 import { PARCOURS_WORKFLOW, parcoursWorkflowId } from '../../workflows/messages.ts';
@@ -136,5 +136,28 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     await vi.waitFor(async () => expect(await db.workContract.findFirst({ where: { participantId: mason } })).toMatchObject({ employer: 'Bâtisseurs du Sud', sector: 'Bâtiment', type: 'CDD' }), wait);
     expect((await db.jobOffer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('POURVUE');
     expect(await db.auditEvent.count({ where: { entityType: 'placement', action: { in: ['placement.proposee', 'placement.embauche', 'placement.non_proposee'] }, entityId: { in: [aliceOne, brunoOne] } } })).toBe(3);
+  });
+
+  it('is asked again after a week, and once closed by the coordination takes no decision any more', async () => {
+    const { db } = stack;
+    const driver = await participant(alice.email, ['chauffeur-livreur']);
+    const offer = await registerOffer(db, plieCode, { company: 'Livraisons 06', jobTitle: 'Chauffeur-livreur', sector: 'Transport', contractType: 'INTERIM', weeklyHours: 35 }, coordinator.email);
+    await startOffer(env.client, taskQueue, offreInput(offer.id, coordinator.email));
+    const placementId = await found(async () => Object.entries((await offreState(env.client, offer.id).catch(() => undefined))?.placements ?? {}).find(([, p]) => p.participantId === driver)?.[0]);
+    const dm = FakeSlackApi.dmOf(alice.id);
+    const asked = () => api.messagesIn(dm).filter((m) => m.text.includes('Chauffeur-livreur chez Livraisons 06')).length;
+    await vi.waitFor(() => expect(asked()).toBe(1), wait);
+    await env.sleep(7 * DAY + 3_600_000);
+    await vi.waitFor(() => expect(asked()).toBe(2), wait);
+    // Once, not more.
+    await env.sleep(14 * DAY);
+    expect(asked()).toBe(2);
+
+    await expect(closeOffer(env.client, offer.id, { actor: alice.email, channel: 'cli' })).rejects.toThrow('Seule la coordination clôt une offre.');
+    await closeOffer(env.client, offer.id, { actor: coordinator.email, channel: 'cli' });
+    await env.client.workflow.getHandle(offreWorkflowId(offer.id)).result();
+    expect((await db.jobOffer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('CLOSE');
+    await expect(decidePlacement({ db, temporal: env.client }, placementId, { decision: 'propose' }, alice.email, 'slack')).rejects.toThrow('Cette offre est close.');
+    expect((await db.placement.findUniqueOrThrow({ where: { id: placementId } })).status).toBe('A_PROPOSER');
   });
 });

@@ -54,6 +54,8 @@ describe('simulated marchés (time-skipping)', { timeout: 240_000 }, () => {
       expect(Boolean(alert)).toBe(m.pace!.behind);
       expect(m.pace!.behind).toBe(m.pace!.realised < 0.8 * m.pace!.expected);
       if (alert) expect(alert.gap).toBe(m.pace!.expected - m.pace!.realised);
+      // Alerted the day the month was validated.
+      if (alert) expect(alert.day).toBe(example.events.filter((e) => e.type === 'hoursValidated' && e.month === result.months.indexOf(m) + 1).at(-1)!.day);
     }
     expect(result.alerts.length).toBeGreaterThan(0);
     expect(result.messages.filter((m) => m.template === 'marche.pace')).toHaveLength(result.alerts.length);
@@ -75,21 +77,24 @@ describe('simulated marchés (time-skipping)', { timeout: 240_000 }, () => {
         { day: 2, type: 'candidateHired', person: 'P1', contract: { type: 'CDD', start: 2, end: 80 } },
         { day: 10, type: 'hoursValidated', month: 1 },
         { day: 32, type: 'hoursDeclared', month: 1, hours: { P9: 20 } },
+        { day: 65, type: 'marcheClosed' },
       ],
     });
     expect(result.errors.map((e) => [e.day, e.reason])).toEqual([
       [10, 'Aucune déclaration de 2026-03 n’attend de validation.'],
       [32, 'P9 : aucun contrat de la clause en 2026-03'],
     ]);
-    // March's hours asked on April 1st (day 30), April's on May 1st (day 60); each unanswered
-    // request prompts the facilitator to chase ten days later.
+    // March's hours asked on April 1st (day 30), April's on May 1st (day 60); an unanswered request
+    // prompts the facilitator to chase ten days later; closed by her on day 65, before its end,
+    // the marché asks nothing more and sends its bilan.
     expect(result.months[0]).toMatchObject({ month: '2026-03', status: 'requested', requests: 1 });
     expect(result.messages.map((m) => [m.template, m.day])).toEqual([
       ['marche.heures.request', 30],
       ['marche.chase', 40],
       ['marche.heures.request', 60],
-      ['marche.chase', 70],
+      ['marche.bilan', 65],
     ]);
+    expect(result.marche).toMatchObject({ status: 'CLOS', closedDay: 65 });
     await expect(simulator.runMarche({ start: '2026-03-02', until: 5, events: [{ day: 0, type: 'hoursDeclared' }] })).rejects.toThrow(ScenarioError);
   });
 });
