@@ -49,12 +49,30 @@ export interface ReportClauseContract {
   hoursDone: number;
 }
 
+/** A « mise en relation » on a job offer, dated by its last decision. */
+export interface ReportPlacement {
+  date: CalendarDate;
+  status: string;
+}
+/** A collective action (workshop, company visit…) and what it led to. */
+export interface ReportCollectiveAction {
+  date: CalendarDate;
+  kind: string;
+  title: string;
+  present: number;
+  misesEnRelation: number;
+  hires: number;
+}
+
 export interface ReportRecords {
   participants: ReportParticipant[];
   steps: ReportStep[];
   contracts: ReportContract[];
   exits: ReportExit[];
   clauses: ReportClauseContract[];
+  /** Relation entreprise (absent from imported histories). */
+  placements?: ReportPlacement[];
+  collectiveActions?: ReportCollectiveAction[];
 }
 
 /** Average days in a month, to express durations in months. */
@@ -111,6 +129,8 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
   const positiveDurations = positives.map(months).filter((m): m is number => m !== null);
 
   const clauses = records.clauses.filter((c) => inPeriod(c.start));
+  const placements = (records.placements ?? []).filter((p) => inPeriod(p.date));
+  const actions = (records.collectiveActions ?? []).filter((a) => inPeriod(a.date)).sort((a, b) => a.date.localeCompare(b.date));
   const withContract = new Set(contracts.map((c) => c.participantId).filter((id) => accompaniedIds.has(id)));
 
   return {
@@ -169,6 +189,12 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
       btpShare: share(clauses.filter((c) => c.marcheSector === 'BTP').length, clauses.length),
       byBuyer: clauseBreakdown(clauses, (c) => c.buyer),
       bySector: clauseBreakdown(clauses, (c) => c.marcheSector),
+    },
+    relation: {
+      // Put to the person (proposed, interview, hire, not retained), and hired.
+      misesEnRelation: placements.filter((p) => ['PROPOSEE', 'ENTRETIEN', 'EMBAUCHE', 'NON_RETENU'].includes(p.status)).length,
+      hires: placements.filter((p) => p.status === 'EMBAUCHE').length,
+      collectiveActions: actions,
     },
     objectives: {
       accompanied: accompanied.length,

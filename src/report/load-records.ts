@@ -1,6 +1,8 @@
 import type { Db } from '../db/client.ts';
 import { fromDbDate } from '../db/dates.ts';
 import type { ReportRecords } from './evaluation.ts';
+import { parisDate } from '../domain/dates.ts';
+import { collectiveFigures, type InvitationFacts } from '../domain/collective-actions.ts';
 
 const optionalDay = (d: Date | null) => (d ? fromDbDate(d) : null);
 
@@ -9,12 +11,16 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
   const ofPlie = { participant: { plieCode } };
   // A fixed order: the same records always give the same figures, to the last decimal.
   const byId = { id: 'asc' } as const;
-  const [participants, steps, contracts, exits, clauses] = await Promise.all([
+  const [participants, steps, contracts, exits, clauses, placements, actions] = await Promise.all([
     db.participant.findMany({ where: { plieCode }, include: { barriers: { select: { category: true }, orderBy: byId } }, orderBy: byId }),
     db.step.findMany({ where: ofPlie, select: { participantId: true, type: true, start: true }, orderBy: byId }),
     db.workContract.findMany({ where: ofPlie, select: { participantId: true, start: true, iae: true }, orderBy: byId }),
     db.exit.findMany({ where: ofPlie, orderBy: byId }),
     db.clauseContract.findMany({ where: { marche: { plieCode } }, include: { marche: { select: { sector: true, buyer: true } } }, orderBy: byId }),
+    db.jobOffer.findMany({ where: { plieCode }, select: { id: true } }).then((offers) =>
+      db.placement.findMany({ where: { offerId: { in: offers.map((o) => o.id) } }, select: { status: true, createdAt: true, updatedAt: true }, orderBy: byId }),
+    ),
+    db.collectiveAction.findMany({ where: { plieCode }, include: { invitations: true }, orderBy: byId }),
   ]);
   return {
     participants: participants.map((p) => ({
@@ -49,5 +55,10 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
       start: fromDbDate(c.start),
       hoursDone: c.hoursDone,
     })),
+    placements: placements.map((p) => ({ date: parisDate(p.updatedAt ?? p.createdAt), status: p.status })),
+    collectiveActions: actions.map((a) => {
+      const figures = collectiveFigures(a.invitations.map((i) => ({ status: i.status as InvitationFacts['status'], miseEnRelation: i.miseEnRelation, hired: i.hired })));
+      return { date: parisDate(a.at), kind: a.kind, title: a.title, present: figures.present, misesEnRelation: figures.misesEnRelation, hires: figures.hires };
+    }),
   };
 }

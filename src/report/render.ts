@@ -5,6 +5,7 @@
 import ExcelJS from 'exceljs';
 import { formatFrenchDate } from '../domain/dates.ts';
 import { EXIT_TYPE_LABELS, type ExitType } from '../domain/exit-types.ts';
+import { COLLECTIVE_KIND_LABELS, type CollectiveKind } from '../domain/collective-actions.ts';
 import type { ClauseBreakdown, EvaluationReport } from './evaluation.ts';
 import { escapeHtml } from '../html.ts';
 
@@ -113,6 +114,16 @@ function sections(report: EvaluationReport): Section[] {
         ...clauses.bySector.map((b) => breakdownLine({ ...b, key: SECTOR_LABELS[b.key] ?? b.key })),
       ],
       chart: { unit: 'count', bars: clauses.byBuyer.map((b) => ({ label: b.key, value: b.hours })) },
+    },
+    {
+      title: 'La relation entreprise',
+      lines: [
+        `Offres d’emploi : ${report.relation.misesEnRelation} mise(s) en relation, dont ${report.relation.hires} embauche(s).`,
+        report.relation.collectiveActions.length ? 'Actions collectives :' : 'Aucune action collective sur la période.',
+        ...report.relation.collectiveActions.map(
+          (a) => `- ${formatFrenchDate(a.date)}, ${(COLLECTIVE_KIND_LABELS[a.kind as CollectiveKind] ?? a.kind).toLowerCase()} « ${a.title} » : ${a.present} participant${a.present > 1 ? 's' : ''} présent${a.present > 1 ? 's' : ''}, ${a.misesEnRelation} mise${a.misesEnRelation > 1 ? 's' : ''} en relation, ${a.hires} embauche${a.hires > 1 ? 's' : ''}`,
+        ),
+      ],
     },
     {
       title: 'Les objectifs du protocole',

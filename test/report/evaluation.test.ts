@@ -24,7 +24,7 @@ const period = { from: '2020-01-01', to: '2020-12-31' };
 describe('evaluation report (definitions)', () => {
   it('gives every key of the contract, zeros included, for an empty period', () => {
     const report = computeReport(CASA_CONFIG, empty, period);
-    expect(Object.keys(report)).toEqual(['period', 'public', 'referrals', 'steps', 'durations', 'contracts', 'barriers', 'sectorWishes', 'exits', 'clauses', 'objectives']);
+    expect(Object.keys(report)).toEqual(['period', 'public', 'referrals', 'steps', 'durations', 'contracts', 'barriers', 'sectorWishes', 'exits', 'clauses', 'relation', 'objectives']);
     expect(report.exits.byKind).toEqual({ EMPLOI: 0, CREATION: 0, FORMATION: 0 });
     expect(report.public.womenShare).toBe(0);
     expect(report.objectives.targets).toEqual({ accompanied: 750, accompaniedRsa: 480, positiveExitShare: 0.5, withContractShare: 0.4 });
@@ -73,5 +73,37 @@ describe('evaluation report (definitions)', () => {
     expect(md).toContain('- candidatures spontanées : 1 (50 %)');
     expect(renderHtml(report)).toMatch(/<svg role="img".*Conseil Départemental.*<\/svg>/s);
     expect(renderHtml({ ...report, period: { from: '2020-01-01', to: '<script>' } })).not.toContain('<script>');
+  });
+});
+
+describe('relation entreprise in the report', () => {
+  it('counts the offers’ mises en relation and hires, and lists the collective actions of the period with their figures', () => {
+    const report = computeReport(
+      CASA_CONFIG,
+      {
+        ...empty,
+        placements: [
+          { date: '2020-03-02', status: 'PROPOSEE' },
+          { date: '2020-04-10', status: 'EMBAUCHE' },
+          { date: '2020-04-11', status: 'NON_PROPOSEE' },
+          { date: '2020-05-11', status: 'A_PROPOSER' },
+          { date: '2021-01-05', status: 'EMBAUCHE' },
+        ],
+        // The actions the PLIE's activity report describes.
+        collectiveActions: [
+          { date: '2020-10-06', kind: 'ATELIER_DECOUVERTE', title: 'Les métiers de la collecte des déchets', present: 5, misesEnRelation: 3, hires: 3 },
+          { date: '2020-06-16', kind: 'ATELIER_DECOUVERTE', title: 'Les métiers du nautisme', present: 12, misesEnRelation: 2, hires: 0 },
+          { date: '2019-12-01', kind: 'VISITE_ENTREPRISE', title: 'Avant la période', present: 4, misesEnRelation: 3, hires: 0 },
+        ],
+      },
+      period,
+    );
+    expect(report.relation).toMatchObject({ misesEnRelation: 2, hires: 1 });
+    expect(report.relation.collectiveActions.map((a) => a.title)).toEqual(['Les métiers du nautisme', 'Les métiers de la collecte des déchets']);
+    const md = renderMarkdown(report);
+    expect(md).toContain('Offres d’emploi : 2 mise(s) en relation, dont 1 embauche(s).');
+    expect(md).toContain('- 16/06/2020, atelier découverte des métiers « Les métiers du nautisme » : 12 participants présents, 2 mises en relation, 0 embauche');
+    expect(md).toContain('« Les métiers de la collecte des déchets » : 5 participants présents, 3 mises en relation, 3 embauches');
+    expect(renderMarkdown(computeReport(CASA_CONFIG, empty, period))).toContain('Aucune action collective sur la période.');
   });
 });
