@@ -45,6 +45,10 @@ const FSE_FORM: FormSpec = {
   schema: taskAnswerSchemas.fse_questionnaire,
 };
 
+/** The workflow behind a link has ended (a marché closed, an offer's or an action's follow-up over). */
+const followUpOver = (error: unknown) => (error as Error | null)?.name === 'WorkflowNotFoundError';
+const FOLLOW_UP_OVER = 'Ce suivi est terminé : il n’y a plus rien à saisir ici. Merci !';
+
 const UPLOAD_HINT = 'Formats acceptés : PDF, JPEG ou PNG. Taille maximale : 10 Mo.';
 
 export function createLinkPages(deps: LinkPagesDeps): express.Router {
@@ -137,13 +141,23 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
       }
       case 'hours-declaration':
       case 'hours-review': {
-        const shown = await marchePages.show(claims, action);
-        return send(res, shown.status, shown.title, shown.body);
+        try {
+          const shown = await marchePages.show(claims, action);
+          return send(res, shown.status, shown.title, shown.body);
+        } catch (error) {
+          if (!followUpOver(error)) throw error;
+          return send(res, 410, 'Suivi terminé', alert('info', FOLLOW_UP_OVER));
+        }
       }
       case 'placement':
       case 'attendance': {
-        const shown = claims.purpose === 'placement' ? await placementPage(claims, action) : await attendancePage(claims, action);
-        return send(res, shown.status, shown.title, shown.body);
+        try {
+          const shown = claims.purpose === 'placement' ? await placementPage(claims, action) : await attendancePage(claims, action);
+          return send(res, shown.status, shown.title, shown.body);
+        } catch (error) {
+          if (!followUpOver(error)) throw error;
+          return send(res, 410, 'Suivi terminé', alert('info', FOLLOW_UP_OVER));
+        }
       }
       default:
         return refused(res, { ok: false, reason: 'signature', message: 'Ce lien n’est pas valide.' }, req);
@@ -223,6 +237,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
           return refused(res, { ok: false, reason: 'signature', message: 'Ce lien n’est pas valide.' }, req);
       }
     } catch (error) {
+      if (followUpOver(error)) return send(res, 410, 'Suivi terminé', alert('info', FOLLOW_UP_OVER));
       if (error instanceof TaskAnswerRejectedError) return send(res, 422, 'Réponse non enregistrée', alert('warning', 'Votre réponse n’a pas pu être prise en compte.', error.message));
       log.error({ err: (error as Error).message, purpose: claims.purpose }, 'formulaire en échec');
       return send(res, 503, 'Service momentanément indisponible', alert('error', 'Votre envoi n’a pas pu être enregistré.', 'Le service est momentanément indisponible : réessayez dans quelques minutes avec le même lien.'));

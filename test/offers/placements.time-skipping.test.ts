@@ -144,6 +144,7 @@ describe('job offers to the referents of matched participants (time-skipping)', 
   it('is asked again after a week, and once closed by the coordination takes no decision any more', async () => {
     const { db } = stack;
     const driver = await participant(alice.email, ['chauffeur-livreur']);
+    const other = await participant(bruno.email, ['transport']);
     const offer = await registerOffer(db, plieCode, { company: 'Livraisons 06', jobTitle: 'Chauffeur-livreur', sector: 'Transport', contractType: 'INTERIM', weeklyHours: 35 }, coordinator.email);
     await startOffer(env.client, taskQueue, offreInput(offer.id, coordinator.email));
     const placementId = await found(async () => Object.entries((await offreState(env.client, offer.id).catch(() => undefined))?.placements ?? {}).find(([, p]) => p.participantId === driver)?.[0]);
@@ -162,5 +163,15 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     expect((await db.jobOffer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('CLOSE');
     await expect(decidePlacement({ db, temporal: env.client }, placementId, { decision: 'propose' }, alice.email, 'slack')).rejects.toThrow('Cette offre est close.');
     expect((await db.placement.findUniqueOrThrow({ where: { id: placementId } })).status).toBe('A_PROPOSER');
+    // Bruno's email link now says the offer is closed, and takes nothing.
+    const brunoPlacement = (await db.placement.findFirstOrThrow({ where: { offerId: offer.id, participantId: other } })).id;
+    const mail = await stack.inbox.waitFor((m) => m.to.includes(bruno.email) && m.text.includes('Chauffeur-livreur chez Livraisons 06'));
+    const link = linkOf(mail.text);
+    const page = await fetch(link);
+    expect(page.status).toBe(410);
+    expect(await page.text()).toContain('Cette offre est close');
+    const posted = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ decision: 'propose' }).toString() });
+    expect(posted.status).toBe(410);
+    expect((await db.placement.findUniqueOrThrow({ where: { id: brunoPlacement } })).status).toBe('A_PROPOSER');
   });
 });
