@@ -40,6 +40,8 @@ export interface PlacementRequest {
   placementId: string;
   decision: PlacementDecision;
   reason?: string;
+  /** The participant's referent today, when the caller found a new one since the offer was put to the old. */
+  currentReferentEmail?: string;
   actor: string;
   channel: Channel;
 }

@@ -43,7 +43,8 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
     const p = state.placements[r.placementId];
     refuseUnless(p !== undefined, 'Cette mise en relation est inconnue.');
     const actor = r.actor.trim().toLowerCase();
-    refuseUnless(actor === p!.referentEmail.toLowerCase() || actor === coordinator, 'Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.');
+    const current = r.currentReferentEmail?.trim().toLowerCase();
+    refuseUnless(actor === p!.referentEmail.toLowerCase() || actor === coordinator || actor === current, 'Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.');
     refuseUnless(nextPlacementStatus(p!.status, r.decision) !== null, 'Cette décision ne suit pas l’état de la mise en relation (déjà traitée ?).');
   };
   setHandler(
@@ -53,6 +54,8 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
         decidable(r);
         const p = state.placements[r.placementId]!;
         const status = nextPlacementStatus(p.status, r.decision)!;
+        // The new referent took it over: the next questions go to them.
+        if (r.currentReferentEmail && r.actor.trim().toLowerCase() === r.currentReferentEmail.trim().toLowerCase()) p.referentEmail = r.currentReferentEmail;
         await activities.recordPlacement({ placementId: r.placementId, status, ...(r.reason ? { reason: r.reason } : {}), actor: r.actor, channel: r.channel, at: nowIso() });
         p.status = status;
         p.asked = 0;

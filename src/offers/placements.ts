@@ -50,12 +50,16 @@ export async function decidePlacement(deps: { db: Db; temporal: Client }, placem
   if (!current) throw new TaskAnswerRejectedError('Cette mise en relation est inconnue.');
   if (state.closed) throw new TaskAnswerRejectedError('Cette offre est close.');
   const who = actor.trim().toLowerCase();
-  if (who !== current.referentEmail.toLowerCase() && who !== state.coordinatorEmail) throw new TaskAnswerRejectedError('Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.');
+  // The participant may have changed referent since the offer was put to the old one.
+  const pathway = await deps.db.pathway.findUnique({ where: { id: await currentPathwayId(deps.db, placement.participantId) } });
+  const currentReferent = pathway?.referentEmail?.toLowerCase() ?? null;
+  if (who !== current.referentEmail.toLowerCase() && who !== state.coordinatorEmail && who !== currentReferent) throw new TaskAnswerRejectedError('Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.');
   if (!nextPlacementStatus(current.status, answer.decision)) throw new TaskAnswerRejectedError('Cette décision ne suit pas l’état de la mise en relation (déjà traitée ?).');
   if (answer.decision === 'hired') {
     if (!answer.contract) throw new TaskAnswerRejectedError('Pour une embauche, précisez le contrat.');
     const workflowId = await currentPathwayId(deps.db, placement.participantId);
     await recordAction(deps.temporal, placement.participantId, { action: { type: 'contractSigned', contract: { ...answer.contract, employer: offer.company, sector: offer.sector } }, actor, channel }, workflowId);
   }
-  return await refusedInFrench(() => handle.executeUpdate(decidePlacementUpdate, { args: [{ placementId, decision: answer.decision, ...(answer.reason ? { reason: answer.reason } : {}), actor, channel }] }));
+  const request = { placementId, decision: answer.decision, ...(answer.reason ? { reason: answer.reason } : {}), ...(currentReferent && currentReferent !== current.referentEmail.toLowerCase() ? { currentReferentEmail: currentReferent } : {}), actor, channel };
+  return await refusedInFrench(() => handle.executeUpdate(decidePlacementUpdate, { args: [request] }));
 }

@@ -141,7 +141,7 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     expect(await db.auditEvent.count({ where: { entityType: 'placement', action: { in: ['placement.proposee', 'placement.embauche', 'placement.non_proposee'] }, entityId: { in: [aliceOne, brunoOne] } } })).toBe(3);
   });
 
-  it('is asked again after a week, and once closed by the coordination takes no decision any more', async () => {
+  it('is asked again after a week, follows a change of referent, and once closed by the coordination takes no decision any more', async () => {
     const { db } = stack;
     const driver = await participant(alice.email, ['chauffeur-livreur']);
     const other = await participant(bruno.email, ['transport']);
@@ -157,12 +157,17 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     await env.sleep(14 * DAY);
     expect(asked()).toBe(2);
 
+    // The driver changes referent: Bruno, now following him, takes the proposal over; the next questions go to him.
+    await db.pathway.update({ where: { id: parcoursWorkflowId(driver) }, data: { referentEmail: bruno.email } });
+    const taken = await decidePlacement({ db, temporal: env.client }, placementId, { decision: 'propose' }, bruno.email, 'email');
+    expect(taken.placements[placementId]).toMatchObject({ status: 'PROPOSEE', referentEmail: bruno.email });
+
     await expect(closeOffer(env.client, offer.id, { actor: alice.email, channel: 'cli' })).rejects.toThrow('Seule la coordination clôt une offre.');
     await closeOffer(env.client, offer.id, { actor: coordinator.email, channel: 'cli' });
     await env.client.workflow.getHandle(offreWorkflowId(offer.id)).result();
     expect((await db.jobOffer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('CLOSE');
-    await expect(decidePlacement({ db, temporal: env.client }, placementId, { decision: 'propose' }, alice.email, 'slack')).rejects.toThrow('Cette offre est close.');
-    expect((await db.placement.findUniqueOrThrow({ where: { id: placementId } })).status).toBe('A_PROPOSER');
+    await expect(decidePlacement({ db, temporal: env.client }, placementId, { decision: 'interview' }, bruno.email, 'email')).rejects.toThrow('Cette offre est close.');
+    expect((await db.placement.findUniqueOrThrow({ where: { id: placementId } })).status).toBe('PROPOSEE');
     // Bruno's email link now says the offer is closed, and takes nothing.
     const brunoPlacement = (await db.placement.findFirstOrThrow({ where: { offerId: offer.id, participantId: other } })).id;
     const mail = await stack.inbox.waitFor((m) => m.to.includes(bruno.email) && m.text.includes('Chauffeur-livreur chez Livraisons 06'));
