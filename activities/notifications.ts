@@ -53,8 +53,8 @@ const PARTICIPANT_LINKS: Partial<Record<ParticipantTemplate, LinkPurpose>> = {
 const taskOfKey = (key: string) => key.replace(/\/(opened|reminder\/\d+)$/, '');
 
 /**
- * Delivery of tasks and participant messages. Today every delivery goes by email; the Slack
- * channel plugs in here. One message per idempotency key: a retry or a replay never sends twice.
+ * Tasks and participant messages: to staff in Slack when they have an account, else by email; to
+ * participants by email. Each goes through createDelivery: one message per idempotency key.
  */
 export function createNotificationActivities(deps: NotificationDeps) {
   const { db } = deps;
