@@ -50,9 +50,8 @@ export function createOfferActivities(deps: NotificationDeps) {
     async promptPlacement(args: { placementId: string; to: string; key: string; at: string }): Promise<void> {
       const facts = await placementFacts(db, args.placementId);
       if (!facts) throw ApplicationFailure.nonRetryable(`mise en relation inconnue ${args.placementId}`);
-      const offer = await db.jobOffer.findUniqueOrThrow({ where: { id: (await db.placement.findUniqueOrThrow({ where: { id: args.placementId } })).offerId } });
       const at = new Date(args.at);
-      const user = await slackUserFor(offer.plieCode, args.to);
+      const user = await slackUserFor(facts.plieCode, args.to);
       await deliverOnce({
         idempotencyKey: args.key,
         template: `placement.${facts.status === 'A_PROPOSER' ? 'proposer' : 'suite'}`,

@@ -42,7 +42,7 @@ const samples: Record<string, { blocks: KnownBlock[]; modal?: View }> = {
   'marche-heures-a-valider': marchePromptMessage('validate', { marche: voirie, month: '2026-10', declared: { C0042: 151.5, C0057: 98 } }, { marcheId: 'm', month: '2026-10' }),
   'marche-relance': marchePromptMessage('chase', { marche: voirie, month: '2026-10', requests: 1 }, { marcheId: 'm', month: '2026-10' }),
   'marche-retard': marchePromptMessage('pace', { marche: voirie, month: '2026-10', pace: { expected: 820, realised: 610, gap: 210, behind: true } }, { marcheId: 'm', month: '2026-10' }),
-  'offre-a-proposer': placementMessage({ placementId: 'p', status: 'A_PROPOSER', offer: 'Préparateur·rice de commandes chez Entrepôt Azur (CDD, 35 h/semaine, Carros, à partir du lundi 4 janvier 2027)', person: 'dossier 7716D7EA (I. D.)', wish: 'logistique' }),
+  'offre-a-proposer': placementMessage({ placementId: 'p', offerId: 'o', plieCode: 'CASA', status: 'A_PROPOSER', offer: 'Préparateur·rice de commandes chez Entrepôt Azur (CDD, 35 h/semaine, Carros, à partir du lundi 4 janvier 2027)', person: 'dossier 7716D7EA (I. D.)', wish: 'logistique' }),
   accueil: {
     blocks: homeView({
       name: 'Alice Référente',

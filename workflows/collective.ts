@@ -3,8 +3,9 @@
  * its iCalendar event, a reminder two days before; once it is over the organiser is asked who came
  * and what it led to (mises en relation, hires), again a week later if need be.
  */
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
+import { deliver, refuseUnless } from './best-effort.ts';
 import { createExclusive } from './exclusive.ts';
 import { activities, notices } from './proxies.ts';
 import { attendanceProblems } from '../src/domain/collective-actions.ts';
@@ -25,18 +26,7 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   const managers = [input.organizerEmail, input.coordinatorEmail].map((e) => e.trim().toLowerCase());
   const alarm = createAlarm();
   const { run: exclusive, version } = createExclusive();
-  const refuseUnless = (ok: boolean, reason: string) => {
-    if (!ok) throw ApplicationFailure.nonRetryable(reason);
-  };
   const key = (what: string) => `collective/${input.actionId}/${what}`;
-  async function deliver(send: () => Promise<unknown>, what: Record<string, unknown>): Promise<void> {
-    try {
-      await send();
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      log.warn('collective action message not delivered', what);
-    }
-  }
 
   setHandler(collectiveStateQuery, () => state);
 

@@ -4,8 +4,9 @@
  * who have not voted, closing at the deadline or once every member has voted; the outcome
  * (quorum, majority of expressed votes, tie → adjourned) is recorded and returned to the pathway.
  */
-import { ActivityFailure, allHandlersFinished, condition, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
+import { deliver } from './best-effort.ts';
 import { CHANNELS_PATCH } from './patches.ts';
 import { activities, notices } from './proxies.ts';
 import { commissionOutcome, tally, voteCanClose, type Vote } from '../src/domain/commission.ts';
@@ -64,10 +65,10 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
 
   /** The channel's post: posted at the opening, then updated with each vote and the result. */
   const showCase = async () => {
-    if (channels) await notify(() => notices.showCommissionCase({ caseId, session: input.session, members }));
+    if (channels) await deliver(() => notices.showCommissionCase({ caseId, session: input.session, members }));
   };
   const showTask = async (member: string) => {
-    if (channels) await notify(() => notices.showTaskOutcome({ taskId: taskOf(member) }));
+    if (channels) await deliver(() => notices.showTaskOutcome({ taskId: taskOf(member) }));
   };
 
   const votes = () => new Map(Object.entries(state.votes).map(([m, v]) => [m, VOTES[v]] as const));
@@ -83,7 +84,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
       openedAt: new Date(opened).toISOString(),
       dueDate: state.deadline,
     });
-    await notify(() => notices.notifyTask({ taskId: taskOf(member), notice: 'opened', to: member }));
+    await deliver(() => notices.notifyTask({ taskId: taskOf(member), notice: 'opened', to: member }));
   }
   await showCase();
 
@@ -117,7 +118,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
     if (!reminded && input.reminderAfterDays < input.voteDays && now >= reminderAt) {
       reminded = true;
       for (const member of tally(rules, votes()).missing) {
-        await notify(() => notices.notifyTask({ taskId: taskOf(member), notice: 'reminder', to: member, at: new Date(now).toISOString() }));
+        await deliver(() => notices.notifyTask({ taskId: taskOf(member), notice: 'reminder', to: member, at: new Date(now).toISOString() }));
       }
     }
     const wake = !reminded && input.reminderAfterDays < input.voteDays ? reminderAt : deadlineAt;
@@ -136,13 +137,4 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
   await showCase();
   await condition(allHandlersFinished);
   return result;
-}
-
-async function notify(send: () => Promise<void>): Promise<void> {
-  try {
-    await send();
-  } catch (error) {
-    if (!(error instanceof ActivityFailure)) throw error;
-    log.warn('commission notification not delivered');
-  }
 }

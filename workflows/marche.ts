@@ -8,8 +8,9 @@
  * Updates are validated against the state, then run one at a time (as the timed work is), each
  * returning once the database holds its effect.
  */
-import { ApplicationFailure, ActivityFailure, allHandlersFinished, condition, log, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
+import { deliver, refuseUnless } from './best-effort.ts';
 import { createExclusive } from './exclusive.ts';
 import { activities, notices } from './proxies.ts';
 import { clauseMonths, hoursRequestDay } from '../src/domain/clauses.ts';
@@ -55,15 +56,6 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
   const morningOf = (day: CalendarDate) => parisInstant(day, MORNING) - offsetMs;
   const key = (what: string) => `marche/${input.marcheId}/${what}`;
 
-  /** An email or Slack message that cannot go is recorded by its activity; it never stops the marché. */
-  async function deliver(send: () => Promise<unknown>, what: Record<string, unknown>): Promise<void> {
-    try {
-      await send();
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      log.warn('marché message not delivered', what);
-    }
-  }
 
   const isManager = (actor: string) => managers.includes(actor.trim().toLowerCase());
   const monthState = (month: string): MonthState => {
@@ -71,10 +63,6 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
     if (!found) throw new Error(`Le mois ${month} n’est pas dans la période du marché.`);
     return found;
   };
-  /** Throws the French reason an update cannot be taken now (in the validator, then again when its turn comes). */
-  function refuseUnless(ok: boolean, reason: string): void {
-    if (!ok) throw ApplicationFailure.nonRetryable(reason);
-  }
   const open = () => refuseUnless(!state.closed, 'Ce marché est clos.');
 
   async function request(month: string, kind: 'request' | 'chase' | 'correction', comment?: string): Promise<void> {

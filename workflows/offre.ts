@@ -4,8 +4,9 @@
  * until every proposal has its outcome or the offer is closed. A hire is recorded in the
  * participant's pathway by the caller before it reaches here (the pathway may refuse it).
  */
-import { ActivityFailure, ApplicationFailure, allHandlersFinished, condition, log, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
+import { deliver, refuseUnless } from './best-effort.ts';
 import { createExclusive } from './exclusive.ts';
 import { activities, notices } from './proxies.ts';
 import { isFinalPlacement, nextPlacementStatus } from '../src/domain/placements.ts';
@@ -21,19 +22,11 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
   const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
   const { run: exclusive, version } = createExclusive();
 
-  const refuseUnless = (ok: boolean, reason: string) => {
-    if (!ok) throw ApplicationFailure.nonRetryable(reason);
-  };
 
   async function ask(placementId: string): Promise<void> {
     const p = state.placements[placementId]!;
     p.asked += 1;
-    try {
-      await notices.promptPlacement({ placementId, to: p.referentEmail, key: `offre/${input.offerId}/${placementId}/${p.status}/${p.asked}`, at: nowIso() });
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      log.warn('placement prompt not delivered', { placementId });
-    }
+    await deliver(() => notices.promptPlacement({ placementId, to: p.referentEmail, key: `offre/${input.offerId}/${placementId}/${p.status}/${p.asked}`, at: nowIso() }), { placementId });
   }
 
   setHandler(offreStateQuery, () => state);

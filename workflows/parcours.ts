@@ -8,12 +8,10 @@
  * protocol's deadlines. Deterministic code only: every effect goes through an activity.
  */
 import {
-  ActivityFailure,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
-  log,
   ParentClosePolicy,
   patched,
   setHandler,
@@ -23,6 +21,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.ts';
 import { createAlarm } from './alarm.ts';
+import { deliver } from './best-effort.ts';
 import { activities, notices } from './proxies.ts';
 import { addDays, addMonths, daysBetween, parisDate, parisInstant, type CalendarDate } from '../src/domain/dates.ts';
 import type { ExitFacts } from '../src/domain/exit-criteria.ts';
@@ -203,16 +202,6 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       entryDate: state.entryDate,
       at: nowIso(),
     });
-  }
-
-  /** A message that cannot be delivered (address refused) is recorded, never a reason to stop the pathway. */
-  async function deliver<T>(send: () => Promise<T>, what: Record<string, unknown>): Promise<void> {
-    try {
-      await send();
-    } catch (error) {
-      if (!(error instanceof ActivityFailure)) throw error;
-      log.warn('notification not delivered', what);
-    }
   }
 
   function assigneeOf(role: AssigneeRole): string | null {

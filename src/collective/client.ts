@@ -1,7 +1,7 @@
 /** Starting a collective action's workflow and acting on it; a refusal carries the workflow's French reason. */
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { refusedInFrench } from '../temporal/refusals.ts';
+import { startOnce } from '../temporal/start-once.ts';
 import {
   COLLECTIVE_WORKFLOW,
   collectiveStateQuery,
@@ -14,15 +14,8 @@ import {
   type InviteRequest,
 } from '../../workflows/collective-messages.ts';
 
-export async function startCollective(client: Client, taskQueue: string, input: CollectiveInput): Promise<string> {
-  const workflowId = collectiveWorkflowId(input.actionId);
-  try {
-    await client.workflow.start(COLLECTIVE_WORKFLOW, { workflowId, taskQueue, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-  return workflowId;
-}
+export const startCollective = (client: Client, taskQueue: string, input: CollectiveInput) =>
+  startOnce(client, COLLECTIVE_WORKFLOW, { workflowId: collectiveWorkflowId(input.actionId), taskQueue, args: [input] });
 
 const handle = (client: Client, actionId: string) => client.workflow.getHandle(collectiveWorkflowId(actionId));
 

@@ -1,7 +1,7 @@
 /** Emails of collective actions: the participant's invitation and reminder, the organiser's prompt for attendance. */
 import { COLLECTIVE_KIND_WITH_ARTICLE, type CollectiveKind } from '../domain/collective-actions.ts';
-import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
-import { render, type RenderedEmail } from './templates.ts';
+import type { CalendarDate } from '../domain/dates.ts';
+import { linkValidity, render, type RenderedEmail } from './templates.ts';
 
 export interface CollectiveWords {
   kind: CollectiveKind;
@@ -37,6 +37,6 @@ export function collectiveParticipantEmail(kind: 'invitation' | 'rappel', firstN
 export function attendancePromptEmail(a: CollectiveWords, invited: number, action: { url: string; expiresOn?: CalendarDate }): RenderedEmail {
   return render(`Présence à saisir : ${a.title}`, [
     `« ${a.title} » a eu lieu le ${a.when}. Qui était présent parmi les ${invited} personne(s) invitée(s), et qu’est-ce que cela a donné (mises en relation, embauches) ?`,
-    `Pour le saisir : ${action.url}${action.expiresOn ? ` Le lien est valable jusqu’au ${formatFrenchDate(action.expiresOn)}.` : ''}`,
+    `Pour le saisir : ${action.url}${linkValidity(action.expiresOn)}`,
   ]);
 }

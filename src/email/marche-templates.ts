@@ -3,9 +3,9 @@
  * facilitator's prompts when she has no Slack account, and the bilan at closing. They name the
  * marché and the facilitator's identifiers of the persons, nothing else about them.
  */
-import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
+import type { CalendarDate } from '../domain/dates.ts';
 import { monthLabel, type PaceCheck } from '../domain/clauses.ts';
-import { render, type RenderedEmail } from './templates.ts';
+import { linkValidity, render, type RenderedEmail } from './templates.ts';
 
 export interface MarcheFacts {
   reference: string;
@@ -15,7 +15,6 @@ export interface MarcheFacts {
 }
 
 const named = (m: MarcheFacts) => `le marché ${m.reference} « ${m.title} » (${m.buyer})`;
-const validity = (expiresOn?: CalendarDate) => (expiresOn ? ` Le lien est valable jusqu’au ${formatFrenchDate(expiresOn)}.` : '');
 
 export type HoursRequestKind = 'request' | 'chase' | 'correction';
 
@@ -44,7 +43,7 @@ export function hoursRequestEmail(args: {
   return render(subject, [
     opening,
     ...(args.kind === 'correction' && args.comment ? [`Ce qui est à revoir : ${args.comment}`] : []),
-    `Le formulaire ne prend qu’une minute : ${args.url}${validity(args.expiresOn)}`,
+    `Le formulaire ne prend qu’une minute : ${args.url}${linkValidity(args.expiresOn)}`,
     'Ces heures permettent de suivre la réalisation de la clause pour l’acheteur. Pour toute question, répondez simplement à ce message.',
   ]);
 }
@@ -89,9 +88,9 @@ export function facilitatorPromptEmail(prompt: FacilitatorPrompt, f: PromptFacts
         : `Retard sur la clause — marché ${f.marche.reference}`;
   const todo =
     prompt === 'validate'
-      ? `Pour valider ces heures ou demander une correction à l’entreprise : ${action?.url ?? ''}${validity(action?.expiresOn)}`
+      ? `Pour valider ces heures ou demander une correction à l’entreprise : ${action?.url ?? ''}${linkValidity(action?.expiresOn)}`
       : prompt === 'chase'
-        ? `Pour relancer l’entreprise : ${action?.url ?? ''}${validity(action?.expiresOn)}`
+        ? `Pour relancer l’entreprise : ${action?.url ?? ''}${linkValidity(action?.expiresOn)}`
         : 'Un échange avec l’entreprise sur ses prochains recrutements permettrait peut-être de rattraper ce retard.';
   return render(subject, [promptHeadline(prompt, f), ...(f.declared ? [declaredLines(f.declared).join('\n')] : []), todo]);
 }

@@ -16,6 +16,9 @@ export interface RenderedEmail {
 export type TaskNotice = 'opened' | 'reminder' | 'escalation' | 'received';
 
 
+/** « Le lien est valable jusqu’au … » after a link that expires (nothing for one that does not). */
+export const linkValidity = (expiresOn?: CalendarDate) => (expiresOn ? ` Le lien est valable jusqu’au ${formatFrenchDate(expiresOn)}.` : '');
+
 /** Text and HTML from the same paragraphs, so both parts always say the same thing. */
 export function render(subject: string, paragraphs: string[]): RenderedEmail {
   const signature = 'L’équipe du PLIE';

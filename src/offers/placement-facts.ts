@@ -7,6 +7,9 @@ import type { Db } from '../db/client.ts';
 
 export interface PlacementFacts {
   placementId: string;
+  offerId: string;
+  /** The offer's PLIE (whose staff directory says who has Slack). */
+  plieCode: string;
   status: PlacementStatus;
   offer: string;
   person: string;
@@ -26,6 +29,8 @@ export async function placementFacts(db: Db, placementId: string): Promise<Place
   ].filter(Boolean);
   return {
     placementId: p.id,
+    offerId: offer.id,
+    plieCode: offer.plieCode,
     status: p.status as PlacementStatus,
     offer: `${offer.jobTitle} chez ${offer.company} (${details.join(', ')})`,
     person: `dossier ${fileReference(participant.id)} (${initials(participant.firstName, participant.lastName)})`,

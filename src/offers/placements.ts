@@ -4,25 +4,18 @@
  * sector: should the pathway refuse it, nothing is recorded.
  */
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Db } from '../db/client.ts';
 import type { PlacementAnswer } from '../forms/placement-form.ts';
 import { nextPlacementStatus } from '../domain/placements.ts';
 import { currentPathwayId } from '../participants/reenter.ts';
 import { recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
 import { refusedInFrench } from '../temporal/refusals.ts';
+import { startOnce } from '../temporal/start-once.ts';
 import { closeOfferUpdate, decidePlacementUpdate, OFFRE_WORKFLOW, offreStateQuery, offreWorkflowId, type CloseOfferRequest, type OffreInput, type OffreState } from '../../workflows/offre-messages.ts';
 import type { Channel } from '../../workflows/messages.ts';
 
-export async function startOffer(client: Client, taskQueue: string, input: OffreInput): Promise<string> {
-  const workflowId = offreWorkflowId(input.offerId);
-  try {
-    await client.workflow.start(OFFRE_WORKFLOW, { workflowId, taskQueue, args: [input], workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE, workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-  return workflowId;
-}
+export const startOffer = (client: Client, taskQueue: string, input: OffreInput) =>
+  startOnce(client, OFFRE_WORKFLOW, { workflowId: offreWorkflowId(input.offerId), taskQueue, args: [input] });
 
 /** The follow-up's defaults: a proposal asked again after a week; its outcome every three weeks, three times. */
 export const offreInput = (offerId: string, coordinatorEmail: string, calendarOffsetDays = 0): OffreInput => ({

@@ -1,4 +1,5 @@
 /** The simulated calendar on the time-skipping server: scenario days, their instants, and sleeping to them. */
+import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { addDays, daysBetween, parisDate, type CalendarDate } from '../domain/dates.ts';
 
@@ -31,4 +32,18 @@ export async function simulationClock(env: TestWorkflowEnvironment, start: Calen
       if (target > current) await env.sleep(target - current);
     },
   };
+}
+
+/** Waits (30 s at most) until the workflows `ids()` names have no activity or workflow task in flight. */
+export async function settle(client: Client, ids: () => Promise<string[]>): Promise<void> {
+  for (let attempt = 0; attempt < 600; attempt++) {
+    const busy = await Promise.all(
+      (await ids()).map(async (id) => {
+        const description = await client.workflow.getHandle(id).describe();
+        return (description.raw.pendingActivities?.length ?? 0) > 0 || description.raw.pendingWorkflowTask != null;
+      }),
+    );
+    if (!busy.some(Boolean)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }

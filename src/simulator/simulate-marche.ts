@@ -5,7 +5,7 @@
  * alerts and the bilan. Events are dated in days from `start`; months are « YYYY-MM » or their
  * rank in the marché (1 for the first).
  */
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Db } from '../db/client.ts';
 import { addDays, addMonths, daysBetween, parisDate, type CalendarDate } from '../domain/dates.ts';
@@ -21,7 +21,7 @@ import { InvalidInputError } from '../participants/create.ts';
 import { chaseCompany, closeMarche, declareHours, marcheState, reviewHours, startMarche } from '../temporal/marche-client.ts';
 import { TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
 import { marcheWorkflowId, type MarcheState } from '../../workflows/marche-messages.ts';
-import { simulationClock } from './clock.ts';
+import { settle, simulationClock } from './clock.ts';
 import { ScenarioError } from './scenario.ts';
 
 const DAY_MS = 86_400_000;
@@ -141,7 +141,10 @@ export async function playMarche(env: TestWorkflowEnvironment, db: Db, taskQueue
 
   for (const e of events) {
     await sleepUntil(instantOfDay(e.day));
-    if (marcheId) await settle(client, marcheWorkflowId(marcheId));
+    if (marcheId) {
+      const running = marcheWorkflowId(marcheId);
+      await settle(client, async () => [running]);
+    }
     try {
       const reason = await apply(e);
       if (reason) errors.push({ day: e.day, type: e.type, reason });
@@ -154,7 +157,7 @@ export async function playMarche(env: TestWorkflowEnvironment, db: Db, taskQueue
   if (!marcheId) throw new InvalidInputError(['le marché n’a pas été enregistré']);
   const id: string = marcheId;
   const workflowId = marcheWorkflowId(id);
-  await settle(client, workflowId);
+  await settle(client, async () => [workflowId]);
 
   const handle = client.workflow.getHandle(workflowId);
   const state: MarcheState = (await handle.describe()).status.name === 'COMPLETED' ? ((await handle.result()) as MarcheState) : await marcheState(client, id);
@@ -183,13 +186,4 @@ export async function playMarche(env: TestWorkflowEnvironment, db: Db, taskQueue
     bilan: document.bilan,
     errors,
   };
-}
-
-/** Waits until the workflow has nothing in flight (as the pathway simulation does). */
-async function settle(client: Client, workflowId: string): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) {
-    const description = await client.workflow.getHandle(workflowId).describe();
-    if ((description.raw.pendingActivities?.length ?? 0) === 0 && description.raw.pendingWorkflowTask == null) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

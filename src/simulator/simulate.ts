@@ -32,7 +32,7 @@ import {
   type ParcoursState,
 } from '../../workflows/messages.ts';
 import { ScenarioError, scenarioSchema, type Scenario, type ScenarioEvent } from './scenario.ts';
-import { simulationClock } from './clock.ts';
+import { settle, simulationClock } from './clock.ts';
 import { MARCHE_SIM, parseMarcheScenario, playMarche, type MarcheSimulationResult } from './simulate-marche.ts';
 
 const DAY_MS = 86_400_000;
@@ -269,12 +269,12 @@ async function play(
     await sleepUntil(instantOfDay(event.day));
     // The day's reminders and timers are handled before the event, as they would be by then (and
     // the time-skipping server does not take an Update well in the middle of a workflow task).
-    await settle(client, workflowId);
+    await settlePathway(client, workflowId);
     const reason = await apply(client, handle, event, dateOf);
     if (reason) errors.push({ day: event.day, type: event.type, reason });
   }
   await sleepUntil(day0 + scenario.until * DAY_MS);
-  await settle(client, workflowId);
+  await settlePathway(client, workflowId);
 
   const state = await finalState(handle);
   const tasks = await db.task.findMany({ where: { pathwayId: workflowId }, orderBy: [{ openedAt: 'asc' }, { id: 'asc' }] });
@@ -326,19 +326,11 @@ async function finalState(handle: WorkflowHandle): Promise<ParcoursState> {
 }
 
 /** Waits until the pathway (and its commission, if any) has no activity left in flight. */
-async function settle(client: Client, workflowId: string): Promise<void> {
-  for (let attempt = 0; attempt < 600; attempt++) {
+async function settlePathway(client: Client, workflowId: string): Promise<void> {
+  await settle(client, async () => {
     const state = await finalState(client.workflow.getHandle(workflowId));
-    const ids = [workflowId, ...(state.commission?.running ? [commissionWorkflowId(workflowId, state.commission.session)] : [])];
-    const busy = await Promise.all(
-      ids.map(async (id) => {
-        const description = await client.workflow.getHandle(id).describe();
-        return (description.raw.pendingActivities?.length ?? 0) > 0 || description.raw.pendingWorkflowTask != null;
-      }),
-    );
-    if (!busy.some(Boolean)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+    return [workflowId, ...(state.commission?.running ? [commissionWorkflowId(workflowId, state.commission.session)] : [])];
+  });
 }
 
 const text = (v: unknown, fallback: string) => (typeof v === 'string' && v.trim() ? v : fallback);

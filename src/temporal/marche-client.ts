@@ -1,6 +1,5 @@
 /** Starting a marché's workflow and acting on it; a refusal carries the workflow's French reason. */
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
   chaseCompanyUpdate,
   closeMarcheUpdate,
@@ -17,23 +16,10 @@ import {
   type ReviewHoursRequest,
 } from '../../workflows/marche-messages.ts';
 import { refusedInFrench } from './refusals.ts';
+import { startOnce } from './start-once.ts';
 
 /** Starts the marché's workflow; a second start for the same marché is a no-op (its id is the marché's). */
-export async function startMarche(client: Client, taskQueue: string, input: MarcheInput): Promise<string> {
-  const workflowId = marcheWorkflowId(input.marcheId);
-  try {
-    await client.workflow.start(MARCHE_WORKFLOW, {
-      workflowId,
-      taskQueue,
-      args: [input],
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-    });
-  } catch (error) {
-    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-  }
-  return workflowId;
-}
+export const startMarche = (client: Client, taskQueue: string, input: MarcheInput) => startOnce(client, MARCHE_WORKFLOW, { workflowId: marcheWorkflowId(input.marcheId), taskQueue, args: [input] });
 
 const handle = (client: Client, marcheId: string) => client.workflow.getHandle(marcheWorkflowId(marcheId));
 

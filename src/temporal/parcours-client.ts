@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import {
   answerTaskUpdate,
@@ -15,6 +15,7 @@ import {
   type ParcoursInput,
   type ParcoursState,
 } from '../../workflows/messages.ts';
+import { refusedInFrench, TaskAnswerRejectedError } from './refusals.ts';
 
 export class ParcoursAlreadyStartedError extends Error {
   constructor(readonly participantId: string) {
@@ -23,13 +24,7 @@ export class ParcoursAlreadyStartedError extends Error {
   }
 }
 
-/** The task could not take this answer (closed, unknown, or invalid): the message is for people. */
-export class TaskAnswerRejectedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'TaskAnswerRejectedError';
-  }
-}
+export { TaskAnswerRejectedError };
 
 /** Starts the participant's pathway; refuses (never duplicates) a second start for the same id. */
 export async function startParcours(
@@ -65,12 +60,7 @@ export async function recordAction(
   request: ActionRequest,
   workflowId = parcoursWorkflowId(participantId),
 ): Promise<ParcoursState> {
-  try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(recordActionUpdate, { args: [request] });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw new TaskAnswerRejectedError(error.cause?.message ?? error.message);
-    throw error;
-  }
+  return await refusedInFrench(() => client.workflow.getHandle(workflowId).executeUpdate(recordActionUpdate, { args: [request] }));
 }
 
 export async function answerTask(
@@ -79,26 +69,12 @@ export async function answerTask(
   request: AnswerTaskRequest,
   workflowId = parcoursWorkflowId(participantId),
 ): Promise<ParcoursState> {
-  try {
-    return await client.workflow.getHandle(workflowId).executeUpdate(answerTaskUpdate, {
-      args: [request],
-    });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) {
-      throw new TaskAnswerRejectedError(error.cause?.message ?? error.message);
-    }
-    throw error;
-  }
+  return await refusedInFrench(() => client.workflow.getHandle(workflowId).executeUpdate(answerTaskUpdate, { args: [request] }));
 }
 
 /** A member's vote on a commission case (the case id is the commission workflow's id). */
 export async function castVote(client: Client, caseId: string, request: CastVoteRequest): Promise<CommissionState> {
-  try {
-    return await client.workflow.getHandle(caseId).executeUpdate(castVoteUpdate, { args: [request] });
-  } catch (error) {
-    if (error instanceof WorkflowUpdateFailedError) throw new TaskAnswerRejectedError(error.cause?.message ?? error.message);
-    throw error;
-  }
+  return await refusedInFrench(() => client.workflow.getHandle(caseId).executeUpdate(castVoteUpdate, { args: [request] }));
 }
 
 export async function commissionState(client: Client, caseId: string): Promise<CommissionState> {

@@ -22,6 +22,7 @@ import { FakeSlackApi, VALID_TOKEN, type StoredMessage } from '../helpers/slack-
 import { input, postSigned, slackClientFor } from '../helpers/slack-requests.ts';
 import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.ts';
 import { startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+import { found as foundWithin } from '../helpers/found.ts';
 
 const SECRET = 'secret-de-signature-du-bot';
 const CHANNEL = 'C0COMMISSION';
@@ -85,13 +86,7 @@ afterAll(async () => {
 
 const dm = (user: { id: string }) => FakeSlackApi.dmOf(user.id);
 const wait = <T>(check: () => T | Promise<T>) => vi.waitFor(check, { timeout: 20_000, interval: 100 });
-/** Waits until `get` finds something (undefined: not yet). */
-const found = <T>(get: () => T | undefined | Promise<T | undefined>) =>
-  wait(async () => {
-    const value = await get();
-    if (value === undefined) throw new Error('pas encore');
-    return value;
-  });
+const found = <T>(get: () => T | undefined | Promise<T | undefined>) => foundWithin(get, 20_000);
 const blocksText = (m: StoredMessage | undefined) => JSON.stringify(m?.blocks ?? []);
 /** The modal of this callback opened by whatever happens in `act` (its private metadata). */
 async function modalOpenedBy(callbackId: string, act: () => Promise<unknown>): Promise<string> {

@@ -1,0 +1,17 @@
+/** What workflows do around their activities that may fail for good. Deterministic helpers. */
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+
+/** A message that cannot be delivered (address refused…) is recorded by its activity; it never stops a workflow. */
+export async function deliver(send: () => Promise<unknown>, what: Record<string, unknown> = {}): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    log.warn('message not delivered', what);
+  }
+}
+
+/** Refuses an Update with its French reason (in the validator, and again when its turn comes). */
+export function refuseUnless(ok: boolean, reason: string): void {
+  if (!ok) throw ApplicationFailure.nonRetryable(reason);
+}
