@@ -3,18 +3,23 @@
  * its iCalendar event, a reminder two days before; once it is over the organiser is asked who came
  * and what it led to (mises en relation, hires), again a week later if need be.
  */
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
 import { createExclusive } from './exclusive.ts';
+import { SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
 import { activities, notices } from './proxies.ts';
+import { addDaysToInstant } from '../src/domain/dates.ts';
+import { nthDailyInstant } from '../src/domain/schedules.ts';
 import { attendanceProblems } from '../src/domain/collective-actions.ts';
 import { fileReference } from '../src/domain/participant.ts';
 import { collectiveStateQuery, inviteParticipantsUpdate, recordAttendanceUpdate, type AttendanceRequest, type CollectiveInput, type CollectiveState, type InviteRequest } from './collective-messages.ts';
 
 const DAY_MS = 86_400_000;
-const REMINDER_BEFORE_MS = 2 * DAY_MS;
+const REMINDER_BEFORE_DAYS = 2;
 const ATTENDANCE_PROMPTS = 2;
+/** The organiser is asked again a week after the previous question. */
+const ATTENDANCE_EVERY_DAYS = 7;
 
 export async function collectiveActionWorkflow(input: CollectiveInput): Promise<CollectiveState> {
   const state: CollectiveState = { invited: [], reminded: false, attendancePrompts: 0, figures: null };
@@ -26,6 +31,8 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   const managers = [input.organizerEmail, input.coordinatorEmail].map((e) => e.trim().toLowerCase());
   const alarm = createAlarm();
   const { run: exclusive, version } = createExclusive();
+  /** Whether dates come from their origin at a fixed Paris hour (see the patch). */
+  const fromOrigin = () => patched(SCHEDULES_FROM_ORIGIN_PATCH);
   const key = (what: string) => `collective/${input.actionId}/${what}`;
 
   setHandler(collectiveStateQuery, () => state);
@@ -68,12 +75,13 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
     { validator: (r: AttendanceRequest) => attendance(r) },
   );
 
+  // Two days before, at the action's Paris hour.
+  const reminderAt = fromOrigin() ? addDaysToInstant(startsAt, -REMINDER_BEFORE_DAYS) : startsAt - REMINDER_BEFORE_DAYS * DAY_MS;
   // Invited less than two days before: the invitation is reminder enough.
-  if (startsAt - REMINDER_BEFORE_MS <= Date.now()) state.reminded = true;
+  if (reminderAt <= Date.now()) state.reminded = true;
   let promptAt = endsAt;
   while (state.figures === null) {
     const seen = version();
-    const reminderAt = startsAt - REMINDER_BEFORE_MS;
     if (!state.reminded && Date.now() >= reminderAt && Date.now() < startsAt) {
       await exclusive(async () => {
         state.reminded = true;
@@ -88,7 +96,8 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
         state.attendancePrompts += 1;
         await deliver(() => notices.promptAttendance({ actionId: input.actionId, to: input.organizerEmail, key: key(`presence/${state.attendancePrompts}`), at: nowIso() }), { attendance: true });
       });
-      promptAt = Date.now() + 7 * DAY_MS;
+      // The n-th question a week after the (n-1)-th was due: counted from the action's end.
+      promptAt = fromOrigin() ? nthDailyInstant(endsAt, state.attendancePrompts, ATTENDANCE_EVERY_DAYS) : Date.now() + ATTENDANCE_EVERY_DAYS * DAY_MS;
       continue;
     }
     const next = [...(!state.reminded && Date.now() < reminderAt ? [reminderAt] : []), ...(state.attendancePrompts < ATTENDANCE_PROMPTS ? [promptAt] : [])];

@@ -7,10 +7,10 @@
 import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
 import { deliver } from './best-effort.ts';
-import { CHANNELS_PATCH } from './patches.ts';
+import { CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
 import { activities, notices } from './proxies.ts';
 import { commissionOutcome, tally, voteCanClose, type Vote } from '../src/domain/commission.ts';
-import { addDays, parisDate, type CalendarDate } from '../src/domain/dates.ts';
+import { addDays, addDaysToInstant, parisDate, type CalendarDate } from '../src/domain/dates.ts';
 import { checkTaskAnswer, type TaskAnswer } from '../src/domain/tasks.ts';
 import {
   castVoteUpdate,
@@ -32,7 +32,10 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
   const rules = { members: members.map((email) => ({ email })), quorum: 'majority_of_members', decision: 'majority_of_expressed' } as const;
   const today = (): CalendarDate => addDays(parisDate(Date.now()), input.calendarOffsetDays);
   const opened = Date.now();
-  const deadlineAt = opened + input.voteDays * DAY_MS;
+  // The deadline keeps its Paris hour across a change of summer or winter time.
+  const fromOrigin = patched(SCHEDULES_FROM_ORIGIN_PATCH);
+  const daysAfter = (instant: number, days: number) => (fromOrigin ? addDaysToInstant(instant, days) : instant + days * DAY_MS);
+  const deadlineAt = daysAfter(opened, input.voteDays);
   const state: CommissionState = { session: input.session, open: true, votes: {}, deadline: addDays(today(), input.voteDays), result: null };
   const taskOf = (member: string) => `${caseId}/commission_vote/${members.indexOf(member) + 1}`;
 
@@ -90,7 +93,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
 
   let reminded = false;
   const alarm = createAlarm();
-  const reminderAt = opened + input.reminderAfterDays * DAY_MS;
+  const reminderAt = daysAfter(opened, input.reminderAfterDays);
   for (;;) {
     const voted = queue.length > 0;
     while (queue.length > 0) {

@@ -102,7 +102,11 @@ export interface ParcoursState {
   lastContactOn: CalendarDate | null;
   /** Missed appointments since the last contact. */
   absences: number;
-  followUp: { start: CalendarDate; checks: number } | null;
+  /**
+   * The follow-up in employment: its start, the monthly checks opened so far, and the day they
+   * count from (absent from follow-ups opened before it was kept).
+   */
+  followUp: { start: CalendarDate; checks: number; checksFrom?: CalendarDate } | null;
   /** Contracts that ended early during a follow-up (sent back to the active pathway). */
   earlyEnds: number;
   exit: ExitState | null;

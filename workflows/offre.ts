@@ -4,11 +4,14 @@
  * until every proposal has its outcome or the offer is closed. A hire is recorded in the
  * participant's pathway by the caller before it reaches here (the pathway may refuse it).
  */
-import { allHandlersFinished, condition, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
 import { createExclusive } from './exclusive.ts';
+import { SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
 import { activities, notices } from './proxies.ts';
+import { addDaysToInstant } from '../src/domain/dates.ts';
+import { nextDailyInstantAfter } from '../src/domain/schedules.ts';
 import { isFinalPlacement, nextPlacementStatus } from '../src/domain/placements.ts';
 import { closeOfferUpdate, decidePlacementUpdate, offreStateQuery, type CloseOfferRequest, type OffreInput, type OffreState, type PlacementRequest } from './offre-messages.ts';
 
@@ -21,6 +24,9 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
   const offsetMs = input.calendarOffsetDays * DAY_MS;
   const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
   const { run: exclusive, version } = createExclusive();
+  /** Whether the questions' dates come from their origin at a fixed Paris hour (see the patch). */
+  const fromOrigin = () => patched(SCHEDULES_FROM_ORIGIN_PATCH);
+  const daysAfter = (instant: number, days: number) => (fromOrigin() ? addDaysToInstant(instant, days) : instant + days * DAY_MS);
 
 
   async function ask(placementId: string): Promise<void> {
@@ -53,7 +59,7 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
         p.status = status;
         p.asked = 0;
         // A proposal's outcome is asked after a while; a final status asks nothing more.
-        p.askAt = isFinalPlacement(status) ? null : Date.now() + input.followUpDays * DAY_MS;
+        p.askAt = isFinalPlacement(status) ? null : daysAfter(Date.now(), input.followUpDays);
         return state;
       }),
     { validator: (r: PlacementRequest) => decidable(r) },
@@ -76,7 +82,7 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
   // The matched participants, each with a « mise en relation » to propose.
   await exclusive(async () => {
     for (const m of await activities.openPlacements({ offerId: input.offerId })) {
-      state.placements[m.placementId] = { participantId: m.participantId, referentEmail: m.referentEmail ?? coordinator, status: 'A_PROPOSER', askAt: Date.now() + input.reminderDays * DAY_MS, asked: 0 };
+      state.placements[m.placementId] = { participantId: m.participantId, referentEmail: m.referentEmail ?? coordinator, status: 'A_PROPOSER', askAt: daysAfter(Date.now(), input.reminderDays), asked: 0 };
       await ask(m.placementId);
     }
   });
@@ -89,10 +95,14 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
       await exclusive(async () => {
         for (const [id, p] of due) {
           if (p.askAt === null || p.askAt > Date.now()) continue;
+          const askedAt = p.askAt;
           await ask(id);
           // A proposal to make is asked again once; an outcome up to the configured number of times.
           const limit = p.status === 'A_PROPOSER' ? 2 : input.maxFollowUps;
-          p.askAt = p.asked < limit ? Date.now() + (p.status === 'A_PROPOSER' ? input.reminderDays : input.followUpDays) * DAY_MS : null;
+          const every = p.status === 'A_PROPOSER' ? input.reminderDays : input.followUpDays;
+          // Every N days from the question that was due, not from when it went.
+          const next = fromOrigin() ? nextDailyInstantAfter(askedAt, Date.now(), every) : Date.now() + every * DAY_MS;
+          p.askAt = p.asked < limit ? next : null;
         }
       });
       continue;

@@ -23,11 +23,12 @@ import type { Activities } from '../activities/index.ts';
 import { createAlarm } from './alarm.ts';
 import { deliver } from './best-effort.ts';
 import { activities, notices } from './proxies.ts';
-import { addDays, addMonths, daysBetween, parisDate, parisInstant, type CalendarDate } from '../src/domain/dates.ts';
+import { addDays, addDaysToInstant, addMonths, daysBetween, parisDate, parisInstant, sameParisTimeOn, type CalendarDate } from '../src/domain/dates.ts';
 import type { ExitFacts } from '../src/domain/exit-criteria.ts';
 import { opensFollowUp, planExit } from '../src/domain/follow-up.ts';
 import { checkPathwayAction, type PathwayAction } from '../src/domain/pathway-actions.ts';
 import { pathwayPolicy, type PathwayPolicy } from '../src/domain/pathway-policy.ts';
+import { nextDailyAfter, nextDailyInstantAfter, nextMonthlyAfter, nextParcoursLongAfter } from '../src/domain/schedules.ts';
 import { CASA_CONFIG } from '../src/domain/plie-config.ts';
 import { checkTaskAnswer, type AnyTaskAnswer, type AssigneeRole, type Stage, type TaskAnswer, type TaskKind } from '../src/domain/tasks.ts';
 import { commissionWorkflow } from './commission.ts';
@@ -48,13 +49,13 @@ import {
   type TaskContext,
   type TimerName,
 } from './messages.ts';
-import { FULL_PATHWAY_PATCH, CHANNELS_PATCH } from './patches.ts';
+import { FULL_PATHWAY_PATCH, CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 
 
 const DAY_MS = 86_400_000;
 /** Participants are reminded of an appointment two days before. */
-const APPOINTMENT_REMINDER_MS = 2 * DAY_MS;
+const APPOINTMENT_REMINDER_DAYS = 2;
 /** The same participant email is never sent twice within this delay. */
 const PARTICIPANT_EMAIL_GAP_MS = DAY_MS;
 
@@ -111,8 +112,16 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   // --- Time: workflow time, on the PLIE's calendar. ---
   const today = (): CalendarDate => addDays(parisDate(Date.now()), policy.calendarOffsetDays);
   const nowIso = () => new Date(Date.now()).toISOString();
-  /** The workflow instant of a calendar day (same time of day as now). */
-  const instantOf = (date: CalendarDate) => Date.now() + daysBetween(today(), date) * DAY_MS;
+  /**
+   * Whether repeating dates come from their origin and deadlines keep their Paris hour (asked
+   * where it matters: a pathway running before this change keeps its dates until its next one).
+   */
+  const fromOrigin = () => patched(SCHEDULES_FROM_ORIGIN_PATCH);
+  /** The workflow instant of a calendar day (same Paris time of day as now). */
+  const instantOf = (date: CalendarDate) =>
+    fromOrigin() ? sameParisTimeOn(Date.now(), addDays(date, -policy.calendarOffsetDays)) : Date.now() + daysBetween(today(), date) * DAY_MS;
+  /** `days` calendar days after an instant, at the same Paris time of day. */
+  const daysAfter = (instant: number, days: number) => (fromOrigin() ? addDaysToInstant(instant, days) : instant + days * DAY_MS);
   const nextId = (what: string) => `${pathwayId}/${what}/${++state.sequence}`;
 
   // --- Handlers: validate, queue, and return once the workflow has acted (database included). ---
@@ -237,9 +246,9 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       reminders: 0,
       reminded: false,
       escalated: false,
-      nextReminderAt: p.maxReminders > 0 ? now + p.dueDays * DAY_MS : null,
-      escalateAt: p.escalateTo ? now + p.escalateAfterDays * DAY_MS : null,
-      expiresAt: p.expireAfterDays === null ? null : now + p.expireAfterDays * DAY_MS,
+      nextReminderAt: p.maxReminders > 0 ? daysAfter(now, p.dueDays) : null,
+      escalateAt: p.escalateTo ? daysAfter(now, p.escalateAfterDays) : null,
+      expiresAt: p.expireAfterDays === null ? null : daysAfter(now, p.expireAfterDays),
       ...(opts.context ? { context: opts.context } : {}),
     };
     state.openTasks.push(task);
@@ -300,11 +309,20 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   });
 
   async function startFollowUp(start: CalendarDate): Promise<void> {
-    state.followUp = { start, checks: 0 };
+    // The monthly checks count from the contract's first day, or from today if it has begun.
+    const checksFrom = start > today() ? start : today();
+    state.followUp = { start, checks: 0, checksFrom };
     await enter('followUp');
-    state.timers.followUpCheck = instantOf(addMonths(start > today() ? start : today(), 1));
+    state.timers.followUpCheck = instantOf(addMonths(checksFrom, 1));
     await planFollowUp();
   }
+
+  /** The origin of the follow-up's monthly dates (its start, for a follow-up opened before it was kept). */
+  const checksOrigin = (followUp: NonNullable<ParcoursState['followUp']>) => followUp.checksFrom ?? followUp.start;
+
+  /** The follow-up's exit plan; its monthly rechecks count from the follow-up's origin. */
+  const followUpPlan = () =>
+    planExit(policy, exitFacts(), today(), policy.pathway.followUpMonths, fromOrigin() && state.followUp ? checksOrigin(state.followUp) : undefined);
 
   async function backToActive(): Promise<void> {
     state.followUp = null;
@@ -317,7 +335,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   /** Looks at the facts again: when the exit can be confirmed, or back to the active pathway. */
   async function planFollowUp(): Promise<void> {
     if (!state.followUp) return;
-    const plan = planExit(policy, exitFacts(), today(), policy.pathway.followUpMonths);
+    const plan = followUpPlan();
     if (plan.kind === 'backToActive' || (plan.kind === 'confirm' && state.rejectedCriteria.includes(plan.criterion.criterion))) {
       await backToActive();
     } else {
@@ -327,7 +345,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
 
   async function exitCheck(): Promise<void> {
     if (state.stage !== 'followUp' || !state.followUp) return;
-    const plan = planExit(policy, exitFacts(), today(), policy.pathway.followUpMonths);
+    const plan = followUpPlan();
     if (plan.kind === 'backToActive') return await backToActive();
     if (plan.kind === 'recheck' || plan.on > today()) {
       state.timers.exitCheck = instantOf(plan.on);
@@ -359,8 +377,10 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   async function resumeAfterRefusedExit(): Promise<void> {
     if (state.followUp) {
       await enter('followUp');
-      state.timers.followUpCheck = instantOf(addMonths(today(), 1));
-      state.timers.exitCheck = instantOf(addMonths(today(), 1));
+      // The follow-up goes on: its next monthly date, for both the check and a new look at the exit.
+      const next = fromOrigin() ? nextMonthlyAfter(checksOrigin(state.followUp), today(), { from: state.followUp.checks + 1 }).on : addMonths(today(), 1);
+      state.timers.followUpCheck = instantOf(next);
+      state.timers.exitCheck = instantOf(next);
     } else if (state.entryDate) {
       await enter('active');
     } else if (state.referentEmail) {
@@ -473,8 +493,10 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
         if (decision.decision === 'exit') {
           return await recordExit({ type: 'PARCOURS_LONG', reason: 'PARCOURS_LONG', kind: null, criterion: null, cdi: false }, today());
         }
-        // Asked again six months later.
-        state.timers.parcoursLong = instantOf(addMonths(today(), 6));
+        // Asked again six months later (counted from the entry: 30, 36… months).
+        state.timers.parcoursLong = instantOf(
+          fromOrigin() && state.entryDate ? nextParcoursLongAfter(state.entryDate, policy.pathway.parcoursLongMonths, today()) : addMonths(today(), 6),
+        );
         return;
       }
       case 'rupture_review': {
@@ -569,7 +591,8 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
         const appointments = (state.appointments ??= []);
         // The first appointment before the pathway begins is the convocation to the first interview.
         const first = (state.stage === 'orientation' || state.stage === 'diagnostic') && appointments.length === 0;
-        appointments.push({ id, at: due, remindAt: due - APPOINTMENT_REMINDER_MS > Date.now() ? due - APPOINTMENT_REMINDER_MS : null });
+        const remindAt = fromOrigin() ? addDaysToInstant(due, -APPOINTMENT_REMINDER_DAYS) : due - APPOINTMENT_REMINDER_DAYS * DAY_MS;
+        appointments.push({ id, at: due, remindAt: remindAt > Date.now() ? remindAt : null });
         await recordFact(
           { kind: 'appointment', appointmentId: id, at: new Date(at).toISOString(), place: action.place, durationMinutes: action.durationMinutes, first },
           by.actor,
@@ -652,10 +675,13 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       case 'contactPrompt':
         // In the follow-up, the monthly check is the contact.
         if (state.stage === 'active' && !open('log_contact')) await openTask('log_contact');
-        state.timers.contactPrompt = instantOf(addDays(today(), policy.pathway.noContactDays));
+        state.timers.contactPrompt = instantOf(
+          fromOrigin() ? nextDailyAfter(state.lastContactOn ?? today(), today(), policy.pathway.noContactDays) : addDays(today(), policy.pathway.noContactDays),
+        );
         return;
       case 'followUpCheck':
         if (state.stage !== 'followUp' || !state.followUp) return;
+        if (fromOrigin()) return await followUpCheck(state.followUp);
         state.followUp.checks += 1;
         {
           const check = await openTask('follow_up_check');
@@ -675,6 +701,19 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       case 'commissionSession':
         if (state.commission) await startCommission(state.commission.criterion);
         return;
+    }
+  }
+
+  /** The n-th monthly check of the follow-up, n months after its origin; none on the exit's day. */
+  async function followUpCheck(followUp: NonNullable<ParcoursState['followUp']>): Promise<void> {
+    const plan = followUpPlan();
+    // The exit is due today (whichever timer fires first that day): its confirmation is asked instead.
+    if (plan.kind === 'confirm' && plan.on <= today()) return await exitCheck();
+    followUp.checks += 1;
+    const check = await openTask('follow_up_check');
+    if (channels) await emailParticipant('suivi_mensuel', `${check.id}/participant`);
+    if (followUp.checks < policy.pathway.followUpMonths) {
+      state.timers.followUpCheck = instantOf(nextMonthlyAfter(checksOrigin(followUp), today(), { from: followUp.checks + 1 }).on);
     }
   }
 
@@ -699,7 +738,10 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
         } else {
           task.reminders += 1;
           task.reminded = true;
-          task.nextReminderAt = task.reminders < p.maxReminders ? now + p.reminderEveryDays * DAY_MS : null;
+          // Every N days from the reminder that was due (or the end of a pause), not from when it went.
+          const every = p.reminderEveryDays;
+          const next = fromOrigin() ? nextDailyInstantAfter(task.nextReminderAt, now, every) : now + every * DAY_MS;
+          task.nextReminderAt = task.reminders < p.maxReminders ? next : null;
           if (task.role === 'participant') await emailParticipant(`${task.kind}.relance`, `${task.id}/reminder/${task.reminders}`);
           else {
             await deliver(

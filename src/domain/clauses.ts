@@ -12,6 +12,7 @@
  */
 import { z } from './validation.ts';
 import { addMonths, ageOn, daysBetween, type CalendarDate } from './dates.ts';
+import { nthMonthly } from './schedules.ts';
 
 export const CLAUSE_PUBLICS = ['DELD', 'MINIMA_SOCIAUX', 'JEUNE_SANS_QUALIFICATION', 'RQTH', 'SENIOR_DEMANDEUR', 'SALARIE_IAE', 'PARTICIPANT_PLIE'] as const;
 export type ClausePublic = (typeof CLAUSE_PUBLICS)[number];
@@ -157,8 +158,9 @@ export const monthOf = (date: CalendarDate): string => date.slice(0, 7);
 
 /** The months a marché runs (YYYY-MM), from its start's month to its end's, each once. */
 export function clauseMonths(start: CalendarDate, end: CalendarDate): string[] {
+  const first = `${monthOf(start)}-01`;
   const months: string[] = [];
-  for (let day = `${monthOf(start)}-01`; monthOf(day) <= monthOf(end); day = addMonths(day, 1)) months.push(monthOf(day));
+  for (let n = 0; monthOf(nthMonthly(first, n)) <= monthOf(end); n += 1) months.push(monthOf(nthMonthly(first, n)));
   return months;
 }
 

@@ -96,22 +96,49 @@ const parisClock = new Intl.DateTimeFormat('en-GB', {
   day: '2-digit',
   hour: '2-digit',
   minute: '2-digit',
+  second: '2-digit',
 });
+
+/** What Paris clocks show at this instant, as milliseconds of a UTC reading of the same digits. */
+function parisWallClock(instant: number): number {
+  const parts = Object.fromEntries(parisClock.formatToParts(instant).map((p) => [p.type, p.value]));
+  const wholeSecond = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+  return wholeSecond + (((instant % 1000) + 1000) % 1000);
+}
+
+/** The instant at which Paris clocks show this wall-clock reading (see `parisWallClock`). */
+function fromParisWallClock(wall: number): number {
+  // Paris is UTC+1 or UTC+2: try both offsets and keep the one whose Paris reading matches.
+  for (const offsetHours of [1, 2]) {
+    const guess = wall - offsetHours * 3_600_000;
+    if (parisWallClock(guess) === wall) return guess;
+  }
+  // A time skipped by the spring change (02:30 on that Sunday): the hour after.
+  return wall - 3_600_000;
+}
 
 /** The instant (ms) at which Paris clocks show this date and time (summer and winter time alike). */
 export function parisInstant(date: CalendarDate, time: ClockTime): number {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const [h, min] = time.split(':').map(Number) as [number, number];
-  const wall = Date.UTC(y, m - 1, d, h, min);
-  // Paris is UTC+1 or UTC+2: try both offsets and keep the one whose Paris reading matches.
-  for (const offsetHours of [1, 2]) {
-    const guess = wall - offsetHours * 3_600_000;
-    const parts = Object.fromEntries(parisClock.formatToParts(guess).map((p) => [p.type, p.value]));
-    const shown = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute));
-    if (shown === wall) return guess;
-  }
-  // A time skipped by the spring change (02:30 on that Sunday): the hour after.
-  return wall - 3_600_000;
+  return fromParisWallClock(Date.UTC(y, m - 1, d, h, min));
+}
+
+/**
+ * The instant at which Paris clocks show `date` at the time of day they show at `instant`: a
+ * deadline « in N days » keeps its hour across a change of summer or winter time, so it never
+ * falls on the day before or after.
+ */
+export function sameParisTimeOn(instant: number, date: CalendarDate): number {
+  const wall = parisWallClock(instant);
+  const timeOfDay = ((wall % DAY_MS) + DAY_MS) % DAY_MS;
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return fromParisWallClock(Date.UTC(y, m - 1, d) + timeOfDay);
+}
+
+/** `instant` plus `days` calendar days at the same Paris time of day (DST-proof). */
+export function addDaysToInstant(instant: number, days: number): number {
+  return sameParisTimeOn(instant, addDays(parisDate(instant), days));
 }
 
 /** A zod field for `HH:MM`. */

@@ -3,6 +3,7 @@
  * day the exit can be confirmed — the criterion met and the follow-up months done.
  */
 import { addMonths, type CalendarDate } from './dates.ts';
+import { nextMonthlyAfter } from './schedules.ts';
 import { assessExit, type CriterionMet, type ExitFacts } from './exit-criteria.ts';
 import type { PlieConfig } from './plie-config.ts';
 
@@ -42,17 +43,21 @@ export function exitDueOn(criterion: CriterionMet, followUpMonths = FOLLOW_UP_MO
 /**
  * Plans the exit of a follow-up: the day the criterion is (or will be) met and, for a contract,
  * followed long enough; a recheck when only a qualification may still come; or back to the
- * active pathway when nothing can lead to a positive exit any more.
+ * active pathway when nothing can lead to a positive exit any more. Rechecks come monthly from
+ * `recheckFrom` (the follow-up's origin) when given, else a month after today.
  */
 export function planExit(
   config: Pick<PlieConfig, 'exitCriteria'>,
   facts: ExitFacts,
   today: CalendarDate,
   followUpMonths = FOLLOW_UP_MONTHS,
+  recheckFrom?: CalendarDate,
 ): ExitPlan {
   const assessment = assessExit(config, facts, today);
   const met = assessment.status === 'not_yet' ? assessment.next : assessment;
   if (met) return { kind: 'confirm', on: later(exitDueOn(met, followUpMonths), today), criterion: met, atypical: met.atypical };
-  if (opensFollowUp(config, facts, today)) return { kind: 'recheck', on: addMonths(today, 1) };
+  if (opensFollowUp(config, facts, today)) {
+    return { kind: 'recheck', on: recheckFrom === undefined ? addMonths(today, 1) : nextMonthlyAfter(recheckFrom, today).on };
+  }
   return { kind: 'backToActive' };
 }
