@@ -3,6 +3,7 @@
  * test/fixtures/histories/, for the replay test. Run it when a workflow gains a new path:
  *
  *   npm run record-history -- <name> <scenario.json>
+ *   npm run record-history -- relation-v<N>      (an offer and a collective action)
  *
  * The scenario plays on Temporal's time-skipping server (a real server's history, months in
  * seconds) with a throwaway PostgreSQL. Payloads are encrypted with the tests' fixed fixture key.
@@ -28,8 +29,10 @@ import { commissionWorkflowId } from '../workflows/messages.ts';
 import { FIXTURE_PAYLOAD_KEYS, timeSkippingExecutable } from '../test/helpers/settings.ts';
 
 const [name, scenarioFile] = process.argv.slice(2);
-if (!name || !/^[a-z0-9-]+$/.test(name) || (!scenarioFile && name !== 'relation')) {
-  console.error('Usage : npm run record-history -- <nom-en-minuscules> <scénario.json>   (ou : npm run record-history -- relation)');
+/** `relation` or `relation-v<N>`: the offer's and the collective action's histories, of that version (1 by default). */
+const relation = /^relation(?:-v(\d+))?$/.exec(name ?? '');
+if (!name || !/^[a-z0-9-]+$/.test(name) || (!scenarioFile && !relation)) {
+  console.error('Usage : npm run record-history -- <nom-en-minuscules> <scénario.json>   (ou : npm run record-history -- relation-v<N>)');
   process.exit(2);
 }
 
@@ -55,9 +58,10 @@ try {
     let runs: Array<{ file: string; workflowId: string }>;
     if (raw === null) {
       const played = await playRelation(db, simulator);
+      const version = relation?.[1] ?? '1';
       runs = [
-        { file: 'offre-v1-proposee-puis-embauche.json', workflowId: played.offre },
-        { file: 'action-collective-v1-atelier.json', workflowId: played.collective },
+        { file: `offre-v${version}-proposee-puis-embauche.json`, workflowId: played.offre },
+        { file: `action-collective-v${version}-atelier.json`, workflowId: played.collective },
       ];
     } else if (isMarcheScenario(raw)) {
       runs = [{ file: `${name}.json`, workflowId: (await simulator.runMarche(raw)).workflowId }];

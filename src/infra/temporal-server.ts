@@ -36,7 +36,8 @@ export function describeSource(source: BinarySource): string {
   }
 }
 
-function onPath(command: string): string | undefined {
+/** The executable of this name on PATH, if any. */
+export function onPath(command: string): string | undefined {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
     if (!dir) continue;
     const candidate = path.join(dir, command);

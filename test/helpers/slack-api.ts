@@ -50,7 +50,6 @@ export class FakeSlackApi {
   down = false;
 
   private readonly failures: Array<{ method: string; failure: Failure }> = [];
-  private clock = 1_800_000_000;
   private sequence = 0;
   private readonly server: http.Server;
 
@@ -123,9 +122,10 @@ export class FakeSlackApi {
     res.end(JSON.stringify(answer));
   }
 
+  /** As Slack's: the second it was posted, then a sequence that keeps messages unique and ordered. */
   private nextTs(): string {
     this.sequence += 1;
-    return `${this.clock + this.sequence}.${String(this.sequence).padStart(6, '0')}`;
+    return `${Math.floor(Date.now() / 1000)}.${String(this.sequence).padStart(6, '0')}`;
   }
 
   private channelOf(to: string): string {

@@ -62,6 +62,26 @@ describe('simulated pathways (time-skipping)', { timeout: 240_000 }, () => {
     expect(emailsOf(result, 'fse_questionnaire')).toEqual([408]);
   });
 
+  it('a CDI from a 31st: one check a month counted from its first day (28/02, 31/03, 30/04…), none on the exit’s day', async () => {
+    // Started 2027-01-02: day 29 is 2027-01-31, the contract's first day.
+    const result = await simulator.run(example('cdi-fin-de-mois.json'));
+    expect(result.errors).toEqual([]);
+    const checks = tasksOf(result, 'followUpCheck');
+    // 2027-02-28, 03-31, 04-30, 05-31, 06-30 (chained from each other: 02-28, 03-28, 04-28… and a sixth on 07-28).
+    expect(checks.map((t) => t.createdDay)).toEqual([57, 88, 118, 149, 179]);
+    // The exit is due 2027-07-31 (day 210); refused on day 212, the follow-up goes on to its next
+    // monthly date, 2027-08-31 (day 241), where the exit is proposed again instead of a check.
+    expect(tasksOf(result, 'confirmExit').map((t) => [t.createdDay, t.answeredDay])).toEqual([
+      [210, 212],
+      [241, 243],
+    ]);
+    expect(result).toMatchObject({ stage: 'exited', exit: { type: 'POSITIVE', date: '2027-08-31', criterion: 'CDI_OU_CDD_LONG' } });
+    // Six months after 2027-08-31 is 2028-02-29 (day 423), a leap day.
+    expect(tasksOf(result, 'fseQuestionnaire')).toMatchObject([{ createdDay: 423 }]);
+    // Unanswered checks are reminded every 7 days from their opening, whatever the month's length.
+    expect(checks.slice(1).map((t) => t.reminders)).toEqual([1, 1, 1, 1]);
+  });
+
   it('appointments: the first is the convocation, each is reminded two days before unless it comes too soon', async () => {
     const result = await run(
       [
