@@ -10,7 +10,7 @@ import { createExclusive } from './exclusive.ts';
 import { SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
 import { activities, notices } from './proxies.ts';
 import { addDaysToInstant } from '../src/domain/dates.ts';
-import { nthDailyInstant } from '../src/domain/schedules.ts';
+import { nextDailyInstantAfter } from '../src/domain/schedules.ts';
 import { attendanceProblems } from '../src/domain/collective-actions.ts';
 import { fileReference } from '../src/domain/participant.ts';
 import { collectiveStateQuery, inviteParticipantsUpdate, recordAttendanceUpdate, type AttendanceRequest, type CollectiveInput, type CollectiveState, type InviteRequest } from './collective-messages.ts';
@@ -96,8 +96,8 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
         state.attendancePrompts += 1;
         await deliver(() => notices.promptAttendance({ actionId: input.actionId, to: input.organizerEmail, key: key(`presence/${state.attendancePrompts}`), at: nowIso() }), { attendance: true });
       });
-      // The n-th question a week after the (n-1)-th was due: counted from the action's end.
-      promptAt = fromOrigin() ? nthDailyInstant(endsAt, state.attendancePrompts, ATTENDANCE_EVERY_DAYS) : Date.now() + ATTENDANCE_EVERY_DAYS * DAY_MS;
+      // Weekly from the action's end (the next week to come, if this question went late).
+      promptAt = fromOrigin() ? nextDailyInstantAfter(endsAt, Date.now(), ATTENDANCE_EVERY_DAYS) : Date.now() + ATTENDANCE_EVERY_DAYS * DAY_MS;
       continue;
     }
     const next = [...(!state.reminded && Date.now() < reminderAt ? [reminderAt] : []), ...(state.attendancePrompts < ATTENDANCE_PROMPTS ? [promptAt] : [])];

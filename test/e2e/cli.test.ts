@@ -10,7 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { addMonths, parisDate } from '../../src/domain/dates.ts';
+import { addMonths, formatFrenchDate, parisDate } from '../../src/domain/dates.ts';
 import type { ParcoursState } from '../../workflows/messages.ts';
 import type { Db } from '../../src/db/client.ts';
 import { fileReference } from '../../src/domain/participant.ts';
@@ -401,14 +401,16 @@ describe('plie offre and plie action-collective', () => {
     const created = await plie(['participant', 'create', '--prenom', `Inès${suffix}`, '--nom', `Atelier-${suffix}`, '--naissance', '02/02/1992', '--json']);
     const { participantId } = JSON.parse(created.stdout) as { participantId: string };
     const actionFile = path.join(dataDir, `action-${suffix}.json`);
-    writeFileSync(actionFile, JSON.stringify({ kind: 'VISITE_ENTREPRISE', title: `Visite ${suffix}`, company: 'Hôtel du Cap', date: '15/06/2030', time: '09:30', place: 'Antibes', organizerEmail: COORDINATOR }));
+    // Some months ahead, whatever the day of the run: the action has not taken place yet.
+    const actionDay = formatFrenchDate(addMonths(parisDate(Date.now()), 6));
+    writeFileSync(actionFile, JSON.stringify({ kind: 'VISITE_ENTREPRISE', title: `Visite ${suffix}`, company: 'Hôtel du Cap', date: actionDay, time: '09:30', place: 'Antibes', organizerEmail: COORDINATOR }));
     const action = await plie(['action-collective', 'creer', '--file', actionFile, '--par', COORDINATOR]);
     expect(action.stderr).toBe('');
     const actionId = /\(([0-9a-f-]{36})\)/.exec(action.stdout)![1]!;
     expect((await plie(['action-collective', 'inviter', actionId, '--participants', 'inconnu', '--par', COORDINATOR])).stderr).toContain('inconnu : participant·e inconnu·e dans ce PLIE');
     expect((await plie(['action-collective', 'inviter', actionId, '--participants', participantId, '--par', COORDINATOR])).stdout).toContain('1 personne(s) invitée(s).');
     expect((await plie(['action-collective', 'presence', actionId, '--presents', participantId, '--par', COORDINATOR])).stderr).toContain('L’action n’a pas encore eu lieu.');
-    expect((await plie(['action-collective', 'bilan'])).stdout).toContain(`15/06/2030 — Visite d’entreprise « Visite ${suffix} » : 0 présent·es sur 1 invité·es, 0 mise(s) en relation, 0 embauche(s).`);
+    expect((await plie(['action-collective', 'bilan'])).stdout).toContain(`${actionDay} — Visite d’entreprise « Visite ${suffix} » : 0 présent·es sur 1 invité·es, 0 mise(s) en relation, 0 embauche(s).`);
     const bad = path.join(dataDir, `action-bad-${suffix}.json`);
     writeFileSync(bad, JSON.stringify({ kind: 'PIQUE_NIQUE', title: '', date: '31/02/2030', time: '25:00', place: 'x', organizerEmail: 'pas-une-adresse' }));
     const refused = await plie(['action-collective', 'creer', '--file', bad]);

@@ -8,7 +8,7 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { toDbDate } from '../../src/db/dates.ts';
 import { clauseConfigSchema } from '../../src/domain/clauses.ts';
-import { parisDate } from '../../src/domain/dates.ts';
+import { addMonths, parisDate } from '../../src/domain/dates.ts';
 import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { recordHire } from '../../src/marches/hire.ts';
@@ -67,9 +67,10 @@ describe('hiring under a clause', () => {
     await handle.executeUpdate(answerTaskUpdate, { args: [{ taskId: diagnostic.id, answer: { decision: 'integrate', entryDate: today }, actor: REFERENT, channel: 'cli' }] });
 
     const m = await registerMarche(db, `H${randomBytes(3).toString('hex').toUpperCase()}`, {
-      reference: 'HIRE-1', buyer: 'CASA', title: 'Pôle d’échanges', company: 'Bâtir 06', contactName: 'Jo Martin', contactEmail: 'jo@batir06.test', sector: 'BTP', clauseHours: 500, start: '2026-01-01', end: '2027-06-30',
+      reference: 'HIRE-1', buyer: 'CASA', title: 'Pôle d’échanges', company: 'Bâtir 06', contactName: 'Jo Martin', contactEmail: 'jo@batir06.test', sector: 'BTP', clauseHours: 500, start: addMonths(today, -6), end: addMonths(today, 7),
     }, 'facilitatrice@plie.test');
-    const contract = { type: 'CDD', start: today, end: '2027-06-30', weeklyHours: 35, employer: 'Bâtir 06' };
+    // Dates from today: the marché runs around it, whatever the day of the run.
+    const contract = { type: 'CDD', start: today, end: addMonths(today, 6), weeklyHours: 35, employer: 'Bâtir 06' };
 
     await expect(recordHire({ db, temporal: client }, m.id, { personId: 'C0100', contract }, 'facilitatrice@plie.test')).rejects.toMatchObject({ problems: ['C0100 n’a pas été proposé·e pour ce marché (plie marche candidat)'] });
     await proposeCandidate(db, clauses, m.id, { personId: 'C0101', birthDate: '1985-01-01', minimumIncome: 'AUCUN', qualificationLevel: 5 }, 'f@plie.test');

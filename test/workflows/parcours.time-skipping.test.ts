@@ -7,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
+import { addDaysToInstant } from '../../src/domain/dates.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { createLogger } from '../../src/logging.ts';
@@ -88,7 +89,11 @@ describe('parcours workflow (time-skipping)', () => {
     const [task] = await openTasksOf(p.participantId);
     expect(task).toMatchObject({ kind: 'assign_referent', assigneeEmail: COORDINATOR, reminded: false });
 
-    await env.sleep(days(6) + hours(23));
+    // Seven days later at the same Paris time: 7 × 24 h, or an hour less or more across a clock change.
+    const opened = Date.parse(task!.openedAt);
+    const remindAt = addDaysToInstant(opened, 7);
+    expect(task!.nextReminderAt).toBe(remindAt);
+    await env.sleep(remindAt - (await env.currentTimeMs()) - hours(1));
     expect((await parcoursState(env.client, p.participantId)).openTasks[0]?.reminded).toBe(false);
     expect(inbox.count(p.about('Rappel', COORDINATOR))).toBe(0);
 
@@ -100,7 +105,7 @@ describe('parcours workflow (time-skipping)', () => {
       expect((await db.task.findUniqueOrThrow({ where: { id: task!.id } })).remindedAt).not.toBeNull();
     });
 
-    await env.sleep(days(7) + hours(23));
+    await env.sleep(addDaysToInstant(opened, 15) - (await env.currentTimeMs()) - hours(1));
     expect(inbox.count(p.about('en retard', COORDINATOR))).toBe(0);
     await env.sleep('1 hour');
     const escalation = await inbox.waitFor(p.about('en retard', COORDINATOR));
