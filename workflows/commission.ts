@@ -9,6 +9,7 @@ import { createAlarm } from './alarm.ts';
 import { deliver } from './best-effort.ts';
 import { CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
 import { activities, notices } from './proxies.ts';
+import { createUpdateQueue } from './update-queue.ts';
 import { commissionOutcome, tally, voteCanClose, type Vote } from '../src/domain/commission.ts';
 import { addDays, addDaysToInstant, parisDate, type CalendarDate } from '../src/domain/dates.ts';
 import { checkTaskAnswer, type TaskAnswer } from '../src/domain/tasks.ts';
@@ -39,19 +40,15 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
   const state: CommissionState = { session: input.session, open: true, votes: {}, deadline: addDays(today(), input.voteDays), result: null };
   const taskOf = (member: string) => `${caseId}/commission_vote/${members.indexOf(member) + 1}`;
 
-  const queue: Array<{ ticket: number; member: string; vote: TaskAnswer<'commission_vote'>; channel: string }> = [];
-  const settled = new Set<number>();
-  let tickets = 0;
+  const ballots = createUpdateQueue<{ member: string; vote: TaskAnswer<'commission_vote'>; channel: string }>();
 
   setHandler(commissionStateQuery, () => state);
   setHandler(
     castVoteUpdate,
     async (request: CastVoteRequest) => {
-      const ticket = ++tickets;
       const check = checkTaskAnswer('commission_vote', request.vote);
       if (!check.ok) throw new Error('unexpected invalid vote');
-      queue.push({ ticket, member: request.actor.trim().toLowerCase(), vote: check.answer, channel: request.channel });
-      await condition(() => settled.has(ticket));
+      await ballots.submit({ member: request.actor.trim().toLowerCase(), vote: check.answer, channel: request.channel });
       return state;
     },
     {
@@ -94,30 +91,31 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
   let reminded = false;
   const alarm = createAlarm();
   const reminderAt = daysAfter(opened, input.reminderAfterDays);
-  for (;;) {
-    const voted = queue.length > 0;
-    while (queue.length > 0) {
-      const item = queue.shift()!;
-      const first = !(item.member in state.votes);
-      state.votes[item.member] = item.vote.vote;
-      await activities.recordCommissionVote({
-        caseId,
-        member: item.member,
-        vote: VOTES[item.vote.vote],
-        comment: item.vote.comment ?? null,
-        at: new Date(Date.now()).toISOString(),
-        sequence: item.ticket,
-      });
-      // The vote task is answered by the first vote; later changes replace the vote.
-      if (first) {
-        await activities.closeTask({ taskId: taskOf(item.member), status: 'done', answer: item.vote, actor: item.member, channel: item.channel, answeredAt: new Date(Date.now()).toISOString() });
-        await showTask(item.member);
-      }
-      settled.add(item.ticket);
+  /** Records a vote (its ticket orders a member's successive votes). */
+  const recordVote = async (item: { member: string; vote: TaskAnswer<'commission_vote'>; channel: string }, ticket: number) => {
+    const first = !(item.member in state.votes);
+    state.votes[item.member] = item.vote.vote;
+    await activities.recordCommissionVote({
+      caseId,
+      member: item.member,
+      vote: VOTES[item.vote.vote],
+      comment: item.vote.comment ?? null,
+      at: new Date(Date.now()).toISOString(),
+      sequence: ticket,
+    });
+    // The vote task is answered by the first vote; later changes replace the vote.
+    if (first) {
+      await activities.closeTask({ taskId: taskOf(item.member), status: 'done', answer: item.vote, actor: item.member, channel: item.channel, answeredAt: new Date(Date.now()).toISOString() });
+      await showTask(item.member);
     }
+  };
+  for (;;) {
+    let voted = false;
+    while (await ballots.handleNext(recordVote)) voted = true;
     if (voted) await showCase();
     const now = Date.now();
-    if (voteCanClose(rules, votes(), now >= deadlineAt)) break;
+    // A vote changed while the post was being updated is counted before the vote closes.
+    if (ballots.pending() === 0 && voteCanClose(rules, votes(), now >= deadlineAt)) break;
     if (!reminded && input.reminderAfterDays < input.voteDays && now >= reminderAt) {
       reminded = true;
       for (const member of tally(rules, votes()).missing) {
@@ -125,10 +123,12 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
       }
     }
     const wake = !reminded && input.reminderAfterDays < input.voteDays ? reminderAt : deadlineAt;
-    await alarm.wait(wake, () => queue.length > 0);
+    await alarm.wait(wake, () => ballots.pending() > 0);
   }
 
+  // Closed: the validators refuse from now on, and nothing is left waiting.
   state.open = false;
+  ballots.close('Le vote est clos.');
   const t = tally(rules, votes());
   const result: CommissionResult = { outcome: commissionOutcome(rules, votes()), date: today(), pour: t.pour, contre: t.contre, abstention: t.abstention };
   state.result = result;

@@ -8,7 +8,6 @@
  * protocol's deadlines. Deterministic code only: every effect goes through an activity.
  */
 import {
-  ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
@@ -51,6 +50,7 @@ import {
 } from './messages.ts';
 import { FULL_PATHWAY_PATCH, CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
+import { createUpdateQueue, RefusedOnItsTurn } from './update-queue.ts';
 
 
 const DAY_MS = 86_400_000;
@@ -64,10 +64,8 @@ export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursSt
   return await runPathway(input);
 }
 
-/** A request that was valid when sent but is no longer when its turn comes: refused, nothing done. */
-class StaleRequest extends Error {}
-
-type InboxItem = { ticket: number; answer: AnswerTaskRequest } | { ticket: number; action: ActionRequest };
+/** An answer or an action, queued for the loop. */
+type PathwayRequest = { answer: AnswerTaskRequest } | { action: ActionRequest };
 
 function initialState(participantId: string): ParcoursState {
   return {
@@ -102,9 +100,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   const channels = patched(CHANNELS_PATCH);
   const coordinator = policy.coordinatorEmail.toLowerCase();
 
-  const inbox: InboxItem[] = [];
-  const settled = new Set<number>();
-  let tickets = 0;
+  const updates = createUpdateQueue<PathwayRequest>();
   let commissionResult: CommissionResult | null = null;
   let searchAttributes = '';
   const alarm = createAlarm();
@@ -126,20 +122,14 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
 
   // --- Handlers: validate, queue, and return once the workflow has acted (database included). ---
   setHandler(stateQuery, () => state);
-  /** Requests valid when sent, no longer valid when their turn came (an earlier one changed the pathway). */
-  const refusals = new Map<number, string>();
-  const enqueue = async (item: Omit<InboxItem, 'ticket'>): Promise<ParcoursState> => {
-    const ticket = ++tickets;
-    inbox.push({ ...item, ticket } as InboxItem);
-    await condition(() => settled.has(ticket));
-    const refusal = refusals.get(ticket);
-    if (refusal) throw ApplicationFailure.nonRetryable(refusal);
+  const enqueue = async (request: PathwayRequest): Promise<ParcoursState> => {
+    await updates.submit(request);
     return state;
   };
   setHandler(answerTaskUpdate, (request) => enqueue({ answer: request }), {
     validator: (request: AnswerTaskRequest) => {
       const task = state.openTasks.find((t) => t.id === request.taskId);
-      const queued = inbox.some((i) => 'answer' in i && i.answer.taskId === request.taskId);
+      const queued = updates.has((r) => 'answer' in r && r.answer.taskId === request.taskId);
       if (!task || queued) throw new Error('Cette tâche n’est plus ouverte (déjà traitée ou inconnue).');
       if (!mayAnswer(task, request.actor)) {
         throw new Error('Cette tâche revient à la personne qui en est chargée, ou à la coordination.');
@@ -449,10 +439,10 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   async function onAnswer(request: AnswerTaskRequest): Promise<void> {
     const task = state.openTasks.find((t) => t.id === request.taskId);
     // Closed meanwhile (lapsed, or made pointless by an earlier request).
-    if (!task) throw new StaleRequest('Cette tâche n’est plus ouverte (déjà traitée ou inconnue).');
+    if (!task) throw new RefusedOnItsTurn('Cette tâche n’est plus ouverte (déjà traitée ou inconnue).');
     const check = checkTaskAnswer(task.kind, request.answer);
     // The validator already refused bad answers; this only narrows the type.
-    if (!check.ok) throw new StaleRequest(`Réponse invalide : ${check.problems.join(' ; ')}`);
+    if (!check.ok) throw new RefusedOnItsTurn(`Réponse invalide : ${check.problems.join(' ; ')}`);
     await closeTask(task, { status: 'done', actor: request.actor, channel: request.channel, answer: check.answer });
     const answer = check.answer;
     switch (task.kind) {
@@ -564,10 +554,10 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   async function onAction(request: ActionRequest): Promise<void> {
     // Checked again: an earlier request may have changed the pathway since the validator ran.
     const check = checkPathwayAction(request.action, state.stage);
-    if (!check.ok) throw new StaleRequest(`Action refusée : ${check.problems.join(' ; ')}`);
+    if (!check.ok) throw new RefusedOnItsTurn(`Action refusée : ${check.problems.join(' ; ')}`);
     const action = check.action;
     const problem = actionProblem(action);
-    if (problem) throw new StaleRequest(`Action refusée : ${problem}`);
+    if (problem) throw new RefusedOnItsTurn(`Action refusée : ${problem}`);
     const by = { actor: request.actor, channel: request.channel };
     switch (action.type) {
       case 'stepPlanned':
@@ -821,16 +811,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
 
   // --- The loop ---
   for (;;) {
-    while (inbox.length > 0) {
-      const item = inbox.shift()!;
-      try {
-        if ('answer' in item) await onAnswer(item.answer);
-        else await onAction(item.action);
-      } catch (error) {
-        if (!(error instanceof StaleRequest)) throw error;
-        refusals.set(item.ticket, error.message);
-      }
-      settled.add(item.ticket);
+    while (await updates.handleNext((r) => ('answer' in r ? onAnswer(r.answer) : onAction(r.action)))) {
       if (state.finished) break;
     }
     if (commissionResult) {
@@ -850,19 +831,20 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       await remindAppointments();
     }
     syncSearchAttributes();
-    if (state.finished && inbox.length === 0) break;
+    if (state.finished && updates.pending() === 0) break;
 
     const info = workflowInfo();
     const longHistory = info.continueAsNewSuggested || info.historyLength > policy.maxHistoryEvents;
-    if (longHistory && inbox.length === 0 && !state.commission?.running) {
+    if (longHistory && updates.pending() === 0 && !state.commission?.running) {
       await condition(allHandlersFinished);
-      if (inbox.length === 0) {
+      if (updates.pending() === 0) {
         await continueAsNew<typeof parcoursWorkflow>({ ...input, policy, carried: state, resume: undefined });
       }
     }
-    await alarm.wait(nextWake(), () => inbox.length > 0 || commissionResult !== null);
+    await alarm.wait(nextWake(), () => updates.pending() > 0 || commissionResult !== null);
   }
-  // Let pending Updates return before the workflow completes.
+  // Anything that came after the end is refused; pending Updates return before the workflow completes.
+  updates.close('Ce parcours est terminé : plus rien n’y est enregistré.');
   await condition(allHandlersFinished);
   return state;
 }

@@ -50,6 +50,7 @@ export class FakeSlackApi {
   down = false;
 
   private readonly failures: Array<{ method: string; failure: Failure }> = [];
+  private readonly holds: Array<{ method: string; match: (args: Record<string, unknown>) => boolean; arrived: () => void; released: Promise<void> }> = [];
   private sequence = 0;
   private readonly server: http.Server;
 
@@ -82,6 +83,19 @@ export class FakeSlackApi {
     this.failures.push({ method, failure });
   }
 
+  /**
+   * The next call of `method` whose arguments match waits until released (a slow Slack): `arrived`
+   * resolves once the call is in, `release` lets it through.
+   */
+  holdNext(method: string, match: (args: Record<string, unknown>) => boolean = () => true): { arrived: Promise<void>; release: () => void } {
+    let arrived!: () => void;
+    let release!: () => void;
+    const arrival = new Promise<void>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    this.holds.push({ method, match, arrived, released });
+    return { arrived: arrival, release };
+  }
+
   callsOf(method: string): SlackCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -98,6 +112,13 @@ export class FakeSlackApi {
   private handle(req: http.IncomingMessage, res: http.ServerResponse, body: string): void {
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     const args = parseArgs(req.headers['content-type'], body);
+    const held = this.holds.findIndex((h) => h.method === method && h.match(args));
+    if (held >= 0) {
+      const hold = this.holds.splice(held, 1)[0]!;
+      hold.arrived();
+      void hold.released.then(() => this.handle(req, res, body));
+      return;
+    }
     this.calls.push({ method, token: req.headers.authorization?.replace(/^Bearer /, ''), body, args, at: Date.now() });
     const index = this.failures.findIndex((f) => f.method === method);
     const failure = index >= 0 ? this.failures.splice(index, 1)[0]!.failure : undefined;

@@ -1,0 +1,61 @@
+/**
+ * The Updates a workflow's loop handles one at a time, in the order they came. An Update's
+ * handler only queues its request and waits for the loop to have handled it: it then returns, or
+ * throws the French refusal its turn brought (valid when sent, no longer valid when its turn came).
+ * Before a workflow stops, `close` refuses whatever is still queued and all that comes later, so
+ * no handler waits for ever and `allHandlersFinished` comes.
+ */
+import { ApplicationFailure, condition } from '@temporalio/workflow';
+
+/** Thrown by the loop's handling of a request: refused with this message, nothing done. */
+export class RefusedOnItsTurn extends Error {}
+
+export interface UpdateQueue<T> {
+  /** For the Update handler: queues the request, resolves once handled, throws its refusal. */
+  submit(request: T): Promise<void>;
+  /** Requests waiting for their turn. */
+  pending(): number;
+  /** Whether a waiting request matches (a second answer to the same task…). */
+  has(match: (request: T) => boolean): boolean;
+  /** Handles the oldest waiting request (its ticket counts requests, from 1); false when none waits. */
+  handleNext(handle: (request: T, ticket: number) => Promise<void>): Promise<boolean>;
+  /** Refuses every waiting request, and any later one, with this reason. */
+  close(reason: string): void;
+}
+
+export function createUpdateQueue<T>(): UpdateQueue<T> {
+  const waiting: Array<{ ticket: number; request: T }> = [];
+  /** Handled tickets: null when done, else the refusal. */
+  const outcomes = new Map<number, string | null>();
+  let tickets = 0;
+  let closedWith: string | null = null;
+
+  return {
+    async submit(request) {
+      if (closedWith !== null) throw ApplicationFailure.nonRetryable(closedWith);
+      const ticket = ++tickets;
+      waiting.push({ ticket, request });
+      await condition(() => outcomes.has(ticket));
+      const refusal = outcomes.get(ticket);
+      if (refusal) throw ApplicationFailure.nonRetryable(refusal);
+    },
+    pending: () => waiting.length,
+    has: (match) => waiting.some((w) => match(w.request)),
+    async handleNext(handle) {
+      const next = waiting.shift();
+      if (!next) return false;
+      try {
+        await handle(next.request, next.ticket);
+        outcomes.set(next.ticket, null);
+      } catch (error) {
+        if (!(error instanceof RefusedOnItsTurn)) throw error;
+        outcomes.set(next.ticket, error.message);
+      }
+      return true;
+    },
+    close(reason) {
+      closedWith = reason;
+      for (const w of waiting.splice(0)) outcomes.set(w.ticket, reason);
+    },
+  };
+}
