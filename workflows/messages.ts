@@ -31,6 +31,8 @@ export interface ParcoursInput {
   resume?: { stage: 'active'; referentEmail: string | null; entryDate: CalendarDate };
   /** The PLIE's rules, fixed when the pathway starts (absent from pathways started before them). */
   policy?: PathwayPolicy;
+  /** The PLIE's coordination when the pathway started, besides `coordinatorEmail` (absent before it was kept). */
+  coordinators?: string[];
   /** The state carried over by continue-as-new. */
   carried?: ParcoursState;
 }

@@ -51,6 +51,7 @@ import {
 import { FULL_PATHWAY_PATCH, CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn } from './update-queue.ts';
+import { mayAnswerTask, mayRecordAction, rosterActor, type Roster } from '../src/staff/permissions.ts';
 
 
 const DAY_MS = 86_400_000;
@@ -98,7 +99,9 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
     input.policy ?? pathwayPolicy(CASA_CONFIG, { coordinatorEmail: input.coordinatorEmail });
   const state: ParcoursState = input.carried ?? initialState(input.participantId);
   const channels = patched(CHANNELS_PATCH);
-  const coordinator = policy.coordinatorEmail.toLowerCase();
+  // Who may act: one authority (src/staff/permissions.ts) over the coordination known at the start.
+  const roster: Roster = { coordinators: [policy.coordinatorEmail, ...(input.coordinators ?? [])] };
+  const actorOf = (email: string) => rosterActor(email.trim().toLowerCase(), roster);
 
   const updates = createUpdateQueue<PathwayRequest>();
   let commissionResult: CommissionResult | null = null;
@@ -131,7 +134,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       const task = state.openTasks.find((t) => t.id === request.taskId);
       const queued = updates.has((r) => 'answer' in r && r.answer.taskId === request.taskId);
       if (!task || queued) throw new Error('Cette tâche n’est plus ouverte (déjà traitée ou inconnue).');
-      if (!mayAnswer(task, request.actor)) {
+      if (!mayAnswerTask(actorOf(request.actor), { kind: task.kind, assigneeEmail: task.assigneeEmail, assigneeRole: task.role }, state.referentEmail)) {
         throw new Error('Cette tâche revient à la personne qui en est chargée, ou à la coordination.');
       }
       const check = checkTaskAnswer(task.kind, request.answer);
@@ -146,10 +149,8 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   });
   setHandler(recordActionUpdate, (request) => enqueue({ action: request }), {
     validator: (request: ActionRequest) => {
-      const actor = request.actor.trim().toLowerCase();
-      // A clause facilitator records the contracts of the hires she arranged, nothing else.
-      const hire = (policy.facilitatorEmails ?? []).includes(actor) && (request.action as { type?: unknown } | null)?.type === 'contractSigned';
-      if (actor !== coordinator && actor !== state.referentEmail?.toLowerCase() && !hire) {
+      const type = (request.action as { type?: unknown } | null)?.type;
+      if (!mayRecordAction(actorOf(request.actor), type, state.referentEmail, policy.facilitatorEmails ?? [])) {
         throw new Error('Seul·e le ou la référent·e de parcours, ou la coordination, peut agir sur ce parcours.');
       }
       const check = checkPathwayAction(request.action, state.stage);
@@ -158,14 +159,6 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       if (problem) throw new Error(`Action refusée : ${problem}`);
     },
   });
-
-  function mayAnswer(task: OpenTask, rawActor: string): boolean {
-    const actor = rawActor.trim().toLowerCase();
-    if (actor === coordinator) return true;
-    if (task.assigneeEmail && actor === task.assigneeEmail.toLowerCase()) return true;
-    // What the participant sends (a proof, the questionnaire) may also be recorded by the referent.
-    return task.role === 'participant' && (actor === 'participant' || actor === state.referentEmail?.toLowerCase());
-  }
 
   /** Refusals that depend on the pathway's facts, not only on the stage. */
   function actionProblem(action: PathwayAction): string | null {

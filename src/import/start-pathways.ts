@@ -1,6 +1,7 @@
 import { parcoursWorkflowId } from '../../workflows/messages.ts';
 import { fromDbDate } from '../db/dates.ts';
 import type { CreateParticipantDeps } from '../participants/create.ts';
+import { coordinatorsOf } from '../staff/directory.ts';
 import { ParcoursAlreadyStartedError, startParcours } from '../temporal/parcours-client.ts';
 
 /**
@@ -19,6 +20,7 @@ export async function startImportedPathways(
   });
   let started = 0;
   let alreadyRunning = 0;
+  const coordinators = await coordinatorsOf(deps.db, plieCode);
   for (const participant of open) {
     if (!participant.integrationDate) continue;
     const entryDate = fromDbDate(participant.integrationDate);
@@ -32,6 +34,7 @@ export async function startImportedPathways(
       await startParcours(deps.temporal, deps.taskQueue, {
         participantId: participant.id,
         coordinatorEmail: deps.coordinatorEmail,
+        coordinators,
         timings: deps.timings,
         ...(deps.policy ? { policy: deps.policy } : {}),
         resume: { stage: 'active', referentEmail: null, entryDate },

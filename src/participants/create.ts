@@ -8,6 +8,7 @@ import type { PathwayPolicy } from '../domain/pathway-policy.ts';
 import type { TaskTimings } from '../domain/tasks.ts';
 import type { Logger } from '../logging.ts';
 import { parcoursWorkflowId, type Channel } from '../../workflows/messages.ts';
+import { coordinatorsOf } from '../staff/directory.ts';
 import { ParcoursAlreadyStartedError, startParcours } from '../temporal/parcours-client.ts';
 
 /** Bad input: `problems` are French sentences for the person who typed it. */
@@ -124,6 +125,7 @@ export async function createParticipant(
     await startParcours(deps.temporal, deps.taskQueue, {
       participantId,
       coordinatorEmail: deps.coordinatorEmail,
+      coordinators: await coordinatorsOf(deps.db, deps.plieCode),
       timings: deps.timings,
       ...(deps.policy ? { policy: deps.policy } : {}),
     });

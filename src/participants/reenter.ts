@@ -7,6 +7,7 @@ import { EXIT_TYPE_LABELS, type ExitType } from '../domain/exit-types.ts';
 import type { Db } from '../db/client.ts';
 import { parcoursWorkflowId, type Channel } from '../../workflows/messages.ts';
 import { audit } from '../../activities/audit.ts';
+import { coordinatorsOf } from '../staff/directory.ts';
 import { startParcours } from '../temporal/parcours-client.ts';
 import type { CreateParticipantDeps } from './create.ts';
 
@@ -58,7 +59,13 @@ export async function reenterParticipant(
   await startParcours(
     deps.temporal,
     deps.taskQueue,
-    { participantId, coordinatorEmail: deps.coordinatorEmail, timings: deps.timings, ...(deps.policy ? { policy: deps.policy } : {}) },
+    {
+      participantId,
+      coordinatorEmail: deps.coordinatorEmail,
+      coordinators: await coordinatorsOf(deps.db, deps.plieCode),
+      timings: deps.timings,
+      ...(deps.policy ? { policy: deps.policy } : {}),
+    },
     workflowId,
   );
   deps.logger.info({ participantId, workflowId, previousPathwayId: previous.id }, 'nouvelle entrée après une sortie administrative');

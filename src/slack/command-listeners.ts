@@ -13,8 +13,8 @@ import { DECISION_LABELS, REFERRAL_FORM, referralPreCheck } from '../forms/refer
 import { fromDbDate } from '../db/dates.ts';
 import type { ParticipantInput } from '../domain/participant.ts';
 import { createParticipant, DuplicateParticipantError, InvalidInputError, ParcoursNotStartedError } from '../participants/create.ts';
-import { displayName, isCoordinator, staffBySlackUser } from '../staff/directory.ts';
-import { mayActOnPathway, mayRefer } from '../staff/permissions.ts';
+import { displayName, staffBySlackUser } from '../staff/directory.ts';
+import { isCoordinator, mayActOnPathway, mayRefer } from '../staff/permissions.ts';
 import { loadHome } from './caseload.ts';
 import { homeView, participantActions } from './home.ts';
 import { actingStaff, failed, refuse, tell, UNKNOWN_USER, type Audience, type SlackDeps } from './interaction.ts';

@@ -10,7 +10,12 @@ import { withRateLimit } from '../slack/web-client.ts';
 export const ROLES = ['COORDINATEUR', 'REFERENT', 'FACILITATEUR', 'MEMBRE_COMMISSION'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const isCoordinator = (staff: Pick<Staff, 'roles'>) => staff.roles.includes('COORDINATEUR');
+
+/** The coordination of a PLIE (its active staff with the role), handed to the pathways it starts. */
+export async function coordinatorsOf(db: Db, plieCode: string): Promise<string[]> {
+  const staff = await db.staff.findMany({ where: { plieCode, active: true, roles: { has: 'COORDINATEUR' } }, select: { email: true }, orderBy: { email: 'asc' } });
+  return staff.map((s) => s.email.trim().toLowerCase());
+}
 
 /** The active staff record of an address in a PLIE (addresses compared case-insensitively). */
 export async function staffByEmail(db: Db, plieCode: string, email: string): Promise<Staff | null> {

@@ -1,15 +1,30 @@
 /**
- * What a member of staff may do (pure): a referent acts on their own participants, the
- * coordination on all; a vote belongs to the member it was asked of.
+ * What a person may do, decided here once for every channel (Slack, web, HTTP API, CLI) and for the
+ * workflows' validators: a referent acts on their own participants, the coordination on all; a
+ * vote belongs to the member it was asked of. Pure (the workflows import it).
  */
-import { isCoordinator } from './directory.ts';
 
 export interface Actor {
   email: string;
   roles: string[];
 }
 
+/** Who acts for the participant themself (their own link: a proof, the questionnaire). */
+export const PARTICIPANT_ACTOR = 'participant';
+
+/** The coordination of a PLIE as a workflow knows it: the configured address and the staff with the role. */
+export interface Roster {
+  coordinators: readonly string[];
+}
+
 const same = (a: string | null | undefined, b: string) => !!a && a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export const isCoordinator = (actor: Pick<Actor, 'roles'>) => actor.roles.includes('COORDINATEUR');
+
+/** The actor behind an address, as a workflow sees them: coordinator if the roster says so. */
+export function rosterActor(email: string, roster: Roster): Actor {
+  return { email, roles: roster.coordinators.some((c) => same(c, email)) ? ['COORDINATEUR'] : [] };
+}
 
 export function mayAnswerTask(
   actor: Actor,
@@ -20,13 +35,22 @@ export function mayAnswerTask(
   if (task.kind === 'commission_vote') return same(task.assigneeEmail, actor.email);
   if (isCoordinator(actor)) return true;
   if (same(task.assigneeEmail, actor.email)) return true;
-  // The participant's own requests (a proof…) may be answered by their referent.
-  return task.assigneeRole === 'participant' && same(pathwayReferent, actor.email);
+  // The participant's own requests (a proof…) are answered by them, or by their referent.
+  return task.assigneeRole === 'participant' && (actor.email === PARTICIPANT_ACTOR || same(pathwayReferent, actor.email));
 }
 
 /** Recording a step, a contact, a contract… on a pathway; and reading its summary. */
 export function mayActOnPathway(actor: Actor, pathwayReferent: string | null): boolean {
   return isCoordinator(actor) || same(pathwayReferent, actor.email);
+}
+
+/**
+ * Recording an action on a pathway: its referent or the coordination; a clause facilitator records
+ * the contract of a hire she arranged, nothing else.
+ */
+export function mayRecordAction(actor: Actor, actionType: unknown, pathwayReferent: string | null, facilitators: readonly string[]): boolean {
+  if (mayActOnPathway(actor, pathwayReferent)) return true;
+  return actionType === 'contractSigned' && facilitators.some((f) => same(f, actor.email));
 }
 
 /** Registering a referral (`/plie orienter`): the coordination and referents. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayActOnPathway, mayAnswerTask, mayRefer, mayVote } from '../../src/staff/permissions.ts';
+import { mayActOnPathway, mayAnswerTask, mayRecordAction, mayRefer, mayVote, rosterActor, type Actor } from '../../src/staff/permissions.ts';
 
 const coordinator = { email: 'claire@plie.test', roles: ['COORDINATEUR'] };
 const alice = { email: 'Alice@plie.test', roles: ['REFERENT'] };
@@ -32,5 +32,49 @@ describe('who may do what', () => {
     expect([coordinator, alice, member].map((a) => mayRefer({ ...a, roles: [...a.roles] }))).toEqual([true, true, false]);
     expect(mayVote(member, ['MARIE@plie.test'])).toBe(true);
     expect(mayVote(alice, ['marie@plie.test'])).toBe(false);
+  });
+});
+
+describe('one authority, whatever the channel: role × action × channel', () => {
+  const REFERENT = 'alice@plie.test';
+  const roster = { coordinators: ['claire@plie.test', 'Paul.Adjoint@plie.test'] };
+  const people = {
+    'the configured coordinator': { email: 'claire@plie.test', roles: ['COORDINATEUR'] },
+    'a second coordinator': { email: 'paul.adjoint@plie.test', roles: ['COORDINATEUR'] },
+    'the pathway’s referent': { email: REFERENT, roles: ['REFERENT'] },
+    'another referent': { email: 'bruno@plie.test', roles: ['REFERENT'] },
+    'a clause facilitator': { email: 'fanny@plie.test', roles: ['FACILITATEUR'] },
+    'the participant (their link)': { email: 'participant', roles: [] },
+  } as const;
+  type Person = keyof typeof people;
+  const referentTask = { kind: 'diagnostic_decision', assigneeEmail: REFERENT, assigneeRole: 'referent' };
+  const proofTask = { kind: 'proof_request', assigneeEmail: null, assigneeRole: 'participant' };
+  const actions = {
+    'answer the referent’s task': (a: Actor) => mayAnswerTask(a, referentTask, REFERENT),
+    'send the participant’s proof': (a: Actor) => mayAnswerTask(a, proofTask, REFERENT),
+    'log a contact': (a: Actor) => mayRecordAction(a, 'contactLogged', REFERENT, ['fanny@plie.test']),
+    'record a hire’s contract': (a: Actor) => mayRecordAction(a, 'contractSigned', REFERENT, ['fanny@plie.test']),
+  };
+  type Action = keyof typeof actions;
+  const allowed: Record<Person, Action[]> = {
+    'the configured coordinator': ['answer the referent’s task', 'send the participant’s proof', 'log a contact', 'record a hire’s contract'],
+    'a second coordinator': ['answer the referent’s task', 'send the participant’s proof', 'log a contact', 'record a hire’s contract'],
+    'the pathway’s referent': ['answer the referent’s task', 'send the participant’s proof', 'log a contact', 'record a hire’s contract'],
+    'another referent': [],
+    'a clause facilitator': ['record a hire’s contract'],
+    'the participant (their link)': ['send the participant’s proof'],
+  };
+  // Slack and the web pages know a person by their staff record; the workflows' validators by the roster they hold.
+  const channels = {
+    slack: (p: Person): Actor => ({ ...people[p], roles: [...people[p].roles] }),
+    web: (p: Person): Actor => ({ ...people[p], roles: [...people[p].roles] }),
+    'workflow (HTTP API, CLI, email links)': (p: Person): Actor => rosterActor(people[p].email, roster),
+  };
+  const rows = (Object.keys(people) as Person[]).flatMap((person) =>
+    (Object.keys(actions) as Action[]).flatMap((action) => Object.keys(channels).map((channel) => [person, action, channel, allowed[person].includes(action)] as const)),
+  );
+
+  it.each(rows)('%s — %s — %s → %s', (person, action, channel, expected) => {
+    expect(actions[action](channels[channel as keyof typeof channels](person))).toBe(expected);
   });
 });

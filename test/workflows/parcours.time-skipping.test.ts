@@ -156,6 +156,22 @@ describe('parcours workflow (time-skipping)', () => {
     expect(row).toMatchObject({ status: 'done', answeredBy: COORDINATOR, channel: 'http', remindedAt: null });
   });
 
+  it('takes the answer of a second coordinator of the PLIE (the coordination is a list, not one address)', async () => {
+    const second = `coordination.adjointe.${randomBytes(3).toString('hex')}@plie.test`;
+    await db.staff.create({ data: { plieCode: 'CASA', email: second, name: 'Coordination adjointe', roles: ['COORDINATEUR'] } });
+    const p = await newParticipant();
+    const [task] = await openTasksOf(p.participantId);
+    expect(task).toMatchObject({ kind: 'assign_referent', assigneeEmail: COORDINATOR });
+    const after = await answerTask(env.client, p.participantId, { taskId: task!.id, answer: { referentEmail: 'referente@plie.test' }, actor: second, channel: 'slack' });
+    expect(after).toMatchObject({ stage: 'diagnostic', referentEmail: 'referente@plie.test' });
+    expect(await db.task.findUniqueOrThrow({ where: { id: task!.id } })).toMatchObject({ status: 'done', answeredBy: second });
+    // A referent is not the coordination: the diagnostic is the referent's, not theirs.
+    const [diagnostic] = after.openTasks;
+    await expect(
+      answerTask(env.client, p.participantId, { taskId: diagnostic!.id, answer: { decision: 'reorient', reason: 'autre dispositif' }, actor: 'referent.voisin@plie.test', channel: 'slack' }),
+    ).rejects.toThrow('Cette tâche revient à la personne qui en est chargée, ou à la coordination.');
+  });
+
   it('refuses bad answers in the validator, leaving the task open', async () => {
     const p = await newParticipant();
     const [task] = await openTasksOf(p.participantId);
