@@ -31,9 +31,34 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'Workflow code is deterministic: no Node built-ins (do I/O in activities).' },
             { group: ['**/activities/*', '!**/activities/index.ts'], message: 'Import activities as types only, through proxyActivities.' },
-            { group: ['**/generated/**', '**/db/**', '**/email/**', '**/infra/**'], message: 'No I/O modules in workflow code.' },
+            {
+              group: ['**/generated/**', '**/db/**', '**/email/**', '**/infra/**', '**/slack/**', '**/web/**', '**/cli/**', '**/files/**'],
+              message: 'No I/O modules in workflow code.',
+            },
+            { group: ['@prisma/*', 'pg', 'nodemailer', '@slack/*', 'express', 'pino'], message: 'No I/O libraries in workflow code.' },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The domain is pure rules: it imports itself and zod, nothing that reaches the outside.
+    files: ['src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$|\\./)', message: 'src/domain imports only itself and zod (pure rules, no I/O).' }] },
+      ],
+    },
+  },
+  {
+    // Activities are wired into the worker only (src/temporal/worker.ts); the rest of src calls the database itself.
+    files: ['src/**/*.ts'],
+    ignores: ['src/temporal/worker.ts', 'src/domain/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)activities/', message: 'Only the worker (src/temporal/worker.ts) imports activities/.' }] },
       ],
     },
   },

@@ -15,7 +15,7 @@ import { postOnce } from '../src/slack/delivery.ts';
 import type { SlackContent } from '../src/slack/task-message.ts';
 import { isPermanentSlackError } from '../src/slack/web-client.ts';
 import { slackUserOf, staffByEmail } from '../src/staff/directory.ts';
-import { audit } from './audit.ts';
+import { audit } from '../src/db/audit.ts';
 import type { NotificationDeps } from './notifications.ts';
 
 const DAY_MS = 86_400_000;

@@ -14,7 +14,7 @@ import { declaredHours, personsOfMonth, recordHours } from '../src/marches/hours
 import { periodOf } from '../src/marches/register.ts';
 import { InvalidInputError } from '../src/participants/create.ts';
 import { bilanMessage, marchePromptMessage } from '../src/slack/marche-message.ts';
-import { audit } from './audit.ts';
+import { audit } from '../src/db/audit.ts';
 import { createDelivery } from './delivery.ts';
 import type { NotificationDeps } from './notifications.ts';
 

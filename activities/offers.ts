@@ -4,7 +4,7 @@ import { placementPromptEmail } from '../src/email/placement-templates.ts';
 import { offerMatches } from '../src/offers/offers.ts';
 import { placementFacts, placementHeadline } from '../src/offers/placement-facts.ts';
 import { placementMessage } from '../src/slack/placement-message.ts';
-import { audit } from './audit.ts';
+import { audit } from '../src/db/audit.ts';
 import { createDelivery } from './delivery.ts';
 import type { NotificationDeps } from './notifications.ts';
 

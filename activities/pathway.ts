@@ -8,7 +8,7 @@ import type { PlieConfig } from '../src/domain/plie-config.ts';
 import type { QualificationLevel } from '../src/domain/qualification.ts';
 import type { AnyTaskAnswer, AssigneeRole, Stage, TaskKind } from '../src/domain/tasks.ts';
 import type { ContractFact, ExitState } from '../workflows/messages.ts';
-import { audit } from './audit.ts';
+import { audit } from '../src/db/audit.ts';
 
 const SYSTEM = 'système';
 

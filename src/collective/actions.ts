@@ -5,7 +5,7 @@ import { calendarDateField, clockTimeField, parisInstant } from '../domain/dates
 import { fileReference } from '../domain/participant.ts';
 import { z } from '../domain/validation.ts';
 import { InvalidInputError } from '../participants/create.ts';
-import { audit } from '../../activities/audit.ts';
+import { audit } from '../db/audit.ts';
 
 const text = (label: string, max: number) => z.string({ error: `${label} : obligatoire` }).trim().min(1, `${label} : obligatoire`).max(max, `${label} : ${max} caractères au plus`);
 

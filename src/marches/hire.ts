@@ -11,7 +11,7 @@ import { z } from '../domain/validation.ts';
 import { currentPathwayId } from '../participants/reenter.ts';
 import { InvalidInputError } from '../participants/create.ts';
 import { recordAction } from '../temporal/parcours-client.ts';
-import { audit } from '../../activities/audit.ts';
+import { audit } from '../db/audit.ts';
 
 export const hireInputSchema = z.object({
   personId: z.string({ error: 'personne : identifiant obligatoire' }).trim().min(1, 'personne : identifiant obligatoire'),

@@ -9,7 +9,7 @@ import { checkPace, type ClauseConfig, type PaceCheck } from '../domain/clauses.
 import { addDays, addMonths, parisDate } from '../domain/dates.ts';
 import { z } from '../domain/validation.ts';
 import { InvalidInputError } from '../participants/create.ts';
-import { audit } from '../../activities/audit.ts';
+import { audit } from '../db/audit.ts';
 import { periodOf } from './register.ts';
 
 export const hoursInputSchema = z.object({

@@ -10,7 +10,7 @@ import { MARCHE_SECTORS } from '../domain/codes.ts';
 import { calendarDateField, parisDate } from '../domain/dates.ts';
 import { z } from '../domain/validation.ts';
 import { InvalidInputError } from '../participants/create.ts';
-import { audit } from '../../activities/audit.ts';
+import { audit } from '../db/audit.ts';
 
 const text = (label: string, max: number) =>
   z.string({ error: `${label} : obligatoire` }).trim().min(1, `${label} : obligatoire`).max(max, `${label} : ${max} caractères au plus`);

@@ -7,7 +7,7 @@ import { offerMatch } from '../domain/job-offers.ts';
 import { fileReference, initials } from '../domain/participant.ts';
 import { z } from '../domain/validation.ts';
 import { InvalidInputError } from '../participants/create.ts';
-import { audit } from '../../activities/audit.ts';
+import { audit } from '../db/audit.ts';
 
 const text = (label: string, max: number) => z.string({ error: `${label} : obligatoire` }).trim().min(1, `${label} : obligatoire`).max(max, `${label} : ${max} caractères au plus`);
 

@@ -6,7 +6,7 @@ import { readmittingExit } from '../domain/eligibility.ts';
 import { EXIT_TYPE_LABELS, type ExitType } from '../domain/exit-types.ts';
 import type { Db } from '../db/client.ts';
 import { parcoursWorkflowId, type Channel } from '../../workflows/messages.ts';
-import { audit } from '../../activities/audit.ts';
+import { audit } from '../db/audit.ts';
 import { coordinatorsOf } from '../staff/directory.ts';
 import { startParcours } from '../temporal/parcours-client.ts';
 import type { CreateParticipantDeps } from './create.ts';

@@ -10,7 +10,7 @@ import type { Staff } from '../generated/prisma/client.ts';
 import type { Logger } from '../logging.ts';
 import type { CreateParticipantDeps } from '../participants/create.ts';
 import { staffBySlackUser } from '../staff/directory.ts';
-import { audit } from '../../activities/audit.ts';
+import { audit } from '../db/audit.ts';
 
 export interface SlackDeps {
   db: Db;

@@ -2,7 +2,7 @@
 import type { Db } from '../db/client.ts';
 import { z } from '../domain/validation.ts';
 import { InvalidInputError } from '../participants/create.ts';
-import { audit } from '../../activities/audit.ts';
+import { audit } from '../db/audit.ts';
 import { ROLES } from './directory.ts';
 
 export const staffInputSchema = z.object({

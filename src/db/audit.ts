@@ -1,5 +1,5 @@
-import { Prisma } from '../src/generated/prisma/client.ts';
-import type { Db } from '../src/db/client.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import type { Db } from './client.ts';
 
 type Tx = Prisma.TransactionClient | Db;
 

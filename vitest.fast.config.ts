@@ -1,0 +1,23 @@
+/**
+ * The fast tier (`npm run test:fast`): the rules, forms, messages and permissions, without any
+ * server (no global setup). `npm test` still runs everything, these included.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'test/domain/**/*.test.ts',
+      'test/config/**/*.test.ts',
+      'test/forms/**/*.test.ts',
+      'test/staff/**/*.test.ts',
+      'test/email/templates.test.ts',
+      'test/email/calendar.test.ts',
+      'test/email/collective-templates.test.ts',
+      'test/report/evaluation.test.ts',
+      'test/slack/messages.test.ts',
+      'test/temporal/codec.test.ts',
+    ],
+    pool: 'threads',
+  },
+});
