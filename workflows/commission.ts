@@ -1,5 +1,5 @@
 /**
- * The commission ad hoc's vote on one atypical exit (SPEC « Commission ad hoc »), a child of the
+ * The commission ad hoc's vote on one atypical exit (docs/product-requirements.md § 5), a child of the
  * pathway: a vote task per member, votes changeable until the vote closes, one reminder to those
  * who have not voted, closing at the deadline or once every member has voted; the outcome
  * (quorum, majority of expressed votes, tie → adjourned) is recorded and returned to the pathway.

@@ -537,7 +537,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
     await recordFact({ kind: 'contractEnded', contractId: contract.id, end: date, reason, early }, request.actor, request.channel);
     if (state.stage === 'followUp') {
       await planFollowUp();
-      // Sent back to the active pathway by a contract ended early (counted, SPEC « Follow-up »).
+      // Sent back to the active pathway by a contract ended early (counted, docs/product-requirements.md § 2.4).
       if (stage() === 'active' && early) state.earlyEnds += 1;
     }
   }

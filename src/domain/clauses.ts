@@ -1,5 +1,5 @@
 /**
- * Clauses d'insertion (SPEC « Clauses d'insertion »): who may be hired under a clause, the pace
+ * Clauses d'insertion (docs/product-requirements.md § 6): who may be hired under a clause, the pace
  * at which a marché's hours should be realised, and the bilan of a marché. Pure functions.
  *
  * The publics are those the clause facilitators commonly accept under article L2112-2 of the

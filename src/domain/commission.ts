@@ -1,5 +1,5 @@
 /**
- * The commission ad hoc's vote on an atypical exit (SPEC, « Commission ad hoc »): one vote per
+ * The commission ad hoc's vote on an atypical exit (docs/product-requirements.md § 5): one vote per
  * member, changeable until the vote closes; by default the quorum is a majority of the members
  * and the decision a majority of the votes expressed (pour / contre), a tie adjourning the case
  * to the next session.

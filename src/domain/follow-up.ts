@@ -1,5 +1,5 @@
 /**
- * The in-employment follow-up (suivi en emploi, SPEC « Follow-up »): when it opens, and on which
+ * The in-employment follow-up (suivi en emploi, docs/product-requirements.md § 2.4): when it opens, and on which
  * day the exit can be confirmed — the criterion met and the follow-up months done.
  */
 import { addMonths, type CalendarDate } from './dates.ts';

@@ -1,5 +1,5 @@
 /**
- * Relation entreprise (SPEC): a job offer reaches the participants whose validated sector wishes
+ * Relation entreprise (docs/product-requirements.md § 6): a job offer reaches the participants whose validated sector wishes
  * and availability fit it and who are looking for work in their pathway. Pure: the caller brings the rows.
  */
 import type { CalendarDate } from './dates.ts';

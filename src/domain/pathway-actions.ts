@@ -1,5 +1,5 @@
 /**
- * What staff record on a pathway besides answering a task (SPEC, « Active pathway »): steps,
+ * What staff record on a pathway besides answering a task (docs/product-requirements.md § 2.3): steps,
  * contacts, missed appointments, contracts, trainings, business creations, exit proposals and
  * pauses of the participant's reminders. Validated the same way from every channel.
  */
