@@ -1,0 +1,142 @@
+/** `plie marche …`: marchés with a social clause (clauses d'insertion). */
+import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { loadPlieConfig } from '../../config/plie.ts';
+import type { Services } from '../../main/services.ts';
+import { CLAUSE_PUBLIC_LABELS } from '../../domain/clauses.ts';
+import { bilanHtml, bilanMarkdown, bilanXlsx, loadMarcheBilan } from '../../marches/bilan.ts';
+import { proposeCandidate, registerMarche } from '../../marches/register.ts';
+import { recordHire } from '../../marches/hire.ts';
+import { checkDeclaration } from '../../marches/hours.ts';
+import { marcheInput } from '../../marches/start.ts';
+import { closeMarche, declareHours, reviewHours, startMarche } from '../../temporal/marche-client.ts';
+import { CliFailure, readJsonFile, withServices, parseJsonOption } from '../shared.ts';
+
+async function marcheByReference(services: Services, plieCode: string, reference: string) {
+  const found = await services.db.marche.findUnique({ where: { plieCode_externalId: { plieCode, externalId: reference } } });
+  if (!found) throw new CliFailure(`Aucun marché de référence ${reference}.`, 1);
+  return found;
+}
+
+export function registerMarcheCommands(program: Command): void {
+  const marche = program.command('marche').description('Marchés à clause d’insertion : enregistrement, candidats, bilan.');
+  marche
+    .command('register')
+    .description('Enregistre un marché à clause d’insertion, depuis un fichier JSON validé.')
+    .requiredOption('--file <fichier>', 'reference, buyer, title, lot, company, contactName, contactEmail, sector (BTP|AUTRE), clauseHours, start, end, clauseWording')
+    .option('--par <email>', 'qui enregistre (journal d’audit)', 'cli')
+    .action(async (opts: { file: string; par: string }) => {
+      const raw = readJsonFile(opts.file);
+      await withServices(async (services, cfg) => {
+        const plie = loadPlieConfig(cfg.env);
+        const saved = await registerMarche(services.db, plie.code, raw, opts.par);
+        // Its workflow asks the company for the hours every month and prompts the facilitator.
+        await startMarche(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, marcheInput(saved, plie, cfg.env.PLIE_COORDINATOR_EMAIL));
+        console.log(`Marché ${saved.externalId} enregistré : ${saved.title} (${saved.buyer}), ${saved.plannedHours} heures d’insertion. Les heures seront demandées chaque mois à ${saved.contactEmail}.`);
+      });
+    });
+  marche
+    .command('candidat')
+    .description('Propose une personne pour un emploi de la clause et vérifie son éligibilité aux publics de la clause.')
+    .argument('<référence>', 'référence du marché')
+    .requiredOption('--personne <json>', '{"personId", "birthDate", "jobSeekerMonths", "minimumIncome", "qualificationLevel", "rqth", "iaeEmployee", "participantId"}')
+    .option('--par <email>', 'qui propose (journal d’audit)', 'cli')
+    .action(async (reference: string, opts: { personne: string; par: string }) => {
+      const raw = parseJsonOption('--personne', opts.personne);
+      await withServices(async (services, cfg) => {
+        const plie = loadPlieConfig(cfg.env);
+        const found = await marcheByReference(services, plie.code, reference);
+        const result = await proposeCandidate(services.db, plie.clauses, found.id, raw, opts.par);
+        console.log(
+          result.eligible
+            ? `Éligible à la clause : ${result.publics.map((p) => CLAUSE_PUBLIC_LABELS[p]).join(' ; ')}.`
+            : `Non éligible à la clause. ${result.reasons.join(' ')}`,
+        );
+      });
+    });
+  marche
+    .command('embauche')
+    .description('Enregistre l’embauche d’une personne proposée et éligible ; pour un·e participant·e du PLIE, le contrat entre aussi dans son parcours.')
+    .argument('<référence>', 'référence du marché')
+    .requiredOption('--personne <id>', 'identifiant de la personne (celui de plie marche candidat)')
+    .requiredOption('--contrat <json>', '{"type", "start", "end", "weeklyHours", "employer"}')
+    .requiredOption('--par <email>', 'le ou la facilitateur·rice (déclaré·e dans la configuration du PLIE)')
+    .action(async (reference: string, opts: { personne: string; contrat: string; par: string }) => {
+      const contract = parseJsonOption('--contrat', opts.contrat);
+      await withServices(async (services, cfg) => {
+        const found = await marcheByReference(services, loadPlieConfig(cfg.env).code, reference);
+        const hire = await recordHire({ db: services.db, temporal: services.temporal }, found.id, { personId: opts.personne, contract }, opts.par);
+        console.log(`Embauche enregistrée au marché ${reference}${hire.inPathway ? ', et dans le parcours de la personne' : ''}.`);
+      });
+    });
+  marche
+    .command('heures')
+    .description('Déclare (ou valide, avec --valider) les heures du mois par personne ; dit où en est le marché par rapport au rythme prévu.')
+    .argument('<référence>', 'référence du marché')
+    .requiredOption('--mois <AAAA-MM>', 'le mois travaillé')
+    .requiredOption('--heures <json>', '{"C0042": 151, "C0043": 70}')
+    .option('--valider', 'le ou la facilitateur·rice valide : les heures comptent')
+    .requiredOption('--par <email>', 'qui déclare ou valide')
+    .action(async (reference: string, opts: { mois: string; heures: string; valider?: boolean; par: string }) => {
+      const hours = parseJsonOption('--heures', opts.heures);
+      await withServices(async (services, cfg) => {
+        const plie = loadPlieConfig(cfg.env);
+        const found = await marcheByReference(services, plie.code, reference);
+        const declaration = await checkDeclaration(services.db, found.id, { month: opts.mois, hours });
+        // Through the marché's workflow, which keeps each month's state (asked, declared, validated).
+        let state = await declareHours(services.temporal, found.id, { ...declaration, actor: opts.par, channel: 'cli' });
+        if (opts.valider) state = await reviewHours(services.temporal, found.id, { month: opts.mois, decision: 'validate', actor: opts.par, channel: 'cli' });
+        const pace = state.months[opts.mois]?.pace;
+        console.log(`Heures ${opts.valider ? 'validées' : 'déclarées (à valider)'} pour ${opts.mois}.${pace ? ` Heures validées du marché : ${pace.realised}, attendues à ce jour : ${pace.expected}.` : ''}`);
+        if (pace?.behind) console.log(`⚠️ Le marché est en retard sur le rythme prévu : ${pace.gap} heures à rattraper.`);
+      });
+    });
+  marche
+    .command('suivre')
+    .description('Démarre le suivi mensuel d’un marché qui n’en a pas (enregistré avant lui, ou démarrage interrompu) ; sans effet s’il tourne déjà.')
+    .argument('<référence>', 'référence du marché')
+    .action(async (reference: string) => {
+      await withServices(async (services, cfg) => {
+        const plie = loadPlieConfig(cfg.env);
+        const found = await marcheByReference(services, plie.code, reference);
+        if (found.status === 'CLOS') throw new CliFailure(`Le marché ${reference} est clos.`, 1);
+        if (!found.contactEmail || !found.end) throw new CliFailure(`Le marché ${reference} n’a pas de contact dans l’entreprise ou de date de fin : ses heures ne peuvent pas être demandées.`, 1);
+        await startMarche(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, marcheInput(found, plie, cfg.env.PLIE_COORDINATOR_EMAIL));
+        console.log(`Suivi du marché ${reference} en cours : les heures seront demandées chaque mois à ${found.contactEmail}.`);
+      });
+    });
+  marche
+    .command('clore')
+    .description('Clôt le marché : plus de demande d’heures ; le bilan est envoyé à la facilitation des clauses.')
+    .argument('<référence>', 'référence du marché')
+    .requiredOption('--par <email>', 'le ou la facilitateur·rice, ou la coordination')
+    .action(async (reference: string, opts: { par: string }) => {
+      await withServices(async (services, cfg) => {
+        const found = await marcheByReference(services, loadPlieConfig(cfg.env).code, reference);
+        await closeMarche(services.temporal, found.id, { actor: opts.par, channel: 'cli' });
+        console.log(`Marché ${reference} clos : le bilan est envoyé à la facilitation des clauses.`);
+      });
+    });
+  marche
+    .command('bilan')
+    .description('Bilan d’un marché pour son acheteur : heures réalisées et prévues, contrats, personnes, suites.')
+    .argument('<référence>', 'référence du marché')
+    .option('--format <format>', 'md, html ou xlsx', 'md')
+    .option('--out <fichier>', 'écrire dans ce fichier (obligatoire pour xlsx)')
+    .action(async (reference: string, opts: { format: string; out?: string }) => {
+      if (!['md', 'html', 'xlsx'].includes(opts.format)) throw new CliFailure('--format : md, html ou xlsx', 2);
+      if (opts.format === 'xlsx' && !opts.out) throw new CliFailure('--out : obligatoire pour le format xlsx', 2);
+      await withServices(async (services, cfg) => {
+        const plie = loadPlieConfig(cfg.env);
+        const found = await marcheByReference(services, plie.code, reference);
+        const document = (await loadMarcheBilan(services.db, plie.clauses, found.id))!;
+        const output = opts.format === 'xlsx' ? await bilanXlsx(document) : opts.format === 'html' ? bilanHtml(document) : bilanMarkdown(document);
+        if (opts.out) {
+          writeFileSync(opts.out, output);
+          console.log(`Bilan écrit : ${opts.out}`);
+        } else {
+          process.stdout.write(output);
+        }
+      });
+    });
+}
