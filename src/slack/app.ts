@@ -7,6 +7,8 @@ import type { SlackDeps } from './interaction.ts';
 import { registerMarcheListeners } from './marche-listeners.ts';
 import { registerPlacementListeners } from './placement-listeners.ts';
 import { registerTaskListeners } from './task-listeners.ts';
+import { registerVoteListeners } from './vote-listeners.ts';
+import { registerPathwayActionListeners } from './pathway-action-listeners.ts';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -77,6 +79,8 @@ export function createSlack(env: Env, web: Application, logger: Logger, deps?: S
 
 function registerListeners(app: App, deps: SlackDeps): void {
   registerTaskListeners(app, deps);
+  registerVoteListeners(app, deps);
+  registerPathwayActionListeners(app, deps);
   registerMarcheListeners(app, deps);
   registerPlacementListeners(app, deps);
   registerCommandListeners(app, deps);

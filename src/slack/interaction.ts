@@ -2,6 +2,7 @@
  * What every Slack listener needs: who is acting (their staff record), telling them something only
  * they see, refusing with a reason (audited), and not doing the same thing twice at once.
  */
+import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.ts';
@@ -11,6 +12,8 @@ import type { Logger } from '../logging.ts';
 import type { CreateParticipantDeps } from '../participants/create.ts';
 import { staffBySlackUser } from '../staff/directory.ts';
 import { audit } from '../db/audit.ts';
+import { readForm, type FormSpec } from '../forms/fields.ts';
+import { modalValues, type ViewStateValues } from './modal.ts';
 
 export interface SlackDeps {
   db: Db;
@@ -85,4 +88,43 @@ export async function failed(deps: SlackDeps, client: WebClient, to: Audience, e
   } catch (tellError) {
     deps.logger.error({ err: (tellError as Error).message }, 'impossible de prévenir la personne');
   }
+}
+
+/** What a modal carries in its private metadata (the task, case or participant it is about). */
+export interface ModalMeta {
+  taskId?: string;
+  caseId?: string;
+  participantId?: string;
+  action?: string;
+  channel?: string;
+}
+
+export const audienceOf = (body: BlockAction): Audience => ({ user: body.user.id, channel: body.channel?.id });
+
+export const metaOf = (view: { private_metadata: string }): ModalMeta => {
+  try {
+    return JSON.parse(view.private_metadata) as ModalMeta;
+  } catch {
+    return {};
+  }
+};
+
+/** Runs a listener's work after the ack, telling the person if it fails. */
+export async function guarded(deps: SlackDeps, client: WebClient, to: Audience, what: string, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    await failed(deps, client, to, error, what);
+  }
+}
+
+/** Validates a submitted modal: errors go back into the modal, next to their field. */
+export async function submitted(ack: (r?: { response_action: 'errors'; errors: Record<string, string> }) => Promise<void>, form: FormSpec, values: ViewStateValues) {
+  const result = readForm(form, modalValues(form, values));
+  if (!result.ok) {
+    await ack({ response_action: 'errors', errors: result.errors });
+    return undefined;
+  }
+  await ack();
+  return result.value;
 }
