@@ -7,10 +7,8 @@ import { allHandlersFinished, condition, patched, setHandler } from '@temporalio
 import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
 import { createExclusive } from './exclusive.ts';
-import { SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
+import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
 import { activities, notices } from './proxies.ts';
-import { addDaysToInstant } from '../src/domain/dates.ts';
-import { nextDailyInstantAfter } from '../src/domain/schedules.ts';
 import { attendanceProblems } from '../src/domain/collective-actions.ts';
 import { fileReference } from '../src/domain/participant.ts';
 import { collectiveStateQuery, inviteParticipantsUpdate, recordAttendanceUpdate, type AttendanceRequest, type CollectiveInput, type CollectiveState, type InviteRequest } from './collective-messages.ts';
@@ -76,7 +74,7 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   );
 
   // Two days before, at the action's Paris hour.
-  const reminderAt = fromOrigin() ? addDaysToInstant(startsAt, -REMINDER_BEFORE_DAYS) : startsAt - REMINDER_BEFORE_DAYS * DAY_MS;
+  const reminderAt = daysAfter(fromOrigin(), startsAt, -REMINDER_BEFORE_DAYS);
   // Invited less than two days before: the invitation is reminder enough.
   if (reminderAt <= Date.now()) state.reminded = true;
   let promptAt = endsAt;
@@ -97,7 +95,7 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
         await deliver(() => notices.promptAttendance({ actionId: input.actionId, to: input.organizerEmail, key: key(`presence/${state.attendancePrompts}`), at: nowIso() }), { attendance: true });
       });
       // Weekly from the action's end (the next week to come, if this question went late).
-      promptAt = fromOrigin() ? nextDailyInstantAfter(endsAt, Date.now(), ATTENDANCE_EVERY_DAYS) : Date.now() + ATTENDANCE_EVERY_DAYS * DAY_MS;
+      promptAt = nextEvery(fromOrigin(), endsAt, Date.now(), ATTENDANCE_EVERY_DAYS);
       continue;
     }
     const next = [...(!state.reminded && Date.now() < reminderAt ? [reminderAt] : []), ...(state.attendancePrompts < ATTENDANCE_PROMPTS ? [promptAt] : [])];

@@ -7,11 +7,11 @@
 import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
 import { deliver } from './best-effort.ts';
-import { CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
+import { CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, daysAfter } from './patches.ts';
 import { activities, notices } from './proxies.ts';
 import { createUpdateQueue } from './update-queue.ts';
 import { commissionOutcome, tally, voteCanClose, type Vote } from '../src/domain/commission.ts';
-import { addDays, addDaysToInstant, parisDate, type CalendarDate } from '../src/domain/dates.ts';
+import { addDays, parisDate, type CalendarDate } from '../src/domain/dates.ts';
 import { checkTaskAnswer, type TaskAnswer } from '../src/domain/tasks.ts';
 import {
   castVoteUpdate,
@@ -21,8 +21,6 @@ import {
   type CommissionResult,
   type CommissionState,
 } from './messages.ts';
-
-const DAY_MS = 86_400_000;
 
 const VOTES: Record<TaskAnswer<'commission_vote'>['vote'], Vote> = { pour: 'POUR', contre: 'CONTRE', abstention: 'ABSTENTION' };
 
@@ -35,8 +33,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
   const opened = Date.now();
   // The deadline keeps its Paris hour across a change of summer or winter time.
   const fromOrigin = patched(SCHEDULES_FROM_ORIGIN_PATCH);
-  const daysAfter = (instant: number, days: number) => (fromOrigin ? addDaysToInstant(instant, days) : instant + days * DAY_MS);
-  const deadlineAt = daysAfter(opened, input.voteDays);
+  const deadlineAt = daysAfter(fromOrigin, opened, input.voteDays);
   const state: CommissionState = { session: input.session, open: true, votes: {}, deadline: addDays(today(), input.voteDays), result: null };
   const taskOf = (member: string) => `${caseId}/commission_vote/${members.indexOf(member) + 1}`;
 
@@ -90,7 +87,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
 
   let reminded = false;
   const alarm = createAlarm();
-  const reminderAt = daysAfter(opened, input.reminderAfterDays);
+  const reminderAt = daysAfter(fromOrigin, opened, input.reminderAfterDays);
   /** Records a vote (its ticket orders a member's successive votes). */
   const recordVote = async (item: { member: string; vote: TaskAnswer<'commission_vote'>; channel: string }, ticket: number) => {
     const first = !(item.member in state.votes);

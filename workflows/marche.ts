@@ -12,10 +12,10 @@ import { allHandlersFinished, condition, patched, setHandler } from '@temporalio
 import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
 import { createExclusive } from './exclusive.ts';
-import { SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
+import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter } from './patches.ts';
 import { activities, notices } from './proxies.ts';
 import { clauseMonths, hoursRequestDay } from '../src/domain/clauses.ts';
-import { addDays, addDaysToInstant, parisDate, parisInstant, type CalendarDate } from '../src/domain/dates.ts';
+import { addDays, parisDate, parisInstant, type CalendarDate } from '../src/domain/dates.ts';
 import {
   chaseCompanyUpdate,
   closeMarcheUpdate,
@@ -75,7 +75,7 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
     m.requests += 1;
     m.status = 'requested';
     // At the request's Paris hour, whatever the change of summer or winter time (see the patch).
-    m.chaseAt = patched(SCHEDULES_FROM_ORIGIN_PATCH) ? addDaysToInstant(Date.now(), input.chaseAfterDays) : Date.now() + input.chaseAfterDays * DAY_MS;
+    m.chaseAt = daysAfter(patched(SCHEDULES_FROM_ORIGIN_PATCH), Date.now(), input.chaseAfterDays);
     // Not delivered (address refused): the facilitator is still prompted to chase when the delay is over.
     const args = { marcheId: input.marcheId, month, kind, replyTo: input.facilitatorEmail, key: key(`${month}/request/${m.requests}`), at: nowIso(), ...(comment ? { comment } : {}) };
     await deliver(() => notices.requestMarcheHours(args), { month, kind });

@@ -8,10 +8,8 @@ import { allHandlersFinished, condition, patched, setHandler } from '@temporalio
 import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
 import { createExclusive } from './exclusive.ts';
-import { SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
+import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
 import { activities, notices } from './proxies.ts';
-import { addDaysToInstant } from '../src/domain/dates.ts';
-import { nextDailyInstantAfter } from '../src/domain/schedules.ts';
 import { isFinalPlacement, nextPlacementStatus } from '../src/domain/placements.ts';
 import { closeOfferUpdate, decidePlacementUpdate, offreStateQuery, type CloseOfferRequest, type OffreInput, type OffreState, type PlacementRequest } from './offre-messages.ts';
 
@@ -26,7 +24,6 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
   const { run: exclusive, version } = createExclusive();
   /** Whether the questions' dates come from their origin at a fixed Paris hour (see the patch). */
   const fromOrigin = () => patched(SCHEDULES_FROM_ORIGIN_PATCH);
-  const daysAfter = (instant: number, days: number) => (fromOrigin() ? addDaysToInstant(instant, days) : instant + days * DAY_MS);
 
 
   async function ask(placementId: string): Promise<void> {
@@ -59,7 +56,7 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
         p.status = status;
         p.asked = 0;
         // A proposal's outcome is asked after a while; a final status asks nothing more.
-        p.askAt = isFinalPlacement(status) ? null : daysAfter(Date.now(), input.followUpDays);
+        p.askAt = isFinalPlacement(status) ? null : daysAfter(fromOrigin(), Date.now(), input.followUpDays);
         return state;
       }),
     { validator: (r: PlacementRequest) => decidable(r) },
@@ -82,7 +79,7 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
   // The matched participants, each with a « mise en relation » to propose.
   await exclusive(async () => {
     for (const m of await activities.openPlacements({ offerId: input.offerId })) {
-      state.placements[m.placementId] = { participantId: m.participantId, referentEmail: m.referentEmail ?? coordinator, status: 'A_PROPOSER', askAt: daysAfter(Date.now(), input.reminderDays), asked: 0 };
+      state.placements[m.placementId] = { participantId: m.participantId, referentEmail: m.referentEmail ?? coordinator, status: 'A_PROPOSER', askAt: daysAfter(fromOrigin(), Date.now(), input.reminderDays), asked: 0 };
       await ask(m.placementId);
     }
   });
@@ -101,7 +98,7 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
           const limit = p.status === 'A_PROPOSER' ? 2 : input.maxFollowUps;
           const every = p.status === 'A_PROPOSER' ? input.reminderDays : input.followUpDays;
           // Every N days from the question that was due, not from when it went.
-          const next = fromOrigin() ? nextDailyInstantAfter(askedAt, Date.now(), every) : Date.now() + every * DAY_MS;
+          const next = nextEvery(fromOrigin(), askedAt, Date.now(), every);
           p.askAt = p.asked < limit ? next : null;
         }
       });

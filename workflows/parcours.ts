@@ -22,12 +22,12 @@ import type { Activities } from '../activities/index.ts';
 import { createAlarm } from './alarm.ts';
 import { deliver } from './best-effort.ts';
 import { activities, notices } from './proxies.ts';
-import { addDays, addDaysToInstant, addMonths, daysBetween, parisDate, parisInstant, sameParisTimeOn, type CalendarDate } from '../src/domain/dates.ts';
+import { addDays, addMonths, daysBetween, parisDate, parisInstant, sameParisTimeOn, type CalendarDate } from '../src/domain/dates.ts';
 import type { ExitFacts } from '../src/domain/exit-criteria.ts';
 import { opensFollowUp, planExit } from '../src/domain/follow-up.ts';
 import { checkPathwayAction, type PathwayAction } from '../src/domain/pathway-actions.ts';
 import { pathwayPolicy, type PathwayPolicy } from '../src/domain/pathway-policy.ts';
-import { nextDailyAfter, nextDailyInstantAfter, nextMonthlyAfter, nextParcoursLongAfter } from '../src/domain/schedules.ts';
+import { nextDailyAfter, nextMonthlyAfter, nextParcoursLongAfter } from '../src/domain/schedules.ts';
 import { CASA_CONFIG } from '../src/domain/plie-config.ts';
 import { checkTaskAnswer, type AnyTaskAnswer, type AssigneeRole, type Stage, type TaskAnswer, type TaskKind } from '../src/domain/tasks.ts';
 import { commissionWorkflow } from './commission.ts';
@@ -48,7 +48,7 @@ import {
   type TaskContext,
   type TimerName,
 } from './messages.ts';
-import { FULL_PATHWAY_PATCH, CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH } from './patches.ts';
+import { FULL_PATHWAY_PATCH, CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn } from './update-queue.ts';
 import { mayAnswerTask, mayRecordAction, rosterActor, type Roster } from '../src/staff/permissions.ts';
@@ -119,8 +119,6 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   /** The workflow instant of a calendar day (same Paris time of day as now). */
   const instantOf = (date: CalendarDate) =>
     fromOrigin() ? sameParisTimeOn(Date.now(), addDays(date, -policy.calendarOffsetDays)) : Date.now() + daysBetween(today(), date) * DAY_MS;
-  /** `days` calendar days after an instant, at the same Paris time of day. */
-  const daysAfter = (instant: number, days: number) => (fromOrigin() ? addDaysToInstant(instant, days) : instant + days * DAY_MS);
   const nextId = (what: string) => `${pathwayId}/${what}/${++state.sequence}`;
 
   // --- Handlers: validate, queue, and return once the workflow has acted (database included). ---
@@ -229,9 +227,9 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
       reminders: 0,
       reminded: false,
       escalated: false,
-      nextReminderAt: p.maxReminders > 0 ? daysAfter(now, p.dueDays) : null,
-      escalateAt: p.escalateTo ? daysAfter(now, p.escalateAfterDays) : null,
-      expiresAt: p.expireAfterDays === null ? null : daysAfter(now, p.expireAfterDays),
+      nextReminderAt: p.maxReminders > 0 ? daysAfter(fromOrigin(), now, p.dueDays) : null,
+      escalateAt: p.escalateTo ? daysAfter(fromOrigin(), now, p.escalateAfterDays) : null,
+      expiresAt: p.expireAfterDays === null ? null : daysAfter(fromOrigin(), now, p.expireAfterDays),
       ...(opts.context ? { context: opts.context } : {}),
     };
     state.openTasks.push(task);
@@ -574,7 +572,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
         const appointments = (state.appointments ??= []);
         // The first appointment before the pathway begins is the convocation to the first interview.
         const first = (state.stage === 'orientation' || state.stage === 'diagnostic') && appointments.length === 0;
-        const remindAt = fromOrigin() ? addDaysToInstant(due, -APPOINTMENT_REMINDER_DAYS) : due - APPOINTMENT_REMINDER_DAYS * DAY_MS;
+        const remindAt = daysAfter(fromOrigin(), due, -APPOINTMENT_REMINDER_DAYS);
         appointments.push({ id, at: due, remindAt: remindAt > Date.now() ? remindAt : null });
         await recordFact(
           { kind: 'appointment', appointmentId: id, at: new Date(at).toISOString(), place: action.place, durationMinutes: action.durationMinutes, first },
@@ -722,8 +720,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
           task.reminders += 1;
           task.reminded = true;
           // Every N days from the reminder that was due (or the end of a pause), not from when it went.
-          const every = p.reminderEveryDays;
-          const next = fromOrigin() ? nextDailyInstantAfter(task.nextReminderAt, now, every) : now + every * DAY_MS;
+          const next = nextEvery(fromOrigin(), task.nextReminderAt, now, p.reminderEveryDays);
           task.nextReminderAt = task.reminders < p.maxReminders ? next : null;
           if (task.role === 'participant') await emailParticipant(`${task.kind}.relance`, `${task.id}/reminder/${task.reminders}`);
           else {

@@ -1,4 +1,6 @@
 /** Patch ids (see README « Faire évoluer »): each marks where a change of the workflows' commands begins. */
+import { addDaysToInstant } from '../src/domain/dates.ts';
+import { nextDailyInstantAfter } from '../src/domain/schedules.ts';
 
 /** Pathways started before this patch run the frozen first version. */
 export const FULL_PATHWAY_PATCH = 'full-pathway';
@@ -18,3 +20,19 @@ export const CHANNELS_PATCH = 'channels';
  * action workflows alike.
  */
 export const SCHEDULES_FROM_ORIGIN_PATCH = 'schedules-from-origin';
+
+const DAY_MS = 86_400_000;
+
+/**
+ * An instant `days` days after another (before it, if negative), as each side of
+ * SCHEDULES_FROM_ORIGIN_PATCH computes it: on the calendar at the same Paris hour from the patch
+ * on, in 24-hour days before it (kept so that older histories replay).
+ */
+export function daysAfter(fromOrigin: boolean, instant: number, days: number): number {
+  return fromOrigin ? addDaysToInstant(instant, days) : instant + days * DAY_MS;
+}
+
+/** The next instant of a schedule every `everyDays` days: from its origin after the patch, from now before it. */
+export function nextEvery(fromOrigin: boolean, origin: number, now: number, everyDays: number): number {
+  return fromOrigin ? nextDailyInstantAfter(origin, now, everyDays) : now + everyDays * DAY_MS;
+}
