@@ -21,22 +21,25 @@ export function nthDailyInstant(origin: number, n: number, everyDays: number): n
   return addDaysToInstant(origin, n * everyDays);
 }
 
+/** The first occurrence (counting from `from`) that falls after `after`: dates and instants compare alike. */
+function firstAfter<T extends string | number>(occurrence: (n: number) => T, after: T, from = 1): { n: number; at: T } {
+  let n = from;
+  while (occurrence(n) <= after) n += 1;
+  return { n, at: occurrence(n) };
+}
+
 /**
  * The first occurrence of a monthly schedule that falls after `day`, counting from occurrence
  * `from` on (a schedule whose first dates have passed, or that resumes after a pause).
  */
 export function nextMonthlyAfter(origin: CalendarDate, day: CalendarDate, opts: { everyMonths?: number; from?: number } = {}): { n: number; on: CalendarDate } {
-  const everyMonths = opts.everyMonths ?? 1;
-  let n = opts.from ?? 1;
-  while (nthMonthly(origin, n, everyMonths) <= day) n += 1;
-  return { n, on: nthMonthly(origin, n, everyMonths) };
+  const { n, at } = firstAfter((k) => nthMonthly(origin, k, opts.everyMonths ?? 1), day, opts.from);
+  return { n, on: at };
 }
 
 /** The first occurrence of a schedule every `everyDays` days that falls after `day`. */
 export function nextDailyAfter(origin: CalendarDate, day: CalendarDate, everyDays: number): CalendarDate {
-  let n = 1;
-  while (nthDaily(origin, n, everyDays) <= day) n += 1;
-  return nthDaily(origin, n, everyDays);
+  return firstAfter((k) => nthDaily(origin, k, everyDays), day).at;
 }
 
 // --- The pathway's schedules ---
@@ -66,9 +69,7 @@ export function parcoursLongDate(entryDate: CalendarDate, afterMonths: number, n
 
 /** The next parcours-long question after `day` (the referent chose to continue the pathway). */
 export function nextParcoursLongAfter(entryDate: CalendarDate, afterMonths: number, day: CalendarDate): CalendarDate {
-  let n = 1;
-  while (parcoursLongDate(entryDate, afterMonths, n) <= day) n += 1;
-  return parcoursLongDate(entryDate, afterMonths, n);
+  return firstAfter((k) => parcoursLongDate(entryDate, afterMonths, k), day).at;
 }
 
 /**
@@ -76,7 +77,5 @@ export function nextParcoursLongAfter(entryDate: CalendarDate, afterMonths: numb
  * (occurrences missed while nothing ran are not made up one after another).
  */
 export function nextDailyInstantAfter(origin: number, now: number, everyDays: number): number {
-  let n = 1;
-  while (nthDailyInstant(origin, n, everyDays) <= now) n += 1;
-  return nthDailyInstant(origin, n, everyDays);
+  return firstAfter((k) => nthDailyInstant(origin, k, everyDays), now).at;
 }
