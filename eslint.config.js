@@ -43,11 +43,21 @@ export default tseslint.config(
   },
   {
     // The domain is pure rules: it imports itself and zod, nothing that reaches the outside.
-    files: ['src/domain/**/*.ts'],
+    files: ['src/domain/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         { patterns: [{ regex: '^(?!zod$|\\./)', message: 'src/domain imports only itself and zod (pure rules, no I/O).' }] },
+      ],
+    },
+  },
+  {
+    // The pathway's state machine: the domain one level up, nothing else.
+    files: ['src/domain/*/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!zod$|\\./|\\.\\./(?!\\.\\./))', message: 'src/domain imports only itself and zod (pure rules, no I/O).' }] },
       ],
     },
   },

@@ -22,3 +22,11 @@ export function createActivities(deps: ActivityDeps) {
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+// The families, for the workflows' proxies (workflows/proxies.ts): each workflow reaches only its own.
+export type PathwayActivities = ReturnType<typeof createPathwayActivities>;
+export type NotificationActivities = ReturnType<typeof createNotificationActivities>;
+export type SlackMessageActivities = ReturnType<typeof createSlackMessageActivities>;
+export type MarcheActivities = ReturnType<typeof createMarcheActivities>;
+export type OfferActivities = ReturnType<typeof createOfferActivities>;
+export type CollectiveActivities = ReturnType<typeof createCollectiveActivities>;

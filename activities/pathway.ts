@@ -7,23 +7,13 @@ import { checkEligibility, type MinimumIncome } from '../src/domain/eligibility.
 import type { PlieConfig } from '../src/domain/plie-config.ts';
 import type { QualificationLevel } from '../src/domain/qualification.ts';
 import type { AnyTaskAnswer, AssigneeRole, Stage, TaskKind } from '../src/domain/tasks.ts';
-import type { ContractFact, ExitState } from '../workflows/messages.ts';
+import type { PathwayFact } from '../src/domain/pathway/commands.ts';
+import type { ExitState } from '../src/domain/pathway/state.ts';
 import { audit } from '../src/db/audit.ts';
 
 const SYSTEM = 'système';
 
-/** Facts recorded on a pathway; each is written once per key. */
-export type PathwayFact =
-  | { kind: 'step'; stepId: string; stepType: string; start: CalendarDate; end?: CalendarDate; status: 'PREVUE' | 'REALISEE' }
-  | { kind: 'contact'; date: CalendarDate; mode: string }
-  | { kind: 'absence'; date: CalendarDate }
-  | { kind: 'appointment'; appointmentId: string; at: string; place: string; durationMinutes: number; first: boolean }
-  | { kind: 'contract'; contract: ContractFact & { employer: string | null; sector: string | null } }
-  | { kind: 'contractEnded'; contractId: string; end: CalendarDate; reason: string; early: boolean }
-  | { kind: 'training'; training: { id: string; start: CalendarDate; end: CalendarDate | null; rncp: boolean; long: boolean; qualificationObtainedOn: CalendarDate | null } }
-  | { kind: 'business'; business: { id: string; start: CalendarDate; end: CalendarDate | null } }
-  | { kind: 'remindersPaused'; until: CalendarDate; reason: string }
-  | { kind: 'remindersResumed' };
+export type { PathwayFact } from '../src/domain/pathway/commands.ts';
 
 /** Projection of the workflows' state and facts into PostgreSQL; each call is idempotent. */
 export function createPathwayActivities(db: Db, plieConfig: (code: string) => Promise<PlieConfig>) {
@@ -66,6 +56,8 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
       assigneeRole?: AssigneeRole;
       openedAt: string;
       dueDate: CalendarDate;
+      /** A commission member's vote: its case. */
+      commissionCaseId?: string;
     }): Promise<void> {
       await db.$transaction(async (tx) => {
         await tx.task.upsert({
@@ -79,6 +71,7 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
             status: 'open',
             dueDate: toDbDate(args.dueDate),
             openedAt: new Date(args.openedAt),
+            commissionCaseId: args.commissionCaseId ?? null,
           },
           update: {},
         });

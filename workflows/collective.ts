@@ -6,9 +6,10 @@
 import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
-import { createExclusive } from './exclusive.ts';
+import { REFUSAL_CODES } from '../src/domain/refusals.ts';
+import { createUpdateQueue } from './update-queue.ts';
 import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
-import { activities, notices } from './proxies.ts';
+import { collectiveNotices, collectiveRecords } from './proxies.ts';
 import { attendanceProblems } from '../src/domain/collective-actions.ts';
 import { fileReference } from '../src/domain/participant.ts';
 import { collectiveStateQuery, inviteParticipantsUpdate, recordAttendanceUpdate, type AttendanceRequest, type CollectiveInput, type CollectiveState, type InviteRequest } from './collective-messages.ts';
@@ -28,7 +29,12 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
   const managers = [input.organizerEmail, input.coordinatorEmail].map((e) => e.trim().toLowerCase());
   const alarm = createAlarm();
-  const { run: exclusive, version } = createExclusive();
+  // Invitations and attendance wait for their turn in the loop, one at a time, between its own sendings.
+  const updates = createUpdateQueue<() => Promise<void>>();
+  const queued = async (work: () => Promise<void>) => {
+    await updates.submit(work);
+    return state;
+  };
   /** Whether dates come from their origin at a fixed Paris hour (see the patch). */
   const fromOrigin = () => patched(SCHEDULES_FROM_ORIGIN_PATCH);
   const key = (what: string) => `collective/${input.actionId}/${what}`;
@@ -36,27 +42,26 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   setHandler(collectiveStateQuery, () => state);
 
   const invitable = (r: InviteRequest) => {
-    refuseUnless(managers.includes(r.actor.trim().toLowerCase()), 'Seule la personne qui organise l’action, ou la coordination, invite.');
+    refuseUnless(managers.includes(r.actor.trim().toLowerCase()), 'Seule la personne qui organise l’action, ou la coordination, invite.', REFUSAL_CODES.notAllowed);
     refuseUnless(Date.now() < startsAt, 'L’action a déjà commencé : plus d’invitation possible.');
   };
   setHandler(
     inviteParticipantsUpdate,
     (r) =>
-      exclusive(async () => {
+      queued(async () => {
         invitable(r);
         const fresh = r.participantIds.filter((id) => !state.invited.includes(id));
-        await activities.saveInvitations({ actionId: input.actionId, participantIds: fresh, actor: r.actor });
+        await collectiveRecords.saveInvitations({ actionId: input.actionId, participantIds: fresh, actor: r.actor });
         for (const participantId of fresh) {
           state.invited.push(participantId);
-          await deliver(() => notices.sendCollectiveEmail({ actionId: input.actionId, participantId, kind: 'invitation', key: key(`${participantId}/invitation`), at: nowIso() }), { participantId });
+          await deliver(() => collectiveNotices.sendCollectiveEmail({ actionId: input.actionId, participantId, kind: 'invitation', key: key(`${participantId}/invitation`), at: nowIso() }), { participantId });
         }
-        return state;
       }),
     { validator: (r: InviteRequest) => invitable(r) },
   );
 
   const attendance = (r: AttendanceRequest) => {
-    refuseUnless(managers.includes(r.actor.trim().toLowerCase()), 'Seule la personne qui organise l’action, ou la coordination, saisit la présence.');
+    refuseUnless(managers.includes(r.actor.trim().toLowerCase()), 'Seule la personne qui organise l’action, ou la coordination, saisit la présence.', REFUSAL_CODES.notAllowed);
     refuseUnless(Date.now() >= startsAt, 'L’action n’a pas encore eu lieu.');
     refuseUnless(state.figures === null, 'La présence est déjà saisie.');
     const problems = attendanceProblems(state.invited, r, (id) => `Dossier ${fileReference(id)}`);
@@ -65,10 +70,9 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   setHandler(
     recordAttendanceUpdate,
     (r) =>
-      exclusive(async () => {
+      queued(async () => {
         attendance(r);
-        state.figures = await activities.saveAttendance({ actionId: input.actionId, present: r.present, misesEnRelation: r.misesEnRelation, hires: r.hires, actor: r.actor, channel: r.channel });
-        return state;
+        state.figures = await collectiveRecords.saveAttendance({ actionId: input.actionId, present: r.present, misesEnRelation: r.misesEnRelation, hires: r.hires, actor: r.actor, channel: r.channel });
       }),
     { validator: (r: AttendanceRequest) => attendance(r) },
   );
@@ -78,29 +82,28 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   // Invited less than two days before: the invitation is reminder enough.
   if (reminderAt <= Date.now()) state.reminded = true;
   let promptAt = endsAt;
-  while (state.figures === null) {
-    const seen = version();
+  for (;;) {
+    while (state.figures === null && (await updates.handleNext((work) => work())));
+    if (state.figures !== null) break;
     if (!state.reminded && Date.now() >= reminderAt && Date.now() < startsAt) {
-      await exclusive(async () => {
-        state.reminded = true;
-        for (const participantId of state.invited) {
-          await deliver(() => notices.sendCollectiveEmail({ actionId: input.actionId, participantId, kind: 'rappel', key: key(`${participantId}/rappel`), at: nowIso() }), { participantId });
-        }
-      });
+      state.reminded = true;
+      for (const participantId of state.invited) {
+        await deliver(() => collectiveNotices.sendCollectiveEmail({ actionId: input.actionId, participantId, kind: 'rappel', key: key(`${participantId}/rappel`), at: nowIso() }), { participantId });
+      }
       continue;
     }
     if (state.attendancePrompts < ATTENDANCE_PROMPTS && Date.now() >= promptAt) {
-      await exclusive(async () => {
-        state.attendancePrompts += 1;
-        await deliver(() => notices.promptAttendance({ actionId: input.actionId, to: input.organizerEmail, key: key(`presence/${state.attendancePrompts}`), at: nowIso() }), { attendance: true });
-      });
+      state.attendancePrompts += 1;
+      await deliver(() => collectiveNotices.promptAttendance({ actionId: input.actionId, to: input.organizerEmail, key: key(`presence/${state.attendancePrompts}`), at: nowIso() }), { attendance: true });
       // Weekly from the action's end (the next week to come, if this question went late).
       promptAt = nextEvery(fromOrigin(), endsAt, Date.now(), ATTENDANCE_EVERY_DAYS);
       continue;
     }
     const next = [...(!state.reminded && Date.now() < reminderAt ? [reminderAt] : []), ...(state.attendancePrompts < ATTENDANCE_PROMPTS ? [promptAt] : [])];
-    await alarm.wait(next.length > 0 ? Math.min(...next) : null, () => version() !== seen);
+    await alarm.wait(next.length > 0 ? Math.min(...next) : null, () => updates.pending() > 0);
   }
+  // The attendance is in: anything still queued, or later, is refused.
+  updates.close('La présence est déjà saisie : l’action collective est close.');
   await condition(allHandlersFinished);
   return state;
 }

@@ -8,8 +8,9 @@ import { allHandlersFinished, condition, patched, setHandler, workflowInfo } fro
 import { createAlarm } from './alarm.ts';
 import { deliver } from './best-effort.ts';
 import { CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, daysAfter } from './patches.ts';
-import { activities, notices } from './proxies.ts';
-import { createUpdateQueue } from './update-queue.ts';
+import { commissionNotices, commissionRecords } from './proxies.ts';
+import { createUpdateQueue, refused } from './update-queue.ts';
+import { REFUSAL_CODES } from '../src/domain/refusals.ts';
 import { commissionOutcome, tally, voteCanClose, type Vote } from '../src/domain/commission.ts';
 import { addDays, parisDate, type CalendarDate } from '../src/domain/dates.ts';
 import { checkTaskAnswer, type TaskAnswer } from '../src/domain/tasks.ts';
@@ -50,38 +51,39 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
     },
     {
       validator: (request: CastVoteRequest) => {
-        if (!state.open) throw new Error('Le vote est clos.');
+        if (!state.open) throw refused({ code: REFUSAL_CODES.closed, message: 'Le vote est clos.' });
         if (!members.includes(request.actor.trim().toLowerCase())) {
-          throw new Error('Seuls les membres de la commission ad hoc votent.');
+          throw refused({ code: REFUSAL_CODES.notAllowed, message: 'Seuls les membres de la commission ad hoc votent.' });
         }
         const check = checkTaskAnswer('commission_vote', request.vote);
-        if (!check.ok) throw new Error(`Vote invalide : ${check.problems.join(' ; ')}`);
+        if (!check.ok) throw refused({ code: REFUSAL_CODES.invalid, message: `Vote invalide : ${check.problems.join(' ; ')}` });
       },
     },
   );
 
   /** The channel's post: posted at the opening, then updated with each vote and the result. */
   const showCase = async () => {
-    if (channels) await deliver(() => notices.showCommissionCase({ caseId, session: input.session, members }));
+    if (channels) await deliver(() => commissionNotices.showCommissionCase({ caseId, session: input.session, members }));
   };
   const showTask = async (member: string) => {
-    if (channels) await deliver(() => notices.showTaskOutcome({ taskId: taskOf(member) }));
+    if (channels) await deliver(() => commissionNotices.showTaskOutcome({ taskId: taskOf(member) }));
   };
 
   const votes = () => new Map(Object.entries(state.votes).map(([m, v]) => [m, VOTES[v]] as const));
 
-  await activities.recordCommissionCase({ caseId, pathwayId: input.pathwayId, criterion: input.criterion, openedAt: new Date(opened).toISOString(), deadline: new Date(deadlineAt).toISOString() });
+  await commissionRecords.recordCommissionCase({ caseId, pathwayId: input.pathwayId, criterion: input.criterion, openedAt: new Date(opened).toISOString(), deadline: new Date(deadlineAt).toISOString() });
   for (const member of members) {
-    await activities.openTask({
+    await commissionRecords.openTask({
       id: taskOf(member),
       pathwayId: input.pathwayId,
       kind: 'commission_vote',
+      commissionCaseId: caseId,
       assigneeEmail: member,
       assigneeRole: 'commission_member',
       openedAt: new Date(opened).toISOString(),
       dueDate: state.deadline,
     });
-    await deliver(() => notices.notifyTask({ taskId: taskOf(member), notice: 'opened', to: member }));
+    await deliver(() => commissionNotices.notifyTask({ taskId: taskOf(member), notice: 'opened', to: member }));
   }
   await showCase();
 
@@ -92,7 +94,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
   const recordVote = async (item: { member: string; vote: TaskAnswer<'commission_vote'>; channel: string }, ticket: number) => {
     const first = !(item.member in state.votes);
     state.votes[item.member] = item.vote.vote;
-    await activities.recordCommissionVote({
+    await commissionRecords.recordCommissionVote({
       caseId,
       member: item.member,
       vote: VOTES[item.vote.vote],
@@ -102,7 +104,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
     });
     // The vote task is answered by the first vote; later changes replace the vote.
     if (first) {
-      await activities.closeTask({ taskId: taskOf(item.member), status: 'done', answer: item.vote, actor: item.member, channel: item.channel, answeredAt: new Date(Date.now()).toISOString() });
+      await commissionRecords.closeTask({ taskId: taskOf(item.member), status: 'done', answer: item.vote, actor: item.member, channel: item.channel, answeredAt: new Date(Date.now()).toISOString() });
       await showTask(item.member);
     }
   };
@@ -116,7 +118,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
     if (!reminded && input.reminderAfterDays < input.voteDays && now >= reminderAt) {
       reminded = true;
       for (const member of tally(rules, votes()).missing) {
-        await deliver(() => notices.notifyTask({ taskId: taskOf(member), notice: 'reminder', to: member, at: new Date(now).toISOString() }));
+        await deliver(() => commissionNotices.notifyTask({ taskId: taskOf(member), notice: 'reminder', to: member, at: new Date(now).toISOString() }));
       }
     }
     const wake = !reminded && input.reminderAfterDays < input.voteDays ? reminderAt : deadlineAt;
@@ -130,10 +132,10 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
   const result: CommissionResult = { outcome: commissionOutcome(rules, votes()), date: today(), pour: t.pour, contre: t.contre, abstention: t.abstention };
   state.result = result;
   for (const member of t.missing) {
-    await activities.closeTask({ taskId: taskOf(member), status: 'expired', answer: null, actor: 'système', channel: 'workflow', answeredAt: new Date(Date.now()).toISOString() });
+    await commissionRecords.closeTask({ taskId: taskOf(member), status: 'expired', answer: null, actor: 'système', channel: 'workflow', answeredAt: new Date(Date.now()).toISOString() });
     await showTask(member);
   }
-  await activities.closeCommissionCase({ caseId, outcome: result.outcome, closedAt: new Date(Date.now()).toISOString() });
+  await commissionRecords.closeCommissionCase({ caseId, outcome: result.outcome, closedAt: new Date(Date.now()).toISOString() });
   await showCase();
   await condition(allHandlersFinished);
   return result;

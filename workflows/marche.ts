@@ -11,9 +11,10 @@
 import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
-import { createExclusive } from './exclusive.ts';
+import { REFUSAL_CODES } from '../src/domain/refusals.ts';
+import { createUpdateQueue } from './update-queue.ts';
 import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter } from './patches.ts';
-import { activities, notices } from './proxies.ts';
+import { marcheNotices, marcheRecords } from './proxies.ts';
 import { clauseMonths, hoursRequestDay } from '../src/domain/clauses.ts';
 import { addDays, parisDate, parisInstant, type CalendarDate } from '../src/domain/dates.ts';
 import {
@@ -48,7 +49,12 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
   const managers = input.managers.map((m) => m.trim().toLowerCase());
   const contact = input.contactEmail.trim().toLowerCase();
   const alarm = createAlarm();
-  const { run: exclusive, version } = createExclusive();
+  // Declarations and decisions wait for their turn in the loop, one at a time, between its own requests.
+  const updates = createUpdateQueue<() => Promise<void>>();
+  const queued = async (work: () => Promise<void>) => {
+    await updates.submit(work);
+    return state;
+  };
 
   const offsetMs = input.calendarOffsetDays * DAY_MS;
   const today = (): CalendarDate => addDays(parisDate(Date.now()), input.calendarOffsetDays);
@@ -68,7 +74,7 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
 
   async function request(month: string, kind: 'request' | 'chase' | 'correction', comment?: string): Promise<void> {
     const m = monthState(month);
-    if (kind === 'request' && (await activities.marchePersons({ marcheId: input.marcheId, month })) === 0) {
+    if (kind === 'request' && (await marcheRecords.marchePersons({ marcheId: input.marcheId, month })) === 0) {
       m.status = 'none';
       return;
     }
@@ -78,24 +84,24 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
     m.chaseAt = daysAfter(patched(SCHEDULES_FROM_ORIGIN_PATCH), Date.now(), input.chaseAfterDays);
     // Not delivered (address refused): the facilitator is still prompted to chase when the delay is over.
     const args = { marcheId: input.marcheId, month, kind, replyTo: input.facilitatorEmail, key: key(`${month}/request/${m.requests}`), at: nowIso(), ...(comment ? { comment } : {}) };
-    await deliver(() => notices.requestMarcheHours(args), { month, kind });
+    await deliver(() => marcheNotices.requestMarcheHours(args), { month, kind });
   }
 
   async function prompt(month: string, kind: 'validate' | 'chase' | 'pace', sequence: number): Promise<void> {
     const requests = state.months[month]?.requests ?? 0;
     await deliver(
-      () => notices.promptFacilitator({ marcheId: input.marcheId, month, prompt: kind, requests, to: input.facilitatorEmail, key: key(`${month}/${kind}/${sequence}`), at: nowIso() }),
+      () => marcheNotices.promptFacilitator({ marcheId: input.marcheId, month, prompt: kind, requests, to: input.facilitatorEmail, key: key(`${month}/${kind}/${sequence}`), at: nowIso() }),
       { month, kind },
     );
   }
 
   async function close(actor: string): Promise<void> {
-    await activities.closeMarcheRecord({ marcheId: input.marcheId, actor, at: nowIso() });
+    await marcheRecords.closeMarcheRecord({ marcheId: input.marcheId, actor, at: nowIso() });
     // Closed once the record says so (queries and pages follow the workflow).
     state.closed = true;
     state.closedOn = today();
     for (const m of Object.values(state.months)) m.chaseAt = null;
-    await deliver(() => notices.sendMarcheBilan({ marcheId: input.marcheId, to: input.facilitatorEmail, key: key('bilan'), at: nowIso() }), { bilan: true });
+    await deliver(() => marcheNotices.sendMarcheBilan({ marcheId: input.marcheId, to: input.facilitatorEmail, key: key('bilan'), at: nowIso() }), { bilan: true });
   }
 
   // --- Updates ---
@@ -104,7 +110,7 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
 
   const declarable = (month: string, actor: string) => {
     open();
-    refuseUnless(isManager(actor) || actor.trim().toLowerCase() === contact, 'Seul le contact de l’entreprise, la facilitation des clauses ou la coordination peut déclarer ces heures.');
+    refuseUnless(isManager(actor) || actor.trim().toLowerCase() === contact, 'Seul le contact de l’entreprise, la facilitation des clauses ou la coordination peut déclarer ces heures.', REFUSAL_CODES.notAllowed);
     const m = state.months[month];
     refuseUnless(m !== undefined, `Le mois ${month} n’est pas dans la période du marché.`);
     refuseUnless(morningOf(`${month}-01`) <= Date.now() + DAY_MS, `Le mois ${month} n’a pas commencé.`);
@@ -113,74 +119,70 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
   setHandler(
     declareHoursUpdate,
     (r) =>
-      exclusive(async () => {
+      queued(async () => {
         declarable(r.month, r.actor);
         const m = monthState(r.month);
-        await activities.saveMarcheHours({ marcheId: input.marcheId, month: r.month, hours: r.hours, actor: r.actor, channel: r.channel, at: nowIso() });
+        await marcheRecords.saveMarcheHours({ marcheId: input.marcheId, month: r.month, hours: r.hours, actor: r.actor, channel: r.channel, at: nowIso() });
         m.status = 'declared';
         m.chaseAt = null;
         state.sequence += 1;
         // Declared by the facilitator or the coordination: they validate when they choose; the company's word is put to the facilitator.
         if (!isManager(r.actor)) await prompt(r.month, 'validate', state.sequence);
-        return state;
       }),
     { validator: (r: DeclareHoursRequest) => declarable(r.month, r.actor) },
   );
 
   const reviewable = (month: string, actor: string) => {
     open();
-    refuseUnless(isManager(actor), 'Seule la facilitation des clauses ou la coordination valide les heures.');
+    refuseUnless(isManager(actor), 'Seule la facilitation des clauses ou la coordination valide les heures.', REFUSAL_CODES.notAllowed);
     refuseUnless(state.months[month]?.status === 'declared', `Aucune déclaration de ${month} n’attend de validation.`);
   };
   setHandler(
     reviewHoursUpdate,
     (r) =>
-      exclusive(async () => {
+      queued(async () => {
         reviewable(r.month, r.actor);
         const m = monthState(r.month);
         if (r.decision === 'correct') {
           await request(r.month, 'correction', r.comment);
-          return state;
+          return;
         }
-        const pace = await activities.validateMarcheHours({ marcheId: input.marcheId, month: r.month, actor: r.actor, channel: r.channel, at: nowIso() });
+        const pace = await marcheRecords.validateMarcheHours({ marcheId: input.marcheId, month: r.month, actor: r.actor, channel: r.channel, at: nowIso() });
         m.status = 'validated';
         m.pace = pace;
         if (pace.behind) {
           state.alerts.push({ month: r.month, gap: pace.gap });
           await prompt(r.month, 'pace', state.alerts.length);
         }
-        return state;
       }),
     { validator: (r: ReviewHoursRequest) => reviewable(r.month, r.actor) },
   );
 
   const chasable = (month: string, actor: string) => {
     open();
-    refuseUnless(isManager(actor), 'Seule la facilitation des clauses ou la coordination relance l’entreprise.');
+    refuseUnless(isManager(actor), 'Seule la facilitation des clauses ou la coordination relance l’entreprise.', REFUSAL_CODES.notAllowed);
     refuseUnless(state.months[month]?.status === 'requested', `Les heures de ${month} ne sont pas en attente de l’entreprise.`);
   };
   setHandler(
     chaseCompanyUpdate,
     (r) =>
-      exclusive(async () => {
+      queued(async () => {
         chasable(r.month, r.actor);
         await request(r.month, 'chase');
-        return state;
       }),
     { validator: (r: ChaseRequest) => chasable(r.month, r.actor) },
   );
 
   const closable = (actor: string) => {
     open();
-    refuseUnless(isManager(actor), 'Seule la facilitation des clauses ou la coordination clôt un marché.');
+    refuseUnless(isManager(actor), 'Seule la facilitation des clauses ou la coordination clôt un marché.', REFUSAL_CODES.notAllowed);
   };
   setHandler(
     closeMarcheUpdate,
     (r) =>
-      exclusive(async () => {
+      queued(async () => {
         closable(r.actor);
         await close(r.actor);
-        return state;
       }),
     { validator: (r: CloseRequest) => closable(r.actor) },
   );
@@ -212,11 +214,13 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
   const allSettled = () => Object.values(state.months).every((m) => m.status === 'validated' || m.status === 'none');
 
   while (!state.closed) {
-    await exclusive(dueWork);
-    const seen = version();
+    await dueWork();
+    while (!state.closed && (await updates.handleNext((work) => work())));
     if (state.closed) break;
-    await alarm.wait(nextDue(), () => version() !== seen);
+    await alarm.wait(nextDue(), () => updates.pending() > 0);
   }
+  // Closed: anything still queued, or later, is refused.
+  updates.close('Ce marché est clos.');
   await condition(allHandlersFinished);
   return state;
 }

@@ -2,13 +2,11 @@
  * The workflows' message vocabulary, defined once and used by the workflows, the CLI, the HTTP
  * API, the simulator and (later) the Slack listeners and web forms.
  */
-import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { CommissionOutcome } from '../src/domain/commission.ts';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarDate } from '../src/domain/dates.ts';
-import type { AtypicalCriterion, PositiveCriterion, PositiveKind, WorkContract } from '../src/domain/exit-criteria.ts';
-import type { ExitType } from '../src/domain/exit-types.ts';
 import type { PathwayPolicy } from '../src/domain/pathway-policy.ts';
-import type { AssigneeRole, ProofKind, Stage, TaskKind, TaskTimings } from '../src/domain/tasks.ts';
+import type { ActionRequest, AnswerTaskRequest, Channel, CommissionResult, ParcoursState } from '../src/domain/pathway/state.ts';
+import type { TaskTimings } from '../src/domain/tasks.ts';
 
 export const PARCOURS_WORKFLOW = 'parcoursWorkflow';
 export const COMMISSION_WORKFLOW = 'commissionWorkflow';
@@ -37,115 +35,30 @@ export interface ParcoursInput {
   carried?: ParcoursState;
 }
 
-/** How an action reached the workflow; recorded with every answer. */
-export type Channel = 'cli' | 'http' | 'slack' | 'email' | 'import' | 'simulation';
-
-export interface OpenTask<K extends TaskKind = TaskKind> {
-  id: string;
-  kind: K;
-  role: AssigneeRole;
-  /** Null for the participant (their address stays in the database). */
-  assigneeEmail: string | null;
-  openedAt: string;
-  dueDate: CalendarDate;
-  reminders: number;
-  reminded: boolean;
-  escalated: boolean;
-  /** Workflow-time instants (ms) of the next reminder, the escalation and the lapse. */
-  nextReminderAt: number | null;
-  escalateAt: number | null;
-  expiresAt: number | null;
-  context?: TaskContext;
-}
-
-/** What a task is about, beyond its kind. */
-export interface TaskContext {
-  eligibility?: 'eligible' | 'not_eligible' | 'to_review';
-  proofKind?: ProofKind;
-  exit?: PendingExit;
-}
-
-export interface PendingExit {
-  type: ExitType;
-  reason: string | null;
-  kind: PositiveKind | null;
-  criterion: PositiveCriterion | AtypicalCriterion | null;
-  cdi: boolean;
-  /** For an exit the criteria brought: the day they were met (the exit's date unless the confirmation says otherwise). */
-  on?: CalendarDate;
-}
-
-/** A contract as the workflow knows it: the exit rules' view, with its id and why it ended early. */
-export interface ContractFact extends WorkContract {
-  id: string;
-  hoursPaid: number | null;
-  endReason: string | null;
-}
-
-export interface ExitState extends PendingExit {
-  date: CalendarDate;
-  proofsMissing: boolean;
-}
-
-export type TimerName = 'contactPrompt' | 'followUpCheck' | 'exitCheck' | 'parcoursLong' | 'fse' | 'commissionSession';
-
-export interface ParcoursState {
-  participantId: string;
-  stage: Stage;
-  referentEmail: string | null;
-  entryDate: CalendarDate | null;
-  openTasks: OpenTask[];
-  facts: {
-    contracts: ContractFact[];
-    trainings: Array<{ id: string; start: CalendarDate; end: CalendarDate | null; rncp: boolean; long: boolean; qualificationObtainedOn: CalendarDate | null }>;
-    businesses: Array<{ id: string; start: CalendarDate; end: CalendarDate | null }>;
-  };
-  steps: Array<{ id: string; stepType: string; planned: CalendarDate; done: CalendarDate | null }>;
-  lastContactOn: CalendarDate | null;
-  /** Missed appointments since the last contact. */
-  absences: number;
-  /**
-   * The follow-up in employment: its start, the monthly checks opened so far, and the day they
-   * count from (absent from follow-ups opened before it was kept).
-   */
-  followUp: { start: CalendarDate; checks: number; checksFrom?: CalendarDate } | null;
-  /** Contracts that ended early during a follow-up (sent back to the active pathway). */
-  earlyEnds: number;
-  exit: ExitState | null;
-  commission: { session: number; running: boolean; outcome: CommissionOutcome | null; date: CalendarDate | null; criterion: string } | null;
-  /** Atypical criteria the commission rejected: not submitted again. */
-  rejectedCriteria: string[];
-  remindersPause: { until: CalendarDate; reason: string } | null;
-  /** Workflow-time instant of the last email of each participant template (24-hour rule). */
-  lastParticipantEmail: Record<string, number>;
-  timers: Partial<Record<TimerName, number>>;
-  /** Appointments to come (workflow time), and when their reminder goes (null: sent or too late). Absent before the channels patch. */
-  appointments?: Array<{ id: string; at: number; remindAt: number | null }>;
-  sequence: number;
-  /** Runs before this one (continue-as-new). */
-  runs: number;
-  finished: boolean;
-}
-
-export interface AnswerTaskRequest {
-  taskId: string;
-  answer: unknown;
-  /** Email or Slack id of the person who answered; `participant` for the participant's own link. */
-  actor: string;
-  channel: Channel;
-}
-
-export interface ActionRequest {
-  action: unknown;
-  actor: string;
-  channel: Channel;
-}
+export type {
+  ActionRequest,
+  AnswerTaskRequest,
+  Channel,
+  CommissionResult,
+  ContractFact,
+  ExitState,
+  OpenTask,
+  ParcoursState,
+  PendingExit,
+  TaskContext,
+  TimerName,
+} from '../src/domain/pathway/state.ts';
 
 export const stateQuery = defineQuery<ParcoursState>('state');
 /** Answers an open task; returns the state once the workflow has acted on the answer. */
 export const answerTaskUpdate = defineUpdate<ParcoursState, [AnswerTaskRequest]>('answerTask');
 /** Records an action on the pathway (contact, contract, exit proposal…); returns the new state. */
 export const recordActionUpdate = defineUpdate<ParcoursState, [ActionRequest]>('recordAction');
+/**
+ * The PLIE's coordination has changed (someone joined or left): running pathways judge who may
+ * act with the new list from then on, besides the configured coordination address.
+ */
+export const coordinatorsChangedSignal = defineSignal<[{ coordinators: string[] }]>('coordinatorsChanged');
 
 // --- Commission ad hoc ---
 
@@ -160,13 +73,6 @@ export interface CommissionInput {
   calendarOffsetDays: number;
 }
 
-export interface CommissionResult {
-  outcome: CommissionOutcome;
-  date: CalendarDate;
-  pour: number;
-  contre: number;
-  abstention: number;
-}
 
 export interface CommissionState {
   session: number;

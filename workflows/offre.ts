@@ -7,9 +7,10 @@
 import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
-import { createExclusive } from './exclusive.ts';
+import { REFUSAL_CODES } from '../src/domain/refusals.ts';
+import { createUpdateQueue } from './update-queue.ts';
 import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
-import { activities, notices } from './proxies.ts';
+import { offerNotices, offerRecords } from './proxies.ts';
 import { isFinalPlacement, nextPlacementStatus } from '../src/domain/placements.ts';
 import { closeOfferUpdate, decidePlacementUpdate, offreStateQuery, type CloseOfferRequest, type OffreInput, type OffreState, type PlacementRequest } from './offre-messages.ts';
 
@@ -21,7 +22,12 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
   const alarm = createAlarm();
   const offsetMs = input.calendarOffsetDays * DAY_MS;
   const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
-  const { run: exclusive, version } = createExclusive();
+  // Decisions wait for their turn in the loop, one at a time, between the questions it sends.
+  const updates = createUpdateQueue<() => Promise<void>>();
+  const queued = async (work: () => Promise<void>) => {
+    await updates.submit(work);
+    return state;
+  };
   /** Whether the questions' dates come from their origin at a fixed Paris hour (see the patch). */
   const fromOrigin = () => patched(SCHEDULES_FROM_ORIGIN_PATCH);
 
@@ -29,7 +35,7 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
   async function ask(placementId: string): Promise<void> {
     const p = state.placements[placementId]!;
     p.asked += 1;
-    await deliver(() => notices.promptPlacement({ placementId, to: p.referentEmail, key: `offre/${input.offerId}/${placementId}/${p.status}/${p.asked}`, at: nowIso() }), { placementId });
+    await deliver(() => offerNotices.promptPlacement({ placementId, to: p.referentEmail, key: `offre/${input.offerId}/${placementId}/${p.status}/${p.asked}`, at: nowIso() }), { placementId });
   }
 
   setHandler(offreStateQuery, () => state);
@@ -40,74 +46,71 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
     refuseUnless(p !== undefined, 'Cette mise en relation est inconnue.');
     const actor = r.actor.trim().toLowerCase();
     const current = r.currentReferentEmail?.trim().toLowerCase();
-    refuseUnless(actor === p!.referentEmail.toLowerCase() || actor === coordinator || actor === current, 'Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.');
+    refuseUnless(actor === p!.referentEmail.toLowerCase() || actor === coordinator || actor === current, 'Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.', REFUSAL_CODES.notAllowed);
     refuseUnless(nextPlacementStatus(p!.status, r.decision) !== null, 'Cette décision ne suit pas l’état de la mise en relation (déjà traitée ?).');
   };
   setHandler(
     decidePlacementUpdate,
     (r) =>
-      exclusive(async () => {
+      queued(async () => {
         decidable(r);
         const p = state.placements[r.placementId]!;
         const status = nextPlacementStatus(p.status, r.decision)!;
         // The new referent took it over: the next questions go to them.
         if (r.currentReferentEmail && r.actor.trim().toLowerCase() === r.currentReferentEmail.trim().toLowerCase()) p.referentEmail = r.currentReferentEmail;
-        await activities.recordPlacement({ placementId: r.placementId, status, ...(r.reason ? { reason: r.reason } : {}), actor: r.actor, channel: r.channel, at: nowIso() });
+        await offerRecords.recordPlacement({ placementId: r.placementId, status, ...(r.reason ? { reason: r.reason } : {}), actor: r.actor, channel: r.channel, at: nowIso() });
         p.status = status;
         p.asked = 0;
         // A proposal's outcome is asked after a while; a final status asks nothing more.
         p.askAt = isFinalPlacement(status) ? null : daysAfter(fromOrigin(), Date.now(), input.followUpDays);
-        return state;
       }),
     { validator: (r: PlacementRequest) => decidable(r) },
   );
   const closable = (r: CloseOfferRequest) => {
     refuseUnless(!state.closed, 'Cette offre est déjà close.');
-    refuseUnless(r.actor.trim().toLowerCase() === coordinator, 'Seule la coordination clôt une offre.');
+    refuseUnless(r.actor.trim().toLowerCase() === coordinator, 'Seule la coordination clôt une offre.', REFUSAL_CODES.notAllowed);
   };
   setHandler(
     closeOfferUpdate,
     (r) =>
-      exclusive(async () => {
+      queued(async () => {
         closable(r);
         state.closed = true;
-        return state;
       }),
     { validator: (r: CloseOfferRequest) => closable(r) },
   );
 
   // The matched participants, each with a « mise en relation » to propose.
-  await exclusive(async () => {
-    for (const m of await activities.openPlacements({ offerId: input.offerId })) {
-      state.placements[m.placementId] = { participantId: m.participantId, referentEmail: m.referentEmail ?? coordinator, status: 'A_PROPOSER', askAt: daysAfter(fromOrigin(), Date.now(), input.reminderDays), asked: 0 };
-      await ask(m.placementId);
-    }
-  });
+  for (const m of await offerRecords.openPlacements({ offerId: input.offerId })) {
+    state.placements[m.placementId] = { participantId: m.participantId, referentEmail: m.referentEmail ?? coordinator, status: 'A_PROPOSER', askAt: daysAfter(fromOrigin(), Date.now(), input.reminderDays), asked: 0 };
+    await ask(m.placementId);
+  }
 
   const open = () => Object.values(state.placements).some((p) => !isFinalPlacement(p.status));
-  while (!state.closed && open()) {
-    const seen = version();
+  for (;;) {
+    while (!state.closed && (await updates.handleNext((work) => work())));
+    if (state.closed || !open()) break;
     const due = Object.entries(state.placements).filter(([, p]) => p.askAt !== null && p.askAt <= Date.now());
     if (due.length > 0) {
-      await exclusive(async () => {
-        for (const [id, p] of due) {
-          if (p.askAt === null || p.askAt > Date.now()) continue;
-          const askedAt = p.askAt;
-          await ask(id);
-          // A proposal to make is asked again once; an outcome up to the configured number of times.
-          const limit = p.status === 'A_PROPOSER' ? 2 : input.maxFollowUps;
-          const every = p.status === 'A_PROPOSER' ? input.reminderDays : input.followUpDays;
-          // Every N days from the question that was due, not from when it went.
-          const next = nextEvery(fromOrigin(), askedAt, Date.now(), every);
-          p.askAt = p.asked < limit ? next : null;
-        }
-      });
+      for (const [id, p] of due) {
+        if (p.askAt === null || p.askAt > Date.now()) continue;
+        const askedAt = p.askAt;
+        await ask(id);
+        // A proposal to make is asked again once; an outcome up to the configured number of times.
+        const limit = p.status === 'A_PROPOSER' ? 2 : input.maxFollowUps;
+        const every = p.status === 'A_PROPOSER' ? input.reminderDays : input.followUpDays;
+        // Every N days from the question that was due, not from when it went.
+        const next = nextEvery(fromOrigin(), askedAt, Date.now(), every);
+        p.askAt = p.asked < limit ? next : null;
+      }
       continue;
     }
     const next = Object.values(state.placements).flatMap((p) => (p.askAt === null ? [] : [p.askAt]));
-    await alarm.wait(next.length > 0 ? Math.min(...next) : null, () => version() !== seen);
+    await alarm.wait(next.length > 0 ? Math.min(...next) : null, () => updates.pending() > 0);
   }
-  await exclusive(() => activities.closeOfferRecord({ offerId: input.offerId, at: nowIso() }));
+  // Whatever is still queued, or comes later, is refused: the offer is closed.
+  updates.close('Cette offre est close.');
+  await offerRecords.closeOfferRecord({ offerId: input.offerId, at: nowIso() });
   state.closed = true;
   await condition(allHandlersFinished);
   return state;

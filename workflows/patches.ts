@@ -36,3 +36,10 @@ export function daysAfter(fromOrigin: boolean, instant: number, days: number): n
 export function nextEvery(fromOrigin: boolean, origin: number, now: number, everyDays: number): number {
   return fromOrigin ? nextDailyInstantAfter(origin, now, everyDays) : now + everyDays * DAY_MS;
 }
+
+/**
+ * From this patch on, the pathway is the pure state machine of src/domain/pathway/ behind a thin
+ * workflow; pathways started before it run the frozen closure (workflows/legacy/parcours-v2.ts)
+ * until their next continue-as-new.
+ */
+export const STATE_MACHINE_PATCH = 'pathway-state-machine';

@@ -1,18 +1,49 @@
-/** Activity options shared by the workflows (the frozen v1 keeps its own copy). */
-import { proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities/index.ts';
+/**
+ * Activities by family: each workflow reaches only its own (the frozen v1 keeps its own copy).
+ * Two kinds of options: database writes, retried until they succeed (they are idempotent), and
+ * messages, given up after about forty minutes (10 attempts, 10 s doubling up to 10 min) with the
+ * message recorded as not sent, so that a mail or Slack outage never holds a workflow.
+ */
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import type {
+  CollectiveActivities,
+  MarcheActivities,
+  NotificationActivities,
+  OfferActivities,
+  PathwayActivities,
+  SlackMessageActivities,
+} from '../activities/index.ts';
 
-/** Database writes: retried until they succeed (they are idempotent). */
-export const activities = proxyActivities<Activities>({
+const RECORD: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
-});
+};
 
-/**
- * Emails are retried for about forty minutes (10 attempts, 10 s doubling up to 10 min), then
- * given up, the message staying recorded as not sent: a mail outage must not hold the pathway.
- */
-export const notices = proxyActivities<Activities>({
+const NOTICE: ActivityOptions = {
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
-});
+};
+
+type TaskNotices = Pick<NotificationActivities, 'notifyTask'> & Pick<SlackMessageActivities, 'showTaskOutcome'>;
+
+/** The pathway: its projection into the database, and what it tells staff and the participant. */
+export const pathwayRecords = proxyActivities<
+  Pick<PathwayActivities, 'recordStage' | 'assessEligibility' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint'>
+>(RECORD);
+export const pathwayNotices = proxyActivities<TaskNotices & Pick<NotificationActivities, 'notifyParticipant'>>(NOTICE);
+
+export const commissionRecords = proxyActivities<
+  Pick<PathwayActivities, 'openTask' | 'closeTask' | 'recordCommissionCase' | 'recordCommissionVote' | 'closeCommissionCase'>
+>(RECORD);
+export const commissionNotices = proxyActivities<TaskNotices & Pick<SlackMessageActivities, 'showCommissionCase'>>(NOTICE);
+
+export const marcheRecords = proxyActivities<Pick<MarcheActivities, 'marchePersons' | 'saveMarcheHours' | 'validateMarcheHours' | 'closeMarcheRecord'>>(RECORD);
+export const marcheNotices = proxyActivities<Pick<MarcheActivities, 'requestMarcheHours' | 'promptFacilitator' | 'sendMarcheBilan'>>(NOTICE);
+
+export const offerRecords = proxyActivities<Pick<OfferActivities, 'openPlacements' | 'recordPlacement' | 'closeOfferRecord'>>(RECORD);
+export const offerNotices = proxyActivities<Pick<OfferActivities, 'promptPlacement'>>(NOTICE);
+
+export const collectiveRecords = proxyActivities<Pick<CollectiveActivities, 'saveInvitations' | 'saveAttendance'>>(RECORD);
+export const collectiveNotices = proxyActivities<Pick<CollectiveActivities, 'sendCollectiveEmail' | 'promptAttendance'>>(NOTICE);
+
+export const digestNotices = proxyActivities<Pick<NotificationActivities, 'sendDailyDigests'>>(NOTICE);

@@ -6,9 +6,20 @@
  * no handler waits for ever and `allHandlersFinished` comes.
  */
 import { ApplicationFailure, condition } from '@temporalio/workflow';
+import { isRefusalCode, REFUSAL_CODES, type Refusal, type RefusalCode } from '../src/domain/refusals.ts';
 
-/** Thrown by the loop's handling of a request: refused with this message, nothing done. */
-export class RefusedOnItsTurn extends Error {}
+/** Thrown by the loop's handling of a request: refused with this message and code, nothing done. */
+export class RefusedOnItsTurn extends Error {
+  constructor(
+    message: string,
+    readonly code: RefusalCode = REFUSAL_CODES.notNow,
+  ) {
+    super(message);
+  }
+}
+
+/** An Update's refusal as Temporal carries it: non-retryable, its code as the failure's type. */
+export const refused = (r: Refusal) => ApplicationFailure.nonRetryable(r.message, r.code);
 
 export interface UpdateQueue<T> {
   /** For the Update handler: queues the request, resolves once handled, throws its refusal. */
@@ -26,18 +37,18 @@ export interface UpdateQueue<T> {
 export function createUpdateQueue<T>(): UpdateQueue<T> {
   const waiting: Array<{ ticket: number; request: T }> = [];
   /** Handled tickets: null when done, else the refusal. */
-  const outcomes = new Map<number, string | null>();
+  const outcomes = new Map<number, Refusal | null>();
   let tickets = 0;
-  let closedWith: string | null = null;
+  let closedWith: Refusal | null = null;
 
   return {
     async submit(request) {
-      if (closedWith !== null) throw ApplicationFailure.nonRetryable(closedWith);
+      if (closedWith !== null) throw refused(closedWith);
       const ticket = ++tickets;
       waiting.push({ ticket, request });
       await condition(() => outcomes.has(ticket));
       const refusal = outcomes.get(ticket);
-      if (refusal) throw ApplicationFailure.nonRetryable(refusal);
+      if (refusal) throw refused(refusal);
     },
     pending: () => waiting.length,
     has: (match) => waiting.some((w) => match(w.request)),
@@ -48,14 +59,16 @@ export function createUpdateQueue<T>(): UpdateQueue<T> {
         await handle(next.request, next.ticket);
         outcomes.set(next.ticket, null);
       } catch (error) {
-        if (!(error instanceof RefusedOnItsTurn)) throw error;
-        outcomes.set(next.ticket, error.message);
+        if (error instanceof RefusedOnItsTurn) outcomes.set(next.ticket, { code: error.code, message: error.message });
+        // A refusal the workflow's own checks raised on its turn (`refuseUnless`), not an activity's failure.
+        else if (error instanceof ApplicationFailure && error.nonRetryable) outcomes.set(next.ticket, { code: isRefusalCode(error.type) ? error.type : REFUSAL_CODES.notNow, message: error.message });
+        else throw error;
       }
       return true;
     },
     close(reason) {
-      closedWith = reason;
-      for (const w of waiting.splice(0)) outcomes.set(w.ticket, reason);
+      closedWith = { code: REFUSAL_CODES.closed, message: reason };
+      for (const w of waiting.splice(0)) outcomes.set(w.ticket, closedWith);
     },
   };
 }

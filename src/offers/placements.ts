@@ -9,6 +9,7 @@ import type { PlacementAnswer } from '../forms/placement-form.ts';
 import { nextPlacementStatus } from '../domain/placements.ts';
 import { currentPathwayId } from '../participants/reenter.ts';
 import { recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { REFUSAL_CODES } from '../domain/refusals.ts';
 import { refusedInFrench } from '../temporal/refusals.ts';
 import { startOnce } from '../temporal/start-once.ts';
 import { closeOfferUpdate, decidePlacementUpdate, OFFRE_WORKFLOW, offreStateQuery, offreWorkflowId, type CloseOfferRequest, type OffreInput, type OffreState } from '../../workflows/offre-messages.ts';
@@ -46,7 +47,7 @@ export async function decidePlacement(deps: { db: Db; temporal: Client }, placem
   // The participant may have changed referent since the offer was put to the old one.
   const pathway = await deps.db.pathway.findUnique({ where: { id: await currentPathwayId(deps.db, placement.participantId) } });
   const currentReferent = pathway?.referentEmail?.toLowerCase() ?? null;
-  if (who !== current.referentEmail.toLowerCase() && who !== state.coordinatorEmail && who !== currentReferent) throw new TaskAnswerRejectedError('Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.');
+  if (who !== current.referentEmail.toLowerCase() && who !== state.coordinatorEmail && who !== currentReferent) throw new TaskAnswerRejectedError('Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.', REFUSAL_CODES.notAllowed);
   if (!nextPlacementStatus(current.status, answer.decision)) throw new TaskAnswerRejectedError('Cette décision ne suit pas l’état de la mise en relation (déjà traitée ?).');
   if (answer.decision === 'hired') {
     if (!answer.contract) throw new TaskAnswerRejectedError('Pour une embauche, précisez le contrat.');

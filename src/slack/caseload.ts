@@ -5,7 +5,7 @@ import { parisDate, type CalendarDate } from '../domain/dates.ts';
 import { fileReference, initials } from '../domain/participant.ts';
 import type { Stage, TaskKind } from '../domain/tasks.ts';
 import type { Staff } from '../generated/prisma/client.ts';
-import { isCoordinator } from '../staff/permissions.ts';
+import { isCoordinator } from '../domain/permissions.ts';
 import type { CaseRow, HomeData, TaskRow } from './home.ts';
 
 const CLOSED_STAGES = ['exited', 'reoriented'];

@@ -14,7 +14,7 @@ import { fromDbDate } from '../db/dates.ts';
 import type { ParticipantInput } from '../domain/participant.ts';
 import { createParticipant, DuplicateParticipantError, InvalidInputError, ParcoursNotStartedError } from '../participants/create.ts';
 import { displayName, staffBySlackUser } from '../staff/directory.ts';
-import { isCoordinator, mayActOnPathway, mayRefer } from '../staff/permissions.ts';
+import { isCoordinator, mayActOnPathway, mayRefer } from '../domain/permissions.ts';
 import { loadHome } from './caseload.ts';
 import { homeView, participantActions } from './home.ts';
 import { actingStaff, failed, refuse, tell, UNKNOWN_USER, type Audience, type SlackDeps } from './interaction.ts';

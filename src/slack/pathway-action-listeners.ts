@@ -7,7 +7,7 @@ import type { WebClient } from '@slack/web-api';
 import { ACTION_FORMS, ACTION_LABELS, isActionFormName } from '../forms/action-forms.ts';
 import { fileReference } from '../domain/participant.ts';
 import { currentPathwayId } from '../participants/reenter.ts';
-import { mayActOnPathway } from '../staff/permissions.ts';
+import { mayActOnPathway } from '../domain/permissions.ts';
 import { recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
 import { PARTICIPANT_ACTION } from './home.ts';
 import { actingStaff, audienceOf, createOnceAtATime, guarded, metaOf, refuse, submitted, tell, type Audience, type ModalMeta, type SlackDeps } from './interaction.ts';

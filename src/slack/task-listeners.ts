@@ -9,13 +9,11 @@ import type { TaskKind } from '../domain/tasks.ts';
 import { isTaskKind } from '../domain/tasks.ts';
 import { taskForm, type TaskFormContext } from '../forms/task-forms.ts';
 import { fileReference } from '../domain/participant.ts';
-import { mayAnswerTask } from '../staff/permissions.ts';
+import { mayAnswerTask } from '../domain/permissions.ts';
 import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
 import { actingStaff, audienceOf, createOnceAtATime, guarded, metaOf, refuse, submitted, tell, type Audience, type ModalMeta, type SlackDeps } from './interaction.ts';
 import { formModal } from './modal.ts';
 import { ACTION_IDS, QUICK_ANSWERS } from './task-message.ts';
-
-const commissionCaseOf = (taskId: string) => taskId.split('/commission_vote/')[0]!;
 
 export function registerTaskListeners(app: App, deps: SlackDeps): void {
   const once = createOnceAtATime();
@@ -59,7 +57,7 @@ export function registerTaskListeners(app: App, deps: SlackDeps): void {
     const { task, kind, staff } = found;
     try {
       if (kind === 'commission_vote') {
-        await castVote(deps.temporal, commissionCaseOf(taskId), { actor: staff.email, vote: answer, channel: 'slack' });
+        await castVote(deps.temporal, task.commissionCaseId!, { actor: staff.email, vote: answer, channel: 'slack' });
         await tell(client, to, 'Votre vote est enregistré. Vous pouvez le changer jusqu’à la clôture.');
       } else {
         await answerTask(deps.temporal, task.pathway.participantId, { taskId, answer, actor: staff.email, channel: 'slack' }, task.pathwayId);

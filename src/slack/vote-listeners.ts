@@ -18,7 +18,7 @@ export function registerVoteListeners(app: App, deps: SlackDeps): void {
   async function vote(client: WebClient, to: Audience, caseId: string, answer: { vote: string; comment?: string | undefined }) {
     const staff = await actingStaff(deps, client, to, 'commission.vote');
     if (!staff) return;
-    const task = await db.task.findFirst({ where: { id: { startsWith: `${caseId}/commission_vote/` }, assigneeEmail: { equals: staff.email, mode: 'insensitive' } } });
+    const task = await db.task.findFirst({ where: { commissionCaseId: caseId, assigneeEmail: { equals: staff.email, mode: 'insensitive' } } });
     if (!task) {
       await refuse(deps, client, to, 'Seuls les membres de la commission ad hoc votent sur ce dossier.', {
         action: 'commission.vote',

@@ -1,15 +1,19 @@
-/** A workflow's refusal of an Update, as the French reason it gave, for the person who acted. */
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+/** A workflow's refusal of an Update, as its code and the French reason it gave, for the person who acted. */
+import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isRefusalCode, REFUSAL_CODES, type RefusalCode } from '../domain/refusals.ts';
 
-/** The workflow could not take this request (closed, unknown, or invalid): the message is for people. */
+/** The workflow could not take this request: `code` for programs, the message for people. */
 export class TaskAnswerRejectedError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly code: RefusalCode = REFUSAL_CODES.notNow,
+  ) {
     super(message);
     this.name = 'TaskAnswerRejectedError';
   }
 }
 
-/** Runs an Update; its refusal becomes a TaskAnswerRejectedError with the reason, however deep (an activity's refusal sits under its ActivityFailure). */
+/** Runs an Update; its refusal becomes a TaskAnswerRejectedError with the code and reason, however deep (an activity's refusal sits under its ActivityFailure). */
 export async function refusedInFrench<R>(work: () => Promise<R>): Promise<R> {
   try {
     return await work();
@@ -17,6 +21,7 @@ export async function refusedInFrench<R>(work: () => Promise<R>): Promise<R> {
     if (!(error instanceof WorkflowUpdateFailedError)) throw error;
     let cause: Error | undefined = error.cause;
     while (cause?.cause instanceof Error) cause = cause.cause;
-    throw new TaskAnswerRejectedError(cause?.message ?? error.message);
+    const type = cause instanceof ApplicationFailure ? cause.type : null;
+    throw new TaskAnswerRejectedError(cause?.message ?? error.message, isRefusalCode(type) ? type : REFUSAL_CODES.notNow);
   }
 }

@@ -14,6 +14,7 @@ import {
   type CreateParticipantDeps,
 } from '../participants/create.ts';
 import { answerTask, parcoursState, recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { REFUSAL_CODES } from '../domain/refusals.ts';
 import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
 
 export interface WebDeps {
@@ -167,7 +168,8 @@ function errorHandler(log: Logger) {
     } else if (error instanceof ReentryRefusedError) {
       res.status(409).json({ erreur: error.message });
     } else if (error instanceof TaskAnswerRejectedError) {
-      res.status(422).json({ erreur: error.message });
+      // Not this person's to do: 403; anything else the workflow refused: 422. The code says which refusal.
+      res.status(error.code === REFUSAL_CODES.notAllowed ? 403 : 422).json({ erreur: error.message, code: error.code });
     } else if ((error as { type?: string }).type === 'entity.parse.failed') {
       log.info({ path: req.path }, 'corps JSON illisible');
       res.status(400).json({ erreur: 'Le corps de la requête n’est pas du JSON valide.' });

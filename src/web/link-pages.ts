@@ -204,7 +204,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
           if (!result.ok) return send(res, 400, form.title, formHtml(form, { action, values: raw, errors: result.errors }));
           const actor = claims.actor ?? '';
           if (task.kind === 'commission_vote') {
-            await castVote(deps.temporal, task.id.split('/commission_vote/')[0]!, { actor, vote: result.value, channel: 'email' });
+            await castVote(deps.temporal, task.commissionCaseId!, { actor, vote: result.value, channel: 'email' });
           } else {
             await answerTask(deps.temporal, task.pathway.participantId, { taskId: task.id, answer: result.value, actor, channel: 'email' }, task.pathwayId);
           }

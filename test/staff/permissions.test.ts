@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayActOnPathway, mayAnswerTask, mayRecordAction, mayRefer, mayVote, rosterActor, type Actor } from '../../src/staff/permissions.ts';
+import { mayActOnPathway, mayAnswerTask, mayRecordAction, mayRefer, mayVote, rosterActor, type Actor } from '../../src/domain/permissions.ts';
 
 const coordinator = { email: 'claire@plie.test', roles: ['COORDINATEUR'] };
 const alice = { email: 'Alice@plie.test', roles: ['REFERENT'] };

@@ -108,7 +108,7 @@ describe('HTTP API', () => {
       answer: { referentEmail: 'faux' },
       actor: COORDINATOR,
     });
-    expect(rejected).toEqual({ status: 422, body: { erreur: 'Réponse invalide : référent·e : adresse email invalide' } });
+    expect(rejected).toEqual({ status: 422, body: { erreur: 'Réponse invalide : référent·e : adresse email invalide', code: 'invalid' } });
 
     const answered = await api('POST', `/api/participants/${participantId}/reponses`, {
       taskId,
@@ -124,7 +124,7 @@ describe('HTTP API', () => {
     const action = (body: unknown) => api('POST', `/api/participants/${participantId}/actions`, body);
     expect(await action({ action: { type: 'contactLogged', date: '02/12/2026', mode: 'telephone' }, actor: 'ines@plie.test' })).toEqual({
       status: 422,
-      body: { erreur: 'Action refusée : impossible à cette étape du parcours (diagnostic)' },
+      body: { erreur: 'Action refusée : impossible à cette étape du parcours (diagnostic)', code: 'not_now' },
     });
     expect(await action({ action: { type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement' }, actor: 'quelquun@ailleurs.fr' })).toMatchObject({
       status: 422,

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/logging.ts';
 import { createParticipant, DuplicateParticipantError, ParcoursNotStartedError } from '../../src/participants/create.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
+import { announceCoordinators } from '../../src/staff/roster.ts';
 import {
   answerTask,
   ParcoursAlreadyStartedError,
@@ -170,6 +171,24 @@ describe('parcours workflow (time-skipping)', () => {
     await expect(
       answerTask(env.client, p.participantId, { taskId: diagnostic!.id, answer: { decision: 'reorient', reason: 'autre dispositif' }, actor: 'referent.voisin@plie.test', channel: 'slack' }),
     ).rejects.toThrow('Cette tâche revient à la personne qui en est chargée, ou à la coordination.');
+  });
+
+  it('hears of a coordinator who joins after the pathway started, and of one who leaves', async () => {
+    const late = `coordination.arrivee.${randomBytes(3).toString('hex')}@plie.test`;
+    const p = await newParticipant();
+    const [task] = await openTasksOf(p.participantId);
+    const answerAs = (actor: string) =>
+      answerTask(env.client, p.participantId, { taskId: task!.id, answer: { referentEmail: 'referente@plie.test' }, actor, channel: 'slack' });
+    await expect(answerAs(late)).rejects.toThrow('Cette tâche revient à la personne qui en est chargée, ou à la coordination.');
+    const staff = await db.staff.create({ data: { plieCode: 'CASA', email: late, name: 'Coordination arrivée', roles: ['COORDINATEUR'] } });
+    expect(await announceCoordinators(db, env.client, 'CASA')).toBeGreaterThan(0);
+    // Gone again before answering: the pathway hears that too.
+    await db.staff.update({ where: { id: staff.id }, data: { active: false } });
+    await announceCoordinators(db, env.client, 'CASA');
+    await expect(answerAs(late)).rejects.toThrow('Cette tâche revient');
+    await db.staff.update({ where: { id: staff.id }, data: { active: true } });
+    await announceCoordinators(db, env.client, 'CASA');
+    expect(await answerAs(late)).toMatchObject({ stage: 'diagnostic', referentEmail: 'referente@plie.test' });
   });
 
   it('refuses bad answers in the validator, leaving the task open', async () => {

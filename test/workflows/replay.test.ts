@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../src/infra/project.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
-import { SCHEDULES_FROM_ORIGIN_PATCH } from '../../workflows/patches.ts';
+import { SCHEDULES_FROM_ORIGIN_PATCH, STATE_MACHINE_PATCH } from '../../workflows/patches.ts';
 import { FIXTURE_PAYLOAD_KEYS } from '../helpers/settings.ts';
 
 const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');
@@ -32,23 +32,27 @@ describe('replay of recorded pathway histories', () => {
     );
   });
 
-  it.each(['parcoursWorkflow', 'commissionWorkflow', 'marcheWorkflow', 'offreWorkflow', 'collectiveActionWorkflow'])(
-    '%s: histories from before and after the schedules-from-origin patch are both replayed',
-    (workflowType) => {
-      const recorded = fixtures.map((file) => {
-        const { history } = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { history: RecordedHistory };
-        const type = history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
-        // Patch markers carry their id in clear (the SDK's own payload, not the codec's).
-        const patches = history.events.flatMap((e) =>
-          Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((d) => d.payloads.map((p) => Buffer.from(p.data, 'base64').toString('utf8'))),
-        );
-        return { type, patched: patches.some((p) => p.includes(`"${SCHEDULES_FROM_ORIGIN_PATCH}"`)) };
-      });
-      const ofType = recorded.filter((r) => r.type === workflowType);
-      expect(ofType.some((r) => r.patched)).toBe(true);
-      expect(ofType.some((r) => !r.patched)).toBe(true);
-    },
-  );
+  it.each([
+    ['parcoursWorkflow', SCHEDULES_FROM_ORIGIN_PATCH],
+    ['commissionWorkflow', SCHEDULES_FROM_ORIGIN_PATCH],
+    ['marcheWorkflow', SCHEDULES_FROM_ORIGIN_PATCH],
+    ['offreWorkflow', SCHEDULES_FROM_ORIGIN_PATCH],
+    ['collectiveActionWorkflow', SCHEDULES_FROM_ORIGIN_PATCH],
+    ['parcoursWorkflow', STATE_MACHINE_PATCH],
+  ])('%s: histories from before and after the %s patch are both replayed', (workflowType, patch) => {
+    const recorded = fixtures.map((file) => {
+      const { history } = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { history: RecordedHistory };
+      const type = history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+      // Patch markers carry their id in clear (the SDK's own payload, not the codec's).
+      const patches = history.events.flatMap((e) =>
+        Object.values(e.markerRecordedEventAttributes?.details ?? {}).flatMap((d) => d.payloads.map((p) => Buffer.from(p.data, 'base64').toString('utf8'))),
+      );
+      return { type, patched: patches.some((p) => p.includes(`"${patch}"`)) };
+    });
+    const ofType = recorded.filter((r) => r.type === workflowType);
+    expect(ofType.some((r) => r.patched)).toBe(true);
+    expect(ofType.some((r) => !r.patched)).toBe(true);
+  });
 });
 
 /** The parts of a recorded history (JSON) these checks read. */

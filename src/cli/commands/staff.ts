@@ -1,7 +1,9 @@
 /** `plie staff …`: the staff, their roles and Slack accounts. */
 import type { Command } from 'commander';
 import { loadPlieConfig } from '../../config/plie.ts';
+import { coordinatorsOf } from '../../staff/directory.ts';
 import { staffInputSchema, upsertStaff } from '../../staff/register.ts';
+import { announceCoordinators } from '../../staff/roster.ts';
 import { CliFailure, withServices } from '../shared.ts';
 
 export function registerStaffCommands(program: Command): void {
@@ -20,8 +22,15 @@ export function registerStaffCommands(program: Command): void {
       const check = staffInputSchema.safeParse(input);
       if (!check.success) throw new CliFailure(`Données invalides :\n${check.error.issues.map((i) => `  - ${i.message}`).join('\n')}`, 2);
       await withServices(async (services, cfg) => {
-        const saved = await upsertStaff(services.db, loadPlieConfig(cfg.env).code, input, opts.par);
+        const plieCode = loadPlieConfig(cfg.env).code;
+        const before = (await coordinatorsOf(services.db, plieCode)).join();
+        const saved = await upsertStaff(services.db, plieCode, input, opts.par);
         console.log(`${saved.name} <${saved.email}> : ${saved.roles.join(', ')}${saved.slackUserId ? ` (Slack ${saved.slackUserId})` : ''}.`);
+        // The coordination changed: running pathways judge who may act with the new list.
+        if ((await coordinatorsOf(services.db, plieCode)).join() !== before) {
+          const told = await announceCoordinators(services.db, services.temporal, plieCode);
+          console.log(`Coordination mise à jour dans ${told} parcours en cours.`);
+        }
       });
     });
   staff

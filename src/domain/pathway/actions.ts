@@ -1,0 +1,129 @@
+/**
+ * Actions recorded on a pathway besides answering a task (docs/product-requirements.md § 2.3):
+ * checked once (who, what, whether the pathway's facts allow it), then recorded.
+ */
+import { addDaysToInstant, parisInstant } from '../dates.ts';
+import { checkPathwayAction, pathwayActionSchema, type PathwayAction } from '../pathway-actions.ts';
+import { mayRecordAction, rosterActor } from '../permissions.ts';
+import { REFUSAL_CODES, refusal, type Refusal } from '../refusals.ts';
+import type { PathwayContext } from './commands.ts';
+import { contactLogged, contractEnded, factsChanged, noteContact, proposeExit } from './progress.ts';
+import type { ActionRequest, ContractFact, ParcoursState } from './state.ts';
+import { Step, type By } from './step.ts';
+
+const DAY_MS = 86_400_000;
+/** Participants are reminded of an appointment two days before. */
+const APPOINTMENT_REMINDER_DAYS = 2;
+
+export type CheckedAction = { ok: true; action: PathwayAction } | { ok: false; refusal: Refusal };
+
+/** Whether this person may record this action now; the action parsed (the one place it is). */
+export function checkAction(state: ParcoursState, request: ActionRequest, ctx: PathwayContext, now: number): CheckedAction {
+  const type = (request.action as { type?: unknown } | null)?.type;
+  const actor = rosterActor(request.actor.trim().toLowerCase(), ctx.roster);
+  if (!mayRecordAction(actor, type, state.referentEmail, ctx.policy.facilitatorEmails ?? [])) {
+    return { ok: false, refusal: refusal(REFUSAL_CODES.notAllowed, 'Seul·e le ou la référent·e de parcours, ou la coordination, peut agir sur ce parcours.') };
+  }
+  const check = checkPathwayAction(request.action, state.stage);
+  // A well-formed action refused only for the stage is « not now », not « invalid ».
+  const code = pathwayActionSchema.safeParse(request.action).success ? REFUSAL_CODES.notNow : REFUSAL_CODES.invalid;
+  if (!check.ok) return { ok: false, refusal: refusal(code, `Action refusée : ${check.problems.join(' ; ')}`) };
+  const problem = actionProblem(new Step(state, ctx, now), check.action);
+  return problem ? { ok: false, refusal: refusal(REFUSAL_CODES.notNow, `Action refusée : ${problem}`) } : { ok: true, action: check.action };
+}
+
+/** Refusals that depend on the pathway's facts, not only on the stage. */
+function actionProblem(st: Step, action: PathwayAction): string | null {
+  const { s } = st;
+  switch (action.type) {
+    case 'stepDone':
+      return s.steps.some((x) => x.stepType === action.stepType && !x.done) ? null : 'aucune étape de ce type n’est en cours';
+    case 'contractEnded':
+      return st.currentContract() ? null : 'aucun contrat en cours';
+    case 'qualificationObtained':
+      return s.facts.trainings.some((t) => t.rncp && !t.qualificationObtainedOn) ? null : 'aucune formation qualifiante en cours';
+    case 'exitProposed':
+      return st.hasOpen('confirm_exit') ? 'une sortie attend déjà sa confirmation' : null;
+    case 'remindersPaused':
+      return action.until > st.today() ? null : 'la date de fin de pause doit être à venir';
+    default:
+      return null;
+  }
+}
+
+/** What an action records, and where it moves the pathway. */
+export function recorded(st: Step, action: PathwayAction, by: By): void {
+  const { s } = st;
+  switch (action.type) {
+    case 'stepPlanned': {
+      const step = { id: st.nextId('step'), stepType: action.stepType, planned: action.date, done: null };
+      s.steps.push(step);
+      return st.recordFact({ kind: 'step', stepId: step.id, stepType: action.stepType, start: action.date, status: 'PREVUE' }, by);
+    }
+    case 'stepDone': {
+      const step = s.steps.find((x) => x.stepType === action.stepType && !x.done)!;
+      step.done = action.date;
+      return st.recordFact({ kind: 'step', stepId: step.id, stepType: step.stepType, start: step.planned, end: action.date, status: 'REALISEE' }, by);
+    }
+    case 'contactLogged':
+      st.recordFact({ kind: 'contact', date: action.date, mode: action.mode }, by);
+      return contactLogged(st, action.date, by);
+    case 'appointmentScheduled': {
+      const id = st.nextId('rdv');
+      const at = parisInstant(action.date, action.time);
+      // In workflow time (a simulation runs on shifted days; in production the offset is 0).
+      const due = at - st.policy.calendarOffsetDays * DAY_MS;
+      const appointments = (s.appointments ??= []);
+      // The first appointment before the pathway begins is the convocation to the first interview.
+      const first = (s.stage === 'orientation' || s.stage === 'diagnostic') && appointments.length === 0;
+      const remindAt = addDaysToInstant(due, -APPOINTMENT_REMINDER_DAYS);
+      appointments.push({ id, at: due, remindAt: remindAt > st.now ? remindAt : null });
+      st.recordFact({ kind: 'appointment', appointmentId: id, at: new Date(at).toISOString(), place: action.place, durationMinutes: action.durationMinutes, first }, by);
+      // The invitation, whatever was sent today (each appointment has its own).
+      st.emit({ type: 'emailParticipant', template: 'rendez_vous', key: `${id}/invitation` });
+      return;
+    }
+    case 'appointmentMissed':
+      s.absences += 1;
+      st.recordFact({ kind: 'absence', date: action.date }, by);
+      if (s.absences >= st.policy.pathway.absencesBeforeReview && !st.hasOpen('rupture_review')) st.openTask('rupture_review');
+      return;
+    case 'contractSigned': {
+      // Employer and sector are recorded, not kept in the workflow (the rules do not need them).
+      const { employer, sector, ...terms } = action.contract;
+      const contract: ContractFact = { id: st.nextId('contract'), ...terms, endReason: null };
+      s.facts.contracts.push(contract);
+      noteContact(st, st.today(), by);
+      st.recordFact({ kind: 'contract', contract: { ...contract, employer: employer ?? null, sector: sector ?? null } }, by);
+      return factsChanged(st, contract.start, 'contrat');
+    }
+    case 'contractEnded':
+      return contractEnded(st, action.date, action.reason, by);
+    case 'trainingStarted': {
+      const training = { id: st.nextId('training'), start: action.start, end: action.end, rncp: action.rncp, long: action.longTraining, qualificationObtainedOn: null };
+      s.facts.trainings.push(training);
+      st.recordFact({ kind: 'training', training }, by);
+      return factsChanged(st, action.start, 'attestation_formation');
+    }
+    case 'qualificationObtained': {
+      const training = [...s.facts.trainings].reverse().find((t) => t.rncp && !t.qualificationObtainedOn)!;
+      training.qualificationObtainedOn = action.date;
+      st.recordFact({ kind: 'training', training }, by);
+      return factsChanged(st, action.date, 'attestation_formation');
+    }
+    case 'businessCreated': {
+      const business = { id: st.nextId('business'), start: action.start, end: null };
+      s.facts.businesses.push(business);
+      st.recordFact({ kind: 'business', business }, by);
+      return factsChanged(st, action.start, 'immatriculation');
+    }
+    case 'exitProposed':
+      return proposeExit(st, { type: action.exitType, reason: action.reason, kind: null, criterion: null, cdi: false }, 'coordinator');
+    case 'remindersPaused':
+      s.remindersPause = { until: action.until, reason: action.reason };
+      return st.recordFact({ kind: 'remindersPaused', until: action.until, reason: action.reason }, by);
+    case 'remindersResumed':
+      s.remindersPause = null;
+      return st.recordFact({ kind: 'remindersResumed' }, by);
+  }
+}

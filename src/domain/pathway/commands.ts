@@ -1,0 +1,70 @@
+/**
+ * What the pathway's state machine asks the outside world to do, named after the business, and
+ * the events it is fed. The workflow shell carries each command out, in order, as an activity
+ * (or a child workflow); the state machine never does I/O itself.
+ */
+import type { CalendarDate } from '../dates.ts';
+import type { PathwayPolicy } from '../pathway-policy.ts';
+import type { Roster } from '../permissions.ts';
+import type { Refusal } from '../refusals.ts';
+import type { AnyTaskAnswer, Stage } from '../tasks.ts';
+import type { ActionRequest, AnswerTaskRequest, CommissionResult, ContractFact, ExitState, OpenTask, ParcoursState, TrainingFact, BusinessFact } from './state.ts';
+
+/** Facts recorded on a pathway; each is written once per key. */
+export type PathwayFact =
+  | { kind: 'step'; stepId: string; stepType: string; start: CalendarDate; end?: CalendarDate; status: 'PREVUE' | 'REALISEE' }
+  | { kind: 'contact'; date: CalendarDate; mode: string }
+  | { kind: 'absence'; date: CalendarDate }
+  | { kind: 'appointment'; appointmentId: string; at: string; place: string; durationMinutes: number; first: boolean }
+  | { kind: 'contract'; contract: ContractFact & { employer: string | null; sector: string | null } }
+  | { kind: 'contractEnded'; contractId: string; end: CalendarDate; reason: string; early: boolean }
+  | { kind: 'training'; training: TrainingFact }
+  | { kind: 'business'; business: BusinessFact }
+  | { kind: 'remindersPaused'; until: CalendarDate; reason: string }
+  | { kind: 'remindersResumed' };
+
+/** A notice about a task, to a member of staff. */
+export type StaffNotice = 'opened' | 'reminder' | 'escalation' | 'received';
+
+export type PathwayCommand =
+  /** The stage the pathway enters (projected into the database, with its referent and entry date). */
+  | { type: 'recordStage'; stage: Stage; referentEmail: string | null; entryDate: CalendarDate | null }
+  /** Asks the database whether the person is eligible; its answer comes back as `eligibilityAssessed`. */
+  | { type: 'assessEligibility'; on: CalendarDate }
+  /** A task is opened (recorded; its notice is a separate command). */
+  | { type: 'recordTaskOpened'; task: OpenTask }
+  | { type: 'recordTaskClosed'; taskId: string; status: 'done' | 'expired' | 'cancelled'; answer: AnyTaskAnswer | null; actor: string; channel: string }
+  /** The task's Slack message shows how it ended. */
+  | { type: 'showTaskOutcome'; taskId: string }
+  | { type: 'notifyStaff'; taskId: string; notice: StaffNotice; to: string; sequence?: number }
+  /** An email to the participant (template and idempotency key; their address stays in the database). */
+  | { type: 'emailParticipant'; template: string; key: string }
+  | { type: 'recordFact'; key: string; fact: PathwayFact; actor: string; channel: string }
+  | { type: 'recordFseDataPoint'; moment: 'ENTREE' | 'SORTIE' | 'SIX_MOIS_APRES'; on: CalendarDate; labourMarketStatus: string | null }
+  | { type: 'recordExit'; exit: ExitState }
+  /** The commission ad hoc votes on a case (a child workflow); its result comes back as `commissionDecided`. */
+  | { type: 'startCommission'; session: number; criterion: string }
+  /** The history is long: carry the state into a new run. */
+  | { type: 'continueAsNew' };
+
+export type PathwayEvent =
+  /** The workflow starts (not a continuation): fresh, or resuming an imported pathway under way. */
+  | { type: 'started'; resume?: { referentEmail: string | null; entryDate: CalendarDate } }
+  | { type: 'eligibilityAssessed'; decision: 'eligible' | 'not_eligible' | 'to_review' }
+  | { type: 'answer'; request: AnswerTaskRequest }
+  | { type: 'action'; request: ActionRequest }
+  | { type: 'commissionDecided'; result: CommissionResult }
+  /** Time passes: timers, reminders, escalations and lapses that are due; whether the history asks for a new run. */
+  | { type: 'tick'; longHistory: boolean };
+
+/** What the state machine knows besides the state: the PLIE's rules and coordination, the workflow's id. */
+export interface PathwayContext {
+  pathwayId: string;
+  policy: PathwayPolicy;
+  roster: Roster;
+}
+
+export type Decision =
+  | { refused: null; state: ParcoursState; commands: PathwayCommand[] }
+  /** Refused, with a code and a French reason: nothing changed, nothing to do. */
+  | { refused: Refusal; state: ParcoursState; commands: [] };

@@ -1,0 +1,208 @@
+/**
+ * How a pathway moves through its stages (docs/product-requirements.md § 2): orientation →
+ * diagnostic → active pathway → follow-up in employment → exit (confirmed, or voted by the
+ * commission ad hoc for the atypical cases) → FSE+ questionnaire → done.
+ */
+import { addDays, addMonths, type CalendarDate } from '../dates.ts';
+import { opensFollowUp, planExit } from '../follow-up.ts';
+import { nextMonthlyAfter } from '../schedules.ts';
+import type { AssigneeRole } from '../tasks.ts';
+import type { CommissionResult, ParcoursState, PendingExit } from './state.ts';
+import type { By, Step } from './step.ts';
+
+type FollowUp = NonNullable<ParcoursState['followUp']>;
+
+/** The start of the active pathway: the entry, its FSE+ data point, the person's welcome. */
+export function integrate(st: Step, entryDate: CalendarDate): void {
+  const { s, policy } = st;
+  s.entryDate = entryDate;
+  s.lastContactOn = st.today();
+  st.enter('active');
+  st.emit({ type: 'recordFseDataPoint', moment: 'ENTREE', on: st.today(), labourMarketStatus: null });
+  st.emailParticipant('entree', `${st.ctx.pathwayId}/entree`);
+  s.timers.contactPrompt = st.instantOf(addDays(st.today(), policy.pathway.noContactDays));
+  s.timers.parcoursLong = st.instantOf(addMonths(entryDate, policy.pathway.parcoursLongMonths));
+}
+
+/** An imported pathway already under way starts where it stands. */
+export function resume(st: Step, referentEmail: string | null, entryDate: CalendarDate): void {
+  const { s, policy } = st;
+  s.referentEmail = referentEmail;
+  s.entryDate = entryDate;
+  s.lastContactOn = st.today();
+  st.enter('active');
+  s.timers.contactPrompt = st.instantOf(addDays(st.today(), policy.pathway.noContactDays));
+  s.timers.parcoursLong = st.instantOf(addMonths(entryDate, policy.pathway.parcoursLongMonths));
+}
+
+export function referentAssigned(st: Step, referentEmail: string): void {
+  st.s.referentEmail = referentEmail;
+  st.enter('diagnostic');
+  st.emailParticipant('convocation', `${st.ctx.pathwayId}/convocation`);
+  st.openTask('diagnostic_decision');
+}
+
+/** The origin of the follow-up's monthly dates (its start, for a follow-up opened before it was kept). */
+export const checksOrigin = (followUp: FollowUp) => followUp.checksFrom ?? followUp.start;
+
+/** The follow-up's exit plan; its monthly rechecks count from the follow-up's origin. */
+export function followUpPlan(st: Step) {
+  const followUp = st.s.followUp;
+  return planExit(st.policy, st.exitFacts(), st.today(), st.policy.pathway.followUpMonths, followUp ? checksOrigin(followUp) : undefined);
+}
+
+function startFollowUp(st: Step, start: CalendarDate): void {
+  // The monthly checks count from the contract's first day, or from today if it has begun.
+  const checksFrom = start > st.today() ? start : st.today();
+  st.s.followUp = { start, checks: 0, checksFrom };
+  st.enter('followUp');
+  st.s.timers.followUpCheck = st.instantOf(addMonths(checksFrom, 1));
+  planFollowUp(st);
+}
+
+export function backToActive(st: Step): void {
+  st.s.followUp = null;
+  delete st.s.timers.followUpCheck;
+  delete st.s.timers.exitCheck;
+  st.closeTasksOf(['follow_up_check'], { status: 'cancelled' });
+  st.enter('active');
+}
+
+/** Looks at the facts again: when the exit can be confirmed, or back to the active pathway. */
+function planFollowUp(st: Step): void {
+  if (!st.s.followUp) return;
+  const plan = followUpPlan(st);
+  if (plan.kind === 'backToActive' || (plan.kind === 'confirm' && st.s.rejectedCriteria.includes(plan.criterion.criterion))) {
+    backToActive(st);
+  } else {
+    st.s.timers.exitCheck = st.instantOf(plan.on);
+  }
+}
+
+/** The exit's day may have come: asked for confirmation, or sent to the commission if atypical. */
+export function exitCheck(st: Step): void {
+  const { s } = st;
+  if (s.stage !== 'followUp' || !s.followUp) return;
+  const plan = followUpPlan(st);
+  if (plan.kind === 'backToActive') return backToActive(st);
+  if (plan.kind === 'recheck' || plan.on > st.today()) {
+    s.timers.exitCheck = st.instantOf(plan.on);
+    return;
+  }
+  const c = plan.criterion;
+  if (plan.atypical) {
+    if (s.rejectedCriteria.includes(c.criterion)) return backToActive(st);
+    st.enter('exitPending');
+    st.closeTasksOf(['follow_up_check'], { status: 'cancelled' });
+    // The follow-up's dates end here, whichever of them brought the exit's day.
+    delete s.timers.followUpCheck;
+    delete s.timers.exitCheck;
+    return startCommission(st, c.criterion);
+  }
+  proposeExit(st, { type: 'POSITIVE', reason: null, kind: c.kind, criterion: c.criterion, cdi: c.cdi, on: plan.on }, 'referent');
+}
+
+export function proposeExit(st: Step, exit: PendingExit, confirmer: AssigneeRole): void {
+  st.enter('exitPending');
+  // The exit is what is awaited now; a refusal opens the stage's task again.
+  st.closeTasksOf(['assign_referent', 'diagnostic_decision', 'follow_up_check', 'log_contact', 'rupture_review', 'parcours_long'], { status: 'cancelled' });
+  delete st.s.timers.followUpCheck;
+  delete st.s.timers.exitCheck;
+  st.openTask('confirm_exit', { role: confirmer, context: { exit } });
+}
+
+/** The stage to go back to when a proposed exit is not confirmed. */
+export function resumeAfterRefusedExit(st: Step): void {
+  const { s } = st;
+  if (s.followUp) {
+    st.enter('followUp');
+    // The follow-up goes on: its next monthly date, for both the check and a new look at the exit.
+    const next = nextMonthlyAfter(checksOrigin(s.followUp), st.today(), { from: s.followUp.checks + 1 }).on;
+    s.timers.followUpCheck = st.instantOf(next);
+    s.timers.exitCheck = st.instantOf(next);
+  } else if (s.entryDate) {
+    st.enter('active');
+  } else if (s.referentEmail) {
+    st.enter('diagnostic');
+    st.openTask('diagnostic_decision');
+  } else {
+    st.enter('orientation');
+    st.openTask('assign_referent');
+  }
+}
+
+export function recordExit(st: Step, exit: PendingExit, date: CalendarDate): void {
+  const { s } = st;
+  // Proofs still awaited: the exit is counted positive and flagged; chasing ends here.
+  const proofsMissing = exit.type === 'POSITIVE' && st.hasOpen('proof_request');
+  st.closeTasksOf(['proof_request'], { status: 'expired' });
+  for (const task of s.openTasks.filter((t) => t.kind !== 'fse_questionnaire')) st.closeTask(task, { status: 'cancelled' });
+  s.exit = { type: exit.type, reason: exit.reason, kind: exit.kind, criterion: exit.criterion, cdi: exit.cdi, date, proofsMissing };
+  s.timers = {};
+  st.emit({ type: 'recordExit', exit: s.exit });
+  st.emit({ type: 'recordFseDataPoint', moment: 'SORTIE', on: date, labourMarketStatus: exit.kind });
+  st.enter('exited');
+  s.timers.fse = st.instantOf(addMonths(date, st.policy.pathway.fseMonthsAfterExit));
+}
+
+export function startCommission(st: Step, criterion: string): void {
+  const session = (st.s.commission?.session ?? 0) + 1;
+  st.s.commission = { session, running: true, outcome: null, date: null, criterion };
+  st.emit({ type: 'startCommission', session, criterion });
+}
+
+export function commissionDecided(st: Step, result: CommissionResult): void {
+  const { s } = st;
+  const commission = s.commission!;
+  s.commission = { ...commission, running: false, outcome: result.outcome, date: result.date };
+  if (result.outcome === 'approved') {
+    recordExit(st, { type: 'POSITIVE', reason: 'commission ad hoc', kind: 'EMPLOI', criterion: commission.criterion as PendingExit['criterion'], cdi: false }, result.date);
+  } else if (result.outcome === 'rejected') {
+    s.rejectedCriteria.push(commission.criterion);
+    backToActive(st);
+  } else {
+    // Adjourned: the case comes back to the next session.
+    s.timers.commissionSession = st.instantOf(addDays(st.today(), st.policy.commission.resubmitAfterDays));
+  }
+}
+
+/**
+ * Something only a conversation with the person brings (a contact, a contract recorded, a
+ * monthly check): it answers the « no contact » prompt and starts its delay again.
+ */
+export function noteContact(st: Step, date: CalendarDate, by: By): void {
+  const { s } = st;
+  if (!s.lastContactOn || date > s.lastContactOn) s.lastContactOn = date;
+  s.timers.contactPrompt = st.instantOf(addDays(s.lastContactOn, st.policy.pathway.noContactDays));
+  st.closeTasksOf(['log_contact'], { status: 'done', ...by, answer: { date } });
+}
+
+export function contactLogged(st: Step, date: CalendarDate, by: By): void {
+  st.s.absences = 0;
+  noteContact(st, date, by);
+}
+
+export function contractEnded(st: Step, date: CalendarDate, reason: string, by: By): void {
+  const contract = st.currentContract();
+  if (!contract) return;
+  const early = contract.end === null || date < contract.end;
+  contract.end = date;
+  contract.endReason = reason;
+  st.recordFact({ kind: 'contractEnded', contractId: contract.id, end: date, reason, early }, by);
+  if (st.s.stage === 'followUp') {
+    planFollowUp(st);
+    // Sent back to the active pathway by a contract ended early (counted, docs/product-requirements.md § 2.4).
+    if ((st.s.stage as string) === 'active' && early) st.s.earlyEnds += 1;
+  }
+}
+
+/** A contract, a training or a business: it may open the follow-up, or move the exit date. */
+export function factsChanged(st: Step, start: CalendarDate, proofKind: 'contrat' | 'attestation_formation' | 'immatriculation'): void {
+  if (st.s.stage === 'active' && opensFollowUp(st.policy, st.exitFacts(), st.today())) {
+    startFollowUp(st, start);
+    // Each follow-up asks for its own proofs (a request from an earlier one may still be open).
+    if ((st.s.stage as string) === 'followUp') st.openTask('proof_request', { context: { proofKind } });
+  } else if (st.s.stage === 'followUp') {
+    planFollowUp(st);
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * Time on a pathway: the protocol's deadlines (no contact, monthly checks, the exit's day, the
+ * parcours long, the FSE+ questionnaire, the commission's next session), the tasks' reminders,
+ * escalations and lapses, and the participant's appointment reminders. Every instant lives in the
+ * state; the workflow sleeps until the earliest (`nextWake`).
+ */
+import { nextDailyAfter, nextDailyInstantAfter, nextMonthlyAfter } from '../schedules.ts';
+import { checksOrigin, exitCheck, followUpPlan, startCommission } from './progress.ts';
+import type { ParcoursState, TimerName } from './state.ts';
+import type { Step } from './step.ts';
+
+/** Everything due by now, in a fixed order: the protocol's timers, then the tasks, then appointments. */
+export function timePassed(st: Step): void {
+  for (const [name, at] of Object.entries(st.s.timers) as Array<[TimerName, number]>) {
+    if (at <= st.now) {
+      delete st.s.timers[name];
+      timerFired(st, name);
+    }
+  }
+  chaseTasks(st);
+  remindAppointments(st);
+}
+
+function timerFired(st: Step, name: TimerName): void {
+  const { s, policy } = st;
+  switch (name) {
+    case 'contactPrompt':
+      // In the follow-up, the monthly check is the contact.
+      if (s.stage === 'active' && !st.hasOpen('log_contact')) st.openTask('log_contact');
+      s.timers.contactPrompt = st.instantOf(nextDailyAfter(s.lastContactOn ?? st.today(), st.today(), policy.pathway.noContactDays));
+      return;
+    case 'followUpCheck':
+      return followUpCheck(st);
+    case 'exitCheck':
+      return exitCheck(st);
+    case 'parcoursLong':
+      if ((s.stage === 'active' || s.stage === 'followUp') && !st.hasOpen('parcours_long')) st.openTask('parcours_long');
+      return;
+    case 'fse':
+      st.openTask('fse_questionnaire');
+      return;
+    case 'commissionSession':
+      if (s.commission) startCommission(st, s.commission.criterion);
+      return;
+  }
+}
+
+/** The n-th monthly check of the follow-up, n months after its origin; none on the exit's day. */
+function followUpCheck(st: Step): void {
+  const followUp = st.s.followUp;
+  if (st.s.stage !== 'followUp' || !followUp) return;
+  const plan = followUpPlan(st);
+  // The exit is due today (whichever timer fires first that day): its confirmation is asked instead.
+  if (plan.kind === 'confirm' && plan.on <= st.today()) return exitCheck(st);
+  followUp.checks += 1;
+  // Last month's check, still unanswered, gives way to this month's (one open check at a time).
+  st.closeTasksOf(['follow_up_check'], { status: 'expired' });
+  const check = st.openTask('follow_up_check');
+  // The person hears from the PLIE too: a word to say how it goes (their reply reaches the referent).
+  st.emailParticipant('suivi_mensuel', `${check.id}/participant`);
+  if (followUp.checks < st.policy.pathway.followUpMonths) {
+    st.s.timers.followUpCheck = st.instantOf(nextMonthlyAfter(checksOrigin(followUp), st.today(), { from: followUp.checks + 1 }).on);
+  }
+}
+
+/** Reminders, escalations and lapses of the open tasks that are due now. */
+function chaseTasks(st: Step): void {
+  const { s, now } = st;
+  for (const task of [...s.openTasks]) {
+    const p = st.policy.tasks[task.kind];
+    if (task.expiresAt !== null && now >= task.expiresAt) {
+      st.closeTask(task, { status: 'expired' });
+      if (task.kind === 'fse_questionnaire') {
+        st.emit({ type: 'recordFseDataPoint', moment: 'SIX_MOIS_APRES', on: st.today(), labourMarketStatus: null });
+        s.finished = true;
+      }
+      continue;
+    }
+    if (task.nextReminderAt !== null && now >= task.nextReminderAt) {
+      const pause = s.remindersPause;
+      if (task.role === 'participant' && pause && pause.until > st.today()) {
+        // Paused: the reminder waits for the end of the pause, then goes by itself.
+        task.nextReminderAt = st.instantOf(pause.until);
+      } else {
+        task.reminders += 1;
+        task.reminded = true;
+        // Every N days from the reminder that was due (or the end of a pause), not from when it went.
+        const next = nextDailyInstantAfter(task.nextReminderAt, now, p.reminderEveryDays);
+        task.nextReminderAt = task.reminders < p.maxReminders ? next : null;
+        if (task.role === 'participant') st.emailParticipant(`${task.kind}.relance`, `${task.id}/reminder/${task.reminders}`);
+        else st.emit({ type: 'notifyStaff', taskId: task.id, notice: 'reminder', to: task.assigneeEmail!, sequence: task.reminders });
+      }
+    }
+    if (task.escalateAt !== null && now >= task.escalateAt && p.escalateTo) {
+      task.escalateAt = null;
+      task.escalated = true;
+      st.emit({ type: 'notifyStaff', taskId: task.id, notice: 'escalation', to: st.assigneeOf(p.escalateTo) ?? st.policy.coordinatorEmail });
+    }
+  }
+}
+
+/** The participant's reminder, two days before each appointment. */
+function remindAppointments(st: Step): void {
+  const { s, now } = st;
+  for (const appointment of s.appointments ?? []) {
+    if (appointment.remindAt === null || appointment.remindAt > now) continue;
+    appointment.remindAt = null;
+    st.emit({ type: 'emailParticipant', template: 'rendez_vous.rappel', key: `${appointment.id}/rappel` });
+  }
+  // Past appointments are dropped from the state (the database keeps them).
+  if (s.appointments) s.appointments = s.appointments.filter((a) => a.at > now);
+}
+
+/** The earliest instant something is due (workflow time), or null when nothing waits. */
+export function nextWake(state: ParcoursState): number | null {
+  const instants: number[] = Object.values(state.timers).filter((v): v is number => typeof v === 'number');
+  for (const a of state.appointments ?? []) if (a.remindAt !== null) instants.push(a.remindAt);
+  for (const t of state.openTasks) {
+    for (const at of [t.nextReminderAt, t.escalateAt, t.expiresAt]) if (at !== null) instants.push(at);
+  }
+  return instants.length === 0 ? null : Math.min(...instants);
+}
+
+/** Whether a task waits past its due date (reminded or escalated): what the overdue views show. */
+export const isOverdue = (state: ParcoursState) => state.openTasks.some((t) => t.reminded || t.escalated);

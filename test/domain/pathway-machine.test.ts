@@ -1,0 +1,420 @@
+/**
+ * The pathway's state machine without Temporal: each transition in a table, then properties over
+ * random sequences of answers, actions, time passing and commission results.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { addDays, parisDate, type CalendarDate } from '../../src/domain/dates.ts';
+import type { PathwayCommand, PathwayContext, PathwayEvent } from '../../src/domain/pathway/commands.ts';
+import { decide } from '../../src/domain/pathway/decide.ts';
+import { initialState, type OpenTask, type ParcoursState } from '../../src/domain/pathway/state.ts';
+import { nextWake } from '../../src/domain/pathway/timers.ts';
+import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
+import { CASA_CONFIG } from '../../src/domain/plie-config.ts';
+import type { Stage } from '../../src/domain/tasks.ts';
+
+const COORDINATOR = 'coordination@plie.test';
+const SECOND_COORDINATOR = 'seconde.coordinatrice@plie.test';
+const REFERENT = 'referente@plie.test';
+const DAY = 86_400_000;
+/** A fixed instant (a Monday, 9:00 in Paris): nothing here depends on the day the tests run. */
+const T0 = Date.UTC(2027, 0, 4, 8, 0);
+
+const ctx = (overrides: Partial<PathwayContext['policy']> = {}): PathwayContext => ({
+  pathwayId: 'parcours-p1',
+  policy: { ...pathwayPolicy(CASA_CONFIG, { coordinatorEmail: COORDINATOR }), ...overrides },
+  roster: { coordinators: [COORDINATOR, SECOND_COORDINATOR] },
+});
+
+/** Runs events from a fresh pathway, feeding back the eligibility the commands ask for. */
+function run(events: PathwayEvent[], opts: { now?: number; eligibility?: 'eligible' | 'not_eligible' | 'to_review'; context?: PathwayContext } = {}) {
+  const c = opts.context ?? ctx();
+  let state = initialState('p1');
+  const commands: PathwayCommand[] = [];
+  const feed = (event: PathwayEvent, now: number): ReturnType<typeof decide> => {
+    const decision = decide(state, event, c, now);
+    state = decision.state;
+    commands.push(...decision.commands);
+    if (decision.commands.some((x) => x.type === 'assessEligibility')) feed({ type: 'eligibilityAssessed', decision: opts.eligibility ?? 'eligible' }, now);
+    return decision;
+  };
+  for (const event of [{ type: 'started' } as PathwayEvent, ...events]) feed(event, opts.now ?? T0);
+  return { state, commands };
+}
+
+const taskOf = (state: ParcoursState, kind: OpenTask['kind']) => state.openTasks.find((t) => t.kind === kind)!;
+const answer = (state: ParcoursState, kind: OpenTask['kind'], value: unknown, actor = COORDINATOR): PathwayEvent => ({
+  type: 'answer',
+  request: { taskId: taskOf(state, kind).id, answer: value, actor, channel: 'cli' },
+});
+const action = (value: unknown, actor = REFERENT): PathwayEvent => ({ type: 'action', request: { action: value, actor, channel: 'cli' } });
+const today = parisDate(T0);
+
+/** One accepted transition. */
+function accepted(state: ParcoursState, event: PathwayEvent, now = T0) {
+  const decision = decide(state, event, ctx(), now);
+  expect(decision.refused).toBeNull();
+  return decision;
+}
+
+/** A pathway at its diagnostic (referent assigned). */
+function atDiagnostic(): ParcoursState {
+  const { state } = run([]);
+  return accepted(state, answer(state, 'assign_referent', { referentEmail: REFERENT })).state;
+}
+
+/** A pathway in the active stage (integrated today), with the commands of its integration. */
+function active() {
+  const state = atDiagnostic();
+  return accepted(state, answer(state, 'diagnostic_decision', { decision: 'integrate', entryDate: today }, REFERENT));
+}
+
+describe('pathway state machine: transitions', () => {
+  it('starts in orientation and asks for the eligibility', () => {
+    const decision = decide(initialState('p1'), { type: 'started' }, ctx(), T0);
+    expect(decision.state.stage).toBe('orientation');
+    expect(decision.commands).toEqual([
+      { type: 'recordStage', stage: 'orientation', referentEmail: null, entryDate: null },
+      { type: 'assessEligibility', on: today },
+    ]);
+  });
+
+  it.each([
+    ['eligible', null, 'orientation', 'assign_referent'],
+    ['to_review', null, 'orientation', 'assign_referent'],
+    ['not_eligible', null, 'orientation', 'assign_referent'],
+    ['eligible', REFERENT, 'diagnostic', 'diagnostic_decision'],
+    ['to_review', REFERENT, 'orientation', 'assign_referent'],
+  ] as const)('eligibility %s, automatic referent %s → %s with a task %s', (eligibility, autoReferentEmail, stage, kind) => {
+    const { state, commands } = run([], { eligibility, context: ctx({ autoReferentEmail }) });
+    expect(state.stage).toBe(stage);
+    expect(state.openTasks.map((t) => t.kind)).toEqual([kind]);
+    expect(commands.filter((c) => c.type === 'notifyStaff').map((c) => (c as { to: string }).to)).toEqual([stage === 'diagnostic' ? REFERENT : COORDINATOR]);
+    if (stage === 'diagnostic') expect(commands).toContainEqual({ type: 'emailParticipant', template: 'convocation', key: 'parcours-p1/convocation' });
+  });
+
+  it.each([
+    [COORDINATOR, { referentEmail: REFERENT }, 'eligible', null, null],
+    [SECOND_COORDINATOR, { referentEmail: REFERENT }, 'eligible', null, null],
+    [REFERENT, { referentEmail: REFERENT }, 'eligible', 'not_allowed', 'Cette tâche revient à la personne qui en est chargée, ou à la coordination.'],
+    [COORDINATOR, { referentEmail: 'pas-une-adresse' }, 'eligible', 'invalid', 'Réponse invalide'],
+    [COORDINATOR, { referentEmail: REFERENT }, 'not_eligible', 'invalid', 'une justification est nécessaire'],
+    [COORDINATOR, { referentEmail: REFERENT, eligibilityJustification: 'Situation vue avec la prescriptrice' }, 'not_eligible', null, null],
+  ] as const)('assigning the referent as %s with %j (%s): refused %s', (actor, value, eligibility, code, refusal) => {
+    const { state } = run([], { eligibility });
+    const decision = decide(state, answer(state, 'assign_referent', value, actor), ctx(), T0);
+    if (code === null) {
+      expect(decision.refused).toBeNull();
+      expect(decision.state.stage).toBe('diagnostic');
+      expect(decision.state.referentEmail).toBe(REFERENT);
+    } else {
+      expect(decision.refused?.code).toBe(code);
+      expect(decision.refused?.message).toContain(refusal);
+      // A refusal changes nothing.
+      expect(decision.state).toBe(state);
+      expect(decision.commands).toEqual([]);
+    }
+  });
+
+  it('integrating opens the active pathway: entry data point, welcome email, no-contact and parcours-long dates', () => {
+    const { state, commands } = active();
+    expect(state.stage).toBe('active');
+    expect(state.entryDate).toBe(today);
+    expect(commands).toContainEqual({ type: 'recordFseDataPoint', moment: 'ENTREE', on: today, labourMarketStatus: null });
+    expect(commands).toContainEqual({ type: 'emailParticipant', template: 'entree', key: 'parcours-p1/entree' });
+    expect(parisDate(state.timers.contactPrompt!)).toBe(addDays(today, 30));
+    expect(parisDate(state.timers.parcoursLong!)).toBe('2029-01-04');
+  });
+
+  it('a reorientation ends the pathway', () => {
+    const diagnostic = atDiagnostic();
+    const { state } = accepted(diagnostic, answer(diagnostic, 'diagnostic_decision', { decision: 'reorient', reason: 'Relève du CCAS' }, REFERENT));
+    expect(state.stage).toBe('reoriented');
+    expect(state.finished).toBe(true);
+  });
+
+  it('a CDI opens the follow-up and asks for its proof; its monthly check comes a month later', () => {
+    const { state } = active();
+    const decision = decide(state, action({ type: 'contractSigned', contract: { type: 'CDI', start: today, weeklyHours: 35 } }), ctx(), T0);
+    expect(decision.refused).toBeNull();
+    expect(decision.state.stage).toBe('followUp');
+    expect(decision.state.openTasks.map((t) => t.kind)).toEqual(['proof_request']);
+    expect(parisDate(decision.state.timers.followUpCheck!)).toBe('2027-02-04');
+    expect(decision.commands.map((c) => c.type)).toEqual(
+      expect.arrayContaining(['recordFact', 'recordStage', 'recordTaskOpened', 'emailParticipant']),
+    );
+  });
+
+  it.each([
+    [{ type: 'contractEnded', date: today, reason: 'demission' }, 'aucun contrat en cours'],
+    [{ type: 'stepDone', stepType: 'PROJET_PRO', date: today }, 'aucune étape de ce type n’est en cours'],
+    [{ type: 'qualificationObtained', date: today }, 'aucune formation qualifiante en cours'],
+    [{ type: 'remindersPaused', until: today, reason: 'Hospitalisation' }, 'la date de fin de pause doit être à venir'],
+    [{ type: 'appointmentMissed', date: today }, null],
+  ])('action %j in the active stage: refused %s', (value, refusal) => {
+    const decision = decide(active().state, action(value), ctx(), T0);
+    if (refusal) expect(decision.refused).toEqual({ code: 'not_now', message: `Action refusée : ${refusal}` });
+    else expect(decision.refused).toBeNull();
+  });
+
+  it('only the referent, the coordination, or a facilitator for a contract, may record an action', () => {
+    const { state } = active();
+    const contract = { type: 'contractSigned', contract: { type: 'CDD', start: today, end: addDays(today, 90), weeklyHours: 20 } };
+    const facilitator = CASA_CONFIG.clauses.facilitators[0];
+    expect(decide(state, action({ type: 'contactLogged', date: today, mode: 'telephone' }, 'autre@plie.test'), ctx(), T0).refused).toMatchObject({ code: 'not_allowed', message: expect.stringContaining('Seul·e') as string });
+    expect(decide(state, action({ type: 'contactLogged', date: today, mode: 'telephone' }, SECOND_COORDINATOR), ctx(), T0).refused).toBeNull();
+    if (facilitator) {
+      expect(decide(state, action(contract, facilitator), ctx({ facilitatorEmails: [facilitator] }), T0).refused).toBeNull();
+      expect(decide(state, action({ type: 'contactLogged', date: today, mode: 'telephone' }, facilitator), ctx({ facilitatorEmails: [facilitator] }), T0).refused?.code).toBe('not_allowed');
+    }
+  });
+
+  it('an exit proposal waits for the coordination; a second one is refused; not confirmed, the pathway goes on', () => {
+    const { state } = active();
+    const proposed = decide(state, action({ type: 'exitProposed', exitType: 'ABANDON', reason: 'Déménagement hors territoire' }), ctx(), T0);
+    expect(proposed.state.stage).toBe('exitPending');
+    const confirm = taskOf(proposed.state, 'confirm_exit');
+    expect(confirm.assigneeEmail).toBe(COORDINATOR);
+    expect(decide(proposed.state, action({ type: 'exitProposed', exitType: 'AUTRE', reason: 'Autre motif' }), ctx(), T0).refused).toEqual({
+      code: 'not_now',
+      message: 'Action refusée : impossible à cette étape du parcours (exitPending)',
+    });
+    const refused = decide(proposed.state, answer(proposed.state, 'confirm_exit', { confirm: false, reason: 'On continue ensemble' }), ctx(), T0);
+    expect(refused.state.stage).toBe('active');
+    const confirmed = decide(proposed.state, answer(proposed.state, 'confirm_exit', { confirm: true }), ctx(), T0);
+    expect(confirmed.state.stage).toBe('exited');
+    expect(confirmed.state.exit).toMatchObject({ type: 'ABANDON', date: today, proofsMissing: false });
+    expect(Object.keys(confirmed.state.timers)).toEqual(['fse']);
+    expect(confirmed.commands.filter((c) => c.type === 'recordExit')).toHaveLength(1);
+  });
+
+  it('time: the no-contact prompt opens a task for the referent once its day has come, not before', () => {
+    const { state } = active();
+    const before = decide(state, { type: 'tick', longHistory: false }, ctx(), state.timers.contactPrompt! - 1);
+    expect(before.commands).toEqual([]);
+    const due = decide(state, { type: 'tick', longHistory: false }, ctx(), state.timers.contactPrompt!);
+    expect(taskOf(due.state, 'log_contact').assigneeEmail).toBe(REFERENT);
+    expect(parisDate(due.state.timers.contactPrompt!)).toBe(addDays(today, 60));
+  });
+
+  it.each([
+    ['approved', 'exited'],
+    ['rejected', 'active'],
+    ['adjourned', 'exitPending'],
+  ] as const)('the commission’s result %s → %s', (outcome, stage) => {
+    const state: ParcoursState = { ...active().state, stage: 'exitPending', commission: { session: 1, running: true, outcome: null, date: null, criterion: 'TEMPS_PARTIEL_6_MOIS' } };
+    const decision = decide(state, { type: 'commissionDecided', result: { outcome, date: today, pour: 2, contre: 1, abstention: 0 } }, ctx(), T0);
+    expect(decision.state.stage).toBe(stage);
+    if (outcome === 'rejected') expect(decision.state.rejectedCriteria).toEqual(['TEMPS_PARTIEL_6_MOIS']);
+    if (outcome === 'adjourned') expect(decision.state.timers.commissionSession).toBeGreaterThan(T0);
+  });
+
+  it.each([
+    [true, false, ['continueAsNew']],
+    [true, true, []],
+    [false, false, []],
+  ])('a long history (%s) with a commission running (%s) → %j', (longHistory, running, commands) => {
+    const base = active().state;
+    const state: ParcoursState = running ? { ...base, commission: { session: 1, running: true, outcome: null, date: null, criterion: 'x' } } : base;
+    expect(decide(state, { type: 'tick', longHistory }, ctx(), T0).commands.map((c) => c.type)).toEqual(commands);
+  });
+});
+
+// --- Properties over random sequences ---
+
+const ORDER: Stage[] = ['orientation', 'diagnostic', 'active', 'followUp', 'exitPending', 'exited'];
+/** The documented returns (docs/product-requirements.md § 2): follow-up back to active, a refused exit back to where it was. */
+const RETURNS: Record<string, Stage[]> = {
+  followUp: ['active'],
+  exitPending: ['followUp', 'active', 'diagnostic', 'orientation'],
+};
+const movesAllowed = (from: Stage, to: Stage) =>
+  from === to || (RETURNS[from] ?? []).includes(to) || (to === 'reoriented' && from === 'diagnostic') || (ORDER.indexOf(to) > ORDER.indexOf(from) && ORDER.indexOf(from) >= 0 && from !== 'exited');
+
+/** One random step: what to do, and numbers to pick its details with. */
+const stepArb = fc.record({ what: fc.nat(99), pick: fc.nat(1000), days: fc.integer({ min: 1, max: 60 }) });
+
+function answerFor(task: OpenTask, pick: number, day: CalendarDate): unknown {
+  switch (task.kind) {
+    case 'assign_referent':
+      return { referentEmail: REFERENT, eligibilityJustification: 'Vu en réunion' };
+    case 'diagnostic_decision':
+      return pick % 20 === 0 ? { decision: 'reorient', reason: 'Relève du CCAS' } : { decision: 'integrate', entryDate: day };
+    case 'log_contact':
+      return { date: day, mode: 'telephone' };
+    case 'follow_up_check':
+      return pick % 4 === 0 ? { inPost: false, date: day } : { inPost: true };
+    case 'proof_request':
+      return { received: true };
+    case 'confirm_exit':
+      return pick % 3 === 0 ? { confirm: false, reason: 'On continue ensemble' } : { confirm: true };
+    case 'parcours_long':
+      return pick % 2 === 0 ? { decision: 'exit' } : { decision: 'continue', reason: 'Projet en cours' };
+    case 'rupture_review':
+      return pick % 2 === 0 ? { decision: 'continue' } : { decision: 'propose_exit', reason: 'Plus de nouvelles' };
+    case 'fse_questionnaire':
+      return { labourMarketStatus: 'EMPLOI' };
+    case 'commission_vote':
+      return { vote: 'pour' };
+  }
+}
+
+function actionFor(pick: number, day: CalendarDate): unknown {
+  const actions = [
+    { type: 'contractSigned', contract: { type: 'CDI', start: day, weeklyHours: 35 } },
+    { type: 'contractSigned', contract: { type: 'CDD', start: day, end: addDays(day, 200), weeklyHours: 35 } },
+    { type: 'contractSigned', contract: { type: 'CDD', start: day, end: addDays(day, 200), weeklyHours: 12 } },
+    { type: 'contractSigned', contract: { type: 'CDD', start: day, end: addDays(day, 30), weeklyHours: 20 } },
+    { type: 'contractEnded', date: day, reason: 'licenciement' },
+    { type: 'contactLogged', date: day, mode: 'entretien' },
+    { type: 'appointmentMissed', date: day },
+    { type: 'appointmentScheduled', date: addDays(day, 5), time: '10:00', place: 'Antenne de Cagnes' },
+    { type: 'trainingStarted', start: day, end: addDays(day, 120), rncp: true },
+    { type: 'qualificationObtained', date: day },
+    { type: 'businessCreated', start: day },
+    { type: 'stepPlanned', stepType: 'PROJET_PRO', date: day },
+    { type: 'stepDone', stepType: 'PROJET_PRO', date: day },
+    { type: 'exitProposed', exitType: 'ABANDON', reason: 'Plus de nouvelles' },
+    { type: 'remindersPaused', until: addDays(day, 20), reason: 'Hospitalisation' },
+    { type: 'remindersResumed' },
+  ];
+  return actions[pick % actions.length];
+}
+
+interface Walk {
+  states: ParcoursState[];
+  decisions: Array<{ before: ParcoursState; snapshot: string; event: PathwayEvent; decision: ReturnType<typeof decide>; now: number }>;
+}
+
+/** Plays random steps against the machine, as the workflow would (eligibility and commission results fed back). */
+function walk(steps: Array<{ what: number; pick: number; days: number }>, eligibility: 'eligible' | 'not_eligible'): Walk {
+  const c = ctx();
+  let state = initialState('p1');
+  let now = T0;
+  let commissionPending = false;
+  const result: Walk = { states: [state], decisions: [] };
+  const feed = (event: PathwayEvent) => {
+    const before = state;
+    const snapshot = JSON.stringify(before);
+    const decision = decide(state, event, c, now);
+    result.decisions.push({ before, snapshot, event, decision, now });
+    state = decision.state;
+    result.states.push(state);
+    for (const command of decision.commands) {
+      if (command.type === 'assessEligibility') feed({ type: 'eligibilityAssessed', decision: eligibility });
+      if (command.type === 'startCommission') commissionPending = true;
+    }
+  };
+  feed({ type: 'started' });
+  for (const step of steps) {
+    const day = addDays(parisDate(now), 0);
+    if (step.what < 35 && state.openTasks.length > 0) {
+      const task = state.openTasks[step.pick % state.openTasks.length]!;
+      feed({ type: 'answer', request: { taskId: task.id, answer: answerFor(task, step.pick, day), actor: step.pick % 7 === 0 ? SECOND_COORDINATOR : COORDINATOR, channel: 'cli' } });
+    } else if (step.what < 60) {
+      feed({ type: 'action', request: { action: actionFor(step.pick, day), actor: REFERENT, channel: 'slack' } });
+    } else if (step.what < 70 && commissionPending) {
+      commissionPending = false;
+      const outcomes = ['approved', 'rejected', 'adjourned'] as const;
+      feed({ type: 'commissionDecided', result: { outcome: outcomes[step.pick % 3]!, date: day, pour: 1, contre: 1, abstention: 0 } });
+    } else {
+      // Time passes: to the next due instant, or by some days.
+      const wake = nextWake(state);
+      now = wake !== null && step.pick % 2 === 0 ? Math.max(now, wake) : now + step.days * DAY;
+      feed({ type: 'tick', longHistory: step.pick % 50 === 0 });
+    }
+  }
+  return result;
+}
+
+const walks = fc.tuple(fc.array(stepArb, { minLength: 1, maxLength: 200, size: 'large' }), fc.constantFrom('eligible' as const, 'not_eligible' as const));
+/** Random walks per property; more with PLIE_PROPERTY_RUNS=3000 when changing the machine. */
+const RUNS = { numRuns: Number(process.env.PLIE_PROPERTY_RUNS ?? 80) };
+
+describe('pathway state machine: properties over random event sequences', () => {
+  it('never two open tasks of one kind (proof requests: one per follow-up that asked for them)', () => {
+    fc.assert(
+      fc.property(walks, ([steps, eligibility]) => {
+        const { states, decisions } = walk(steps, eligibility);
+        for (const s of states) {
+          const kinds = s.openTasks.map((t) => t.kind).filter((k) => k !== 'proof_request');
+          expect(new Set(kinds).size).toBe(kinds.length);
+        }
+        for (const { before, decision } of decisions) {
+          const opened = decision.commands.filter((c) => c.type === 'recordTaskOpened' && c.task.kind === 'proof_request').length;
+          expect(opened).toBeLessThanOrEqual(before.stage !== 'followUp' && decision.state.stage === 'followUp' ? 1 : 0);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('an exit is recorded once, with its FSE+ exit data point', () => {
+    fc.assert(
+      fc.property(walks, ([steps, eligibility]) => {
+        const commands = walk(steps, eligibility).decisions.flatMap((d) => d.decision.commands);
+        expect(commands.filter((c) => c.type === 'recordExit').length).toBeLessThanOrEqual(1);
+        expect(commands.filter((c) => c.type === 'recordFseDataPoint' && c.moment === 'SORTIE').length).toBe(commands.filter((c) => c.type === 'recordExit').length);
+      }),
+      RUNS,
+    );
+  });
+
+  it('every open task has a due date and an assignee (the participant’s own tasks go to them)', () => {
+    fc.assert(
+      fc.property(walks, ([steps, eligibility]) => {
+        for (const s of walk(steps, eligibility).states) {
+          for (const t of s.openTasks) {
+            expect(t.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+            if (t.role === 'participant') expect(t.assigneeEmail).toBeNull();
+            else expect(t.assigneeEmail).toMatch(/@/);
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('no timer is left for what has ended: follow-up timers only in the follow-up, none but the questionnaire after the exit', () => {
+    fc.assert(
+      fc.property(walks, ([steps, eligibility]) => {
+        for (const s of walk(steps, eligibility).states) {
+          if (s.stage !== 'followUp') {
+            expect(s.timers.followUpCheck).toBeUndefined();
+            expect(s.timers.exitCheck).toBeUndefined();
+          }
+          if (s.stage === 'exited' || s.stage === 'reoriented') expect(Object.keys(s.timers).filter((k) => k !== 'fse')).toEqual([]);
+          if (s.finished) expect(s.openTasks.filter((t) => t.kind !== 'fse_questionnaire')).toEqual([]);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('the stage moves only forward, except the documented returns', () => {
+    fc.assert(
+      fc.property(walks, ([steps, eligibility]) => {
+        for (const { before, decision } of walk(steps, eligibility).decisions) {
+          expect(movesAllowed(before.stage, decision.state.stage), `${before.stage} → ${decision.state.stage}`).toBe(true);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  it('decide is pure: the state given is never changed, a refusal changes nothing, the same input gives the same output', () => {
+    fc.assert(
+      fc.property(walks, ([steps, eligibility]) => {
+        for (const { before, snapshot, event, decision, now } of walk(steps, eligibility).decisions) {
+          expect(JSON.stringify(before)).toBe(snapshot);
+          if (decision.refused !== null) {
+            expect(decision.state).toBe(before);
+            expect(decision.commands).toEqual([]);
+          }
+          expect(decide(before, event, ctx(), now)).toEqual(decision);
+        }
+      }),
+      { numRuns: Math.ceil(RUNS.numRuns / 4) },
+    );
+  });
+});

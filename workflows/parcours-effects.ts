@@ -1,0 +1,111 @@
+/**
+ * How the pathway workflow carries out the state machine's commands (src/domain/pathway/commands.ts):
+ * database writes through its own activities, retried until they succeed; messages best-effort
+ * (a message that cannot go is recorded as such and never holds the pathway); the commission as
+ * a child workflow whose result comes back as an event.
+ */
+import { ParentClosePolicy, startChild } from '@temporalio/workflow';
+import type { PathwayCommand, PathwayEvent } from '../src/domain/pathway/commands.ts';
+import type { PathwayPolicy } from '../src/domain/pathway-policy.ts';
+import { deliver } from './best-effort.ts';
+import { commissionWorkflow } from './commission.ts';
+import { commissionWorkflowId, type CommissionInput, type CommissionResult } from './messages.ts';
+import { pathwayNotices, pathwayRecords } from './proxies.ts';
+
+/** The commission's case: the pathway's members, delays and calendar. */
+export function commissionInput(ids: { pathwayId: string; participantId: string }, policy: PathwayPolicy, session: number, criterion: string): CommissionInput {
+  return {
+    ...ids,
+    session,
+    criterion,
+    members: policy.commission.members,
+    voteDays: policy.commission.voteDays,
+    reminderAfterDays: policy.tasks.commission_vote.reminderEveryDays,
+    calendarOffsetDays: policy.calendarOffsetDays,
+  };
+}
+
+export interface PathwayEffects {
+  /** Carries one command out; returns the event its result brings, if any. */
+  carryOut(command: Exclude<PathwayCommand, { type: 'continueAsNew' }>): Promise<PathwayEvent | null>;
+}
+
+export function pathwayEffects(
+  ids: { pathwayId: string; participantId: string },
+  policy: PathwayPolicy,
+  commissionDecided: (result: CommissionResult) => void,
+): PathwayEffects {
+  const { pathwayId, participantId } = ids;
+  const nowIso = () => new Date(Date.now()).toISOString();
+
+  return {
+    async carryOut(command) {
+      switch (command.type) {
+        case 'recordStage':
+          await pathwayRecords.recordStage({ pathwayId, participantId, stage: command.stage, referentEmail: command.referentEmail, entryDate: command.entryDate, at: nowIso() });
+          return null;
+        case 'assessEligibility': {
+          const { decision } = await pathwayRecords.assessEligibility({ participantId, on: command.on });
+          return { type: 'eligibilityAssessed', decision };
+        }
+        case 'recordTaskOpened': {
+          const { task } = command;
+          await pathwayRecords.openTask({
+            id: task.id,
+            pathwayId,
+            kind: task.kind,
+            assigneeEmail: task.assigneeEmail ?? '',
+            assigneeRole: task.role,
+            openedAt: task.openedAt,
+            dueDate: task.dueDate,
+          });
+          return null;
+        }
+        case 'recordTaskClosed': {
+          const { taskId, status, answer, actor, channel } = command;
+          await pathwayRecords.closeTask({ taskId, status, answer, actor, channel, answeredAt: nowIso() });
+          return null;
+        }
+        case 'showTaskOutcome':
+          await deliver(() => pathwayNotices.showTaskOutcome({ taskId: command.taskId }), { taskId: command.taskId });
+          return null;
+        case 'notifyStaff': {
+          const { taskId, notice, to, sequence } = command;
+          // The opening notice has no decision time of its own (the task's opening is it).
+          const at = notice === 'opened' ? {} : { at: nowIso() };
+          await deliver(() => pathwayNotices.notifyTask({ taskId, notice, to, ...(sequence === undefined ? {} : { sequence }), ...at }), { taskId });
+          return null;
+        }
+        case 'emailParticipant': {
+          const { template, key } = command;
+          await deliver(() => pathwayNotices.notifyParticipant({ pathwayId, participantId, template, key, at: nowIso() }), { template, key });
+          return null;
+        }
+        case 'recordFact': {
+          const { key, fact, actor, channel } = command;
+          await pathwayRecords.recordPathwayFact({ pathwayId, participantId, key, fact, actor, channel, at: nowIso() });
+          return null;
+        }
+        case 'recordFseDataPoint': {
+          const { moment, on, labourMarketStatus } = command;
+          await pathwayRecords.recordFseDataPoint({ participantId, moment, on, labourMarketStatus });
+          return null;
+        }
+        case 'recordExit':
+          await pathwayRecords.recordExit({ pathwayId, participantId, exit: command.exit });
+          return null;
+        case 'startCommission': {
+          const { session, criterion } = command;
+          const child = await startChild(commissionWorkflow, {
+            workflowId: commissionWorkflowId(pathwayId, session),
+            args: [commissionInput(ids, policy, session, criterion)],
+            // The vote goes on if the pathway is ever terminated by an operator; its result is recorded.
+            parentClosePolicy: ParentClosePolicy.ABANDON,
+          });
+          void child.result().then(commissionDecided);
+          return null;
+        }
+      }
+    },
+  };
+}
