@@ -1,5 +1,6 @@
 /**
- * The fast tier (`npm run test:fast`): the rules, forms, messages and permissions, without any
+ * The fast tier (`npm run test:fast`): the rules, the pathway's state machine, forms, messages,
+ * permissions and the Slack listeners in process, without any
  * server (no global setup). `npm test` still runs everything, these included.
  */
 import { defineConfig } from 'vitest/config';
@@ -16,6 +17,7 @@ export default defineConfig({
       'test/email/collective-templates.test.ts',
       'test/report/evaluation.test.ts',
       'test/slack/messages.test.ts',
+      'test/slack/in-process.test.ts',
       'test/temporal/codec.test.ts',
     ],
     pool: 'threads',

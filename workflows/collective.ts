@@ -30,7 +30,7 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   const managers = [input.organizerEmail, input.coordinatorEmail].map((e) => e.trim().toLowerCase());
   const alarm = createAlarm();
   // Invitations and attendance wait for their turn in the loop, one at a time, between its own sendings.
-  const updates = createUpdateQueue<() => Promise<void>>();
+  const updates = createUpdateQueue<() => Promise<void>>({ asHandlers: true });
   const queued = async (work: () => Promise<void>) => {
     await updates.submit(work);
     return state;

@@ -50,7 +50,7 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
   const contact = input.contactEmail.trim().toLowerCase();
   const alarm = createAlarm();
   // Declarations and decisions wait for their turn in the loop, one at a time, between its own requests.
-  const updates = createUpdateQueue<() => Promise<void>>();
+  const updates = createUpdateQueue<() => Promise<void>>({ asHandlers: true });
   const queued = async (work: () => Promise<void>) => {
     await updates.submit(work);
     return state;
@@ -214,8 +214,10 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
   const allSettled = () => Object.values(state.months).every((m) => m.status === 'validated' || m.status === 'none');
 
   while (!state.closed) {
-    await dueWork();
+    // Declarations and decisions first, then what time brought (the order the recorded histories keep).
     while (!state.closed && (await updates.handleNext((work) => work())));
+    if (state.closed) break;
+    await dueWork();
     if (state.closed) break;
     await alarm.wait(nextDue(), () => updates.pending() > 0);
   }

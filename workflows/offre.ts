@@ -23,7 +23,7 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
   const offsetMs = input.calendarOffsetDays * DAY_MS;
   const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
   // Decisions wait for their turn in the loop, one at a time, between the questions it sends.
-  const updates = createUpdateQueue<() => Promise<void>>();
+  const updates = createUpdateQueue<() => Promise<void>>({ asHandlers: true });
   const queued = async (work: () => Promise<void>) => {
     await updates.submit(work);
     return state;

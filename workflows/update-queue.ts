@@ -5,7 +5,7 @@
  * Before a workflow stops, `close` refuses whatever is still queued and all that comes later, so
  * no handler waits for ever and `allHandlersFinished` comes.
  */
-import { ApplicationFailure, condition } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
 import { isRefusalCode, REFUSAL_CODES, type Refusal, type RefusalCode } from '../src/domain/refusals.ts';
 
 /** Thrown by the loop's handling of a request: refused with this message and code, nothing done. */
@@ -34,8 +34,19 @@ export interface UpdateQueue<T> {
   close(reason: string): void;
 }
 
-export function createUpdateQueue<T>(): UpdateQueue<T> {
+export interface UpdateQueueOptions {
+  /**
+   * As when each Update did its own work (the marché, offer and collective-action workflows before
+   * this queue): the loop waits for each answer to have gone back before it goes on (the order their
+   * recorded histories keep), and an activity's refusal fails that request only, not the workflow.
+   */
+  asHandlers?: boolean;
+}
+
+export function createUpdateQueue<T>(options: UpdateQueueOptions = {}): UpdateQueue<T> {
   const waiting: Array<{ ticket: number; request: T }> = [];
+  /** Handled tickets whose submitter has not yet seen the outcome. */
+  const unseen = new Set<number>();
   /** Handled tickets: null when done, else the refusal. */
   const outcomes = new Map<number, Refusal | null>();
   let tickets = 0;
@@ -47,6 +58,7 @@ export function createUpdateQueue<T>(): UpdateQueue<T> {
       const ticket = ++tickets;
       waiting.push({ ticket, request });
       await condition(() => outcomes.has(ticket));
+      unseen.delete(ticket);
       const refusal = outcomes.get(ticket);
       if (refusal) throw refused(refusal);
     },
@@ -62,7 +74,14 @@ export function createUpdateQueue<T>(): UpdateQueue<T> {
         if (error instanceof RefusedOnItsTurn) outcomes.set(next.ticket, { code: error.code, message: error.message });
         // A refusal the workflow's own checks raised on its turn (`refuseUnless`), not an activity's failure.
         else if (error instanceof ApplicationFailure && error.nonRetryable) outcomes.set(next.ticket, { code: isRefusalCode(error.type) ? error.type : REFUSAL_CODES.notNow, message: error.message });
-        else throw error;
+        else if (options.asHandlers && error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
+          // What the activity refused (a person unknown to the marché…): said to the person who asked.
+          outcomes.set(next.ticket, { code: REFUSAL_CODES.invalid, message: error.cause.message });
+        } else throw error;
+      }
+      if (options.asHandlers) {
+        unseen.add(next.ticket);
+        await condition(() => !unseen.has(next.ticket));
       }
       return true;
     },

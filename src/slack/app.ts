@@ -77,7 +77,8 @@ export function createSlack(env: Env, web: Application, logger: Logger, deps?: S
   return { mode, app, start: async () => undefined, stop: async () => undefined };
 }
 
-function registerListeners(app: App, deps: SlackDeps): void {
+/** Every listener of the bot, on an app whatever its receiver (HTTP, Socket Mode, or a test's in-process one). */
+export function registerListeners(app: App, deps: SlackDeps): void {
   registerTaskListeners(app, deps);
   registerVoteListeners(app, deps);
   registerPathwayActionListeners(app, deps);

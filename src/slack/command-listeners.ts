@@ -17,7 +17,7 @@ import { displayName, staffBySlackUser } from '../staff/directory.ts';
 import { isCoordinator, mayActOnPathway, mayRefer } from '../domain/permissions.ts';
 import { loadHome } from './caseload.ts';
 import { homeView, participantActions } from './home.ts';
-import { actingStaff, failed, refuse, tell, UNKNOWN_USER, type Audience, type SlackDeps } from './interaction.ts';
+import { actingStaff, failed, metaOf, refuse, tell, UNKNOWN_USER, type Audience, type SlackDeps } from './interaction.ts';
 import { formModal, modalValues } from './modal.ts';
 
 export const HELP = [
@@ -130,7 +130,7 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
     const confirm: View = {
       type: 'modal',
       callback_id: 'referral_submit',
-      private_metadata: JSON.stringify({ input, channel: (JSON.parse(view.private_metadata || '{}') as { channel?: string }).channel }),
+      private_metadata: JSON.stringify({ input, channel: metaOf(view).channel }),
       title: { type: 'plain_text', text: 'Nouvelle orientation' },
       submit: { type: 'plain_text', text: 'Enregistrer' },
       close: { type: 'plain_text', text: 'Annuler' },
@@ -148,7 +148,7 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
 
   app.view<ViewSubmitAction>('referral_submit', async ({ ack, body, view, client }) => {
     await ack();
-    const meta = JSON.parse(view.private_metadata || '{}') as { input?: unknown; channel?: string };
+    const meta = metaOf(view);
     const to: Audience = { user: body.user.id, channel: meta.channel };
     try {
       const staff = await actingStaff(deps, client, to, 'referral');

@@ -92,6 +92,8 @@ export async function failed(deps: SlackDeps, client: WebClient, to: Audience, e
 
 /** What a modal carries in its private metadata (the task, case or participant it is about). */
 export interface ModalMeta {
+  /** A referral being confirmed: what the first modal read. */
+  input?: unknown;
   taskId?: string;
   caseId?: string;
   participantId?: string;
@@ -101,9 +103,11 @@ export interface ModalMeta {
 
 export const audienceOf = (body: BlockAction): Audience => ({ user: body.user.id, channel: body.channel?.id });
 
+/** A modal's private metadata; anything unreadable (tampered, truncated) reads as empty. */
 export const metaOf = (view: { private_metadata: string }): ModalMeta => {
   try {
-    return JSON.parse(view.private_metadata) as ModalMeta;
+    const meta: unknown = JSON.parse(view.private_metadata);
+    return meta !== null && typeof meta === 'object' ? meta : {};
   } catch {
     return {};
   }

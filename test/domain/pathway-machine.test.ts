@@ -329,7 +329,7 @@ function walk(steps: Array<{ what: number; pick: number; days: number }>, eligib
 
 const walks = fc.tuple(fc.array(stepArb, { minLength: 1, maxLength: 200, size: 'large' }), fc.constantFrom('eligible' as const, 'not_eligible' as const));
 /** Random walks per property; more with PLIE_PROPERTY_RUNS=3000 when changing the machine. */
-const RUNS = { numRuns: Number(process.env.PLIE_PROPERTY_RUNS ?? 80) };
+const RUNS = { numRuns: Number(process.env.PLIE_PROPERTY_RUNS ?? 60) };
 
 describe('pathway state machine: properties over random event sequences', () => {
   it('never two open tasks of one kind (proof requests: one per follow-up that asked for them)', () => {

@@ -25,41 +25,47 @@ export async function postSigned(
 }
 
 const FORM = 'application/x-www-form-urlencoded';
+const WORKSPACE = { team: { id: 'T0PLIE' }, api_app_id: 'A0PLIE', token: 'legacy' };
 let triggers = 0;
 
+/** The payloads Slack sends for interactions, as Bolt receives them once the request is verified. */
+export const payloads = {
+  /** A click on a button (or an overflow choice) of a message or of the App Home. */
+  click: (user: string, actionId: string, value: string, opts: { channel?: string; overflow?: boolean; message?: { ts: string; text: string } } = {}) => ({
+    ...WORKSPACE,
+    type: 'block_actions',
+    user: { id: user, team_id: 'T0PLIE' },
+    trigger_id: `trigger-${++triggers}`,
+    container: opts.channel ? { type: 'message', channel_id: opts.channel, ...(opts.message ? { message_ts: opts.message.ts } : {}) } : { type: 'view', view_id: 'VHOME' },
+    ...(opts.channel ? { channel: { id: opts.channel } } : {}),
+    ...(opts.message ? { message: { type: 'message', ...opts.message } } : {}),
+    actions: [
+      opts.overflow
+        ? { type: 'overflow', action_id: actionId, block_id: 'b', selected_option: { text: { type: 'plain_text', text: 'x' }, value }, action_ts: '1' }
+        : { type: 'button', action_id: actionId, block_id: 'b', value, text: { type: 'plain_text', text: 'x' }, action_ts: '1' },
+    ],
+  }),
+  /** A modal submitted with these values (block id → the element's state). */
+  submission: (user: string, callbackId: string, privateMetadata: string, values: Record<string, Record<string, unknown>>) => ({
+    ...WORKSPACE,
+    type: 'view_submission',
+    user: { id: user, team_id: 'T0PLIE' },
+    trigger_id: `trigger-${++triggers}`,
+    view: {
+      id: `V${++triggers}`,
+      type: 'modal',
+      callback_id: callbackId,
+      private_metadata: privateMetadata,
+      state: { values: Object.fromEntries(Object.entries(values).map(([block, state]) => [block, { value: state }])) },
+    },
+  }),
+};
+
 export function slackClientFor(url: string, secret: string) {
-  const interaction = (payload: Record<string, unknown>) =>
-    postSigned(url, new URLSearchParams({ payload: JSON.stringify({ team: { id: 'T0PLIE' }, api_app_id: 'A0PLIE', token: 'legacy', ...payload }) }).toString(), { secret, contentType: FORM });
+  const interaction = (payload: Record<string, unknown>) => postSigned(url, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), { secret, contentType: FORM });
   return {
-    /** A click on a button (or an overflow choice) of a message or of the App Home. */
-    click: (user: string, actionId: string, value: string, opts: { channel?: string; overflow?: boolean; message?: { ts: string; text: string } } = {}) =>
-      interaction({
-        type: 'block_actions',
-        user: { id: user, team_id: 'T0PLIE' },
-        trigger_id: `trigger-${++triggers}`,
-        container: opts.channel ? { type: 'message', channel_id: opts.channel, ...(opts.message ? { message_ts: opts.message.ts } : {}) } : { type: 'view', view_id: 'VHOME' },
-        ...(opts.channel ? { channel: { id: opts.channel } } : {}),
-        ...(opts.message ? { message: { type: 'message', ...opts.message } } : {}),
-        actions: [
-          opts.overflow
-            ? { type: 'overflow', action_id: actionId, block_id: 'b', selected_option: { text: { type: 'plain_text', text: 'x' }, value }, action_ts: '1' }
-            : { type: 'button', action_id: actionId, block_id: 'b', value, text: { type: 'plain_text', text: 'x' }, action_ts: '1' },
-        ],
-      }),
-    /** A modal submitted with these values (block id → the element's state). */
-    submit: (user: string, callbackId: string, privateMetadata: string, values: Record<string, Record<string, unknown>>) =>
-      interaction({
-        type: 'view_submission',
-        user: { id: user, team_id: 'T0PLIE' },
-        trigger_id: `trigger-${++triggers}`,
-        view: {
-          id: `V${++triggers}`,
-          type: 'modal',
-          callback_id: callbackId,
-          private_metadata: privateMetadata,
-          state: { values: Object.fromEntries(Object.entries(values).map(([block, state]) => [block, { value: state }])) },
-        },
-      }),
+    click: (...args: Parameters<typeof payloads.click>) => interaction(payloads.click(...args)),
+    submit: (...args: Parameters<typeof payloads.submission>) => interaction(payloads.submission(...args)),
     command: (user: string, channel: string, text: string) =>
       postSigned(
         url,

@@ -2,7 +2,9 @@
  * The Slack bot as deployed: Bolt's real HTTP receiver (signature checks) on the web process,
  * the real worker (workflows, activities) on the Temporal dev server, PostgreSQL, and Slack's Web
  * API played locally. A referral is registered, assigned, diagnosed, followed and voted on from
- * Slack alone; the workflow state, the database and the Web API calls are checked at each step.
+ * Slack; the workflow state, the database and the Web API calls are checked at each step. Each test
+ * brings its own participant to the stage it starts from (through the pathway's client, not Slack),
+ * so that any test runs alone.
  */
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -10,6 +12,10 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { parisDate } from '../../src/domain/dates.ts';
+import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
+import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
+import { createParticipant } from '../../src/participants/create.ts';
+import { answerTask, recordAction } from '../../src/temporal/parcours-client.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { CASA_CONFIG, type PlieConfig } from '../../src/domain/plie-config.ts';
 import { createLogger } from '../../src/logging.ts';
@@ -34,6 +40,8 @@ const referentB = person('REFB', 'Bruno Référent', ['REFERENT']);
 const members = [person('MEMA', 'Marie Membre', ['MEMBRE_COMMISSION']), person('MEMB', 'Marc Membre', ['MEMBRE_COMMISSION']), person('MEMC', 'Maya Membre', ['MEMBRE_COMMISSION'])];
 const stranger = { id: `UNOBODY${run}`, email: `inconnu-${run}@ailleurs.test`, name: 'Inconnu' };
 const lastName = `Durand${run}`;
+/** Each test's own participant gets a name of its own (`/plie participant` finds exactly them). */
+let people = 0;
 
 const taskQueue = uniqueQueue('slack-bot');
 const payloadKeys = randomPayloadKeys();
@@ -48,8 +56,13 @@ let nativeConnection: NativeConnection;
 let client: Client;
 let web: RunningWeb;
 let slack: ReturnType<typeof slackClientFor>;
-let participantId: string;
-let pathwayId: string;
+
+/** A participant of a test's own, and their pathway. */
+interface Followed {
+  participantId: string;
+  pathwayId: string;
+  lastName: string;
+}
 
 beforeAll(async () => {
   api = await FakeSlackApi.start();
@@ -97,12 +110,57 @@ async function modalOpenedBy(callbackId: string, act: () => Promise<unknown>): P
 }
 const ephemeralsOf = (user: { id: string }) => api.ephemerals.filter((e) => e.user === user.id).map((e) => e.text);
 /** The Slack message that asked for the pathway's task of this kind (found through its Message record). */
-async function taskMessage(user: { id: string }, kind: string): Promise<StoredMessage | undefined> {
-  const message = await db.message.findFirst({ where: { pathwayId, channel: 'slack', template: 'task.opened', idempotencyKey: { contains: `/${kind}/` } } });
+async function taskMessage(p: Followed, user: { id: string }, kind: string): Promise<StoredMessage | undefined> {
+  const message = await db.message.findFirst({ where: { pathwayId: p.pathwayId, channel: 'slack', template: 'task.opened', idempotencyKey: { contains: `/${kind}/` } } });
   return api.messagesIn(dm(user)).find((m) => m.ts === message?.slackTs);
 }
-const openTaskId = async (kind: string) => (await wait(async () => (await db.task.findFirstOrThrow({ where: { pathwayId, kind, status: 'open' } })).id));
+const openTaskId = async (p: Followed, kind: string) => (await wait(async () => (await db.task.findFirstOrThrow({ where: { pathwayId: p.pathwayId, kind, status: 'open' } })).id));
 const today = parisDate(new Date());
+
+/** A participant referred by the coordination (CLI path), waiting for the choice of their referent. */
+async function referred(): Promise<Followed> {
+  const name = `${lastName}${String.fromCharCode(65 + people++)}`;
+  const deps = {
+    plieCode: 'CASA',
+    db,
+    temporal: client,
+    taskQueue,
+    coordinatorEmail: coordinator.email,
+    timings: DEFAULT_TASK_TIMINGS,
+    policy: pathwayPolicy(plieConfig, { coordinatorEmail: coordinator.email }),
+    logger: createLogger('silent'),
+  };
+  const created = await createParticipant(deps, { firstName: 'Inès', lastName: name, birthDate: '14/03/1985', commune: 'Antibes' }, { actor: coordinator.email, channel: 'cli' });
+  const p = { participantId: created.participantId, pathwayId: created.workflowId, lastName: name };
+  await openTaskId(p, 'assign_referent');
+  return p;
+}
+
+/** …followed by referent A, at the diagnostic. */
+async function atDiagnostic(): Promise<Followed> {
+  const p = await referred();
+  const taskId = await openTaskId(p, 'assign_referent');
+  const answer = { referentEmail: referentA.email, eligibilityJustification: 'Situation vérifiée avec le prescripteur.' };
+  await answerTask(client, p.participantId, { taskId, answer, actor: coordinator.email, channel: 'cli' }, p.pathwayId);
+  await openTaskId(p, 'diagnostic_decision');
+  return p;
+}
+
+/** …in the active pathway since today. */
+async function inPathway(): Promise<Followed> {
+  const p = await atDiagnostic();
+  const taskId = await openTaskId(p, 'diagnostic_decision');
+  await answerTask(client, p.participantId, { taskId, answer: { decision: 'integrate', entryDate: today }, actor: referentA.email, channel: 'cli' }, p.pathwayId);
+  return p;
+}
+
+/** …in employment (a CDI at 15 hours a week), followed up. */
+async function inFollowUp(): Promise<Followed> {
+  const p = await inPathway();
+  const action = { type: 'contractSigned', contract: { type: 'CDI', start: today, weeklyHours: 15 } };
+  await recordAction(client, p.participantId, { action, actor: referentA.email, channel: 'cli' }, p.pathwayId);
+  return p;
+}
 
 describe('Slack bot (HTTP mode)', () => {
   it('refuses a forged signature and a replayed old request with 401', async () => {
@@ -136,24 +194,24 @@ describe('Slack bot (HTTP mode)', () => {
 
     await slack.submit(referentA.id, 'referral_submit', update.view.private_metadata, {});
     const participant = await wait(async () => await db.participant.findFirstOrThrow({ where: { lastName } }));
-    participantId = participant.id;
-    pathwayId = `parcours-${participantId}`;
-    await wait(() => expect(ephemeralsOf(referentA).some((t) => t.includes(`Orientation enregistrée : dossier ${fileReference(participantId)}`))).toBe(true));
+    const p = { participantId: participant.id, pathwayId: `parcours-${participant.id}`, lastName };
+    await wait(() => expect(ephemeralsOf(referentA).some((t) => t.includes(`Orientation enregistrée : dossier ${fileReference(p.participantId)}`))).toBe(true));
     // The coordination is asked, in Slack, to choose the referent.
-    const ask = await found(() => taskMessage(coordinator, 'assign_referent'));
+    const ask = await found(() => taskMessage(p, coordinator, 'assign_referent'));
     expect(ask.text).toContain('Désigner le ou la référent·e');
     expect(ask.text).not.toContain(lastName);
   });
 
   it('refuses someone Slack knows but the PLIE does not, in French, and keeps a trace', async () => {
-    const taskId = await openTaskId('assign_referent');
+    const taskId = await openTaskId(await referred(), 'assign_referent');
     await slack.click(stranger.id, 'task_form', taskId, { channel: 'C0EQUIPE' });
     await wait(() => expect(ephemeralsOf(stranger).some((t) => t.includes('n’est relié à aucune fiche du personnel'))).toBe(true));
     expect(await db.auditEvent.count({ where: { action: 'refused.task.answer', entityId: stranger.id } })).toBe(1);
   });
 
   it('lets the coordination choose the referent in a modal; the message then shows the decision without buttons', async () => {
-    const taskId = await openTaskId('assign_referent');
+    const p = await referred();
+    const taskId = await openTaskId(p, 'assign_referent');
     const meta = await modalOpenedBy('task_form', () => slack.click(coordinator.id, 'task_form', taskId, { channel: dm(coordinator) }));
     expect(JSON.stringify(api.views.at(-1)!.args.view)).toContain(referentB.name);
     await slack.submit(coordinator.id, 'task_form', meta, {
@@ -161,14 +219,14 @@ describe('Slack bot (HTTP mode)', () => {
       eligibilityJustification: input.text('Situation vérifiée par téléphone avec le prescripteur.'),
     });
     await wait(async () => expect((await db.task.findUniqueOrThrow({ where: { id: taskId } })).status).toBe('done'));
-    await wait(async () => expect((await taskMessage(coordinator, 'assign_referent'))?.text).toContain('✅ Référent·e désigné·e par Claire Coordination le'));
-    expect(blocksText(await taskMessage(coordinator, 'assign_referent'))).not.toContain('"actions"');
+    await wait(async () => expect((await taskMessage(p, coordinator, 'assign_referent'))?.text).toContain('✅ Référent·e désigné·e par Claire Coordination le'));
+    expect(blocksText(await taskMessage(p, coordinator, 'assign_referent'))).not.toContain('"actions"');
     expect((await db.task.findUniqueOrThrow({ where: { id: taskId } })).answeredBy).toBe(coordinator.email);
-    await found(() => taskMessage(referentA, 'diagnostic_decision'));
+    await found(() => taskMessage(p, referentA, 'diagnostic_decision'));
   });
 
   it('refuses a referent who does not follow the person (ephemeral, audited)', async () => {
-    const taskId = await openTaskId('diagnostic_decision');
+    const taskId = await openTaskId(await atDiagnostic(), 'diagnostic_decision');
     await slack.click(referentB.id, 'task_form', taskId, { channel: dm(referentB) });
     await wait(() => expect(ephemeralsOf(referentB).some((t) => t.includes('Ce dossier ne vous est pas confié'))).toBe(true));
     expect(await db.auditEvent.count({ where: { action: 'refused.task.answer', actor: referentB.email, entityId: taskId } })).toBe(1);
@@ -176,7 +234,8 @@ describe('Slack bot (HTTP mode)', () => {
   });
 
   it('takes the diagnostic from its modal: errors beside the field, then the integration', async () => {
-    const taskId = await openTaskId('diagnostic_decision');
+    const p = await atDiagnostic();
+    const taskId = await openTaskId(p, 'diagnostic_decision');
     const meta = await modalOpenedBy('task_form', () => slack.click(referentA.id, 'task_form', taskId, { channel: dm(referentA) }));
     const incomplete = await slack.submit(referentA.id, 'task_form', meta, { decision: input.select('integrate') });
     expect(JSON.parse(incomplete.body)).toMatchObject({ response_action: 'errors', errors: { entryDate: expect.stringContaining('date d’entrée') as string } });
@@ -187,13 +246,14 @@ describe('Slack bot (HTTP mode)', () => {
       project: input.text('Aide-soignante'),
       availability: input.text('Temps plein, dès maintenant'),
     });
-    await wait(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('active'));
-    await wait(async () => expect((await taskMessage(referentA, 'diagnostic_decision'))?.text).toContain('✅ Diagnostic validé'));
+    await wait(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: p.pathwayId } })).stage).toBe('active'));
+    await wait(async () => expect((await taskMessage(p, referentA, 'diagnostic_decision'))?.text).toContain('✅ Diagnostic validé'));
     const answer = (await db.task.findUniqueOrThrow({ where: { id: taskId } })).answer as Record<string, unknown>;
     expect(answer).toMatchObject({ project: 'Aide-soignante', barriers: ['MOBILITE', 'NUMERIQUE'] });
   });
 
   it('shows the caseload in App Home and records missed appointments from it; a double click answers once', async () => {
+    const { participantId, ...p } = await inPathway();
     await slack.event({ type: 'app_home_opened', user: referentA.id, tab: 'home', channel: dm(referentA) });
     const home = await found(() => api.views.find((v) => v.method === 'views.publish' && v.args.user_id === referentA.id));
     expect(JSON.stringify(home.args.view)).toContain(`Dossier ${fileReference(participantId)}`);
@@ -206,11 +266,11 @@ describe('Slack bot (HTTP mode)', () => {
       await wait(() => expect(api.messagesIn(dm(referentA)).filter((m) => m.text.includes('Rendez-vous manqué')).length + ephemeralsOf(referentA).filter((t) => t.includes('Rendez-vous manqué')).length).toBe(4 - day));
     }
     // Three in a row: the referent is asked to review; two quick clicks answer it once.
-    const taskId = await openTaskId('rupture_review');
-    const message = await found(() => taskMessage(referentA, 'rupture_review'));
+    const taskId = await openTaskId({ participantId, ...p }, 'rupture_review');
+    const message = await found(() => taskMessage({ participantId, ...p }, referentA, 'rupture_review'));
     const updatesBefore = api.callsOf('chat.update').filter((c) => c.args.ts === message.ts).length;
     await Promise.all([slack.click(referentA.id, 'task_quick:continue', taskId, { channel: dm(referentA) }), slack.click(referentA.id, 'task_quick:continue', taskId, { channel: dm(referentA) })]);
-    await wait(async () => expect((await taskMessage(referentA, 'rupture_review'))?.text).toContain('✅ Poursuite du parcours décidée'));
+    await wait(async () => expect((await taskMessage({ participantId, ...p }, referentA, 'rupture_review'))?.text).toContain('✅ Poursuite du parcours décidée'));
     await slack.click(referentA.id, 'task_quick:continue', taskId, { channel: dm(referentA) });
     expect(await db.auditEvent.count({ where: { action: 'task.answer', entityId: taskId } })).toBe(1);
     await wait(() => expect(api.callsOf('chat.update').filter((c) => c.args.ts === message.ts).length - updatesBefore).toBe(1));
@@ -218,6 +278,7 @@ describe('Slack bot (HTTP mode)', () => {
   });
 
   it('records a contract from Slack, which opens the follow-up in employment', async () => {
+    const { participantId, pathwayId } = await inPathway();
     const meta = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `contractSigned|${participantId}`, { overflow: true }));
     await slack.submit(referentA.id, 'pathway_action', meta, {
       type: input.select('CDI'),
@@ -230,6 +291,7 @@ describe('Slack bot (HTTP mode)', () => {
   });
 
   it('answers /plie participant for the referent and the coordination, not for another referent', async () => {
+    const { lastName } = await inPathway();
     await slack.command(referentA.id, 'C0EQUIPE', `participant ${lastName.toLowerCase()}`);
     await wait(() => expect(api.ephemerals.some((e) => e.user === referentA.id && e.text.includes('1 dossier'))).toBe(true));
     await slack.command(referentB.id, 'C0EQUIPE', `participant ${lastName}`);
@@ -241,6 +303,7 @@ describe('Slack bot (HTTP mode)', () => {
   });
 
   it('posts a commission case to its channel; members vote with the buttons or a comment, others are refused; the post tallies, then shows the outcome', async () => {
+    const { participantId, pathwayId } = await inFollowUp();
     const caseId = commissionWorkflowId(pathwayId, 90);
     const commission: CommissionInput = {
       pathwayId,
@@ -283,13 +346,15 @@ describe('Slack bot (HTTP mode)', () => {
   });
 
   it('ends the pathway from Slack: the referent proposes the exit, the coordination confirms it with one click', async () => {
+    const p = await inPathway();
+    const { participantId, pathwayId } = p;
     const meta = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `exitProposed|${participantId}`, { overflow: true }));
     await slack.submit(referentA.id, 'pathway_action', meta, { exitType: input.select('ADMINISTRATIVE'), reason: input.text('Déménagement hors du territoire') });
-    const taskId = await openTaskId('confirm_exit');
-    await found(() => taskMessage(coordinator, 'confirm_exit'));
+    const taskId = await openTaskId(p, 'confirm_exit');
+    await found(() => taskMessage(p, coordinator, 'confirm_exit'));
     await slack.click(coordinator.id, 'task_quick:confirm', taskId, { channel: dm(coordinator) });
     await wait(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('exited'));
-    await wait(async () => expect((await taskMessage(coordinator, 'confirm_exit'))?.text).toContain('✅ Sortie confirmée par Claire Coordination'));
+    await wait(async () => expect((await taskMessage(p, coordinator, 'confirm_exit'))?.text).toContain('✅ Sortie confirmée par Claire Coordination'));
     expect(await db.exit.findFirstOrThrow({ where: { participantId } })).toMatchObject({ type: 'ADMINISTRATIVE', reason: 'Déménagement hors du territoire' });
   });
 

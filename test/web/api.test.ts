@@ -126,9 +126,9 @@ describe('HTTP API', () => {
       status: 422,
       body: { erreur: 'Action refusée : impossible à cette étape du parcours (diagnostic)', code: 'not_now' },
     });
-    expect(await action({ action: { type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement' }, actor: 'quelquun@ailleurs.fr' })).toMatchObject({
-      status: 422,
-      body: { erreur: 'Seul·e le ou la référent·e de parcours, ou la coordination, peut agir sur ce parcours.' },
+    expect(await action({ action: { type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement' }, actor: 'quelquun@ailleurs.fr' })).toEqual({
+      status: 403,
+      body: { erreur: 'Seul·e le ou la référent·e de parcours, ou la coordination, peut agir sur ce parcours.', code: 'not_allowed' },
     });
     expect((await action({ action: 'contact', actor: 'x' })).status).toBe(400);
     const proposed = await action({ action: { type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement' }, actor: 'ines@plie.test' });
