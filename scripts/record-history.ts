@@ -25,7 +25,7 @@ import { isMarcheScenario } from '../src/simulator/simulate-marche.ts';
 import { playRelation } from './relation-histories.ts';
 import { installTemporalRuntime } from '../src/temporal/runtime.ts';
 import { bundleWorkflows } from '../src/temporal/worker.ts';
-import { commissionWorkflowId } from '../workflows/messages.ts';
+import { commissionWorkflowId } from '../workflows/pathway-messages.ts';
 import { FIXTURE_PAYLOAD_KEYS, timeSkippingExecutable } from '../test/helpers/settings.ts';
 
 const [name, scenarioFile] = process.argv.slice(2);

@@ -10,10 +10,10 @@ import { createCollectiveAction } from '../src/collective/actions.ts';
 import { inviteParticipants, recordCollectiveAttendance, startCollective } from '../src/collective/client.ts';
 import { addDays, parisDate, parisInstant } from '../src/domain/dates.ts';
 import { registerOffer } from '../src/offers/offers.ts';
-import { offreInput, offreState, startOffer } from '../src/offers/placements.ts';
+import { offerInput, offerState, startOffer } from '../src/offers/placements.ts';
 import type { Simulator } from '../src/simulator/simulate.ts';
 import { collectiveWorkflowId } from '../workflows/collective-messages.ts';
-import { decidePlacementUpdate, offreWorkflowId } from '../workflows/offre-messages.ts';
+import { decidePlacementUpdate, offerWorkflowId } from '../workflows/offer-messages.ts';
 
 const DAY = 86_400_000;
 const COORDINATOR = 'c1@simulation.invalid';
@@ -34,15 +34,15 @@ export async function playRelation(db: Db, simulator: Simulator): Promise<{ offr
 
   // The offer: one proposal leads to an interview and a hire, the other is not proposed; a reminder and a follow-up question on the way.
   const offer = await registerOffer(db, plieCode, { company: 'Entrepôt Azur', jobTitle: 'Préparateur de commandes', sector: 'Logistique', contractType: 'CDD', weeklyHours: 35 }, COORDINATOR);
-  await startOffer(client, taskQueue, offreInput(offer.id, COORDINATOR));
-  let state = await offreState(client, offer.id).catch(() => null);
+  await startOffer(client, taskQueue, offerInput(offer.id, COORDINATOR));
+  let state = await offerState(client, offer.id).catch(() => null);
   for (let attempt = 0; !state || Object.keys(state.placements).length < 2; attempt++) {
     if (attempt > 300) throw new Error('les deux mises en relation ne sont pas ouvertes');
     await new Promise((resolve) => setTimeout(resolve, 100));
-    state = await offreState(client, offer.id).catch(() => null);
+    state = await offerState(client, offer.id).catch(() => null);
   }
   const [a, b] = Object.keys(state.placements) as [string, string];
-  const offre = client.workflow.getHandle(offreWorkflowId(offer.id));
+  const offre = client.workflow.getHandle(offerWorkflowId(offer.id));
   const decide = (placementId: string, decision: 'propose' | 'decline' | 'interview' | 'hired', reason?: string) =>
     offre.executeUpdate(decidePlacementUpdate, { args: [{ placementId, decision, ...(reason ? { reason } : {}), actor: REFERENT, channel: 'simulation' }] });
   await env.sleep(8 * DAY);
@@ -61,5 +61,5 @@ export async function playRelation(db: Db, simulator: Simulator): Promise<{ offr
   await env.sleep(parisInstant(day, '18:00') - (await env.currentTimeMs()));
   await recordCollectiveAttendance(client, action.id, { present: [first, second], misesEnRelation: [first], hires: [], actor: REFERENT, channel: 'simulation' });
   await client.workflow.getHandle(collectiveWorkflowId(action.id)).result();
-  return { offre: offreWorkflowId(offer.id), collective: collectiveWorkflowId(action.id) };
+  return { offre: offerWorkflowId(offer.id), collective: collectiveWorkflowId(action.id) };
 }

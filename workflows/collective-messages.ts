@@ -1,7 +1,7 @@
 /** The collective action workflow's vocabulary. */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CollectiveFigures } from '../src/domain/collective-actions.ts';
-import type { Channel } from './messages.ts';
+import type { Channel } from './pathway-messages.ts';
 
 export const COLLECTIVE_WORKFLOW = 'collectiveActionWorkflow';
 export const collectiveWorkflowId = (actionId: string) => `action-collective-${actionId}`;

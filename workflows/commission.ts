@@ -21,7 +21,7 @@ import {
   type CommissionInput,
   type CommissionResult,
   type CommissionState,
-} from './messages.ts';
+} from './pathway-messages.ts';
 
 const VOTES: Record<TaskAnswer<'commission_vote'>['vote'], Vote> = { pour: 'POUR', contre: 'CONTRE', abstention: 'ABSTENTION' };
 

@@ -2,7 +2,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { PaceCheck } from '../src/domain/clauses.ts';
 import type { CalendarDate } from '../src/domain/dates.ts';
-import type { Channel } from './messages.ts';
+import type { Channel } from './pathway-messages.ts';
 
 export const MARCHE_WORKFLOW = 'marcheWorkflow';
 

@@ -39,7 +39,7 @@ export function nextEvery(fromOrigin: boolean, origin: number, now: number, ever
 
 /**
  * From this patch on, the pathway is the pure state machine of src/domain/pathway/ behind a thin
- * workflow; pathways started before it run the frozen closure (workflows/legacy/parcours-v2.ts)
+ * workflow; pathways started before it run the frozen closure (workflows/legacy/pathway-v2.ts)
  * until their next continue-as-new.
  */
 export const STATE_MACHINE_PATCH = 'pathway-state-machine';

@@ -7,10 +7,10 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.ts';
 import { DuplicateMarcheError } from '../marches/register.ts';
-import { DuplicateParticipantError, InvalidInputError, ParcoursNotStartedError } from '../participants/create.ts';
+import { DuplicateParticipantError, InvalidInputError, PathwayNotStartedError } from '../participants/create.ts';
 import { ReentryRefusedError } from '../participants/reenter.ts';
 import { ScenarioError } from '../simulator/simulate.ts';
-import { TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerParticipantCommands } from './commands/participant.ts';
 import { registerTaskCommands } from './commands/task.ts';
@@ -18,7 +18,7 @@ import { registerHistoryCommands } from './commands/history.ts';
 import { registerPlieCommands } from './commands/plies.ts';
 import { registerStaffCommands } from './commands/staff.ts';
 import { registerMarcheCommands } from './commands/marche.ts';
-import { registerOffreCommands } from './commands/offre.ts';
+import { registerOfferCommands } from './commands/offer.ts';
 import { registerCollectiveCommands } from './commands/collective.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { CliFailure } from './shared.ts';
@@ -37,7 +37,7 @@ export function buildProgram(): Command {
   registerPlieCommands(program);
   registerStaffCommands(program);
   registerMarcheCommands(program);
-  registerOffreCommands(program);
+  registerOfferCommands(program);
   registerCollectiveCommands(program);
   registerSimulateCommand(program);
   return program;
@@ -81,7 +81,7 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof DuplicateParticipantError ||
       error instanceof DuplicateMarcheError ||
       error instanceof TaskAnswerRejectedError ||
-      error instanceof ParcoursNotStartedError
+      error instanceof PathwayNotStartedError
     ) {
       console.error(error.message);
       return 1;

@@ -4,7 +4,7 @@ import { loadConfig, type AppConfig } from '../config/index.ts';
 import { openServices, type Services } from '../main/services.ts';
 import { formatFrenchDate } from '../domain/dates.ts';
 import { STAGE_LABELS, TASK_TITLES } from '../domain/tasks.ts';
-import type { ParcoursState } from '../../workflows/messages.ts';
+import type { PathwayState } from '../../workflows/pathway-messages.ts';
 
 
 /** Exit codes: 0 done, 1 refused or unreachable, 2 bad usage or configuration. */
@@ -52,7 +52,7 @@ export function print(json: boolean | undefined, value: unknown, text: string): 
 }
 
 /** A pathway as staff read it: stage, referent, entry and open tasks. */
-export function describeState(state: ParcoursState): string {
+export function describeState(state: PathwayState): string {
   const lines = [
     `Participant : ${state.participantId}`,
     `Étape       : ${STAGE_LABELS[state.stage]}`,

@@ -1,8 +1,8 @@
-import { parcoursWorkflowId } from '../../workflows/messages.ts';
+import { pathwayWorkflowId } from '../../workflows/pathway-messages.ts';
 import { fromDbDate } from '../db/dates.ts';
 import type { CreateParticipantDeps } from '../participants/create.ts';
 import { coordinatorsOf } from '../staff/directory.ts';
-import { ParcoursAlreadyStartedError, startParcours } from '../temporal/parcours-client.ts';
+import { PathwayAlreadyStartedError, startPathway } from '../temporal/pathway-client.ts';
 
 /**
  * After an import, starts the pathway workflow of every imported participant still under way
@@ -24,14 +24,14 @@ export async function startImportedPathways(
   for (const participant of open) {
     if (!participant.integrationDate) continue;
     const entryDate = fromDbDate(participant.integrationDate);
-    const id = parcoursWorkflowId(participant.id);
+    const id = pathwayWorkflowId(participant.id);
     await deps.db.pathway.upsert({
       where: { id },
       create: { id, participantId: participant.id, stage: 'active', entryDate: participant.integrationDate },
       update: {},
     });
     try {
-      await startParcours(deps.temporal, deps.taskQueue, {
+      await startPathway(deps.temporal, deps.taskQueue, {
         participantId: participant.id,
         coordinatorEmail: deps.coordinatorEmail,
         coordinators,
@@ -41,7 +41,7 @@ export async function startImportedPathways(
       });
       started += 1;
     } catch (error) {
-      if (!(error instanceof ParcoursAlreadyStartedError)) throw error;
+      if (!(error instanceof PathwayAlreadyStartedError)) throw error;
       alreadyRunning += 1;
     }
   }

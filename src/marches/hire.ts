@@ -10,7 +10,7 @@ import { contractSchema } from '../domain/pathway-actions.ts';
 import { z } from '../domain/validation.ts';
 import { currentPathwayId } from '../participants/reenter.ts';
 import { InvalidInputError } from '../participants/create.ts';
-import { recordAction } from '../temporal/parcours-client.ts';
+import { recordAction } from '../temporal/pathway-client.ts';
 import { audit } from '../db/audit.ts';
 
 export const hireInputSchema = z.object({

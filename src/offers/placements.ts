@@ -8,18 +8,18 @@ import type { Db } from '../db/client.ts';
 import type { PlacementAnswer } from '../forms/placement-form.ts';
 import { nextPlacementStatus } from '../domain/placements.ts';
 import { currentPathwayId } from '../participants/reenter.ts';
-import { recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { recordAction, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { REFUSAL_CODES } from '../domain/refusals.ts';
 import { refusedInFrench } from '../temporal/refusals.ts';
 import { startOnce } from '../temporal/start-once.ts';
-import { closeOfferUpdate, decidePlacementUpdate, OFFRE_WORKFLOW, offreStateQuery, offreWorkflowId, type CloseOfferRequest, type OffreInput, type OffreState } from '../../workflows/offre-messages.ts';
-import type { Channel } from '../../workflows/messages.ts';
+import { closeOfferUpdate, decidePlacementUpdate, OFFER_WORKFLOW, offerStateQuery, offerWorkflowId, type CloseOfferRequest, type OfferInput, type OfferState } from '../../workflows/offer-messages.ts';
+import type { Channel } from '../../workflows/pathway-messages.ts';
 
-export const startOffer = (client: Client, taskQueue: string, input: OffreInput) =>
-  startOnce(client, OFFRE_WORKFLOW, { workflowId: offreWorkflowId(input.offerId), taskQueue, args: [input] });
+export const startOffer = (client: Client, taskQueue: string, input: OfferInput) =>
+  startOnce(client, OFFER_WORKFLOW, { workflowId: offerWorkflowId(input.offerId), taskQueue, args: [input] });
 
 /** The follow-up's defaults: a proposal asked again after a week; its outcome every three weeks, three times. */
-export const offreInput = (offerId: string, coordinatorEmail: string, calendarOffsetDays = 0): OffreInput => ({
+export const offerInput = (offerId: string, coordinatorEmail: string, calendarOffsetDays = 0): OfferInput => ({
   offerId,
   coordinatorEmail,
   reminderDays: 7,
@@ -29,17 +29,17 @@ export const offreInput = (offerId: string, coordinatorEmail: string, calendarOf
 });
 
 export const closeOffer = (client: Client, offerId: string, request: CloseOfferRequest) =>
-  refusedInFrench(() => client.workflow.getHandle(offreWorkflowId(offerId)).executeUpdate(closeOfferUpdate, { args: [request] }));
+  refusedInFrench(() => client.workflow.getHandle(offerWorkflowId(offerId)).executeUpdate(closeOfferUpdate, { args: [request] }));
 
-export const offreState = async (client: Client, offerId: string): Promise<OffreState> => await client.workflow.getHandle(offreWorkflowId(offerId)).query(offreStateQuery);
+export const offerState = async (client: Client, offerId: string): Promise<OfferState> => await client.workflow.getHandle(offerWorkflowId(offerId)).query(offerStateQuery);
 
-export async function decidePlacement(deps: { db: Db; temporal: Client }, placementId: string, answer: PlacementAnswer, actor: string, channel: Channel): Promise<OffreState> {
+export async function decidePlacement(deps: { db: Db; temporal: Client }, placementId: string, answer: PlacementAnswer, actor: string, channel: Channel): Promise<OfferState> {
   const placement = await deps.db.placement.findUnique({ where: { id: placementId } });
   if (!placement) throw new TaskAnswerRejectedError('Cette mise en relation est inconnue.');
   const offer = await deps.db.jobOffer.findUniqueOrThrow({ where: { id: placement.offerId } });
-  const handle = deps.temporal.workflow.getHandle(offreWorkflowId(offer.id));
+  const handle = deps.temporal.workflow.getHandle(offerWorkflowId(offer.id));
   // Checked before the hire goes into the pathway: a refused decision writes nothing anywhere.
-  const state = await handle.query(offreStateQuery);
+  const state = await handle.query(offerStateQuery);
   const current = state.placements[placementId];
   if (!current) throw new TaskAnswerRejectedError('Cette mise en relation est inconnue.');
   if (state.closed) throw new TaskAnswerRejectedError('Cette offre est close.');

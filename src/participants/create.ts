@@ -7,9 +7,9 @@ import { describeIssues, identityKey, participantInputSchema } from '../domain/p
 import type { PathwayPolicy } from '../domain/pathway-policy.ts';
 import type { TaskTimings } from '../domain/tasks.ts';
 import type { Logger } from '../logging.ts';
-import { parcoursWorkflowId, type Channel } from '../../workflows/messages.ts';
+import { pathwayWorkflowId, type Channel } from '../../workflows/pathway-messages.ts';
 import { coordinatorsOf } from '../staff/directory.ts';
-import { ParcoursAlreadyStartedError, startParcours } from '../temporal/parcours-client.ts';
+import { PathwayAlreadyStartedError, startPathway } from '../temporal/pathway-client.ts';
 
 /** Bad input: `problems` are French sentences for the person who typed it. */
 export class InvalidInputError extends Error {
@@ -40,13 +40,13 @@ export interface CreateParticipantDeps {
 }
 
 /** The participant is recorded but the pathway could not start: the same request, repeated, finishes it. */
-export class ParcoursNotStartedError extends Error {
+export class PathwayNotStartedError extends Error {
   constructor(readonly participantId: string) {
     super(
       `Participant enregistré (${participantId}), mais son parcours n’a pas pu démarrer : le serveur Temporal ne répond pas. ` +
         'Relancez la même création quand il répondra : le parcours démarrera, sans doublon.',
     );
-    this.name = 'ParcoursNotStartedError';
+    this.name = 'PathwayNotStartedError';
   }
 }
 
@@ -95,7 +95,7 @@ export async function createParticipant(
           createdBy: by.actor,
         },
       });
-      await tx.pathway.create({ data: { id: parcoursWorkflowId(participantId), participantId, stage: 'orientation' } });
+      await tx.pathway.create({ data: { id: pathwayWorkflowId(participantId), participantId, stage: 'orientation' } });
       await tx.auditEvent.create({
         data: {
           actor: by.actor,
@@ -113,16 +113,16 @@ export async function createParticipant(
       select: { id: true, externalId: true },
     });
     // Someone from an imported history, or whose pathway did start: the same person, refused.
-    if (existing.externalId || (await workflowExists(deps.temporal, parcoursWorkflowId(existing.id)))) {
+    if (existing.externalId || (await workflowExists(deps.temporal, pathwayWorkflowId(existing.id)))) {
       throw new DuplicateParticipantError(existing.id);
     }
     deps.logger.warn({ participantId: existing.id }, 'participant déjà enregistré sans parcours : démarrage du parcours');
     participantId = existing.id;
   }
 
-  const workflowId = parcoursWorkflowId(participantId);
+  const workflowId = pathwayWorkflowId(participantId);
   try {
-    await startParcours(deps.temporal, deps.taskQueue, {
+    await startPathway(deps.temporal, deps.taskQueue, {
       participantId,
       coordinatorEmail: deps.coordinatorEmail,
       coordinators: await coordinatorsOf(deps.db, deps.plieCode),
@@ -131,9 +131,9 @@ export async function createParticipant(
     });
   } catch (error) {
     // Started by a concurrent identical request: the pathway exists, which is what was asked.
-    if (!(error instanceof ParcoursAlreadyStartedError)) {
+    if (!(error instanceof PathwayAlreadyStartedError)) {
       deps.logger.error({ participantId, err: (error as Error).message }, 'démarrage du parcours impossible');
-      throw new ParcoursNotStartedError(participantId);
+      throw new PathwayNotStartedError(participantId);
     }
   }
   deps.logger.info({ participantId, workflowId, channel: by.channel }, 'participant créé, parcours démarré');

@@ -5,10 +5,10 @@
 import { readmittingExit } from '../domain/eligibility.ts';
 import { EXIT_TYPE_LABELS, type ExitType } from '../domain/exit-types.ts';
 import type { Db } from '../db/client.ts';
-import { parcoursWorkflowId, type Channel } from '../../workflows/messages.ts';
+import { pathwayWorkflowId, type Channel } from '../../workflows/pathway-messages.ts';
 import { audit } from '../db/audit.ts';
 import { coordinatorsOf } from '../staff/directory.ts';
-import { startParcours } from '../temporal/parcours-client.ts';
+import { startPathway } from '../temporal/pathway-client.ts';
 import type { CreateParticipantDeps } from './create.ts';
 
 export class ReentryRefusedError extends Error {
@@ -21,7 +21,7 @@ export class ReentryRefusedError extends Error {
 /** The pathway staff act on: the participant's latest. */
 export async function currentPathwayId(db: Db, participantId: string): Promise<string> {
   const latest = await db.pathway.findFirst({ where: { participantId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
-  return latest?.id ?? parcoursWorkflowId(participantId);
+  return latest?.id ?? pathwayWorkflowId(participantId);
 }
 
 export async function reenterParticipant(
@@ -43,7 +43,7 @@ export async function reenterParticipant(
       `Une nouvelle entrée suit seulement une sortie administrative (grossesse, déménagement, incarcération, santé) ; la dernière sortie est : ${EXIT_TYPE_LABELS[exit.type as ExitType] ?? exit.type}.`,
     );
   }
-  const workflowId = `${parcoursWorkflowId(participantId)}-${participant.pathways.length + 1}`;
+  const workflowId = `${pathwayWorkflowId(participantId)}-${participant.pathways.length + 1}`;
   await deps.db.$transaction(async (tx) => {
     await tx.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation', previousPathwayId: previous.id } });
     await audit(tx, {
@@ -56,7 +56,7 @@ export async function reenterParticipant(
       details: { previousPathwayId: previous.id },
     });
   });
-  await startParcours(
+  await startPathway(
     deps.temporal,
     deps.taskQueue,
     {

@@ -19,7 +19,7 @@ import { proposeCandidate, registerMarche } from '../marches/register.ts';
 import { marcheInput } from '../marches/start.ts';
 import { InvalidInputError } from '../participants/create.ts';
 import { chaseCompany, closeMarche, declareHours, marcheState, reviewHours, startMarche } from '../temporal/marche-client.ts';
-import { TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { marcheWorkflowId, type MarcheState } from '../../workflows/marche-messages.ts';
 import { settle, simulationClock } from './clock.ts';
 import { ScenarioError } from './scenario.ts';

@@ -23,14 +23,14 @@ import {
   answerTaskUpdate,
   castVoteUpdate,
   commissionWorkflowId,
-  PARCOURS_WORKFLOW,
-  parcoursWorkflowId,
+  PATHWAY_WORKFLOW,
+  pathwayWorkflowId,
   recordActionUpdate,
   stateQuery,
   type Channel,
   type OpenTask,
-  type ParcoursState,
-} from '../../workflows/messages.ts';
+  type PathwayState,
+} from '../../workflows/pathway-messages.ts';
 import { ScenarioError, scenarioSchema, type Scenario, type ScenarioEvent } from './scenario.ts';
 import { settle, simulationClock } from './clock.ts';
 import { MARCHE_SIM, parseMarcheScenario, playMarche, type MarcheSimulationResult } from './simulate-marche.ts';
@@ -58,7 +58,7 @@ const KIND_NAMES: Record<TaskKind, string> = {
   fse_questionnaire: 'fseQuestionnaire',
 };
 
-const STAGES_OUT: Record<ParcoursState['stage'], string> = {
+const STAGES_OUT: Record<PathwayState['stage'], string> = {
   orientation: 'orientation',
   diagnostic: 'diagnostic',
   active: 'active',
@@ -226,7 +226,7 @@ async function play(
   const dayOf = (instant: Date | null) => (instant ? daysBetween(scenario.start, addDays(parisDate(instant), offset)) : null);
 
   const participantId = randomUUID();
-  const workflowId = parcoursWorkflowId(participantId);
+  const workflowId = pathwayWorkflowId(participantId);
   const p = scenario.participant;
   await sleepUntil(instantOfDay(referral.day));
   await db.$transaction(async (tx) => {
@@ -258,7 +258,7 @@ async function play(
     await tx.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
   });
   const policy = pathwayPolicy(config, { coordinatorEmail: SIM.coordinator, calendarOffsetDays: offset, maxHistoryEvents });
-  const handle = await client.workflow.start(PARCOURS_WORKFLOW, {
+  const handle = await client.workflow.start(PATHWAY_WORKFLOW, {
     workflowId,
     taskQueue,
     args: [{ participantId, coordinatorEmail: SIM.coordinator, timings: DEFAULT_TASK_TIMINGS, policy }],
@@ -319,9 +319,9 @@ async function play(
   };
 }
 
-async function finalState(handle: WorkflowHandle): Promise<ParcoursState> {
+async function finalState(handle: WorkflowHandle): Promise<PathwayState> {
   const { status } = await handle.describe();
-  if (status.name === 'COMPLETED') return (await handle.result()) as ParcoursState;
+  if (status.name === 'COMPLETED') return (await handle.result()) as PathwayState;
   return await handle.query(stateQuery);
 }
 

@@ -12,7 +12,7 @@ import { readForm } from '../forms/fields.ts';
 import { DECISION_LABELS, REFERRAL_FORM, referralPreCheck } from '../forms/referral-form.ts';
 import { fromDbDate } from '../db/dates.ts';
 import type { ParticipantInput } from '../domain/participant.ts';
-import { createParticipant, DuplicateParticipantError, InvalidInputError, ParcoursNotStartedError } from '../participants/create.ts';
+import { createParticipant, DuplicateParticipantError, InvalidInputError, PathwayNotStartedError } from '../participants/create.ts';
 import { displayName, staffBySlackUser } from '../staff/directory.ts';
 import { isCoordinator, mayActOnPathway, mayRefer } from '../domain/permissions.ts';
 import { loadHome } from './caseload.ts';
@@ -161,7 +161,7 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
       await tell(client, to, `✅ Orientation enregistrée : dossier ${fileReference(created.participantId)}. La coordination est prévenue pour désigner le ou la référent·e.`);
     } catch (error) {
       if (error instanceof InvalidInputError) await tell(client, to, `Orientation non enregistrée : ${error.problems.join(' ; ')}`);
-      else if (error instanceof DuplicateParticipantError || error instanceof ParcoursNotStartedError) await tell(client, to, error.message);
+      else if (error instanceof DuplicateParticipantError || error instanceof PathwayNotStartedError) await tell(client, to, error.message);
       else await failed(deps, client, to, error, 'referral');
     }
   });

@@ -8,7 +8,7 @@ import type { WebClient } from '@slack/web-api';
 import { correctionForm } from '../forms/marche-forms.ts';
 import { readForm } from '../forms/fields.ts';
 import type { Staff } from '../generated/prisma/client.ts';
-import { TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { chaseCompany, reviewHours } from '../temporal/marche-client.ts';
 import { actingStaff, createOnceAtATime, failed, refuse, tell, type Audience, type SlackDeps } from './interaction.ts';
 import { MARCHE_ACTIONS, MARCHE_OUTCOMES, marcheDoneMessage, parseButtonValue, type MarcheButtonValue } from './marche-message.ts';

@@ -8,7 +8,7 @@ import { ACTION_FORMS, ACTION_LABELS, isActionFormName } from '../forms/action-f
 import { fileReference } from '../domain/participant.ts';
 import { currentPathwayId } from '../participants/reenter.ts';
 import { mayActOnPathway } from '../domain/permissions.ts';
-import { recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { recordAction, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { PARTICIPANT_ACTION } from './home.ts';
 import { actingStaff, audienceOf, createOnceAtATime, guarded, metaOf, refuse, submitted, tell, type Audience, type ModalMeta, type SlackDeps } from './interaction.ts';
 import { formModal } from './modal.ts';

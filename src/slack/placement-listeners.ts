@@ -10,7 +10,7 @@ import { readForm } from '../forms/fields.ts';
 import { placementForm, type PlacementAnswer } from '../forms/placement-form.ts';
 import { placementFacts } from '../offers/placement-facts.ts';
 import { decidePlacement } from '../offers/placements.ts';
-import { TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { actingStaff, createOnceAtATime, failed, refuse, tell, type Audience, type SlackDeps } from './interaction.ts';
 import { formModal, modalValues } from './modal.ts';
 import { PLACEMENT_ACTIONS, placementDoneMessage } from './placement-message.ts';

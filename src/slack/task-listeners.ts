@@ -10,7 +10,7 @@ import { isTaskKind } from '../domain/tasks.ts';
 import { taskForm, type TaskFormContext } from '../forms/task-forms.ts';
 import { fileReference } from '../domain/participant.ts';
 import { mayAnswerTask } from '../domain/permissions.ts';
-import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { actingStaff, audienceOf, createOnceAtATime, guarded, metaOf, refuse, submitted, tell, type Audience, type ModalMeta, type SlackDeps } from './interaction.ts';
 import { formModal } from './modal.ts';
 import { ACTION_IDS, QUICK_ANSWERS } from './task-message.ts';

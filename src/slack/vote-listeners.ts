@@ -6,7 +6,7 @@ import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bo
 import type { WebClient } from '@slack/web-api';
 import { VOTE_OPTIONS } from '../forms/labels.ts';
 import { taskForm } from '../forms/task-forms.ts';
-import { castVote, commissionState, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { castVote, commissionState, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { COMMENT_ACTION, VOTE_ACTION } from './commission-message.ts';
 import { actingStaff, audienceOf, createOnceAtATime, guarded, metaOf, refuse, submitted, tell, type Audience, type ModalMeta, type SlackDeps } from './interaction.ts';
 import { formModal } from './modal.ts';

@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Db } from '../db/client.ts';
-import { coordinatorsChangedSignal } from '../../workflows/messages.ts';
+import { coordinatorsChangedSignal } from '../../workflows/pathway-messages.ts';
 import { coordinatorsOf } from './directory.ts';
 
 /** Sends the PLIE's coordinators to its running pathways; returns how many heard it. */

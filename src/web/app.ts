@@ -10,10 +10,10 @@ import {
   createParticipant,
   DuplicateParticipantError,
   InvalidInputError,
-  ParcoursNotStartedError,
+  PathwayNotStartedError,
   type CreateParticipantDeps,
 } from '../participants/create.ts';
-import { answerTask, parcoursState, recordAction, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { answerTask, pathwayState, recordAction, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { REFUSAL_CODES } from '../domain/refusals.ts';
 import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
 
@@ -89,7 +89,7 @@ export function createWebApp(web: WebDeps): express.Express {
       res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
       return;
     }
-    res.json(await parcoursState(deps.temporal, id.data, await currentPathwayId(deps.db, id.data)));
+    res.json(await pathwayState(deps.temporal, id.data, await currentPathwayId(deps.db, id.data)));
   });
 
   /**
@@ -163,7 +163,7 @@ function errorHandler(log: Logger) {
       res.status(400).json({ erreur: 'Données invalides.', details: error.problems });
     } else if (error instanceof DuplicateParticipantError) {
       res.status(409).json({ erreur: error.message, participantId: error.existingId });
-    } else if (error instanceof ParcoursNotStartedError) {
+    } else if (error instanceof PathwayNotStartedError) {
       res.status(503).json({ erreur: error.message, participantId: error.participantId });
     } else if (error instanceof ReentryRefusedError) {
       res.status(409).json({ erreur: error.message });

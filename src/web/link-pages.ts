@@ -17,7 +17,7 @@ import { taskForm } from '../forms/task-forms.ts';
 import { detectProofType, EXTENSIONS, MAX_PROOF_BYTES, type ProofStore } from '../files/proof-store.ts';
 import { peekLink, useLink, verifyLink, type LinkCheck, type LinkClaims } from '../links/signed-links.ts';
 import type { Logger } from '../logging.ts';
-import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/parcours-client.ts';
+import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { taskAnswerSchemas } from '../domain/tasks.ts';
 import { formHtml } from './pages/form-html.ts';
 import { createMarchePages } from './marche-pages.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { addDays, parisDate, type CalendarDate } from '../../src/domain/dates.ts';
 import type { PathwayCommand, PathwayContext, PathwayEvent } from '../../src/domain/pathway/commands.ts';
 import { decide } from '../../src/domain/pathway/decide.ts';
-import { initialState, type OpenTask, type ParcoursState } from '../../src/domain/pathway/state.ts';
+import { initialState, type OpenTask, type PathwayState } from '../../src/domain/pathway/state.ts';
 import { nextWake } from '../../src/domain/pathway/timers.ts';
 import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
 import { CASA_CONFIG } from '../../src/domain/plie-config.ts';
@@ -42,8 +42,8 @@ function run(events: PathwayEvent[], opts: { now?: number; eligibility?: 'eligib
   return { state, commands };
 }
 
-const taskOf = (state: ParcoursState, kind: OpenTask['kind']) => state.openTasks.find((t) => t.kind === kind)!;
-const answer = (state: ParcoursState, kind: OpenTask['kind'], value: unknown, actor = COORDINATOR): PathwayEvent => ({
+const taskOf = (state: PathwayState, kind: OpenTask['kind']) => state.openTasks.find((t) => t.kind === kind)!;
+const answer = (state: PathwayState, kind: OpenTask['kind'], value: unknown, actor = COORDINATOR): PathwayEvent => ({
   type: 'answer',
   request: { taskId: taskOf(state, kind).id, answer: value, actor, channel: 'cli' },
 });
@@ -51,14 +51,14 @@ const action = (value: unknown, actor = REFERENT): PathwayEvent => ({ type: 'act
 const today = parisDate(T0);
 
 /** One accepted transition. */
-function accepted(state: ParcoursState, event: PathwayEvent, now = T0) {
+function accepted(state: PathwayState, event: PathwayEvent, now = T0) {
   const decision = decide(state, event, ctx(), now);
   expect(decision.refused).toBeNull();
   return decision;
 }
 
 /** A pathway at its diagnostic (referent assigned). */
-function atDiagnostic(): ParcoursState {
+function atDiagnostic(): PathwayState {
   const { state } = run([]);
   return accepted(state, answer(state, 'assign_referent', { referentEmail: REFERENT })).state;
 }
@@ -202,7 +202,7 @@ describe('pathway state machine: transitions', () => {
     ['rejected', 'active'],
     ['adjourned', 'exitPending'],
   ] as const)('the commission’s result %s → %s', (outcome, stage) => {
-    const state: ParcoursState = { ...active().state, stage: 'exitPending', commission: { session: 1, running: true, outcome: null, date: null, criterion: 'TEMPS_PARTIEL_6_MOIS' } };
+    const state: PathwayState = { ...active().state, stage: 'exitPending', commission: { session: 1, running: true, outcome: null, date: null, criterion: 'TEMPS_PARTIEL_6_MOIS' } };
     const decision = decide(state, { type: 'commissionDecided', result: { outcome, date: today, pour: 2, contre: 1, abstention: 0 } }, ctx(), T0);
     expect(decision.state.stage).toBe(stage);
     if (outcome === 'rejected') expect(decision.state.rejectedCriteria).toEqual(['TEMPS_PARTIEL_6_MOIS']);
@@ -215,7 +215,7 @@ describe('pathway state machine: transitions', () => {
     [false, false, []],
   ])('a long history (%s) with a commission running (%s) → %j', (longHistory, running, commands) => {
     const base = active().state;
-    const state: ParcoursState = running ? { ...base, commission: { session: 1, running: true, outcome: null, date: null, criterion: 'x' } } : base;
+    const state: PathwayState = running ? { ...base, commission: { session: 1, running: true, outcome: null, date: null, criterion: 'x' } } : base;
     expect(decide(state, { type: 'tick', longHistory }, ctx(), T0).commands.map((c) => c.type)).toEqual(commands);
   });
 });
@@ -282,8 +282,8 @@ function actionFor(pick: number, day: CalendarDate): unknown {
 }
 
 interface Walk {
-  states: ParcoursState[];
-  decisions: Array<{ before: ParcoursState; snapshot: string; event: PathwayEvent; decision: ReturnType<typeof decide>; now: number }>;
+  states: PathwayState[];
+  decisions: Array<{ before: PathwayState; snapshot: string; event: PathwayEvent; decision: ReturnType<typeof decide>; now: number }>;
 }
 
 /** Plays random steps against the machine, as the workflow would (eligibility and commission results fed back). */

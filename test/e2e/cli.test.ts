@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { addMonths, formatFrenchDate, parisDate } from '../../src/domain/dates.ts';
-import type { ParcoursState } from '../../workflows/messages.ts';
+import type { PathwayState } from '../../workflows/pathway-messages.ts';
 import type { Db } from '../../src/db/client.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { freePort } from '../../src/infra/ports.ts';
@@ -323,7 +323,7 @@ describe('plie import and plie report (the bilan)', () => {
     const longPathway = addMonths(pathway.entryDate!.toISOString().slice(0, 10), 24) <= parisDate(Date.now());
     await vi.waitFor(
       async () => {
-        const state = JSON.parse((await plie(['participant', 'show', pathway.participantId, '--json'], env)).stdout) as ParcoursState;
+        const state = JSON.parse((await plie(['participant', 'show', pathway.participantId, '--json'], env)).stdout) as PathwayState;
         expect(state.stage).toBe('active');
         expect(state.openTasks.map((t) => t.kind)).toEqual(longPathway ? ['parcours_long'] : []);
       },

@@ -15,7 +15,7 @@ import { recordHire } from '../../src/marches/hire.ts';
 import { proposeCandidate, registerMarche } from '../../src/marches/register.ts';
 import { InvalidInputError } from '../../src/participants/create.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
-import { answerTaskUpdate, PARCOURS_WORKFLOW, parcoursWorkflowId, stateQuery } from '../../workflows/messages.ts';
+import { answerTaskUpdate, PATHWAY_WORKFLOW, pathwayWorkflowId, stateQuery } from '../../workflows/pathway-messages.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
@@ -47,10 +47,10 @@ describe('hiring under a clause', () => {
     await db.participant.create({
       data: { id: participantId, firstName: 'Rayan', lastName: 'Clause', identityKey: `hire|${participantId}`, birthDate: toDbDate('1989-04-04'), commune: 'Antibes', minimumIncome: 'RSA', activeJobSearch: true, needsSupport: true, ableAndWilling: true, createdBy: 'test' },
     });
-    const workflowId = parcoursWorkflowId(participantId);
+    const workflowId = pathwayWorkflowId(participantId);
     await db.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
     const config = { ...CASA_CONFIG, assignment: { autoReferentEmail: REFERENT }, clauses: { ...CASA_CONFIG.clauses, facilitators: ['facilitatrice@plie.test'] } };
-    const handle = await client.workflow.start(PARCOURS_WORKFLOW, {
+    const handle = await client.workflow.start(PATHWAY_WORKFLOW, {
       workflowId,
       taskQueue,
       args: [{ participantId, coordinatorEmail: COORDINATOR, timings: DEFAULT_TASK_TIMINGS, policy: pathwayPolicy(config, { coordinatorEmail: COORDINATOR }) }],

@@ -18,7 +18,7 @@ import { proposeCandidate, registerMarche } from '../../src/marches/register.ts'
 import { marcheInput } from '../../src/marches/start.ts';
 import { MARCHE_ACTIONS } from '../../src/slack/marche-message.ts';
 import { marcheState, reviewHours, startMarche } from '../../src/temporal/marche-client.ts';
-import { TaskAnswerRejectedError } from '../../src/temporal/parcours-client.ts';
+import { TaskAnswerRejectedError } from '../../src/temporal/pathway-client.ts';
 import { marcheWorkflowId, type MarcheState } from '../../workflows/marche-messages.ts';
 import { FakeSlackApi, type StoredMessage } from '../helpers/slack-api.ts';
 import { input } from '../helpers/slack-requests.ts';

@@ -15,11 +15,11 @@ import { CASA_CONFIG } from '../../src/domain/plie-config.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { registerOffer } from '../../src/offers/offers.ts';
 import { loadReportRecords } from '../../src/report/load-records.ts';
-import { closeOffer, decidePlacement, offreInput, offreState, startOffer } from '../../src/offers/placements.ts';
+import { closeOffer, decidePlacement, offerInput, offerState, startOffer } from '../../src/offers/placements.ts';
 import { PLACEMENT_ACTIONS } from '../../src/slack/placement-message.ts';
-import { parcoursState, TaskAnswerRejectedError } from '../../src/temporal/parcours-client.ts';
-import { PARCOURS_WORKFLOW, parcoursWorkflowId } from '../../workflows/messages.ts';
-import { offreWorkflowId, type OffreState } from '../../workflows/offre-messages.ts';
+import { pathwayState, TaskAnswerRejectedError } from '../../src/temporal/pathway-client.ts';
+import { PATHWAY_WORKFLOW, pathwayWorkflowId } from '../../workflows/pathway-messages.ts';
+import { offerWorkflowId, type OfferState } from '../../workflows/offer-messages.ts';
 import { FakeSlackApi } from '../helpers/slack-api.ts';
 import { input } from '../helpers/slack-requests.ts';
 import { uniqueQueue } from '../helpers/settings.ts';
@@ -61,14 +61,14 @@ async function participant(referent: string, wishes: string[]) {
   await db.participant.create({
     data: { id, plieCode, firstName: 'Samir', lastName: `Test${run}`, identityKey: `offre-${id}`, birthDate: toDbDate('1984-05-05'), commune: 'Vallauris', activeJobSearch: true, needsSupport: true, ableAndWilling: true, sectorWishes: wishes, createdBy: 'test' },
   });
-  await db.pathway.create({ data: { id: parcoursWorkflowId(id), participantId: id, stage: 'orientation' } });
+  await db.pathway.create({ data: { id: pathwayWorkflowId(id), participantId: id, stage: 'orientation' } });
   const today = parisDate(await env.currentTimeMs());
-  await env.client.workflow.start(PARCOURS_WORKFLOW, {
-    workflowId: parcoursWorkflowId(id),
+  await env.client.workflow.start(PATHWAY_WORKFLOW, {
+    workflowId: pathwayWorkflowId(id),
     taskQueue,
     args: [{ participantId: id, coordinatorEmail: coordinator.email, timings: DEFAULT_TASK_TIMINGS, policy: pathwayPolicy(CASA_CONFIG, { coordinatorEmail: coordinator.email }), resume: { stage: 'active', referentEmail: referent, entryDate: addDays(today, -30) } }],
   });
-  await vi.waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: parcoursWorkflowId(id) } })).stage).toBe('active'), wait);
+  await vi.waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayWorkflowId(id) } })).stage).toBe('active'), wait);
   return id;
 }
 
@@ -79,11 +79,11 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     const builder = await participant(bruno.email, ['BTP – bâtiment']);
     const cook = await participant(alice.email, ['Restauration']);
     const offer = await registerOffer(db, plieCode, { company: 'Bâtisseurs du Sud', jobTitle: 'Maçon VRD', sector: 'Bâtiment', contractType: 'CDD', weeklyHours: 35, place: 'Vallauris', clause: true }, coordinator.email);
-    await startOffer(env.client, taskQueue, offreInput(offer.id, coordinator.email));
+    await startOffer(env.client, taskQueue, offerInput(offer.id, coordinator.email));
 
     // The two whose wishes the offer answers; their referents are asked, each by their channel.
     const state = await found(async () => {
-      const s = await offreState(env.client, offer.id).catch(() => undefined);
+      const s = await offerState(env.client, offer.id).catch(() => undefined);
       return s && Object.keys(s.placements).length === 2 ? s : undefined;
     });
     const byParticipant = (id: string) => Object.entries(state.placements).find(([, p]) => p.participantId === id)?.[0];
@@ -114,7 +114,7 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     const shown = await found(() => api.callsOf('chat.update').find((c) => c.args.ts === prompt.ts));
     expect(JSON.stringify(shown.args)).toContain('Proposer l’offre à la personne — Alice Référente');
     await expect(decidePlacement({ db, temporal: env.client }, aliceOne, { decision: 'hired', contract: { type: 'CDD', start: '2027-01-04', end: '2027-06-30', weeklyHours: 35 } }, bruno.email, 'email')).rejects.toThrow(TaskAnswerRejectedError);
-    expect((await parcoursState(env.client, mason)).facts.contracts).toHaveLength(0);
+    expect((await pathwayState(env.client, mason)).facts.contracts).toHaveLength(0);
 
     // Three weeks later she is asked what came of it, and records the hire with its contract.
     await env.sleep(21 * DAY + 3_600_000);
@@ -128,9 +128,9 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     const start = addDays(parisDate(await env.currentTimeMs()), 7);
     await slack.submit(alice.id, 'placement_form', meta, { decision: input.select('hired'), type: input.select('CDD'), start: input.date(start), end: input.date(addDays(start, 180)), weeklyHours: input.text('35') });
 
-    const final = (await env.client.workflow.getHandle(offreWorkflowId(offer.id)).result()) as OffreState;
+    const final = (await env.client.workflow.getHandle(offerWorkflowId(offer.id)).result()) as OfferState;
     expect(Object.values(final.placements).map((p) => p.status).sort()).toEqual(['EMBAUCHE', 'NON_PROPOSEE']);
-    const contracts = (await parcoursState(env.client, mason)).facts.contracts;
+    const contracts = (await pathwayState(env.client, mason)).facts.contracts;
     expect(contracts).toHaveLength(1);
     expect(contracts[0]).toMatchObject({ type: 'CDD', start, weeklyHours: 35 });
     // Recorded with the offer's company and sector.
@@ -146,8 +146,8 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     const driver = await participant(alice.email, ['chauffeur-livreur']);
     const other = await participant(bruno.email, ['transport']);
     const offer = await registerOffer(db, plieCode, { company: 'Livraisons 06', jobTitle: 'Chauffeur-livreur', sector: 'Transport', contractType: 'INTERIM', weeklyHours: 35 }, coordinator.email);
-    await startOffer(env.client, taskQueue, offreInput(offer.id, coordinator.email));
-    const placementId = await found(async () => Object.entries((await offreState(env.client, offer.id).catch(() => undefined))?.placements ?? {}).find(([, p]) => p.participantId === driver)?.[0]);
+    await startOffer(env.client, taskQueue, offerInput(offer.id, coordinator.email));
+    const placementId = await found(async () => Object.entries((await offerState(env.client, offer.id).catch(() => undefined))?.placements ?? {}).find(([, p]) => p.participantId === driver)?.[0]);
     const dm = FakeSlackApi.dmOf(alice.id);
     const asked = () => api.messagesIn(dm).filter((m) => m.text.includes('Chauffeur-livreur chez Livraisons 06')).length;
     await vi.waitFor(() => expect(asked()).toBe(1), wait);
@@ -158,13 +158,13 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     expect(asked()).toBe(2);
 
     // The driver changes referent: Bruno, now following him, takes the proposal over; the next questions go to him.
-    await db.pathway.update({ where: { id: parcoursWorkflowId(driver) }, data: { referentEmail: bruno.email } });
+    await db.pathway.update({ where: { id: pathwayWorkflowId(driver) }, data: { referentEmail: bruno.email } });
     const taken = await decidePlacement({ db, temporal: env.client }, placementId, { decision: 'propose' }, bruno.email, 'email');
     expect(taken.placements[placementId]).toMatchObject({ status: 'PROPOSEE', referentEmail: bruno.email });
 
     await expect(closeOffer(env.client, offer.id, { actor: alice.email, channel: 'cli' })).rejects.toThrow('Seule la coordination clôt une offre.');
     await closeOffer(env.client, offer.id, { actor: coordinator.email, channel: 'cli' });
-    await env.client.workflow.getHandle(offreWorkflowId(offer.id)).result();
+    await env.client.workflow.getHandle(offerWorkflowId(offer.id)).result();
     expect((await db.jobOffer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('CLOSE');
     await expect(decidePlacement({ db, temporal: env.client }, placementId, { decision: 'interview' }, bruno.email, 'email')).rejects.toThrow('Cette offre est close.');
     expect((await db.placement.findUniqueOrThrow({ where: { id: placementId } })).status).toBe('PROPOSEE');

@@ -18,7 +18,7 @@ import { createLogger } from '../../src/logging.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import { createLinkPages } from '../../src/web/link-pages.ts';
-import { answerTaskUpdate, PARCOURS_WORKFLOW, parcoursWorkflowId, recordActionUpdate, stateQuery, type ParcoursState } from '../../workflows/messages.ts';
+import { answerTaskUpdate, PATHWAY_WORKFLOW, pathwayWorkflowId, recordActionUpdate, stateQuery, type PathwayState } from '../../workflows/pathway-messages.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { randomPayloadKeys, timeSkippingExecutable, uniqueQueue } from '../helpers/settings.ts';
 import { COORDINATOR, LINK_SECRET, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
@@ -55,10 +55,10 @@ describe('the FSE+ questionnaire (time-skipping)', { timeout: 240_000 }, () => {
     await stack.db.participant.create({
       data: { id: participantId, firstName: 'Yasmine', lastName: 'Test', identityKey: `fse-${participantId}`, birthDate: toDbDate('1985-09-09'), email, commune: 'Biot', minimumIncome: 'RSA', activeJobSearch: true, needsSupport: true, ableAndWilling: true, createdBy: 'test' },
     });
-    const workflowId = parcoursWorkflowId(participantId);
+    const workflowId = pathwayWorkflowId(participantId);
     await stack.db.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
     const config = { ...CASA_CONFIG, assignment: { autoReferentEmail: REFERENT } };
-    const handle = await env.client.workflow.start(PARCOURS_WORKFLOW, {
+    const handle = await env.client.workflow.start(PATHWAY_WORKFLOW, {
       workflowId,
       taskQueue,
       args: [{ participantId, coordinatorEmail: COORDINATOR, timings: DEFAULT_TASK_TIMINGS, policy: pathwayPolicy(config, { coordinatorEmail: COORDINATOR }) }],
@@ -90,7 +90,7 @@ describe('the FSE+ questionnaire (time-skipping)', { timeout: 240_000 }, () => {
     const sent = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'labourMarketStatus=EMPLOI' });
     expect(sent.status).toBe(200);
     expect(await sent.text()).toContain('Votre réponse est bien enregistrée.');
-    expect(((await handle.result()) as ParcoursState).finished).toBe(true);
+    expect(((await handle.result()) as PathwayState).finished).toBe(true);
     expect(await stack.db.fseDataPoint.findUniqueOrThrow({ where: { participantId_moment: { participantId, moment: 'SIX_MOIS_APRES' } } })).toMatchObject({ labourMarketStatus: 'EMPLOI' });
     // Used: the link says so.
     expect((await fetch(link)).status).toBe(410);

@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toDbDate } from '../../src/db/dates.ts';
-import { castVoteUpdate, COMMISSION_WORKFLOW, commissionWorkflowId, parcoursWorkflowId, type CommissionInput, type CommissionResult } from '../../workflows/messages.ts';
+import { castVoteUpdate, COMMISSION_WORKFLOW, commissionWorkflowId, pathwayWorkflowId, type CommissionInput, type CommissionResult } from '../../workflows/pathway-messages.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { uniqueQueue } from '../helpers/settings.ts';
 import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
@@ -41,7 +41,7 @@ async function openCase(): Promise<{ handle: Awaited<ReturnType<ChannelsStack['e
   await s.stack.db.participant.create({
     data: { id: participantId, firstName: `Lina${suffix}`, lastName: `Roux${suffix}`, identityKey: `test-${participantId}`, birthDate: toDbDate('1980-05-05'), commune: 'Antibes', createdBy: 'test' },
   });
-  const pathwayId = parcoursWorkflowId(participantId);
+  const pathwayId = pathwayWorkflowId(participantId);
   await s.stack.db.pathway.create({ data: { id: pathwayId, participantId, stage: 'exitPending' } });
   const input: CommissionInput = {
     pathwayId,

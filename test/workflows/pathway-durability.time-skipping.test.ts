@@ -13,12 +13,12 @@ import { dataConverter } from '../../src/temporal/connection.ts';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import {
   answerTaskUpdate,
-  PARCOURS_WORKFLOW,
-  parcoursWorkflowId,
+  PATHWAY_WORKFLOW,
+  pathwayWorkflowId,
   recordActionUpdate,
   stateQuery,
-  type ParcoursState,
-} from '../../workflows/messages.ts';
+  type PathwayState,
+} from '../../workflows/pathway-messages.ts';
 import { REFERENT_KEY, STAGE_KEY } from '../../workflows/search-attributes.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { randomPayloadKeys, timeSkippingExecutable, uniqueQueue } from '../helpers/settings.ts';
@@ -49,7 +49,7 @@ async function startPathway(stack: WorkerStack) {
   const suffix = randomBytes(4).toString('hex');
   const person = { firstName: `Bérénice${suffix}`, lastName: `Durandal${suffix}`, email: `berenice.${suffix}@exemple.fr`, birthDate: '1977-04-23' };
   const participantId = randomUUID();
-  const workflowId = parcoursWorkflowId(participantId);
+  const workflowId = pathwayWorkflowId(participantId);
   await stack.db.participant.create({
     data: {
       id: participantId,
@@ -68,7 +68,7 @@ async function startPathway(stack: WorkerStack) {
   });
   await stack.db.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
   const config = { ...CASA_CONFIG, assignment: { autoReferentEmail: REFERENT } };
-  const handle = await env.client.workflow.start(PARCOURS_WORKFLOW, {
+  const handle = await env.client.workflow.start(PATHWAY_WORKFLOW, {
     workflowId,
     taskQueue,
     args: [{ participantId, coordinatorEmail: COORDINATOR, timings: DEFAULT_TASK_TIMINGS, policy: pathwayPolicy(config, { coordinatorEmail: COORDINATOR }) }],
@@ -83,7 +83,7 @@ async function startPathway(stack: WorkerStack) {
   return { person, participantId, workflowId, handle, state, openTask };
 }
 
-async function intoFollowUp(p: Awaited<ReturnType<typeof startPathway>>): Promise<ParcoursState> {
+async function intoFollowUp(p: Awaited<ReturnType<typeof startPathway>>): Promise<PathwayState> {
   const diagnostic = await p.openTask('diagnostic_decision');
   const today = new Date(await env.currentTimeMs()).toISOString().slice(0, 10);
   await p.handle.executeUpdate(answerTaskUpdate, {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createLogger } from '../../logging.ts';
 import { pathwayDeps } from '../../main/services.ts';
 import { createParticipant } from '../../participants/create.ts';
-import { parcoursState, recordAction } from '../../temporal/parcours-client.ts';
+import { pathwayState, recordAction } from '../../temporal/pathway-client.ts';
 import { currentPathwayId, reenterParticipant } from '../../participants/reenter.ts';
 import { withServices, parseJsonOption, print, describeState } from '../shared.ts';
 
@@ -75,7 +75,7 @@ export function registerParticipantCommands(program: Command): void {
     .option('--json', 'résultat en JSON')
     .action(async (id: string, opts: { json?: boolean }) => {
       await withServices(async (services) => {
-        const state = await parcoursState(services.temporal, id, await currentPathwayId(services.db, id));
+        const state = await pathwayState(services.temporal, id, await currentPathwayId(services.db, id));
         print(opts.json, state, describeState(state));
       });
     });

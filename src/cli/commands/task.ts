@@ -1,6 +1,6 @@
 /** `plie task answer`: answering a task of a pathway. */
 import type { Command } from 'commander';
-import { answerTask } from '../../temporal/parcours-client.ts';
+import { answerTask } from '../../temporal/pathway-client.ts';
 import { currentPathwayId } from '../../participants/reenter.ts';
 import { CliFailure, withServices, parseJsonOption, print, describeState } from '../shared.ts';
 

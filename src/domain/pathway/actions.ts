@@ -8,7 +8,7 @@ import { mayRecordAction, rosterActor } from '../permissions.ts';
 import { REFUSAL_CODES, refusal, type Refusal } from '../refusals.ts';
 import type { PathwayContext } from './commands.ts';
 import { contactLogged, contractEnded, factsChanged, noteContact, proposeExit } from './progress.ts';
-import type { ActionRequest, ContractFact, ParcoursState } from './state.ts';
+import type { ActionRequest, ContractFact, PathwayState } from './state.ts';
 import { Step, type By } from './step.ts';
 
 const DAY_MS = 86_400_000;
@@ -18,7 +18,7 @@ const APPOINTMENT_REMINDER_DAYS = 2;
 export type CheckedAction = { ok: true; action: PathwayAction } | { ok: false; refusal: Refusal };
 
 /** Whether this person may record this action now; the action parsed (the one place it is). */
-export function checkAction(state: ParcoursState, request: ActionRequest, ctx: PathwayContext, now: number): CheckedAction {
+export function checkAction(state: PathwayState, request: ActionRequest, ctx: PathwayContext, now: number): CheckedAction {
   const type = (request.action as { type?: unknown } | null)?.type;
   const actor = rosterActor(request.actor.trim().toLowerCase(), ctx.roster);
   if (!mayRecordAction(actor, type, state.referentEmail, ctx.policy.facilitatorEmails ?? [])) {

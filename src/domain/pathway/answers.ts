@@ -9,7 +9,7 @@ import { nextParcoursLongAfter } from '../schedules.ts';
 import { checkTaskAnswer, type AnyTaskAnswer, type TaskAnswer, type TaskKind } from '../tasks.ts';
 import type { PathwayContext } from './commands.ts';
 import { contactLogged, contractEnded, integrate, noteContact, proposeExit, recordExit, referentAssigned, resumeAfterRefusedExit } from './progress.ts';
-import type { AnswerTaskRequest, OpenTask, ParcoursState } from './state.ts';
+import type { AnswerTaskRequest, OpenTask, PathwayState } from './state.ts';
 import type { Step } from './step.ts';
 
 export const NOT_OPEN = 'Cette tâche n’est plus ouverte (déjà traitée ou inconnue).';
@@ -17,7 +17,7 @@ export const NOT_OPEN = 'Cette tâche n’est plus ouverte (déjà traitée ou i
 export type CheckedAnswer = { ok: true; task: OpenTask; answer: AnyTaskAnswer } | { ok: false; refusal: Refusal };
 
 /** Whether this answer may be given now, by this person; the answer parsed (the one place it is). */
-export function checkAnswer(state: ParcoursState, request: AnswerTaskRequest, ctx: PathwayContext): CheckedAnswer {
+export function checkAnswer(state: PathwayState, request: AnswerTaskRequest, ctx: PathwayContext): CheckedAnswer {
   const task = state.openTasks.find((t) => t.id === request.taskId);
   if (!task) return { ok: false, refusal: refusal(REFUSAL_CODES.taskNotOpen, NOT_OPEN) };
   const actor = rosterActor(request.actor.trim().toLowerCase(), ctx.roster);

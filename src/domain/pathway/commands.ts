@@ -8,7 +8,7 @@ import type { PathwayPolicy } from '../pathway-policy.ts';
 import type { Roster } from '../permissions.ts';
 import type { Refusal } from '../refusals.ts';
 import type { AnyTaskAnswer, Stage } from '../tasks.ts';
-import type { ActionRequest, AnswerTaskRequest, CommissionResult, ContractFact, ExitState, OpenTask, ParcoursState, TrainingFact, BusinessFact } from './state.ts';
+import type { ActionRequest, AnswerTaskRequest, CommissionResult, ContractFact, ExitState, OpenTask, PathwayState, TrainingFact, BusinessFact } from './state.ts';
 
 /** Facts recorded on a pathway; each is written once per key. */
 export type PathwayFact =
@@ -65,6 +65,6 @@ export interface PathwayContext {
 }
 
 export type Decision =
-  | { refused: null; state: ParcoursState; commands: PathwayCommand[] }
+  | { refused: null; state: PathwayState; commands: PathwayCommand[] }
   /** Refused, with a code and a French reason: nothing changed, nothing to do. */
-  | { refused: Refusal; state: ParcoursState; commands: [] };
+  | { refused: Refusal; state: PathwayState; commands: [] };

@@ -1,7 +1,7 @@
 /**
  * The pathway as a pure state machine: `decide(state, event, ctx, now)` gives the next state and
  * the commands to carry out, in order, or a refusal that changes nothing. The workflow
- * (workflows/parcours.ts) feeds it events and carries its commands out; the same function answers
+ * (workflows/pathway.ts) feeds it events and carries its commands out; the same function answers
  * the Update validators, so that a request is judged by one rule when it comes and on its turn.
  */
 import { answered, checkAnswer } from './answers.ts';
@@ -9,11 +9,11 @@ import { checkAction, recorded } from './actions.ts';
 import type { Decision, PathwayContext, PathwayEvent } from './commands.ts';
 import { commissionDecided, referentAssigned, resume } from './progress.ts';
 import type { Refusal } from '../refusals.ts';
-import type { ParcoursState } from './state.ts';
+import type { PathwayState } from './state.ts';
 import { Step } from './step.ts';
 import { timePassed } from './timers.ts';
 
-export function decide(state: ParcoursState, event: PathwayEvent, ctx: PathwayContext, now: number): Decision {
+export function decide(state: PathwayState, event: PathwayEvent, ctx: PathwayContext, now: number): Decision {
   const st = new Step(state, ctx, now);
   switch (event.type) {
     case 'started':
@@ -51,10 +51,10 @@ export function decide(state: ParcoursState, event: PathwayEvent, ctx: PathwayCo
   return { refused: null, state: st.s, commands: st.out };
 }
 
-const refused = (state: ParcoursState, reason: Refusal): Decision => ({ refused: reason, state, commands: [] });
+const refused = (state: PathwayState, reason: Refusal): Decision => ({ refused: reason, state, commands: [] });
 
 /** Why a request cannot be taken now (null when it can): the validators' and the turn's one rule. */
-export function refusalOf(state: ParcoursState, event: PathwayEvent, ctx: PathwayContext, now: number): Refusal | null {
+export function refusalOf(state: PathwayState, event: PathwayEvent, ctx: PathwayContext, now: number): Refusal | null {
   if (event.type === 'answer') {
     const check = checkAnswer(state, event.request, ctx);
     return check.ok ? null : check.refusal;

@@ -7,10 +7,10 @@ import { addDays, addMonths, type CalendarDate } from '../dates.ts';
 import { opensFollowUp, planExit } from '../follow-up.ts';
 import { nextMonthlyAfter } from '../schedules.ts';
 import type { AssigneeRole } from '../tasks.ts';
-import type { CommissionResult, ParcoursState, PendingExit } from './state.ts';
+import type { CommissionResult, PathwayState, PendingExit } from './state.ts';
 import type { By, Step } from './step.ts';
 
-type FollowUp = NonNullable<ParcoursState['followUp']>;
+type FollowUp = NonNullable<PathwayState['followUp']>;
 
 /** The start of the active pathway: the entry, its FSE+ data point, the person's welcome. */
 export function integrate(st: Step, entryDate: CalendarDate): void {

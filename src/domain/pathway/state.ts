@@ -75,7 +75,7 @@ export interface ExitState extends PendingExit {
 
 export type TimerName = 'contactPrompt' | 'followUpCheck' | 'exitCheck' | 'parcoursLong' | 'fse' | 'commissionSession';
 
-export interface ParcoursState {
+export interface PathwayState {
   participantId: string;
   stage: Stage;
   referentEmail: string | null;
@@ -132,7 +132,7 @@ export interface ActionRequest {
   channel: Channel;
 }
 
-export function initialState(participantId: string): ParcoursState {
+export function initialState(participantId: string): PathwayState {
   return {
     participantId,
     stage: 'orientation',

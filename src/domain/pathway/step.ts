@@ -6,7 +6,7 @@ import { addDays, addDaysToInstant, parisDate, sameParisTimeOn, type CalendarDat
 import type { ExitFacts } from '../exit-criteria.ts';
 import type { AnyTaskAnswer, AssigneeRole, Stage, TaskKind } from '../tasks.ts';
 import type { PathwayCommand, PathwayContext, PathwayFact } from './commands.ts';
-import type { OpenTask, ParcoursState, TaskContext } from './state.ts';
+import type { OpenTask, PathwayState, TaskContext } from './state.ts';
 
 /** The same participant email is never sent twice within this delay. */
 const PARTICIPANT_EMAIL_GAP_MS = 86_400_000;
@@ -20,16 +20,16 @@ export interface By {
 
 export class Step {
   readonly out: PathwayCommand[] = [];
-  readonly s: ParcoursState;
+  readonly s: PathwayState;
 
   constructor(
-    state: ParcoursState,
+    state: PathwayState,
     readonly ctx: PathwayContext,
     /** Workflow time (ms). */
     readonly now: number,
   ) {
     // A copy: the caller's state is left as it was (a refused request changes nothing).
-    this.s = JSON.parse(JSON.stringify(state)) as ParcoursState;
+    this.s = JSON.parse(JSON.stringify(state)) as PathwayState;
   }
 
   get policy() {

@@ -6,7 +6,7 @@
  */
 import { nextDailyAfter, nextDailyInstantAfter, nextMonthlyAfter } from '../schedules.ts';
 import { checksOrigin, exitCheck, followUpPlan, startCommission } from './progress.ts';
-import type { ParcoursState, TimerName } from './state.ts';
+import type { PathwayState, TimerName } from './state.ts';
 import type { Step } from './step.ts';
 
 /** Everything due by now, in a fixed order: the protocol's timers, then the tasks, then appointments. */
@@ -112,7 +112,7 @@ function remindAppointments(st: Step): void {
 }
 
 /** The earliest instant something is due (workflow time), or null when nothing waits. */
-export function nextWake(state: ParcoursState): number | null {
+export function nextWake(state: PathwayState): number | null {
   const instants: number[] = Object.values(state.timers).filter((v): v is number => typeof v === 'number');
   for (const a of state.appointments ?? []) if (a.remindAt !== null) instants.push(a.remindAt);
   for (const t of state.openTasks) {
@@ -122,4 +122,4 @@ export function nextWake(state: ParcoursState): number | null {
 }
 
 /** Whether a task waits past its due date (reminded or escalated): what the overdue views show. */
-export const isOverdue = (state: ParcoursState) => state.openTasks.some((t) => t.reminded || t.escalated);
+export const isOverdue = (state: PathwayState) => state.openTasks.some((t) => t.reminded || t.escalated);

@@ -15,8 +15,8 @@ import { isOverdue, nextWake } from '../src/domain/pathway/timers.ts';
 import { pathwayPolicy, type PathwayPolicy } from '../src/domain/pathway-policy.ts';
 import { CASA_CONFIG } from '../src/domain/plie-config.ts';
 import { createAlarm } from './alarm.ts';
-import { parcoursWorkflowV1 } from './legacy/parcours-v1.ts';
-import { parcoursWorkflowV2 } from './legacy/parcours-v2.ts';
+import { pathwayWorkflowV1 } from './legacy/pathway-v1.ts';
+import { pathwayWorkflowV2 } from './legacy/pathway-v2.ts';
 import {
   answerTaskUpdate,
   coordinatorsChangedSignal,
@@ -25,17 +25,17 @@ import {
   type ActionRequest,
   type AnswerTaskRequest,
   type CommissionResult,
-  type ParcoursInput,
-  type ParcoursState,
-} from './messages.ts';
-import { pathwayEffects } from './parcours-effects.ts';
+  type PathwayInput,
+  type PathwayState,
+} from './pathway-messages.ts';
+import { pathwayEffects } from './pathway-effects.ts';
 import { FULL_PATHWAY_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn, refused } from './update-queue.ts';
 
-export async function parcoursWorkflow(input: ParcoursInput): Promise<ParcoursState> {
-  if (!patched(FULL_PATHWAY_PATCH)) return await parcoursWorkflowV1(input);
-  if (!patched(STATE_MACHINE_PATCH)) return await parcoursWorkflowV2(input);
+export async function parcoursWorkflow(input: PathwayInput): Promise<PathwayState> {
+  if (!patched(FULL_PATHWAY_PATCH)) return await pathwayWorkflowV1(input);
+  if (!patched(STATE_MACHINE_PATCH)) return await pathwayWorkflowV2(input);
   return await runPathway(input);
 }
 
@@ -45,10 +45,10 @@ type PathwayRequest = { answer: AnswerTaskRequest } | { action: ActionRequest };
 const eventOf = (request: PathwayRequest): PathwayEvent =>
   'answer' in request ? { type: 'answer', request: request.answer } : { type: 'action', request: request.action };
 
-async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
+async function runPathway(input: PathwayInput): Promise<PathwayState> {
   const pathwayId = workflowInfo().workflowId;
   const policy: PathwayPolicy = input.policy ?? pathwayPolicy(CASA_CONFIG, { coordinatorEmail: input.coordinatorEmail });
-  let state: ParcoursState = input.carried ?? initialState(input.participantId);
+  let state: PathwayState = input.carried ?? initialState(input.participantId);
   // Who may act: the configured coordination address and the coordinators of the PLIE, kept current by a signal.
   let coordinators = input.coordinators ?? [];
   const ctx = (): PathwayContext => ({ pathwayId, policy, roster: { coordinators: [policy.coordinatorEmail, ...coordinators] } });
@@ -90,7 +90,7 @@ async function runPathway(input: ParcoursInput): Promise<ParcoursState> {
   setHandler(coordinatorsChangedSignal, (change) => {
     coordinators = change.coordinators;
   });
-  const enqueue = async (request: PathwayRequest): Promise<ParcoursState> => {
+  const enqueue = async (request: PathwayRequest): Promise<PathwayState> => {
     await updates.submit(request);
     return state;
   };

@@ -36,7 +36,7 @@ import { pathwayPolicy, type PathwayPolicy } from '../../src/domain/pathway-poli
 import { nextDailyAfter, nextMonthlyAfter, nextParcoursLongAfter } from '../../src/domain/schedules.ts';
 import { CASA_CONFIG } from '../../src/domain/plie-config.ts';
 import { initialState } from '../../src/domain/pathway/state.ts';
-import { commissionInput } from '../parcours-effects.ts';
+import { commissionInput } from '../pathway-effects.ts';
 import { checkTaskAnswer, type AnyTaskAnswer, type AssigneeRole, type Stage, type TaskAnswer, type TaskKind } from '../../src/domain/tasks.ts';
 import { commissionWorkflow } from '../commission.ts';
 import {
@@ -49,12 +49,12 @@ import {
   type CommissionResult,
   type ContractFact,
   type OpenTask,
-  type ParcoursInput,
-  type ParcoursState,
+  type PathwayInput,
+  type PathwayState,
   type PendingExit,
   type TaskContext,
   type TimerName,
-} from '../messages.ts';
+} from '../pathway-messages.ts';
 import { CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from '../patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from '../search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn } from '../update-queue.ts';
@@ -72,11 +72,11 @@ const PARTICIPANT_EMAIL_GAP_MS = DAY_MS;
 type PathwayRequest = { answer: AnswerTaskRequest } | { action: ActionRequest };
 
 
-export async function parcoursWorkflowV2(input: ParcoursInput): Promise<ParcoursState> {
+export async function pathwayWorkflowV2(input: PathwayInput): Promise<PathwayState> {
   const pathwayId = workflowInfo().workflowId;
   const policy: PathwayPolicy =
     input.policy ?? pathwayPolicy(CASA_CONFIG, { coordinatorEmail: input.coordinatorEmail });
-  const state: ParcoursState = input.carried ?? initialState(input.participantId);
+  const state: PathwayState = input.carried ?? initialState(input.participantId);
   const channels = patched(CHANNELS_PATCH);
   // Who may act: one authority (src/domain/permissions.ts) over the coordination known at the start.
   const roster: Roster = { coordinators: [policy.coordinatorEmail, ...(input.coordinators ?? [])] };
@@ -102,7 +102,7 @@ export async function parcoursWorkflowV2(input: ParcoursInput): Promise<Parcours
 
   // --- Handlers: validate, queue, and return once the workflow has acted (database included). ---
   setHandler(stateQuery, () => state);
-  const enqueue = async (request: PathwayRequest): Promise<ParcoursState> => {
+  const enqueue = async (request: PathwayRequest): Promise<PathwayState> => {
     await updates.submit(request);
     return state;
   };
@@ -278,7 +278,7 @@ export async function parcoursWorkflowV2(input: ParcoursInput): Promise<Parcours
   }
 
   /** The origin of the follow-up's monthly dates (its start, for a follow-up opened before it was kept). */
-  const checksOrigin = (followUp: NonNullable<ParcoursState['followUp']>) => followUp.checksFrom ?? followUp.start;
+  const checksOrigin = (followUp: NonNullable<PathwayState['followUp']>) => followUp.checksFrom ?? followUp.start;
 
   /** The follow-up's exit plan; its monthly rechecks count from the follow-up's origin. */
   const followUpPlan = () =>
@@ -654,7 +654,7 @@ export async function parcoursWorkflowV2(input: ParcoursInput): Promise<Parcours
   }
 
   /** The n-th monthly check of the follow-up, n months after its origin; none on the exit's day. */
-  async function followUpCheck(followUp: NonNullable<ParcoursState['followUp']>): Promise<void> {
+  async function followUpCheck(followUp: NonNullable<PathwayState['followUp']>): Promise<void> {
     const plan = followUpPlan();
     // The exit is due today (whichever timer fires first that day): its confirmation is asked instead.
     if (plan.kind === 'confirm' && plan.on <= today()) return await exitCheck();
@@ -796,7 +796,7 @@ export async function parcoursWorkflowV2(input: ParcoursInput): Promise<Parcours
     if (longHistory && updates.pending() === 0 && !state.commission?.running) {
       await condition(allHandlersFinished);
       if (updates.pending() === 0) {
-        await continueAsNew<typeof parcoursWorkflowV2>({ ...input, policy, carried: state, resume: undefined });
+        await continueAsNew<typeof pathwayWorkflowV2>({ ...input, policy, carried: state, resume: undefined });
       }
     }
     await alarm.wait(nextWake(), () => updates.pending() > 0 || commissionResult !== null);

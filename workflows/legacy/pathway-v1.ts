@@ -8,7 +8,7 @@ import { ActivityFailure, condition, log, proxyActivities, setHandler, workflowI
 import type { Activities } from '../../activities/index.ts';
 import { addDays, daysToMs, parisDate } from '../../src/domain/dates.ts';
 import { checkTaskAnswer, type Stage, type TaskAnswer, type TaskKind } from '../../src/domain/tasks.ts';
-import { answerTaskUpdate, stateQuery, type AnswerTaskRequest, type ParcoursInput, type ParcoursState } from '../messages.ts';
+import { answerTaskUpdate, stateQuery, type AnswerTaskRequest, type PathwayInput, type PathwayState } from '../pathway-messages.ts';
 
 interface OpenTask<K extends TaskKind = TaskKind> {
   id: string;
@@ -43,7 +43,7 @@ const notices = proxyActivities<Activities>({
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
 });
 
-export async function parcoursWorkflowV1(input: ParcoursInput): Promise<ParcoursState> {
+export async function pathwayWorkflowV1(input: PathwayInput): Promise<PathwayState> {
   const pathwayId = workflowInfo().workflowId;
   const state: StateV1 = {
     participantId: input.participantId,
@@ -61,13 +61,13 @@ export async function parcoursWorkflowV1(input: ParcoursInput): Promise<Parcours
   let taskSequence = 0;
 
   // The v1 state is a subset of the current one: clients read what is there.
-  setHandler(stateQuery, () => state as unknown as ParcoursState);
+  setHandler(stateQuery, () => state as unknown as PathwayState);
   setHandler(
     answerTaskUpdate,
     async (request: AnswerTaskRequest) => {
       answers.set(request.taskId, request);
       await condition(() => settled.has(request.taskId));
-      return state as unknown as ParcoursState;
+      return state as unknown as PathwayState;
     },
     {
       validator: (request: AnswerTaskRequest) => {
@@ -165,10 +165,10 @@ export async function parcoursWorkflowV1(input: ParcoursInput): Promise<Parcours
   }
 
   /** The active pathway (steps, contracts, follow-up, exit) is built on top of this point. */
-  async function activePathway(): Promise<ParcoursState> {
+  async function activePathway(): Promise<PathwayState> {
     await enter('active');
     await condition(() => false);
-    return state as unknown as ParcoursState;
+    return state as unknown as PathwayState;
   }
 
   // An imported pathway already under way starts where it stands. (Absent from earlier inputs:
@@ -192,7 +192,7 @@ export async function parcoursWorkflowV1(input: ParcoursInput): Promise<Parcours
   const decision = await answerOf(diagnosticTask);
   if (decision.decision === 'reorient') {
     await enter('exited');
-    return state as unknown as ParcoursState;
+    return state as unknown as PathwayState;
   }
   state.entryDate = decision.entryDate;
   return await activePathway();

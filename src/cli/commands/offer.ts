@@ -1,13 +1,13 @@
 /** `plie offre …`: job offers (relation entreprise). */
 import type { Command } from 'commander';
 import { loadPlieConfig } from '../../config/plie.ts';
-import { closeOffer, offreInput, startOffer } from '../../offers/placements.ts';
+import { closeOffer, offerInput, startOffer } from '../../offers/placements.ts';
 import { fileReference } from '../../domain/participant.ts';
 import { PLACEMENT_STATUS_LABELS, type PlacementStatus } from '../../domain/placements.ts';
 import { offerMatches, registerOffer } from '../../offers/offers.ts';
 import { readJsonFile, withServices } from '../shared.ts';
 
-export function registerOffreCommands(program: Command): void {
+export function registerOfferCommands(program: Command): void {
   const offre = program.command('offre').description('Relation entreprise : offres d’emploi et personnes à qui les proposer.');
   offre
     .command('register')
@@ -19,7 +19,7 @@ export function registerOffreCommands(program: Command): void {
       await withServices(async (services, cfg) => {
         const saved = await registerOffer(services.db, loadPlieConfig(cfg.env).code, raw, opts.par);
         // Its workflow asks the referents of the matched participants whether to propose it, then what came of it.
-        await startOffer(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, offreInput(saved.id, cfg.env.PLIE_COORDINATOR_EMAIL));
+        await startOffer(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, offerInput(saved.id, cfg.env.PLIE_COORDINATOR_EMAIL));
         console.log(`Offre enregistrée : ${saved.jobTitle} chez ${saved.company} (${saved.id}). Les référent·es des personnes intéressées sont sollicité·es.`);
       });
     });

@@ -1,18 +1,21 @@
 /**
- * The workflows' message vocabulary, defined once and used by the workflows, the CLI, the HTTP
- * API, the simulator and (later) the Slack listeners and web forms.
+ * The pathway's (parcours) and the commission's message vocabulary, defined once and used by the
+ * workflows, the CLI, the HTTP API, the simulator, the Slack listeners and the web pages. In code
+ * the family is « pathway »; what Temporal has registered keeps « parcours » (workflow type
+ * `parcoursWorkflow`, ids `parcours-<participant>`), so that running pathways and their histories
+ * stay valid.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { CalendarDate } from '../src/domain/dates.ts';
 import type { PathwayPolicy } from '../src/domain/pathway-policy.ts';
-import type { ActionRequest, AnswerTaskRequest, Channel, CommissionResult, ParcoursState } from '../src/domain/pathway/state.ts';
+import type { ActionRequest, AnswerTaskRequest, Channel, CommissionResult, PathwayState } from '../src/domain/pathway/state.ts';
 import type { TaskTimings } from '../src/domain/tasks.ts';
 
-export const PARCOURS_WORKFLOW = 'parcoursWorkflow';
+export const PATHWAY_WORKFLOW = 'parcoursWorkflow';
 export const COMMISSION_WORKFLOW = 'commissionWorkflow';
 
 /** Deterministic: one pathway workflow per participant, so a second start is refused. */
-export function parcoursWorkflowId(participantId: string): string {
+export function pathwayWorkflowId(participantId: string): string {
   return `parcours-${participantId}`;
 }
 
@@ -20,7 +23,7 @@ export function commissionWorkflowId(pathwayId: string, session: number): string
   return `${pathwayId}/commission/${session}`;
 }
 
-export interface ParcoursInput {
+export interface PathwayInput {
   participantId: string;
   /** Receives escalations and the referent-assignment task. */
   coordinatorEmail: string;
@@ -32,7 +35,7 @@ export interface ParcoursInput {
   /** The PLIE's coordination when the pathway started, besides `coordinatorEmail` (absent before it was kept). */
   coordinators?: string[];
   /** The state carried over by continue-as-new. */
-  carried?: ParcoursState;
+  carried?: PathwayState;
 }
 
 export type {
@@ -43,17 +46,17 @@ export type {
   ContractFact,
   ExitState,
   OpenTask,
-  ParcoursState,
+  PathwayState,
   PendingExit,
   TaskContext,
   TimerName,
 } from '../src/domain/pathway/state.ts';
 
-export const stateQuery = defineQuery<ParcoursState>('state');
+export const stateQuery = defineQuery<PathwayState>('state');
 /** Answers an open task; returns the state once the workflow has acted on the answer. */
-export const answerTaskUpdate = defineUpdate<ParcoursState, [AnswerTaskRequest]>('answerTask');
+export const answerTaskUpdate = defineUpdate<PathwayState, [AnswerTaskRequest]>('answerTask');
 /** Records an action on the pathway (contact, contract, exit proposal…); returns the new state. */
-export const recordActionUpdate = defineUpdate<ParcoursState, [ActionRequest]>('recordAction');
+export const recordActionUpdate = defineUpdate<PathwayState, [ActionRequest]>('recordAction');
 /**
  * The PLIE's coordination has changed (someone joined or left): running pathways judge who may
  * act with the new list from then on, besides the configured coordination address.

@@ -9,7 +9,7 @@ import type { PathwayCommand, PathwayEvent } from '../src/domain/pathway/command
 import type { PathwayPolicy } from '../src/domain/pathway-policy.ts';
 import { deliver } from './best-effort.ts';
 import { commissionWorkflow } from './commission.ts';
-import { commissionWorkflowId, type CommissionInput, type CommissionResult } from './messages.ts';
+import { commissionWorkflowId, type CommissionInput, type CommissionResult } from './pathway-messages.ts';
 import { pathwayNotices, pathwayRecords } from './proxies.ts';
 
 /** The commission's case: the pathway's members, delays and calendar. */

@@ -4,37 +4,37 @@ import {
   answerTaskUpdate,
   castVoteUpdate,
   commissionStateQuery,
-  PARCOURS_WORKFLOW,
-  parcoursWorkflowId,
+  PATHWAY_WORKFLOW,
+  pathwayWorkflowId,
   recordActionUpdate,
   stateQuery,
   type ActionRequest,
   type AnswerTaskRequest,
   type CastVoteRequest,
   type CommissionState,
-  type ParcoursInput,
-  type ParcoursState,
-} from '../../workflows/messages.ts';
+  type PathwayInput,
+  type PathwayState,
+} from '../../workflows/pathway-messages.ts';
 import { refusedInFrench, TaskAnswerRejectedError } from './refusals.ts';
 
-export class ParcoursAlreadyStartedError extends Error {
+export class PathwayAlreadyStartedError extends Error {
   constructor(readonly participantId: string) {
     super(`Un parcours existe déjà pour ce participant (${participantId}).`);
-    this.name = 'ParcoursAlreadyStartedError';
+    this.name = 'PathwayAlreadyStartedError';
   }
 }
 
 export { TaskAnswerRejectedError };
 
 /** Starts the participant's pathway; refuses (never duplicates) a second start for the same id. */
-export async function startParcours(
+export async function startPathway(
   client: Client,
   taskQueue: string,
-  input: ParcoursInput,
-  workflowId = parcoursWorkflowId(input.participantId),
+  input: PathwayInput,
+  workflowId = pathwayWorkflowId(input.participantId),
 ): Promise<string> {
   try {
-    await client.workflow.start(PARCOURS_WORKFLOW, {
+    await client.workflow.start(PATHWAY_WORKFLOW, {
       workflowId,
       taskQueue,
       args: [input],
@@ -42,14 +42,14 @@ export async function startParcours(
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
     });
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new ParcoursAlreadyStartedError(input.participantId);
+    if (error instanceof WorkflowExecutionAlreadyStartedError) throw new PathwayAlreadyStartedError(input.participantId);
     throw error;
   }
   return workflowId;
 }
 
 /** `workflowId`: the pathway to read, when not the participant's first (a re-entry). */
-export async function parcoursState(client: Client, participantId: string, workflowId = parcoursWorkflowId(participantId)): Promise<ParcoursState> {
+export async function pathwayState(client: Client, participantId: string, workflowId = pathwayWorkflowId(participantId)): Promise<PathwayState> {
   return await client.workflow.getHandle(workflowId).query(stateQuery);
 }
 
@@ -58,8 +58,8 @@ export async function recordAction(
   client: Client,
   participantId: string,
   request: ActionRequest,
-  workflowId = parcoursWorkflowId(participantId),
-): Promise<ParcoursState> {
+  workflowId = pathwayWorkflowId(participantId),
+): Promise<PathwayState> {
   return await refusedInFrench(() => client.workflow.getHandle(workflowId).executeUpdate(recordActionUpdate, { args: [request] }));
 }
 
@@ -67,8 +67,8 @@ export async function answerTask(
   client: Client,
   participantId: string,
   request: AnswerTaskRequest,
-  workflowId = parcoursWorkflowId(participantId),
-): Promise<ParcoursState> {
+  workflowId = pathwayWorkflowId(participantId),
+): Promise<PathwayState> {
   return await refusedInFrench(() => client.workflow.getHandle(workflowId).executeUpdate(answerTaskUpdate, { args: [request] }));
 }
 

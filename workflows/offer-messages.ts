@@ -1,12 +1,16 @@
-/** The job offer workflow's vocabulary (relation entreprise). */
+/**
+ * The job offer's (offre d'emploi, relation entreprise) workflow vocabulary. In code the family is
+ * « offer »; what Temporal has registered keeps « offre » (workflow type, ids, query name), so that
+ * running offers and their histories stay valid.
+ */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { PlacementDecision, PlacementStatus } from '../src/domain/placements.ts';
-import type { Channel } from './messages.ts';
+import type { Channel } from './pathway-messages.ts';
 
-export const OFFRE_WORKFLOW = 'offreWorkflow';
-export const offreWorkflowId = (offerId: string) => `offre-${offerId}`;
+export const OFFER_WORKFLOW = 'offreWorkflow';
+export const offerWorkflowId = (offerId: string) => `offre-${offerId}`;
 
-export interface OffreInput {
+export interface OfferInput {
   offerId: string;
   /** Answers for referents who do not, and for participants without a referent. */
   coordinatorEmail: string;
@@ -28,7 +32,7 @@ export interface PlacementState {
   asked: number;
 }
 
-export interface OffreState {
+export interface OfferState {
   offerId: string;
   /** Lower-cased: the coordination may decide for any referent. */
   coordinatorEmail: string;
@@ -51,6 +55,7 @@ export interface CloseOfferRequest {
   channel: Channel;
 }
 
-export const decidePlacementUpdate = defineUpdate<OffreState, [PlacementRequest]>('decidePlacement');
-export const closeOfferUpdate = defineUpdate<OffreState, [CloseOfferRequest]>('closeOffer');
-export const offreStateQuery = defineQuery<OffreState>('offreState');
+export const decidePlacementUpdate = defineUpdate<OfferState, [PlacementRequest]>('decidePlacement');
+export const closeOfferUpdate = defineUpdate<OfferState, [CloseOfferRequest]>('closeOffer');
+// The registered name stays as running offers know it.
+export const offerStateQuery = defineQuery<OfferState>('offreState');

@@ -11,18 +11,18 @@ import { addDaysToInstant } from '../../src/domain/dates.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { createLogger } from '../../src/logging.ts';
-import { createParticipant, DuplicateParticipantError, ParcoursNotStartedError } from '../../src/participants/create.ts';
+import { createParticipant, DuplicateParticipantError, PathwayNotStartedError } from '../../src/participants/create.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import { announceCoordinators } from '../../src/staff/roster.ts';
 import {
   answerTask,
-  ParcoursAlreadyStartedError,
-  parcoursState,
-  startParcours,
+  PathwayAlreadyStartedError,
+  pathwayState,
+  startPathway,
   TaskAnswerRejectedError,
-} from '../../src/temporal/parcours-client.ts';
-import type { ParcoursState } from '../../workflows/messages.ts';
+} from '../../src/temporal/pathway-client.ts';
+import type { PathwayState } from '../../workflows/pathway-messages.ts';
 import { randomPayloadKeys, timeSkippingExecutable, uniqueQueue } from '../helpers/settings.ts';
 import type { ReceivedMail, TestInbox } from '../helpers/smtp.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
@@ -64,7 +64,7 @@ const deps = () => ({
 /** The open tasks, once the workflow has opened one (it checks eligibility first). */
 async function openTasksOf(participantId: string) {
   return await vi.waitFor(async () => {
-    const { openTasks } = await parcoursState(env.client, participantId);
+    const { openTasks } = await pathwayState(env.client, participantId);
     expect(openTasks.length).toBeGreaterThan(0);
     return openTasks;
   }, { timeout: 60_000, interval: 100 });
@@ -95,7 +95,7 @@ describe('parcours workflow (time-skipping)', () => {
     const remindAt = addDaysToInstant(opened, 7);
     expect(task!.nextReminderAt).toBe(remindAt);
     await env.sleep(remindAt - (await env.currentTimeMs()) - hours(1));
-    expect((await parcoursState(env.client, p.participantId)).openTasks[0]?.reminded).toBe(false);
+    expect((await pathwayState(env.client, p.participantId)).openTasks[0]?.reminded).toBe(false);
     expect(inbox.count(p.about('Rappel', COORDINATOR))).toBe(0);
 
     await env.sleep('1 hour');
@@ -114,7 +114,7 @@ describe('parcours workflow (time-skipping)', () => {
     await vi.waitFor(async () => {
       expect((await db.task.findUniqueOrThrow({ where: { id: task!.id } })).escalatedAt).not.toBeNull();
     });
-    const state = await parcoursState(env.client, p.participantId);
+    const state = await pathwayState(env.client, p.participantId);
     expect(state.openTasks[0]).toMatchObject({ reminded: true, escalated: true });
 
     const after = await answerTask(env.client, p.participantId, {
@@ -213,7 +213,7 @@ describe('parcours workflow (time-skipping)', () => {
       }),
     ).rejects.toThrow('Cette tâche revient à la personne qui en est chargée, ou à la coordination.');
     await expect(attempt(task!.id, { decision: 'reorient' })).rejects.toThrow('référent·e : adresse email invalide');
-    const state = await parcoursState(env.client, p.participantId);
+    const state = await pathwayState(env.client, p.participantId);
     expect(state.stage).toBe('orientation');
     expect(state.openTasks.map((t) => t.id)).toEqual([task!.id]);
   });
@@ -231,7 +231,7 @@ describe('parcours workflow (time-skipping)', () => {
       });
     }
     const decide = async (participantId: string, answer: unknown) => {
-      const [task] = (await parcoursState(env.client, participantId)).openTasks;
+      const [task] = (await pathwayState(env.client, participantId)).openTasks;
       return await answerTask(env.client, participantId, { taskId: task!.id, answer, actor: 'ref3@plie.test', channel: 'slack' });
     };
     const active = await decide(integrated.participantId, { decision: 'integrate', entryDate: '02/12/2026' });
@@ -242,7 +242,7 @@ describe('parcours workflow (time-skipping)', () => {
 
     const exited = await decide(reoriented.participantId, { decision: 'reorient', reason: 'Orientation vers la Mission Locale' });
     expect(exited.stage).toBe('reoriented');
-    const result = (await env.client.workflow.getHandle(reoriented.workflowId).result()) as ParcoursState;
+    const result = (await env.client.workflow.getHandle(reoriented.workflowId).result()) as PathwayState;
     expect(result.stage).toBe('reoriented');
     expect((await db.pathway.findUniqueOrThrow({ where: { id: reoriented.workflowId } })).stage).toBe('reoriented');
     const audit = await db.auditEvent.findMany({
@@ -270,7 +270,7 @@ describe('parcours workflow (time-skipping)', () => {
     // Still waiting for the referent, and still chasing: the escalation reaches the coordinator.
     await env.sleep(days(15));
     await inbox.waitFor(p.about('en retard', COORDINATOR));
-    const state = await parcoursState(env.client, p.participantId);
+    const state = await pathwayState(env.client, p.participantId);
     expect(state).toMatchObject({ stage: 'diagnostic', openTasks: [{ id: diagnostic!.id, escalated: true }] });
   });
 
@@ -281,8 +281,8 @@ describe('parcours workflow (time-skipping)', () => {
     await closed.close();
     const down = new Client({ connection: closed, dataConverter: dataConverter(payloadKeys) });
     const failed = createParticipant({ ...deps(), temporal: down }, person, { actor: COORDINATOR, channel: 'http' });
-    await expect(failed).rejects.toBeInstanceOf(ParcoursNotStartedError);
-    const { participantId } = (await failed.catch((e: ParcoursNotStartedError) => e)) as ParcoursNotStartedError;
+    await expect(failed).rejects.toBeInstanceOf(PathwayNotStartedError);
+    const { participantId } = (await failed.catch((e: PathwayNotStartedError) => e)) as PathwayNotStartedError;
     expect(await db.pathway.findUniqueOrThrow({ where: { id: `parcours-${participantId}` } })).toMatchObject({ stage: 'orientation' });
 
     const again = await createParticipant(deps(), person, { actor: COORDINATOR, channel: 'http' });
@@ -305,12 +305,12 @@ describe('parcours workflow (time-skipping)', () => {
       ),
     ).rejects.toBeInstanceOf(DuplicateParticipantError);
     await expect(
-      startParcours(env.client, taskQueue, {
+      startPathway(env.client, taskQueue, {
         participantId: p.participantId,
         coordinatorEmail: COORDINATOR,
         timings: DEFAULT_TASK_TIMINGS,
       }),
-    ).rejects.toBeInstanceOf(ParcoursAlreadyStartedError);
+    ).rejects.toBeInstanceOf(PathwayAlreadyStartedError);
     expect(await db.participant.count({ where: { plieCode: row.plieCode, identityKey: row.identityKey } })).toBe(1);
   });
 });

@@ -12,13 +12,13 @@ import { createUpdateQueue } from './update-queue.ts';
 import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
 import { offerNotices, offerRecords } from './proxies.ts';
 import { isFinalPlacement, nextPlacementStatus } from '../src/domain/placements.ts';
-import { closeOfferUpdate, decidePlacementUpdate, offreStateQuery, type CloseOfferRequest, type OffreInput, type OffreState, type PlacementRequest } from './offre-messages.ts';
+import { closeOfferUpdate, decidePlacementUpdate, offerStateQuery, type CloseOfferRequest, type OfferInput, type OfferState, type PlacementRequest } from './offer-messages.ts';
 
 const DAY_MS = 86_400_000;
 
-export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
+export async function offreWorkflow(input: OfferInput): Promise<OfferState> {
   const coordinator = input.coordinatorEmail.trim().toLowerCase();
-  const state: OffreState = { offerId: input.offerId, coordinatorEmail: coordinator, placements: {}, closed: false };
+  const state: OfferState = { offerId: input.offerId, coordinatorEmail: coordinator, placements: {}, closed: false };
   const alarm = createAlarm();
   const offsetMs = input.calendarOffsetDays * DAY_MS;
   const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
@@ -38,7 +38,7 @@ export async function offreWorkflow(input: OffreInput): Promise<OffreState> {
     await deliver(() => offerNotices.promptPlacement({ placementId, to: p.referentEmail, key: `offre/${input.offerId}/${placementId}/${p.status}/${p.asked}`, at: nowIso() }), { placementId });
   }
 
-  setHandler(offreStateQuery, () => state);
+  setHandler(offerStateQuery, () => state);
 
   const decidable = (r: PlacementRequest) => {
     refuseUnless(!state.closed, 'Cette offre est close.');
