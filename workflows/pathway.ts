@@ -122,12 +122,12 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   if (input.carried) state = { ...state, runs: state.runs + 1 };
   else await apply({ type: 'started', ...(input.resume ? { resume: input.resume } : {}) });
 
+  // Each request on its turn: refused with its reason if an earlier one made it pointless.
+  const handle = async (request: PathwayRequest) => {
+    const refusal = await apply(eventOf(request));
+    if (refusal) throw new RefusedOnItsTurn(refusal.message, refusal.code);
+  };
   for (;;) {
-    // Each request on its turn: refused with its reason if an earlier one made it pointless.
-    const handle = async (request: PathwayRequest) => {
-      const refusal = await apply(eventOf(request));
-      if (refusal) throw new RefusedOnItsTurn(refusal.message, refusal.code);
-    };
     while (await updates.handleNext(handle)) if (state.finished) break;
     if (commissionResult) {
       const result: CommissionResult = commissionResult;

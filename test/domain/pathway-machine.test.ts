@@ -330,6 +330,8 @@ function walk(steps: Array<{ what: number; pick: number; days: number }>, eligib
 const walks = fc.tuple(fc.array(stepArb, { minLength: 1, maxLength: 200, size: 'large' }), fc.constantFrom('eligible' as const, 'not_eligible' as const));
 /** Random walks per property; more with PLIE_PROPERTY_RUNS=3000 when changing the machine. */
 const RUNS = { numRuns: Number(process.env.PLIE_PROPERTY_RUNS ?? 60) };
+/** A walk takes a few milliseconds; the time allowed grows with their number (a slow machine included). */
+const PROPERTY_TIMEOUT = 30_000 + RUNS.numRuns * 250;
 
 describe('pathway state machine: properties over random event sequences', () => {
   it('never two open tasks of one kind (proof requests: one per follow-up that asked for them)', () => {
@@ -347,7 +349,7 @@ describe('pathway state machine: properties over random event sequences', () => 
       }),
       RUNS,
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it('an exit is recorded once, with its FSE+ exit data point', () => {
     fc.assert(
@@ -358,7 +360,7 @@ describe('pathway state machine: properties over random event sequences', () => 
       }),
       RUNS,
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it('every open task has a due date and an assignee (the participant’s own tasks go to them)', () => {
     fc.assert(
@@ -373,7 +375,7 @@ describe('pathway state machine: properties over random event sequences', () => 
       }),
       RUNS,
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it('no timer is left for what has ended: follow-up timers only in the follow-up, none but the questionnaire after the exit', () => {
     fc.assert(
@@ -389,7 +391,7 @@ describe('pathway state machine: properties over random event sequences', () => 
       }),
       RUNS,
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it('the stage moves only forward, except the documented returns', () => {
     fc.assert(
@@ -400,7 +402,7 @@ describe('pathway state machine: properties over random event sequences', () => 
       }),
       RUNS,
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it('decide is pure: the state given is never changed, a refusal changes nothing, the same input gives the same output', () => {
     fc.assert(
@@ -416,5 +418,5 @@ describe('pathway state machine: properties over random event sequences', () => 
       }),
       { numRuns: Math.ceil(RUNS.numRuns / 4) },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 });
