@@ -1,5 +1,6 @@
 /** What workflows do around their activities that may fail for good. Deterministic helpers. */
-import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
+import { ActivityFailure, log } from '@temporalio/workflow';
+import { refused } from './update-queue.ts';
 import { REFUSAL_CODES, type RefusalCode } from '../src/domain/refusals.ts';
 
 /** A message that cannot be delivered (address refused…) is recorded by its activity; it never stops a workflow. */
@@ -14,5 +15,5 @@ export async function deliver(send: () => Promise<unknown>, what: Record<string,
 
 /** Refuses an Update with its French reason and code (in the validator, and again when its turn comes). */
 export function refuseUnless(ok: boolean, reason: string, code: RefusalCode = REFUSAL_CODES.notNow): void {
-  if (!ok) throw ApplicationFailure.nonRetryable(reason, code);
+  if (!ok) throw refused({ code, message: reason });
 }

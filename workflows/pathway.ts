@@ -108,13 +108,14 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   /** Keeps the search attributes in step with the state (upserted only when they change). */
   let searchAttributes = '';
   function syncSearchAttributes(): void {
-    const key = JSON.stringify([state.stage, state.referentEmail, isOverdue(state)]);
+    const overdue = isOverdue(state);
+    const key = JSON.stringify([state.stage, state.referentEmail, overdue]);
     if (key === searchAttributes) return;
     searchAttributes = key;
     upsertSearchAttributes([
       { key: STAGE_KEY, value: state.stage },
       { key: REFERENT_KEY, value: state.referentEmail ?? null },
-      { key: OVERDUE_KEY, value: isOverdue(state) },
+      { key: OVERDUE_KEY, value: overdue },
     ]);
   }
 

@@ -6,7 +6,7 @@
  * no handler waits for ever and `allHandlersFinished` comes.
  */
 import { ActivityFailure, ApplicationFailure, condition } from '@temporalio/workflow';
-import { isRefusalCode, REFUSAL_CODES, type Refusal, type RefusalCode } from '../src/domain/refusals.ts';
+import { refusalCodeOf, REFUSAL_CODES, type Refusal, type RefusalCode } from '../src/domain/refusals.ts';
 
 /** Thrown by the loop's handling of a request: refused with this message and code, nothing done. */
 export class RefusedOnItsTurn extends Error {
@@ -73,7 +73,7 @@ export function createUpdateQueue<T>(options: UpdateQueueOptions = {}): UpdateQu
       } catch (error) {
         if (error instanceof RefusedOnItsTurn) outcomes.set(next.ticket, { code: error.code, message: error.message });
         // A refusal the workflow's own checks raised on its turn (`refuseUnless`), not an activity's failure.
-        else if (error instanceof ApplicationFailure && error.nonRetryable) outcomes.set(next.ticket, { code: isRefusalCode(error.type) ? error.type : REFUSAL_CODES.notNow, message: error.message });
+        else if (error instanceof ApplicationFailure && error.nonRetryable) outcomes.set(next.ticket, { code: refusalCodeOf(error.type), message: error.message });
         else if (options.asHandlers && error instanceof ActivityFailure && error.cause instanceof ApplicationFailure) {
           // What the activity refused (a person unknown to the marché…): said to the person who asked.
           outcomes.set(next.ticket, { code: REFUSAL_CODES.invalid, message: error.cause.message });

@@ -93,14 +93,15 @@ export const ACTION_STAGES: Record<PathwayActionType, readonly Stage[]> = {
   remindersResumed: [...OPEN_STAGES, 'exitPending', 'exited'],
 };
 
-export type ActionCheck = { ok: true; action: PathwayAction } | { ok: false; problems: string[] };
+/** Refused: why, and whether the action itself was fine but not at this stage. */
+export type ActionCheck = { ok: true; action: PathwayAction } | { ok: false; problems: string[]; wrongStage: boolean };
 
 /** Validates an action and whether it can be taken at this stage (pure; used by the workflow's validator). */
 export function checkPathwayAction(raw: unknown, stage: Stage): ActionCheck {
   const parsed = pathwayActionSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => i.message) };
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => i.message), wrongStage: false };
   if (!ACTION_STAGES[parsed.data.type].includes(stage)) {
-    return { ok: false, problems: [`impossible à cette étape du parcours (${stage})`] };
+    return { ok: false, problems: [`impossible à cette étape du parcours (${stage})`], wrongStage: true };
   }
   return { ok: true, action: parsed.data };
 }

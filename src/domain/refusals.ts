@@ -26,3 +26,6 @@ export interface Refusal {
 export const refusal = (code: RefusalCode, message: string): Refusal => ({ code, message });
 
 export const isRefusalCode = (value: unknown): value is RefusalCode => (Object.values(REFUSAL_CODES) as unknown[]).includes(value);
+
+/** The code a failure's type carries; « not now » for a refusal that carries none. */
+export const refusalCodeOf = (type: unknown): RefusalCode => (isRefusalCode(type) ? type : REFUSAL_CODES.notNow);

@@ -1,6 +1,6 @@
 /** A workflow's refusal of an Update, as its code and the French reason it gave, for the person who acted. */
 import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
-import { isRefusalCode, REFUSAL_CODES, type RefusalCode } from '../domain/refusals.ts';
+import { refusalCodeOf, REFUSAL_CODES, type RefusalCode } from '../domain/refusals.ts';
 
 /** The workflow could not take this request: `code` for programs, the message for people. */
 export class TaskAnswerRejectedError extends Error {
@@ -22,6 +22,6 @@ export async function refusedInFrench<R>(work: () => Promise<R>): Promise<R> {
     let cause: Error | undefined = error.cause;
     while (cause?.cause instanceof Error) cause = cause.cause;
     const type = cause instanceof ApplicationFailure ? cause.type : null;
-    throw new TaskAnswerRejectedError(cause?.message ?? error.message, isRefusalCode(type) ? type : REFUSAL_CODES.notNow);
+    throw new TaskAnswerRejectedError(cause?.message ?? error.message, refusalCodeOf(type));
   }
 }

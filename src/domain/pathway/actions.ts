@@ -2,14 +2,14 @@
  * Actions recorded on a pathway besides answering a task (docs/product-requirements.md § 2.3):
  * checked once (who, what, whether the pathway's facts allow it), then recorded.
  */
-import { addDaysToInstant, parisInstant } from '../dates.ts';
-import { checkPathwayAction, pathwayActionSchema, type PathwayAction } from '../pathway-actions.ts';
+import { addDaysToInstant, parisInstant, type CalendarDate } from '../dates.ts';
+import { checkPathwayAction, type PathwayAction } from '../pathway-actions.ts';
 import { mayRecordAction, rosterActor } from '../permissions.ts';
 import { REFUSAL_CODES, refusal, type Refusal } from '../refusals.ts';
 import type { PathwayContext } from './commands.ts';
 import { contactLogged, contractEnded, factsChanged, noteContact, proposeExit } from './progress.ts';
 import type { ActionRequest, ContractFact, PathwayState } from './state.ts';
-import { Step, type By } from './step.ts';
+import { currentContractOf, todayOf, type By, type Step } from './step.ts';
 
 const DAY_MS = 86_400_000;
 /** Participants are reminded of an appointment two days before. */
@@ -26,26 +26,25 @@ export function checkAction(state: PathwayState, request: ActionRequest, ctx: Pa
   }
   const check = checkPathwayAction(request.action, state.stage);
   // A well-formed action refused only for the stage is « not now », not « invalid ».
-  const code = pathwayActionSchema.safeParse(request.action).success ? REFUSAL_CODES.notNow : REFUSAL_CODES.invalid;
+  const code = check.ok || check.wrongStage ? REFUSAL_CODES.notNow : REFUSAL_CODES.invalid;
   if (!check.ok) return { ok: false, refusal: refusal(code, `Action refusée : ${check.problems.join(' ; ')}`) };
-  const problem = actionProblem(new Step(state, ctx, now), check.action);
+  const problem = actionProblem(state, check.action, todayOf(ctx.policy, now));
   return problem ? { ok: false, refusal: refusal(REFUSAL_CODES.notNow, `Action refusée : ${problem}`) } : { ok: true, action: check.action };
 }
 
 /** Refusals that depend on the pathway's facts, not only on the stage. */
-function actionProblem(st: Step, action: PathwayAction): string | null {
-  const { s } = st;
+function actionProblem(s: PathwayState, action: PathwayAction, today: CalendarDate): string | null {
   switch (action.type) {
     case 'stepDone':
       return s.steps.some((x) => x.stepType === action.stepType && !x.done) ? null : 'aucune étape de ce type n’est en cours';
     case 'contractEnded':
-      return st.currentContract() ? null : 'aucun contrat en cours';
+      return currentContractOf(s, today) ? null : 'aucun contrat en cours';
     case 'qualificationObtained':
       return s.facts.trainings.some((t) => t.rncp && !t.qualificationObtainedOn) ? null : 'aucune formation qualifiante en cours';
     case 'exitProposed':
-      return st.hasOpen('confirm_exit') ? 'une sortie attend déjà sa confirmation' : null;
+      return s.openTasks.some((t) => t.kind === 'confirm_exit') ? 'une sortie attend déjà sa confirmation' : null;
     case 'remindersPaused':
-      return action.until > st.today() ? null : 'la date de fin de pause doit être à venir';
+      return action.until > today ? null : 'la date de fin de pause doit être à venir';
     default:
       return null;
   }

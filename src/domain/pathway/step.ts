@@ -11,6 +11,13 @@ import type { OpenTask, PathwayState, TaskContext } from './state.ts';
 /** The same participant email is never sent twice within this delay. */
 const PARTICIPANT_EMAIL_GAP_MS = 86_400_000;
 
+/** Today on the PLIE's calendar (shifted in a simulation; the offset is 0 in production). */
+export const todayOf = (policy: PathwayContext['policy'], now: number): CalendarDate => addDays(parisDate(now), policy.calendarOffsetDays);
+
+/** The contract under way on a day (the last one not ended before it). */
+export const currentContractOf = (state: PathwayState, today: CalendarDate) =>
+  [...state.facts.contracts].reverse().find((c) => c.end === null || c.end >= today);
+
 export type Closing = { status: 'done'; actor: string; channel: string; answer: unknown } | { status: 'expired' | 'cancelled' };
 
 export interface By {
@@ -36,9 +43,8 @@ export class Step {
     return this.ctx.policy;
   }
 
-  /** Today on the PLIE's calendar (shifted in a simulation; the offset is 0 in production). */
   today(): CalendarDate {
-    return addDays(parisDate(this.now), this.policy.calendarOffsetDays);
+    return todayOf(this.policy, this.now);
   }
 
   /** The workflow instant of a calendar day, at the same Paris time of day as now. */
@@ -125,10 +131,8 @@ export class Step {
     this.emit({ type: 'recordFact', key: this.nextId('fact'), fact, actor: by.actor, channel: by.channel });
   }
 
-  /** The contract under way (the last one not ended before today). */
   currentContract() {
-    const today = this.today();
-    return [...this.s.facts.contracts].reverse().find((c) => c.end === null || c.end >= today);
+    return currentContractOf(this.s, this.today());
   }
 
   exitFacts(): ExitFacts {
