@@ -1,5 +1,5 @@
 import { CASA_CONFIG } from '../src/domain/plie-config.ts';
-import { createMarcheActivities } from './marches.ts';
+import { createProcurementActivities } from './procurement.ts';
 import { createOfferActivities } from './offers.ts';
 import { createCollectiveActivities } from './collective.ts';
 import { createNotificationActivities, type NotificationDeps } from './notifications.ts';
@@ -15,7 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPathwayActivities(deps.db, plieConfig),
     ...createNotificationActivities(deps),
     ...createSlackMessageActivities({ ...deps, plieConfig }),
-    ...createMarcheActivities({ ...deps, plieConfig }),
+    ...createProcurementActivities({ ...deps, plieConfig }),
     ...createOfferActivities(deps),
     ...createCollectiveActivities(deps),
   };
@@ -27,6 +27,6 @@ export type Activities = ReturnType<typeof createActivities>;
 export type PathwayActivities = ReturnType<typeof createPathwayActivities>;
 export type NotificationActivities = ReturnType<typeof createNotificationActivities>;
 export type SlackMessageActivities = ReturnType<typeof createSlackMessageActivities>;
-export type MarcheActivities = ReturnType<typeof createMarcheActivities>;
+export type ProcurementActivities = ReturnType<typeof createProcurementActivities>;
 export type OfferActivities = ReturnType<typeof createOfferActivities>;
 export type CollectiveActivities = ReturnType<typeof createCollectiveActivities>;

@@ -21,7 +21,7 @@ import { makeScratchDir } from '../src/infra/scratch.ts';
 import { locateTestServer } from '../src/infra/temporal-server.ts';
 import { createLogger } from '../src/logging.ts';
 import { createSimulator } from '../src/simulator/simulate.ts';
-import { isMarcheScenario } from '../src/simulator/simulate-marche.ts';
+import { isProcurementScenario } from '../src/simulator/simulate-procurement.ts';
 import { playRelation } from './relation-histories.ts';
 import { installTemporalRuntime } from '../src/temporal/runtime.ts';
 import { bundleWorkflows } from '../src/temporal/worker.ts';
@@ -63,8 +63,8 @@ try {
         { file: `offre-v${version}-proposee-puis-embauche.json`, workflowId: played.offre },
         { file: `action-collective-v${version}-atelier.json`, workflowId: played.collective },
       ];
-    } else if (isMarcheScenario(raw)) {
-      runs = [{ file: `${name}.json`, workflowId: (await simulator.runMarche(raw)).workflowId }];
+    } else if (isProcurementScenario(raw)) {
+      runs = [{ file: `${name}.json`, workflowId: (await simulator.runProcurement(raw)).workflowId }];
     } else {
       const result = await simulator.run(raw);
       const sessions = result.commission?.sessions ?? 0;

@@ -12,7 +12,7 @@ import { projectRoot } from '../src/infra/project.ts';
 import { commissionMessage } from '../src/slack/commission-message.ts';
 import { homeView } from '../src/slack/home.ts';
 import { formModal } from '../src/slack/modal.ts';
-import { marchePromptMessage } from '../src/slack/marche-message.ts';
+import { procurementPromptMessage } from '../src/slack/procurement-message.ts';
 import { placementMessage } from '../src/slack/placement-message.ts';
 import { closedTaskMessage, escalationMessage, openedTaskMessage, reminderMessage, type TaskSummary } from '../src/slack/task-message.ts';
 
@@ -39,9 +39,9 @@ const samples: Record<string, { blocks: KnownBlock[]; modal?: View }> = {
   'tache-traitee': closedTaskMessage(task, { status: 'done', answer: { decision: 'integrate', entryDate: '2026-11-30' }, by: 'Alice Référente', at: new Date('2026-11-28T09:42:00Z') }),
   'commission-vote-ouvert': commissionMessage(commission),
   'commission-resultat': commissionMessage({ ...commission, outcome: 'approved', voted: [], waiting: [], tally: { pour: 2, contre: 1, abstention: 0 } }),
-  'marche-heures-a-valider': marchePromptMessage('validate', { marche: voirie, month: '2026-10', declared: { C0042: 151.5, C0057: 98 } }, { marcheId: 'm', month: '2026-10' }),
-  'marche-relance': marchePromptMessage('chase', { marche: voirie, month: '2026-10', requests: 1 }, { marcheId: 'm', month: '2026-10' }),
-  'marche-retard': marchePromptMessage('pace', { marche: voirie, month: '2026-10', pace: { expected: 820, realised: 610, gap: 210, behind: true } }, { marcheId: 'm', month: '2026-10' }),
+  'marche-heures-a-valider': procurementPromptMessage('validate', { procurement: voirie, month: '2026-10', declared: { C0042: 151.5, C0057: 98 } }, { marcheId: 'm', month: '2026-10' }),
+  'marche-relance': procurementPromptMessage('chase', { procurement: voirie, month: '2026-10', requests: 1 }, { marcheId: 'm', month: '2026-10' }),
+  'marche-retard': procurementPromptMessage('pace', { procurement: voirie, month: '2026-10', pace: { expected: 820, realised: 610, gap: 210, behind: true } }, { marcheId: 'm', month: '2026-10' }),
   'offre-a-proposer': placementMessage({ placementId: 'p', offerId: 'o', plieCode: 'CASA', status: 'A_PROPOSER', offer: 'Préparateur·rice de commandes chez Entrepôt Azur (CDD, 35 h/semaine, Carros, à partir du lundi 4 janvier 2027)', person: 'dossier 7716D7EA (I. D.)', wish: 'logistique' }),
   accueil: {
     blocks: homeView({

@@ -31,7 +31,7 @@ const NEEDS_DEV_SERVER = [
   'test/web/api.test.ts',
   'test/web/link-pages.browser.test.ts',
   'test/email/digest.test.ts',
-  'test/marches/hire.test.ts',
+  'test/procurement/hire.test.ts',
 ];
 
 const wanted = process.argv.slice(2);

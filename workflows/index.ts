@@ -1,6 +1,6 @@
 export { parcoursWorkflow } from './pathway.ts';
 export { commissionWorkflow } from './commission.ts';
 export { dailyDigestWorkflow } from './digest.ts';
-export { marcheWorkflow } from './marche.ts';
+export { marcheWorkflow } from './procurement.ts';
 export { offreWorkflow } from './offer.ts';
 export { collectiveActionWorkflow } from './collective.ts';

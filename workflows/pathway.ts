@@ -1,7 +1,7 @@
 /**
  * The pathway (parcours) of one participant, as a thin workflow around the pure state machine of
  * src/domain/pathway/: Updates, timers and the commission's result come in as events, `decide`
- * gives the new state and the commands, and parcours-effects.ts carries them out in order.
+ * gives the new state and the commands, and pathway-effects.ts carries them out in order.
  * Updates are handled one at a time (update-queue.ts), judged by the same rule when they come (the
  * validator) and on their turn. Deterministic code only: every effect goes through an activity.
  */

@@ -7,7 +7,7 @@
 import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type {
   CollectiveActivities,
-  MarcheActivities,
+  ProcurementActivities,
   NotificationActivities,
   OfferActivities,
   PathwayActivities,
@@ -37,8 +37,8 @@ export const commissionRecords = proxyActivities<
 >(RECORD);
 export const commissionNotices = proxyActivities<TaskNotices & Pick<SlackMessageActivities, 'showCommissionCase'>>(NOTICE);
 
-export const marcheRecords = proxyActivities<Pick<MarcheActivities, 'marchePersons' | 'saveMarcheHours' | 'validateMarcheHours' | 'closeMarcheRecord'>>(RECORD);
-export const marcheNotices = proxyActivities<Pick<MarcheActivities, 'requestMarcheHours' | 'promptFacilitator' | 'sendMarcheBilan'>>(NOTICE);
+export const procurementRecords = proxyActivities<Pick<ProcurementActivities, 'marchePersons' | 'saveMarcheHours' | 'validateMarcheHours' | 'closeMarcheRecord'>>(RECORD);
+export const procurementNotices = proxyActivities<Pick<ProcurementActivities, 'requestMarcheHours' | 'promptFacilitator' | 'sendMarcheBilan'>>(NOTICE);
 
 export const offerRecords = proxyActivities<Pick<OfferActivities, 'openPlacements' | 'recordPlacement' | 'closeOfferRecord'>>(RECORD);
 export const offerNotices = proxyActivities<Pick<OfferActivities, 'promptPlacement'>>(NOTICE);

@@ -6,7 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.ts';
-import { DuplicateMarcheError } from '../marches/register.ts';
+import { DuplicateProcurementError } from '../procurement/register.ts';
 import { DuplicateParticipantError, InvalidInputError, PathwayNotStartedError } from '../participants/create.ts';
 import { ReentryRefusedError } from '../participants/reenter.ts';
 import { ScenarioError } from '../simulator/simulate.ts';
@@ -17,7 +17,7 @@ import { registerTaskCommands } from './commands/task.ts';
 import { registerHistoryCommands } from './commands/history.ts';
 import { registerPlieCommands } from './commands/plies.ts';
 import { registerStaffCommands } from './commands/staff.ts';
-import { registerMarcheCommands } from './commands/marche.ts';
+import { registerProcurementCommands } from './commands/procurement.ts';
 import { registerOfferCommands } from './commands/offer.ts';
 import { registerCollectiveCommands } from './commands/collective.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
@@ -36,7 +36,7 @@ export function buildProgram(): Command {
   registerHistoryCommands(program);
   registerPlieCommands(program);
   registerStaffCommands(program);
-  registerMarcheCommands(program);
+  registerProcurementCommands(program);
   registerOfferCommands(program);
   registerCollectiveCommands(program);
   registerSimulateCommand(program);
@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (
       error instanceof DuplicateParticipantError ||
-      error instanceof DuplicateMarcheError ||
+      error instanceof DuplicateProcurementError ||
       error instanceof TaskAnswerRejectedError ||
       error instanceof PathwayNotStartedError
     ) {

@@ -49,4 +49,4 @@ export const CONTRACT_TYPES = [
   'AUTRE',
 ] as const;
 export const MINIMUM_INCOMES = ['RSA', 'ASS', 'AUTRE', 'AUCUN'] as const;
-export const MARCHE_SECTORS = ['BTP', 'AUTRE'] as const;
+export const PROCUREMENT_SECTORS = ['BTP', 'AUTRE'] as const;

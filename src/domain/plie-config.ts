@@ -1,5 +1,5 @@
 import { z } from './validation.ts';
-import { clauseConfigSchema } from './clauses.ts';
+import { clauseConfigSchema } from './procurement.ts';
 
 /**
  * What differs from one PLIE to another: its territory, its eligibility thresholds, the durations
@@ -79,7 +79,7 @@ export const plieConfigSchema = z.object({
       taskEscalationDays: z.number().int().positive(),
     })
     .refine((r) => r.taskEscalationDays > r.taskReminderDays, 'le signalement à la coordination vient après le rappel'),
-  /** The clause facilitator's rules: publics accepted, thresholds, pace alert (defaults: common practice, see clauses.ts). */
+  /** The clause facilitator's rules: publics accepted, thresholds, pace alert (defaults: common practice, see procurement.ts). */
   clauses: clauseConfigSchema,
   objectives: z.object({
     accompanied: z.number().int().nonnegative(),

@@ -10,7 +10,7 @@ import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/client.ts';
 import { toDbDate } from '../db/dates.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { BARRIERS, CONTRACT_TYPES, MARCHE_SECTORS, MINIMUM_INCOMES, PRESCRIBERS, STEP_STATUSES, STEP_TYPES } from '../domain/codes.ts';
+import { BARRIERS, CONTRACT_TYPES, PROCUREMENT_SECTORS, MINIMUM_INCOMES, PRESCRIBERS, STEP_STATUSES, STEP_TYPES } from '../domain/codes.ts';
 import type { CalendarDate } from '../domain/dates.ts';
 import { EXIT_TYPES, POSITIVE_KINDS, describeExit } from '../domain/exit-types.ts';
 import { identityKey } from '../domain/participant.ts';
@@ -189,19 +189,19 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
     proofsComplete: read('justificatifs', (r, c) => (f.optionalText(r, c) ? f.yesNo(r, c) : false)),
     reason: read('motif', f.optionalText),
   }));
-  const marches = mapRows(FILES.marches, raw.marches, errors, (read) => ({
+  const procurements = mapRows(FILES.marches, raw.marches, errors, (read) => ({
     externalId: read('id', f.text),
     buyer: read('acheteur', f.text),
     title: read('intitule', f.text),
     lot: read('lot', f.optionalText),
     company: read('entreprise', f.optionalText),
-    sector: read('secteur', (r, c) => f.code(r, c, MARCHE_SECTORS)),
+    sector: read('secteur', (r, c) => f.code(r, c, PROCUREMENT_SECTORS)),
     plannedHours: read('heures_prevues', (r, c) => f.number(r, c, { integer: true })),
     start: read('date_debut', f.date),
     end: read('date_fin', f.optionalDate),
   }));
   const clauses = mapRows(FILES.clauses, raw.clauses, errors, (read) => ({
-    marcheExternalId: read('marche_id', f.text),
+    procurementExternalId: read('marche_id', f.text),
     personId: read('personne_id', f.optionalText),
     participantExternalId: read('participant_id', f.optionalText),
     type: read('type_contrat', (r, c) => f.code(r, c, CONTRACT_TYPES)),
@@ -255,12 +255,12 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
       errors.push({ file: FILES.exits, line: e.line, column: 'nature', message: problem });
     }
   }
-  const knownMarches = await db.marche.findMany({ where: { plieCode: opts.plieCode }, select: { id: true, externalId: true } });
-  const marcheIds = new Map(knownMarches.map((m) => [m.externalId, m.id]));
-  const fileMarches = new Set(raw.marches.map(({ row }) => (row.id ?? '').trim()));
+  const knownProcurements = await db.procurement.findMany({ where: { plieCode: opts.plieCode }, select: { id: true, externalId: true } });
+  const procurementIds = new Map(knownProcurements.map((m) => [m.externalId, m.id]));
+  const fileProcurements = new Set(raw.marches.map(({ row }) => (row.id ?? '').trim()));
   for (const c of clauses) {
-    if (!fileMarches.has(c.marcheExternalId) && !marcheIds.has(c.marcheExternalId)) {
-      errors.push({ file: FILES.clauses, line: c.line, column: 'marche_id', message: `marché ${c.marcheExternalId} inconnu` });
+    if (!fileProcurements.has(c.procurementExternalId) && !procurementIds.has(c.procurementExternalId)) {
+      errors.push({ file: FILES.clauses, line: c.line, column: 'marche_id', message: `marché ${c.procurementExternalId} inconnu` });
     }
     if (!c.personId && !c.participantExternalId) {
       errors.push({ file: FILES.clauses, line: c.line, column: 'personne_id', message: 'personne_id ou participant_id obligatoire' });
@@ -270,14 +270,14 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
     }
   }
 
-  const counts = { participants: participants.length, etapes: steps.length, contrats: contracts.length, sorties: exits.length, marches: marches.length, clauses: clauses.length };
+  const counts = { participants: participants.length, etapes: steps.length, contrats: contracts.length, sorties: exits.length, marches: procurements.length, clauses: clauses.length };
   if (errors.length > 0) {
     return { ok: false, counts, errors: errors.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line), warnings };
   }
 
   const knownIds = new Set(idByExternal.values());
   for (const p of participants) if (!idByExternal.has(p.externalId)) idByExternal.set(p.externalId, randomUUID());
-  for (const m of marches) if (!marcheIds.has(m.externalId)) marcheIds.set(m.externalId, randomUUID());
+  for (const m of procurements) if (!procurementIds.has(m.externalId)) procurementIds.set(m.externalId, randomUUID());
   const participantId = (externalId: string) => idByExternal.get(externalId)!;
   const imported = participants.map((p) => participantId(p.externalId));
 
@@ -354,16 +354,16 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
           reason: e.reason,
         })),
       });
-      for (const m of marches) {
-        const id = marcheIds.get(m.externalId)!;
+      for (const m of procurements) {
+        const id = procurementIds.get(m.externalId)!;
         const data = { plieCode: opts.plieCode, externalId: m.externalId, buyer: m.buyer, title: m.title, lot: m.lot, company: m.company, sector: m.sector, plannedHours: m.plannedHours, start: asDate(m.start)!, end: asDate(m.end) };
-        await tx.marche.upsert({ where: { id }, create: { id, ...data }, update: data });
+        await tx.procurement.upsert({ where: { id }, create: { id, ...data }, update: data });
       }
-      const clauseMarches = [...new Set(clauses.map((c) => marcheIds.get(c.marcheExternalId)!))];
-      await tx.clauseContract.deleteMany({ where: { marcheId: { in: clauseMarches } } });
+      const clauseProcurements = [...new Set(clauses.map((c) => procurementIds.get(c.procurementExternalId)!))];
+      await tx.clauseContract.deleteMany({ where: { procurementId: { in: clauseProcurements } } });
       await tx.clauseContract.createMany({
         data: clauses.map((c) => ({
-          marcheId: marcheIds.get(c.marcheExternalId)!,
+          procurementId: procurementIds.get(c.procurementExternalId)!,
           personId: c.personId ?? c.participantExternalId!,
           participantId: c.participantExternalId ? participantId(c.participantExternalId) : null,
           type: c.type,

@@ -40,8 +40,8 @@ export interface ReportExit {
   proofsComplete: boolean;
 }
 export interface ReportClauseContract {
-  marcheId: string;
-  marcheSector: string;
+  procurementId: string;
+  procurementSector: string;
   /** The marché's buyer (maître d'ouvrage). */
   buyer: string;
   personId: string;
@@ -182,13 +182,13 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
       positiveWithoutProofs: positives.filter((e) => !e.proofsComplete).length,
     },
     clauses: {
-      marches: new Set(clauses.map((c) => c.marcheId)).size,
+      marches: new Set(clauses.map((c) => c.procurementId)).size,
       hours: clauses.reduce((sum, c) => sum + c.hoursDone, 0),
       contracts: clauses.length,
       persons: new Set(clauses.map((c) => c.personId)).size,
-      btpShare: share(clauses.filter((c) => c.marcheSector === 'BTP').length, clauses.length),
+      btpShare: share(clauses.filter((c) => c.procurementSector === 'BTP').length, clauses.length),
       byBuyer: clauseBreakdown(clauses, (c) => c.buyer),
-      bySector: clauseBreakdown(clauses, (c) => c.marcheSector),
+      bySector: clauseBreakdown(clauses, (c) => c.procurementSector),
     },
     relation: {
       // Put to the person (proposed, interview, hire, not retained), and hired.
@@ -223,7 +223,7 @@ function clauseBreakdown(clauses: ReportClauseContract[], keyOf: (c: ReportClaus
   return [...groups.entries()]
     .map(([key, group]) => ({
       key,
-      marches: new Set(group.map((c) => c.marcheId)).size,
+      marches: new Set(group.map((c) => c.procurementId)).size,
       hours: group.reduce((sum, c) => sum + c.hoursDone, 0),
       contracts: group.length,
       persons: new Set(group.map((c) => c.personId)).size,

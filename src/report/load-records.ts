@@ -16,7 +16,7 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
     db.step.findMany({ where: ofPlie, select: { participantId: true, type: true, start: true }, orderBy: byId }),
     db.workContract.findMany({ where: ofPlie, select: { participantId: true, start: true, iae: true }, orderBy: byId }),
     db.exit.findMany({ where: ofPlie, orderBy: byId }),
-    db.clauseContract.findMany({ where: { marche: { plieCode } }, include: { marche: { select: { sector: true, buyer: true } } }, orderBy: byId }),
+    db.clauseContract.findMany({ where: { procurement: { plieCode } }, include: { procurement: { select: { sector: true, buyer: true } } }, orderBy: byId }),
     db.jobOffer.findMany({ where: { plieCode }, select: { id: true } }).then((offers) =>
       db.placement.findMany({ where: { offerId: { in: offers.map((o) => o.id) } }, select: { status: true, createdAt: true, updatedAt: true }, orderBy: byId }),
     ),
@@ -48,9 +48,9 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
       proofsComplete: e.proofsComplete,
     })),
     clauses: clauses.map((c) => ({
-      marcheId: c.marcheId,
-      marcheSector: c.marche.sector,
-      buyer: c.marche.buyer,
+      procurementId: c.procurementId,
+      procurementSector: c.procurement.sector,
+      buyer: c.procurement.buyer,
       personId: c.personId,
       start: fromDbDate(c.start),
       hoursDone: c.hoursDone,

@@ -15,7 +15,7 @@ import type { Logger } from '../logging.ts';
 import { installTemporalRuntime } from '../temporal/runtime.ts';
 import { bundleWorkflows } from '../temporal/worker.ts';
 import { createSimulator, parseScenario, ScenarioError, type SimulationResult } from './simulate.ts';
-import { isMarcheScenario, parseMarcheScenario, type MarcheSimulationResult } from './simulate-marche.ts';
+import { isProcurementScenario, parseProcurementScenario, type ProcurementSimulationResult } from './simulate-procurement.ts';
 
 export function readScenario(file: string): unknown {
   let text: string;
@@ -31,11 +31,11 @@ export function readScenario(file: string): unknown {
   }
 }
 
-export async function simulateFile(file: string, logger: Logger): Promise<SimulationResult | MarcheSimulationResult> {
+export async function simulateFile(file: string, logger: Logger): Promise<SimulationResult | ProcurementSimulationResult> {
   const raw = readScenario(file);
-  const marche = isMarcheScenario(raw);
+  const procurement = isProcurementScenario(raw);
   // Refused before any server starts (or the SDK's runtime, which would keep the process alive).
-  if (marche) parseMarcheScenario(raw);
+  if (procurement) parseProcurementScenario(raw);
   else parseScenario(raw);
   installTemporalRuntime(logger);
   const scratch = makeScratchDir('plie-simulation-');
@@ -56,7 +56,7 @@ export async function simulateFile(file: string, logger: Logger): Promise<Simula
         logger,
       });
       try {
-        return marche ? await simulator.runMarche(raw) : await simulator.run(raw);
+        return procurement ? await simulator.runProcurement(raw) : await simulator.run(raw);
       } finally {
         await simulator.close();
       }

@@ -33,7 +33,7 @@ import {
 } from '../../workflows/pathway-messages.ts';
 import { ScenarioError, scenarioSchema, type Scenario, type ScenarioEvent } from './scenario.ts';
 import { settle, simulationClock } from './clock.ts';
-import { MARCHE_SIM, parseMarcheScenario, playMarche, type MarcheSimulationResult } from './simulate-marche.ts';
+import { PROCUREMENT_SIM, parseProcurementScenario, playProcurement, type ProcurementSimulationResult } from './simulate-procurement.ts';
 
 const DAY_MS = 86_400_000;
 const CHANNEL: Channel = 'simulation';
@@ -124,7 +124,7 @@ export function parseScenario(raw: unknown): { scenario: Scenario; config: PlieC
 export interface Simulator {
   run(raw: unknown, opts?: { maxHistoryEvents?: number }): Promise<SimulationResult>;
   /** A marché's scenario (registration, hires, monthly hours, closing). */
-  runMarche(raw: unknown): Promise<MarcheSimulationResult>;
+  runProcurement(raw: unknown): Promise<ProcurementSimulationResult>;
   /** The server's history of a workflow the simulation ran (for replay fixtures). */
   history(workflowId: string): ReturnType<WorkflowHandle['fetchHistory']>;
   /** The time-skipping server and the worker's task queue, to play other workflows (recording fixtures). */
@@ -186,13 +186,13 @@ export async function createSimulator(deps: {
       configs = new Map([[plieCode, { ...config, code: plieCode }]]);
       return await play(env, deps.db, taskQueue, scenario, { ...config, code: plieCode }, opts.maxHistoryEvents);
     },
-    async runMarche(raw) {
-      const scenario = parseMarcheScenario(raw);
+    async runProcurement(raw) {
+      const scenario = parseProcurementScenario(raw);
       const config = configOf(scenario.config);
       const plieCode = `SIM_${randomBytes(4).toString('hex').toUpperCase()}`;
-      const own = { ...config, code: plieCode, clauses: { ...config.clauses, facilitators: config.clauses.facilitators.length ? config.clauses.facilitators : [MARCHE_SIM.facilitator] } };
+      const own = { ...config, code: plieCode, clauses: { ...config.clauses, facilitators: config.clauses.facilitators.length ? config.clauses.facilitators : [PROCUREMENT_SIM.facilitator] } };
       configs = new Map([[plieCode, own]]);
-      return await playMarche(env, deps.db, taskQueue, scenario, own);
+      return await playProcurement(env, deps.db, taskQueue, scenario, own);
     },
     server() {
       return { env, taskQueue };

@@ -4,7 +4,7 @@ import { slackApiUrl, slackMode, type Env } from '../config/env.ts';
 import type { Logger } from '../logging.ts';
 import { registerCommandListeners } from './command-listeners.ts';
 import type { SlackDeps } from './interaction.ts';
-import { registerMarcheListeners } from './marche-listeners.ts';
+import { registerProcurementListeners } from './procurement-listeners.ts';
 import { registerPlacementListeners } from './placement-listeners.ts';
 import { registerTaskListeners } from './task-listeners.ts';
 import { registerVoteListeners } from './vote-listeners.ts';
@@ -82,7 +82,7 @@ export function registerListeners(app: App, deps: SlackDeps): void {
   registerTaskListeners(app, deps);
   registerVoteListeners(app, deps);
   registerPathwayActionListeners(app, deps);
-  registerMarcheListeners(app, deps);
+  registerProcurementListeners(app, deps);
   registerPlacementListeners(app, deps);
   registerCommandListeners(app, deps);
   app.error(async (error) => {

@@ -9,7 +9,7 @@ import type { LinkClaims } from '../links/signed-links.ts';
 import { collectiveState, recordCollectiveAttendance } from '../collective/client.ts';
 import { formHtml } from './pages/form-html.ts';
 import { alert, paragraph } from './pages/layout.ts';
-import type { PageResult } from './marche-pages.ts';
+import type { PageResult } from './procurement-pages.ts';
 
 function attendanceForm(people: Array<{ value: string; label: string }>): FormSpec {
   return {

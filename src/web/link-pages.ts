@@ -20,7 +20,7 @@ import type { Logger } from '../logging.ts';
 import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { taskAnswerSchemas } from '../domain/tasks.ts';
 import { formHtml } from './pages/form-html.ts';
-import { createMarchePages } from './marche-pages.ts';
+import { createProcurementPages } from './procurement-pages.ts';
 import { createPlacementPage } from './placement-page.ts';
 import { createAttendancePage } from './attendance-page.ts';
 import { escapeHtml } from '../html.ts';
@@ -55,7 +55,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
   const router = express.Router();
   const log = deps.logger.child({ component: 'liens' });
   const now = deps.now ?? Date.now;
-  const marchePages = createMarchePages(deps);
+  const procurementPages = createProcurementPages(deps);
   const placementPage = createPlacementPage(deps);
   const attendancePage = createAttendancePage(deps);
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_PROOF_BYTES, files: 1, fields: 10 } }).single('justificatif');
@@ -142,7 +142,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
       case 'hours-declaration':
       case 'hours-review': {
         try {
-          const shown = await marchePages.show(claims, action);
+          const shown = await procurementPages.show(claims, action);
           return send(res, shown.status, shown.title, shown.body);
         } catch (error) {
           if (!followUpOver(error)) throw error;
@@ -229,7 +229,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
               ? await placementPage(claims, action, raw)
               : claims.purpose === 'attendance'
                 ? await attendancePage(claims, action, raw)
-                : await marchePages.submit(claims, action, raw);
+                : await procurementPages.submit(claims, action, raw);
           if (result.done && !(await useUp(req, res, claims))) return;
           return send(res, result.status, result.title, result.body);
         }

@@ -9,7 +9,7 @@ import { placementFacts, placementHeadline } from '../offers/placement-facts.ts'
 import { decidePlacement, offerState } from '../offers/placements.ts';
 import { formHtml } from './pages/form-html.ts';
 import { alert, paragraph } from './pages/layout.ts';
-import type { PageResult } from './marche-pages.ts';
+import type { PageResult } from './procurement-pages.ts';
 
 export function createPlacementPage(deps: { db: Db; temporal: Client }) {
   return async (claims: LinkClaims, action: string, raw?: RawValues): Promise<PageResult> => {

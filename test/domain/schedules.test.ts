@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { clauseMonths, hoursRequestDay } from '../../src/domain/clauses.ts';
+import { clauseMonths, hoursRequestDay } from '../../src/domain/procurement.ts';
 import { addDays, addMonths, parisDate, parisInstant, sameParisTimeOn, type CalendarDate } from '../../src/domain/dates.ts';
 import { exitDueOn, planExit } from '../../src/domain/follow-up.ts';
 import {

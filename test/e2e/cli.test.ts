@@ -204,7 +204,7 @@ describe('plie marche', () => {
     expect((await plie(['marche', 'bilan', reference, '--format', 'xlsx'])).code).toBe(2);
     const closed = await plie(['marche', 'clore', reference, '--par', COORDINATOR]);
     expect(closed.stdout).toContain(`Marché ${reference} clos`);
-    expect((await db.marche.findFirstOrThrow({ where: { externalId: reference } })).status).toBe('CLOS');
+    expect((await db.procurement.findFirstOrThrow({ where: { externalId: reference } })).status).toBe('CLOS');
     expect((await plie(['marche', 'suivre', reference])).stderr).toContain(`Le marché ${reference} est clos.`);
   });
 });

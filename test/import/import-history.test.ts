@@ -45,8 +45,8 @@ async function rowCounts(plieCode: string) {
     steps: await db.step.count({ where: ofPlie }),
     contracts: await db.workContract.count({ where: ofPlie }),
     exits: await db.exit.count({ where: ofPlie }),
-    marches: await db.marche.count({ where: { plieCode } }),
-    clauses: await db.clauseContract.count({ where: { marche: { plieCode } } }),
+    marches: await db.procurement.count({ where: { plieCode } }),
+    clauses: await db.clauseContract.count({ where: { procurement: { plieCode } } }),
   };
 }
 
@@ -106,7 +106,7 @@ describe('CSV import', () => {
     });
     const result = await importHistory(db, dir, { plieCode: 'IMPORT_COMMAS', actor: 'test' });
     expect(result.errors).toEqual([]);
-    expect(await db.marche.count({ where: { plieCode: 'IMPORT_COMMAS' } })).toBe(5);
+    expect(await db.procurement.count({ where: { plieCode: 'IMPORT_COMMAS' } })).toBe(5);
   });
 
   it('reports every bad cell with file, line, column and reason, and writes nothing', async () => {

@@ -39,7 +39,7 @@ describe('sample import and report', () => {
 
     // Per buyer and per sector, computed here from the CSV files themselves.
     const rows = (file: string) => parse<Record<string, string>>(readFileSync(path.join(SAMPLES, file)), { delimiter: ';', columns: true, bom: true });
-    const marches = new Map(rows('marches.csv').map((m) => [m.id!, m]));
+    const procurements = new Map(rows('marches.csv').map((m) => [m.id!, m]));
     const iso = (fr: string) => fr.split('/').reverse().join('-');
     const clauses = rows('clauses_contrats.csv').filter((c) => iso(c.date_debut!) >= expected.period.from && iso(c.date_debut!) <= expected.period.to);
     const breakdown = (keyOf: (c: Record<string, string>) => string) => {
@@ -57,8 +57,8 @@ describe('sample import and report', () => {
         })
         .sort((a, b) => b.hours - a.hours || a.key.localeCompare(b.key));
     };
-    expect(report.clauses.byBuyer).toEqual(breakdown((c) => marches.get(c.marche_id!)!.acheteur!));
-    expect(report.clauses.bySector).toEqual(breakdown((c) => marches.get(c.marche_id!)!.secteur!));
+    expect(report.clauses.byBuyer).toEqual(breakdown((c) => procurements.get(c.marche_id!)!.acheteur!));
+    expect(report.clauses.bySector).toEqual(breakdown((c) => procurements.get(c.marche_id!)!.secteur!));
     expect(report.clauses.byBuyer.reduce((sum, b) => sum + b.hours, 0)).toBe(report.clauses.hours);
 
     const markdown = renderMarkdown(report);

@@ -1,18 +1,18 @@
 /**
- * The bilan of a marché for its buyer, at closing or on demand: hours realised against the clause,
+ * The bilan of a procurement (marché) for its buyer, at closing or on demand: hours realised against the clause,
  * contracts by type, persons and what became of them, the pace, as a French document (Markdown
  * or HTML) and a workbook (XLSX). Persons appear by the facilitator's identifier only.
  */
 import ExcelJS from 'exceljs';
 import type { Db } from '../db/client.ts';
 import { fromDbDate } from '../db/dates.ts';
-import { checkPace, marcheBilan, type MarcheBilan, type PaceCheck } from '../domain/clauses.ts';
+import { checkPace, procurementBilan, type ProcurementBilan, type PaceCheck } from '../domain/procurement.ts';
 import { formatFrenchDate, parisDate, type CalendarDate } from '../domain/dates.ts';
 import { periodOf } from './register.ts';
-import type { ClauseConfig } from '../domain/clauses.ts';
+import type { ClauseConfig } from '../domain/procurement.ts';
 import { escapeHtml } from '../html.ts';
 
-export interface MarcheBilanDocument {
+export interface ProcurementBilanDocument {
   reference: string;
   buyer: string;
   title: string;
@@ -23,17 +23,17 @@ export interface MarcheBilanDocument {
   end: CalendarDate | null;
   on: CalendarDate;
   closed: boolean;
-  bilan: MarcheBilan;
+  bilan: ProcurementBilan;
   pace: PaceCheck;
   contracts: Array<{ personId: string; type: string; start: CalendarDate; end: CalendarDate | null; hoursDone: number; outcome: string | null }>;
 }
 
-export async function loadMarcheBilan(db: Db, clauses: Pick<ClauseConfig, 'paceAlertShare'>, marcheId: string, now = new Date()): Promise<MarcheBilanDocument | null> {
-  const m = await db.marche.findUnique({ where: { id: marcheId }, include: { contracts: { orderBy: [{ start: 'asc' }, { id: 'asc' }] } } });
+export async function loadProcurementBilan(db: Db, clauses: Pick<ClauseConfig, 'paceAlertShare'>, procurementId: string, now = new Date()): Promise<ProcurementBilanDocument | null> {
+  const m = await db.procurement.findUnique({ where: { id: procurementId }, include: { contracts: { orderBy: [{ start: 'asc' }, { id: 'asc' }] } } });
   if (!m) return null;
   const on = parisDate(now);
   const contracts = m.contracts.map((c) => ({ personId: c.personId, type: c.type, start: fromDbDate(c.start), end: c.end ? fromDbDate(c.end) : null, hoursDone: c.hoursDone, outcome: c.outcome }));
-  const bilan = marcheBilan(m.plannedHours, contracts);
+  const bilan = procurementBilan(m.plannedHours, contracts);
   return {
     reference: m.externalId,
     buyer: m.buyer,
@@ -54,7 +54,7 @@ export async function loadMarcheBilan(db: Db, clauses: Pick<ClauseConfig, 'paceA
 const OUTCOME_LABELS: Record<string, string> = { EMPLOI: 'en emploi', FORMATION: 'en formation', RECHERCHE_EMPLOI: 'en recherche d’emploi', CREATION: 'a créé son activité', INACTIF: 'sans activité' };
 const percent = (x: number) => `${Math.round(x * 100)} %`;
 
-function lines(d: MarcheBilanDocument): { title: string; paragraphs: string[]; table: string[][] } {
+function lines(d: ProcurementBilanDocument): { title: string; paragraphs: string[]; table: string[][] } {
   const b = d.bilan;
   const title = `Bilan de la clause d’insertion — marché ${d.reference}`;
   const paragraphs = [
@@ -71,21 +71,21 @@ function lines(d: MarcheBilanDocument): { title: string; paragraphs: string[]; t
   return { title, paragraphs, table };
 }
 
-export function bilanMarkdown(d: MarcheBilanDocument): string {
+export function bilanMarkdown(d: ProcurementBilanDocument): string {
   const { title, paragraphs, table } = lines(d);
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return `# ${title}\n\n${paragraphs.join('\n\n')}\n\n${row(table[0]!)}\n${row(table[0]!.map(() => '---'))}\n${table.slice(1).map(row).join('\n')}\n`;
 }
 
 
-export function bilanHtml(d: MarcheBilanDocument): string {
+export function bilanHtml(d: ProcurementBilanDocument): string {
   const { title, paragraphs, table } = lines(d);
   const head = `<tr>${table[0]!.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = table.slice(1).map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto;line-height:1.5}table{border-collapse:collapse}th,td{border:1px solid #999;padding:.3rem .6rem}</style></head><body><h1>${escapeHtml(title)}</h1>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}<table><caption>Contrats de la clause</caption><thead>${head}</thead><tbody>${body}</tbody></table></body></html>\n`;
 }
 
-export async function bilanXlsx(d: MarcheBilanDocument): Promise<Buffer> {
+export async function bilanXlsx(d: ProcurementBilanDocument): Promise<Buffer> {
   const { title, paragraphs, table } = lines(d);
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'PLIE';

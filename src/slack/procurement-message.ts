@@ -1,22 +1,22 @@
-/** The facilitator's Slack prompts for a marché: validate the month's hours, chase the company, the pace alert and the bilan. */
+/** The facilitator's Slack prompts for a procurement (marché): validate the month's hours, chase the company, the pace alert and the bilan. */
 import type { KnownBlock } from '@slack/types';
-import { monthLabel } from '../domain/clauses.ts';
-import { bilanHeadline, declaredLines, promptHeadline, type BilanFigures, type FacilitatorPrompt, type PromptFacts } from '../email/marche-templates.ts';
+import { monthLabel } from '../domain/procurement.ts';
+import { bilanHeadline, declaredLines, promptHeadline, type BilanFigures, type FacilitatorPrompt, type PromptFacts } from '../email/procurement-templates.ts';
 import type { SlackContent } from './task-message.ts';
 
-export const MARCHE_ACTIONS = { validate: 'marche:validate', correct: 'marche:correct', chase: 'marche:chase' } as const;
+export const PROCUREMENT_ACTIONS = { validate: 'marche:validate', correct: 'marche:correct', chase: 'marche:chase' } as const;
 
-/** What a button acts on: the marché and the month. */
-export interface MarcheButtonValue {
+/** What a button acts on: the marché and the month (the key `marcheId` is kept: it is in the buttons already posted). */
+export interface ProcurementButtonValue {
   marcheId: string;
   month: string;
 }
 
-export const buttonValue = (v: MarcheButtonValue) => JSON.stringify(v);
+export const buttonValue = (v: ProcurementButtonValue) => JSON.stringify(v);
 
-export function parseButtonValue(raw: string | undefined): MarcheButtonValue | null {
+export function parseButtonValue(raw: string | undefined): ProcurementButtonValue | null {
   try {
-    const v = JSON.parse(raw ?? '') as Partial<MarcheButtonValue>;
+    const v = JSON.parse(raw ?? '') as Partial<ProcurementButtonValue>;
     return typeof v.marcheId === 'string' && typeof v.month === 'string' && /^\d{4}-\d{2}$/.test(v.month) ? { marcheId: v.marcheId, month: v.month } : null;
   } catch {
     return null;
@@ -25,7 +25,7 @@ export function parseButtonValue(raw: string | undefined): MarcheButtonValue | n
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text } });
 
-export function marchePromptMessage(prompt: FacilitatorPrompt, f: PromptFacts, target: MarcheButtonValue): SlackContent {
+export function procurementPromptMessage(prompt: FacilitatorPrompt, f: PromptFacts, target: ProcurementButtonValue): SlackContent {
   const text = promptHeadline(prompt, f);
   const blocks: KnownBlock[] = [section(text)];
   if (f.declared) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: declaredLines(f.declared).join(' · ') }] });
@@ -36,22 +36,22 @@ export function marchePromptMessage(prompt: FacilitatorPrompt, f: PromptFacts, t
       type: 'actions',
       block_id: id,
       elements: [
-        { type: 'button', action_id: MARCHE_ACTIONS.validate, style: 'primary', text: { type: 'plain_text', text: 'Valider les heures' }, value },
-        { type: 'button', action_id: MARCHE_ACTIONS.correct, text: { type: 'plain_text', text: 'Demander une correction…' }, value },
+        { type: 'button', action_id: PROCUREMENT_ACTIONS.validate, style: 'primary', text: { type: 'plain_text', text: 'Valider les heures' }, value },
+        { type: 'button', action_id: PROCUREMENT_ACTIONS.correct, text: { type: 'plain_text', text: 'Demander une correction…' }, value },
       ],
     });
   } else if (prompt === 'chase') {
-    blocks.push({ type: 'actions', block_id: id, elements: [{ type: 'button', action_id: MARCHE_ACTIONS.chase, style: 'primary', text: { type: 'plain_text', text: 'Relancer l’entreprise' }, value }] });
+    blocks.push({ type: 'actions', block_id: id, elements: [{ type: 'button', action_id: PROCUREMENT_ACTIONS.chase, style: 'primary', text: { type: 'plain_text', text: 'Relancer l’entreprise' }, value }] });
   }
   return { text, blocks };
 }
 
 /** The prompt once acted on: what was done, by whom, without its buttons. */
-export function marcheDoneMessage(original: string, outcome: string): SlackContent {
+export function procurementDoneMessage(original: string, outcome: string): SlackContent {
   return { text: `${original} — ${outcome}`, blocks: [section(original), { type: 'context', elements: [{ type: 'mrkdwn', text: outcome }] }] };
 }
 
-export const MARCHE_OUTCOMES = {
+export const PROCUREMENT_OUTCOMES = {
   validate: (month: string) => `✅ Heures de ${monthLabel(month)} validées`,
   correct: (month: string) => `✏️ Correction des heures de ${monthLabel(month)} demandée à l’entreprise`,
   chase: (month: string) => `📨 Entreprise relancée pour les heures de ${monthLabel(month)}`,

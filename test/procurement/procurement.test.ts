@@ -7,10 +7,10 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/client.ts';
 import { toDbDate } from '../../src/db/dates.ts';
-import { clauseConfigSchema } from '../../src/domain/clauses.ts';
-import { bilanHtml, bilanMarkdown, bilanXlsx, loadMarcheBilan } from '../../src/marches/bilan.ts';
-import { DuplicateMarcheError, proposeCandidate, registerMarche } from '../../src/marches/register.ts';
-import { recordHours } from '../../src/marches/hours.ts';
+import { clauseConfigSchema } from '../../src/domain/procurement.ts';
+import { bilanHtml, bilanMarkdown, bilanXlsx, loadProcurementBilan } from '../../src/procurement/bilan.ts';
+import { DuplicateProcurementError, proposeCandidate, registerProcurement } from '../../src/procurement/register.ts';
+import { recordHours } from '../../src/procurement/hours.ts';
 import { InvalidInputError } from '../../src/participants/create.ts';
 
 const clauses = clauseConfigSchema.parse(undefined);
@@ -24,7 +24,7 @@ afterAll(async () => {
   await db?.$disconnect();
 });
 
-const marche = (reference: string) => ({
+const procurement = (reference: string) => ({
   reference,
   buyer: 'Ville d’Antibes',
   title: 'Rénovation de l’école Jean-Moulin',
@@ -41,19 +41,19 @@ const marche = (reference: string) => ({
 
 describe('marchés à clause d’insertion', () => {
   it('registers a marché once, refusing bad input in French without writing anything', async () => {
-    const saved = await registerMarche(db, PLIE, marche('2026-ANT-014'), 'facilitatrice@plie.test');
+    const saved = await registerProcurement(db, PLIE, procurement('2026-ANT-014'), 'facilitatrice@plie.test');
     expect(saved).toMatchObject({ externalId: '2026-ANT-014', plannedHours: 1200, contactEmail: 'k.haddad@provence-travaux.test', status: 'EN_COURS' });
-    await expect(registerMarche(db, PLIE, marche('2026-ANT-014'), 'x')).rejects.toBeInstanceOf(DuplicateMarcheError);
-    const bad = await registerMarche(db, PLIE, { ...marche('2026-ANT-015'), sector: 'PECHE', clauseHours: -3, end: '2025-01-01' }, 'x').catch((e: unknown) => e);
+    await expect(registerProcurement(db, PLIE, procurement('2026-ANT-014'), 'x')).rejects.toBeInstanceOf(DuplicateProcurementError);
+    const bad = await registerProcurement(db, PLIE, { ...procurement('2026-ANT-015'), sector: 'PECHE', clauseHours: -3, end: '2025-01-01' }, 'x').catch((e: unknown) => e);
     expect(bad).toBeInstanceOf(InvalidInputError);
     expect((bad as InvalidInputError).problems).toEqual(['secteur : BTP ou AUTRE', 'heures d’insertion : plus de 0']);
-    await expect(registerMarche(db, PLIE, { ...marche('2026-ANT-016'), end: '2025-01-01' }, 'x')).rejects.toMatchObject({ problems: ['la fin du marché doit suivre son début'] });
-    expect(await db.marche.count({ where: { plieCode: PLIE } })).toBe(1);
+    await expect(registerProcurement(db, PLIE, { ...procurement('2026-ANT-016'), end: '2025-01-01' }, 'x')).rejects.toMatchObject({ problems: ['la fin du marché doit suivre son début'] });
+    expect(await db.procurement.count({ where: { plieCode: PLIE } })).toBe(1);
     expect(await db.auditEvent.count({ where: { entityId: saved.id, action: 'marche.register' } })).toBe(1);
   });
 
   it('checks candidates against the clause publics, counting a PLIE participant as such, and records why', async () => {
-    const m = await registerMarche(db, PLIE, marche('2026-ANT-020'), 'facilitatrice@plie.test');
+    const m = await registerProcurement(db, PLIE, procurement('2026-ANT-020'), 'facilitatrice@plie.test');
     const participantId = randomUUID();
     await db.participant.create({ data: { id: participantId, plieCode: PLIE, firstName: 'Ali', lastName: 'Ben', identityKey: `clause|${participantId}`, birthDate: new Date('1992-01-01T00:00:00Z'), createdBy: 'test' } });
     const now = new Date('2026-03-01T10:00:00Z');
@@ -66,7 +66,7 @@ describe('marchés à clause d’insertion', () => {
     expect(refused).toEqual({ eligible: false, publics: [], reasons: ['Ne relève d’aucun des publics retenus pour les clauses d’insertion.'] });
     // Proposed again with the missing fact: the same candidate, checked again.
     await proposeCandidate(db, clauses, m.id, { personId: 'C0003', birthDate: '1988-05-05', rqth: true }, 'f@plie.test', now);
-    const candidates = await db.clauseCandidate.findMany({ where: { marcheId: m.id }, orderBy: { personId: 'asc' } });
+    const candidates = await db.clauseCandidate.findMany({ where: { procurementId: m.id }, orderBy: { personId: 'asc' } });
     expect(candidates.map((c) => [c.personId, c.eligible, c.publics])).toEqual([
       ['C0001', true, ['PARTICIPANT_PLIE']],
       ['C0002', true, ['DELD', 'MINIMA_SOCIAUX', 'SENIOR_DEMANDEUR']],
@@ -78,13 +78,13 @@ describe('marchés à clause d’insertion', () => {
   });
 
   it('gives the buyer a bilan: hours against the clause, the pace, contracts by type, persons and what became of them', async () => {
-    const m = await registerMarche(db, PLIE, marche('2026-ANT-030'), 'facilitatrice@plie.test');
+    const m = await registerProcurement(db, PLIE, procurement('2026-ANT-030'), 'facilitatrice@plie.test');
     const contract = (personId: string, type: string, start: string, end: string, hoursDone: number, outcome: string | null) =>
-      db.clauseContract.create({ data: { marcheId: m.id, personId, type, start: toDbDate(start), end: toDbDate(end), hoursDone, outcome } });
+      db.clauseContract.create({ data: { procurementId: m.id, personId, type, start: toDbDate(start), end: toDbDate(end), hoursDone, outcome } });
     await contract('C0001', 'INTERIM', '2026-02-02', '2026-03-27', 280, null);
     await contract('C0001', 'CDD', '2026-04-01', '2026-06-30', 420, 'EMPLOI');
     await contract('C0002', 'CDDI', '2026-03-02', '2026-05-29', 150, 'FORMATION');
-    const document = (await loadMarcheBilan(db, clauses, m.id, new Date('2026-07-01T10:00:00Z')))!;
+    const document = (await loadProcurementBilan(db, clauses, m.id, new Date('2026-07-01T10:00:00Z')))!;
     expect(document.bilan).toMatchObject({ requiredHours: 1200, realisedHours: 850, contracts: 3, persons: 2, contractsByType: { INTERIM: 1, CDDI: 1, CDD: 1 }, outcomes: { FORMATION: 1, EMPLOI: 1 } });
     // 177 of 347 days: 612 hours expected by then; 850 is ahead.
     expect(document.pace).toEqual({ expected: 612, realised: 850, gap: 0, behind: false });
@@ -105,17 +105,17 @@ describe('marchés à clause d’insertion', () => {
   });
 
   it('says when the hours fall behind the pace', async () => {
-    const m = await registerMarche(db, PLIE, marche('2026-ANT-040'), 'facilitatrice@plie.test');
-    await db.clauseContract.create({ data: { marcheId: m.id, personId: 'C0009', type: 'INTERIM', start: toDbDate('2026-02-02'), hoursDone: 200 } });
-    const document = (await loadMarcheBilan(db, clauses, m.id, new Date('2026-07-01T10:00:00Z')))!;
+    const m = await registerProcurement(db, PLIE, procurement('2026-ANT-040'), 'facilitatrice@plie.test');
+    await db.clauseContract.create({ data: { procurementId: m.id, personId: 'C0009', type: 'INTERIM', start: toDbDate('2026-02-02'), hoursDone: 200 } });
+    const document = (await loadProcurementBilan(db, clauses, m.id, new Date('2026-07-01T10:00:00Z')))!;
     expect(document.pace).toEqual({ expected: 612, realised: 200, gap: 412, behind: true });
     expect(bilanMarkdown(document)).toContain('Au rythme prévu, 612 heures étaient attendues à cette date : 412 heures de retard.');
   });
 
   it('counts only validated hours, per person and month, and tells the facilitator when the marché falls behind', async () => {
-    const m = await registerMarche(db, PLIE, marche('2026-ANT-050'), 'facilitatrice@plie.test');
-    await db.clauseContract.create({ data: { marcheId: m.id, personId: 'C0201', type: 'CDDI', start: toDbDate('2026-02-02'), end: toDbDate('2026-08-31'), hoursDone: 0 } });
-    await db.clauseContract.create({ data: { marcheId: m.id, personId: 'C0202', type: 'INTERIM', start: toDbDate('2026-03-02'), hoursDone: 0 } });
+    const m = await registerProcurement(db, PLIE, procurement('2026-ANT-050'), 'facilitatrice@plie.test');
+    await db.clauseContract.create({ data: { procurementId: m.id, personId: 'C0201', type: 'CDDI', start: toDbDate('2026-02-02'), end: toDbDate('2026-08-31'), hoursDone: 0 } });
+    await db.clauseContract.create({ data: { procurementId: m.id, personId: 'C0202', type: 'INTERIM', start: toDbDate('2026-03-02'), hoursDone: 0 } });
     const at = (day: string) => ({ now: new Date(`${day}T10:00:00Z`) });
 
     // Declared by the company: nothing counts yet.
@@ -127,7 +127,7 @@ describe('marchés à clause d’insertion', () => {
     // 88 of the marché's 347 days: 304 hours expected by then.
     expect(validated.pace).toEqual({ expected: 304, realised: 221, gap: 83, behind: true });
     await recordHours(db, clauses, m.id, { month: '2026-04', hours: { C0201: 140 } }, { actor: 'facilitatrice@plie.test', validate: true, ...at('2026-05-04') });
-    const contracts = await db.clauseContract.findMany({ where: { marcheId: m.id }, orderBy: { personId: 'asc' } });
+    const contracts = await db.clauseContract.findMany({ where: { procurementId: m.id }, orderBy: { personId: 'asc' } });
     expect(contracts.map((c) => [c.personId, c.hoursDone])).toEqual([['C0201', 291], ['C0202', 70]]);
 
     // A validated month is not overwritten by a later declaration; an unknown person is refused.
@@ -140,6 +140,6 @@ describe('marchés à clause d’insertion', () => {
     await expect(recordHours(db, clauses, m.id, { month: '2026-13', hours: { C0201: -1 } }, { actor: 'f', validate: true })).rejects.toMatchObject({
       problems: ['mois : attendu AAAA-MM', 'heures : pas de nombre négatif'],
     });
-    expect(await db.hoursDeclaration.count({ where: { marcheId: m.id } })).toBe(3);
+    expect(await db.hoursDeclaration.count({ where: { procurementId: m.id } })).toBe(3);
   });
 });

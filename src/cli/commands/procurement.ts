@@ -1,26 +1,26 @@
-/** `plie marche …`: marchés with a social clause (clauses d'insertion). */
+/** `plie marche …`: procurements, i.e. marchés with a social clause (clauses d'insertion); the command keeps its French name. */
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { loadPlieConfig } from '../../config/plie.ts';
 import type { Services } from '../../main/services.ts';
-import { CLAUSE_PUBLIC_LABELS } from '../../domain/clauses.ts';
-import { bilanHtml, bilanMarkdown, bilanXlsx, loadMarcheBilan } from '../../marches/bilan.ts';
-import { proposeCandidate, registerMarche } from '../../marches/register.ts';
-import { recordHire } from '../../marches/hire.ts';
-import { checkDeclaration } from '../../marches/hours.ts';
-import { marcheInput } from '../../marches/start.ts';
-import { closeMarche, declareHours, reviewHours, startMarche } from '../../temporal/marche-client.ts';
+import { CLAUSE_PUBLIC_LABELS } from '../../domain/procurement.ts';
+import { bilanHtml, bilanMarkdown, bilanXlsx, loadProcurementBilan } from '../../procurement/bilan.ts';
+import { proposeCandidate, registerProcurement } from '../../procurement/register.ts';
+import { recordHire } from '../../procurement/hire.ts';
+import { checkDeclaration } from '../../procurement/hours.ts';
+import { procurementInput } from '../../procurement/start.ts';
+import { closeProcurement, declareHours, reviewHours, startProcurement } from '../../temporal/procurement-client.ts';
 import { CliFailure, readJsonFile, withServices, parseJsonOption } from '../shared.ts';
 
-async function marcheByReference(services: Services, plieCode: string, reference: string) {
-  const found = await services.db.marche.findUnique({ where: { plieCode_externalId: { plieCode, externalId: reference } } });
+async function procurementByReference(services: Services, plieCode: string, reference: string) {
+  const found = await services.db.procurement.findUnique({ where: { plieCode_externalId: { plieCode, externalId: reference } } });
   if (!found) throw new CliFailure(`Aucun marché de référence ${reference}.`, 1);
   return found;
 }
 
-export function registerMarcheCommands(program: Command): void {
-  const marche = program.command('marche').description('Marchés à clause d’insertion : enregistrement, candidats, bilan.');
-  marche
+export function registerProcurementCommands(program: Command): void {
+  const procurement = program.command('marche').description('Marchés à clause d’insertion : enregistrement, candidats, bilan.');
+  procurement
     .command('register')
     .description('Enregistre un marché à clause d’insertion, depuis un fichier JSON validé.')
     .requiredOption('--file <fichier>', 'reference, buyer, title, lot, company, contactName, contactEmail, sector (BTP|AUTRE), clauseHours, start, end, clauseWording')
@@ -29,13 +29,13 @@ export function registerMarcheCommands(program: Command): void {
       const raw = readJsonFile(opts.file);
       await withServices(async (services, cfg) => {
         const plie = loadPlieConfig(cfg.env);
-        const saved = await registerMarche(services.db, plie.code, raw, opts.par);
+        const saved = await registerProcurement(services.db, plie.code, raw, opts.par);
         // Its workflow asks the company for the hours every month and prompts the facilitator.
-        await startMarche(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, marcheInput(saved, plie, cfg.env.PLIE_COORDINATOR_EMAIL));
+        await startProcurement(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, procurementInput(saved, plie, cfg.env.PLIE_COORDINATOR_EMAIL));
         console.log(`Marché ${saved.externalId} enregistré : ${saved.title} (${saved.buyer}), ${saved.plannedHours} heures d’insertion. Les heures seront demandées chaque mois à ${saved.contactEmail}.`);
       });
     });
-  marche
+  procurement
     .command('candidat')
     .description('Propose une personne pour un emploi de la clause et vérifie son éligibilité aux publics de la clause.')
     .argument('<référence>', 'référence du marché')
@@ -45,7 +45,7 @@ export function registerMarcheCommands(program: Command): void {
       const raw = parseJsonOption('--personne', opts.personne);
       await withServices(async (services, cfg) => {
         const plie = loadPlieConfig(cfg.env);
-        const found = await marcheByReference(services, plie.code, reference);
+        const found = await procurementByReference(services, plie.code, reference);
         const result = await proposeCandidate(services.db, plie.clauses, found.id, raw, opts.par);
         console.log(
           result.eligible
@@ -54,7 +54,7 @@ export function registerMarcheCommands(program: Command): void {
         );
       });
     });
-  marche
+  procurement
     .command('embauche')
     .description('Enregistre l’embauche d’une personne proposée et éligible ; pour un·e participant·e du PLIE, le contrat entre aussi dans son parcours.')
     .argument('<référence>', 'référence du marché')
@@ -64,12 +64,12 @@ export function registerMarcheCommands(program: Command): void {
     .action(async (reference: string, opts: { personne: string; contrat: string; par: string }) => {
       const contract = parseJsonOption('--contrat', opts.contrat);
       await withServices(async (services, cfg) => {
-        const found = await marcheByReference(services, loadPlieConfig(cfg.env).code, reference);
+        const found = await procurementByReference(services, loadPlieConfig(cfg.env).code, reference);
         const hire = await recordHire({ db: services.db, temporal: services.temporal }, found.id, { personId: opts.personne, contract }, opts.par);
         console.log(`Embauche enregistrée au marché ${reference}${hire.inPathway ? ', et dans le parcours de la personne' : ''}.`);
       });
     });
-  marche
+  procurement
     .command('heures')
     .description('Déclare (ou valide, avec --valider) les heures du mois par personne ; dit où en est le marché par rapport au rythme prévu.')
     .argument('<référence>', 'référence du marché')
@@ -81,7 +81,7 @@ export function registerMarcheCommands(program: Command): void {
       const hours = parseJsonOption('--heures', opts.heures);
       await withServices(async (services, cfg) => {
         const plie = loadPlieConfig(cfg.env);
-        const found = await marcheByReference(services, plie.code, reference);
+        const found = await procurementByReference(services, plie.code, reference);
         const declaration = await checkDeclaration(services.db, found.id, { month: opts.mois, hours });
         // Through the marché's workflow, which keeps each month's state (asked, declared, validated).
         let state = await declareHours(services.temporal, found.id, { ...declaration, actor: opts.par, channel: 'cli' });
@@ -91,33 +91,33 @@ export function registerMarcheCommands(program: Command): void {
         if (pace?.behind) console.log(`⚠️ Le marché est en retard sur le rythme prévu : ${pace.gap} heures à rattraper.`);
       });
     });
-  marche
+  procurement
     .command('suivre')
     .description('Démarre le suivi mensuel d’un marché qui n’en a pas (enregistré avant lui, ou démarrage interrompu) ; sans effet s’il tourne déjà.')
     .argument('<référence>', 'référence du marché')
     .action(async (reference: string) => {
       await withServices(async (services, cfg) => {
         const plie = loadPlieConfig(cfg.env);
-        const found = await marcheByReference(services, plie.code, reference);
+        const found = await procurementByReference(services, plie.code, reference);
         if (found.status === 'CLOS') throw new CliFailure(`Le marché ${reference} est clos.`, 1);
         if (!found.contactEmail || !found.end) throw new CliFailure(`Le marché ${reference} n’a pas de contact dans l’entreprise ou de date de fin : ses heures ne peuvent pas être demandées.`, 1);
-        await startMarche(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, marcheInput(found, plie, cfg.env.PLIE_COORDINATOR_EMAIL));
+        await startProcurement(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, procurementInput(found, plie, cfg.env.PLIE_COORDINATOR_EMAIL));
         console.log(`Suivi du marché ${reference} en cours : les heures seront demandées chaque mois à ${found.contactEmail}.`);
       });
     });
-  marche
+  procurement
     .command('clore')
     .description('Clôt le marché : plus de demande d’heures ; le bilan est envoyé à la facilitation des clauses.')
     .argument('<référence>', 'référence du marché')
     .requiredOption('--par <email>', 'le ou la facilitateur·rice, ou la coordination')
     .action(async (reference: string, opts: { par: string }) => {
       await withServices(async (services, cfg) => {
-        const found = await marcheByReference(services, loadPlieConfig(cfg.env).code, reference);
-        await closeMarche(services.temporal, found.id, { actor: opts.par, channel: 'cli' });
+        const found = await procurementByReference(services, loadPlieConfig(cfg.env).code, reference);
+        await closeProcurement(services.temporal, found.id, { actor: opts.par, channel: 'cli' });
         console.log(`Marché ${reference} clos : le bilan est envoyé à la facilitation des clauses.`);
       });
     });
-  marche
+  procurement
     .command('bilan')
     .description('Bilan d’un marché pour son acheteur : heures réalisées et prévues, contrats, personnes, suites.')
     .argument('<référence>', 'référence du marché')
@@ -128,8 +128,8 @@ export function registerMarcheCommands(program: Command): void {
       if (opts.format === 'xlsx' && !opts.out) throw new CliFailure('--out : obligatoire pour le format xlsx', 2);
       await withServices(async (services, cfg) => {
         const plie = loadPlieConfig(cfg.env);
-        const found = await marcheByReference(services, plie.code, reference);
-        const document = (await loadMarcheBilan(services.db, plie.clauses, found.id))!;
+        const found = await procurementByReference(services, plie.code, reference);
+        const document = (await loadProcurementBilan(services.db, plie.clauses, found.id))!;
         const output = opts.format === 'xlsx' ? await bilanXlsx(document) : opts.format === 'html' ? bilanHtml(document) : bilanMarkdown(document);
         if (opts.out) {
           writeFileSync(opts.out, output);

@@ -7,12 +7,12 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { toDbDate } from '../../src/db/dates.ts';
-import { clauseConfigSchema } from '../../src/domain/clauses.ts';
+import { clauseConfigSchema } from '../../src/domain/procurement.ts';
 import { addMonths, parisDate } from '../../src/domain/dates.ts';
 import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
-import { recordHire } from '../../src/marches/hire.ts';
-import { proposeCandidate, registerMarche } from '../../src/marches/register.ts';
+import { recordHire } from '../../src/procurement/hire.ts';
+import { proposeCandidate, registerProcurement } from '../../src/procurement/register.ts';
 import { InvalidInputError } from '../../src/participants/create.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { answerTaskUpdate, PATHWAY_WORKFLOW, pathwayWorkflowId, stateQuery } from '../../workflows/pathway-messages.ts';
@@ -66,7 +66,7 @@ describe('hiring under a clause', () => {
     const today = parisDate(new Date());
     await handle.executeUpdate(answerTaskUpdate, { args: [{ taskId: diagnostic.id, answer: { decision: 'integrate', entryDate: today }, actor: REFERENT, channel: 'cli' }] });
 
-    const m = await registerMarche(db, `H${randomBytes(3).toString('hex').toUpperCase()}`, {
+    const m = await registerProcurement(db, `H${randomBytes(3).toString('hex').toUpperCase()}`, {
       reference: 'HIRE-1', buyer: 'CASA', title: 'Pôle d’échanges', company: 'Bâtir 06', contactName: 'Jo Martin', contactEmail: 'jo@batir06.test', sector: 'BTP', clauseHours: 500, start: addMonths(today, -6), end: addMonths(today, 7),
     }, 'facilitatrice@plie.test');
     // Dates from today: the marché runs around it, whatever the day of the run.
@@ -81,11 +81,11 @@ describe('hiring under a clause', () => {
     await proposeCandidate(db, clauses, m.id, { personId: 'C0102', birthDate: '1989-04-04', participantId }, 'f@plie.test');
     // Someone who is not a facilitator of this PLIE cannot put a contract into the pathway: nothing is written.
     await expect(recordHire({ db, temporal: client }, m.id, { personId: 'C0102', contract }, 'intrus@plie.test')).rejects.toThrow('Seul·e le ou la référent·e');
-    expect(await db.clauseContract.count({ where: { marcheId: m.id } })).toBe(0);
+    expect(await db.clauseContract.count({ where: { procurementId: m.id } })).toBe(0);
     expect(await recordHire({ db, temporal: client }, m.id, { personId: 'C0102', contract }, 'facilitatrice@plie.test')).toMatchObject({ inPathway: true });
 
-    expect(await db.clauseContract.findFirstOrThrow({ where: { marcheId: m.id } })).toMatchObject({ personId: 'C0102', participantId, type: 'CDD', hoursDone: 0 });
-    expect((await db.clauseCandidate.findFirstOrThrow({ where: { marcheId: m.id, personId: 'C0102' } })).status).toBe('EMBAUCHE');
+    expect(await db.clauseContract.findFirstOrThrow({ where: { procurementId: m.id } })).toMatchObject({ personId: 'C0102', participantId, type: 'CDD', hoursDone: 0 });
+    expect((await db.clauseCandidate.findFirstOrThrow({ where: { procurementId: m.id, personId: 'C0102' } })).status).toBe('EMBAUCHE');
     const state = await handle.query(stateQuery);
     expect(state.facts.contracts).toMatchObject([{ type: 'CDD', weeklyHours: 35 }]);
     // The pathway's contract takes the marché's sector.

@@ -1,26 +1,26 @@
 /**
- * Emails of the clauses d'insertion: the monthly hours form to the company's contact, the
+ * Emails of the procurement flow (marchés with clauses d'insertion): the monthly hours form to the company's contact, the
  * facilitator's prompts when she has no Slack account, and the bilan at closing. They name the
  * marché and the facilitator's identifiers of the persons, nothing else about them.
  */
 import type { CalendarDate } from '../domain/dates.ts';
-import { monthLabel, type PaceCheck } from '../domain/clauses.ts';
+import { monthLabel, type PaceCheck } from '../domain/procurement.ts';
 import { linkValidity, render, type RenderedEmail } from './templates.ts';
 
-export interface MarcheFacts {
+export interface ProcurementFacts {
   reference: string;
   title: string;
   buyer: string;
   company: string | null;
 }
 
-const named = (m: MarcheFacts) => `le marché ${m.reference} « ${m.title} » (${m.buyer})`;
+const named = (m: ProcurementFacts) => `le marché ${m.reference} « ${m.title} » (${m.buyer})`;
 
 export type HoursRequestKind = 'request' | 'chase' | 'correction';
 
 export function hoursRequestEmail(args: {
   kind: HoursRequestKind;
-  marche: MarcheFacts;
+  procurement: ProcurementFacts;
   month: string;
   persons: number;
   url: string;
@@ -30,16 +30,16 @@ export function hoursRequestEmail(args: {
   const month = monthLabel(args.month);
   const subject =
     args.kind === 'request'
-      ? `Heures d’insertion de ${month} — marché ${args.marche.reference}`
+      ? `Heures d’insertion de ${month} — marché ${args.procurement.reference}`
       : args.kind === 'chase'
-        ? `Rappel : heures d’insertion de ${month} — marché ${args.marche.reference}`
-        : `Correction demandée : heures d’insertion de ${month} — marché ${args.marche.reference}`;
+        ? `Rappel : heures d’insertion de ${month} — marché ${args.procurement.reference}`
+        : `Correction demandée : heures d’insertion de ${month} — marché ${args.procurement.reference}`;
   const opening =
     args.kind === 'request'
-      ? `Bonjour, pour ${named(args.marche)}, pourriez-vous nous indiquer les heures travaillées en ${month} par les ${args.persons} personne(s) embauchée(s) au titre de la clause d’insertion ?`
+      ? `Bonjour, pour ${named(args.procurement)}, pourriez-vous nous indiquer les heures travaillées en ${month} par les ${args.persons} personne(s) embauchée(s) au titre de la clause d’insertion ?`
       : args.kind === 'chase'
-        ? `Bonjour, sauf erreur de notre part, nous n’avons pas encore reçu les heures travaillées en ${month} pour ${named(args.marche)}. Pourriez-vous les indiquer quand vous aurez un moment ?`
-        : `Bonjour, merci pour votre déclaration des heures de ${month} pour ${named(args.marche)}. Un point est à revoir avant que nous puissions la valider.`;
+        ? `Bonjour, sauf erreur de notre part, nous n’avons pas encore reçu les heures travaillées en ${month} pour ${named(args.procurement)}. Pourriez-vous les indiquer quand vous aurez un moment ?`
+        : `Bonjour, merci pour votre déclaration des heures de ${month} pour ${named(args.procurement)}. Un point est à revoir avant que nous puissions la valider.`;
   return render(subject, [
     opening,
     ...(args.kind === 'correction' && args.comment ? [`Ce qui est à revoir : ${args.comment}`] : []),
@@ -51,7 +51,7 @@ export function hoursRequestEmail(args: {
 export type FacilitatorPrompt = 'validate' | 'chase' | 'pace';
 
 export interface PromptFacts {
-  marche: MarcheFacts;
+  procurement: ProcurementFacts;
   month: string;
   /** Declared hours per person (validate), in the facilitator's identifiers. */
   declared?: Record<string, number>;
@@ -69,11 +69,11 @@ export function promptHeadline(prompt: FacilitatorPrompt, f: PromptFacts): strin
   const month = monthLabel(f.month);
   switch (prompt) {
     case 'validate':
-      return `Heures de ${month} déclarées par ${f.marche.company ?? 'l’entreprise'} pour le marché ${f.marche.reference} : ${hoursText(declaredTotal(f.declared ?? {}))} h pour ${Object.keys(f.declared ?? {}).length} personne(s), à valider.`;
+      return `Heures de ${month} déclarées par ${f.procurement.company ?? 'l’entreprise'} pour le marché ${f.procurement.reference} : ${hoursText(declaredTotal(f.declared ?? {}))} h pour ${Object.keys(f.declared ?? {}).length} personne(s), à valider.`;
     case 'chase':
-      return `Le marché ${f.marche.reference} attend toujours les heures de ${month} de ${f.marche.company ?? 'l’entreprise'} (${f.requests ?? 1} demande(s) envoyée(s)).`;
+      return `Le marché ${f.procurement.reference} attend toujours les heures de ${month} de ${f.procurement.company ?? 'l’entreprise'} (${f.requests ?? 1} demande(s) envoyée(s)).`;
     case 'pace':
-      return `⚠️ Le marché ${f.marche.reference} est en retard sur son rythme : ${hoursText(f.pace?.realised ?? 0)} h validées pour ${hoursText(f.pace?.expected ?? 0)} h attendues à ce jour, soit ${hoursText(f.pace?.gap ?? 0)} h à rattraper.`;
+      return `⚠️ Le marché ${f.procurement.reference} est en retard sur son rythme : ${hoursText(f.pace?.realised ?? 0)} h validées pour ${hoursText(f.pace?.expected ?? 0)} h attendues à ce jour, soit ${hoursText(f.pace?.gap ?? 0)} h à rattraper.`;
   }
 }
 
@@ -82,10 +82,10 @@ export const declaredLines = (declared: Record<string, number>) => Object.entrie
 export function facilitatorPromptEmail(prompt: FacilitatorPrompt, f: PromptFacts, action: { url: string; expiresOn?: CalendarDate } | null): RenderedEmail {
   const subject =
     prompt === 'validate'
-      ? `Heures à valider — marché ${f.marche.reference} (${monthLabel(f.month)})`
+      ? `Heures à valider — marché ${f.procurement.reference} (${monthLabel(f.month)})`
       : prompt === 'chase'
-        ? `Heures non déclarées — marché ${f.marche.reference} (${monthLabel(f.month)})`
-        : `Retard sur la clause — marché ${f.marche.reference}`;
+        ? `Heures non déclarées — marché ${f.procurement.reference} (${monthLabel(f.month)})`
+        : `Retard sur la clause — marché ${f.procurement.reference}`;
   const todo =
     prompt === 'validate'
       ? `Pour valider ces heures ou demander une correction à l’entreprise : ${action?.url ?? ''}${linkValidity(action?.expiresOn)}`
@@ -107,10 +107,10 @@ export function bilanHeadline(reference: string, b: BilanFigures): string {
   return `Marché ${reference} clos : ${hoursText(b.realisedHours)} h d’insertion réalisées sur ${hoursText(b.requiredHours)} h prévues (${share} %), ${b.contracts} contrat(s), ${b.persons} personne(s).`;
 }
 
-export function bilanEmail(marche: MarcheFacts, figures: BilanFigures): RenderedEmail {
-  return render(`Bilan de la clause — marché ${marche.reference}`, [
-    bilanHeadline(marche.reference, figures),
-    `Le bilan pour l’acheteur (${marche.buyer}) est joint, en document et en tableur. Vous pouvez le relire avant de le lui transmettre.`,
+export function bilanEmail(procurement: ProcurementFacts, figures: BilanFigures): RenderedEmail {
+  return render(`Bilan de la clause — marché ${procurement.reference}`, [
+    bilanHeadline(procurement.reference, figures),
+    `Le bilan pour l’acheteur (${procurement.buyer}) est joint, en document et en tableur. Vous pouvez le relire avant de le lui transmettre.`,
   ]);
 }
 

@@ -1,35 +1,35 @@
 /**
- * The facilitator's buttons on a marché's prompts: validate the month's hours, ask the company for
+ * The facilitator's buttons on a procurement's (marché) prompts: validate the month's hours, ask the company for
  * a correction (a modal for what to correct), chase the company. Only the PLIE's facilitators and
  * its coordination may; the workflow checks it again. The prompt then shows what was done, by whom.
  */
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { correctionForm } from '../forms/marche-forms.ts';
+import { correctionForm } from '../forms/procurement-forms.ts';
 import { readForm } from '../forms/fields.ts';
 import type { Staff } from '../generated/prisma/client.ts';
 import { TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
-import { chaseCompany, reviewHours } from '../temporal/marche-client.ts';
+import { chaseCompany, reviewHours } from '../temporal/procurement-client.ts';
 import { actingStaff, createOnceAtATime, failed, refuse, tell, type Audience, type SlackDeps } from './interaction.ts';
-import { MARCHE_ACTIONS, MARCHE_OUTCOMES, marcheDoneMessage, parseButtonValue, type MarcheButtonValue } from './marche-message.ts';
+import { PROCUREMENT_ACTIONS, PROCUREMENT_OUTCOMES, procurementDoneMessage, parseButtonValue, type ProcurementButtonValue } from './procurement-message.ts';
 import { formModal, modalValues } from './modal.ts';
 import { parisDateTime } from './task-message.ts';
 
 const CORRECTION_VIEW = 'marche_correction';
 
-interface CorrectionMeta extends MarcheButtonValue {
+interface CorrectionMeta extends ProcurementButtonValue {
   channel?: string;
   ts?: string;
   text?: string;
 }
 
-type Decision = keyof typeof MARCHE_OUTCOMES;
+type Decision = keyof typeof PROCUREMENT_OUTCOMES;
 
-export function registerMarcheListeners(app: App, deps: SlackDeps): void {
+export function registerProcurementListeners(app: App, deps: SlackDeps): void {
   const once = createOnceAtATime();
 
   /** The member of staff, if they may act on marchés (facilitation or coordination). */
-  async function manager(client: WebClient, to: Audience, target: MarcheButtonValue): Promise<Staff | null> {
+  async function manager(client: WebClient, to: Audience, target: ProcurementButtonValue): Promise<Staff | null> {
     const staff = await actingStaff(deps, client, to, 'marche.review');
     if (!staff) return null;
     if (staff.roles.includes('FACILITATEUR') || staff.roles.includes('COORDINATEUR')) return staff;
@@ -43,7 +43,7 @@ export function registerMarcheListeners(app: App, deps: SlackDeps): void {
   }
 
   /** Sends the decision to the marché's workflow, then shows it in place of the buttons. */
-  async function decide(client: WebClient, to: Audience, target: MarcheButtonValue, staff: Staff, decision: Decision, where: { ts?: string; text?: string; comment?: string }) {
+  async function decide(client: WebClient, to: Audience, target: ProcurementButtonValue, staff: Staff, decision: Decision, where: { ts?: string; text?: string; comment?: string }) {
     const by = { month: target.month, actor: staff.email, channel: 'slack' as const };
     try {
       if (decision === 'chase') await chaseCompany(deps.temporal, target.marcheId, by);
@@ -54,8 +54,8 @@ export function registerMarcheListeners(app: App, deps: SlackDeps): void {
       return;
     }
     if (to.channel && where.ts) {
-      const outcome = `${MARCHE_OUTCOMES[decision](target.month)} par ${staff.name} le ${parisDateTime(new Date())}`;
-      await client.chat.update({ channel: to.channel, ts: where.ts, ...marcheDoneMessage(where.text ?? '', outcome) });
+      const outcome = `${PROCUREMENT_OUTCOMES[decision](target.month)} par ${staff.name} le ${parisDateTime(new Date())}`;
+      await client.chat.update({ channel: to.channel, ts: where.ts, ...procurementDoneMessage(where.text ?? '', outcome) });
     }
   }
 
@@ -68,7 +68,7 @@ export function registerMarcheListeners(app: App, deps: SlackDeps): void {
   };
 
   const clicked = (decision: Exclude<Decision, 'correct'>) =>
-    app.action<BlockAction<ButtonAction>>(MARCHE_ACTIONS[decision], async ({ ack, body, action, client }) => {
+    app.action<BlockAction<ButtonAction>>(PROCUREMENT_ACTIONS[decision], async ({ ack, body, action, client }) => {
       await ack();
       const to: Audience = { user: body.user.id, channel: body.channel?.id };
       const target = parseButtonValue(action.value);
@@ -83,7 +83,7 @@ export function registerMarcheListeners(app: App, deps: SlackDeps): void {
   clicked('validate');
   clicked('chase');
 
-  app.action<BlockAction<ButtonAction>>(MARCHE_ACTIONS.correct, async ({ ack, body, action, client }) => {
+  app.action<BlockAction<ButtonAction>>(PROCUREMENT_ACTIONS.correct, async ({ ack, body, action, client }) => {
     await ack();
     const to: Audience = { user: body.user.id, channel: body.channel?.id };
     const target = parseButtonValue(action.value);

@@ -1,6 +1,6 @@
-/** The forms of a marché's monthly hours: the company's declaration, and the facilitator's review (by email link or Slack). */
-import { monthLabel } from '../domain/clauses.ts';
-import { hoursInputSchema } from '../marches/hours.ts';
+/** The forms of a procurement's (marché) monthly hours: the company's declaration, and the facilitator's review (by email link or Slack). */
+import { monthLabel } from '../domain/procurement.ts';
+import { hoursInputSchema } from '../procurement/hours.ts';
 import { z } from '../domain/validation.ts';
 import { number, text, type FormSpec } from './fields.ts';
 

@@ -1,12 +1,12 @@
 /**
- * Marchés with a social clause, as the facilitator registers them (buyer, title, lot, awarded
+ * Procurements (marchés with a social clause, « clause d'insertion »), as the facilitator registers them (buyer, title, lot, awarded
  * company and its contact, sector, clause hours, period, the clause's wording), and the people she
  * proposes for clause jobs, checked against the PLIE's clause publics. Validated, recorded, audited.
  */
 import type { Db } from '../db/client.ts';
 import { fromDbDate, toDbDate } from '../db/dates.ts';
-import { clauseEligibility, type ClauseConfig, type ClauseEligibility } from '../domain/clauses.ts';
-import { MARCHE_SECTORS } from '../domain/codes.ts';
+import { clauseEligibility, type ClauseConfig, type ClauseEligibility } from '../domain/procurement.ts';
+import { PROCUREMENT_SECTORS } from '../domain/codes.ts';
 import { calendarDateField, parisDate } from '../domain/dates.ts';
 import { z } from '../domain/validation.ts';
 import { InvalidInputError } from '../participants/create.ts';
@@ -15,7 +15,7 @@ import { audit } from '../db/audit.ts';
 const text = (label: string, max: number) =>
   z.string({ error: `${label} : obligatoire` }).trim().min(1, `${label} : obligatoire`).max(max, `${label} : ${max} caractères au plus`);
 
-export const marcheInputSchema = z
+export const procurementInputSchema = z
   .object({
     reference: z.string({ error: 'référence : obligatoire' }).trim().regex(/^[A-Za-z0-9._/-]{1,40}$/, 'référence : lettres, chiffres, . _ / - (40 au plus)'),
     buyer: text('acheteur', 200),
@@ -24,7 +24,7 @@ export const marcheInputSchema = z
     company: text('entreprise attributaire', 200),
     contactName: text('contact de l’entreprise', 200),
     contactEmail: z.email({ error: 'email du contact : adresse invalide' }),
-    sector: z.enum(MARCHE_SECTORS, { error: 'secteur : BTP ou AUTRE' }),
+    sector: z.enum(PROCUREMENT_SECTORS, { error: 'secteur : BTP ou AUTRE' }),
     clauseHours: z.number({ error: 'heures d’insertion : un nombre' }).int('heures d’insertion : un nombre entier').positive('heures d’insertion : plus de 0').max(1_000_000),
     start: calendarDateField('début du marché'),
     end: calendarDateField('fin du marché'),
@@ -32,21 +32,21 @@ export const marcheInputSchema = z
   })
   .refine((m) => m.end > m.start, { message: 'la fin du marché doit suivre son début', path: ['end'] });
 
-export class DuplicateMarcheError extends Error {
+export class DuplicateProcurementError extends Error {
   constructor(readonly reference: string) {
     super(`Un marché porte déjà la référence ${reference} dans ce PLIE.`);
     this.name = 'DuplicateMarcheError';
   }
 }
 
-export async function registerMarche(db: Db, plieCode: string, raw: unknown, actor: string) {
-  const parsed = marcheInputSchema.safeParse(raw);
+export async function registerProcurement(db: Db, plieCode: string, raw: unknown, actor: string) {
+  const parsed = procurementInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
   const m = parsed.data;
-  const existing = await db.marche.findUnique({ where: { plieCode_externalId: { plieCode, externalId: m.reference } } });
-  if (existing) throw new DuplicateMarcheError(m.reference);
+  const existing = await db.procurement.findUnique({ where: { plieCode_externalId: { plieCode, externalId: m.reference } } });
+  if (existing) throw new DuplicateProcurementError(m.reference);
   return await db.$transaction(async (tx) => {
-    const marche = await tx.marche.create({
+    const procurement = await tx.procurement.create({
       data: {
         plieCode,
         externalId: m.reference,
@@ -64,8 +64,8 @@ export async function registerMarche(db: Db, plieCode: string, raw: unknown, act
         createdBy: actor,
       },
     });
-    await audit(tx, { idempotencyKey: `marche/${marche.id}/register`, actor, channel: 'cli', action: 'marche.register', entityType: 'marche', entityId: marche.id });
-    return marche;
+    await audit(tx, { idempotencyKey: `marche/${procurement.id}/register`, actor, channel: 'cli', action: 'marche.register', entityType: 'marche', entityId: procurement.id });
+    return procurement;
   });
 }
 
@@ -87,7 +87,7 @@ export const candidateInputSchema = z.object({
 export async function proposeCandidate(
   db: Db,
   clauses: ClauseConfig,
-  marcheId: string,
+  procurementId: string,
   raw: unknown,
   actor: string,
   now = new Date(),
@@ -95,22 +95,22 @@ export async function proposeCandidate(
   const parsed = candidateInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
   const c = parsed.data;
-  const marche = await db.marche.findUnique({ where: { id: marcheId } });
-  if (!marche) throw new InvalidInputError(['marché inconnu']);
-  if (marche.status === 'CLOS') throw new InvalidInputError([`le marché ${marche.externalId} est clos`]);
-  const participant = c.participantId ? await db.participant.findFirst({ where: { id: c.participantId, plieCode: marche.plieCode } }) : null;
+  const procurement = await db.procurement.findUnique({ where: { id: procurementId } });
+  if (!procurement) throw new InvalidInputError(['marché inconnu']);
+  if (procurement.status === 'CLOS') throw new InvalidInputError([`le marché ${procurement.externalId} est clos`]);
+  const participant = c.participantId ? await db.participant.findFirst({ where: { id: c.participantId, plieCode: procurement.plieCode } }) : null;
   if (c.participantId && !participant) throw new InvalidInputError(['participant inconnu dans ce PLIE']);
   const result = clauseEligibility(clauses, { ...c, plieParticipant: participant !== null }, parisDate(now));
   await db.$transaction(async (tx) => {
     const data = { participantId: participant?.id ?? null, eligible: result.eligible, publics: result.publics, reasons: result.reasons, proposedBy: actor, proposedAt: now };
-    const candidate = await tx.clauseCandidate.upsert({ where: { marcheId_personId: { marcheId, personId: c.personId } }, create: { marcheId, personId: c.personId, ...data }, update: data });
+    const candidate = await tx.clauseCandidate.upsert({ where: { procurementId_personId: { procurementId, personId: c.personId } }, create: { procurementId, personId: c.personId, ...data }, update: data });
     await audit(tx, {
       idempotencyKey: `candidate/${candidate.id}/${now.getTime()}`,
       actor,
       channel: 'cli',
       action: 'marche.candidate',
       entityType: 'marche',
-      entityId: marcheId,
+      entityId: procurementId,
       details: { personId: c.personId, eligible: result.eligible, publics: result.publics },
     });
   });

@@ -1,5 +1,5 @@
 /**
- * A hire under a clause: recorded as a clause contract of the marché and, when the person is a
+ * A hire under a procurement's clause: recorded as a clause contract of the marché and, when the person is a
  * PLIE participant, as a work contract of their pathway too (the pathway's own Update, so that
  * the follow-up and the exit criteria see it).
  */
@@ -20,28 +20,28 @@ export const hireInputSchema = z.object({
 
 export async function recordHire(
   deps: { db: Db; temporal: Client },
-  marcheId: string,
+  procurementId: string,
   raw: unknown,
   actor: string,
 ): Promise<{ contractId: string; inPathway: boolean }> {
   const parsed = hireInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
   const { personId, contract } = parsed.data;
-  const marche = await deps.db.marche.findUnique({ where: { id: marcheId } });
-  if (!marche) throw new InvalidInputError(['marché inconnu']);
-  if (marche.status === 'CLOS') throw new InvalidInputError([`le marché ${marche.externalId} est clos`]);
-  const candidate = await deps.db.clauseCandidate.findUnique({ where: { marcheId_personId: { marcheId, personId } } });
+  const procurement = await deps.db.procurement.findUnique({ where: { id: procurementId } });
+  if (!procurement) throw new InvalidInputError(['marché inconnu']);
+  if (procurement.status === 'CLOS') throw new InvalidInputError([`le marché ${procurement.externalId} est clos`]);
+  const candidate = await deps.db.clauseCandidate.findUnique({ where: { procurementId_personId: { procurementId, personId } } });
   if (!candidate) throw new InvalidInputError([`${personId} n’a pas été proposé·e pour ce marché (plie marche candidat)`]);
   if (!candidate.eligible) throw new InvalidInputError([`${personId} ne relève pas des publics de la clause : ${candidate.reasons.join(' ')}`]);
   // The pathway first: should it refuse (stage, dates), nothing is written.
   if (candidate.participantId) {
     const workflowId = await currentPathwayId(deps.db, candidate.participantId);
-    await recordAction(deps.temporal, candidate.participantId, { action: { type: 'contractSigned', contract: { ...contract, employer: contract.employer ?? marche.company ?? undefined, sector: contract.sector ?? marche.sector } }, actor, channel: 'cli' }, workflowId);
+    await recordAction(deps.temporal, candidate.participantId, { action: { type: 'contractSigned', contract: { ...contract, employer: contract.employer ?? procurement.company ?? undefined, sector: contract.sector ?? procurement.sector } }, actor, channel: 'cli' }, workflowId);
   }
   const saved = await deps.db.$transaction(async (tx) => {
     const created = await tx.clauseContract.create({
       data: {
-        marcheId,
+        procurementId,
         personId,
         participantId: candidate.participantId,
         type: contract.type,
@@ -51,7 +51,7 @@ export async function recordHire(
       },
     });
     await tx.clauseCandidate.update({ where: { id: candidate.id }, data: { status: 'EMBAUCHE' } });
-    await audit(tx, { idempotencyKey: `clause-contract/${created.id}`, actor, channel: 'cli', action: 'marche.hire', entityType: 'marche', entityId: marcheId, details: { personId, type: contract.type } });
+    await audit(tx, { idempotencyKey: `clause-contract/${created.id}`, actor, channel: 'cli', action: 'marche.hire', entityType: 'marche', entityId: procurementId, details: { personId, type: contract.type } });
     return created;
   });
   return { contractId: saved.id, inPathway: candidate.participantId !== null };

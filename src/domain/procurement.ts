@@ -1,5 +1,5 @@
 /**
- * Clauses d'insertion (docs/product-requirements.md § 6): who may be hired under a clause, the pace
+ * Procurement (marchés publics with clauses d'insertion, docs/product-requirements.md § 6): who may be hired under a clause, the pace
  * at which a marché's hours should be realised, and the bilan of a marché. Pure functions.
  *
  * The publics are those the clause facilitators commonly accept under article L2112-2 of the
@@ -90,14 +90,14 @@ export function clauseEligibility(config: ClauseConfig, facts: CandidateFacts, o
   return { eligible: false, publics: [], reasons };
 }
 
-export interface MarchePeriod {
+export interface ProcurementPeriod {
   start: CalendarDate;
   end: CalendarDate;
   requiredHours: number;
 }
 
 /** The hours expected by `on`, the clause's hours spread evenly over the marché's days. */
-export function expectedHours(m: MarchePeriod, on: CalendarDate): number {
+export function expectedHours(m: ProcurementPeriod, on: CalendarDate): number {
   const total = Math.max(1, daysBetween(m.start, m.end));
   const elapsed = Math.min(total, Math.max(0, daysBetween(m.start, on)));
   return Math.round((m.requiredHours * elapsed) / total);
@@ -112,7 +112,7 @@ export interface PaceCheck {
 }
 
 /** Behind when the realised hours are under the configured share of the expected ones. */
-export function checkPace(config: Pick<ClauseConfig, 'paceAlertShare'>, m: MarchePeriod, realised: number, on: CalendarDate): PaceCheck {
+export function checkPace(config: Pick<ClauseConfig, 'paceAlertShare'>, m: ProcurementPeriod, realised: number, on: CalendarDate): PaceCheck {
   const expected = expectedHours(m, on);
   const gap = Math.max(0, expected - realised);
   return { expected, realised, gap, behind: expected > 0 && realised < expected * config.paceAlertShare };
@@ -126,7 +126,7 @@ export interface BilanContract {
   outcome: string | null;
 }
 
-export interface MarcheBilan {
+export interface ProcurementBilan {
   requiredHours: number;
   realisedHours: number;
   /** Realised over required (may exceed 1). */
@@ -137,7 +137,7 @@ export interface MarcheBilan {
   outcomes: Record<string, number>;
 }
 
-export function marcheBilan(requiredHours: number, contracts: BilanContract[]): MarcheBilan {
+export function procurementBilan(requiredHours: number, contracts: BilanContract[]): ProcurementBilan {
   const realisedHours = contracts.reduce((sum, c) => sum + c.hoursDone, 0);
   const count = (values: string[]) => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
   const lastOutcome = new Map<string, string>();

@@ -1,17 +1,17 @@
 /**
- * The marché pages behind the email links: the company's contact declares the month's hours; the
+ * The procurement (marché) pages behind the email links: the company's contact declares the month's hours; the
  * facilitator without Slack validates them, asks for a correction, or chases the company. What a
  * page offers follows the marché's workflow (a month already validated shows that it is done).
  */
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.ts';
-import { monthLabel } from '../domain/clauses.ts';
+import { monthLabel } from '../domain/procurement.ts';
 import { readForm, type RawValues } from '../forms/fields.ts';
-import { chaseForm, hoursDeclarationForm, hoursReviewForm } from '../forms/marche-forms.ts';
+import { chaseForm, hoursDeclarationForm, hoursReviewForm } from '../forms/procurement-forms.ts';
 import type { LinkClaims } from '../links/signed-links.ts';
-import { declaredLines } from '../email/marche-templates.ts';
-import { declaredHours, personsOfMonth } from '../marches/hours.ts';
-import { chaseCompany, declareHours, marcheState, reviewHours } from '../temporal/marche-client.ts';
+import { declaredLines } from '../email/procurement-templates.ts';
+import { declaredHours, personsOfMonth } from '../procurement/hours.ts';
+import { chaseCompany, declareHours, procurementState, reviewHours } from '../temporal/procurement-client.ts';
 import { formHtml } from './pages/form-html.ts';
 import { alert, html, join, paragraph, type Html } from './pages/layout.ts';
 import { escapeHtml } from '../html.ts';
@@ -26,14 +26,14 @@ export interface PageResult {
 
 const DONE: PageResult = { status: 410, title: 'Déjà traité', body: alert('info', 'C’est déjà fait : ces heures ont été traitées. Merci !') };
 
-export function createMarchePages(deps: { db: Db; temporal: Client }) {
+export function createProcurementPages(deps: { db: Db; temporal: Client }) {
   /** The marché and month a link is about, with the month's state in the workflow. */
   async function subjectOf(claims: LinkClaims) {
-    const [marcheId, month] = claims.subject.split('/');
-    const marche = marcheId ? await deps.db.marche.findUnique({ where: { id: marcheId } }) : null;
-    if (!marche || !month) return null;
-    const state = await marcheState(deps.temporal, marche.id);
-    return { marche, month, status: state.closed ? 'closed' : (state.months[month]?.status ?? 'unknown') };
+    const [procurementId, month] = claims.subject.split('/');
+    const procurement = procurementId ? await deps.db.procurement.findUnique({ where: { id: procurementId } }) : null;
+    if (!procurement || !month) return null;
+    const state = await procurementState(deps.temporal, procurement.id);
+    return { procurement, month, status: state.closed ? 'closed' : (state.months[month]?.status ?? 'unknown') };
   }
   const heading = (m: { externalId: string; title: string; company: string | null }, month: string) =>
     paragraph(`Marché ${m.externalId} — ${m.title}${m.company ? ` (${m.company})` : ''}, ${monthLabel(month)}.`);
@@ -43,12 +43,12 @@ export function createMarchePages(deps: { db: Db; temporal: Client }) {
     const s = await subjectOf(claims);
     if (!s) return notFound;
     if (s.status === 'validated' || s.status === 'closed') return DONE;
-    const form = hoursDeclarationForm(s.month, await personsOfMonth(deps.db, s.marche.id, s.month));
-    if (!raw) return { status: 200, title: form.title, body: formHtml(form, { action, before: heading(s.marche, s.month) }) };
+    const form = hoursDeclarationForm(s.month, await personsOfMonth(deps.db, s.procurement.id, s.month));
+    if (!raw) return { status: 200, title: form.title, body: formHtml(form, { action, before: heading(s.procurement, s.month) }) };
     const result = readForm(form, raw);
-    if (!result.ok) return { status: 400, title: form.title, body: formHtml(form, { action, values: raw, errors: result.errors, before: heading(s.marche, s.month) }) };
+    if (!result.ok) return { status: 400, title: form.title, body: formHtml(form, { action, values: raw, errors: result.errors, before: heading(s.procurement, s.month) }) };
     const value = result.value as { month: string; hours: Record<string, number> };
-    await declareHours(deps.temporal, s.marche.id, { month: s.month, hours: value.hours, actor: claims.actor ?? '', channel: 'email' });
+    await declareHours(deps.temporal, s.procurement.id, { month: s.month, hours: value.hours, actor: claims.actor ?? '', channel: 'email' });
     return { status: 200, title: 'Merci !', body: alert('success', 'Vos heures sont bien enregistrées.', 'La facilitation des clauses du PLIE les valide ; elle vous recontactera en cas de question.'), done: true };
   }
 
@@ -58,20 +58,20 @@ export function createMarchePages(deps: { db: Db; temporal: Client }) {
     const by = { month: s.month, actor: claims.actor ?? '', channel: 'email' as const };
     if (s.status === 'declared') {
       const form = hoursReviewForm(s.month);
-      const declared = await declaredHours(deps.db, s.marche.id, s.month);
-      const before = join(heading(s.marche, s.month), html(`<ul>${declaredLines(declared).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`));
+      const declared = await declaredHours(deps.db, s.procurement.id, s.month);
+      const before = join(heading(s.procurement, s.month), html(`<ul>${declaredLines(declared).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`));
       if (!raw) return { status: 200, title: form.title, body: formHtml(form, { action, before }) };
       const result = readForm(form, raw);
       if (!result.ok) return { status: 400, title: form.title, body: formHtml(form, { action, values: raw, errors: result.errors, before }) };
       const decision = result.value as { decision: 'validate' | 'correct'; comment?: string };
-      await reviewHours(deps.temporal, s.marche.id, { ...by, decision: decision.decision, ...(decision.comment ? { comment: decision.comment } : {}) });
+      await reviewHours(deps.temporal, s.procurement.id, { ...by, decision: decision.decision, ...(decision.comment ? { comment: decision.comment } : {}) });
       return { status: 200, title: 'Enregistré', body: alert('success', decision.decision === 'validate' ? 'Les heures sont validées.' : 'La correction est demandée à l’entreprise.'), done: true };
     }
     if (s.status === 'requested') {
       const form = chaseForm(s.month);
-      const before = join(heading(s.marche, s.month), paragraph('L’entreprise n’a pas encore déclaré ces heures.'));
+      const before = join(heading(s.procurement, s.month), paragraph('L’entreprise n’a pas encore déclaré ces heures.'));
       if (!raw) return { status: 200, title: form.title, body: formHtml(form, { action, before }) };
-      await chaseCompany(deps.temporal, s.marche.id, by);
+      await chaseCompany(deps.temporal, s.procurement.id, by);
       return { status: 200, title: 'Relance envoyée', body: alert('success', 'L’entreprise est relancée par email.'), done: true };
     }
     return DONE;

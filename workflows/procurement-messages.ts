@@ -1,15 +1,21 @@
-/** The marché workflow's vocabulary, shared by the workflow, the CLI, the Slack listeners, the web forms and the simulator. */
+/**
+ * The procurement (marché à clause d'insertion) workflow's vocabulary, shared by the workflow, the
+ * CLI, the Slack listeners, the web forms and the simulator. What Temporal records keeps its French
+ * names so that running workflows and their histories stay valid: the workflow type
+ * `marcheWorkflow`, ids `marche-…`, the Update and query names, and the `marcheId` key of the
+ * input, the state and the activities' arguments (the activities keep their names too).
+ */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
-import type { PaceCheck } from '../src/domain/clauses.ts';
+import type { PaceCheck } from '../src/domain/procurement.ts';
 import type { CalendarDate } from '../src/domain/dates.ts';
 import type { Channel } from './pathway-messages.ts';
 
-export const MARCHE_WORKFLOW = 'marcheWorkflow';
+export const PROCUREMENT_WORKFLOW = 'marcheWorkflow';
 
 /** One workflow per marché. */
-export const marcheWorkflowId = (marcheId: string) => `marche-${marcheId}`;
+export const procurementWorkflowId = (procurementId: string) => `marche-${procurementId}`;
 
-export interface MarcheInput {
+export interface ProcurementInput {
   marcheId: string;
   start: CalendarDate;
   end: CalendarDate;
@@ -41,7 +47,7 @@ export interface MonthState {
   pace?: PaceCheck;
 }
 
-export interface MarcheState {
+export interface ProcurementState {
   marcheId: string;
   months: Record<string, MonthState>;
   alerts: Array<{ month: string; gap: number }>;
@@ -78,8 +84,8 @@ export interface CloseRequest {
   channel: Channel;
 }
 
-export const declareHoursUpdate = defineUpdate<MarcheState, [DeclareHoursRequest]>('declareHours');
-export const reviewHoursUpdate = defineUpdate<MarcheState, [ReviewHoursRequest]>('reviewHours');
-export const chaseCompanyUpdate = defineUpdate<MarcheState, [ChaseRequest]>('chaseCompany');
-export const closeMarcheUpdate = defineUpdate<MarcheState, [CloseRequest]>('closeMarche');
-export const marcheStateQuery = defineQuery<MarcheState>('marcheState');
+export const declareHoursUpdate = defineUpdate<ProcurementState, [DeclareHoursRequest]>('declareHours');
+export const reviewHoursUpdate = defineUpdate<ProcurementState, [ReviewHoursRequest]>('reviewHours');
+export const chaseCompanyUpdate = defineUpdate<ProcurementState, [ChaseRequest]>('chaseCompany');
+export const closeProcurementUpdate = defineUpdate<ProcurementState, [CloseRequest]>('closeMarche');
+export const procurementStateQuery = defineQuery<ProcurementState>('marcheState');

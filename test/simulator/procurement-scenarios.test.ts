@@ -27,7 +27,7 @@ const example = JSON.parse(readFileSync(path.join(projectRoot, 'examples', 'scen
 
 describe('simulated marchés (time-skipping)', { timeout: 240_000 }, () => {
   it('plays a 12-month marché: hours asked and validated monthly, a correction, a chaser, pace alerts, then the bilan', async () => {
-    const result = await simulator.runMarche(example);
+    const result = await simulator.runProcurement(example);
     expect(result.marche).toMatchObject({ reference: 'VOIRIE-2026-03', start: '2026-01-01', end: '2026-12-31', status: 'CLOS' });
     // Closed by itself once the last month was validated after the end.
     const lastValidation = Math.max(...example.events.filter((e) => e.type === 'hoursValidated').map((e) => e.day));
@@ -68,7 +68,7 @@ describe('simulated marchés (time-skipping)', { timeout: 240_000 }, () => {
   });
 
   it('reports refused events and refuses a scenario without exactly one marché', async () => {
-    const result = await simulator.runMarche({
+    const result = await simulator.runProcurement({
       start: '2026-03-02',
       until: 70,
       events: [
@@ -95,6 +95,6 @@ describe('simulated marchés (time-skipping)', { timeout: 240_000 }, () => {
       ['marche.bilan', 65],
     ]);
     expect(result.marche).toMatchObject({ status: 'CLOS', closedDay: 65 });
-    await expect(simulator.runMarche({ start: '2026-03-02', until: 5, events: [{ day: 0, type: 'hoursDeclared' }] })).rejects.toThrow(ScenarioError);
+    await expect(simulator.runProcurement({ start: '2026-03-02', until: 5, events: [{ day: 0, type: 'hoursDeclared' }] })).rejects.toThrow(ScenarioError);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * A marché with a social clause, from its registration to its bilan: at the start of every month
+ * A procurement (marché with a social clause), from its registration to its bilan: at the start of every month
  * the company's contact is asked, by an email form, for the hours worked the month before; the
  * facilitator is prompted to validate them (or to chase the company when nothing came), alerted
  * when the validated hours fall behind the pace, and sent the bilan when the marché closes: by
@@ -14,31 +14,31 @@ import { deliver, refuseUnless } from './best-effort.ts';
 import { REFUSAL_CODES } from '../src/domain/refusals.ts';
 import { createUpdateQueue } from './update-queue.ts';
 import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter } from './patches.ts';
-import { marcheNotices, marcheRecords } from './proxies.ts';
-import { clauseMonths, hoursRequestDay } from '../src/domain/clauses.ts';
+import { procurementNotices, procurementRecords } from './proxies.ts';
+import { clauseMonths, hoursRequestDay } from '../src/domain/procurement.ts';
 import { addDays, parisDate, parisInstant, type CalendarDate } from '../src/domain/dates.ts';
 import {
   chaseCompanyUpdate,
-  closeMarcheUpdate,
+  closeProcurementUpdate,
   declareHoursUpdate,
-  marcheStateQuery,
+  procurementStateQuery,
   reviewHoursUpdate,
   type ChaseRequest,
   type CloseRequest,
   type DeclareHoursRequest,
-  type MarcheInput,
+  type ProcurementInput,
   type ReviewHoursRequest,
-  type MarcheState,
+  type ProcurementState,
   type MonthState,
-} from './marche-messages.ts';
+} from './procurement-messages.ts';
 
 const DAY_MS = 86_400_000;
 /** Requests and prompts go at the start of the working day. */
 const MORNING = '08:30';
 
-export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
+export async function marcheWorkflow(input: ProcurementInput): Promise<ProcurementState> {
   const months = clauseMonths(input.start, input.end);
-  const state: MarcheState = {
+  const state: ProcurementState = {
     marcheId: input.marcheId,
     months: Object.fromEntries(months.map((m): [string, MonthState] => [m, { status: 'waiting', requests: 0, chaseAt: null }])),
     alerts: [],
@@ -74,7 +74,7 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
 
   async function request(month: string, kind: 'request' | 'chase' | 'correction', comment?: string): Promise<void> {
     const m = monthState(month);
-    if (kind === 'request' && (await marcheRecords.marchePersons({ marcheId: input.marcheId, month })) === 0) {
+    if (kind === 'request' && (await procurementRecords.marchePersons({ marcheId: input.marcheId, month })) === 0) {
       m.status = 'none';
       return;
     }
@@ -84,29 +84,29 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
     m.chaseAt = daysAfter(patched(SCHEDULES_FROM_ORIGIN_PATCH), Date.now(), input.chaseAfterDays);
     // Not delivered (address refused): the facilitator is still prompted to chase when the delay is over.
     const args = { marcheId: input.marcheId, month, kind, replyTo: input.facilitatorEmail, key: key(`${month}/request/${m.requests}`), at: nowIso(), ...(comment ? { comment } : {}) };
-    await deliver(() => marcheNotices.requestMarcheHours(args), { month, kind });
+    await deliver(() => procurementNotices.requestMarcheHours(args), { month, kind });
   }
 
   async function prompt(month: string, kind: 'validate' | 'chase' | 'pace', sequence: number): Promise<void> {
     const requests = state.months[month]?.requests ?? 0;
     await deliver(
-      () => marcheNotices.promptFacilitator({ marcheId: input.marcheId, month, prompt: kind, requests, to: input.facilitatorEmail, key: key(`${month}/${kind}/${sequence}`), at: nowIso() }),
+      () => procurementNotices.promptFacilitator({ marcheId: input.marcheId, month, prompt: kind, requests, to: input.facilitatorEmail, key: key(`${month}/${kind}/${sequence}`), at: nowIso() }),
       { month, kind },
     );
   }
 
   async function close(actor: string): Promise<void> {
-    await marcheRecords.closeMarcheRecord({ marcheId: input.marcheId, actor, at: nowIso() });
+    await procurementRecords.closeMarcheRecord({ marcheId: input.marcheId, actor, at: nowIso() });
     // Closed once the record says so (queries and pages follow the workflow).
     state.closed = true;
     state.closedOn = today();
     for (const m of Object.values(state.months)) m.chaseAt = null;
-    await deliver(() => marcheNotices.sendMarcheBilan({ marcheId: input.marcheId, to: input.facilitatorEmail, key: key('bilan'), at: nowIso() }), { bilan: true });
+    await deliver(() => procurementNotices.sendMarcheBilan({ marcheId: input.marcheId, to: input.facilitatorEmail, key: key('bilan'), at: nowIso() }), { bilan: true });
   }
 
   // --- Updates ---
 
-  setHandler(marcheStateQuery, () => state);
+  setHandler(procurementStateQuery, () => state);
 
   const declarable = (month: string, actor: string) => {
     open();
@@ -122,7 +122,7 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
       queued(async () => {
         declarable(r.month, r.actor);
         const m = monthState(r.month);
-        await marcheRecords.saveMarcheHours({ marcheId: input.marcheId, month: r.month, hours: r.hours, actor: r.actor, channel: r.channel, at: nowIso() });
+        await procurementRecords.saveMarcheHours({ marcheId: input.marcheId, month: r.month, hours: r.hours, actor: r.actor, channel: r.channel, at: nowIso() });
         m.status = 'declared';
         m.chaseAt = null;
         state.sequence += 1;
@@ -147,7 +147,7 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
           await request(r.month, 'correction', r.comment);
           return;
         }
-        const pace = await marcheRecords.validateMarcheHours({ marcheId: input.marcheId, month: r.month, actor: r.actor, channel: r.channel, at: nowIso() });
+        const pace = await procurementRecords.validateMarcheHours({ marcheId: input.marcheId, month: r.month, actor: r.actor, channel: r.channel, at: nowIso() });
         m.status = 'validated';
         m.pace = pace;
         if (pace.behind) {
@@ -178,7 +178,7 @@ export async function marcheWorkflow(input: MarcheInput): Promise<MarcheState> {
     refuseUnless(isManager(actor), 'Seule la facilitation des clauses ou la coordination clôt un marché.', REFUSAL_CODES.notAllowed);
   };
   setHandler(
-    closeMarcheUpdate,
+    closeProcurementUpdate,
     (r) =>
       queued(async () => {
         closable(r.actor);

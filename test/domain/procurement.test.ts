@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPace, clauseConfigSchema, clauseEligibility, clauseMonths, expectedHours, hoursRequestDay, marcheBilan, monthLabel, type CandidateFacts } from '../../src/domain/clauses.ts';
+import { checkPace, clauseConfigSchema, clauseEligibility, clauseMonths, expectedHours, hoursRequestDay, procurementBilan, monthLabel, type CandidateFacts } from '../../src/domain/procurement.ts';
 import { CASA_CONFIG, plieConfigSchema } from '../../src/domain/plie-config.ts';
 
 const defaults = clauseConfigSchema.parse(undefined);
@@ -49,7 +49,7 @@ describe('clause eligibility (configurable publics)', () => {
 });
 
 describe('pace of a marché’s hours', () => {
-  const marche = { start: '2026-01-01', end: '2026-12-31', requiredHours: 3640 };
+  const procurement = { start: '2026-01-01', end: '2026-12-31', requiredHours: 3640 };
   it.each([
     ['2025-12-15', 0],
     ['2026-01-01', 0],
@@ -57,7 +57,7 @@ describe('pace of a marché’s hours', () => {
     ['2026-12-31', 3640],
     ['2027-03-01', 3640],
   ])('expects on %s: %i hours', (on, hours) => {
-    expect(expectedHours(marche, on)).toBe(hours);
+    expect(expectedHours(procurement, on)).toBe(hours);
   });
 
   it.each([
@@ -66,13 +66,13 @@ describe('pace of a marché’s hours', () => {
     [1455, true, 365],
     [2000, false, 0],
   ])('realised %i hours on 2026-07-02 (expected 1820, alert under 80 %%): behind %s, gap %i', (realised, behind, gap) => {
-    expect(checkPace(defaults, marche, realised, '2026-07-02')).toEqual({ expected: 1820, realised, gap, behind });
+    expect(checkPace(defaults, procurement, realised, '2026-07-02')).toEqual({ expected: 1820, realised, gap, behind });
   });
 });
 
 describe('bilan of a marché', () => {
   it('adds the hours, counts contracts by type, persons and their last known outcome', () => {
-    const bilan = marcheBilan(1000, [
+    const bilan = procurementBilan(1000, [
       { personId: 'C1', type: 'INTERIM', hoursDone: 300, outcome: null },
       { personId: 'C1', type: 'CDD', hoursDone: 400, outcome: 'EMPLOI' },
       { personId: 'C2', type: 'CDDI', hoursDone: 420, outcome: 'FORMATION' },

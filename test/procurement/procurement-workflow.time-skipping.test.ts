@@ -10,16 +10,16 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays, addMonths, parisDate, parisInstant } from '../../src/domain/dates.ts';
-import { clauseMonths, hoursRequestDay, monthLabel } from '../../src/domain/clauses.ts';
+import { clauseMonths, hoursRequestDay, monthLabel } from '../../src/domain/procurement.ts';
 import { CASA_CONFIG, type PlieConfig } from '../../src/domain/plie-config.ts';
-import { hoursText } from '../../src/email/marche-templates.ts';
-import { recordHire } from '../../src/marches/hire.ts';
-import { proposeCandidate, registerMarche } from '../../src/marches/register.ts';
-import { marcheInput } from '../../src/marches/start.ts';
-import { MARCHE_ACTIONS } from '../../src/slack/marche-message.ts';
-import { marcheState, reviewHours, startMarche } from '../../src/temporal/marche-client.ts';
+import { hoursText } from '../../src/email/procurement-templates.ts';
+import { recordHire } from '../../src/procurement/hire.ts';
+import { proposeCandidate, registerProcurement } from '../../src/procurement/register.ts';
+import { procurementInput } from '../../src/procurement/start.ts';
+import { PROCUREMENT_ACTIONS } from '../../src/slack/procurement-message.ts';
+import { procurementState, reviewHours, startProcurement } from '../../src/temporal/procurement-client.ts';
 import { TaskAnswerRejectedError } from '../../src/temporal/pathway-client.ts';
-import { marcheWorkflowId, type MarcheState } from '../../workflows/marche-messages.ts';
+import { procurementWorkflowId, type ProcurementState } from '../../workflows/procurement-messages.ts';
 import { FakeSlackApi, type StoredMessage } from '../helpers/slack-api.ts';
 import { input } from '../helpers/slack-requests.ts';
 import { uniqueQueue } from '../helpers/settings.ts';
@@ -65,19 +65,19 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     const end = addDays(addMonths(start, 12), -1);
     const months = clauseMonths(start, end);
     expect(months).toHaveLength(12);
-    const marche = await registerMarche(
+    const procurement = await registerProcurement(
       db,
       'CASA',
       { reference: `VOIRIE-${run}`, buyer: 'Communauté d’agglomération', title: 'Réfection de voirie', company: 'Bâtisseurs du Sud', contactName: 'Service RH', contactEmail: contact, sector: 'BTP', clauseHours: 1200, start, end },
       facilitator.email,
     );
-    for (const personId of ['C1', 'C2']) await proposeCandidate(db, plieConfig.clauses, marche.id, { personId, birthDate: '1970-02-01', jobSeekerMonths: 20 }, facilitator.email);
-    await recordHire({ db, temporal: env.client }, marche.id, { personId: 'C1', contract: { type: 'CDD', start, end, weeklyHours: 35 } }, facilitator.email);
+    for (const personId of ['C1', 'C2']) await proposeCandidate(db, plieConfig.clauses, procurement.id, { personId, birthDate: '1970-02-01', jobSeekerMonths: 20 }, facilitator.email);
+    await recordHire({ db, temporal: env.client }, procurement.id, { personId: 'C1', contract: { type: 'CDD', start, end, weeklyHours: 35 } }, facilitator.email);
     // C2 works from the third month to the eighth.
-    await recordHire({ db, temporal: env.client }, marche.id, { personId: 'C2', contract: { type: 'INTERIM', start: `${months[2]}-01`, end: addDays(`${months[8]}-01`, -1), weeklyHours: 20 } }, facilitator.email);
-    const workflowInput = marcheInput(marche, plieConfig, coordinator.email);
+    await recordHire({ db, temporal: env.client }, procurement.id, { personId: 'C2', contract: { type: 'INTERIM', start: `${months[2]}-01`, end: addDays(`${months[8]}-01`, -1), weeklyHours: 20 } }, facilitator.email);
+    const workflowInput = procurementInput(procurement, plieConfig, coordinator.email);
     expect(workflowInput.facilitatorEmail).toBe(facilitator.email);
-    await startMarche(env.client, taskQueue, workflowInput);
+    await startProcurement(env.client, taskQueue, workflowInput);
 
     /** Lets the clock run to the morning the month's hours are asked, and returns the company's email. */
     const requestOf = async (month: string, kind = 'Heures d’insertion de') => {
@@ -86,7 +86,7 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
       if (due > now) await env.sleep(due - now);
       return await stack.inbox.waitFor((m) => m.to.includes(contact) && m.subject.startsWith(`${kind} ${monthLabel(month)}`));
     };
-    const stateOf = (): Promise<MarcheState> => marcheState(env.client, marche.id);
+    const stateOf = (): Promise<ProcurementState> => procurementState(env.client, procurement.id);
     const statusOf = async (month: string) => (await stateOf()).months[month]?.status;
 
     // --- Month 1: declared by the company through the form, validated in Slack. ---
@@ -107,33 +107,33 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     expect((await post(linkOf(first.text), { heures_1: '10' })).status).toBe(410);
     const toValidate = await slackMessage((m) => m.text.includes(`Heures de ${monthLabel(months[0]!)}`) && m.text.includes('à valider'));
     expect(toValidate.text).toContain('151,5 h pour 1 personne(s)');
-    const value = JSON.stringify({ marcheId: marche.id, month: months[0] });
+    const value = JSON.stringify({ marcheId: procurement.id, month: months[0] });
 
     // A referent may not validate; the company's contact neither (through the workflow itself).
-    await slack.click(referent.id, MARCHE_ACTIONS.validate, value, { channel: dm });
+    await slack.click(referent.id, PROCUREMENT_ACTIONS.validate, value, { channel: dm });
     await found(() => api.ephemerals.find((e) => e.user === referent.id && e.text.includes('facilitation des clauses')));
-    await expect(reviewHours(env.client, marche.id, { month: months[0]!, decision: 'validate', actor: contact, channel: 'email' })).rejects.toThrow(TaskAnswerRejectedError);
+    await expect(reviewHours(env.client, procurement.id, { month: months[0]!, decision: 'validate', actor: contact, channel: 'email' })).rejects.toThrow(TaskAnswerRejectedError);
     expect(await statusOf(months[0]!)).toBe('declared');
 
-    await slack.click(facilitator.id, MARCHE_ACTIONS.validate, value, { channel: dm, message: { ts: toValidate.ts, text: toValidate.text } });
+    await slack.click(facilitator.id, PROCUREMENT_ACTIONS.validate, value, { channel: dm, message: { ts: toValidate.ts, text: toValidate.text } });
     await vi.waitFor(async () => expect(await statusOf(months[0]!)).toBe('validated'), wait);
     const updated = await found(() => api.callsOf('chat.update').find((c) => c.args.ts === toValidate.ts));
     expect(JSON.stringify(updated.args)).toContain(`Heures de ${monthLabel(months[0]!)} validées par ${facilitator.name}`);
-    expect(JSON.stringify(updated.args)).not.toContain(MARCHE_ACTIONS.validate);
-    expect((await db.hoursDeclaration.findFirstOrThrow({ where: { marcheId: marche.id, month: months[0]! } })).status).toBe('VALIDEE');
+    expect(JSON.stringify(updated.args)).not.toContain(PROCUREMENT_ACTIONS.validate);
+    expect((await db.hoursDeclaration.findFirstOrThrow({ where: { procurementId: procurement.id, month: months[0]! } })).status).toBe('VALIDEE');
     expect((await db.auditEvent.findFirst({ where: { action: 'refused.marche.review', actor: referent.email } }))).not.toBeNull();
 
     // --- Month 2: nothing comes; the facilitator chases; a correction is asked; then validated. ---
     const second = await requestOf(months[1]!);
     await env.sleep(plieConfig.clauses.chaseAfterDays * 24 * HOUR + HOUR);
     const chase = await slackMessage((m) => m.text.includes(`attend toujours les heures de ${monthLabel(months[1]!)}`));
-    await slack.click(facilitator.id, MARCHE_ACTIONS.chase, JSON.stringify({ marcheId: marche.id, month: months[1] }), { channel: dm, message: { ts: chase.ts, text: chase.text } });
+    await slack.click(facilitator.id, PROCUREMENT_ACTIONS.chase, JSON.stringify({ marcheId: procurement.id, month: months[1] }), { channel: dm, message: { ts: chase.ts, text: chase.text } });
     const reminder = await stack.inbox.waitFor((m) => m.to.includes(contact) && m.subject.startsWith(`Rappel : heures d’insertion de ${monthLabel(months[1]!)}`));
     expect(linkOf(reminder.text)).not.toBe(linkOf(second.text));
     expect((await post(linkOf(reminder.text), { heures_1: '300' })).status).toBe(200);
     const second2 = await slackMessage((m) => m.text.includes(`Heures de ${monthLabel(months[1]!)}`) && m.text.includes('300 h'));
     const before = api.views.length;
-    await slack.click(facilitator.id, MARCHE_ACTIONS.correct, JSON.stringify({ marcheId: marche.id, month: months[1] }), { channel: dm, message: { ts: second2.ts, text: second2.text } });
+    await slack.click(facilitator.id, PROCUREMENT_ACTIONS.correct, JSON.stringify({ marcheId: procurement.id, month: months[1] }), { channel: dm, message: { ts: second2.ts, text: second2.text } });
     const modal = await found(() => api.views.slice(before).find((v) => (v.args.view as { callback_id?: string }).callback_id === 'marche_correction'));
     const meta = (modal.args.view as { private_metadata: string }).private_metadata;
     const empty = await slack.submit(facilitator.id, 'marche_correction', meta, {});
@@ -143,7 +143,7 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     expect(correction.text).toContain('300 h pour un temps partiel');
     expect((await post(linkOf(correction.text), { heures_1: '120' })).status).toBe(200);
     await slackMessage((m) => m.text.includes(`Heures de ${monthLabel(months[1]!)}`) && m.text.includes('120 h'));
-    await reviewHours(env.client, marche.id, { month: months[1]!, decision: 'validate', actor: facilitator.email, channel: 'slack' });
+    await reviewHours(env.client, procurement.id, { month: months[1]!, decision: 'validate', actor: facilitator.email, channel: 'slack' });
 
     // --- Months 3 to 12: the company declares, the facilitator validates; the pace slips. ---
     for (const month of months.slice(2)) {
@@ -152,7 +152,7 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
       expect(mail.text).toContain(`${withC2 ? 2 : 1} personne(s)`);
       expect((await post(linkOf(mail.text), withC2 ? { heures_1: '40', heures_2: '20' } : { heures_1: '40' })).status).toBe(200);
       await vi.waitFor(async () => expect(await statusOf(month)).toBe('declared'), wait);
-      await reviewHours(env.client, marche.id, { month, decision: 'validate', actor: facilitator.email, channel: 'slack' });
+      await reviewHours(env.client, procurement.id, { month, decision: 'validate', actor: facilitator.email, channel: 'slack' });
     }
 
     // The alert came with the gap, as soon as the validated hours fell under 80 % of the pace.
@@ -169,11 +169,11 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     expect(alert.text).toContain(`${hoursText(firstAlert.gap)} h à rattraper`);
 
     // --- Closing: the last month validated after the end closes the marché; the bilan goes to the facilitator. ---
-    const result = (await env.client.workflow.getHandle(marcheWorkflowId(marche.id)).result()) as MarcheState;
+    const result = (await env.client.workflow.getHandle(procurementWorkflowId(procurement.id)).result()) as ProcurementState;
     expect(result).toMatchObject({ closed: true });
-    const realised = (await db.hoursDeclaration.aggregate({ where: { marcheId: marche.id, status: 'VALIDEE' }, _sum: { hours: true } }))._sum.hours!;
+    const realised = (await db.hoursDeclaration.aggregate({ where: { procurementId: procurement.id, status: 'VALIDEE' }, _sum: { hours: true } }))._sum.hours!;
     expect(realised).toBe(151.5 + 120 + 10 * 40 + 6 * 20);
-    expect((await db.marche.findUniqueOrThrow({ where: { id: marche.id } })).status).toBe('CLOS');
+    expect((await db.procurement.findUniqueOrThrow({ where: { id: procurement.id } })).status).toBe('CLOS');
     const bilan = await stack.inbox.waitFor((m) => m.to.includes(facilitator.email) && m.subject.startsWith('Bilan de la clause'));
     const files = bilan.raw.attachments.map((a) => a.filename);
     expect(files).toEqual([`bilan-VOIRIE-${run}.md`, `bilan-VOIRIE-${run}.xlsx`]);
@@ -184,7 +184,7 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     expect(rows).toContainEqual(['Contrats', 2]);
     await slackMessage((m) => m.text.includes(`Marché VOIRIE-${run} clos`));
     // Each message once: 12 monthly requests, a chaser and a correction to the company; one prompt per declaration and per alert.
-    const messages = await db.message.groupBy({ by: ['template'], where: { idempotencyKey: { startsWith: `marche/${marche.id}/` } }, _count: { _all: true } });
+    const messages = await db.message.groupBy({ by: ['template'], where: { idempotencyKey: { startsWith: `marche/${procurement.id}/` } }, _count: { _all: true } });
     const count = (template: string) => messages.find((m) => m.template === template)?._count._all ?? 0;
     expect([count('marche.heures.request'), count('marche.heures.chase'), count('marche.heures.correction')]).toEqual([12, 1, 1]);
     // 13 declarations: one a month, and the corrected one of the second month.
