@@ -23,6 +23,10 @@ import { FakeSlackApi } from '../helpers/slack-api.ts';
 import type { TestInbox } from '../helpers/smtp.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
+// Each step spawns the CLI, a fresh Node process (about 3 s on two cores, more when the machine is
+// busy): a test of a dozen steps needs more than the default minute.
+vi.setConfig({ testTimeout: 240_000 });
+
 const run = promisify(execFile);
 const taskQueue = uniqueQueue('cli');
 const payloadKeys = randomPayloadKeys();
