@@ -2,10 +2,8 @@ import type { Db } from '../src/db/client.ts';
 import { fromDbDate, toDbDate } from '../src/db/dates.ts';
 import { uuidFromKey } from '../src/db/ids.ts';
 import type { CalendarDate } from '../src/domain/dates.ts';
-import { MINIMUM_INCOMES } from '../src/domain/codes.ts';
-import { checkEligibility, type MinimumIncome } from '../src/domain/eligibility.ts';
+import { checkEligibility, situationFacts } from '../src/domain/eligibility.ts';
 import type { PlieConfig } from '../src/domain/plie-config.ts';
-import type { QualificationLevel } from '../src/domain/qualification.ts';
 import type { AnyTaskAnswer, AssigneeRole, Stage, TaskKind } from '../src/domain/tasks.ts';
 import type { PathwayFact } from '../src/domain/pathway/commands.ts';
 import type { ExitState } from '../src/domain/pathway/state.ts';
@@ -108,17 +106,28 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
             answeredAt: new Date(args.answeredAt),
           },
         });
-        // The diagnostic validates the sector wishes and availability job offers are matched on.
-        const integration = task.kind === 'diagnostic_decision' && status === 'done' ? (args.answer as { decision?: string; sectorWishes?: string[]; availableFrom?: CalendarDate; maxWeeklyHours?: number } | null) : null;
+        // The diagnostic's entry date is the integration date the bilan counts; its barriers are
+        // opened that day; it validates the sector wishes and availability job offers are matched on.
+        const integration =
+          task.kind === 'diagnostic_decision' && status === 'done'
+            ? (args.answer as { decision?: string; entryDate?: CalendarDate; barriers?: string[]; sectorWishes?: string[]; availableFrom?: CalendarDate; maxWeeklyHours?: number } | null)
+            : null;
         if (integration?.decision === 'integrate') {
           const pathway = await tx.pathway.findUniqueOrThrow({ where: { id: task.pathwayId } });
           await tx.participant.update({
             where: { id: pathway.participantId },
             data: {
+              ...(integration.entryDate ? { integrationDate: toDbDate(integration.entryDate) } : {}),
               ...(integration.sectorWishes?.length ? { sectorWishes: integration.sectorWishes } : {}),
               ...(integration.availableFrom ? { availableFrom: toDbDate(integration.availableFrom) } : {}),
               ...(integration.maxWeeklyHours ? { maxWeeklyHours: integration.maxWeeklyHours } : {}),
             },
+          });
+          const openedOn = integration.entryDate ? toDbDate(integration.entryDate) : null;
+          // One row per barrier and diagnostic, whatever the retries.
+          await tx.barrier.createMany({
+            data: [...new Set(integration.barriers ?? [])].map((category) => ({ id: uuidFromKey(`${args.taskId}/barrier/${category}`), participantId: pathway.participantId, category, openedOn })),
+            skipDuplicates: true,
           });
         }
         await audit(tx, {
@@ -136,31 +145,16 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
     async assessEligibility(args: { participantId: string; on: CalendarDate }): Promise<{ decision: 'eligible' | 'not_eligible' | 'to_review'; reasons: string[] }> {
       const p = await db.participant.findUniqueOrThrow({ where: { id: args.participantId }, include: { exits: true } });
       const config = await plieConfig(p.plieCode);
-      const income: MinimumIncome | null = MINIMUM_INCOMES.find((m) => m === p.minimumIncome) ?? null;
-      const result = checkEligibility(config, {
-        birthDate: fromDbDate(p.birthDate),
-        orientationDate: args.on,
-        commune: p.commune ?? '',
-        postalCode: p.postalCode,
-        minimumIncome: income,
-        longTermJobSeeker: p.longTermJobSeeker,
-        atRiskOfLongTermUnemployment: false,
-        followedByMissionLocale: p.followedByMissionLocale,
-        activeJobSearch: p.activeJobSearch,
-        needsSupport: p.needsSupport,
-        ableAndWilling: p.ableAndWilling,
-        selfEmployed: p.selfEmployed,
-        earlierPathways: p.exits.map((e) => ({ exitDate: fromDbDate(e.date), exitReason: e.reason, exitType: e.type, inCurrentProtocol: true })),
-        qpv: p.qpv,
-        singleParent: false,
-        discriminationVictim: false,
-        veryShortPartTime: false,
-        rqthLightRestriction: p.rqth,
-        qualificationLevel: (p.qualificationLevel as QualificationLevel | null) ?? null,
-      });
+      const earlier = p.exits.map((e) => ({ exitDate: fromDbDate(e.date), exitReason: e.reason, exitType: e.type, inCurrentProtocol: true }));
+      // Age and situation at the orientation the referral recorded (it may be earlier than the
+      // workflow's start); a re-entry after an exit is a new orientation, judged on its own day.
+      const orientedOn = p.orientationDate && p.exits.length === 0 ? fromDbDate(p.orientationDate) : args.on;
+      const result = checkEligibility(config, situationFacts({ ...p, birthDate: fromDbDate(p.birthDate) }, orientedOn, earlier));
       const reasons = result.reasons.filter((r) => r.effect !== 'ok').map((r) => r.code);
       await db.$transaction(async (tx) => {
         await tx.participant.update({ where: { id: p.id }, data: { eligibility: { decision: result.decision, on: args.on, reasons: result.reasons.map((r) => ({ ...r })) } } });
+        const assessment = { participantId: p.id, on: toDbDate(args.on), orientedOn: toDbDate(orientedOn), decision: result.decision, reasons: result.reasons.map((r) => ({ ...r })), source: 'orientation', actor: SYSTEM };
+        await tx.eligibilityAssessment.upsert({ where: { id: uuidFromKey(`${p.id}/eligibility/${args.on}`) }, create: { id: uuidFromKey(`${p.id}/eligibility/${args.on}`), ...assessment }, update: {} });
         await audit(tx, {
           idempotencyKey: `${p.id}/eligibility/${args.on}`,
           actor: SYSTEM,
@@ -234,6 +228,7 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
               end: c.end ? toDbDate(c.end) : null,
               weeklyHours: c.weeklyHours,
               iae: c.iae,
+              iaeStructure: c.iaeStructure ?? null,
               aided: c.aided,
               marketSector: c.marketSector,
               insertionCompany: c.insertionCompany,

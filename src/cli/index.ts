@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/index.ts';
 import { DuplicateProcurementError } from '../procurement/register.ts';
 import { DuplicateParticipantError, InvalidInputError, PathwayNotStartedError } from '../participants/create.ts';
+import { ParticipantNotFoundError } from '../participants/rectify.ts';
 import { ReentryRefusedError } from '../participants/reenter.ts';
 import { ScenarioError } from '../simulator/simulate.ts';
 import { TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
@@ -79,6 +80,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (
       error instanceof DuplicateParticipantError ||
+      error instanceof ParticipantNotFoundError ||
       error instanceof DuplicateProcurementError ||
       error instanceof TaskAnswerRejectedError ||
       error instanceof PathwayNotStartedError

@@ -49,4 +49,6 @@ export const CONTRACT_TYPES = [
   'AUTRE',
 ] as const;
 export const MINIMUM_INCOMES = ['RSA', 'ASS', 'AUTRE', 'AUCUN'] as const;
+/** Kinds of structure of the insertion par l'activité économique (SIAE). */
+export const IAE_STRUCTURES = ['ACI', 'EI', 'ETTI', 'AI'] as const;
 export const PROCUREMENT_SECTORS = ['BTP', 'AUTRE'] as const;

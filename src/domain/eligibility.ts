@@ -2,12 +2,13 @@
  * Eligibility to a PLIE pathway (Article 3 of the protocol), checked at orientation. The result
  * carries every reason, each with a code (for reports and tests) and a French sentence (for staff).
  */
+import { MINIMUM_INCOMES } from './codes.ts';
 import { ageOn, type CalendarDate } from './dates.ts';
 import type { PlieConfig } from './plie-config.ts';
 import { isLowQualification, type QualificationLevel } from './qualification.ts';
 import { matchCommune } from './territory.ts';
 
-export type MinimumIncome = 'RSA' | 'ASS' | 'AUTRE' | 'AUCUN';
+export type MinimumIncome = (typeof MINIMUM_INCOMES)[number];
 
 /** Why an earlier pathway ended, when it ended for a reason that allows a new one (Article 3). */
 export const READMITTING_EXIT_REASONS = ['GROSSESSE', 'DEMENAGEMENT', 'INCARCERATION', 'SANTE'] as const;
@@ -38,10 +39,10 @@ export interface EligibilityFacts {
   postalCode?: string | null;
   /** Null: not recorded yet (the situation is then to review, never assumed). */
   minimumIncome: MinimumIncome | null;
-  /** Demandeur d'emploi de longue durée. */
-  longTermJobSeeker: boolean;
-  /** Demandeur d'emploi à risque de chômage de longue durée (prevention). */
-  atRiskOfLongTermUnemployment: boolean;
+  /** Demandeur d'emploi de longue durée (null: not known yet). */
+  longTermJobSeeker: boolean | null;
+  /** Demandeur d'emploi à risque d'exclusion, de chômage de longue durée (prevention; null: not known yet). */
+  atRiskOfLongTermUnemployment: boolean | null;
   followedByMissionLocale: boolean;
   activeJobSearch: boolean | null;
   /** Needs support to overcome barriers (freins périphériques). */
@@ -119,7 +120,10 @@ function situationReason(facts: EligibilityFacts): Reason {
   if (facts.atRiskOfLongTermUnemployment) {
     return ok('SITUATION_RISQUE_DELD', 'Demandeur·se d’emploi à risque de chômage de longue durée.');
   }
-  if (facts.minimumIncome === null) return review('SITUATION_A_VERIFIER', 'Situation administrative (minima sociaux, chômage) à renseigner.');
+  // One situation is enough; none is a refusal only once each of them is known to be absent.
+  if (facts.minimumIncome === null || facts.longTermJobSeeker === null || facts.atRiskOfLongTermUnemployment === null) {
+    return review('SITUATION_A_VERIFIER', 'Situation administrative (minima sociaux, chômage) à renseigner.');
+  }
   return blocking(
     'SITUATION',
     'Ni minima sociaux (RSA, ASS), ni chômage de longue durée ou risque de l’être : situation administrative hors du public du PLIE.',
@@ -165,6 +169,54 @@ function priorities(config: PlieConfig, facts: EligibilityFacts): Array<{ code: 
     ],
   ];
   return flags.filter(([on]) => on).map(([, code, text]) => ({ code, text }));
+}
+
+/**
+ * A person's situation as a referral form or the participant record holds it (null or absent: not
+ * known yet). One reading for the pre-check before saving and the assessment of the workflow.
+ */
+export interface RecordedSituation {
+  birthDate: CalendarDate;
+  commune?: string | null;
+  postalCode?: string | null;
+  minimumIncome?: string | null;
+  longTermJobSeeker?: boolean | null;
+  exclusionRisk?: boolean | null;
+  followedByMissionLocale?: boolean | null;
+  activeJobSearch?: boolean | null;
+  needsSupport?: boolean | null;
+  ableAndWilling?: boolean | null;
+  selfEmployed?: boolean | null;
+  qpv?: boolean | null;
+  singleParent?: boolean | null;
+  rqth?: boolean | null;
+  qualificationLevel?: number | null;
+}
+
+export function situationFacts(s: RecordedSituation, orientationDate: CalendarDate, earlierPathways: EarlierPathway[]): EligibilityFacts {
+  const level = s.qualificationLevel;
+  return {
+    birthDate: s.birthDate,
+    orientationDate,
+    commune: s.commune ?? '',
+    postalCode: s.postalCode ?? null,
+    minimumIncome: MINIMUM_INCOMES.find((m) => m === s.minimumIncome) ?? null,
+    longTermJobSeeker: s.longTermJobSeeker ?? null,
+    atRiskOfLongTermUnemployment: s.exclusionRisk ?? null,
+    followedByMissionLocale: s.followedByMissionLocale ?? false,
+    activeJobSearch: s.activeJobSearch ?? null,
+    needsSupport: s.needsSupport ?? null,
+    ableAndWilling: s.ableAndWilling ?? null,
+    // Being self-employed is the exception a prescriber states; unsaid, the person is not.
+    selfEmployed: s.selfEmployed ?? false,
+    earlierPathways,
+    qpv: s.qpv ?? false,
+    singleParent: s.singleParent ?? false,
+    discriminationVictim: false,
+    veryShortPartTime: false,
+    rqthLightRestriction: s.rqth ?? false,
+    qualificationLevel: level !== null && level !== undefined && level >= 1 && level <= 8 ? (level as QualificationLevel) : null,
+  };
 }
 
 /** Checks every condition of Article 3 and lists the priorities; never stops at the first problem. */

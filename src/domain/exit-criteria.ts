@@ -9,6 +9,7 @@
  * - « depuis N mois », « maintien durant N mois », « au-delà de / plus de N mois »: time actually
  *   held; met on the last day of the N months (held) or the day after (more than N months).
  */
+import type { IAE_STRUCTURES } from './codes.ts';
 import { addDays, addMonths, daysBetween, type CalendarDate } from './dates.ts';
 import type { PlieConfig } from './plie-config.ts';
 
@@ -34,6 +35,8 @@ export interface WorkContract {
   weeklyHours: number;
   /** Insertion par l'activité économique (SIAE: ACI, EI, ETTI, AI). */
   iae: boolean;
+  /** Which kind of SIAE, when known. */
+  iaeStructure?: (typeof IAE_STRUCTURES)[number];
   /** Contrat aidé (PEC, CUI…). */
   aided: boolean;
   /** Market sector; aided contracts of the non-market sector do not count as a CDD exit. */

@@ -1,5 +1,7 @@
 import { z } from './validation.ts';
 import { calendarDateField } from './dates.ts';
+import { MINIMUM_INCOMES, PRESCRIBERS } from './codes.ts';
+import { parseQualificationLevel } from './qualification.ts';
 
 const name = (label: string) =>
   z
@@ -14,7 +16,74 @@ const optionalText = (label: string, max: number) =>
     z.string().trim().max(max, `${label} : ${max} caractères au plus`).optional(),
   );
 
-/** What staff type to create a participant (CLI, HTTP); validated the same way everywhere. */
+const blankToUndefined = (v: unknown) => (v === null || (typeof v === 'string' && v.trim() === '') ? undefined : v);
+
+/** Yes or no, as JSON (true/false) or as typed (« oui »/« non »); absent means not known yet. */
+const yesNo = (label: string) =>
+  z.preprocess(
+    (v) => {
+      const known = blankToUndefined(v);
+      if (typeof known !== 'string') return known;
+      const folded = known.trim().toLowerCase();
+      return folded === 'oui' ? true : folded === 'non' ? false : known;
+    },
+    z.boolean({ error: `${label} : oui ou non` }).optional(),
+  );
+
+/** One of the records' codes (those of the import), whatever the case it is typed in. */
+const code = <const T extends readonly [string, ...string[]]>(label: string, codes: T) =>
+  z.preprocess(
+    (v) => {
+      const known = blankToUndefined(v);
+      return typeof known === 'string' ? known.trim().toUpperCase() : known;
+    },
+    z.enum(codes, { error: `${label} : ${codes.join(', ')} attendu` }).optional(),
+  );
+
+/**
+ * The person's situation at referral (article 3), with the import's names and codes. Every key is
+ * optional: what is not known yet stays unknown, and makes the eligibility « to review », never
+ * « not eligible ».
+ */
+export const situationShape = {
+  /** F or M as the import; the simulator's H is read as M. */
+  sex: z.preprocess(
+    (v) => {
+      const known = blankToUndefined(v);
+      if (typeof known !== 'string') return known;
+      const folded = known.trim().toUpperCase();
+      return folded === 'H' ? 'M' : folded;
+    },
+    z.enum(['F', 'M'], { error: 'sexe : F ou M attendu' }).optional(),
+  ),
+  postalCode: z.preprocess(blankToUndefined, z.string().trim().regex(/^\d{5}$/, 'code postal : 5 chiffres attendus').optional()),
+  /** 1 to 8 (2019 nomenclature) or VI … I (1969), as the import reads it. */
+  qualificationLevel: z.preprocess(
+    (v) => {
+      const known = blankToUndefined(v);
+      return typeof known === 'string' || typeof known === 'number' ? (parseQualificationLevel(String(known)) ?? 0) : known;
+    },
+    z.number().int().min(1, 'niveau de qualification : 1 à 8, ou VI à I').max(8, 'niveau de qualification : 1 à 8, ou VI à I').optional(),
+  ),
+  minimumIncome: code('minima sociaux', MINIMUM_INCOMES),
+  longTermJobSeeker: yesNo('demandeur·se d’emploi de longue durée'),
+  /** Article 3: a job seeker at risk of exclusion in time (prevention of long-term unemployment). */
+  exclusionRisk: yesNo('risque d’exclusion'),
+  activeJobSearch: yesNo('recherche active d’emploi'),
+  selfEmployed: yesNo('travailleur·se indépendant·e'),
+  /** Article 3's last two conditions, usually confirmed at the first interview; a prescriber may state them. */
+  needsSupport: yesNo('besoin d’accompagnement'),
+  ableAndWilling: yesNo('apte et volontaire'),
+  qpv: yesNo('QPV'),
+  rqth: yesNo('RQTH'),
+  singleParent: yesNo('famille monoparentale'),
+  prescriber: code('prescripteur', PRESCRIBERS),
+  prescriberContact: optionalText('contact du prescripteur', 200),
+  /** JJ/MM/AAAA; today when absent. */
+  orientationDate: z.preprocess(blankToUndefined, calendarDateField('date d’orientation').optional()),
+};
+
+/** What staff type to create a participant (Slack, CLI, HTTP); validated the same way everywhere. */
 export const participantInputSchema = z.object({
   firstName: name('prénom'),
   lastName: name('nom'),
@@ -25,6 +94,7 @@ export const participantInputSchema = z.object({
   ),
   phone: optionalText('téléphone', 30),
   commune: optionalText('commune', 100),
+  ...situationShape,
 });
 
 export type ParticipantInput = z.output<typeof participantInputSchema>;

@@ -5,7 +5,7 @@
  */
 import { z } from './validation.ts';
 // The same codes as the import and the reports: a step or contract recorded here counts there.
-import { CONTRACT_TYPES, STEP_TYPES } from './codes.ts';
+import { CONTRACT_TYPES, IAE_STRUCTURES, STEP_TYPES } from './codes.ts';
 import { calendarDateField, clockTimeField } from './dates.ts';
 import { CONTACT_MODES, type Stage } from './tasks.ts';
 
@@ -21,6 +21,8 @@ export const contractSchema = z
     end: calendarDateField('fin du contrat').nullable().default(null),
     weeklyHours: z.number({ error: 'heures hebdomadaires : un nombre' }).positive('heures hebdomadaires : plus de 0').max(60, 'heures hebdomadaires : 60 au plus'),
     iae: z.boolean().default(false),
+    /** Which kind of SIAE, when it is one; giving it makes the contract an IAE one. */
+    iaeStructure: z.enum(IAE_STRUCTURES, { error: `structure d’insertion : ${IAE_STRUCTURES.join(', ')} attendu` }).optional(),
     aided: z.boolean().default(false),
     marketSector: z.boolean().default(true),
     insertionCompany: z.boolean().default(false),
@@ -29,7 +31,9 @@ export const contractSchema = z
     sector: z.string().trim().max(100).optional(),
   })
   .refine((c) => c.end === null || c.end >= c.start, { message: 'la fin du contrat précède son début', path: ['end'] })
-  .refine((c) => c.type !== 'CDI' || c.end === null, { message: 'un CDI n’a pas de date de fin prévue', path: ['end'] });
+  .refine((c) => c.type !== 'CDI' || c.end === null, { message: 'un CDI n’a pas de date de fin prévue', path: ['end'] })
+  // A contract in an SIAE is an IAE contract, and one in an EI is in an insertion company.
+  .transform((c) => (c.iaeStructure ? { ...c, iae: true, insertionCompany: c.insertionCompany || c.iaeStructure === 'EI' } : c));
 
 export const pathwayActionSchema = z.discriminatedUnion(
   'type',

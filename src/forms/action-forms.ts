@@ -1,7 +1,7 @@
 /** Forms of the actions staff record on a pathway outside any task (step, contact, contract, exit). */
 import { pathwayActionSchema } from '../domain/pathway-actions.ts';
-import { number, text, type FormSpec } from './fields.ts';
-import { CONTACT_MODE_OPTIONS, CONTRACT_END_OPTIONS, CONTRACT_TYPE_OPTIONS, EXIT_TYPE_OPTIONS, STEP_TYPE_OPTIONS } from './labels.ts';
+import { number, text, yesNo, type FormSpec } from './fields.ts';
+import { CONTACT_MODE_OPTIONS, CONTRACT_END_OPTIONS, CONTRACT_TYPE_OPTIONS, EXIT_TYPE_OPTIONS, IAE_STRUCTURE_OPTIONS, STEP_TYPE_OPTIONS } from './labels.ts';
 
 function stepForm(type: 'stepPlanned' | 'stepDone', title: string, dateLabel: string): FormSpec {
   return {
@@ -59,18 +59,28 @@ export const ACTION_FORMS = {
       { id: 'weeklyHours', label: 'Heures par semaine', kind: 'number' },
       { id: 'employer', label: 'Employeur', kind: 'text', optional: true },
       { id: 'sector', label: 'Secteur', kind: 'text', optional: true },
+      // The protocol's rules depend on the contract's nature (article 5): always asked.
+      { id: 'iaeStructure', label: 'Structure d’insertion (IAE)', kind: 'select', options: IAE_STRUCTURE_OPTIONS },
+      { id: 'aided', label: 'Contrat aidé (PEC, CUI…)', kind: 'select', options: yesNo },
+      { id: 'marketSector', label: 'Secteur marchand', kind: 'select', options: yesNo, hint: 'Non pour une collectivité, une association, un hôpital…' },
     ],
-    toValue: (raw) => ({
-      type: 'contractSigned',
-      contract: {
-        type: text(raw, 'type'),
-        start: text(raw, 'start'),
-        end: text(raw, 'end') ?? null,
-        weeklyHours: number(raw, 'weeklyHours'),
-        employer: text(raw, 'employer'),
-        sector: text(raw, 'sector'),
-      },
-    }),
+    toValue: (raw) => {
+      const structure = text(raw, 'iaeStructure');
+      return {
+        type: 'contractSigned',
+        contract: {
+          type: text(raw, 'type'),
+          start: text(raw, 'start'),
+          end: text(raw, 'end') ?? null,
+          weeklyHours: number(raw, 'weeklyHours'),
+          employer: text(raw, 'employer'),
+          sector: text(raw, 'sector'),
+          ...(structure && structure !== 'AUCUNE' ? { iaeStructure: structure } : {}),
+          aided: text(raw, 'aided') === 'oui',
+          marketSector: text(raw, 'marketSector') !== 'non',
+        },
+      };
+    },
     schema: pathwayActionSchema,
   },
   contractEnded: {

@@ -75,3 +75,37 @@ export const LABOUR_MARKET_OPTIONS = options({
 });
 
 export const VOTE_OPTIONS = options({ pour: 'Pour', contre: 'Contre', abstention: 'Abstention' });
+
+export const SEX_OPTIONS = options({ F: 'Femme', M: 'Homme' });
+/** The 2019 nomenclature, with the 1969 levels staff still say (« niveau V »). */
+export const QUALIFICATION_OPTIONS = options({
+  '1': '1 — aucun diplôme (VI)',
+  '2': '2 — CAP/BEP non obtenu (V bis)',
+  '3': '3 — CAP, BEP (V)',
+  '4': '4 — baccalauréat (IV)',
+  '5': '5 — bac + 2 (III)',
+  '6': '6 — licence (II)',
+  '7': '7 — master (I)',
+  '8': '8 — doctorat',
+});
+export const MINIMUM_INCOME_OPTIONS = options({ RSA: 'RSA', ASS: 'ASS', AUTRE: 'Autre minimum social', AUCUN: 'Aucun' });
+export const PRESCRIBER_OPTIONS = options({
+  CD06: 'Conseil départemental',
+  FRANCE_TRAVAIL: 'France Travail',
+  MISSION_LOCALE: 'Mission Locale',
+  CCAS: 'CCAS',
+  COMMUNE_CASA: 'Commune ou service de la CASA',
+  MSD: 'Maison des Solidarités Départementales',
+  SPIP: 'SPIP',
+  PARTENAIRE_PDI: 'Partenaire du PDI',
+  SPONTANE: 'Candidature spontanée',
+  AUTRE: 'Autre',
+});
+/** AUCUNE: not in an SIAE (the form asks, so that nobody forgets to say). */
+export const IAE_STRUCTURE_OPTIONS = options({
+  AUCUNE: 'Aucune (employeur ordinaire)',
+  ACI: 'Atelier et chantier d’insertion (ACI)',
+  EI: 'Entreprise d’insertion (EI)',
+  ETTI: 'Entreprise de travail temporaire d’insertion (ETTI)',
+  AI: 'Association intermédiaire (AI)',
+});

@@ -1,58 +1,54 @@
 /** Registering a referral (orientation): the person's identity, then the eligibility pre-check shown before saving. */
 import { parisDate } from '../domain/dates.ts';
-import { checkEligibility, type EligibilityResult } from '../domain/eligibility.ts';
+import { checkEligibility, situationFacts, type EligibilityResult } from '../domain/eligibility.ts';
 import { participantInputSchema, type ParticipantInput } from '../domain/participant.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
-import { text, type FormSpec } from './fields.ts';
+import { text, yesNo, type Field, type FormSpec } from './fields.ts';
+import { MINIMUM_INCOME_OPTIONS, PRESCRIBER_OPTIONS, QUALIFICATION_OPTIONS, SEX_OPTIONS } from './labels.ts';
+
+const yesNoField = (id: string, label: string, hint?: string): Field => ({ id, label, kind: 'select', options: yesNo, optional: true, ...(hint ? { hint } : {}) });
+
+const REFERRAL_FIELDS: Field[] = [
+  { id: 'lastName', label: 'Nom', kind: 'text' },
+  { id: 'firstName', label: 'Prénom', kind: 'text' },
+  { id: 'birthDate', label: 'Date de naissance', kind: 'date' },
+  { id: 'sex', label: 'Sexe', kind: 'select', options: SEX_OPTIONS, optional: true },
+  { id: 'commune', label: 'Commune de résidence', kind: 'text', optional: true },
+  { id: 'postalCode', label: 'Code postal', kind: 'text', optional: true },
+  { id: 'email', label: 'Email', kind: 'text', optional: true, hint: 'Pour la convocation et les rappels.' },
+  { id: 'phone', label: 'Téléphone', kind: 'text', optional: true },
+  { id: 'orientationDate', label: 'Date d’orientation', kind: 'date', optional: true, hint: 'Aujourd’hui si vide.' },
+  { id: 'prescriber', label: 'Prescripteur', kind: 'select', options: PRESCRIBER_OPTIONS, optional: true },
+  { id: 'prescriberContact', label: 'Contact chez le prescripteur', kind: 'text', optional: true, hint: 'Qui a orienté : il ou elle sera informé·e de la sortie.' },
+  { id: 'minimumIncome', label: 'Minimum social', kind: 'select', options: MINIMUM_INCOME_OPTIONS, optional: true },
+  yesNoField('longTermJobSeeker', 'Demandeur·se d’emploi de longue durée'),
+  yesNoField('exclusionRisk', 'À risque d’exclusion (chômage de longue durée à prévenir)'),
+  yesNoField('activeJobSearch', 'En recherche active d’emploi'),
+  yesNoField('selfEmployed', 'Travailleur·se indépendant·e'),
+  yesNoField('needsSupport', 'A besoin d’un accompagnement', 'Pour lever des freins à l’emploi ; sinon vu au premier entretien.'),
+  yesNoField('ableAndWilling', 'Apte et volontaire pour un parcours', 'Sinon confirmé au premier entretien.'),
+  { id: 'qualificationLevel', label: 'Niveau de qualification', kind: 'select', options: QUALIFICATION_OPTIONS, optional: true },
+  yesNoField('qpv', 'Habite un quartier prioritaire (QPV)'),
+  yesNoField('rqth', 'Reconnaissance travailleur handicapé (RQTH)'),
+  yesNoField('singleParent', 'Famille monoparentale'),
+];
 
 export const REFERRAL_FORM: FormSpec = {
   title: 'Nouvelle orientation',
   submit: 'Vérifier',
-  intro: 'Le pré-contrôle d’éligibilité s’affiche avant l’enregistrement.',
-  fields: [
-    { id: 'lastName', label: 'Nom', kind: 'text' },
-    { id: 'firstName', label: 'Prénom', kind: 'text' },
-    { id: 'birthDate', label: 'Date de naissance', kind: 'date' },
-    { id: 'commune', label: 'Commune de résidence', kind: 'text', optional: true },
-    { id: 'email', label: 'Email', kind: 'text', optional: true, hint: 'Pour la convocation et les rappels.' },
-    { id: 'phone', label: 'Téléphone', kind: 'text', optional: true },
-  ],
-  toValue: (raw) => ({
-    lastName: text(raw, 'lastName'),
-    firstName: text(raw, 'firstName'),
-    birthDate: text(raw, 'birthDate'),
-    commune: text(raw, 'commune'),
-    email: text(raw, 'email'),
-    phone: text(raw, 'phone'),
-  }),
+  intro: 'Le pré-contrôle d’éligibilité s’affiche avant l’enregistrement. Ce qui n’est pas encore connu peut rester vide : il sera vérifié au premier entretien.',
+  fields: REFERRAL_FIELDS,
+  // Every field is read as typed (text, date, code, « oui »/« non »): the schema reads them all.
+  toValue: (raw) => Object.fromEntries(REFERRAL_FIELDS.map((f) => [f.id, text(raw, f.id)])),
   schema: participantInputSchema,
 };
 
 export const DECISION_LABELS = { eligible: 'éligible', not_eligible: 'non éligible', to_review: 'à vérifier' } as const;
 
 /**
- * Article 3 on what is known at referral: the situation (minimum income, job seeker status…) is
- * checked at the first interview, so it shows as « to review », never as a refusal.
+ * Article 3 on what the referral says: what it leaves out (often the situation, checked at the
+ * first interview) shows as « to review », never as a refusal.
  */
 export function referralPreCheck(config: PlieConfig, input: ParticipantInput, now: Date): EligibilityResult {
-  return checkEligibility(config, {
-    birthDate: input.birthDate,
-    orientationDate: parisDate(now),
-    commune: input.commune ?? '',
-    minimumIncome: null,
-    longTermJobSeeker: false,
-    atRiskOfLongTermUnemployment: false,
-    followedByMissionLocale: false,
-    activeJobSearch: null,
-    needsSupport: null,
-    ableAndWilling: null,
-    selfEmployed: false,
-    earlierPathways: [],
-    qpv: false,
-    singleParent: false,
-    discriminationVictim: false,
-    veryShortPartTime: false,
-    rqthLightRestriction: false,
-    qualificationLevel: null,
-  });
+  return checkEligibility(config, situationFacts(input, input.orientationDate ?? parisDate(now), []));
 }

@@ -84,6 +84,7 @@ export function pathwayDeps(
     coordinatorEmail: config.env.PLIE_COORDINATOR_EMAIL,
     timings: taskTimings(plie),
     policy: pathwayPolicy(plie, { coordinatorEmail: config.env.PLIE_COORDINATOR_EMAIL }),
+    config: plie,
     logger,
   };
 }

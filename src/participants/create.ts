@@ -3,8 +3,10 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 import { toDbDate } from '../db/dates.ts';
-import { describeIssues, identityKey, participantInputSchema } from '../domain/participant.ts';
+import { parisDate, type CalendarDate } from '../domain/dates.ts';
+import { describeIssues, identityKey, participantInputSchema, type ParticipantInput } from '../domain/participant.ts';
 import type { PathwayPolicy } from '../domain/pathway-policy.ts';
+import type { PlieConfig } from '../domain/plie-config.ts';
 import type { TaskTimings } from '../domain/tasks.ts';
 import type { Logger } from '../logging.ts';
 import { pathwayWorkflowId, type Channel } from '../../workflows/pathway-messages.ts';
@@ -36,7 +38,31 @@ export interface CreateParticipantDeps {
   timings: TaskTimings;
   /** The PLIE's rules for new pathways (the CASA protocol's when absent). */
   policy?: PathwayPolicy;
+  /** The PLIE's configuration (eligibility rules, territory), for assessments made outside the workflow. */
+  config?: PlieConfig;
   logger: Logger;
+}
+
+/** The situation a referral gives, as the record keeps it: unknown stays null; the orientation is today unless said. */
+export function situationRecord(input: ParticipantInput, today: CalendarDate) {
+  return {
+    sex: input.sex ?? null,
+    postalCode: input.postalCode ?? null,
+    qualificationLevel: input.qualificationLevel ?? null,
+    minimumIncome: input.minimumIncome ?? null,
+    longTermJobSeeker: input.longTermJobSeeker ?? null,
+    exclusionRisk: input.exclusionRisk ?? null,
+    activeJobSearch: input.activeJobSearch ?? null,
+    selfEmployed: input.selfEmployed ?? false,
+    needsSupport: input.needsSupport ?? null,
+    ableAndWilling: input.ableAndWilling ?? null,
+    qpv: input.qpv ?? false,
+    rqth: input.rqth ?? false,
+    singleParent: input.singleParent ?? null,
+    prescriber: input.prescriber ?? null,
+    prescriberContact: input.prescriberContact ?? null,
+    orientationDate: toDbDate(input.orientationDate ?? today),
+  };
 }
 
 /** The participant is recorded but the pathway could not start: the same request, repeated, finishes it. */
@@ -76,6 +102,11 @@ export async function createParticipant(
     throw new InvalidInputError(describeIssues(parsed.error));
   }
   const input = parsed.data;
+  const today = parisDate(new Date());
+  if (input.orientationDate && input.orientationDate > today) {
+    deps.logger.info({ channel: by.channel }, 'création refusée : orientation datée du futur');
+    throw new InvalidInputError(['date d’orientation : elle ne peut pas être dans le futur']);
+  }
   const key = identityKey(input);
   let participantId: string = randomUUID();
 
@@ -92,6 +123,7 @@ export async function createParticipant(
           email: input.email ?? null,
           phone: input.phone ?? null,
           commune: input.commune ?? null,
+          ...situationRecord(input, today),
           createdBy: by.actor,
         },
       });

@@ -21,6 +21,7 @@ export const scenarioSchema = z.object({
     postalCode: z.string().regex(/^\d{5}$/).optional(),
     minimumIncome: z.enum(MINIMUM_INCOMES).optional(),
     longTermJobSeeker: z.boolean().default(false),
+    exclusionRisk: z.boolean().default(false),
     qualificationLevel: z.number().int().min(1).max(8).optional(),
     activeJobSearch: z.boolean().default(true),
     selfEmployed: z.boolean().default(false),
@@ -28,7 +29,11 @@ export const scenarioSchema = z.object({
     needsSupport: z.boolean().default(true),
     ableAndWilling: z.boolean().default(true),
     followedByMissionLocale: z.boolean().default(false),
-    sex: z.enum(['F', 'H']).optional(),
+    // F or M as the records; H, which scenarios used first, is the same as M.
+    sex: z
+      .enum(['F', 'M', 'H'])
+      .transform((v) => (v === 'H' ? 'M' : v))
+      .optional(),
     /** Without an address the participant's emails are recorded as undeliverable. */
     hasEmail: z.boolean().default(true),
   }),

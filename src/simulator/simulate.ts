@@ -242,6 +242,7 @@ async function play(
         postalCode: p.postalCode ?? null,
         minimumIncome: p.minimumIncome ?? null,
         longTermJobSeeker: p.longTermJobSeeker,
+        exclusionRisk: p.exclusionRisk,
         qualificationLevel: p.qualificationLevel ?? null,
         activeJobSearch: p.activeJobSearch,
         selfEmployed: p.selfEmployed,

@@ -125,7 +125,9 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
       return;
     }
     const input = result.value as ParticipantInput;
-    const check = referralPreCheck(await deps.plieConfig(deps.pathway.plieCode), input, new Date());
+    const config = await deps.plieConfig(deps.pathway.plieCode);
+    const check = referralPreCheck(config, input, new Date());
+    const assignedAtOnce = config.assignment.autoReferentEmail !== null && check.decision === 'eligible';
     const concerns = check.reasons.filter((r) => r.effect !== 'ok').map((r) => `• ${r.effect === 'blocking' ? '⛔' : '🔎'} ${r.text}`);
     const confirm: View = {
       type: 'modal',
@@ -140,7 +142,15 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
           text: { type: 'mrkdwn', text: `*${input.firstName} ${input.lastName}*, né·e le ${formatFrenchDate(input.birthDate)}\n*Pré-contrôle d’éligibilité : ${DECISION_LABELS[check.decision]}*` },
         },
         ...(concerns.length ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: concerns.join('\n') } }] : []),
-        { type: 'context', elements: [{ type: 'mrkdwn', text: 'La coordination désignera le ou la référent·e ; la personne recevra sa convocation par email.' }] },
+        {
+          type: 'context',
+          elements: [
+            {
+              type: 'mrkdwn',
+              text: `${assignedAtOnce ? 'Le ou la référent·e sera désigné·e d’office, selon la règle du PLIE' : 'La coordination désignera le ou la référent·e'} ; la personne recevra sa convocation par email.`,
+            },
+          ],
+        },
       ],
     };
     await ack({ response_action: 'update', view: confirm });
@@ -158,7 +168,11 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
         return;
       }
       const created = await createParticipant(deps.pathway, meta.input, { actor: staff.email, channel: 'slack' });
-      await tell(client, to, `✅ Orientation enregistrée : dossier ${fileReference(created.participantId)}. La coordination est prévenue pour désigner le ou la référent·e.`);
+      const automatic = (await deps.plieConfig(deps.pathway.plieCode)).assignment.autoReferentEmail !== null;
+      const next = automatic
+        ? 'Si l’éligibilité se confirme, le ou la référent·e est désigné·e d’office ; sinon, la coordination vérifie le dossier.'
+        : 'La coordination est prévenue pour désigner le ou la référent·e.';
+      await tell(client, to, `✅ Orientation enregistrée : dossier ${fileReference(created.participantId)}. ${next}`);
     } catch (error) {
       if (error instanceof InvalidInputError) await tell(client, to, `Orientation non enregistrée : ${error.problems.join(' ; ')}`);
       else if (error instanceof DuplicateParticipantError || error instanceof PathwayNotStartedError) await tell(client, to, error.message);

@@ -16,6 +16,8 @@ import {
 import { answerTask, pathwayState, recordAction, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { REFUSAL_CODES } from '../domain/refusals.ts';
 import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
+import { ParticipantNotFoundError, rectifyParticipant } from '../participants/rectify.ts';
+import { CASA_CONFIG } from '../domain/plie-config.ts';
 
 export interface WebDeps {
   logger: Logger;
@@ -123,6 +125,17 @@ export function createWebApp(web: WebDeps): express.Express {
     if (r) res.json(await recordAction(r.deps.temporal, r.participantId, { ...r.body, channel: 'http' }, r.workflowId));
   });
 
+  // Rectification of the person's facts: the keys of the referral, each optional.
+  api.patch('/participants/:id', async (req, res) => {
+    const id = uuid.safeParse(req.params.id);
+    if (!id.success) {
+      res.status(400).json({ erreur: 'Identifiant de participant invalide.' });
+      return;
+    }
+    const deps = await depsOf(res);
+    res.json(await rectifyParticipant({ db: deps.db, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id.data, req.body, { actor: 'api', channel: 'http' }));
+  });
+
   // A new pathway after an administrative exit, linked to the earlier one.
   api.post('/participants/:id/reentree', async (req, res) => {
     const r = await pathwayRequest(req, res, z.object({ actor: z.email({ error: 'actor : adresse email de la personne qui agit' }) }));
@@ -165,6 +178,8 @@ function errorHandler(log: Logger) {
       res.status(409).json({ erreur: error.message, participantId: error.existingId });
     } else if (error instanceof PathwayNotStartedError) {
       res.status(503).json({ erreur: error.message, participantId: error.participantId });
+    } else if (error instanceof ParticipantNotFoundError) {
+      res.status(404).json({ erreur: error.message });
     } else if (error instanceof ReentryRefusedError) {
       res.status(409).json({ erreur: error.message });
     } else if (error instanceof TaskAnswerRejectedError) {

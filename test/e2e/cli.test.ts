@@ -90,11 +90,23 @@ describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)
   it('creates a participant, refuses the duplicate, and moves the pathway through its tasks', async () => {
     const suffix = randomBytes(3).toString('hex');
     const identity = ['--prenom', `Léa${suffix}`, '--nom', `Benali-${suffix}`, '--naissance', '03/09/1971'];
-    const created = await plie(['participant', 'create', ...identity, '--commune', 'Antibes', '--json']);
+    const situation = ['--sexe', 'H', '--code-postal', '06600', '--niveau', 'V bis', '--minima', 'ass', '--deld', 'non', '--prescripteur', 'MISSION_LOCALE', '--orientation', '02/03/2026', '--monoparental', 'oui'];
+    const created = await plie(['participant', 'create', ...identity, '--commune', 'Antibes', ...situation, '--json']);
     expect(created.stderr).toBe('');
     expect(created.code).toBe(0);
     const { participantId, workflowId } = JSON.parse(created.stdout) as { participantId: string; workflowId: string };
     expect(workflowId).toBe(`parcours-${participantId}`);
+    expect(await db.participant.findUniqueOrThrow({ where: { id: participantId } })).toMatchObject({
+      sex: 'M',
+      postalCode: '06600',
+      qualificationLevel: 2,
+      minimumIncome: 'ASS',
+      longTermJobSeeker: false,
+      prescriber: 'MISSION_LOCALE',
+      orientationDate: new Date('2026-03-02T00:00:00Z'),
+      singleParent: true,
+      activeJobSearch: null,
+    });
 
     const again = await plie(['participant', 'create', '--prenom', `LEA${suffix}`, '--nom', `benali ${suffix}`, '--naissance', '1971-09-03']);
     expect(again.code).toBe(1);
@@ -134,8 +146,9 @@ describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)
 
   it('reports bad input in French with exit code 2, writing nothing', async () => {
     const lastName = `Refus-${randomBytes(3).toString('hex')}`;
-    const result = await plie(['participant', 'create', '--prenom', ' ', '--nom', lastName, '--naissance', '31/02/1980', '--email', 'nope']);
+    const result = await plie(['participant', 'create', '--prenom', ' ', '--nom', lastName, '--naissance', '31/02/1980', '--email', 'nope', '--deld', 'peut-être']);
     expect(result.code).toBe(2);
+    expect(result.stderr).toContain('demandeur·se d’emploi de longue durée : oui ou non');
     expect(result.stderr).toContain('prénom : obligatoire');
     expect(result.stderr).toContain('date de naissance : date invalide, attendu JJ/MM/AAAA');
     expect(result.stderr).toContain('email : adresse invalide');

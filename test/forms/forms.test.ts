@@ -17,7 +17,10 @@ describe('forms (read the same from Slack and the web)', () => {
     ['follow-up: still in post, hours with a comma', taskForm('follow_up_check'), { inPost: 'oui', hours: '151,5' }, { inPost: true, hours: 151.5 }],
     ['exit refused', taskForm('confirm_exit'), { confirm: 'non', reason: 'Contrat non signé' }, { confirm: false, reason: 'Contrat non signé' }],
     ['vote with a comment', taskForm('commission_vote'), { vote: 'abstention', comment: 'Conflit d’intérêts' }, { vote: 'abstention', comment: 'Conflit d’intérêts' }],
-    ['contract', ACTION_FORMS.contractSigned, { type: 'CDD', start: '2026-12-01', end: '2027-05-31', weeklyHours: '24' }, { type: 'contractSigned', contract: { type: 'CDD', start: '2026-12-01', end: '2027-05-31', weeklyHours: 24 } }],
+    ['contract', ACTION_FORMS.contractSigned, { type: 'CDD', start: '2026-12-01', end: '2027-05-31', weeklyHours: '24', iaeStructure: 'AUCUNE', aided: 'non', marketSector: 'oui' }, { type: 'contractSigned', contract: { type: 'CDD', start: '2026-12-01', end: '2027-05-31', weeklyHours: 24, iae: false, aided: false, marketSector: true, insertionCompany: false } }],
+    ['contract in an ACI', ACTION_FORMS.contractSigned, { type: 'CDDI', start: '2026-12-01', end: '2027-05-31', weeklyHours: '26', iaeStructure: 'ACI', aided: 'non', marketSector: 'non' }, { type: 'contractSigned', contract: { type: 'CDDI', iaeStructure: 'ACI', iae: true, aided: false, marketSector: false, insertionCompany: false } }],
+    ['contract in an EI', ACTION_FORMS.contractSigned, { type: 'CDDI', start: '2026-12-01', end: '2027-05-31', weeklyHours: '35', iaeStructure: 'EI', aided: 'non', marketSector: 'oui' }, { type: 'contractSigned', contract: { iaeStructure: 'EI', iae: true, insertionCompany: true } }],
+    ['aided contract, non-market', ACTION_FORMS.contractSigned, { type: 'CDD', start: '2026-12-01', end: '2027-11-30', weeklyHours: '20', iaeStructure: 'AUCUNE', aided: 'oui', marketSector: 'non' }, { type: 'contractSigned', contract: { iae: false, aided: true, marketSector: false } }],
     ['appointment', ACTION_FORMS.appointmentScheduled, { date: '2026-12-08', time: '14h30', place: 'PLIE Antibes' }, { type: 'appointmentScheduled', date: '2026-12-08', time: '14:30', place: 'PLIE Antibes', durationMinutes: 60 }],
   ])('%s', (_name, form, raw, expected) => {
     const result = readForm(form, raw);
@@ -30,7 +33,13 @@ describe('forms (read the same from Slack and the web)', () => {
     ['integration without its date', taskForm('diagnostic_decision'), { decision: 'integrate' }, { entryDate: 'date d’entrée : obligatoire (JJ/MM/AAAA)' }],
     ['reorientation without its reason', taskForm('diagnostic_decision'), { decision: 'reorient' }, { reason: 'motif de réorientation : obligatoire' }],
     ['hours that are not a number', taskForm('follow_up_check'), { inPost: 'oui', hours: 'beaucoup' }, { hours: 'Heures travaillées ce mois-ci : un nombre est attendu' }],
-    ['a CDI with an end', ACTION_FORMS.contractSigned, { type: 'CDI', start: '2026-12-01', end: '2027-01-01', weeklyHours: '35' }, { end: 'un CDI n’a pas de date de fin prévue' }],
+    ['a CDI with an end', ACTION_FORMS.contractSigned, { type: 'CDI', start: '2026-12-01', end: '2027-01-01', weeklyHours: '35', iaeStructure: 'AUCUNE', aided: 'non', marketSector: 'oui' }, { end: 'un CDI n’a pas de date de fin prévue' }],
+    [
+      'a contract whose nature is not said',
+      ACTION_FORMS.contractSigned,
+      { type: 'CDD', start: '2026-12-01', end: '2027-01-01', weeklyHours: '35' },
+      { iaeStructure: 'Structure d’insertion (IAE) : choisissez une option', aided: 'Contrat aidé (PEC, CUI…) : choisissez une option', marketSector: 'Secteur marchand : choisissez une option' },
+    ],
     ['an impossible time', ACTION_FORMS.appointmentScheduled, { date: '2026-12-08', time: '25:00', place: 'PLIE' }, { time: 'heure : heure invalide, attendu HH:MM' }],
     ['a referral without a name', REFERRAL_FORM, { firstName: 'Inès', birthDate: '1990-01-01' }, { lastName: 'Nom : obligatoire' }],
   ])('refuses %s, next to the field', (_name, form, raw, errors) => {

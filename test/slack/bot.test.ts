@@ -285,9 +285,13 @@ describe('Slack bot (HTTP mode)', () => {
       start: input.date(today),
       weeklyHours: input.text('15'),
       employer: input.text('EHPAD Les Pins'),
+      iaeStructure: input.select('AUCUNE'),
+      aided: input.select('non'),
+      marketSector: input.select('non'),
     });
     await wait(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('followUp'));
-    expect(await db.workContract.count({ where: { participantId, type: 'CDI', weeklyHours: 15 } })).toBe(1);
+    const contracts = await db.workContract.findMany({ where: { participantId } });
+    expect(contracts).toMatchObject([{ type: 'CDI', weeklyHours: 15, employer: 'EHPAD Les Pins', iae: false, iaeStructure: null, aided: false, marketSector: false, insertionCompany: false }]);
   });
 
   it('answers /plie participant for the referent and the coordination, not for another referent', async () => {

@@ -168,6 +168,113 @@ describe('HTTP API', () => {
     expect(await createdHere()).toBe(before);
   });
 
+  it('takes the person’s situation as JSON keys, records it, and assesses eligibility on it', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const situation = {
+      sex: 'F',
+      postalCode: '06600',
+      qualificationLevel: 'V',
+      minimumIncome: 'RSA',
+      longTermJobSeeker: true,
+      qpv: true,
+      rqth: false,
+      singleParent: true,
+      prescriber: 'CCAS',
+      prescriberContact: 'M. Martin, CCAS d’Antibes',
+      orientationDate: '03/11/2025',
+      activeJobSearch: true,
+      selfEmployed: false,
+      exclusionRisk: false,
+      needsSupport: true,
+      ableAndWilling: true,
+    };
+    const created = await api('POST', '/api/participants', { firstName: `Awa${suffix}`, lastName: `Diallo${suffix}`, birthDate: '02/05/1979', commune: 'Antibes', ...situation });
+    expect(created.status).toBe(201);
+    const id = created.body.participantId as string;
+    const record = await db.participant.findUniqueOrThrow({ where: { id } });
+    // As sent, the level read from its old name and the date from JJ/MM/AAAA.
+    expect(record).toMatchObject({ ...situation, qualificationLevel: 3, orientationDate: new Date('2025-11-03T00:00:00Z') });
+    // The workflow assesses article 3 on these facts: everything is said, so nothing is left to review.
+    const eligibility = await vi.waitFor(async () => (await db.participant.findUniqueOrThrow({ where: { id } })).eligibility ?? expect.fail('pas encore évalué'), { timeout: 20_000 });
+    expect(eligibility).toMatchObject({ decision: 'eligible' });
+
+    // The diagnostic's entry date becomes the integration date, and its barriers rows opened that day.
+    const openTask = (kind: string) =>
+      vi.waitFor(
+        async () => {
+          const tasks = (await api('GET', `/api/participants/${id}/parcours`)).body.openTasks as Array<{ id: string; kind: string }>;
+          return tasks.find((t) => t.kind === kind)?.id ?? expect.fail(`pas encore de tâche ${kind}`);
+        },
+        { timeout: 30_000, interval: 100 },
+      );
+    const assign = await openTask('assign_referent');
+    expect((await api('POST', `/api/participants/${id}/reponses`, { taskId: assign, answer: { referentEmail: 'ines@plie.test' }, actor: COORDINATOR })).status).toBe(200);
+    const diagnostic = await openTask('diagnostic_decision');
+    const integrate = { decision: 'integrate', entryDate: '10/11/2025', barriers: ['MOBILITE', 'GARDE_ENFANTS', 'MOBILITE'] };
+    expect((await api('POST', `/api/participants/${id}/reponses`, { taskId: diagnostic, answer: integrate, actor: 'ines@plie.test' })).status).toBe(200);
+    expect((await db.participant.findUniqueOrThrow({ where: { id } })).integrationDate).toEqual(new Date('2025-11-10T00:00:00Z'));
+    const barriers = await db.barrier.findMany({ where: { participantId: id }, orderBy: { category: 'asc' } });
+    expect(barriers.map((b) => [b.category, b.openedOn, b.closedOn])).toEqual([
+      ['GARDE_ENFANTS', new Date('2025-11-10T00:00:00Z'), null],
+      ['MOBILITE', new Date('2025-11-10T00:00:00Z'), null],
+    ]);
+
+    // A contract's nature, as the action's JSON keys give it: the SIAE's kind is kept.
+    const signed = await api('POST', `/api/participants/${id}/actions`, {
+      action: { type: 'contractSigned', contract: { type: 'CDDI', start: '01/12/2025', end: '31/05/2026', weeklyHours: 26, iaeStructure: 'ACI', marketSector: false } },
+      actor: 'ines@plie.test',
+    });
+    expect(signed.status).toBe(200);
+    expect(await db.workContract.findMany({ where: { participantId: id } })).toMatchObject([{ type: 'CDDI', iae: true, iaeStructure: 'ACI', aided: false, marketSector: false, insertionCompany: false }]);
+
+    // Unsaid, the situation is to review at the first interview, never a refusal.
+    const unsaid = await api('POST', '/api/participants', { firstName: `Léa${suffix}`, lastName: `Martin${suffix}`, birthDate: '02/05/1979', commune: 'Antibes', minimumIncome: 'AUCUN' });
+    const unsaidId = unsaid.body.participantId as string;
+    const review = await vi.waitFor(async () => (await db.participant.findUniqueOrThrow({ where: { id: unsaidId } })).eligibility ?? expect.fail('pas encore évalué'), { timeout: 20_000 });
+    expect(review).toMatchObject({ decision: 'to_review' });
+    expect(await db.participant.findUniqueOrThrow({ where: { id: unsaidId } })).toMatchObject({ longTermJobSeeker: null, exclusionRisk: null, activeJobSearch: null });
+
+    // Rectified once the first interview has told: assessed again, both assessments kept, the change audited.
+    const rectified = await api('PATCH', `/api/participants/${unsaidId}`, { longTermJobSeeker: 'oui', activeJobSearch: true, needsSupport: true, ableAndWilling: true, postalCode: '06600' });
+    expect(rectified).toEqual({
+      status: 200,
+      body: { participantId: unsaidId, changed: ['postalCode', 'longTermJobSeeker', 'activeJobSearch', 'needsSupport', 'ableAndWilling'], eligibility: { decision: 'eligible', reasons: [] } },
+    });
+    const assessments = await db.eligibilityAssessment.findMany({ where: { participantId: unsaidId }, orderBy: { at: 'asc' } });
+    expect(assessments.map((a) => [a.source, a.decision])).toEqual([
+      ['orientation', 'to_review'],
+      ['rectification', 'eligible'],
+    ]);
+    const audited = await db.auditEvent.findFirstOrThrow({ where: { entityId: unsaidId, action: 'participant.rectify' } });
+    expect(audited.details).toMatchObject({ changes: { longTermJobSeeker: { before: null, after: true }, postalCode: { before: null, after: '06600' } }, eligibility: { before: 'to_review', after: 'eligible' } });
+
+    // Nothing to correct, a fact it cannot read, someone it does not know: refused, nothing written.
+    expect(await api('PATCH', `/api/participants/${unsaidId}`, {})).toEqual({ status: 400, body: { erreur: 'Données invalides.', details: ['aucun fait à corriger'] } });
+    expect(await api('PATCH', `/api/participants/${unsaidId}`, { sex: 'X', lastName: ' ' })).toEqual({ status: 400, body: { erreur: 'Données invalides.', details: ['nom : obligatoire', 'sexe : F ou M attendu'] } });
+    expect((await api('PATCH', `/api/participants/${randomUUID()}`, { qpv: true })).status).toBe(404);
+    expect((await api('PATCH', `/api/participants/${unsaidId}`, { qpv: true }, OTHER_TOKEN)).status).toBe(404);
+    expect(await db.eligibilityAssessment.count({ where: { participantId: unsaidId } })).toBe(2);
+  });
+
+  it('refuses a situation it cannot read, in French, writing nothing', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const person = { firstName: `Ana${suffix}`, lastName: `Silva${suffix}`, birthDate: '02/05/1979' };
+    const bad = await api('POST', '/api/participants', { ...person, sex: 'X', qualificationLevel: 'bac', qpv: 'peut-être', prescriber: 'POLE_EMPLOI' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.details).toEqual([
+      'sexe : F ou M attendu',
+      'niveau de qualification : 1 à 8, ou VI à I',
+      'QPV : oui ou non',
+      'prescripteur : CD06, FRANCE_TRAVAIL, MISSION_LOCALE, CCAS, COMMUNE_CASA, MSD, SPIP, PARTENAIRE_PDI, SPONTANE, AUTRE attendu',
+    ]);
+    const later = new Date(Date.now() + 2 * 86_400_000);
+    const future = `${String(later.getUTCDate()).padStart(2, '0')}/${String(later.getUTCMonth() + 1).padStart(2, '0')}/${later.getUTCFullYear()}`;
+    const ahead = await api('POST', '/api/participants', { ...person, orientationDate: future });
+    expect(ahead.status).toBe(400);
+    expect(ahead.body.details).toEqual(['date d’orientation : elle ne peut pas être dans le futur']);
+    expect(await db.participant.count({ where: { lastName: person.lastName } })).toBe(0);
+  });
+
   it('refuses to create again someone from the imported history', async () => {
     const imported = await importHistory(db, path.join(projectRoot, 'test', 'fixtures', 'import'), { plieCode: 'CASA', actor: 'test' });
     expect(imported.ok).toBe(true);

@@ -1,8 +1,11 @@
 /** `plie participant …`: referrals, pathways, actions, re-entry. */
 import type { Command } from 'commander';
+import { MINIMUM_INCOMES, PRESCRIBERS } from '../../domain/codes.ts';
 import { createLogger } from '../../logging.ts';
 import { pathwayDeps } from '../../main/services.ts';
 import { createParticipant } from '../../participants/create.ts';
+import { rectifyParticipant } from '../../participants/rectify.ts';
+import { CASA_CONFIG } from '../../domain/plie-config.ts';
 import { pathwayState, recordAction } from '../../temporal/pathway-client.ts';
 import { currentPathwayId, reenterParticipant } from '../../participants/reenter.ts';
 import { withServices, parseJsonOption, print, describeState } from '../shared.ts';
@@ -35,35 +38,43 @@ export function registerParticipantCommands(program: Command): void {
         print(opts.json, state, `Action enregistrée.\n${describeState(state)}`);
       });
     });
-  participant
-    .command('create')
-    .description('Crée un participant et démarre son parcours.')
-    .requiredOption('--prenom <prénom>', 'prénom')
-    .requiredOption('--nom <nom>', 'nom')
-    .requiredOption('--naissance <JJ/MM/AAAA>', 'date de naissance')
-    .option('--email <adresse>', 'adresse email du participant')
-    .option('--telephone <numéro>', 'téléphone')
-    .option('--commune <commune>', 'commune de résidence')
+  withFactOptions(
+    participant
+      .command('create')
+      .description('Crée un participant et démarre son parcours.')
+      .requiredOption('--prenom <prénom>', 'prénom')
+      .requiredOption('--nom <nom>', 'nom')
+      .requiredOption('--naissance <JJ/MM/AAAA>', 'date de naissance'),
+  )
     .option('--par <email>', 'qui crée la fiche (pour le journal)', process.env.USER ?? 'cli')
     .option('--json', 'résultat en JSON')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       await withServices(async (services, cfg) => {
-        const created = await createParticipant(
-          pathwayDeps(cfg, services.db, services.temporal, createLogger('warn')),
-          {
-            firstName: opts.prenom,
-            lastName: opts.nom,
-            birthDate: opts.naissance,
-            email: opts.email,
-            phone: opts.telephone,
-            commune: opts.commune,
-          },
-          { actor: String(opts.par), channel: 'cli' },
-        );
+        const created = await createParticipant(pathwayDeps(cfg, services.db, services.temporal, createLogger('warn')), factsOf(opts), { actor: String(opts.par), channel: 'cli' });
+        print(Boolean(opts.json), created, `Participant créé : ${created.participantId}\nParcours démarré : ${created.workflowId}`);
+      });
+    });
+
+  withFactOptions(
+    participant
+      .command('rectify')
+      .description('Corrige des faits de la fiche (seuls ceux donnés changent) et réévalue l’éligibilité ; l’ancienne évaluation reste dans l’historique.')
+      .argument('<id>', 'identifiant du participant')
+      .option('--prenom <prénom>', 'prénom')
+      .option('--nom <nom>', 'nom')
+      .option('--naissance <JJ/MM/AAAA>', 'date de naissance'),
+  )
+    .requiredOption('--par <email>', 'qui corrige (pour le journal)')
+    .option('--json', 'résultat en JSON')
+    .action(async (id: string, opts: Record<string, string | boolean | undefined>) => {
+      await withServices(async (services, cfg) => {
+        const deps = pathwayDeps(cfg, services.db, services.temporal, createLogger('warn'));
+        const done = await rectifyParticipant({ db: services.db, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id, factsOf(opts), { actor: String(opts.par), channel: 'cli' });
+        const labels = { eligible: 'éligible', not_eligible: 'non éligible', to_review: 'à vérifier' } as const;
         print(
           Boolean(opts.json),
-          created,
-          `Participant créé : ${created.participantId}\nParcours démarré : ${created.workflowId}`,
+          done,
+          `${done.changed.length ? `Fiche corrigée : ${done.changed.join(', ')}.` : 'Rien n’a changé.'}\nÉligibilité réévaluée : ${labels[done.eligibility.decision]}${done.eligibility.reasons.length ? ` (${done.eligibility.reasons.join(', ')})` : ''}.`,
         );
       });
     });
@@ -79,4 +90,48 @@ export function registerParticipantCommands(program: Command): void {
         print(opts.json, state, describeState(state));
       });
     });
+}
+
+/** The facts of a referral, as options: `--code-postal` gives `postalCode`, and so on. */
+const FACT_OPTIONS: Array<[flags: string, description: string, key: string]> = [
+  ['--email <adresse>', 'adresse email du participant', 'email'],
+  ['--telephone <numéro>', 'téléphone', 'phone'],
+  ['--commune <commune>', 'commune de résidence', 'commune'],
+  ['--sexe <F|M>', 'sexe (H est lu comme M)', 'sex'],
+  ['--code-postal <code>', 'code postal', 'postalCode'],
+  ['--orientation <JJ/MM/AAAA>', 'date d’orientation (aujourd’hui par défaut)', 'orientationDate'],
+  ['--prescripteur <code>', `prescripteur : ${PRESCRIBERS.join(', ')}`, 'prescriber'],
+  ['--contact-prescripteur <texte>', 'qui a orienté chez le prescripteur (informé·e de la sortie)', 'prescriberContact'],
+  ['--minima <code>', `minimum social : ${MINIMUM_INCOMES.join(', ')}`, 'minimumIncome'],
+  ['--deld <oui|non>', 'demandeur·se d’emploi de longue durée', 'longTermJobSeeker'],
+  ['--risque-exclusion <oui|non>', 'à risque d’exclusion (prévention du chômage de longue durée)', 'exclusionRisk'],
+  ['--recherche-active <oui|non>', 'en recherche active d’emploi', 'activeJobSearch'],
+  ['--independant <oui|non>', 'travailleur·se indépendant·e', 'selfEmployed'],
+  ['--besoin-accompagnement <oui|non>', 'a besoin d’un accompagnement pour lever des freins', 'needsSupport'],
+  ['--apte <oui|non>', 'apte et volontaire pour s’engager dans un parcours', 'ableAndWilling'],
+  ['--niveau <niveau>', 'niveau de qualification : 1 à 8, ou VI à I', 'qualificationLevel'],
+  ['--qpv <oui|non>', 'habite un quartier prioritaire', 'qpv'],
+  ['--rqth <oui|non>', 'reconnaissance travailleur handicapé', 'rqth'],
+  ['--monoparental <oui|non>', 'famille monoparentale', 'singleParent'],
+];
+const IDENTITY_OPTIONS: Array<[attribute: string, key: string]> = [
+  ['prenom', 'firstName'],
+  ['nom', 'lastName'],
+  ['naissance', 'birthDate'],
+];
+/** Commander's name for an option's value: `--code-postal` → `codePostal`. */
+const attributeOf = (flags: string) => flags.split(' ')[0]!.slice(2).replace(/-(\w)/g, (_m, c: string) => c.toUpperCase());
+
+function withFactOptions(command: Command): Command {
+  for (const [flags, description] of FACT_OPTIONS) command.option(flags, description);
+  return command;
+}
+
+/** What was typed, under the keys of the API and the referral form; the schema reads it. */
+function factsOf(opts: Record<string, string | boolean | undefined>): Record<string, unknown> {
+  const pairs: Array<[string, string | boolean | undefined]> = [
+    ...IDENTITY_OPTIONS.map(([attribute, key]): [string, string | boolean | undefined] => [key, opts[attribute]]),
+    ...FACT_OPTIONS.map(([flags, , key]): [string, string | boolean | undefined] => [key, opts[attributeOf(flags)]]),
+  ];
+  return Object.fromEntries(pairs);
 }
