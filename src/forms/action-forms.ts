@@ -1,7 +1,12 @@
-/** Forms of the actions staff record on a pathway outside any task (step, contact, contract, exit). */
+/** Forms of the actions staff record on a pathway outside any task (step, contact, contract, training, exit, pause…). */
 import { pathwayActionSchema } from '../domain/pathway-actions.ts';
 import { number, text, yesNo, type FormSpec } from './fields.ts';
 import { CONTACT_MODE_OPTIONS, CONTRACT_END_OPTIONS, CONTRACT_TYPE_OPTIONS, EXIT_TYPE_OPTIONS, IAE_STRUCTURE_OPTIONS, STEP_TYPE_OPTIONS } from './labels.ts';
+
+/** A form of one date for an action that says only when it happened. */
+function dateForm(type: 'qualificationObtained' | 'businessCreated', title: string, id: 'date' | 'start', label: string): FormSpec {
+  return { title, submit: 'Enregistrer', fields: [{ id, label, kind: 'date' }], toValue: (raw) => ({ type, [id]: text(raw, id) }), schema: pathwayActionSchema };
+}
 
 function stepForm(type: 'stepPlanned' | 'stepDone', title: string, dateLabel: string): FormSpec {
   return {
@@ -93,6 +98,39 @@ export const ACTION_FORMS = {
     toValue: (raw) => ({ type: 'contractEnded', date: text(raw, 'date'), reason: text(raw, 'reason') }),
     schema: pathwayActionSchema,
   },
+  trainingStarted: {
+    title: 'Formation',
+    submit: 'Enregistrer',
+    fields: [
+      { id: 'start', label: 'Début', kind: 'date' },
+      { id: 'end', label: 'Fin prévue', kind: 'date', optional: true },
+      { id: 'rncp', label: 'Certifiante (inscrite au RNCP)', kind: 'select', options: yesNo },
+      { id: 'longTraining', label: 'Formation longue', kind: 'select', options: yesNo, optional: true, hint: 'Non si rien n’est choisi.' },
+    ],
+    toValue: (raw) => ({ type: 'trainingStarted', start: text(raw, 'start'), end: text(raw, 'end') ?? null, rncp: text(raw, 'rncp') === 'oui', longTraining: text(raw, 'longTraining') === 'oui' }),
+    schema: pathwayActionSchema,
+  },
+  qualificationObtained: dateForm('qualificationObtained', 'Qualification obtenue', 'date', 'Date d’obtention'),
+  businessCreated: dateForm('businessCreated', 'Création d’entreprise', 'start', 'Date de création'),
+  remindersPaused: {
+    title: 'Suspendre les relances',
+    submit: 'Suspendre',
+    intro: 'Aucune relance sur ce dossier, ni à la personne ni à l’équipe, jusqu’à la date choisie.',
+    fields: [
+      { id: 'until', label: 'Jusqu’au', kind: 'date' },
+      { id: 'reason', label: 'Motif', kind: 'textarea' },
+    ],
+    toValue: (raw) => ({ type: 'remindersPaused', until: text(raw, 'until'), reason: text(raw, 'reason') }),
+    schema: pathwayActionSchema,
+  },
+  remindersResumed: {
+    title: 'Reprendre les relances',
+    submit: 'Reprendre',
+    intro: 'Les relances de ce dossier reprennent dès maintenant.',
+    fields: [],
+    toValue: () => ({ type: 'remindersResumed' }),
+    schema: pathwayActionSchema,
+  },
   exitProposed: {
     title: 'Proposer une sortie',
     submit: 'Proposer',
@@ -116,6 +154,11 @@ export const ACTION_LABELS: Record<ActionFormName, string> = {
   appointmentMissed: 'Rendez-vous manqué',
   contractSigned: 'Contrat signé',
   contractEnded: 'Fin de contrat',
+  trainingStarted: 'Formation commencée',
+  qualificationObtained: 'Qualification obtenue',
+  businessCreated: 'Création d’entreprise',
+  remindersPaused: 'Suspendre les relances',
+  remindersResumed: 'Reprendre les relances',
   exitProposed: 'Proposer une sortie',
 };
 

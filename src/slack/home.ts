@@ -52,11 +52,15 @@ export function sortCaseload(rows: CaseRow[]): CaseRow[] {
 const more = (total: number): KnownBlock[] =>
   total > LIMIT ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `… et ${total - LIMIT} de plus.` }] }] : [];
 
-/** The overflow menu of actions a referent records on a pathway (value: action|participant id). */
+/**
+ * The menu of actions a referent records on a pathway (value: action|participant id). A select,
+ * not an overflow: Slack refuses an overflow of more than five choices.
+ */
 export function participantActions(participantId: string) {
   return {
-    type: 'overflow' as const,
+    type: 'static_select' as const,
     action_id: PARTICIPANT_ACTION,
+    placeholder: { type: 'plain_text' as const, text: 'Agir sur le dossier…' },
     options: Object.keys(ACTION_FORMS).map((name) => ({
       text: { type: 'plain_text' as const, text: ACTION_LABELS[name as keyof typeof ACTION_LABELS] },
       value: `${name}|${participantId}`,

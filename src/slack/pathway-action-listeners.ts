@@ -2,7 +2,7 @@
  * Recording an action on a pathway from Slack (the App Home's menu and `/plie participant`): a
  * step, a contact, a contract… in a modal, for the participant's referent or the coordination.
  */
-import type { App, BlockAction, OverflowAction, ViewSubmitAction } from '@slack/bolt';
+import type { App, BlockAction, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import { ACTION_FORMS, ACTION_LABELS, isActionFormName } from '../forms/action-forms.ts';
 import { fileReference } from '../domain/participant.ts';
@@ -17,7 +17,7 @@ export function registerPathwayActionListeners(app: App, deps: SlackDeps): void 
   const once = createOnceAtATime();
   const { db } = deps;
 
-  app.action<BlockAction<OverflowAction>>(PARTICIPANT_ACTION, async ({ ack, body, action, client }) => {
+  app.action<BlockAction<StaticSelectAction>>(PARTICIPANT_ACTION, async ({ ack, body, action, client }) => {
     await ack();
     const to = audienceOf(body);
     await guarded(deps, client, to, 'pathway.action', async () => {

@@ -107,6 +107,12 @@ describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)
       singleParent: true,
       activeJobSearch: null,
     });
+    // Corrected later: only the facts given change, and eligibility is assessed again.
+    const rectified = await plie(['participant', 'rectify', participantId, '--recherche-active', 'oui', '--qpv', 'oui', '--par', COORDINATOR]);
+    expect(rectified.stderr).toBe('');
+    expect(rectified.stdout).toContain('Fiche corrigée : activeJobSearch, qpv.');
+    expect(rectified.stdout).toContain('Éligibilité réévaluée : à vérifier (BESOIN_ACCOMPAGNEMENT, APTE_VOLONTAIRE).');
+    expect(await db.participant.findUniqueOrThrow({ where: { id: participantId } })).toMatchObject({ activeJobSearch: true, qpv: true, sex: 'M' });
 
     const again = await plie(['participant', 'create', '--prenom', `LEA${suffix}`, '--nom', `benali ${suffix}`, '--naissance', '1971-09-03']);
     expect(again.code).toBe(1);
@@ -162,16 +168,21 @@ describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)
 
 describe('plie staff', () => {
   it('adds and updates a member of staff, refusing an unknown role in French', async () => {
+    // A PLIE of its own: a change of coordination is announced to every running pathway of the
+    // PLIE, and those of the other test files (other encryption keys) must not be among them.
+    const configFile = path.join(dataDir, 'plie-staff.json');
+    writeFileSync(configFile, JSON.stringify({ ...CASA_CONFIG, code: 'CLI_STAFF' }));
+    const env = { ...servicesEnv(), PLIE_CONFIG_FILE: configFile };
     const email = `sophie-${randomBytes(3).toString('hex')}@plie.test`;
-    const added = await plie(['staff', 'add', '--email', email.toUpperCase(), '--nom', 'Sophie Lambert', '--roles', 'referent,membre_commission']);
+    const added = await plie(['staff', 'add', '--email', email.toUpperCase(), '--nom', 'Sophie Lambert', '--roles', 'referent,membre_commission'], env);
     expect(added.stderr).toBe('');
     expect(added.stdout).toContain(`Sophie Lambert <${email}> : REFERENT, MEMBRE_COMMISSION.`);
-    const updated = await plie(['staff', 'add', '--email', email, '--nom', 'Sophie Lambert', '--roles', 'COORDINATEUR', '--slack', 'U0SOPHIE']);
+    const updated = await plie(['staff', 'add', '--email', email, '--nom', 'Sophie Lambert', '--roles', 'COORDINATEUR', '--slack', 'U0SOPHIE'], env);
     expect(updated.code).toBe(0);
-    expect(await db.staff.findFirstOrThrow({ where: { email } })).toMatchObject({ roles: ['COORDINATEUR'], slackUserId: 'U0SOPHIE' });
-    expect((await plie(['staff', 'list'])).stdout).toContain(`Sophie Lambert <${email}>  COORDINATEUR  Slack U0SOPHIE`);
+    expect(await db.staff.findFirstOrThrow({ where: { email } })).toMatchObject({ plieCode: 'CLI_STAFF', roles: ['COORDINATEUR'], slackUserId: 'U0SOPHIE' });
+    expect((await plie(['staff', 'list'], env)).stdout).toContain(`Sophie Lambert <${email}>  COORDINATEUR  Slack U0SOPHIE`);
 
-    const refused = await plie(['staff', 'add', '--email', 'x@plie.test', '--nom', 'X Y', '--roles', 'CHEF']);
+    const refused = await plie(['staff', 'add', '--email', 'x@plie.test', '--nom', 'X Y', '--roles', 'CHEF'], env);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('rôle inconnu (attendu : COORDINATEUR, REFERENT, FACILITATEUR, MEMBRE_COMMISSION)');
     expect(await db.staff.count({ where: { email: 'x@plie.test' } })).toBe(0);

@@ -21,6 +21,11 @@ describe('forms (read the same from Slack and the web)', () => {
     ['contract in an ACI', ACTION_FORMS.contractSigned, { type: 'CDDI', start: '2026-12-01', end: '2027-05-31', weeklyHours: '26', iaeStructure: 'ACI', aided: 'non', marketSector: 'non' }, { type: 'contractSigned', contract: { type: 'CDDI', iaeStructure: 'ACI', iae: true, aided: false, marketSector: false, insertionCompany: false } }],
     ['contract in an EI', ACTION_FORMS.contractSigned, { type: 'CDDI', start: '2026-12-01', end: '2027-05-31', weeklyHours: '35', iaeStructure: 'EI', aided: 'non', marketSector: 'oui' }, { type: 'contractSigned', contract: { iaeStructure: 'EI', iae: true, insertionCompany: true } }],
     ['aided contract, non-market', ACTION_FORMS.contractSigned, { type: 'CDD', start: '2026-12-01', end: '2027-11-30', weeklyHours: '20', iaeStructure: 'AUCUNE', aided: 'oui', marketSector: 'non' }, { type: 'contractSigned', contract: { iae: false, aided: true, marketSector: false } }],
+    ['training', ACTION_FORMS.trainingStarted, { start: '2027-01-04', end: '2027-06-30', rncp: 'oui' }, { type: 'trainingStarted', start: '2027-01-04', end: '2027-06-30', rncp: true, longTraining: false }],
+    ['qualification obtained', ACTION_FORMS.qualificationObtained, { date: '2027-06-30' }, { type: 'qualificationObtained', date: '2027-06-30' }],
+    ['business created', ACTION_FORMS.businessCreated, { start: '2027-03-01' }, { type: 'businessCreated', start: '2027-03-01' }],
+    ['reminders paused', ACTION_FORMS.remindersPaused, { until: '2027-01-15', reason: 'Hospitalisation' }, { type: 'remindersPaused', until: '2027-01-15', reason: 'Hospitalisation' }],
+    ['reminders resumed', ACTION_FORMS.remindersResumed, {}, { type: 'remindersResumed' }],
     ['appointment', ACTION_FORMS.appointmentScheduled, { date: '2026-12-08', time: '14h30', place: 'PLIE Antibes' }, { type: 'appointmentScheduled', date: '2026-12-08', time: '14:30', place: 'PLIE Antibes', durationMinutes: 60 }],
   ])('%s', (_name, form, raw, expected) => {
     const result = readForm(form, raw);
@@ -40,6 +45,8 @@ describe('forms (read the same from Slack and the web)', () => {
       { type: 'CDD', start: '2026-12-01', end: '2027-01-01', weeklyHours: '35' },
       { iaeStructure: 'Structure d’insertion (IAE) : choisissez une option', aided: 'Contrat aidé (PEC, CUI…) : choisissez une option', marketSector: 'Secteur marchand : choisissez une option' },
     ],
+    ['a training without saying whether it is certifying', ACTION_FORMS.trainingStarted, { start: '2027-01-04' }, { rncp: 'Certifiante (inscrite au RNCP) : choisissez une option' }],
+    ['a pause without its reason', ACTION_FORMS.remindersPaused, { until: '2027-01-15' }, { reason: 'Motif : obligatoire' }],
     ['an impossible time', ACTION_FORMS.appointmentScheduled, { date: '2026-12-08', time: '25:00', place: 'PLIE' }, { time: 'heure : heure invalide, attendu HH:MM' }],
     ['a referral without a name', REFERRAL_FORM, { firstName: 'Inès', birthDate: '1990-01-01' }, { lastName: 'Nom : obligatoire' }],
   ])('refuses %s, next to the field', (_name, form, raw, errors) => {

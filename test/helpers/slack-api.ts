@@ -228,7 +228,23 @@ function invalidBlocks(method: string, args: Record<string, unknown>): string | 
   if (blocks.length > limit) return `no more than ${limit} items allowed [json-pointer:/blocks]`;
   const ids = blocks.map((b) => (b as { block_id?: string }).block_id).filter((id): id is string => typeof id === 'string');
   const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
-  return repeated ? `duplicate block_id ${repeated} [json-pointer:/blocks]` : null;
+  if (repeated) return `duplicate block_id ${repeated} [json-pointer:/blocks]`;
+  return blocks.map((b, i) => elementProblem(b, i)).find((p) => p !== null) ?? null;
+}
+
+/** Block Kit's documented limits on menus: an overflow holds 2 to 5 options, a select up to 100, each text at most 75 characters. */
+const OPTION_LIMITS: Record<string, number> = { overflow: 5, static_select: 100, multi_static_select: 100 };
+
+function elementProblem(block: unknown, index: number): string | null {
+  const b = block as { accessory?: unknown; element?: unknown; elements?: unknown[] };
+  const elements = [b.accessory, b.element, ...(Array.isArray(b.elements) ? b.elements : [])].filter(Boolean) as Array<{ type?: string; options?: Array<{ text?: { text?: string } }> }>;
+  for (const e of elements) {
+    const limit = OPTION_LIMITS[e.type ?? ''];
+    if (limit === undefined || !Array.isArray(e.options)) continue;
+    if (e.options.length > limit) return `must provide at most ${limit} items [json-pointer:/blocks/${index}/${e.type}/options]`;
+    if (e.options.some((o) => (o.text?.text ?? '').length > 75)) return `must be less than 76 characters [json-pointer:/blocks/${index}/${e.type}/options]`;
+  }
+  return null;
 }
 
 const str = (value: unknown): string => (typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '');

@@ -30,8 +30,8 @@ let triggers = 0;
 
 /** The payloads Slack sends for interactions, as Bolt receives them once the request is verified. */
 export const payloads = {
-  /** A click on a button (or an overflow choice) of a message or of the App Home. */
-  click: (user: string, actionId: string, value: string, opts: { channel?: string; overflow?: boolean; message?: { ts: string; text: string } } = {}) => ({
+  /** A click on a button (or a choice in a menu) of a message or of the App Home. */
+  click: (user: string, actionId: string, value: string, opts: { channel?: string; menu?: boolean; message?: { ts: string; text: string } } = {}) => ({
     ...WORKSPACE,
     type: 'block_actions',
     user: { id: user, team_id: 'T0PLIE' },
@@ -40,8 +40,8 @@ export const payloads = {
     ...(opts.channel ? { channel: { id: opts.channel } } : {}),
     ...(opts.message ? { message: { type: 'message', ...opts.message } } : {}),
     actions: [
-      opts.overflow
-        ? { type: 'overflow', action_id: actionId, block_id: 'b', selected_option: { text: { type: 'plain_text', text: 'x' }, value }, action_ts: '1' }
+      opts.menu
+        ? { type: 'static_select', action_id: actionId, block_id: 'b', selected_option: { text: { type: 'plain_text', text: 'x' }, value }, action_ts: '1' }
         : { type: 'button', action_id: actionId, block_id: 'b', value, text: { type: 'plain_text', text: 'x' }, action_ts: '1' },
     ],
   }),

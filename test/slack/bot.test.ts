@@ -260,7 +260,7 @@ describe('Slack bot (HTTP mode)', () => {
     expect(JSON.stringify(home.args.view)).toContain('Parcours actif');
 
     for (let day = 3; day >= 1; day--) {
-      const meta = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `appointmentMissed|${participantId}`, { overflow: true }));
+      const meta = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `appointmentMissed|${participantId}`, { menu: true }));
       const date = new Date(Date.now() - day * 86_400_000).toISOString().slice(0, 10);
       await slack.submit(referentA.id, 'pathway_action', meta, { date: input.date(date) });
       await wait(() => expect(api.messagesIn(dm(referentA)).filter((m) => m.text.includes('Rendez-vous manqué')).length + ephemeralsOf(referentA).filter((t) => t.includes('Rendez-vous manqué')).length).toBe(4 - day));
@@ -279,7 +279,7 @@ describe('Slack bot (HTTP mode)', () => {
 
   it('records a contract from Slack, which opens the follow-up in employment', async () => {
     const { participantId, pathwayId } = await inPathway();
-    const meta = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `contractSigned|${participantId}`, { overflow: true }));
+    const meta = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `contractSigned|${participantId}`, { menu: true }));
     await slack.submit(referentA.id, 'pathway_action', meta, {
       type: input.select('CDI'),
       start: input.date(today),
@@ -292,6 +292,17 @@ describe('Slack bot (HTTP mode)', () => {
     await wait(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('followUp'));
     const contracts = await db.workContract.findMany({ where: { participantId } });
     expect(contracts).toMatchObject([{ type: 'CDI', weeklyHours: 15, employer: 'EHPAD Les Pins', iae: false, iaeStructure: null, aided: false, marketSector: false, insertionCompany: false }]);
+  });
+
+  it('pauses then resumes the reminders of a pathway from the menu of actions', async () => {
+    const { participantId, pathwayId } = await inPathway();
+    const paused = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `remindersPaused|${participantId}`, { menu: true }));
+    const until = parisDate(new Date(Date.now() + 20 * 86_400_000));
+    await slack.submit(referentA.id, 'pathway_action', paused, { until: input.date(until), reason: input.text('Hospitalisation') });
+    await wait(async () => expect(await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).toMatchObject({ remindersPausedUntil: new Date(`${until}T00:00:00Z`), remindersPauseReason: 'Hospitalisation' }));
+    const resumed = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `remindersResumed|${participantId}`, { menu: true }));
+    await slack.submit(referentA.id, 'pathway_action', resumed, {});
+    await wait(async () => expect(await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).toMatchObject({ remindersPausedUntil: null, remindersPauseReason: null }));
   });
 
   it('answers /plie participant for the referent and the coordination, not for another referent', async () => {
@@ -352,7 +363,7 @@ describe('Slack bot (HTTP mode)', () => {
   it('ends the pathway from Slack: the referent proposes the exit, the coordination confirms it with one click', async () => {
     const p = await inPathway();
     const { participantId, pathwayId } = p;
-    const meta = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `exitProposed|${participantId}`, { overflow: true }));
+    const meta = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `exitProposed|${participantId}`, { menu: true }));
     await slack.submit(referentA.id, 'pathway_action', meta, { exitType: input.select('ADMINISTRATIVE'), reason: input.text('Déménagement hors du territoire') });
     const taskId = await openTaskId(p, 'confirm_exit');
     await found(() => taskMessage(p, coordinator, 'confirm_exit'));
