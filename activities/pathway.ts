@@ -154,7 +154,8 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
       await db.$transaction(async (tx) => {
         await tx.participant.update({ where: { id: p.id }, data: { eligibility: { decision: result.decision, on: args.on, reasons: result.reasons.map((r) => ({ ...r })) } } });
         const assessment = { participantId: p.id, on: toDbDate(args.on), orientedOn: toDbDate(orientedOn), decision: result.decision, reasons: result.reasons.map((r) => ({ ...r })), source: 'orientation', actor: SYSTEM };
-        await tx.eligibilityAssessment.upsert({ where: { id: uuidFromKey(`${p.id}/eligibility/${args.on}`) }, create: { id: uuidFromKey(`${p.id}/eligibility/${args.on}`), ...assessment }, update: {} });
+        const id = uuidFromKey(`${p.id}/eligibility/${args.on}`);
+        await tx.eligibilityAssessment.upsert({ where: { id }, create: { id, ...assessment }, update: {} });
         await audit(tx, {
           idempotencyKey: `${p.id}/eligibility/${args.on}`,
           actor: SYSTEM,
