@@ -1,8 +1,8 @@
 import type { Db } from '../src/db/client.ts';
-import { fromDbDate, toDbDate } from '../src/db/dates.ts';
+import { toDbDate } from '../src/db/dates.ts';
 import { uuidFromKey } from '../src/db/ids.ts';
+import { assessRecord } from '../src/participants/assess.ts';
 import type { CalendarDate } from '../src/domain/dates.ts';
-import { checkEligibility, situationFacts } from '../src/domain/eligibility.ts';
 import type { PlieConfig } from '../src/domain/plie-config.ts';
 import type { AnyTaskAnswer, AssigneeRole, Stage, TaskKind } from '../src/domain/tasks.ts';
 import type { PathwayFact } from '../src/domain/pathway/commands.ts';
@@ -145,15 +145,12 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
     async assessEligibility(args: { participantId: string; on: CalendarDate }): Promise<{ decision: 'eligible' | 'not_eligible' | 'to_review'; reasons: string[] }> {
       const p = await db.participant.findUniqueOrThrow({ where: { id: args.participantId }, include: { exits: true } });
       const config = await plieConfig(p.plieCode);
-      const earlier = p.exits.map((e) => ({ exitDate: fromDbDate(e.date), exitReason: e.reason, exitType: e.type, inCurrentProtocol: true }));
-      // Age and situation at the orientation the referral recorded (it may be earlier than the
-      // workflow's start); a re-entry after an exit is a new orientation, judged on its own day.
-      const orientedOn = p.orientationDate && p.exits.length === 0 ? fromDbDate(p.orientationDate) : args.on;
-      const result = checkEligibility(config, situationFacts({ ...p, birthDate: fromDbDate(p.birthDate) }, orientedOn, earlier));
+      const { orientedOn, result } = assessRecord(config, p, args.on);
       const reasons = result.reasons.filter((r) => r.effect !== 'ok').map((r) => r.code);
+      const every = result.reasons.map((r) => ({ ...r }));
       await db.$transaction(async (tx) => {
-        await tx.participant.update({ where: { id: p.id }, data: { eligibility: { decision: result.decision, on: args.on, reasons: result.reasons.map((r) => ({ ...r })) } } });
-        const assessment = { participantId: p.id, on: toDbDate(args.on), orientedOn: toDbDate(orientedOn), decision: result.decision, reasons: result.reasons.map((r) => ({ ...r })), source: 'orientation', actor: SYSTEM };
+        await tx.participant.update({ where: { id: p.id }, data: { eligibility: { decision: result.decision, on: args.on, reasons: every } } });
+        const assessment = { participantId: p.id, on: toDbDate(args.on), orientedOn: toDbDate(orientedOn), decision: result.decision, reasons: every, source: 'orientation', actor: SYSTEM };
         const id = uuidFromKey(`${p.id}/eligibility/${args.on}`);
         await tx.eligibilityAssessment.upsert({ where: { id }, create: { id, ...assessment }, update: {} });
         await audit(tx, {

@@ -9,7 +9,8 @@ import type { Db } from '../db/client.ts';
 import { audit } from '../db/audit.ts';
 import { fromDbDate, toDbDate } from '../db/dates.ts';
 import { parisDate } from '../domain/dates.ts';
-import { checkEligibility, situationFacts, type EligibilityResult } from '../domain/eligibility.ts';
+import type { EligibilityResult } from '../domain/eligibility.ts';
+import { assessRecord } from './assess.ts';
 import { describeIssues, identityKey, participantInputSchema } from '../domain/participant.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import type { Channel } from '../../workflows/pathway-messages.ts';
@@ -69,9 +70,7 @@ export async function rectifyParticipant(
       const changed = Object.keys(data).filter((k) => comparable(data[k]) !== comparable(before[k as keyof typeof before]));
       const after = await tx.participant.update({ where: { id: before.id }, data });
 
-      const orientedOn = after.orientationDate && before.exits.length === 0 ? fromDbDate(after.orientationDate) : today;
-      const earlier = before.exits.map((e) => ({ exitDate: fromDbDate(e.date), exitReason: e.reason, exitType: e.type, inCurrentProtocol: true }));
-      const result = checkEligibility(deps.config, situationFacts({ ...after, birthDate: fromDbDate(after.birthDate) }, orientedOn, earlier));
+      const { orientedOn, result } = assessRecord(deps.config, { ...after, exits: before.exits }, today);
       const reasons = result.reasons.map((r) => ({ ...r }));
       await tx.participant.update({ where: { id: before.id }, data: { eligibility: { decision: result.decision, on: today, reasons } } });
       await tx.eligibilityAssessment.create({

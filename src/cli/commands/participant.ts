@@ -5,6 +5,7 @@ import { createLogger } from '../../logging.ts';
 import { pathwayDeps } from '../../main/services.ts';
 import { createParticipant } from '../../participants/create.ts';
 import { rectifyParticipant } from '../../participants/rectify.ts';
+import { DECISION_LABELS } from '../../forms/referral-form.ts';
 import { CASA_CONFIG } from '../../domain/plie-config.ts';
 import { pathwayState, recordAction } from '../../temporal/pathway-client.ts';
 import { currentPathwayId, reenterParticipant } from '../../participants/reenter.ts';
@@ -70,11 +71,10 @@ export function registerParticipantCommands(program: Command): void {
       await withServices(async (services, cfg) => {
         const deps = pathwayDeps(cfg, services.db, services.temporal, createLogger('warn'));
         const done = await rectifyParticipant({ db: services.db, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id, factsOf(opts), { actor: String(opts.par), channel: 'cli' });
-        const labels = { eligible: 'éligible', not_eligible: 'non éligible', to_review: 'à vérifier' } as const;
         print(
           Boolean(opts.json),
           done,
-          `${done.changed.length ? `Fiche corrigée : ${done.changed.join(', ')}.` : 'Rien n’a changé.'}\nÉligibilité réévaluée : ${labels[done.eligibility.decision]}${done.eligibility.reasons.length ? ` (${done.eligibility.reasons.join(', ')})` : ''}.`,
+          `${done.changed.length ? `Fiche corrigée : ${done.changed.join(', ')}.` : 'Rien n’a changé.'}\nÉligibilité réévaluée : ${DECISION_LABELS[done.eligibility.decision]}${done.eligibility.reasons.length ? ` (${done.eligibility.reasons.join(', ')})` : ''}.`,
         );
       });
     });
