@@ -19,6 +19,7 @@ export default defineConfig({
       'test/slack/messages.test.ts',
       'test/slack/in-process.test.ts',
       'test/temporal/codec.test.ts',
+      'test/import/imported-referent.test.ts',
     ],
     pool: 'threads',
   },

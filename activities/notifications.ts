@@ -9,6 +9,7 @@ import { isTaskKind, type TaskKind } from '../src/domain/tasks.ts';
 import { escalationMessage, openedTaskMessage, proofReceivedMessage, reminderMessage, type TaskSummary } from '../src/slack/task-message.ts';
 import { displayName, slackUserOf, staffByEmail } from '../src/staff/directory.ts';
 import { appointmentInvitation } from '../src/email/calendar.ts';
+import { referentChangeEmail, referentChangeSlack, type ReferentChangeNotice } from '../src/email/referent-change.ts';
 import { isParticipantTemplate, participantEmail, type ParticipantTemplate } from '../src/email/participant-templates.ts';
 import type { CalendarDate } from '../src/domain/dates.ts';
 import { uuidFromKey } from '../src/db/ids.ts';
@@ -166,6 +167,42 @@ export function createNotificationActivities(deps: NotificationDeps) {
         sent += 1;
       }
       return sent;
+    },
+
+    /**
+     * The pathway entrusted to another referent: a word to both, and to the new one the open tasks
+     * that are now theirs (in Slack they are in the App Home; by email each has its link).
+     */
+    async notifyReferentChange(args: { pathwayId: string; key: string; from: string | null; to: string; taskIds: string[]; at: string }): Promise<void> {
+      const pathway = await db.pathway.findUniqueOrThrow({ where: { id: args.pathwayId }, include: { participant: true } });
+      const { participant } = pathway;
+      const tasks = await db.task.findMany({ where: { id: { in: args.taskIds }, status: 'open' }, orderBy: { dueDate: 'asc' } });
+      const decidedAt = new Date(args.at);
+      const common = {
+        fileReference: fileReference(participant.id),
+        initials: initials(participant.firstName, participant.lastName),
+        newReferent: await displayName(db, participant.plieCode, args.to),
+        previousReferent: args.from ? await displayName(db, participant.plieCode, args.from) : null,
+      };
+      const recipients = [{ who: 'new' as const, email: args.to }, ...(args.from && args.from.toLowerCase() !== args.to.toLowerCase() ? [{ who: 'previous' as const, email: args.from }] : [])];
+      for (const { who, email } of recipients) {
+        const notice = (withLinks: boolean): ReferentChangeNotice => ({
+          to: who,
+          ...common,
+          tasks: tasks.map((t) => ({ kind: t.kind as TaskKind, dueDate: fromDbDate(t.dueDate), ...(withLinks && who === 'new' ? { url: link('task-answer', t.id, decidedAt, email).url } : {}) })),
+        });
+        const user = await slackUserFor(participant.plieCode, email);
+        await deliverOnce({
+          idempotencyKey: `${args.key}/${who}`,
+          template: `referent.${who}`,
+          recipient: email,
+          pathwayId: args.pathwayId,
+          decidedAt,
+          ...(user ? { slack: { user, content: referentChangeSlack(notice(false)) } } : {}),
+          render: async () => referentChangeEmail(notice(true)),
+          audit: { action: `pathway.referent.notice.${who}`, entityType: 'pathway', entityId: args.pathwayId },
+        });
+      }
     },
 
     /**

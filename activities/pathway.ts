@@ -2,7 +2,7 @@ import type { Db } from '../src/db/client.ts';
 import { toDbDate } from '../src/db/dates.ts';
 import { uuidFromKey } from '../src/db/ids.ts';
 import { assessRecord } from '../src/participants/assess.ts';
-import type { CalendarDate } from '../src/domain/dates.ts';
+import { parisDate, type CalendarDate } from '../src/domain/dates.ts';
 import type { PlieConfig } from '../src/domain/plie-config.ts';
 import type { AnyTaskAnswer, AssigneeRole, Stage, TaskKind } from '../src/domain/tasks.ts';
 import type { PathwayFact } from '../src/domain/pathway/commands.ts';
@@ -10,6 +10,21 @@ import type { ExitState } from '../src/domain/pathway/state.ts';
 import { audit } from '../src/db/audit.ts';
 
 const SYSTEM = 'système';
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/**
+ * The referent history (ReferentAssignment): the open assignment closed and the new one opened on
+ * that day; nothing when the pathway's referent is already the open one (a retry, another stage).
+ */
+async function assignReferent(tx: Tx, pathwayId: string, email: string, on: Date): Promise<void> {
+  const open = await tx.referentAssignment.findFirst({ where: { pathwayId, until: null }, include: { staff: true } });
+  if (open && open.staff.email.toLowerCase() === email.toLowerCase()) return;
+  const { participant } = await tx.pathway.findUniqueOrThrow({ where: { id: pathwayId }, select: { participant: { select: { plieCode: true } } } });
+  const staff = await tx.staff.findFirst({ where: { plieCode: participant.plieCode, email: { equals: email, mode: 'insensitive' } } });
+  if (open) await tx.referentAssignment.update({ where: { id: open.id }, data: { until: on } });
+  if (staff) await tx.referentAssignment.create({ data: { pathwayId, staffId: staff.id, from: on } });
+}
 
 export type { PathwayFact } from '../src/domain/pathway/commands.ts';
 
@@ -34,6 +49,7 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
             entryDate: args.entryDate ? toDbDate(args.entryDate) : null,
           },
         });
+        if (args.referentEmail) await assignReferent(tx, args.pathwayId, args.referentEmail, toDbDate(parisDate(args.at ? Date.parse(args.at) : Date.now())));
         await audit(tx, {
           idempotencyKey: `${args.pathwayId}/stage/${args.stage}${args.at ? `/${args.at}` : ''}`,
           actor: SYSTEM,
@@ -249,6 +265,24 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
             await tx.step.upsert({ where: { id }, create: { id, participantId, ...data }, update: data });
             break;
           }
+          case 'referentChanged':
+            await tx.pathway.update({ where: { id: args.pathwayId }, data: { referentEmail: fact.to } });
+            // The referent's open tasks follow the pathway, as in the workflow's state.
+            await tx.task.updateMany({ where: { pathwayId: args.pathwayId, status: 'open', assigneeRole: 'referent' }, data: { assigneeEmail: fact.to } });
+            await assignReferent(tx, args.pathwayId, fact.to, toDbDate(fact.on));
+            break;
+          case 'barrierRaised': {
+            const id = uuidFromKey(args.key);
+            await tx.barrier.upsert({ where: { id }, create: { id, participantId, category: fact.category, openedOn: toDbDate(fact.on) }, update: {} });
+            break;
+          }
+          case 'barrierLifted':
+            // Whichever open barrier of that kind was opened by then (at the diagnostic, later, or imported).
+            await tx.barrier.updateMany({
+              where: { participantId, category: fact.category, closedOn: null, OR: [{ openedOn: null }, { openedOn: { lte: toDbDate(fact.on) } }] },
+              data: { closedOn: toDbDate(fact.on) },
+            });
+            break;
           case 'remindersPaused':
           case 'remindersResumed':
             await tx.pathway.update({
@@ -267,7 +301,8 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
           action: `pathway.${fact.kind}`,
           entityType: 'pathway',
           entityId: args.pathwayId,
-          details: { at: args.at },
+          // A change of referent keeps who held the pathway before and after.
+          details: { at: args.at, ...(fact.kind === 'referentChanged' ? { from: fact.from, to: fact.to, reason: fact.reason } : {}) },
         });
       });
     },

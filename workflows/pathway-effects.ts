@@ -76,6 +76,11 @@ export function pathwayEffects(
           await deliver(() => pathwayNotices.notifyTask({ taskId, notice, to, ...(sequence === undefined ? {} : { sequence }), ...at }), { taskId });
           return null;
         }
+        case 'notifyReferentChange': {
+          const { key, from, to, taskIds } = command;
+          await deliver(() => pathwayNotices.notifyReferentChange({ pathwayId, key, from, to, taskIds, at: nowIso() }), { key });
+          return null;
+        }
         case 'emailParticipant': {
           const { template, key } = command;
           await deliver(() => pathwayNotices.notifyParticipant({ pathwayId, participantId, template, key, at: nowIso() }), { template, key });

@@ -1,11 +1,11 @@
 /**
  * What staff record on a pathway besides answering a task (docs/product-requirements.md § 2.3): steps,
- * contacts, missed appointments, contracts, trainings, business creations, exit proposals and
- * pauses of the participant's reminders. Validated the same way from every channel.
+ * contacts, missed appointments, contracts, trainings, business creations, exit proposals,
+ * pauses of the participant's reminders, barriers and the change of referent. Validated the same way from every channel.
  */
 import { z } from './validation.ts';
 // The same codes as the import and the reports: a step or contract recorded here counts there.
-import { CONTRACT_TYPES, IAE_STRUCTURES, STEP_TYPES } from './codes.ts';
+import { BARRIERS, CONTRACT_TYPES, IAE_STRUCTURES, STEP_TYPES } from './codes.ts';
 import { calendarDateField, clockTimeField } from './dates.ts';
 import { CONTACT_MODES, type Stage } from './tasks.ts';
 
@@ -69,6 +69,15 @@ export const pathwayActionSchema = z.discriminatedUnion(
     }),
     z.object({ type: z.literal('remindersPaused'), until: calendarDateField('jusqu’au'), reason }),
     z.object({ type: z.literal('remindersResumed') }),
+    // The coordination entrusts the pathway to another referent (the roster is checked by the channels).
+    z.object({
+      type: z.literal('referentChanged'),
+      referentEmail: z.string({ error: 'référent·e : obligatoire' }).trim().toLowerCase().pipe(z.email({ error: 'référent·e : adresse email invalide' })),
+      reason: z.string().trim().max(500, 'motif : 500 caractères au plus').optional(),
+    }),
+    // Barriers (freins périphériques) found or lifted during the pathway, each with its date.
+    z.object({ type: z.literal('barrierRaised'), category: z.enum(BARRIERS, { error: 'frein inconnu' }), date: calendarDateField('date') }),
+    z.object({ type: z.literal('barrierLifted'), category: z.enum(BARRIERS, { error: 'frein inconnu' }), date: calendarDateField('date de levée') }),
   ],
   { error: 'action inconnue' },
 );
@@ -95,6 +104,9 @@ export const ACTION_STAGES: Record<PathwayActionType, readonly Stage[]> = {
   exitProposed: OPEN_STAGES,
   remindersPaused: [...OPEN_STAGES, 'exitPending', 'exited'],
   remindersResumed: [...OPEN_STAGES, 'exitPending', 'exited'],
+  referentChanged: ['diagnostic', 'active', 'followUp', 'exitPending'],
+  barrierRaised: FACTS_STAGES,
+  barrierLifted: FACTS_STAGES,
 };
 
 /** Refused: why, and whether the action itself was fine but not at this stage. */

@@ -46,9 +46,11 @@ export function mayActOnPathway(actor: Actor, pathwayReferent: string | null): b
 
 /**
  * Recording an action on a pathway: its referent or the coordination; a clause facilitator records
- * the contract of a hire she arranged, nothing else.
+ * the contract of a hire she arranged, nothing else; only the coordination entrusts a pathway to
+ * another referent.
  */
 export function mayRecordAction(actor: Actor, actionType: unknown, pathwayReferent: string | null, facilitators: readonly string[]): boolean {
+  if (actionType === 'referentChanged') return isCoordinator(actor);
   if (mayActOnPathway(actor, pathwayReferent)) return true;
   return actionType === 'contractSigned' && facilitators.some((f) => same(f, actor.email));
 }

@@ -1,29 +1,49 @@
 /** Forms of the actions staff record on a pathway outside any task (step, contact, contract, training, exit, pause…). */
 import { pathwayActionSchema } from '../domain/pathway-actions.ts';
-import { number, text, yesNo, type FormSpec } from './fields.ts';
-import { CONTACT_MODE_OPTIONS, CONTRACT_END_OPTIONS, CONTRACT_TYPE_OPTIONS, EXIT_TYPE_OPTIONS, IAE_STRUCTURE_OPTIONS, STEP_TYPE_OPTIONS } from './labels.ts';
+import { number, text, yesNo, type FormSpec, type Option } from './fields.ts';
+import { BARRIER_OPTIONS, CONTACT_MODE_OPTIONS, CONTRACT_END_OPTIONS, CONTRACT_TYPE_OPTIONS, EXIT_TYPE_OPTIONS, IAE_STRUCTURE_OPTIONS, STEP_TYPE_OPTIONS } from './labels.ts';
 
 /** A form of one date for an action that says only when it happened. */
 function dateForm(type: 'qualificationObtained' | 'businessCreated', title: string, id: 'date' | 'start', label: string): FormSpec {
   return { title, submit: 'Enregistrer', fields: [{ id, label, kind: 'date' }], toValue: (raw) => ({ type, [id]: text(raw, id) }), schema: pathwayActionSchema };
 }
 
-function stepForm(type: 'stepPlanned' | 'stepDone', title: string, dateLabel: string): FormSpec {
+/** A form of a kind chosen in a list and a date: a step planned or done, a barrier raised or lifted. */
+function kindAndDateForm(type: 'stepPlanned' | 'stepDone' | 'barrierRaised' | 'barrierLifted', title: string, kind: { id: string; label: string; options: readonly Option[] }, dateLabel: string): FormSpec {
   return {
     title,
     submit: 'Enregistrer',
     fields: [
-      { id: 'stepType', label: 'Type d’étape', kind: 'select', options: STEP_TYPE_OPTIONS },
+      { id: kind.id, label: kind.label, kind: 'select', options: kind.options },
       { id: 'date', label: dateLabel, kind: 'date' },
     ],
-    toValue: (raw) => ({ type, stepType: text(raw, 'stepType'), date: text(raw, 'date') }),
+    toValue: (raw) => ({ type, [kind.id]: text(raw, kind.id), date: text(raw, 'date') }),
     schema: pathwayActionSchema,
   };
 }
 
+const STEP_KIND = { id: 'stepType', label: 'Type d’étape', options: STEP_TYPE_OPTIONS };
+const BARRIER_KIND = { id: 'category', label: 'Frein', options: BARRIER_OPTIONS };
+
+/** The coordination entrusts the pathway to another referent, chosen among the PLIE's active ones. */
+function referentChangeForm(referents: readonly Option[]): FormSpec {
+  return {
+    title: 'Changer de référent·e',
+    submit: 'Confier le dossier',
+    intro: 'Les tâches ouvertes du dossier suivent le parcours ; l’ancienne et la nouvelle référente (ou le nouveau référent) sont prévenus.',
+    fields: [
+      { id: 'referentEmail', label: 'Nouveau ou nouvelle référent·e', kind: 'select', options: referents },
+      { id: 'reason', label: 'Motif', kind: 'textarea', optional: true, hint: 'Gardé au journal, jamais envoyé.' },
+    ],
+    toValue: (raw) => ({ type: 'referentChanged', referentEmail: text(raw, 'referentEmail'), reason: text(raw, 'reason') }),
+    schema: pathwayActionSchema,
+  };
+}
+
+
 export const ACTION_FORMS = {
-  stepPlanned: stepForm('stepPlanned', 'Étape prévue', 'Date prévue'),
-  stepDone: stepForm('stepDone', 'Étape réalisée', 'Date de réalisation'),
+  stepPlanned: kindAndDateForm('stepPlanned', 'Étape prévue', STEP_KIND, 'Date prévue'),
+  stepDone: kindAndDateForm('stepDone', 'Étape réalisée', STEP_KIND, 'Date de réalisation'),
   contactLogged: {
     title: 'Contact',
     submit: 'Enregistrer',
@@ -131,6 +151,9 @@ export const ACTION_FORMS = {
     toValue: () => ({ type: 'remindersResumed' }),
     schema: pathwayActionSchema,
   },
+  barrierRaised: kindAndDateForm('barrierRaised', 'Frein repéré', BARRIER_KIND, 'Repéré le'),
+  barrierLifted: kindAndDateForm('barrierLifted', 'Frein levé', BARRIER_KIND, 'Levé le'),
+  referentChanged: referentChangeForm([]),
   exitProposed: {
     title: 'Proposer une sortie',
     submit: 'Proposer',
@@ -159,8 +182,19 @@ export const ACTION_LABELS: Record<ActionFormName, string> = {
   businessCreated: 'Création d’entreprise',
   remindersPaused: 'Suspendre les relances',
   remindersResumed: 'Reprendre les relances',
+  barrierRaised: 'Frein repéré',
+  barrierLifted: 'Frein levé',
+  referentChanged: 'Changer de référent·e',
   exitProposed: 'Proposer une sortie',
 };
+
+/** Actions only the coordination records (left out of a referent's menu). */
+export const COORDINATION_ACTIONS: readonly ActionFormName[] = ['referentChanged'];
+
+/** An action's form, with the choices that depend on the PLIE (its referents). */
+export function actionForm(name: ActionFormName, context: { referents: readonly Option[] }): FormSpec {
+  return name === 'referentChanged' ? referentChangeForm(context.referents) : ACTION_FORMS[name];
+}
 
 export function isActionFormName(name: string): name is ActionFormName {
   return Object.hasOwn(ACTION_FORMS, name);

@@ -111,7 +111,7 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
         `Référent·e : ${referent}${pathway?.entryDate ? ` · entrée le ${formatFrenchDate(fromDbDate(pathway.entryDate))}` : ''}`,
         next ? `Prochaine tâche : ${TASK_TITLES[next.kind as TaskKind]} (le ${formatFrenchDate(fromDbDate(next.dueDate))})` : 'Pas de tâche en attente',
       ];
-      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') }, ...(pathway ? { accessory: participantActions(p.id) } : {}) });
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') }, ...(pathway ? { accessory: participantActions(p.id, isCoordinator(staff)) } : {}) });
     }
     await client.chat.postEphemeral({ channel: to.channel!, user: to.user, text: `${visible.length} dossier(s)`, blocks });
   }

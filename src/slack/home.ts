@@ -5,7 +5,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
 import { STAGE_LABELS, TASK_TITLES, type Stage, type TaskKind } from '../domain/tasks.ts';
-import { ACTION_FORMS, ACTION_LABELS } from '../forms/action-forms.ts';
+import { ACTION_FORMS, ACTION_LABELS, COORDINATION_ACTIONS, type ActionFormName } from '../forms/action-forms.ts';
 import { taskButtons } from './task-message.ts';
 
 export const PARTICIPANT_ACTION = 'participant_action';
@@ -56,15 +56,13 @@ const more = (total: number): KnownBlock[] =>
  * The menu of actions a referent records on a pathway (value: action|participant id). A select,
  * not an overflow: Slack refuses an overflow of more than five choices.
  */
-export function participantActions(participantId: string) {
+export function participantActions(participantId: string, coordinator: boolean) {
+  const names = (Object.keys(ACTION_FORMS) as ActionFormName[]).filter((name) => coordinator || !COORDINATION_ACTIONS.includes(name));
   return {
     type: 'static_select' as const,
     action_id: PARTICIPANT_ACTION,
     placeholder: { type: 'plain_text' as const, text: 'Agir sur le dossier…' },
-    options: Object.keys(ACTION_FORMS).map((name) => ({
-      text: { type: 'plain_text' as const, text: ACTION_LABELS[name as keyof typeof ACTION_LABELS] },
-      value: `${name}|${participantId}`,
-    })),
+    options: names.map((name) => ({ text: { type: 'plain_text' as const, text: ACTION_LABELS[name] }, value: `${name}|${participantId}` })),
   };
 }
 
@@ -92,7 +90,7 @@ export function homeView(data: HomeData): View {
     blocks.push({
       type: 'section',
       text: { type: 'mrkdwn', text: `${c.overdue ? ':warning: ' : ''}*Dossier ${c.fileReference} (${c.initials})* · ${STAGE_LABELS[c.stage]}\n${next}` },
-      accessory: participantActions(c.participantId),
+      accessory: participantActions(c.participantId, data.coordinator),
     });
   }
   blocks.push(...more(caseload.length));

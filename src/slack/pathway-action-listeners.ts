@@ -4,11 +4,13 @@
  */
 import type { App, BlockAction, StaticSelectAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import { ACTION_FORMS, ACTION_LABELS, isActionFormName } from '../forms/action-forms.ts';
+import { ACTION_LABELS, COORDINATION_ACTIONS, actionForm, isActionFormName } from '../forms/action-forms.ts';
 import { fileReference } from '../domain/participant.ts';
 import { currentPathwayId } from '../participants/reenter.ts';
-import { mayActOnPathway } from '../domain/permissions.ts';
-import { recordAction, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
+import { isCoordinator, mayActOnPathway } from '../domain/permissions.ts';
+import { recordPathwayAction } from '../participants/pathway-action.ts';
+import { referentOptions } from '../staff/directory.ts';
+import { TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { PARTICIPANT_ACTION } from './home.ts';
 import { actingStaff, audienceOf, createOnceAtATime, guarded, metaOf, refuse, submitted, tell, type Audience, type ModalMeta, type SlackDeps } from './interaction.ts';
 import { formModal } from './modal.ts';
@@ -24,9 +26,18 @@ export function registerPathwayActionListeners(app: App, deps: SlackDeps): void 
       const [name = '', participantId = ''] = action.selected_option.value.split('|');
       const allowed = await pathwayFor(client, to, participantId);
       if (!allowed || !isActionFormName(name)) return;
+      if (COORDINATION_ACTIONS.includes(name) && !isCoordinator(allowed.staff)) {
+        await refuse(deps, client, to, 'Seule la coordination peut confier ce dossier à un·e autre référent·e.', {
+          action: 'pathway.action',
+          entityType: 'participant',
+          entityId: participantId,
+          actor: allowed.staff.email,
+        });
+        return;
+      }
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: formModal(ACTION_FORMS[name], {
+        view: formModal(actionForm(name, { referents: await referentsOf(participantId) }), {
           callbackId: 'pathway_action',
           privateMetadata: JSON.stringify({ participantId, action: name, channel: to.channel } satisfies ModalMeta),
           subtitle: `Dossier ${fileReference(participantId)}`,
@@ -34,6 +45,12 @@ export function registerPathwayActionListeners(app: App, deps: SlackDeps): void 
       });
     });
   });
+
+  /** The referents of the participant's PLIE (the choices of a change of referent). */
+  async function referentsOf(participantId: string) {
+    const participant = await db.participant.findUnique({ where: { id: participantId }, select: { plieCode: true } });
+    return participant ? await referentOptions(db, participant.plieCode) : [];
+  }
 
   /** The participant's current pathway, if this person may act on it. */
   async function pathwayFor(client: WebClient, to: Audience, participantId: string) {
@@ -63,14 +80,14 @@ export function registerPathwayActionListeners(app: App, deps: SlackDeps): void 
     }
     const name = meta.action;
     const participantId = meta.participantId;
-    const value = await submitted(ack, ACTION_FORMS[name], view.state.values);
+    const value = await submitted(ack, actionForm(name, { referents: name === 'referentChanged' ? await referentsOf(participantId) : [] }), view.state.values);
     if (value === undefined) return;
     await once(`${participantId}/${view.id}`, () =>
       guarded(deps, client, to, 'pathway.action', async () => {
         const allowed = await pathwayFor(client, to, participantId);
         if (!allowed) return;
         try {
-          await recordAction(deps.temporal, participantId, { action: value, actor: allowed.staff.email, channel: 'slack' }, allowed.pathway.id);
+          await recordPathwayAction(deps, participantId, { action: value, actor: allowed.staff.email, channel: 'slack' }, allowed.pathway.id);
           await tell(client, to, `✅ ${ACTION_LABELS[name]} : enregistré pour le dossier ${fileReference(participantId)}.`);
         } catch (error) {
           if (!(error instanceof TaskAnswerRejectedError)) throw error;

@@ -12,6 +12,7 @@ import { fileReference } from '../domain/participant.ts';
 import { mayAnswerTask } from '../domain/permissions.ts';
 import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { actingStaff, audienceOf, createOnceAtATime, guarded, metaOf, refuse, submitted, tell, type Audience, type ModalMeta, type SlackDeps } from './interaction.ts';
+import { referentOptions } from '../staff/directory.ts';
 import { formModal } from './modal.ts';
 import { ACTION_IDS, QUICK_ANSWERS } from './task-message.ts';
 
@@ -21,8 +22,7 @@ export function registerTaskListeners(app: App, deps: SlackDeps): void {
 
 
   async function referents(plieCode: string): Promise<TaskFormContext> {
-    const staff = await db.staff.findMany({ where: { plieCode, active: true, roles: { has: 'REFERENT' } }, orderBy: { name: 'asc' } });
-    return { referents: staff.map((s) => ({ value: s.email, label: s.name })) };
+    return { referents: await referentOptions(db, plieCode) };
   }
 
   /** The task, if this person may answer it now; otherwise they are told why and null returned. */

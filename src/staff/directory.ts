@@ -17,6 +17,12 @@ export async function coordinatorsOf(db: Db, plieCode: string): Promise<string[]
   return staff.map((s) => s.email.trim().toLowerCase());
 }
 
+/** The active referents of a PLIE, as the choices of a form (assign or change a referent). */
+export async function referentOptions(db: Db, plieCode: string): Promise<Array<{ value: string; label: string }>> {
+  const staff = await db.staff.findMany({ where: { plieCode, active: true, roles: { has: 'REFERENT' } }, orderBy: { name: 'asc' } });
+  return staff.map((s) => ({ value: s.email, label: s.name }));
+}
+
 /** The active staff record of an address in a PLIE (addresses compared case-insensitively). */
 export async function staffByEmail(db: Db, plieCode: string, email: string): Promise<Staff | null> {
   return await db.staff.findFirst({ where: { plieCode, active: true, email: { equals: email.trim(), mode: 'insensitive' } } });

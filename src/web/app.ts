@@ -13,7 +13,8 @@ import {
   PathwayNotStartedError,
   type CreateParticipantDeps,
 } from '../participants/create.ts';
-import { answerTask, pathwayState, recordAction, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
+import { answerTask, pathwayState, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
+import { recordPathwayAction } from '../participants/pathway-action.ts';
 import { REFUSAL_CODES } from '../domain/refusals.ts';
 import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
 import { ParticipantNotFoundError, rectifyParticipant } from '../participants/rectify.ts';
@@ -122,7 +123,7 @@ export function createWebApp(web: WebDeps): express.Express {
   // An action on the pathway: contact, contract, exit proposal, pause of reminders…
   api.post('/participants/:id/actions', async (req, res) => {
     const r = await pathwayRequest(req, res, actionBodySchema);
-    if (r) res.json(await recordAction(r.deps.temporal, r.participantId, { ...r.body, channel: 'http' }, r.workflowId));
+    if (r) res.json(await recordPathwayAction(r.deps, r.participantId, { ...r.body, channel: 'http' }, r.workflowId));
   });
 
   // Rectification of the person's facts: the keys of the referral, each optional.

@@ -23,6 +23,7 @@ import { formHtml } from './pages/form-html.ts';
 import { createProcurementPages } from './procurement-pages.ts';
 import { createPlacementPage } from './placement-page.ts';
 import { createAttendancePage } from './attendance-page.ts';
+import { referentOptions } from '../staff/directory.ts';
 import { escapeHtml } from '../html.ts';
 import { alert, html, join, page, paragraph, type Html } from './pages/layout.ts';
 
@@ -104,8 +105,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
   }
 
   async function staffForm(task: { kind: TaskKind; pathway: { participant: { plieCode: string } } }): Promise<FormSpec> {
-    const referents = await deps.db.staff.findMany({ where: { plieCode: task.pathway.participant.plieCode, active: true, roles: { has: 'REFERENT' } }, orderBy: { name: 'asc' } });
-    return taskForm(task.kind, { referents: referents.map((r) => ({ value: r.email, label: r.name })) });
+    return taskForm(task.kind, { referents: await referentOptions(deps.db, task.pathway.participant.plieCode) });
   }
 
   router.get('/:token', async (req, res) => {

@@ -151,6 +151,15 @@ describe('idempotent pathway facts', () => {
     await twice(fact('6', { kind: 'contact', date: '2026-12-02', mode: 'telephone' }));
     await twice(fact('7', { kind: 'step', stepId: `${pathwayId}/step/8`, stepType: 'ATELIER', start: '2026-12-03', status: 'PREVUE' }));
     await twice(fact('9', { kind: 'remindersPaused', until: '2027-01-10', reason: 'Hospitalisation' }));
+    // A change of referent: one history line each, closed and opened once; a barrier raised then lifted once.
+    const { plieCode } = await db.participant.findUniqueOrThrow({ where: { id: participantId } });
+    const suffix = randomBytes(3).toString('hex');
+    const [first, second] = [`premiere.${suffix}@plie.test`, `second.${suffix}@plie.test`];
+    for (const email of [first, second]) await db.staff.create({ data: { plieCode, email, name: email, roles: ['REFERENT'] } });
+    await twice(() => activities.recordStage({ pathwayId, participantId, stage: 'diagnostic', referentEmail: first, entryDate: null, at }));
+    await twice(fact('10', { kind: 'referentChanged', from: first, to: second, on: '2026-12-05', reason: null }));
+    await twice(fact('11', { kind: 'barrierRaised', category: 'LOGEMENT', on: '2026-12-06' }));
+    await twice(fact('12', { kind: 'barrierLifted', category: 'LOGEMENT', on: '2026-12-20' }));
     const exit = { type: 'ADMINISTRATIVE' as const, reason: 'Déménagement', kind: null, criterion: null, cdi: false, date: '2026-12-28', proofsMissing: false };
     await twice(() => activities.recordExit({ pathwayId, participantId, exit }));
     await twice(() => activities.recordFseDataPoint({ participantId, moment: 'SORTIE', on: '2026-12-28', labourMarketStatus: null }));
@@ -164,12 +173,20 @@ describe('idempotent pathway facts', () => {
     expect(await db.exit.count({ where: { participantId } })).toBe(1);
     expect(await db.fseDataPoint.count({ where: { participantId } })).toBe(1);
     expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).remindersPauseReason).toBe('Hospitalisation');
+    const history = await db.referentAssignment.findMany({ where: { pathwayId }, include: { staff: true }, orderBy: { from: 'asc' } });
+    expect(history.map((a) => [a.staff.email, a.until])).toEqual([
+      [first, new Date('2026-12-05T00:00:00Z')],
+      [second, null],
+    ]);
+    expect(await db.barrier.findMany({ where: { participantId }, select: { category: true, openedOn: true, closedOn: true } })).toEqual([
+      { category: 'LOGEMENT', openedOn: new Date('2026-12-06T00:00:00Z'), closedOn: new Date('2026-12-20T00:00:00Z') },
+    ]);
     const welcome = inbox.messages.filter((m) => m.to.includes('ines.test@exemple.fr'));
     expect(welcome).toHaveLength(1);
     expect(welcome[0]!.subject).toBe('Bienvenue dans votre parcours PLIE');
     expect(welcome[0]!.text).toContain('Fonds social européen');
     const audit = await db.auditEvent.count({ where: { entityId: pathwayId, action: { startsWith: 'pathway.' } } });
-    expect(audit).toBe(6);
+    expect(audit).toBe(10);
   });
 
   it('lets the participant answer their referent by replying', async () => {

@@ -16,6 +16,7 @@ import type { Stage } from '../../src/domain/tasks.ts';
 const COORDINATOR = 'coordination@plie.test';
 const SECOND_COORDINATOR = 'seconde.coordinatrice@plie.test';
 const REFERENT = 'referente@plie.test';
+const OTHER_REFERENT = 'autre.referente@plie.test';
 const DAY = 86_400_000;
 /** A fixed instant (a Monday, 9:00 in Paris): nothing here depends on the day the tests run. */
 const T0 = Date.UTC(2027, 0, 4, 8, 0);
@@ -169,6 +170,54 @@ describe('pathway state machine: transitions', () => {
     }
   });
 
+  it('the coordination entrusts the pathway to another referent: the referent’s tasks follow, both are told; no one else may', () => {
+    const state = atDiagnostic();
+    const diagnostic = taskOf(state, 'diagnostic_decision');
+    const change = (actor: string, referentEmail = OTHER_REFERENT) => decide(state, action({ type: 'referentChanged', referentEmail, reason: 'Congé' }, actor), ctx(), T0);
+    expect(change(REFERENT).refused).toEqual({ code: 'not_allowed', message: 'Seule la coordination peut confier ce parcours à un·e autre référent·e.' });
+    expect(change(COORDINATOR, REFERENT.toUpperCase()).refused).toEqual({ code: 'not_now', message: 'Action refusée : cette personne est déjà la ou le référent·e de ce parcours' });
+    expect(change(COORDINATOR, 'pas-une-adresse').refused?.code).toBe('invalid');
+    const changed = change(SECOND_COORDINATOR, ' Autre.Referente@plie.test ');
+    expect(changed.refused).toBeNull();
+    expect(changed.state.referentEmail).toBe(OTHER_REFERENT);
+    expect(changed.state.openTasks).toEqual([{ ...diagnostic, assigneeEmail: OTHER_REFERENT }]);
+    expect(changed.commands).toEqual([
+      { type: 'recordFact', key: 'parcours-p1/fact/3', fact: { kind: 'referentChanged', from: REFERENT, to: OTHER_REFERENT, on: today, reason: 'Congé' }, actor: SECOND_COORDINATOR, channel: 'cli' },
+      { type: 'notifyReferentChange', key: 'parcours-p1/referent/4', from: REFERENT, to: OTHER_REFERENT, taskIds: [diagnostic.id] },
+    ]);
+    // The previous referent no longer answers; the new one does.
+    const integrate = { decision: 'integrate', entryDate: today, barriers: ['MOBILITE'] };
+    expect(decide(changed.state, answer(changed.state, 'diagnostic_decision', integrate, REFERENT), ctx(), T0).refused?.code).toBe('not_allowed');
+    expect(decide(changed.state, answer(changed.state, 'diagnostic_decision', integrate, OTHER_REFERENT), ctx(), T0).refused).toBeNull();
+    // Not before a referent is designated (the coordination designates one), nor after the exit.
+    const { state: oriented } = run([]);
+    expect(decide(oriented, action({ type: 'referentChanged', referentEmail: OTHER_REFERENT }, COORDINATOR), ctx(), T0).refused?.code).toBe('not_now');
+  });
+
+  it.each([
+    ['lifts a barrier of the diagnostic', { type: 'barrierLifted', category: 'MOBILITE', date: today }, null],
+    ['refuses to lift a barrier never raised', { type: 'barrierLifted', category: 'SANTE', date: today }, 'aucun frein de ce type n’est ouvert à cette date'],
+    ['refuses to lift a barrier before it was raised', { type: 'barrierLifted', category: 'MOBILITE', date: addDays(today, -1) }, 'aucun frein de ce type n’est ouvert à cette date'],
+    ['refuses a lifting to come', { type: 'barrierLifted', category: 'MOBILITE', date: addDays(today, 1) }, 'la date de levée ne peut pas être à venir'],
+    ['raises a new barrier', { type: 'barrierRaised', category: 'LOGEMENT', date: today }, null],
+    ['refuses to raise a barrier still open', { type: 'barrierRaised', category: 'MOBILITE', date: today }, 'ce frein est déjà relevé et non levé'],
+  ])('barriers during the pathway: %s', (_name, value, refusal) => {
+    const state = atDiagnostic();
+    const integrated = accepted(state, answer(state, 'diagnostic_decision', { decision: 'integrate', entryDate: today, barriers: ['MOBILITE', 'MOBILITE'] }, REFERENT)).state;
+    expect(integrated.barriers).toEqual([{ category: 'MOBILITE', since: today, liftedOn: null }]);
+    const decision = decide(integrated, action(value), ctx(), T0);
+    if (refusal) return expect(decision.refused).toEqual({ code: 'not_now', message: `Action refusée : ${refusal}` });
+    expect(decision.commands).toEqual([{ type: 'recordFact', key: expect.any(String) as string, fact: { kind: value.type, category: value.category, on: value.date }, actor: REFERENT, channel: 'cli' }]);
+    // Once lifted, the same barrier may be found again later.
+    if (value.type === 'barrierLifted') expect(decide(decision.state, action({ type: 'barrierRaised', category: 'MOBILITE', date: today }), ctx(), T0).refused).toBeNull();
+  });
+
+  it('an imported pathway, whose barriers the workflow does not know, leaves the lifting to the record', () => {
+    const resumed = decide(initialState('p1'), { type: 'started', resume: { referentEmail: REFERENT, entryDate: addDays(today, -400) } }, ctx(), T0).state;
+    expect(resumed.barriers).toBeUndefined();
+    expect(decide(resumed, action({ type: 'barrierLifted', category: 'SANTE', date: today }), ctx(), T0).refused).toBeNull();
+  });
+
   it('an exit proposal waits for the coordination; a second one is refused; not confirmed, the pathway goes on', () => {
     const { state } = active();
     const proposed = decide(state, action({ type: 'exitProposed', exitType: 'ABANDON', reason: 'Déménagement hors territoire' }), ctx(), T0);
@@ -277,6 +326,10 @@ function actionFor(pick: number, day: CalendarDate): unknown {
     { type: 'exitProposed', exitType: 'ABANDON', reason: 'Plus de nouvelles' },
     { type: 'remindersPaused', until: addDays(day, 20), reason: 'Hospitalisation' },
     { type: 'remindersResumed' },
+    { type: 'barrierRaised', category: 'MOBILITE', date: day },
+    { type: 'barrierLifted', category: 'MOBILITE', date: day },
+    // The coordination entrusts the pathway back and forth (the walk's actor for this one).
+    { type: 'referentChanged', referentEmail: pick % 2 === 0 ? REFERENT : OTHER_REFERENT },
   ];
   return actions[pick % actions.length];
 }
@@ -312,7 +365,8 @@ function walk(steps: Array<{ what: number; pick: number; days: number }>, eligib
       const task = state.openTasks[step.pick % state.openTasks.length]!;
       feed({ type: 'answer', request: { taskId: task.id, answer: answerFor(task, step.pick, day), actor: step.pick % 7 === 0 ? SECOND_COORDINATOR : COORDINATOR, channel: 'cli' } });
     } else if (step.what < 60) {
-      feed({ type: 'action', request: { action: actionFor(step.pick, day), actor: REFERENT, channel: 'slack' } });
+      const value = actionFor(step.pick, day) as { type: string };
+      feed({ type: 'action', request: { action: value, actor: value.type === 'referentChanged' ? COORDINATOR : state.referentEmail ?? REFERENT, channel: 'slack' } });
     } else if (step.what < 70 && commissionPending) {
       commissionPending = false;
       const outcomes = ['approved', 'rejected', 'adjourned'] as const;
@@ -370,6 +424,8 @@ describe('pathway state machine: properties over random event sequences', () => 
             expect(t.dueDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
             if (t.role === 'participant') expect(t.assigneeEmail).toBeNull();
             else expect(t.assigneeEmail).toMatch(/@/);
+            // A referent's task is always the current referent's, changes of referent included.
+            if (t.role === 'referent' && s.referentEmail) expect(t.assigneeEmail).toBe(s.referentEmail);
           }
         }
       }),

@@ -148,6 +148,17 @@ describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)
     ]);
     const creation = await db.auditEvent.findFirstOrThrow({ where: { entityId: participantId, action: 'participant.create' } });
     expect(creation.channel).toBe('cli');
+
+    // The coordination entrusts the pathway to another active referent of the PLIE, no one else.
+    const { plieCode } = await db.participant.findUniqueOrThrow({ where: { id: participantId } });
+    const lina = `lina.${suffix.toLowerCase()}@plie.test`;
+    await db.staff.create({ data: { plieCode, email: lina, name: 'Lina Haddad', roles: ['REFERENT'] } });
+    const outsider = await plie(['participant', 'referent', participantId, '--referent', 'quelquun@ailleurs.fr', '--par', COORDINATOR]);
+    expect(outsider.code).toBe(1);
+    expect(outsider.stderr).toContain('quelquun@ailleurs.fr n’est pas référent·e en activité dans ce PLIE');
+    const entrusted = await plie(['participant', 'referent', participantId, '--referent', lina, '--motif', 'Congé long', '--par', COORDINATOR]);
+    expect(entrusted.stdout).toContain(`Parcours confié à ${lina}.`);
+    expect(await db.task.findFirstOrThrow({ where: { pathwayId: workflowId, kind: 'diagnostic_decision' } })).toMatchObject({ status: 'open', assigneeEmail: lina });
   });
 
   it('reports bad input in French with exit code 2, writing nothing', async () => {
@@ -338,14 +349,24 @@ describe('plie import and plie report (the bilan)', () => {
     const configFile = path.join(dataDir, 'plie-start.json');
     writeFileSync(configFile, JSON.stringify({ ...CASA_CONFIG, code: 'CLI_START' }));
     const env = { ...servicesEnv(), PLIE_CONFIG_FILE: configFile };
+    // One of the names in the files' `referent` column is a referent of this PLIE; the others are not.
+    const names = new Set(readFileSync(path.join(samples, 'participants.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(';')[15]!).filter(Boolean));
+    const known = [...names].sort()[0]!;
+    const referent = await db.staff.create({ data: { plieCode: 'CLI_START', email: 'referente.importee@plie.test', name: known, roles: ['REFERENT'] } });
     const first = await plie(['import', '--dir', samples, '--json'], env);
     expect(first.code).toBe(0);
     const { started } = JSON.parse(first.stdout) as { started: { started: number; alreadyRunning: number } };
     expect(started.started).toBeGreaterThan(0);
     const again = JSON.parse((await plie(['import', '--dir', samples, '--json'], env)).stdout) as { started: { started: number; alreadyRunning: number } };
     expect(again.started).toMatchObject({ started: 0, alreadyRunning: started.started });
-    const running = await db.pathway.findMany({ where: { participant: { plieCode: 'CLI_START' } } });
+    const running = await db.pathway.findMany({ where: { participant: { plieCode: 'CLI_START' } }, include: { participant: true } });
     expect(running).toHaveLength(started.started);
+    // The import's referent when it names one of the PLIE's; else the coordination designates one.
+    const followed = running.filter((p) => p.participant.referentName === known);
+    expect(followed.length).toBeGreaterThan(0);
+    expect(followed.length).toBeLessThan(running.length);
+    for (const p of running) expect(p.referentEmail).toBe(p.participant.referentName === known ? referent.email : null);
+    await vi.waitFor(async () => expect(await db.referentAssignment.count({ where: { staffId: referent.id, until: null } })).toBe(followed.length), { timeout: 30_000, interval: 500 });
     // Started in the active pathway; someone in it for 24 months or more is due the « parcours long » question.
     const pathway = running[0]!;
     const longPathway = addMonths(pathway.entryDate!.toISOString().slice(0, 10), 24) <= parisDate(Date.now());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTION_FORMS } from '../../src/forms/action-forms.ts';
+import { ACTION_FORMS, actionForm } from '../../src/forms/action-forms.ts';
 import { readForm, type RawValues } from '../../src/forms/fields.ts';
 import { REFERRAL_FORM } from '../../src/forms/referral-form.ts';
 import { taskForm } from '../../src/forms/task-forms.ts';
@@ -26,6 +26,10 @@ describe('forms (read the same from Slack and the web)', () => {
     ['business created', ACTION_FORMS.businessCreated, { start: '2027-03-01' }, { type: 'businessCreated', start: '2027-03-01' }],
     ['reminders paused', ACTION_FORMS.remindersPaused, { until: '2027-01-15', reason: 'Hospitalisation' }, { type: 'remindersPaused', until: '2027-01-15', reason: 'Hospitalisation' }],
     ['reminders resumed', ACTION_FORMS.remindersResumed, {}, { type: 'remindersResumed' }],
+    ['barrier raised', ACTION_FORMS.barrierRaised, { category: 'LOGEMENT', date: '2027-02-01' }, { type: 'barrierRaised', category: 'LOGEMENT', date: '2027-02-01' }],
+    ['barrier lifted', ACTION_FORMS.barrierLifted, { category: 'MOBILITE', date: '15/03/2027' }, { type: 'barrierLifted', category: 'MOBILITE', date: '2027-03-15' }],
+    ['step planned', ACTION_FORMS.stepPlanned, { stepType: 'ATELIER', date: '2027-02-01' }, { type: 'stepPlanned', stepType: 'ATELIER', date: '2027-02-01' }],
+    ['referent changed', actionForm('referentChanged', referents), { referentEmail: 'alice@plie.test' }, { type: 'referentChanged', referentEmail: 'alice@plie.test' }],
     ['appointment', ACTION_FORMS.appointmentScheduled, { date: '2026-12-08', time: '14h30', place: 'PLIE Antibes' }, { type: 'appointmentScheduled', date: '2026-12-08', time: '14:30', place: 'PLIE Antibes', durationMinutes: 60 }],
   ])('%s', (_name, form, raw, expected) => {
     const result = readForm(form, raw);
@@ -47,6 +51,8 @@ describe('forms (read the same from Slack and the web)', () => {
     ],
     ['a training without saying whether it is certifying', ACTION_FORMS.trainingStarted, { start: '2027-01-04' }, { rncp: 'Certifiante (inscrite au RNCP) : choisissez une option' }],
     ['a pause without its reason', ACTION_FORMS.remindersPaused, { until: '2027-01-15' }, { reason: 'Motif : obligatoire' }],
+    ['a referent outside the PLIE', actionForm('referentChanged', referents), { referentEmail: 'mallory@ailleurs.test' }, { referentEmail: 'Nouveau ou nouvelle référent·e : choix inconnu' }],
+    ['a barrier not in the list', ACTION_FORMS.barrierRaised, { category: 'AUTRE_CHOSE', date: '2027-02-01' }, { category: 'Frein : choix inconnu' }],
     ['an impossible time', ACTION_FORMS.appointmentScheduled, { date: '2026-12-08', time: '25:00', place: 'PLIE' }, { time: 'heure : heure invalide, attendu HH:MM' }],
     ['a referral without a name', REFERRAL_FORM, { firstName: 'Inès', birthDate: '1990-01-01' }, { lastName: 'Nom : obligatoire' }],
   ])('refuses %s, next to the field', (_name, form, raw, errors) => {

@@ -109,6 +109,8 @@ async function modalOpenedBy(callbackId: string, act: () => Promise<unknown>): P
   return (view.args.view as { private_metadata: string }).private_metadata;
 }
 const ephemeralsOf = (user: { id: string }) => api.ephemerals.filter((e) => e.user === user.id).map((e) => e.text);
+/** What the bot told a person, in an ephemeral or in their DM (a click in the App Home has no channel). */
+const toldTo = (user: { id: string }) => [...ephemeralsOf(user), ...api.messagesIn(dm(user)).map((m) => m.text)];
 /** The Slack message that asked for the pathway's task of this kind (found through its Message record). */
 async function taskMessage(p: Followed, user: { id: string }, kind: string): Promise<StoredMessage | undefined> {
   const message = await db.message.findFirst({ where: { pathwayId: p.pathwayId, channel: 'slack', template: 'task.opened', idempotencyKey: { contains: `/${kind}/` } } });
@@ -303,6 +305,27 @@ describe('Slack bot (HTTP mode)', () => {
     const resumed = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `remindersResumed|${participantId}`, { menu: true }));
     await slack.submit(referentA.id, 'pathway_action', resumed, {});
     await wait(async () => expect(await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).toMatchObject({ remindersPausedUntil: null, remindersPauseReason: null }));
+  });
+
+  it('lets the coordination, and only it, entrust a pathway to another referent from the menu; both referents are told', async () => {
+    const { participantId, pathwayId } = await inPathway();
+    // The referent's menu has no such choice, and a forged click is refused.
+    await slack.event({ type: 'app_home_opened', user: referentA.id, tab: 'home', channel: dm(referentA) });
+    const home = await found(() => api.views.find((v) => v.method === 'views.publish' && v.args.user_id === referentA.id));
+    expect(JSON.stringify(home.args.view)).not.toContain('referentChanged|');
+    await slack.click(referentA.id, 'participant_action', `referentChanged|${participantId}`, { menu: true });
+    await wait(() => expect(toldTo(referentA)).toContain('⛔ Seule la coordination peut confier ce dossier à un·e autre référent·e.'));
+
+    const before = api.views.length;
+    const meta = await modalOpenedBy('pathway_action', () => slack.click(coordinator.id, 'participant_action', `referentChanged|${participantId}`, { menu: true }));
+    const modal = JSON.stringify(api.views.slice(before).map((v) => v.args.view));
+    expect(modal).toContain(referentB.email);
+    await slack.submit(coordinator.id, 'pathway_action', meta, { referentEmail: input.select(referentB.email), reason: input.text('Secteur réorganisé') });
+    await wait(async () => expect(await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).toMatchObject({ referentEmail: referentB.email }));
+    await wait(() => expect(api.messagesIn(dm(referentB)).some((m) => m.text.includes('vous est confié'))).toBe(true));
+    await wait(() => expect(api.messagesIn(dm(referentA)).some((m) => m.text.includes(`est confié à ${referentB.name}`))).toBe(true));
+    expect(JSON.stringify([...api.messagesIn(dm(referentA)), ...api.messagesIn(dm(referentB))])).not.toContain('Secteur réorganisé');
+    await wait(() => expect(toldTo(coordinator).some((t) => t.includes('Changer de référent·e : enregistré'))).toBe(true));
   });
 
   it('answers /plie participant for the referent and the coordination, not for another referent', async () => {

@@ -54,11 +54,12 @@ describe('one authority, whatever the channel: role × action × channel', () =>
     'send the participant’s proof': (a: Actor) => mayAnswerTask(a, proofTask, REFERENT),
     'log a contact': (a: Actor) => mayRecordAction(a, 'contactLogged', REFERENT, ['fanny@plie.test']),
     'record a hire’s contract': (a: Actor) => mayRecordAction(a, 'contractSigned', REFERENT, ['fanny@plie.test']),
+    'entrust the pathway to another referent': (a: Actor) => mayRecordAction(a, 'referentChanged', REFERENT, ['fanny@plie.test']),
   };
   type Action = keyof typeof actions;
   const allowed: Record<Person, Action[]> = {
-    'the configured coordinator': ['answer the referent’s task', 'send the participant’s proof', 'log a contact', 'record a hire’s contract'],
-    'a second coordinator': ['answer the referent’s task', 'send the participant’s proof', 'log a contact', 'record a hire’s contract'],
+    'the configured coordinator': ['answer the referent’s task', 'send the participant’s proof', 'log a contact', 'record a hire’s contract', 'entrust the pathway to another referent'],
+    'a second coordinator': ['answer the referent’s task', 'send the participant’s proof', 'log a contact', 'record a hire’s contract', 'entrust the pathway to another referent'],
     'the pathway’s referent': ['answer the referent’s task', 'send the participant’s proof', 'log a contact', 'record a hire’s contract'],
     'another referent': [],
     'a clause facilitator': ['record a hire’s contract'],

@@ -256,6 +256,84 @@ describe('HTTP API', () => {
     expect(await db.eligibilityAssessment.count({ where: { participantId: unsaidId } })).toBe(2);
   });
 
+  it('lets the coordination entrust a pathway to another referent, the tasks and the history following; barriers raised and lifted', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const first = `marie.${suffix}@plie.test`;
+    const second = `karim.${suffix}@plie.test`;
+    const created = await api('POST', '/api/participants', { firstName: `Nora${suffix}`, lastName: `Benali${suffix}`, birthDate: '12/03/1984', email: 'n@example.org' });
+    const id = created.body.participantId as string;
+    const { plieCode } = await db.participant.findUniqueOrThrow({ where: { id } });
+    await db.staff.createMany({
+      data: [
+        { plieCode, email: first, name: `Marie ${suffix}`, roles: ['REFERENT'] },
+        { plieCode, email: second, name: `Karim ${suffix}`, roles: ['REFERENT'] },
+      ],
+    });
+    const state = () => api('GET', `/api/participants/${id}/parcours`);
+    const openTask = (kind: string) =>
+      vi.waitFor(async () => ((await state()).body.openTasks as Array<{ id: string; kind: string }>).find((t) => t.kind === kind)?.id ?? expect.fail(`pas encore de tâche ${kind}`), {
+        timeout: 30_000,
+        interval: 100,
+      });
+    const assign = await openTask('assign_referent');
+    expect((await api('POST', `/api/participants/${id}/reponses`, { taskId: assign, answer: { referentEmail: first }, actor: COORDINATOR })).status).toBe(200);
+    const diagnostic = await openTask('diagnostic_decision');
+    const action = (value: unknown, actor: string) => api('POST', `/api/participants/${id}/actions`, { action: value, actor });
+    const change = (referentEmail: string, actor = COORDINATOR) => action({ type: 'referentChanged', referentEmail, reason: 'Réorganisation des secteurs' }, actor);
+
+    // Only the coordination, only to an active referent of the PLIE, only to someone else.
+    expect(await change(second, first)).toEqual({ status: 403, body: { erreur: 'Seule la coordination peut confier ce parcours à un·e autre référent·e.', code: 'not_allowed' } });
+    expect(await change('quelquun@ailleurs.fr')).toEqual({ status: 422, body: { erreur: 'Action refusée : quelquun@ailleurs.fr n’est pas référent·e en activité dans ce PLIE.', code: 'invalid' } });
+    expect(await change(first)).toEqual({ status: 422, body: { erreur: 'Action refusée : cette personne est déjà la ou le référent·e de ce parcours', code: 'not_now' } });
+
+    const changed = await change(second.toUpperCase());
+    expect(changed.status).toBe(200);
+    expect(changed.body).toMatchObject({ referentEmail: second, openTasks: [{ id: diagnostic, kind: 'diagnostic_decision', assigneeEmail: second }] });
+    expect(await db.task.findUniqueOrThrow({ where: { id: diagnostic } })).toMatchObject({ assigneeEmail: second, status: 'open' });
+    const pathwayId = `parcours-${id}`;
+    expect(await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).toMatchObject({ referentEmail: second });
+    // The history: the first referent's assignment closed, the second's open, both kept.
+    const history = await db.referentAssignment.findMany({ where: { pathwayId }, include: { staff: true }, orderBy: { from: 'asc' } });
+    expect(history.map((a) => [a.staff.email, a.until === null])).toEqual([
+      [first, false],
+      [second, true],
+    ]);
+    expect(await db.auditEvent.findFirstOrThrow({ where: { entityId: pathwayId, action: 'pathway.referentChanged' } })).toMatchObject({
+      actor: COORDINATOR,
+      details: { from: first, to: second, reason: 'Réorganisation des secteurs' },
+    });
+    // A word to both: the new referent gets the task with its link; the reason is never sent.
+    const toNew = await stack.inbox.waitFor((m) => m.to.includes(second) && m.subject.includes('vous est confié'));
+    expect(toNew.text).toContain(`assuré jusqu’ici par Marie ${suffix}.\n\nCette tâche vous revient :\n\nDécider de l’intégration après le diagnostic, échéance le`);
+    expect(toNew.text).toMatch(/Répondre : http:\/\/plie\.test\/l\//);
+    const toPrevious = await stack.inbox.waitFor((m) => m.to.includes(first) && m.subject.includes(`est confié à Karim ${suffix}`));
+    expect(toPrevious.text).toContain('Sa tâche ouverte lui a été transmise');
+    expect(`${toNew.text}${toPrevious.text}`).not.toContain('Réorganisation');
+
+    // The previous referent no longer answers the diagnostic; the new one does, with barriers.
+    const today = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris' }).format(new Date());
+    const integrate = { decision: 'integrate', entryDate: today, barriers: ['MOBILITE', 'SANTE'] };
+    expect((await api('POST', `/api/participants/${id}/reponses`, { taskId: diagnostic, answer: integrate, actor: first })).status).toBe(403);
+    expect((await api('POST', `/api/participants/${id}/reponses`, { taskId: diagnostic, answer: integrate, actor: second })).status).toBe(200);
+
+    // Levée de freins: a barrier lifted, another found later; what is not open cannot be lifted.
+    expect((await action({ type: 'barrierLifted', category: 'MOBILITE', date: today }, second)).status).toBe(200);
+    expect(await action({ type: 'barrierLifted', category: 'MOBILITE', date: today }, second)).toEqual({
+      status: 422,
+      body: { erreur: 'Action refusée : aucun frein de ce type n’est ouvert à cette date', code: 'not_now' },
+    });
+    expect((await action({ type: 'barrierRaised', category: 'LOGEMENT', date: today }, second)).status).toBe(200);
+    expect((await action({ type: 'barrierRaised', category: 'SANTE', date: today }, second)).status).toBe(422);
+    expect((await action({ type: 'barrierRaised', category: 'INCONNU', date: today }, second)).body).toMatchObject({ erreur: 'Action refusée : frein inconnu' });
+    const barriers = await db.barrier.findMany({ where: { participantId: id }, orderBy: { category: 'asc' } });
+    const day = barriers[0]!.openedOn;
+    expect(barriers.map((b) => [b.category, b.closedOn])).toEqual([
+      ['LOGEMENT', null],
+      ['MOBILITE', day],
+      ['SANTE', null],
+    ]);
+  });
+
   it('refuses a situation it cannot read, in French, writing nothing', async () => {
     const suffix = randomBytes(3).toString('hex');
     const person = { firstName: `Ana${suffix}`, lastName: `Silva${suffix}`, birthDate: '02/05/1979' };

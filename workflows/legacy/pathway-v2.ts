@@ -60,6 +60,8 @@ import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from '../search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn } from '../update-queue.ts';
 import { mayAnswerTask, mayRecordAction, rosterActor, type Roster } from '../../src/domain/permissions.ts';
 
+const LATER_ACTIONS: readonly string[] = ['referentChanged', 'barrierRaised', 'barrierLifted'];
+
 
 const DAY_MS = 86_400_000;
 /** Participants are reminded of an appointment two days before. */
@@ -132,6 +134,8 @@ export async function pathwayWorkflowV2(input: PathwayInput): Promise<PathwaySta
       }
       const check = checkPathwayAction(request.action, state.stage);
       if (!check.ok) throw new Error(`Action refusée : ${check.problems.join(' ; ')}`);
+      // Actions added after this version was frozen: refused until the pathway moves to the state machine.
+      if (LATER_ACTIONS.includes(check.action.type)) throw new Error('Action refusée : ce parcours a commencé avant l’arrivée de cette fonction, qui ne lui est pas encore ouverte.');
       const problem = actionProblem(check.action);
       if (problem) throw new Error(`Action refusée : ${problem}`);
     },

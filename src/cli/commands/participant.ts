@@ -7,7 +7,8 @@ import { createParticipant } from '../../participants/create.ts';
 import { rectifyParticipant } from '../../participants/rectify.ts';
 import { DECISION_LABELS } from '../../forms/referral-form.ts';
 import { CASA_CONFIG } from '../../domain/plie-config.ts';
-import { pathwayState, recordAction } from '../../temporal/pathway-client.ts';
+import { pathwayState } from '../../temporal/pathway-client.ts';
+import { recordPathwayAction } from '../../participants/pathway-action.ts';
 import { currentPathwayId, reenterParticipant } from '../../participants/reenter.ts';
 import { withServices, parseJsonOption, print, describeState } from '../shared.ts';
 
@@ -35,8 +36,23 @@ export function registerParticipantCommands(program: Command): void {
     .action(async (participantId: string, opts: { action: string; par: string; json?: boolean }) => {
       const action = parseJsonOption('--action', opts.action);
       await withServices(async (services) => {
-        const state = await recordAction(services.temporal, participantId, { action, actor: opts.par, channel: 'cli' }, await currentPathwayId(services.db, participantId));
+        const state = await recordPathwayAction(services, participantId, { action, actor: opts.par, channel: 'cli' }, await currentPathwayId(services.db, participantId));
         print(opts.json, state, `Action enregistrée.\n${describeState(state)}`);
+      });
+    });
+  participant
+    .command('referent')
+    .description('Confie le parcours à un·e autre référent·e (coordination) : ses tâches ouvertes suivent, l’ancien·ne et le ou la nouvel·le sont prévenu·es.')
+    .argument('<participant>', 'identifiant du participant')
+    .requiredOption('--referent <email>', 'adresse de la ou du référent·e en activité qui reprend le suivi')
+    .option('--motif <texte>', 'motif, gardé au journal')
+    .requiredOption('--par <email>', 'adresse email de la coordination qui décide')
+    .option('--json', 'résultat en JSON')
+    .action(async (participantId: string, opts: { referent: string; motif?: string; par: string; json?: boolean }) => {
+      const action = { type: 'referentChanged', referentEmail: opts.referent, ...(opts.motif ? { reason: opts.motif } : {}) };
+      await withServices(async (services) => {
+        const state = await recordPathwayAction(services, participantId, { action, actor: opts.par, channel: 'cli' }, await currentPathwayId(services.db, participantId));
+        print(opts.json, state, `Parcours confié à ${state.referentEmail}.\n${describeState(state)}`);
       });
     });
   withFactOptions(

@@ -7,7 +7,7 @@ import { checkPathwayAction, type PathwayAction } from '../pathway-actions.ts';
 import { mayRecordAction, rosterActor } from '../permissions.ts';
 import { REFUSAL_CODES, refusal, type Refusal } from '../refusals.ts';
 import type { PathwayContext } from './commands.ts';
-import { contactLogged, contractEnded, factsChanged, noteContact, proposeExit } from './progress.ts';
+import { contactLogged, contractEnded, factsChanged, noteContact, proposeExit, referentChanged } from './progress.ts';
 import type { ActionRequest, ContractFact, PathwayState } from './state.ts';
 import { currentContractOf, todayOf, type By, type Step } from './step.ts';
 
@@ -22,7 +22,11 @@ export function checkAction(state: PathwayState, request: ActionRequest, ctx: Pa
   const type = (request.action as { type?: unknown } | null)?.type;
   const actor = rosterActor(request.actor.trim().toLowerCase(), ctx.roster);
   if (!mayRecordAction(actor, type, state.referentEmail, ctx.policy.facilitatorEmails ?? [])) {
-    return { ok: false, refusal: refusal(REFUSAL_CODES.notAllowed, 'Seul·e le ou la référent·e de parcours, ou la coordination, peut agir sur ce parcours.') };
+    const message =
+      type === 'referentChanged'
+        ? 'Seule la coordination peut confier ce parcours à un·e autre référent·e.'
+        : 'Seul·e le ou la référent·e de parcours, ou la coordination, peut agir sur ce parcours.';
+    return { ok: false, refusal: refusal(REFUSAL_CODES.notAllowed, message) };
   }
   const check = checkPathwayAction(request.action, state.stage);
   // A well-formed action refused only for the stage is « not now », not « invalid ».
@@ -45,6 +49,16 @@ function actionProblem(s: PathwayState, action: PathwayAction, today: CalendarDa
       return s.openTasks.some((t) => t.kind === 'confirm_exit') ? 'une sortie attend déjà sa confirmation' : null;
     case 'remindersPaused':
       return action.until > today ? null : 'la date de fin de pause doit être à venir';
+    case 'referentChanged':
+      return s.referentEmail?.toLowerCase() === action.referentEmail ? 'cette personne est déjà la ou le référent·e de ce parcours' : null;
+    case 'barrierRaised':
+      if (action.date > today) return 'la date ne peut pas être à venir';
+      return s.barriers?.some((b) => b.category === action.category && !b.liftedOn) ? 'ce frein est déjà relevé et non levé' : null;
+    case 'barrierLifted':
+      if (action.date > today) return 'la date de levée ne peut pas être à venir';
+      // Unknown barriers (an imported pathway) are checked by the record itself.
+      if (!s.barriers) return null;
+      return s.barriers.some((b) => b.category === action.category && !b.liftedOn && b.since <= action.date) ? null : 'aucun frein de ce type n’est ouvert à cette date';
     default:
       return null;
   }
@@ -124,5 +138,15 @@ export function recorded(st: Step, action: PathwayAction, by: By): void {
     case 'remindersResumed':
       s.remindersPause = null;
       return st.recordFact({ kind: 'remindersResumed' }, by);
+    case 'referentChanged':
+      return referentChanged(st, action.referentEmail, action.reason ?? null, by);
+    case 'barrierRaised':
+      s.barriers?.push({ category: action.category, since: action.date, liftedOn: null });
+      return st.recordFact({ kind: 'barrierRaised', category: action.category, on: action.date }, by);
+    case 'barrierLifted': {
+      const barrier = s.barriers?.find((b) => b.category === action.category && !b.liftedOn);
+      if (barrier) barrier.liftedOn = action.date;
+      return st.recordFact({ kind: 'barrierLifted', category: action.category, on: action.date }, by);
+    }
   }
 }

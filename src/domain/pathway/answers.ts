@@ -48,6 +48,8 @@ export function answered(st: Step, task: OpenTask, answer: AnyTaskAnswer, reques
         s.finished = true;
         return;
       }
+      // The barriers found at the diagnostic are open from the entry date (the record's Barrier rows).
+      s.barriers = [...new Set(decision.barriers)].map((category) => ({ category, since: decision.entryDate, liftedOn: null }));
       return integrate(st, decision.entryDate);
     }
     case 'log_contact':

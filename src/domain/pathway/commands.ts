@@ -21,7 +21,11 @@ export type PathwayFact =
   | { kind: 'training'; training: TrainingFact }
   | { kind: 'business'; business: BusinessFact }
   | { kind: 'remindersPaused'; until: CalendarDate; reason: string }
-  | { kind: 'remindersResumed' };
+  | { kind: 'remindersResumed' }
+  /** The pathway entrusted to another referent: its open tasks move with it. */
+  | { kind: 'referentChanged'; from: string | null; to: string; on: CalendarDate; reason: string | null }
+  | { kind: 'barrierRaised'; category: string; on: CalendarDate }
+  | { kind: 'barrierLifted'; category: string; on: CalendarDate };
 
 /** A notice about a task, to a member of staff. */
 export type StaffNotice = 'opened' | 'reminder' | 'escalation' | 'received';
@@ -37,6 +41,8 @@ export type PathwayCommand =
   /** The task's Slack message shows how it ended. */
   | { type: 'showTaskOutcome'; taskId: string }
   | { type: 'notifyStaff'; taskId: string; notice: StaffNotice; to: string; sequence?: number }
+  /** A word to the previous and the new referent about a change (and to the new one, the tasks they now hold). */
+  | { type: 'notifyReferentChange'; key: string; from: string | null; to: string; taskIds: string[] }
   /** An email to the participant (template and idempotency key; their address stays in the database). */
   | { type: 'emailParticipant'; template: string; key: string }
   | { type: 'recordFact'; key: string; fact: PathwayFact; actor: string; channel: string }

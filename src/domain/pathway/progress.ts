@@ -42,6 +42,20 @@ export function referentAssigned(st: Step, referentEmail: string): void {
   st.openTask('diagnostic_decision');
 }
 
+/**
+ * The coordination entrusts the pathway to another referent: the tasks that are the referent's
+ * follow the pathway (follow-up checks included); both referents are told.
+ */
+export function referentChanged(st: Step, to: string, reason: string | null, by: By): void {
+  const { s } = st;
+  const from = s.referentEmail;
+  s.referentEmail = to;
+  const moved = s.openTasks.filter((t) => t.role === 'referent');
+  for (const task of moved) task.assigneeEmail = to;
+  st.recordFact({ kind: 'referentChanged', from, to, on: st.today(), reason }, by);
+  st.emit({ type: 'notifyReferentChange', key: st.nextId('referent'), from, to, taskIds: moved.map((t) => t.id) });
+}
+
 /** The origin of the follow-up's monthly dates (its start, for a follow-up opened before it was kept). */
 export const checksOrigin = (followUp: FollowUp) => followUp.checksFrom ?? followUp.start;
 

@@ -68,6 +68,12 @@ export interface BusinessFact {
   end: CalendarDate | null;
 }
 
+export interface BarrierFact {
+  category: string;
+  since: CalendarDate;
+  liftedOn: CalendarDate | null;
+}
+
 export interface ExitState extends PendingExit {
   date: CalendarDate;
   proofsMissing: boolean;
@@ -103,6 +109,12 @@ export interface PathwayState {
   timers: Partial<Record<TimerName, number>>;
   /** Appointments to come (workflow time), and when their reminder goes (null: sent or too late). Absent before the channels patch. */
   appointments?: Array<{ id: string; at: number; remindAt: number | null }>;
+  /**
+   * The person's barriers as this workflow knows them, opened at the diagnostic or later; absent
+   * when it cannot know them all (imported pathways, pathways begun before it was kept), and then
+   * a lifting is not checked against it.
+   */
+  barriers?: BarrierFact[];
   sequence: number;
   /** Runs before this one (continue-as-new). */
   runs: number;
