@@ -14,6 +14,21 @@ const SYSTEM = 'système';
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 /**
+ * One monthly check's hours paid, on the contract the follow-up is about (the last one recorded),
+ * and the contract's total; nothing when no contract is recorded.
+ */
+async function keepPaidHours(tx: Tx, task: { id: string; pathwayId: string }, hours: number, answeredAt: Date): Promise<void> {
+  const on = toDbDate(parisDate(answeredAt.getTime()));
+  const { participantId } = await tx.pathway.findUniqueOrThrow({ where: { id: task.pathwayId }, select: { participantId: true } });
+  const contract = await tx.workContract.findFirst({ where: { participantId }, orderBy: [{ start: 'desc' }, { id: 'asc' }] });
+  if (!contract) return;
+  const id = uuidFromKey(`${task.id}/hours`);
+  await tx.paidHours.upsert({ where: { id }, create: { id, contractId: contract.id, on, hours, taskId: task.id }, update: {} });
+  const total = await tx.paidHours.aggregate({ where: { contractId: contract.id }, _sum: { hours: true } });
+  await tx.workContract.update({ where: { id: contract.id }, data: { hoursPaid: total._sum.hours } });
+}
+
+/**
  * The referent history (ReferentAssignment): the open assignment closed and the new one opened on
  * that day; nothing when the pathway's referent is already the open one (a retry, another stage).
  */
@@ -146,6 +161,9 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
             skipDuplicates: true,
           });
         }
+        // The hours a monthly check says were paid are kept with the contract it follows up.
+        const check = task.kind === 'follow_up_check' && status === 'done' ? (args.answer as { hours?: number } | null) : null;
+        if (check?.hours !== undefined) await keepPaidHours(tx, task, check.hours, new Date(args.answeredAt));
         await audit(tx, {
           idempotencyKey: `${args.taskId}/${status === 'done' ? 'answer' : status}`,
           actor: args.actor,

@@ -43,3 +43,10 @@ export function nextEvery(fromOrigin: boolean, origin: number, now: number, ever
  * until their next continue-as-new.
  */
 export const STATE_MACHINE_PATCH = 'pathway-state-machine';
+
+/**
+ * From this patch on, a pause of reminders silences everything about the person until its end
+ * (staff reminders and escalations, the no-contact prompt, appointment reminders, the monthly
+ * word); pathways begun before it hold back only the participant's task reminders, as then.
+ */
+export const PAUSE_SILENCES_ALL_PATCH = 'pause-silences-all';

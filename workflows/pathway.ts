@@ -29,7 +29,7 @@ import {
   type PathwayState,
 } from './pathway-messages.ts';
 import { pathwayEffects } from './pathway-effects.ts';
-import { FULL_PATHWAY_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
+import { FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn, refused } from './update-queue.ts';
 
@@ -51,7 +51,9 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   let state: PathwayState = input.carried ?? initialState(input.participantId);
   // Who may act: the configured coordination address and the coordinators of the PLIE, kept current by a signal.
   let coordinators = input.coordinators ?? [];
-  const ctx = (): PathwayContext => ({ pathwayId, policy, roster: { coordinators: [policy.coordinatorEmail, ...coordinators] } });
+  // Asked once, before any command: a run begun before the patch keeps the pause as it was.
+  const legacyPause = !patched(PAUSE_SILENCES_ALL_PATCH);
+  const ctx = (): PathwayContext => ({ pathwayId, policy, roster: { coordinators: [policy.coordinatorEmail, ...coordinators] }, ...(legacyPause ? { legacyPause } : {}) });
 
   const updates = createUpdateQueue<PathwayRequest>();
   const alarm = createAlarm();

@@ -160,14 +160,21 @@ describe('idempotent pathway facts', () => {
     await twice(fact('10', { kind: 'referentChanged', from: first, to: second, on: '2026-12-05', reason: null }));
     await twice(fact('11', { kind: 'barrierRaised', category: 'LOGEMENT', on: '2026-12-06' }));
     await twice(fact('12', { kind: 'barrierLifted', category: 'LOGEMENT', on: '2026-12-20' }));
+    // Each monthly check's hours paid, kept once with the contract, which carries their total.
+    for (const [n, hours] of [[20, 151.5], [21, 140]] as const) {
+      const checkId = `${pathwayId}/follow_up_check/${n}`;
+      await activities.openTask({ id: checkId, pathwayId, kind: 'follow_up_check', assigneeEmail: 'r@plie.test', openedAt: at, dueDate: '2027-01-08' });
+      await twice(() => activities.closeTask({ taskId: checkId, answer: { inPost: true, hours }, actor: 'r@plie.test', channel: 'slack', answeredAt: at }));
+    }
     const exit = { type: 'ADMINISTRATIVE' as const, reason: 'Déménagement', kind: null, criterion: null, cdi: false, date: '2026-12-28', proofsMissing: false };
     await twice(() => activities.recordExit({ pathwayId, participantId, exit }));
     await twice(() => activities.recordFseDataPoint({ participantId, moment: 'SORTIE', on: '2026-12-28', labourMarketStatus: null }));
     await twice(() => activities.notifyParticipant({ pathwayId, participantId, template: 'entree', key: `${pathwayId}/entree`, at }));
 
-    const contracts = await db.workContract.findMany({ where: { participantId } });
+    const contracts = await db.workContract.findMany({ where: { participantId }, include: { paidHours: true } });
     expect(contracts).toHaveLength(1);
-    expect(contracts[0]).toMatchObject({ type: 'CDI', endReason: 'periode_essai', employer: 'Boulangerie' });
+    expect(contracts[0]).toMatchObject({ type: 'CDI', endReason: 'periode_essai', employer: 'Boulangerie', hoursPaid: 291.5 });
+    expect(contracts[0]!.paidHours.map((h) => h.hours).sort()).toEqual([140, 151.5]);
     expect(await db.appointment.count({ where: { pathwayId } })).toBe(1);
     expect(await db.step.count({ where: { participantId } })).toBe(1);
     expect(await db.exit.count({ where: { participantId } })).toBe(1);

@@ -218,6 +218,42 @@ describe('pathway state machine: transitions', () => {
     expect(decide(resumed, action({ type: 'barrierLifted', category: 'SANTE', date: today }), ctx(), T0).refused).toBeNull();
   });
 
+  describe('a pause of reminders silences everything about the person until its end', () => {
+    const tick = (state: PathwayState, now: number, c = ctx()) => decide(state, { type: 'tick', longHistory: false }, c, now);
+    const reminders = (commands: PathwayCommand[]) =>
+      commands.filter((c) => (c.type === 'notifyStaff' && c.notice !== 'opened') || (c.type === 'emailParticipant' && /rappel|relance|suivi_mensuel/.test(c.template)));
+    const paused = (state: PathwayState, days: number) => accepted(state, action({ type: 'remindersPaused', until: addDays(today, days), reason: 'Hospitalisation' })).state;
+
+    it.each([
+      ['the referent’s reminder and the escalation wait for the end of the pause', false, 0],
+      ['a pathway begun before the rule still reminds staff during the pause', true, 2],
+    ])('%s', (_name, legacyPause, during) => {
+      const c = legacyPause ? { ...ctx(), legacyPause } : ctx();
+      const state = paused(atDiagnostic(), 20);
+      // Reminder on day 7, escalation on day 15: both inside the pause.
+      const day7 = tick(state, T0 + 7 * DAY, c);
+      const day15 = tick(day7.state, T0 + 15 * DAY, c);
+      expect(reminders([...day7.commands, ...day15.commands])).toHaveLength(during);
+      if (legacyPause) return;
+      const end = tick(day15.state, nextWake(day15.state)!, c);
+      expect(nextWake(day15.state)).toBe(T0 + 20 * DAY);
+      expect(end.commands.filter((x) => x.type === 'notifyStaff').map((x) => (x as { notice: string }).notice).sort()).toEqual(['escalation', 'reminder']);
+    });
+
+    it('no appointment reminder, no no-contact prompt during the pause; the prompt comes at its end', () => {
+      const { state } = active();
+      const scheduled = accepted(state, action({ type: 'appointmentScheduled', date: addDays(today, 10), time: '10:00', place: 'Antenne' })).state;
+      const quiet = paused(scheduled, 45);
+      const reminderDay = tick(quiet, scheduled.appointments![0]!.remindAt!);
+      expect(reminders(reminderDay.commands)).toEqual([]);
+      expect(reminderDay.state.appointments?.[0]?.remindAt ?? null).toBeNull();
+      const prompt = tick(reminderDay.state, quiet.timers.contactPrompt!);
+      expect(prompt.state.openTasks.map((t) => t.kind)).toEqual([]);
+      expect(prompt.state.timers.contactPrompt).toBe(T0 + 45 * DAY);
+      expect(tick(prompt.state, T0 + 45 * DAY).state.openTasks.map((t) => t.kind)).toEqual(['log_contact']);
+    });
+  });
+
   it('an exit proposal waits for the coordination; a second one is refused; not confirmed, the pathway goes on', () => {
     const { state } = active();
     const proposed = decide(state, action({ type: 'exitProposed', exitType: 'ABANDON', reason: 'Déménagement hors territoire' }), ctx(), T0);

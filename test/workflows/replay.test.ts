@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../src/infra/project.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
-import { SCHEDULES_FROM_ORIGIN_PATCH, STATE_MACHINE_PATCH } from '../../workflows/patches.ts';
+import { PAUSE_SILENCES_ALL_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, STATE_MACHINE_PATCH } from '../../workflows/patches.ts';
 import { FIXTURE_PAYLOAD_KEYS } from '../helpers/settings.ts';
 
 const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');
@@ -39,6 +39,7 @@ describe('replay of recorded pathway histories', () => {
     ['offreWorkflow', SCHEDULES_FROM_ORIGIN_PATCH],
     ['collectiveActionWorkflow', SCHEDULES_FROM_ORIGIN_PATCH],
     ['parcoursWorkflow', STATE_MACHINE_PATCH],
+    ['parcoursWorkflow', PAUSE_SILENCES_ALL_PATCH],
   ])('%s: histories from before and after the %s patch are both replayed', (workflowType, patch) => {
     const recorded = fixtures.map((file) => {
       const { history } = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as { history: RecordedHistory };

@@ -68,6 +68,11 @@ export interface PathwayContext {
   pathwayId: string;
   policy: PathwayPolicy;
   roster: Roster;
+  /**
+   * A pathway begun before the pause silenced everything (workflows/patches.ts): its pause holds
+   * back the participant's task reminders only, as it did then.
+   */
+  legacyPause?: boolean;
 }
 
 export type Decision =

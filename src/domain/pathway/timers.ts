@@ -6,6 +6,7 @@
  */
 import { nextDailyAfter, nextDailyInstantAfter, nextMonthlyAfter } from '../schedules.ts';
 import { checksOrigin, exitCheck, followUpPlan, startCommission } from './progress.ts';
+import type { CalendarDate } from '../dates.ts';
 import type { PathwayState, TimerName } from './state.ts';
 import type { Step } from './step.ts';
 
@@ -21,10 +22,27 @@ export function timePassed(st: Step): void {
   remindAppointments(st);
 }
 
+/**
+ * The end of a pause of reminders under way: until then nothing reminds anyone about the person —
+ * not them (task reminders, appointment reminders, the monthly word) nor staff (reminders,
+ * escalations, the no-contact prompt). Null when there is none (or, for a pathway begun before
+ * this rule, for anything but the participant's task reminders).
+ */
+function pausedUntil(st: Step, forParticipantTask = false): CalendarDate | null {
+  const pause = st.s.remindersPause;
+  if (!pause || pause.until <= st.today()) return null;
+  return st.ctx.legacyPause && !forParticipantTask ? null : pause.until;
+}
+
 function timerFired(st: Step, name: TimerName): void {
   const { s, policy } = st;
+  const paused = pausedUntil(st);
   switch (name) {
     case 'contactPrompt':
+      if (paused) {
+        s.timers.contactPrompt = st.instantOf(paused);
+        return;
+      }
       // In the follow-up, the monthly check is the contact.
       if (s.stage === 'active' && !st.hasOpen('log_contact')) st.openTask('log_contact');
       s.timers.contactPrompt = st.instantOf(nextDailyAfter(s.lastContactOn ?? st.today(), st.today(), policy.pathway.noContactDays));
@@ -56,8 +74,9 @@ function followUpCheck(st: Step): void {
   // Last month's check, still unanswered, gives way to this month's (one open check at a time).
   st.closeTasksOf(['follow_up_check'], { status: 'expired' });
   const check = st.openTask('follow_up_check');
-  // The person hears from the PLIE too: a word to say how it goes (their reply reaches the referent).
-  st.emailParticipant('suivi_mensuel', `${check.id}/participant`);
+  // The person hears from the PLIE too: a word to say how it goes (their reply reaches the referent);
+  // not during a pause of reminders.
+  if (!pausedUntil(st)) st.emailParticipant('suivi_mensuel', `${check.id}/participant`);
   if (followUp.checks < st.policy.pathway.followUpMonths) {
     st.s.timers.followUpCheck = st.instantOf(nextMonthlyAfter(checksOrigin(followUp), st.today(), { from: followUp.checks + 1 }).on);
   }
@@ -77,10 +96,10 @@ function chaseTasks(st: Step): void {
       continue;
     }
     if (task.nextReminderAt !== null && now >= task.nextReminderAt) {
-      const pause = s.remindersPause;
-      if (task.role === 'participant' && pause && pause.until > st.today()) {
+      const paused = pausedUntil(st, task.role === 'participant');
+      if (paused) {
         // Paused: the reminder waits for the end of the pause, then goes by itself.
-        task.nextReminderAt = st.instantOf(pause.until);
+        task.nextReminderAt = st.instantOf(paused);
       } else {
         task.reminders += 1;
         task.reminded = true;
@@ -91,7 +110,10 @@ function chaseTasks(st: Step): void {
         else st.emit({ type: 'notifyStaff', taskId: task.id, notice: 'reminder', to: task.assigneeEmail!, sequence: task.reminders });
       }
     }
-    if (task.escalateAt !== null && now >= task.escalateAt && p.escalateTo) {
+    const escalationPaused = pausedUntil(st);
+    if (task.escalateAt !== null && now >= task.escalateAt && p.escalateTo && escalationPaused) {
+      task.escalateAt = st.instantOf(escalationPaused);
+    } else if (task.escalateAt !== null && now >= task.escalateAt && p.escalateTo) {
       task.escalateAt = null;
       task.escalated = true;
       st.emit({ type: 'notifyStaff', taskId: task.id, notice: 'escalation', to: st.assigneeOf(p.escalateTo) ?? st.policy.coordinatorEmail });
@@ -105,7 +127,8 @@ function remindAppointments(st: Step): void {
   for (const appointment of s.appointments ?? []) {
     if (appointment.remindAt === null || appointment.remindAt > now) continue;
     appointment.remindAt = null;
-    st.emit({ type: 'emailParticipant', template: 'rendez_vous.rappel', key: `${appointment.id}/rappel` });
+    // During a pause the reminder is not sent (the appointment would be past when the pause ends).
+    if (!pausedUntil(st)) st.emit({ type: 'emailParticipant', template: 'rendez_vous.rappel', key: `${appointment.id}/rappel` });
   }
   // Past appointments are dropped from the state (the database keeps them).
   if (s.appointments) s.appointments = s.appointments.filter((a) => a.at > now);
