@@ -1,5 +1,6 @@
 import type { Db } from '../src/db/client.ts';
-import { toDbDate } from '../src/db/dates.ts';
+import { fseEntry } from '../src/domain/fse.ts';
+import { fromDbDate, toDbDate } from '../src/db/dates.ts';
 import { uuidFromKey } from '../src/db/ids.ts';
 import { assessRecord } from '../src/participants/assess.ts';
 import { parisDate, type CalendarDate } from '../src/domain/dates.ts';
@@ -356,13 +357,21 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
     /** FSE+ data points at entry, exit and six months after (labour-market status; the rest is read from the file). */
     async recordFseDataPoint(args: { participantId: string; moment: 'ENTREE' | 'SORTIE' | 'SIX_MOIS_APRES'; on: CalendarDate; labourMarketStatus: string | null }): Promise<void> {
       const p = await db.participant.findUniqueOrThrow({ where: { id: args.participantId } });
-      const age = Number(args.on.slice(0, 4)) - p.birthDate.getUTCFullYear();
+      // The FSE+ reading of the record on that day (src/domain/fse.ts), as the export computes it.
+      const entry = fseEntry({ ...p, birthDate: fromDbDate(p.birthDate) }, args.on);
       const data = {
         recordedAt: toDbDate(args.on),
-        labourMarketStatus: args.labourMarketStatus ?? (args.moment === 'SIX_MOIS_APRES' ? 'NON_REPONDU' : null),
-        ageBand: age < 25 ? 'MOINS_25' : age < 55 ? '25_54' : '55_ET_PLUS',
-        gender: p.sex,
-        iscedBand: p.qualificationLevel === null ? null : p.qualificationLevel <= 3 ? 'CITE_0_2' : p.qualificationLevel <= 4 ? 'CITE_3_4' : 'CITE_5_8',
+        labourMarketStatus: args.labourMarketStatus ?? (args.moment === 'ENTREE' ? entry.labourMarket : args.moment === 'SIX_MOIS_APRES' ? 'NON_REPONDU' : null),
+        ageBand: entry.under18 ? 'MOINS_18' : entry.from18To29 ? '18_29' : entry.from55 ? '55_ET_PLUS' : '30_54',
+        gender: entry.gender,
+        iscedBand: entry.isced,
+        disadvantages: [
+          ...(entry.longTermUnemployed ? ['CHOMEUR_LONGUE_DUREE'] : []),
+          ...(entry.disability ? ['HANDICAP'] : []),
+          ...(p.qpv ? ['QPV'] : []),
+          ...(p.minimumIncome && p.minimumIncome !== 'AUCUN' ? ['MINIMA_SOCIAUX'] : []),
+          ...(p.singleParent ? ['FAMILLE_MONOPARENTALE'] : []),
+        ],
         source: 'workflow',
       };
       await db.fseDataPoint.upsert({

@@ -21,6 +21,7 @@ import { registerStaffCommands } from './commands/staff.ts';
 import { registerProcurementCommands } from './commands/procurement.ts';
 import { registerOfferCommands } from './commands/offer.ts';
 import { registerCollectiveCommands } from './commands/collective.ts';
+import { registerFseCommands } from './commands/fse.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { CliFailure } from './shared.ts';
 
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerProcurementCommands(program);
   registerOfferCommands(program);
   registerCollectiveCommands(program);
+  registerFseCommands(program);
   registerSimulateCommand(program);
   return program;
 }

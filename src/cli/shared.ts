@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { loadConfig, type AppConfig } from '../config/index.ts';
 import { openServices, type Services } from '../main/services.ts';
-import { formatFrenchDate } from '../domain/dates.ts';
+import { formatFrenchDate, parseCalendarDate, type CalendarDate } from '../domain/dates.ts';
 import { STAGE_LABELS, TASK_TITLES } from '../domain/tasks.ts';
 import type { PathwayState } from '../../workflows/pathway-messages.ts';
 
@@ -68,4 +68,12 @@ export function describeState(state: PathwayState): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The period of `--from` and `--to` (AAAA-MM-JJ or JJ/MM/AAAA), refused with exit code 2 when unreadable or reversed. */
+export function periodOf(opts: { from: string; to: string }): { from: CalendarDate; to: CalendarDate } {
+  const from = parseCalendarDate(opts.from);
+  const to = parseCalendarDate(opts.to);
+  if (!from || !to || from > to) throw new CliFailure('Période invalide : --from et --to attendus en AAAA-MM-JJ (ou JJ/MM/AAAA), --from avant --to.', 2);
+  return { from, to };
 }

@@ -340,6 +340,15 @@ describe('plie import and plie report (the bilan)', () => {
     expect((await plie(['report', '--from', '2015-07-01', '--to', '2020-06-30', '--format', 'xlsx', '--out', xlsx], env)).code).toBe(0);
     expect(readFileSync(xlsx).subarray(0, 2).toString()).toBe('PK'); // a zip container, as XLSX files are
 
+    // The FSE+ export counts the same entries as the bilan (24, of whom 54 % women), one line each.
+    const fse = await plie(['fse', 'export', '--from', '2015-07-01', '--to', '2020-06-30'], env);
+    expect(fse.code).toBe(0);
+    const fseLines = fse.stdout.trim().split('\n');
+    expect(fseLines).toHaveLength(1 + 24 + 4);
+    expect(fseLines.at(-4)).toMatch(/^Total femmes;;;;13;/);
+    expect(fseLines.at(-1)).toMatch(/^Total;;;;24;/);
+    expect((await plie(['fse', 'export', '--from', '2015-07-01', '--to', '2020-06-30', '--format', 'pdf'], env)).stderr).toContain('Format inconnu : csv ou xlsx.');
+
     const bad = await plie(['report', '--from', '2020-13-01', '--to', '2020-06-30'], env);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('Période invalide');

@@ -7,10 +7,9 @@ import { startImportedPathways } from '../../import/start-pathways.ts';
 import { computeReport } from '../../report/evaluation.ts';
 import { loadReportRecords } from '../../report/load-records.ts';
 import { renderHtml, renderMarkdown, renderXlsx } from '../../report/render.ts';
-import { parseCalendarDate } from '../../domain/dates.ts';
 import { createLogger } from '../../logging.ts';
 import { pathwayDeps } from '../../main/services.ts';
-import { CliFailure, withServices, print } from '../shared.ts';
+import { CliFailure, periodOf, withServices, print } from '../shared.ts';
 
 export function registerHistoryCommands(program: Command): void {
   program
@@ -53,9 +52,7 @@ export function registerHistoryCommands(program: Command): void {
     .option('--out <fichier>', 'écrire dans ce fichier (obligatoire pour xlsx)')
     .option('--plie <code>', 'PLIE concerné (par défaut celui de ce déploiement)')
     .action(async (opts: { from: string; to: string; format: string; out?: string; plie?: string }) => {
-      const from = parseCalendarDate(opts.from);
-      const to = parseCalendarDate(opts.to);
-      if (!from || !to || from > to) throw new CliFailure('Période invalide : --from et --to attendus en AAAA-MM-JJ, --from avant --to.', 2);
+      const { from, to } = periodOf(opts);
       if (!['json', 'md', 'html', 'xlsx'].includes(opts.format)) throw new CliFailure('Format inconnu : json, md, html ou xlsx.', 2);
       if (opts.format === 'xlsx' && !opts.out) throw new CliFailure('Le format xlsx s’écrit dans un fichier : ajoutez --out bilan.xlsx.', 2);
       await withServices(async (services, cfg) => {
