@@ -15,6 +15,7 @@ export default defineConfig({
       'test/email/templates.test.ts',
       'test/email/calendar.test.ts',
       'test/email/collective-templates.test.ts',
+      'test/email/prescriber-notice.test.ts',
       'test/report/evaluation.test.ts',
       'test/slack/messages.test.ts',
       'test/slack/in-process.test.ts',

@@ -9,6 +9,9 @@ import { isTaskKind, type TaskKind } from '../src/domain/tasks.ts';
 import { escalationMessage, openedTaskMessage, proofReceivedMessage, reminderMessage, type TaskSummary } from '../src/slack/task-message.ts';
 import { displayName, slackUserOf, staffByEmail } from '../src/staff/directory.ts';
 import { appointmentInvitation } from '../src/email/calendar.ts';
+import { prescriberAddress, prescriberNoticeEmail } from '../src/email/prescriber-notice.ts';
+import { CASA_CONFIG } from '../src/domain/plie-config.ts';
+import type { ExitType } from '../src/domain/exit-types.ts';
 import { referentChangeEmail, referentChangeSlack, type ReferentChangeNotice } from '../src/email/referent-change.ts';
 import { isParticipantTemplate, participantEmail, type ParticipantTemplate } from '../src/email/participant-templates.ts';
 import type { CalendarDate } from '../src/domain/dates.ts';
@@ -203,6 +206,43 @@ export function createNotificationActivities(deps: NotificationDeps) {
           audit: { action: `pathway.referent.notice.${who}`, entityType: 'pathway', entityId: args.pathwayId },
         });
       }
+    },
+
+    /**
+     * The prescriber's loop (configured per PLIE): the exit or the reorientation, in a few words, to
+     * the prescriber of record. Nothing is sent when the PLIE turned it off or no address is known.
+     */
+    async notifyPrescriber(args: { pathwayId: string; participantId: string; event: 'exit' | 'reorientation'; key: string; at: string }): Promise<void> {
+      const participant = await db.participant.findUniqueOrThrow({ where: { id: args.participantId } });
+      const config = deps.plieConfig ? await deps.plieConfig(participant.plieCode) : CASA_CONFIG;
+      const to = prescriberAddress(participant.prescriberContact, participant.prescriber, config.prescriberNotices.addresses);
+      if (!config.prescriberNotices.enabled || !to) {
+        deps.logger.info({ pathwayId: args.pathwayId, event: args.event, enabled: config.prescriberNotices.enabled }, 'prescripteur non prévenu (désactivé ou sans adresse)');
+        return;
+      }
+      const pathway = await db.pathway.findUniqueOrThrow({ where: { id: args.pathwayId } });
+      const exit = args.event === 'exit' ? await db.exit.findFirst({ where: { pathwayId: args.pathwayId } }) : null;
+      if (args.event === 'exit' && !exit) throw new Error(`sortie du parcours ${args.pathwayId} pas encore enregistrée`);
+      await deliverOnce({
+        idempotencyKey: args.key,
+        template: `prescriber.${args.event}`,
+        recipient: to,
+        pathwayId: args.pathwayId,
+        decidedAt: new Date(args.at),
+        ...(pathway.referentEmail ? { replyTo: pathway.referentEmail } : {}),
+        render: async () =>
+          prescriberNoticeEmail({
+            plieName: config.name,
+            fileReference: fileReference(participant.id),
+            initials: initials(participant.firstName, participant.lastName),
+            orientedOn: participant.orientationDate ? fromDbDate(participant.orientationDate) : null,
+            referent: pathway.referentEmail,
+            outcome: exit
+              ? { event: 'exit', type: exit.type as ExitType, positiveKind: exit.positiveKind, entryDate: pathway.entryDate ? fromDbDate(pathway.entryDate) : null, exitDate: fromDbDate(exit.date) }
+              : { event: 'reorientation' },
+          }),
+        audit: { action: `prescriber.${args.event}`, entityType: 'pathway', entityId: args.pathwayId },
+      });
     },
 
     /**

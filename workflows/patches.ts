@@ -50,3 +50,15 @@ export const STATE_MACHINE_PATCH = 'pathway-state-machine';
  * word); pathways begun before it hold back only the participant's task reminders, as then.
  */
 export const PAUSE_SILENCES_ALL_PATCH = 'pause-silences-all';
+
+/**
+ * From this patch on, the prescriber of record hears of the exit and of a reorientation (the
+ * PLIE's configuration says whether, and where); pathways begun before it say nothing, as then.
+ */
+export const PRESCRIBER_LOOP_PATCH = 'prescriber-loop';
+
+/**
+ * From this patch on, a commission's result that comes after the pathway has ended (an abandonment
+ * confirmed while the members voted) is recorded and changes nothing: the exit stands.
+ */
+export const COMMISSION_AFTER_EXIT_PATCH = 'commission-after-exit';

@@ -81,6 +81,11 @@ export function pathwayEffects(
           await deliver(() => pathwayNotices.notifyReferentChange({ pathwayId, key, from, to, taskIds, at: nowIso() }), { key });
           return null;
         }
+        case 'notifyPrescriber': {
+          const { event, key } = command;
+          await deliver(() => pathwayNotices.notifyPrescriber({ pathwayId, participantId, event, key, at: nowIso() }), { key });
+          return null;
+        }
         case 'emailParticipant': {
           const { template, key } = command;
           await deliver(() => pathwayNotices.notifyParticipant({ pathwayId, participantId, template, key, at: nowIso() }), { template, key });

@@ -29,7 +29,7 @@ import {
   type PathwayState,
 } from './pathway-messages.ts';
 import { pathwayEffects } from './pathway-effects.ts';
-import { FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
+import { COMMISSION_AFTER_EXIT_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn, refused } from './update-queue.ts';
 
@@ -51,9 +51,13 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   let state: PathwayState = input.carried ?? initialState(input.participantId);
   // Who may act: the configured coordination address and the coordinators of the PLIE, kept current by a signal.
   let coordinators = input.coordinators ?? [];
-  // Asked once, before any command: a run begun before the patch keeps the pause as it was.
-  const legacyPause = !patched(PAUSE_SILENCES_ALL_PATCH);
-  const ctx = (): PathwayContext => ({ pathwayId, policy, roster: { coordinators: [policy.coordinatorEmail, ...coordinators] }, ...(legacyPause ? { legacyPause } : {}) });
+  // Asked once, before any command: a run begun before a patch keeps doing as it did then.
+  const legacy = {
+    pause: !patched(PAUSE_SILENCES_ALL_PATCH),
+    noPrescriberNotice: !patched(PRESCRIBER_LOOP_PATCH),
+    commissionAfterExit: !patched(COMMISSION_AFTER_EXIT_PATCH),
+  };
+  const ctx = (): PathwayContext => ({ pathwayId, policy, roster: { coordinators: [policy.coordinatorEmail, ...coordinators] }, legacy });
 
   const updates = createUpdateQueue<PathwayRequest>();
   const alarm = createAlarm();

@@ -30,7 +30,7 @@ type TaskNotices = Pick<NotificationActivities, 'notifyTask'> & Pick<SlackMessag
 export const pathwayRecords = proxyActivities<
   Pick<PathwayActivities, 'recordStage' | 'assessEligibility' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint'>
 >(RECORD);
-export const pathwayNotices = proxyActivities<TaskNotices & Pick<NotificationActivities, 'notifyParticipant' | 'notifyReferentChange'>>(NOTICE);
+export const pathwayNotices = proxyActivities<TaskNotices & Pick<NotificationActivities, 'notifyParticipant' | 'notifyReferentChange' | 'notifyPrescriber'>>(NOTICE);
 
 export const commissionRecords = proxyActivities<
   Pick<PathwayActivities, 'openTask' | 'closeTask' | 'recordCommissionCase' | 'recordCommissionVote' | 'closeCommissionCase'>

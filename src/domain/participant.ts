@@ -126,3 +126,6 @@ export function fileReference(participantId: string): string {
 export function describeIssues(error: z.ZodError): string[] {
   return error.issues.map((issue) => issue.message);
 }
+
+/** Any fact of the referral, each optional (a rectification); a name or a birth date cannot be emptied. */
+export const rectificationSchema = participantInputSchema.partial();

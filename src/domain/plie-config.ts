@@ -1,5 +1,6 @@
 import { z } from './validation.ts';
 import { clauseConfigSchema } from './procurement.ts';
+import { PRESCRIBERS } from './codes.ts';
 
 /**
  * What differs from one PLIE to another: its territory, its eligibility thresholds, the durations
@@ -56,6 +57,17 @@ export const plieConfigSchema = z.object({
     /** Slack channel (id, e.g. C0123) where cases are posted for the vote; none: members vote by DM or email. */
     slackChannel: z.string().regex(/^[CG][A-Z0-9]+$/, 'canal Slack : un identifiant de canal (C…)').optional(),
   }),
+  /**
+   * The prescriber's loop: at the exit, and at a reorientation, the prescriber of record gets a short
+   * word (type and dates, nothing sensitive) — at the address in the contact given at the referral,
+   * else at their service's address here (by PRESCRIBERS code); none known: nothing is sent.
+   */
+  prescriberNotices: z
+    .object({
+      enabled: z.boolean().default(true),
+      addresses: z.partialRecord(z.enum(PRESCRIBERS), z.email()).default({}),
+    })
+    .default({ enabled: true, addresses: {} }),
   /** Referent given to every eligible referral automatically (« par règle »); otherwise the coordinator chooses. */
   assignment: z.object({ autoReferentEmail: z.email().nullable().default(null) }).default({ autoReferentEmail: null }),
   pathway: z

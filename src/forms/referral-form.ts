@@ -1,7 +1,7 @@
 /** Registering a referral (orientation): the person's identity, then the eligibility pre-check shown before saving. */
 import { parisDate } from '../domain/dates.ts';
 import { checkEligibility, situationFacts, type EligibilityResult } from '../domain/eligibility.ts';
-import { participantInputSchema, type ParticipantInput } from '../domain/participant.ts';
+import { participantInputSchema, rectificationSchema, type ParticipantInput } from '../domain/participant.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import { text, yesNo, type Field, type FormSpec } from './fields.ts';
 import { MINIMUM_INCOME_OPTIONS, PRESCRIBER_OPTIONS, QUALIFICATION_OPTIONS, SEX_OPTIONS } from './labels.ts';
@@ -41,6 +41,25 @@ export const REFERRAL_FORM: FormSpec = {
   // Every field is read as typed (text, date, code, « oui »/« non »): the schema reads them all.
   toValue: (raw) => Object.fromEntries(REFERRAL_FIELDS.map((f) => [f.id, text(raw, f.id)])),
   schema: participantInputSchema,
+};
+
+/**
+ * Correcting a record (rectification): the referral's facts, each optional; only those filled in
+ * change, the others stay as recorded.
+ */
+export const RECTIFICATION_FORM: FormSpec = {
+  title: 'Corriger la fiche',
+  submit: 'Corriger',
+  intro: 'Seuls les champs remplis changent ; l’éligibilité est réévaluée et l’ancienne évaluation reste dans l’historique.',
+  fields: REFERRAL_FIELDS.map((f) => ({ ...f, optional: true })),
+  toValue: (raw) =>
+    Object.fromEntries(
+      REFERRAL_FIELDS.flatMap((f): Array<[string, string]> => {
+        const value = text(raw, f.id);
+        return value === undefined ? [] : [[f.id, value]];
+      }),
+    ),
+  schema: rectificationSchema,
 };
 
 export const DECISION_LABELS = { eligible: 'éligible', not_eligible: 'non éligible', to_review: 'à vérifier' } as const;

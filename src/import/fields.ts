@@ -43,11 +43,11 @@ export function yesNo(row: Row, column: string): boolean {
 }
 
 export function code<const T extends readonly string[]>(row: Row, column: string, codes: T): T[number] {
+  // Whatever the case typed: the code as the list spells it.
   const value = text(row, column).toUpperCase();
-  if (!(codes as readonly string[]).includes(value)) {
-    throw new FieldError(`code inconnu « ${cell(row, column)} » (attendu : ${codes.join(', ')})`);
-  }
-  return value;
+  const found = codes.find((c) => c.toUpperCase() === value);
+  if (found === undefined) throw new FieldError(`code inconnu « ${cell(row, column)} » (attendu : ${codes.join(', ')})`);
+  return found;
 }
 
 export function optionalCode<const T extends readonly string[]>(row: Row, column: string, codes: T): T[number] | null {

@@ -10,10 +10,11 @@ import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/client.ts';
 import { toDbDate } from '../db/dates.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { BARRIERS, CONTRACT_TYPES, PROCUREMENT_SECTORS, MINIMUM_INCOMES, PRESCRIBERS, STEP_STATUSES, STEP_TYPES } from '../domain/codes.ts';
+import { BARRIERS, CONTRACT_TYPES, IAE_STRUCTURES, PROCUREMENT_SECTORS, MINIMUM_INCOMES, PRESCRIBERS, STEP_STATUSES, STEP_TYPES } from '../domain/codes.ts';
 import type { CalendarDate } from '../domain/dates.ts';
 import { EXIT_TYPES, POSITIVE_KINDS, describeExit } from '../domain/exit-types.ts';
 import { identityKey } from '../domain/participant.ts';
+import { CONTRACT_END_REASONS } from '../domain/pathway-actions.ts';
 import * as f from './fields.ts';
 
 export interface ImportError {
@@ -179,6 +180,10 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
     iae: read('iae', f.yesNo),
     aided: read('aide', f.yesNo),
     marketSector: read('secteur_marchand', f.yesNo),
+    // Optional columns: what the live record keeps of a contract (absent or empty: not known).
+    iaeStructure: read('structure_iae', (r, c) => f.optionalCode(r, c, IAE_STRUCTURES)),
+    hoursPaid: read('heures_payees', (r, c) => (f.optionalText(r, c) ? f.number(r, c) : null)),
+    endReason: read('motif_fin', (r, c) => f.optionalCode(r, c, CONTRACT_END_REASONS)),
   }));
   const exits = mapRows(FILES.exits, raw.exits, errors, (read) => ({
     participantExternalId: read('participant_id', f.text),
@@ -338,9 +343,14 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
           start: asDate(c.start)!,
           end: asDate(c.end),
           weeklyHours: c.weeklyHours,
-          iae: c.iae,
+          // A contract in an SIAE is an IAE one, and one in an EI in an insertion company, as live.
+          iae: c.iae || c.iaeStructure !== null,
+          iaeStructure: c.iaeStructure,
+          insertionCompany: c.iaeStructure === 'EI',
           aided: c.aided,
           marketSector: c.marketSector,
+          hoursPaid: c.hoursPaid,
+          endReason: c.endReason,
         })),
       });
       await tx.exit.createMany({

@@ -11,13 +11,11 @@ import { fromDbDate, toDbDate } from '../db/dates.ts';
 import { parisDate } from '../domain/dates.ts';
 import type { EligibilityResult } from '../domain/eligibility.ts';
 import { assessRecord } from './assess.ts';
-import { describeIssues, identityKey, participantInputSchema } from '../domain/participant.ts';
+import { describeIssues, identityKey, rectificationSchema } from '../domain/participant.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import type { Channel } from '../../workflows/pathway-messages.ts';
 import { DuplicateParticipantError, InvalidInputError, situationRecord } from './create.ts';
 
-/** Any fact of the referral, each optional; a name or a birth date cannot be emptied. */
-export const rectificationSchema = participantInputSchema.partial();
 
 export class ParticipantNotFoundError extends Error {
   constructor() {

@@ -9,6 +9,8 @@ import { ACTION_FORMS, ACTION_LABELS, COORDINATION_ACTIONS, type ActionFormName 
 import { taskButtons } from './task-message.ts';
 
 export const PARTICIPANT_ACTION = 'participant_action';
+/** The menu's choice that corrects the person's record (a rectification, not a pathway action). */
+export const RECTIFY_ACTION = 'rectify';
 
 export interface CaseRow {
   participantId: string;
@@ -62,7 +64,10 @@ export function participantActions(participantId: string, coordinator: boolean) 
     type: 'static_select' as const,
     action_id: PARTICIPANT_ACTION,
     placeholder: { type: 'plain_text' as const, text: 'Agir sur le dossier…' },
-    options: names.map((name) => ({ text: { type: 'plain_text' as const, text: ACTION_LABELS[name] }, value: `${name}|${participantId}` })),
+    options: [
+      ...names.map((name) => ({ text: { type: 'plain_text' as const, text: ACTION_LABELS[name] }, value: `${name}|${participantId}` })),
+      { text: { type: 'plain_text' as const, text: 'Corriger la fiche' }, value: `${RECTIFY_ACTION}|${participantId}` },
+    ],
   };
 }
 

@@ -11,7 +11,10 @@ import { isCoordinator, mayActOnPathway } from '../domain/permissions.ts';
 import { recordPathwayAction } from '../participants/pathway-action.ts';
 import { referentOptions } from '../staff/directory.ts';
 import { TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
-import { PARTICIPANT_ACTION } from './home.ts';
+import { PARTICIPANT_ACTION, RECTIFY_ACTION } from './home.ts';
+import { DECISION_LABELS, RECTIFICATION_FORM } from '../forms/referral-form.ts';
+import { rectifyParticipant } from '../participants/rectify.ts';
+import { DuplicateParticipantError, InvalidInputError } from '../participants/create.ts';
 import { actingStaff, audienceOf, createOnceAtATime, guarded, metaOf, refuse, submitted, tell, type Audience, type ModalMeta, type SlackDeps } from './interaction.ts';
 import { formModal } from './modal.ts';
 
@@ -25,6 +28,17 @@ export function registerPathwayActionListeners(app: App, deps: SlackDeps): void 
     await guarded(deps, client, to, 'pathway.action', async () => {
       const [name = '', participantId = ''] = action.selected_option.value.split('|');
       const allowed = await pathwayFor(client, to, participantId);
+      if (allowed && name === RECTIFY_ACTION) {
+        await client.views.open({
+          trigger_id: body.trigger_id,
+          view: formModal(RECTIFICATION_FORM, {
+            callbackId: 'participant_rectify',
+            privateMetadata: JSON.stringify({ participantId, channel: to.channel } satisfies ModalMeta),
+            subtitle: `Dossier ${fileReference(participantId)}`,
+          }),
+        });
+        return;
+      }
       if (!allowed || !isActionFormName(name)) return;
       if (COORDINATION_ACTIONS.includes(name) && !isCoordinator(allowed.staff)) {
         await refuse(deps, client, to, 'Seule la coordination peut confier ce dossier à un·e autre référent·e.', {
@@ -70,6 +84,31 @@ export function registerPathwayActionListeners(app: App, deps: SlackDeps): void 
     }
     return { staff, pathway };
   }
+
+  // A rectification: the facts filled in are corrected, eligibility assessed again; the result is told.
+  app.view<ViewSubmitAction>('participant_rectify', async ({ ack, body, view, client }) => {
+    const meta = metaOf(view);
+    const to: Audience = { user: body.user.id, channel: meta.channel };
+    const participantId = meta.participantId;
+    if (!participantId) return await ack();
+    const value = await submitted(ack, RECTIFICATION_FORM, view.state.values);
+    if (value === undefined) return;
+    await once(`${participantId}/${view.id}`, () =>
+      guarded(deps, client, to, 'participant.rectify', async () => {
+        const allowed = await pathwayFor(client, to, participantId);
+        if (!allowed) return;
+        const config = await deps.plieConfig(allowed.staff.plieCode);
+        try {
+          const done = await rectifyParticipant({ db, plieCode: allowed.staff.plieCode, config }, participantId, value, { actor: allowed.staff.email, channel: 'slack' });
+          const changes = done.changed.length ? `corrigé : ${done.changed.length} information(s)` : 'rien n’a changé';
+          await tell(client, to, `✅ Dossier ${fileReference(participantId)} : ${changes}. Éligibilité réévaluée : ${DECISION_LABELS[done.eligibility.decision]}.`);
+        } catch (error) {
+          if (!(error instanceof InvalidInputError || error instanceof DuplicateParticipantError)) throw error;
+          await tell(client, to, `Non corrigé : ${error.message}`);
+        }
+      }),
+    );
+  });
 
   app.view<ViewSubmitAction>('pathway_action', async ({ ack, body, view, client }) => {
     const meta = metaOf(view);

@@ -12,6 +12,7 @@ import type { TestInbox } from '../helpers/smtp.ts';
 import type { Db } from '../../src/db/client.ts';
 import { activityTestbed, type ActivityTestbed } from '../helpers/activities.ts';
 import { freePort } from '../../src/infra/ports.ts';
+import { CASA_CONFIG } from '../../src/domain/plie-config.ts';
 
 let testbed: ActivityTestbed;
 let db: Db;
@@ -156,7 +157,7 @@ describe('idempotent pathway facts', () => {
     const suffix = randomBytes(3).toString('hex');
     const [first, second] = [`premiere.${suffix}@plie.test`, `second.${suffix}@plie.test`];
     for (const email of [first, second]) await db.staff.create({ data: { plieCode, email, name: email, roles: ['REFERENT'] } });
-    await twice(() => activities.recordStage({ pathwayId, participantId, stage: 'diagnostic', referentEmail: first, entryDate: null, at }));
+    await twice(() => activities.recordStage({ pathwayId, participantId, stage: 'diagnostic', referentEmail: first, entryDate: null, at: '2026-12-01T09:00:00.000Z' }));
     await twice(fact('10', { kind: 'referentChanged', from: first, to: second, on: '2026-12-05', reason: null }));
     await twice(fact('11', { kind: 'barrierRaised', category: 'LOGEMENT', on: '2026-12-06' }));
     await twice(fact('12', { kind: 'barrierLifted', category: 'LOGEMENT', on: '2026-12-20' }));
@@ -219,5 +220,32 @@ describe('idempotent pathway facts', () => {
     const { participantId, pathwayId } = await openedTask('d@plie.test');
     await activities.notifyParticipant({ pathwayId, participantId, template: 'convocation', key: `${pathwayId}/convocation`, at: new Date().toISOString() });
     expect(await db.message.findUniqueOrThrow({ where: { idempotencyKey: `${pathwayId}/convocation` } })).toMatchObject({ status: 'no_address', recipient: 'participant' });
+  });
+});
+
+describe('the prescriber’s loop', () => {
+  it('tells the prescriber of record of the exit once, at the contact’s address; not when the PLIE turned it off or no address is known', async () => {
+    const { participantId, pathwayId } = await openedTask('g@plie.test');
+    const prescriber = `prescriptrice.${participantId.slice(0, 6)}@ccas.test`;
+    await db.participant.update({ where: { id: participantId }, data: { prescriber: 'CCAS', prescriberContact: `Mme Durand <${prescriber}>`, orientationDate: new Date('2025-03-04T00:00:00Z') } });
+    await db.pathway.update({ where: { id: pathwayId }, data: { referentEmail: 'referente.g@plie.test', entryDate: new Date('2025-04-01T00:00:00Z') } });
+    const exit = { type: 'ABANDON' as const, reason: 'Ne donne plus de nouvelles', kind: null, criterion: null, cdi: false, date: '2026-05-29', proofsMissing: false };
+    await activities.recordExit({ pathwayId, participantId, exit });
+    const at = new Date().toISOString();
+    const notice = { pathwayId, participantId, event: 'exit' as const, key: `${pathwayId}/prescripteur/exit`, at };
+    await activities.notifyPrescriber(notice);
+    await activities.notifyPrescriber(notice);
+    const mail = await inbox.waitFor((m) => m.to.includes(prescriber));
+    expect(inbox.count((m) => m.to.includes(prescriber))).toBe(1);
+    expect(mail.text).toContain('s’est terminé le 29/05/2026 : rupture / abandon.');
+    expect(mail.text).not.toContain('nouvelles');
+    expect(mail.raw.replyTo?.value.map((a) => a.address)).toEqual(['referente.g@plie.test']);
+
+    // Turned off by the PLIE, or no address known: nothing sent, nothing recorded.
+    const off = createActivities({ db, mailer, mailFrom: 'plie@plie.test', appUrl: 'http://plie.test', logger: createLogger('silent'), plieConfig: async () => ({ ...CASA_CONFIG, prescriberNotices: { enabled: false, addresses: {} } }) });
+    await off.notifyPrescriber({ ...notice, key: `${pathwayId}/prescripteur/exit/off` });
+    await db.participant.update({ where: { id: participantId }, data: { prescriberContact: 'Mme Durand, par téléphone' } });
+    await activities.notifyPrescriber({ ...notice, key: `${pathwayId}/prescripteur/exit/sans-adresse` });
+    expect(await db.message.count({ where: { idempotencyKey: { startsWith: `${pathwayId}/prescripteur/exit/` } } })).toBe(0);
   });
 });

@@ -228,7 +228,7 @@ describe('pathway state machine: transitions', () => {
       ['the referent’s reminder and the escalation wait for the end of the pause', false, 0],
       ['a pathway begun before the rule still reminds staff during the pause', true, 2],
     ])('%s', (_name, legacyPause, during) => {
-      const c = legacyPause ? { ...ctx(), legacyPause } : ctx();
+      const c = legacyPause ? { ...ctx(), legacy: { pause: true } } : ctx();
       const state = paused(atDiagnostic(), 20);
       // Reminder on day 7, escalation on day 15: both inside the pause.
       const day7 = tick(state, T0 + 7 * DAY, c);
@@ -252,6 +252,37 @@ describe('pathway state machine: transitions', () => {
       expect(prompt.state.timers.contactPrompt).toBe(T0 + 45 * DAY);
       expect(tick(prompt.state, T0 + 45 * DAY).state.openTasks.map((t) => t.kind)).toEqual(['log_contact']);
     });
+  });
+
+  it.each([
+    ['an exit', false, 1],
+    ['an exit, on a pathway begun before the prescriber’s loop', true, 0],
+  ])('the prescriber of record hears of %s', (_name, legacy, notices) => {
+    const c = legacy ? { ...ctx(), legacy: { noPrescriberNotice: true } } : ctx();
+    const proposed = decide(active().state, action({ type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement' }), c, T0).state;
+    const confirmed = decide(proposed, answer(proposed, 'confirm_exit', { confirm: true }), c, T0);
+    const sent = confirmed.commands.filter((x) => x.type === 'notifyPrescriber');
+    expect(sent).toEqual(notices ? [{ type: 'notifyPrescriber', event: 'exit', key: 'parcours-p1/prescripteur/exit' }] : []);
+    // After the exit is recorded, never before it.
+    if (notices) expect(confirmed.commands.findIndex((x) => x.type === 'notifyPrescriber')).toBeGreaterThan(confirmed.commands.findIndex((x) => x.type === 'recordExit'));
+  });
+
+  it.each(['rejected', 'approved', 'adjourned'] as const)('a commission result (%s) that comes after the exit changes nothing: the exit stands', (outcome) => {
+    const proposed = accepted(active().state, action({ type: 'exitProposed', exitType: 'ABANDON', reason: 'Plus de nouvelles' })).state;
+    const exited = accepted(proposed, answer(proposed, 'confirm_exit', { confirm: true })).state;
+    const voting = { ...exited, commission: { session: 1, running: true, outcome: null, date: null, criterion: 'TEMPS_PARTIEL_COURT' } };
+    const late = accepted(voting, { type: 'commissionDecided', result: { outcome, date: today, pour: 2, contre: 1, abstention: 0 } });
+    expect(late.state).toMatchObject({ stage: 'exited', exit: exited.exit, commission: { running: false, outcome }, timers: exited.timers });
+    expect(late.commands).toEqual([]);
+    // A pathway begun before the fix went back to the active stage on a rejection.
+    const legacy = decide(voting, { type: 'commissionDecided', result: { outcome: 'rejected', date: today, pour: 0, contre: 2, abstention: 0 } }, { ...ctx(), legacy: { commissionAfterExit: true } }, T0);
+    if (outcome === 'rejected') expect(legacy.state.stage).toBe('active');
+  });
+
+  it('the prescriber of record hears of a reorientation', () => {
+    const state = atDiagnostic();
+    const reoriented = accepted(state, answer(state, 'diagnostic_decision', { decision: 'reorient', reason: 'Suivi par la Mission locale' }, REFERENT));
+    expect(reoriented.commands.filter((x) => x.type === 'notifyPrescriber')).toEqual([{ type: 'notifyPrescriber', event: 'reorientation', key: 'parcours-p1/prescripteur/reorientation' }]);
   });
 
   it('an exit proposal waits for the coordination; a second one is refused; not confirmed, the pathway goes on', () => {

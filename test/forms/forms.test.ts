@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ACTION_FORMS, actionForm } from '../../src/forms/action-forms.ts';
 import { readForm, type RawValues } from '../../src/forms/fields.ts';
-import { REFERRAL_FORM } from '../../src/forms/referral-form.ts';
+import { RECTIFICATION_FORM, REFERRAL_FORM } from '../../src/forms/referral-form.ts';
 import { taskForm } from '../../src/forms/task-forms.ts';
 import { modalValues } from '../../src/slack/modal.ts';
 import { formModal } from '../../src/slack/modal.ts';
@@ -29,6 +29,7 @@ describe('forms (read the same from Slack and the web)', () => {
     ['barrier raised', ACTION_FORMS.barrierRaised, { category: 'LOGEMENT', date: '2027-02-01' }, { type: 'barrierRaised', category: 'LOGEMENT', date: '2027-02-01' }],
     ['barrier lifted', ACTION_FORMS.barrierLifted, { category: 'MOBILITE', date: '15/03/2027' }, { type: 'barrierLifted', category: 'MOBILITE', date: '2027-03-15' }],
     ['step planned', ACTION_FORMS.stepPlanned, { stepType: 'ATELIER', date: '2027-02-01' }, { type: 'stepPlanned', stepType: 'ATELIER', date: '2027-02-01' }],
+    ['a rectification: only what is filled in', RECTIFICATION_FORM, { qpv: 'oui', postalCode: '06600' }, { qpv: true, postalCode: '06600' }],
     ['referent changed', actionForm('referentChanged', referents), { referentEmail: 'alice@plie.test' }, { type: 'referentChanged', referentEmail: 'alice@plie.test' }],
     ['appointment', ACTION_FORMS.appointmentScheduled, { date: '2026-12-08', time: '14h30', place: 'PLIE Antibes' }, { type: 'appointmentScheduled', date: '2026-12-08', time: '14:30', place: 'PLIE Antibes', durationMinutes: 60 }],
   ])('%s', (_name, form, raw, expected) => {

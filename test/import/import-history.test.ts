@@ -109,6 +109,29 @@ describe('CSV import', () => {
     expect(await db.procurement.count({ where: { plieCode: 'IMPORT_COMMAS' } })).toBe(5);
   });
 
+  it('reads the optional columns of what the live record keeps of a contract: SIAE kind, hours paid, why it ended', async () => {
+    const withColumns = (rows: string[]) => (content: string) => {
+      const [header, ...lines] = content.trim().split(/\r?\n/);
+      return `${[`${header};structure_iae;heures_payees;motif_fin`, ...lines.map((line, i) => `${line};${rows[i] ?? ';;'}`)].join('\n')}\n`;
+    };
+    const result = await importHistory(db, samplesWith('contract-columns', { 'contrats.csv': withColumns(['EI;910,5;periode_essai']) }), { plieCode: 'IMPORT_COLUMNS', actor: 'test' });
+    expect(result.errors).toEqual([]);
+    const first = await db.workContract.findFirstOrThrow({ where: { participant: { plieCode: 'IMPORT_COLUMNS', externalId: 'P00035' }, type: 'CONTRAT_PRO' } });
+    expect(first).toMatchObject({ iaeStructure: 'EI', iae: true, insertionCompany: true, hoursPaid: 910.5, endReason: 'periode_essai' });
+    // Left empty: not known, as before the columns existed.
+    expect(await db.workContract.count({ where: { participant: { plieCode: 'IMPORT_COLUMNS' }, iaeStructure: null, hoursPaid: null, endReason: null } })).toBe((await rowCounts('IMPORT_COLUMNS')).contracts - 1);
+
+    const bad = await importHistory(db, samplesWith('contract-columns-bad', { 'contrats.csv': withColumns(['SIAE;beaucoup;parti']) }), { plieCode: 'IMPORT_COLUMNS_BAD', actor: 'test' });
+    expect(bad.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ file: 'contrats.csv', line: 2, column: 'structure_iae' }),
+        expect.objectContaining({ file: 'contrats.csv', line: 2, column: 'heures_payees' }),
+        expect.objectContaining({ file: 'contrats.csv', line: 2, column: 'motif_fin' }),
+      ]),
+    );
+    expect(await db.participant.count({ where: { plieCode: 'IMPORT_COLUMNS_BAD' } })).toBe(0);
+  });
+
   it('reports every bad cell with file, line, column and reason, and writes nothing', async () => {
     const dir = samplesWith('bad', {
       'participants.csv': (c) => c.replace(';02/08/1959;', ';31/02/1959;').replace('P00002;Chevalier;Inès;F;', 'P00002;Chevalier;Inès;X;'),

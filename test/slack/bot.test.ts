@@ -328,6 +328,21 @@ describe('Slack bot (HTTP mode)', () => {
     await wait(() => expect(toldTo(coordinator).some((t) => t.includes('Changer de référent·e : enregistré'))).toBe(true));
   });
 
+  it('corrects a record from the menu: only what is filled in changes, eligibility is assessed again', async () => {
+    const { participantId } = await inPathway();
+    const meta = await modalOpenedBy('participant_rectify', () => slack.click(referentA.id, 'participant_action', `rectify|${participantId}`, { menu: true }));
+    const wrong = await slack.submit(referentA.id, 'participant_rectify', meta, { postalCode: input.text('6600') });
+    expect(JSON.parse(wrong.body)).toMatchObject({ response_action: 'errors', errors: { postalCode: expect.stringContaining('code postal') as string } });
+    const before = await db.participant.findUniqueOrThrow({ where: { id: participantId } });
+    await slack.submit(referentA.id, 'participant_rectify', meta, { postalCode: input.text('06600'), qpv: input.select('oui') });
+    await wait(async () => expect(await db.participant.findUniqueOrThrow({ where: { id: participantId } })).toMatchObject({ postalCode: '06600', qpv: true, lastName: before.lastName }));
+    await wait(() => expect(toldTo(referentA).some((t) => t.includes(`Dossier ${fileReference(participantId)} : corrigé : 2 information(s). Éligibilité réévaluée`))).toBe(true));
+    expect(await db.eligibilityAssessment.count({ where: { participantId, source: 'rectification' } })).toBe(1);
+    // Another referent may not correct a record that is not theirs.
+    await slack.click(referentB.id, 'participant_action', `rectify|${participantId}`, { menu: true });
+    await wait(() => expect(toldTo(referentB).some((t) => t.includes('Ce dossier ne vous est pas confié'))).toBe(true));
+  });
+
   it('answers /plie participant for the referent and the coordination, not for another referent', async () => {
     const { lastName } = await inPathway();
     await slack.command(referentA.id, 'C0EQUIPE', `participant ${lastName.toLowerCase()}`);

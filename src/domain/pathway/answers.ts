@@ -8,7 +8,7 @@ import { REFUSAL_CODES, refusal, type Refusal } from '../refusals.ts';
 import { nextParcoursLongAfter } from '../schedules.ts';
 import { checkTaskAnswer, type AnyTaskAnswer, type TaskAnswer, type TaskKind } from '../tasks.ts';
 import type { PathwayContext } from './commands.ts';
-import { contactLogged, contractEnded, integrate, noteContact, proposeExit, recordExit, referentAssigned, resumeAfterRefusedExit } from './progress.ts';
+import { contactLogged, contractEnded, integrate, noteContact, proposeExit, recordExit, referentAssigned, resumeAfterRefusedExit, tellPrescriber } from './progress.ts';
 import type { AnswerTaskRequest, OpenTask, PathwayState } from './state.ts';
 import type { Step } from './step.ts';
 
@@ -45,6 +45,7 @@ export function answered(st: Step, task: OpenTask, answer: AnyTaskAnswer, reques
       const decision = as('diagnostic_decision');
       if (decision.decision === 'reorient') {
         st.enter('reoriented');
+        tellPrescriber(st, 'reorientation');
         s.finished = true;
         return;
       }

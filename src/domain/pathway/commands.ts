@@ -43,6 +43,8 @@ export type PathwayCommand =
   | { type: 'notifyStaff'; taskId: string; notice: StaffNotice; to: string; sequence?: number }
   /** A word to the previous and the new referent about a change (and to the new one, the tasks they now hold). */
   | { type: 'notifyReferentChange'; key: string; from: string | null; to: string; taskIds: string[] }
+  /** A short word to the prescriber of record: the exit (type, dates) or the reorientation. */
+  | { type: 'notifyPrescriber'; event: 'exit' | 'reorientation'; key: string }
   /** An email to the participant (template and idempotency key; their address stays in the database). */
   | { type: 'emailParticipant'; template: string; key: string }
   | { type: 'recordFact'; key: string; fact: PathwayFact; actor: string; channel: string }
@@ -69,10 +71,12 @@ export interface PathwayContext {
   policy: PathwayPolicy;
   roster: Roster;
   /**
-   * A pathway begun before the pause silenced everything (workflows/patches.ts): its pause holds
-   * back the participant's task reminders only, as it did then.
+   * What a pathway begun before a change keeps doing as then (workflows/patches.ts): `pause`, its
+   * pause holds back the participant's task reminders only; `noPrescriberNotice`, its exit and
+   * reorientation say nothing to the prescriber; `commissionAfterExit`, a commission's result coming
+   * after the exit still moves the pathway.
    */
-  legacyPause?: boolean;
+  legacy?: { pause?: boolean; noPrescriberNotice?: boolean; commissionAfterExit?: boolean };
 }
 
 export type Decision =

@@ -157,6 +157,13 @@ export function recordExit(st: Step, exit: PendingExit, date: CalendarDate): voi
   st.emit({ type: 'recordFseDataPoint', moment: 'SORTIE', on: date, labourMarketStatus: exit.kind });
   st.enter('exited');
   s.timers.fse = st.instantOf(addMonths(date, st.policy.pathway.fseMonthsAfterExit));
+  tellPrescriber(st, 'exit');
+}
+
+/** The prescriber's loop: whoever referred the person hears how it ended (the PLIE's configuration says whether, and where). */
+export function tellPrescriber(st: Step, event: 'exit' | 'reorientation'): void {
+  if (st.ctx.legacy?.noPrescriberNotice) return;
+  st.emit({ type: 'notifyPrescriber', event, key: `${st.ctx.pathwayId}/prescripteur/${event}` });
 }
 
 export function startCommission(st: Step, criterion: string): void {
@@ -169,6 +176,8 @@ export function commissionDecided(st: Step, result: CommissionResult): void {
   const { s } = st;
   const commission = s.commission!;
   s.commission = { ...commission, running: false, outcome: result.outcome, date: result.date };
+  // The pathway ended while the commission voted (an abandonment confirmed meanwhile): the exit stands.
+  if (s.exit && !st.ctx.legacy?.commissionAfterExit) return;
   if (result.outcome === 'approved') {
     recordExit(st, { type: 'POSITIVE', reason: 'commission ad hoc', kind: 'EMPLOI', criterion: commission.criterion as PendingExit['criterion'], cdi: false }, result.date);
   } else if (result.outcome === 'rejected') {

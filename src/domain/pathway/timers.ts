@@ -31,7 +31,7 @@ export function timePassed(st: Step): void {
 function pausedUntil(st: Step, forParticipantTask = false): CalendarDate | null {
   const pause = st.s.remindersPause;
   if (!pause || pause.until <= st.today()) return null;
-  return st.ctx.legacyPause && !forParticipantTask ? null : pause.until;
+  return st.ctx.legacy?.pause && !forParticipantTask ? null : pause.until;
 }
 
 function timerFired(st: Step, name: TimerName): void {
