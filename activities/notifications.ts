@@ -138,7 +138,9 @@ export function createNotificationActivities(deps: NotificationDeps) {
         // With Slack on, someone with an account gets everything there: no digest.
         if (deps.slack && (await slackUserOf(db, deps.slack, person))) continue;
         const include = { pathway: { include: { participant: true } } } as const;
-        const where = { status: 'open', pathway: { participant: { plieCode: person.plieCode } } };
+        // A pathway whose reminders are paused reminds no one until the pause ends.
+        const notPaused = { OR: [{ remindersPausedUntil: null }, { remindersPausedUntil: { lte: dayStart } }] };
+        const where = { status: 'open', pathway: { participant: { plieCode: person.plieCode }, ...notPaused } };
         const own = await db.task.findMany({ where: { ...where, assigneeEmail: { equals: person.email, mode: 'insensitive' } }, include, orderBy: { dueDate: 'asc' } });
         const team = person.roles.includes('COORDINATEUR')
           ? await db.task.findMany({

@@ -64,6 +64,21 @@ export function codeList<const T extends readonly string[]>(row: Row, column: st
   return [...new Set(items)] as Array<T[number]>;
 }
 
+/** `CODE:JJ/MM/AAAA|CODE:JJ/MM/AAAA`: codes each with a date (a barrier and the day it was lifted). */
+export function datedCodeList<const T extends readonly string[]>(row: Row, column: string, codes: T): Array<{ code: T[number]; date: CalendarDate }> {
+  const items = cell(row, column)
+    .split('|')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  return items.map((item) => {
+    const [rawCode = '', rawDate = ''] = item.split(':').map((part) => part.trim());
+    const code = codes.find((c) => c.toUpperCase() === rawCode.toUpperCase());
+    const date = parseCalendarDate(rawDate);
+    if (code === undefined || !date) throw new FieldError(`attendu CODE:JJ/MM/AAAA séparés par « | », trouvé « ${item} » (codes : ${codes.join(', ')})`);
+    return { code, date };
+  });
+}
+
 export function textList(row: Row, column: string): string[] {
   return cell(row, column)
     .split('|')

@@ -11,7 +11,7 @@ import type { Db } from '../db/client.ts';
 import { toDbDate } from '../db/dates.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { BARRIERS, CONTRACT_TYPES, IAE_STRUCTURES, PROCUREMENT_SECTORS, MINIMUM_INCOMES, PRESCRIBERS, STEP_STATUSES, STEP_TYPES } from '../domain/codes.ts';
-import type { CalendarDate } from '../domain/dates.ts';
+import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
 import { EXIT_TYPES, POSITIVE_KINDS, describeExit } from '../domain/exit-types.ts';
 import { identityKey } from '../domain/participant.ts';
 import { CONTRACT_END_REASONS } from '../domain/pathway-actions.ts';
@@ -159,6 +159,8 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
       referentName: read('referent', f.optionalText),
       integrationDate: read('date_integration', f.optionalDate),
       barriers: read('freins', (r, c) => f.codeList(r, c, BARRIERS)),
+      // Optional: the day each barrier was lifted (levée de freins), as the live record keeps it.
+      barrierLiftings: read('freins_leves', (r, c) => f.datedCodeList(r, c, BARRIERS)),
       sectorWishes: read('souhaits_secteurs', f.textList),
     };
   });
@@ -255,6 +257,13 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
       }
     }
   }
+  for (const p of participants) {
+    const opened = p.integrationDate ?? p.orientationDate;
+    for (const lifting of p.barrierLiftings) {
+      if (!p.barriers.includes(lifting.code)) errors.push({ file: FILES.participants, line: p.line, column: 'freins_leves', message: `frein ${lifting.code} levé mais absent de la colonne freins` });
+      else if (opened && lifting.date < opened) errors.push({ file: FILES.participants, line: p.line, column: 'freins_leves', message: `frein ${lifting.code} levé avant d’avoir été repéré (le ${formatFrenchDate(opened)})` });
+    }
+  }
   for (const e of exits) {
     for (const problem of describeExit({ type: e.type, positiveKind: e.positiveKind, cdi: e.cdi, proofsComplete: e.proofsComplete }).problems) {
       errors.push({ file: FILES.exits, line: e.line, column: 'nature', message: problem });
@@ -328,7 +337,12 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
       await tx.exit.deleteMany({ where: { participantId: { in: touched } } });
       await tx.barrier.createMany({
         data: participants.flatMap((p) =>
-          p.barriers.map((category) => ({ participantId: participantId(p.externalId), category, openedOn: asDate(p.integrationDate ?? p.orientationDate) })),
+          p.barriers.map((category) => ({
+            participantId: participantId(p.externalId),
+            category,
+            openedOn: asDate(p.integrationDate ?? p.orientationDate),
+            closedOn: asDate(p.barrierLiftings.find((l) => l.code === category)?.date ?? null),
+          })),
         ),
       });
       await tx.step.createMany({

@@ -41,6 +41,11 @@ beforeAll(async () => {
   for (const [kind, due] of [['log_contact', '2026-11-20'], ['rupture_review', '2026-12-10']] as const) {
     await activities.openTask({ id: `${pathwayId}/${kind}/1`, pathwayId, kind, assigneeEmail: REFERENT, openedAt: '2026-11-13T09:00:00Z', dueDate: due });
   }
+  // Someone whose reminders are paused until mid-December: their late task is in no digest till then.
+  const pausedId = randomUUID();
+  await db.participant.create({ data: { id: pausedId, firstName: 'Lina', lastName: 'Haddad', identityKey: `digest-pause|${run}`, birthDate: new Date('1990-02-02T00:00:00Z'), createdBy: 'test' } });
+  await db.pathway.create({ data: { id: `parcours-${pausedId}`, participantId: pausedId, stage: 'active', referentEmail: REFERENT, remindersPausedUntil: new Date('2026-12-15T00:00:00Z'), remindersPauseReason: 'Hospitalisation' } });
+  await activities.openTask({ id: `parcours-${pausedId}/log_contact/1`, pathwayId: `parcours-${pausedId}`, kind: 'log_contact', assigneeEmail: REFERENT, openedAt: '2026-11-13T09:00:00Z', dueDate: '2026-11-20' });
 });
 
 afterAll(async () => {
@@ -50,7 +55,7 @@ afterAll(async () => {
 });
 
 describe('daily digest', () => {
-  it('lists a referent’s open tasks (late first flagged) with a personal link each, and the team’s late ones for the coordination, once a day', async () => {
+  it('lists a referent’s open tasks (late first flagged) with a personal link each, and the team’s late ones for the coordination, once a day; none of a paused pathway', async () => {
     await activities.sendDailyDigests({ day: '2026-11-30' });
     await activities.sendDailyDigests({ day: '2026-11-30' });
     const mine = await stack.inbox.waitFor((m) => m.to.includes(REFERENT));

@@ -132,6 +132,31 @@ describe('CSV import', () => {
     expect(await db.participant.count({ where: { plieCode: 'IMPORT_COLUMNS_BAD' } })).toBe(0);
   });
 
+  it('reads the optional freins_leves column: the day each barrier was lifted', async () => {
+    // P00001 has MOBILITE|PARCOURS_PRO, integrated on 25/11/2016.
+    const withLiftings = (liftings: string) => (content: string) => {
+      const [header, ...lines] = content.trim().split(/\r?\n/);
+      return `${[`${header};freins_leves`, ...lines.map((line) => `${line};${line.startsWith('P00001;') ? liftings : ''}`)].join('\n')}\n`;
+    };
+    const result = await importHistory(db, samplesWith('liftings', { 'participants.csv': withLiftings('mobilite:12/05/2017') }), { plieCode: 'IMPORT_LIFTINGS', actor: 'test' });
+    expect(result.errors).toEqual([]);
+    const barriers = await db.barrier.findMany({ where: { participant: { plieCode: 'IMPORT_LIFTINGS', externalId: 'P00001' } }, orderBy: { category: 'asc' } });
+    expect(barriers.map((b) => [b.category, b.openedOn, b.closedOn])).toEqual([
+      ['MOBILITE', new Date('2016-11-25T00:00:00Z'), new Date('2017-05-12T00:00:00Z')],
+      ['PARCOURS_PRO', new Date('2016-11-25T00:00:00Z'), null],
+    ]);
+
+    for (const [liftings, message] of <Array<[string, string]>>[
+      ['SANTE:12/05/2017', 'frein SANTE levé mais absent de la colonne freins'],
+      ['MOBILITE:01/01/2016', 'frein MOBILITE levé avant d’avoir été repéré (le 25/11/2016)'],
+      ['MOBILITE', 'attendu CODE:JJ/MM/AAAA séparés par « | », trouvé « MOBILITE »'],
+    ]) {
+      const bad = await importHistory(db, samplesWith(`liftings-${liftings.length}`, { 'participants.csv': withLiftings(liftings) }), { plieCode: 'IMPORT_LIFTINGS_BAD', actor: 'test' });
+      expect(bad.errors).toEqual([expect.objectContaining({ file: 'participants.csv', line: 2, column: 'freins_leves', message: expect.stringContaining(message) as string })]);
+    }
+    expect(await db.participant.count({ where: { plieCode: 'IMPORT_LIFTINGS_BAD' } })).toBe(0);
+  });
+
   it('reports every bad cell with file, line, column and reason, and writes nothing', async () => {
     const dir = samplesWith('bad', {
       'participants.csv': (c) => c.replace(';02/08/1959;', ';31/02/1959;').replace('P00002;Chevalier;Inès;F;', 'P00002;Chevalier;Inès;X;'),
