@@ -42,10 +42,11 @@ export function yesNo(row: Row, column: string): boolean {
   throw new FieldError(`attendu « oui » ou « non », trouvé « ${cell(row, column)} »`);
 }
 
+/** The code as the list spells it, whatever the case typed; undefined when it is not in the list. */
+const spelled = <const T extends readonly string[]>(codes: T, typed: string): T[number] | undefined => codes.find((c) => c.toUpperCase() === typed.trim().toUpperCase());
+
 export function code<const T extends readonly string[]>(row: Row, column: string, codes: T): T[number] {
-  // Whatever the case typed: the code as the list spells it.
-  const value = text(row, column).toUpperCase();
-  const found = codes.find((c) => c.toUpperCase() === value);
+  const found = spelled(codes, text(row, column));
   if (found === undefined) throw new FieldError(`code inconnu « ${cell(row, column)} » (attendu : ${codes.join(', ')})`);
   return found;
 }
@@ -72,7 +73,7 @@ export function datedCodeList<const T extends readonly string[]>(row: Row, colum
     .filter(Boolean);
   return items.map((item) => {
     const [rawCode = '', rawDate = ''] = item.split(':').map((part) => part.trim());
-    const code = codes.find((c) => c.toUpperCase() === rawCode.toUpperCase());
+    const code = spelled(codes, rawCode);
     const date = parseCalendarDate(rawDate);
     if (code === undefined || !date) throw new FieldError(`attendu CODE:JJ/MM/AAAA séparés par « | », trouvé « ${item} » (codes : ${codes.join(', ')})`);
     return { code, date };

@@ -51,7 +51,8 @@ export function registerPathwayActionListeners(app: App, deps: SlackDeps): void 
       }
       await client.views.open({
         trigger_id: body.trigger_id,
-        view: formModal(actionForm(name, { referents: await referentsOf(participantId) }), {
+        // The dossier is of the acting person's PLIE (pathwayFor checked it): its referents are theirs.
+        view: formModal(actionForm(name, { referents: await referentOptions(db, allowed.staff.plieCode) }), {
           callbackId: 'pathway_action',
           privateMetadata: JSON.stringify({ participantId, action: name, channel: to.channel } satisfies ModalMeta),
           subtitle: `Dossier ${fileReference(participantId)}`,

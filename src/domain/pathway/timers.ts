@@ -127,7 +127,7 @@ function remindAppointments(st: Step): void {
   for (const appointment of s.appointments ?? []) {
     if (appointment.remindAt === null || appointment.remindAt > now) continue;
     appointment.remindAt = null;
-    // During a pause the reminder is not sent (the appointment would be past when the pause ends).
+    // During a pause the reminder is not sent at all: sent late, it would often come after the appointment.
     if (!pausedUntil(st)) st.emit({ type: 'emailParticipant', template: 'rendez_vous.rappel', key: `${appointment.id}/rappel` });
   }
   // Past appointments are dropped from the state (the database keeps them).
