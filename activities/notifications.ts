@@ -114,6 +114,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
             dueDate: fromDbDate(task.dueDate),
             assigneeEmail: task.assigneeEmail ?? 'la personne accompagnée',
             action,
+            // The referent without Slack notes the pathway's other facts from a form of their own.
+            ...(args.notice === 'opened' && task.assigneeRole === 'referent' ? { facts: link('pathway-action', participant.id, decidedAt ?? new Date(), args.to) } : {}),
           }),
         onSent: async (tx) => {
           if (!flag) return;

@@ -32,6 +32,7 @@ const NEEDS_DEV_SERVER = [
   'test/web/link-pages.browser.test.ts',
   'test/email/digest.test.ts',
   'test/procurement/hire.test.ts',
+  'test/report/live-equals-import.test.ts',
 ];
 
 const wanted = process.argv.slice(2);

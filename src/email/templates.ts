@@ -44,6 +44,8 @@ export function taskNoticeEmail(args: {
   assigneeEmail: string;
   /** The signed form behind the email (staff without Slack), with its expiry; else the application. */
   action: { url: string; expiresOn: CalendarDate } | { url: string; expiresOn?: undefined };
+  /** For the referent of the pathway: a signed form to note any other fact on it (contract, training…). */
+  facts?: { url: string; expiresOn: CalendarDate } | { url: string; expiresOn?: undefined };
 }): RenderedEmail {
   const title = TASK_TITLES[args.kind];
   const who = `dossier ${args.fileReference} (${args.initials})`;
@@ -58,6 +60,13 @@ export function taskNoticeEmail(args: {
         `Une nouvelle tâche vous attend pour le ${who} : ${title.toLowerCase()}.`,
         `Merci d’y répondre d’ici le ${due}.`,
         link,
+        ...(args.facts
+          ? [
+              args.facts.expiresOn
+                ? `Pour noter un autre fait sur ce parcours (contrat, formation, qualification, création d’entreprise, frein, pause des relances…), ce lien personnel (valable jusqu’au ${formatFrenchDate(args.facts.expiresOn)}, une seule fois) : ${args.facts.url}`
+                : `Pour noter un autre fait sur ce parcours (contrat, formation, qualification, création d’entreprise, frein, pause des relances…) : ${args.facts.url}`,
+            ]
+          : []),
       ]);
     case 'reminder':
       return render(`[PLIE] Rappel : ${title}`, [

@@ -7,7 +7,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 
-export const LINK_PURPOSES = ['proof-upload', 'fse-questionnaire', 'task-answer', 'proof-download', 'hours-declaration', 'hours-review', 'placement', 'attendance'] as const;
+export const LINK_PURPOSES = ['proof-upload', 'fse-questionnaire', 'task-answer', 'proof-download', 'hours-declaration', 'hours-review', 'placement', 'attendance', 'pathway-action'] as const;
 export type LinkPurpose = (typeof LINK_PURPOSES)[number];
 
 /** How long each kind of link stays valid. */
@@ -23,6 +23,8 @@ export const LINK_DAYS: Record<LinkPurpose, number> = {
   placement: 14,
   // The organiser's attendance record after a collective action.
   attendance: 30,
+  // A referent's form to note a fact on a pathway (contract, training…), without Slack.
+  'pathway-action': 14,
 };
 
 export interface LinkClaims {

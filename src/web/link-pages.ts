@@ -2,7 +2,8 @@
  * The pages behind the signed links of the emails: the participant's proof upload and FSE+
  * questionnaire, the staff's task forms (a commission vote included), the reading of a proof, a
  * marché's monthly hours (the company's declaration, the facilitator's review) and a referent's
- * answer on a « mise en relation », the organiser's attendance record after a collective action.
+ * answer on a « mise en relation », the organiser's attendance record after a collective action,
+ * and a referent's forms to note a fact on a pathway (contract, training, pause…).
  * A link shows its page as often as opened; it is used up once its form went through.
  */
 import type { Client } from '@temporalio/client';
@@ -23,6 +24,7 @@ import { formHtml } from './pages/form-html.ts';
 import { createProcurementPages } from './procurement-pages.ts';
 import { createPlacementPage } from './placement-page.ts';
 import { createAttendancePage } from './attendance-page.ts';
+import { createPathwayActionPage } from './pathway-action-page.ts';
 import { referentOptions } from '../staff/directory.ts';
 import { escapeHtml } from '../html.ts';
 import { alert, html, join, page, paragraph, type Html } from './pages/layout.ts';
@@ -59,6 +61,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
   const procurementPages = createProcurementPages(deps);
   const placementPage = createPlacementPage(deps);
   const attendancePage = createAttendancePage(deps);
+  const pathwayActionPage = createPathwayActionPage(deps);
   const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: MAX_PROOF_BYTES, files: 1, fields: 10 } }).single('justificatif');
 
   const send = (res: Response, status: number, title: string, body: Html) => {
@@ -150,9 +153,11 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
         }
       }
       case 'placement':
-      case 'attendance': {
+      case 'attendance':
+      case 'pathway-action': {
         try {
-          const shown = claims.purpose === 'placement' ? await placementPage(claims, action) : await attendancePage(claims, action);
+          const shown =
+            claims.purpose === 'placement' ? await placementPage(claims, action) : claims.purpose === 'attendance' ? await attendancePage(claims, action) : await pathwayActionPage(claims, action);
           return send(res, shown.status, shown.title, shown.body);
         } catch (error) {
           if (!followUpOver(error)) throw error;
@@ -223,13 +228,16 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
         case 'hours-declaration':
         case 'hours-review':
         case 'placement':
-        case 'attendance': {
+        case 'attendance':
+        case 'pathway-action': {
           const result =
             claims.purpose === 'placement'
               ? await placementPage(claims, action, raw)
               : claims.purpose === 'attendance'
                 ? await attendancePage(claims, action, raw)
-                : await procurementPages.submit(claims, action, raw);
+                : claims.purpose === 'pathway-action'
+                  ? await pathwayActionPage(claims, action, raw)
+                  : await procurementPages.submit(claims, action, raw);
           if (result.done && !(await useUp(req, res, claims))) return;
           return send(res, result.status, result.title, result.body);
         }

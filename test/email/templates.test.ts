@@ -26,6 +26,15 @@ describe('task emails to staff', () => {
     expect(email.html).toContain('<html lang="fr">');
   });
 
+  it('gives the referent a second form, to note the pathway’s other facts, when there is one', () => {
+    const facts = { url: 'https://plie.example.org/l/faits', expiresOn: '2026-12-14' };
+    const opened = taskNoticeEmail({ ...base, notice: 'opened', facts });
+    expect(opened.text).toContain('Pour noter un autre fait sur ce parcours (contrat, formation, qualification, création d’entreprise, frein, pause des relances…), ce lien personnel (valable jusqu’au 14/12/2026, une seule fois) : https://plie.example.org/l/faits');
+    // The task's own link comes first: it is what the email asks for.
+    expect(opened.text.indexOf('/l/jeton')).toBeLessThan(opened.text.indexOf('/l/faits'));
+    expect(taskNoticeEmail({ ...base, notice: 'opened' }).text).not.toContain('autre fait');
+  });
+
   it('escapes HTML in what it inserts', () => {
     const email = taskNoticeEmail({ ...base, notice: 'escalation', assigneeEmail: '<b>x</b>@plie.fr' });
     expect(email.html).toContain('&lt;b&gt;x&lt;/b&gt;@plie.fr');

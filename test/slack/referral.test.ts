@@ -4,77 +4,32 @@
  * PostgreSQL, and Slack's Web API played locally.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import type { Db } from '../../src/db/client.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CASA_CONFIG, type PlieConfig } from '../../src/domain/plie-config.ts';
-import { createLogger } from '../../src/logging.ts';
-import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
-import { SLACK_EVENTS_PATH } from '../../src/slack/app.ts';
-import { postClient } from '../../src/slack/web-client.ts';
-import { dataConverter } from '../../src/temporal/connection.ts';
-import { FakeSlackApi } from '../helpers/slack-api.ts';
-import { input, slackClientFor } from '../helpers/slack-requests.ts';
-import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.ts';
-import { startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+import { input } from '../helpers/slack-requests.ts';
 import { found } from '../helpers/found.ts';
+import { startSlackWebStack, type SlackWebStack } from '../helpers/slack-web-stack.ts';
 
-const SECRET = 'secret-de-signature-orientation';
 const run = randomBytes(3).toString('hex').toUpperCase();
 const PLIE = `AUTO${run}`;
 const coordinator = { id: `UCOORD${run}`, email: `coord-${run}@plie.test`.toLowerCase(), name: 'Claire Coordination', roles: ['COORDINATEUR'] };
 const referent = { id: `UREF${run}`, email: `ref-${run}@plie.test`.toLowerCase(), name: 'Alice Référente', roles: ['REFERENT'] };
 /** This PLIE gives every eligible person to the same referent. */
 const plieConfig: PlieConfig = { ...CASA_CONFIG, code: PLIE, assignment: { autoReferentEmail: referent.email } };
-const taskQueue = uniqueQueue('slack-referral');
-const payloadKeys = randomPayloadKeys();
-const configDir = mkdtempSync(path.join(os.tmpdir(), 'plie-orientation-'));
 
-let api: FakeSlackApi;
-let stack: WorkerStack;
-let db: Db;
-let nativeConnection: NativeConnection;
-let client: Client;
-let web: RunningWeb;
-let slack: ReturnType<typeof slackClientFor>;
+let served: SlackWebStack;
 
 beforeAll(async () => {
-  api = await FakeSlackApi.start();
-  for (const p of [coordinator, referent]) api.addUser(p);
-  const configFile = path.join(configDir, 'plie.json');
-  writeFileSync(configFile, JSON.stringify(plieConfig));
-  const config = testConfig({
-    TEMPORAL_TASK_QUEUE: taskQueue,
-    PLIE_COORDINATOR_EMAIL: coordinator.email,
-    PLIE_CONFIG_FILE: configFile,
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SECRET,
-    SLACK_API_URL: api.url,
-  });
-  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys, deps: { slack: postClient(config.env)!, plieConfig: async () => plieConfig } });
-  db = stack.db;
-  for (const p of [coordinator, referent]) await db.staff.create({ data: { plieCode: PLIE, email: p.email, name: p.name, roles: p.roles } });
-  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
-  web = await runWeb({ config, db, temporal: client, apiToken: 'jeton-api-orientation', logger: createLogger('silent'), port: 0 });
-  slack = slackClientFor(`${web.url}${SLACK_EVENTS_PATH}`, SECRET);
+  served = await startSlackWebStack({ plieConfig, coordinator, staff: [referent], signingSecret: 'secret-de-signature-orientation', apiToken: 'jeton-api-orientation', name: 'slack-referral' });
 });
 
 afterAll(async () => {
-  await web?.close();
-  await stack?.stop();
-  await client?.connection.close();
-  await nativeConnection?.close();
-  await api?.stop();
-  rmSync(configDir, { recursive: true, force: true });
+  await served?.stop();
 });
 
 describe('a referral with the situation, under an automatic referent rule', () => {
   it('records the situation, finds the person eligible, and gives them the referent at once', async () => {
+    const { api, db, slack } = served;
     const lastName = `Nguyen${run}`;
     const before = api.views.length;
     expect((await slack.command(referent.id, 'C0EQUIPE', 'orienter')).status).toBe(200);

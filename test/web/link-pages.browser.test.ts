@@ -17,7 +17,7 @@ import { parisDate } from '../../src/domain/dates.ts';
 import { signLink } from '../../src/links/signed-links.ts';
 import { createLogger } from '../../src/logging.ts';
 import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
-import { answerTask, recordAction } from '../../src/temporal/pathway-client.ts';
+import { answerTask } from '../../src/temporal/pathway-client.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { COMMISSION_WORKFLOW, commissionWorkflowId, type CommissionInput } from '../../workflows/pathway-messages.ts';
 import { accessibilityProblems, focusedText, launchBrowser, screenshot } from '../helpers/browser.ts';
@@ -77,6 +77,12 @@ async function linkIn(to: string, subject: RegExp): Promise<string> {
   return /http:\/\/plie\.test(\/l\/[\w.-]+)/.exec(mail.text)![1]!.replace(/^/, web.url);
 }
 
+/** Every link of the latest such email, in order. */
+async function linksIn(to: string, subject: RegExp): Promise<string[]> {
+  const mail = await stack.inbox.waitFor((m) => m.to.includes(to) && subject.test(m.subject));
+  return [...mail.text.matchAll(/http:\/\/plie\.test(\/l\/[\w.-]+)/g)].map((m) => `${web.url}${m[1]}`);
+}
+
 const waitFor = <T>(check: () => Promise<T>) => vi.waitFor(check, { timeout: 20_000, interval: 100 });
 
 describe('pages behind the email links (headless Chromium)', () => {
@@ -122,12 +128,50 @@ describe('pages behind the email links (headless Chromium)', () => {
     await page.close();
   });
 
-  it('takes the participant’s proof: a wrong file is refused, a PNG is stored encrypted and the referent can read it once', async () => {
+  it('lets the referent without Slack note a contract from the second link of a task’s email, once, on their own dossier only', async () => {
     const pathwayId = `parcours-${participantId}`;
     const diagnostic = await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId, kind: 'diagnostic_decision', status: 'open' } }));
+    // The diagnostic's email: its task's link first, then the form for the pathway's other facts.
+    const [answerLink, factsLink] = await linksIn(REFERENT, /Nouvelle tâche : Décider de l’intégration/);
+    expect(factsLink).toBeDefined();
+    expect(factsLink).not.toBe(answerLink);
     const today = parisDate(new Date());
     await answerTask(client, participantId, { taskId: diagnostic.id, answer: { decision: 'integrate', entryDate: today }, actor: REFERENT, channel: 'cli' });
-    await recordAction(client, participantId, { action: { type: 'contractSigned', contract: { type: 'CDI', start: today, weeklyHours: 35 } }, actor: REFERENT, channel: 'cli' });
+    await waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('active'));
+
+    // Someone else holding the link (forwarded) is refused, the dossier not shown.
+    const forwarded = signLink({ purpose: 'pathway-action', subject: participantId, actor: `autre-${run}@plie.test`, expiresAt: Date.now() + 60_000 }, LINK_SECRET);
+    const refused = await fetch(`${web.url}/l/${forwarded}`);
+    expect(refused.status).toBe(403);
+    expect(await refused.text()).not.toContain('Contrat signé');
+
+    const page = await browser.newPage();
+    await page.goto(factsLink!);
+    expect(await page.locator('h1').textContent()).toBe('Noter un fait sur le parcours');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    // The coordination's own action is not offered to a referent.
+    expect(await page.getByRole('link', { name: 'Changer de référent·e' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Contrat signé' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Contrat de travail');
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await page.getByLabel('Type de contrat').selectOption('CDI');
+    await page.getByLabel('Début', { exact: true }).fill(today);
+    await page.getByLabel('Heures par semaine').fill('35');
+    await page.getByLabel('Employeur (facultatif)').fill('EHPAD Les Pins');
+    await page.getByLabel('Structure d’insertion (IAE)').selectOption('AUCUNE');
+    await page.getByLabel('Contrat aidé (PEC, CUI…)').selectOption('non');
+    await page.getByLabel(/^Secteur marchand/).selectOption('oui');
+    await screenshot(page, 'formulaire-fait-contrat');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Enregistré');
+    await page.close();
+    expect(await db.workContract.findMany({ where: { participantId } })).toMatchObject([{ type: 'CDI', weeklyHours: 35, employer: 'EHPAD Les Pins', iae: false, marketSector: true }]);
+    expect(await db.auditEvent.findFirstOrThrow({ where: { entityId: pathwayId, action: 'pathway.contract' } })).toMatchObject({ actor: REFERENT, channel: 'email' });
+    // Used up: the same link now says so.
+    expect((await fetch(factsLink!)).status).toBe(410);
+  });
+
+  it('takes the participant’s proof: a wrong file is refused, a PNG is stored encrypted and the referent can read it once', async () => {
     const link = await linkIn(`nadia-${run}@exemple.fr`, /Un document à nous transmettre/);
 
     const page = await browser.newPage();
