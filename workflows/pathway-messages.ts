@@ -62,6 +62,8 @@ export const recordActionUpdate = defineUpdate<PathwayState, [ActionRequest]>('r
  * act with the new list from then on, besides the configured coordination address.
  */
 export const coordinatorsChangedSignal = defineSignal<[{ coordinators: string[] }]>('coordinatorsChanged');
+/** A rectification assessed the person's eligibility again (the designation of the referent may wait on it). */
+export const eligibilityRevisedSignal = defineSignal<[{ decision: 'eligible' | 'not_eligible' | 'to_review' }]>('eligibilityRevised');
 
 // --- Commission ad hoc ---
 

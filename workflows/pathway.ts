@@ -20,6 +20,7 @@ import { pathwayWorkflowV2 } from './legacy/pathway-v2.ts';
 import {
   answerTaskUpdate,
   coordinatorsChangedSignal,
+  eligibilityRevisedSignal,
   recordActionUpdate,
   stateQuery,
   type ActionRequest,
@@ -41,6 +42,7 @@ export async function parcoursWorkflow(input: PathwayInput): Promise<PathwayStat
 
 /** An answer or an action, queued for the loop. */
 type PathwayRequest = { answer: AnswerTaskRequest } | { action: ActionRequest };
+type EligibilityRevised = 'eligible' | 'not_eligible' | 'to_review';
 
 const eventOf = (request: PathwayRequest): PathwayEvent =>
   'answer' in request ? { type: 'answer', request: request.answer } : { type: 'action', request: request.action };
@@ -96,6 +98,11 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   setHandler(coordinatorsChangedSignal, (change) => {
     coordinators = change.coordinators;
   });
+  // Taken in the loop, in its turn with the answers and actions.
+  let revisedEligibility: EligibilityRevised | null = null;
+  setHandler(eligibilityRevisedSignal, (revision) => {
+    revisedEligibility = revision.decision;
+  });
   const enqueue = async (request: PathwayRequest): Promise<PathwayState> => {
     await updates.submit(request);
     return state;
@@ -136,6 +143,11 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   };
   for (;;) {
     while (await updates.handleNext(handle)) if (state.finished) break;
+    if (revisedEligibility) {
+      const decision: EligibilityRevised = revisedEligibility;
+      revisedEligibility = null;
+      await apply({ type: 'eligibilityRevised', decision });
+    }
     if (commissionResult) {
       const result: CommissionResult = commissionResult;
       commissionResult = null;
@@ -145,7 +157,7 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
     await apply({ type: 'tick', longHistory: info.continueAsNewSuggested || info.historyLength > policy.maxHistoryEvents });
     syncSearchAttributes();
     if (state.finished && updates.pending() === 0) break;
-    await alarm.wait(nextWake(state), () => updates.pending() > 0 || commissionResult !== null);
+    await alarm.wait(nextWake(state), () => updates.pending() > 0 || commissionResult !== null || revisedEligibility !== null);
   }
   // Anything that came after the end is refused; pending Updates return before the workflow completes.
   updates.close('Ce parcours est terminé : plus rien n’y est enregistré.');

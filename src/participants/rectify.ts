@@ -4,6 +4,8 @@
  * in the history; the audit keeps what each fact was and became.
  */
 import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 import { audit } from '../db/audit.ts';
@@ -13,7 +15,8 @@ import type { EligibilityResult } from '../domain/eligibility.ts';
 import { assessRecord } from './assess.ts';
 import { describeIssues, identityKey, rectificationSchema } from '../domain/participant.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
-import type { Channel } from '../../workflows/pathway-messages.ts';
+import { eligibilityRevisedSignal, type Channel } from '../../workflows/pathway-messages.ts';
+import { currentPathwayId } from './reenter.ts';
 import { DuplicateParticipantError, InvalidInputError, situationRecord } from './create.ts';
 
 
@@ -34,7 +37,7 @@ export interface Rectified {
 const comparable = (v: unknown) => (v instanceof Date ? v.toISOString().slice(0, 10) : (v ?? null));
 
 export async function rectifyParticipant(
-  deps: { db: Db; plieCode: string; config: PlieConfig },
+  deps: { db: Db; temporal: Client; plieCode: string; config: PlieConfig },
   participantId: string,
   raw: unknown,
   by: { actor: string; channel: Channel },
@@ -47,8 +50,9 @@ export async function rectifyParticipant(
   if (given.orientationDate && given.orientationDate > today) throw new InvalidInputError(['date d’orientation : elle ne peut pas être dans le futur']);
 
   let newKey: string | undefined;
+  let rectified: Rectified;
   try {
-    return await deps.db.$transaction(async (tx) => {
+    rectified = await deps.db.$transaction(async (tx) => {
       const before = await tx.participant.findFirst({ where: { id: participantId, plieCode: deps.plieCode }, include: { exits: true } });
       if (!before) throw new ParticipantNotFoundError();
       // The situation's columns, as a referral writes them, for the keys given only.
@@ -95,5 +99,23 @@ export async function rectifyParticipant(
       throw new DuplicateParticipantError(other?.id ?? participantId);
     }
     throw error;
+  }
+  await tellWaitingPathway(deps, rectified);
+  return rectified;
+}
+
+/**
+ * A pathway still waiting for its referent hears the new assessment (a justification may no longer
+ * be needed, an automatic rule may now apply). Should Temporal not answer, the error comes out: the
+ * same rectification, repeated, changes nothing more and tells the pathway then.
+ */
+async function tellWaitingPathway(deps: { db: Db; temporal: Client }, rectified: Rectified): Promise<void> {
+  const pathwayId = await currentPathwayId(deps.db, rectified.participantId);
+  const pathway = await deps.db.pathway.findUnique({ where: { id: pathwayId }, select: { stage: true } });
+  if (pathway?.stage !== 'orientation') return;
+  try {
+    await deps.temporal.workflow.getHandle(pathwayId).signal(eligibilityRevisedSignal, { decision: rectified.eligibility.decision });
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
   }
 }

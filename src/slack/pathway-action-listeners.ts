@@ -100,7 +100,7 @@ export function registerPathwayActionListeners(app: App, deps: SlackDeps): void 
         if (!allowed) return;
         const config = await deps.plieConfig(allowed.staff.plieCode);
         try {
-          const done = await rectifyParticipant({ db, plieCode: allowed.staff.plieCode, config }, participantId, value, { actor: allowed.staff.email, channel: 'slack' });
+          const done = await rectifyParticipant({ db, temporal: deps.temporal, plieCode: allowed.staff.plieCode, config }, participantId, value, { actor: allowed.staff.email, channel: 'slack' });
           const changes = done.changed.length ? `corrigé : ${done.changed.length} information(s)` : 'rien n’a changé';
           await tell(client, to, `✅ Dossier ${fileReference(participantId)} : ${changes}. Éligibilité réévaluée : ${DECISION_LABELS[done.eligibility.decision]}.`);
         } catch (error) {

@@ -134,7 +134,7 @@ export function createWebApp(web: WebDeps): express.Express {
       return;
     }
     const deps = await depsOf(res);
-    res.json(await rectifyParticipant({ db: deps.db, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id.data, req.body, { actor: 'api', channel: 'http' }));
+    res.json(await rectifyParticipant({ db: deps.db, temporal: deps.temporal, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id.data, req.body, { actor: 'api', channel: 'http' }));
   });
 
   // A new pathway after an administrative exit, linked to the earlier one.

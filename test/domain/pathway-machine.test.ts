@@ -117,6 +117,37 @@ describe('pathway state machine: transitions', () => {
     }
   });
 
+  it.each([
+    // assessed at orientation, revised by a rectification, automatic referent → stage, tasks, justification still needed
+    ['not_eligible', 'eligible', null, 'orientation', ['assign_referent'], false],
+    ['eligible', 'not_eligible', null, 'orientation', ['assign_referent'], true],
+    ['to_review', 'to_review', null, 'orientation', ['assign_referent'], false],
+    ['to_review', 'eligible', REFERENT, 'diagnostic', ['diagnostic_decision'], null],
+    ['to_review', 'not_eligible', REFERENT, 'orientation', ['assign_referent'], true],
+  ] as const)('assessed %s then revised %s (automatic referent %s) → %s, tasks %j, justification needed: %s', (first, revised, autoReferentEmail, stage, kinds, justification) => {
+    const context = ctx({ autoReferentEmail });
+    const { state } = run([], { eligibility: first, context });
+    const decision = decide(state, { type: 'eligibilityRevised', decision: revised }, context, T0);
+    expect(decision.refused).toBeNull();
+    expect(decision.state.stage).toBe(stage);
+    expect(decision.state.openTasks.map((t) => t.kind)).toEqual(kinds);
+    if (stage === 'diagnostic') {
+      // Designated at once, as if eligible from the start: the assignment task is closed, the person convened.
+      expect(decision.commands).toContainEqual(expect.objectContaining({ type: 'recordTaskClosed', status: 'cancelled' }));
+      expect(decision.commands).toContainEqual({ type: 'emailParticipant', template: 'convocation', key: 'parcours-p1/convocation' });
+      return;
+    }
+    const without = decide(decision.state, answer(decision.state, 'assign_referent', { referentEmail: REFERENT }), context, T0);
+    expect(without.refused?.code ?? null).toBe(justification ? 'invalid' : null);
+  });
+
+  it('a revised eligibility once the referent is designated changes nothing', () => {
+    const state = atDiagnostic();
+    const decision = decide(state, { type: 'eligibilityRevised', decision: 'not_eligible' }, ctx({ autoReferentEmail: OTHER_REFERENT }), T0);
+    expect(decision.state).toEqual(state);
+    expect(decision.commands).toEqual([]);
+  });
+
   it('integrating opens the active pathway: entry data point, welcome email, no-contact and parcours-long dates', () => {
     const { state, commands } = active();
     expect(state.stage).toBe('active');
@@ -434,6 +465,10 @@ function walk(steps: Array<{ what: number; pick: number; days: number }>, eligib
     } else if (step.what < 60) {
       const value = actionFor(step.pick, day) as { type: string };
       feed({ type: 'action', request: { action: value, actor: value.type === 'referentChanged' ? COORDINATOR : state.referentEmail ?? REFERENT, channel: 'slack' } });
+    } else if (step.what >= 95 && step.pick % 4 === 0) {
+      // A rectification assessed the person again, whatever the stage.
+      const revisions = ['eligible', 'not_eligible', 'to_review'] as const;
+      feed({ type: 'eligibilityRevised', decision: revisions[step.pick % 3]! });
     } else if (step.what < 70 && commissionPending) {
       commissionPending = false;
       const outcomes = ['approved', 'rejected', 'adjourned'] as const;

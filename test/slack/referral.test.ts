@@ -73,3 +73,27 @@ describe('a referral with the situation, under an automatic referent rule', () =
     await vi.waitFor(() => expect(api.ephemerals.some((e) => e.user === referent.id && e.text.includes('désigné·e d’office'))).toBe(true), { timeout: 20_000 });
   });
 });
+
+describe('a rectification while the referent is still to be designated', () => {
+  it('tells the waiting pathway: found eligible, the person gets the automatic referent at once', async () => {
+    const { db, web } = served;
+    const lastName = `Keita${run}`;
+    const call = (method: string, url: string, body?: unknown) =>
+      fetch(`${web.url}${url}`, { method, headers: { authorization: 'Bearer jeton-api-orientation', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    // Referred without the situation: to review, so the coordination is asked to designate.
+    const created = await call('POST', '/api/participants', { firstName: 'Fanta', lastName, birthDate: '14/07/1982', commune: 'Antibes' });
+    expect(created.status).toBe(201);
+    const { participantId } = (await created.json()) as { participantId: string };
+    const pathwayId = `parcours-${participantId}`;
+    const assign = await found(async () => (await db.task.findFirst({ where: { pathwayId, kind: 'assign_referent', status: 'open' } })) ?? undefined, 20_000);
+    expect(assign.assigneeEmail).toBe(coordinator.email);
+
+    // The first interview told the rest: corrected, eligible, and the rule applies without the coordination.
+    const rectified = await call('PATCH', `/api/participants/${participantId}`, { minimumIncome: 'RSA', activeJobSearch: true, needsSupport: true, ableAndWilling: true });
+    expect(((await rectified.json()) as { eligibility: { decision: string } }).eligibility.decision).toBe('eligible');
+    const diagnostic = await found(async () => (await db.task.findFirst({ where: { pathwayId, kind: 'diagnostic_decision', status: 'open' } })) ?? undefined, 20_000);
+    expect(diagnostic.assigneeEmail).toBe(referent.email);
+    expect(await db.task.findUniqueOrThrow({ where: { id: assign.id } })).toMatchObject({ status: 'cancelled' });
+    expect(await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).toMatchObject({ stage: 'diagnostic', referentEmail: referent.email });
+  });
+});

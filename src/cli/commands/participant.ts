@@ -86,7 +86,7 @@ export function registerParticipantCommands(program: Command): void {
     .action(async (id: string, opts: Record<string, string | boolean | undefined>) => {
       await withServices(async (services, cfg) => {
         const deps = pathwayDeps(cfg, services.db, services.temporal, createLogger('warn'));
-        const done = await rectifyParticipant({ db: services.db, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id, factsOf(opts), { actor: String(opts.par), channel: 'cli' });
+        const done = await rectifyParticipant({ db: services.db, temporal: services.temporal, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id, factsOf(opts), { actor: String(opts.par), channel: 'cli' });
         print(
           Boolean(opts.json),
           done,

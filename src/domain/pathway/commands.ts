@@ -59,6 +59,8 @@ export type PathwayEvent =
   /** The workflow starts (not a continuation): fresh, or resuming an imported pathway under way. */
   | { type: 'started'; resume?: { referentEmail: string | null; entryDate: CalendarDate } }
   | { type: 'eligibilityAssessed'; decision: 'eligible' | 'not_eligible' | 'to_review' }
+  /** A rectification of the record assessed the person again (the pathway may be waiting on it). */
+  | { type: 'eligibilityRevised'; decision: 'eligible' | 'not_eligible' | 'to_review' }
   | { type: 'answer'; request: AnswerTaskRequest }
   | { type: 'action'; request: ActionRequest }
   | { type: 'commissionDecided'; result: CommissionResult }

@@ -7,7 +7,7 @@
 import { answered, checkAnswer } from './answers.ts';
 import { checkAction, recorded } from './actions.ts';
 import type { Decision, PathwayContext, PathwayEvent } from './commands.ts';
-import { commissionDecided, referentAssigned, resume } from './progress.ts';
+import { commissionDecided, eligibilityRevised, referentAssigned, resume } from './progress.ts';
 import type { Refusal } from '../refusals.ts';
 import type { PathwayState } from './state.ts';
 import { Step } from './step.ts';
@@ -26,6 +26,9 @@ export function decide(state: PathwayState, event: PathwayEvent, ctx: PathwayCon
     case 'eligibilityAssessed':
       if (ctx.policy.autoReferentEmail && event.decision === 'eligible') referentAssigned(st, ctx.policy.autoReferentEmail);
       else st.openTask('assign_referent', { context: { eligibility: event.decision } });
+      break;
+    case 'eligibilityRevised':
+      eligibilityRevised(st, event.decision);
       break;
     case 'answer': {
       const check = checkAnswer(state, event.request, ctx);

@@ -7,7 +7,7 @@ import { addDays, addMonths, type CalendarDate } from '../dates.ts';
 import { opensFollowUp, planExit } from '../follow-up.ts';
 import { nextMonthlyAfter } from '../schedules.ts';
 import type { AssigneeRole } from '../tasks.ts';
-import type { CommissionResult, PathwayState, PendingExit } from './state.ts';
+import type { CommissionResult, PathwayState, PendingExit, TaskContext } from './state.ts';
 import type { By, Step } from './step.ts';
 
 type FollowUp = NonNullable<PathwayState['followUp']>;
@@ -40,6 +40,22 @@ export function referentAssigned(st: Step, referentEmail: string): void {
   st.enter('diagnostic');
   st.emailParticipant('convocation', `${st.ctx.pathwayId}/convocation`);
   st.openTask('diagnostic_decision');
+}
+
+/**
+ * A rectification assessed the person again while the referent is still to be designated: the
+ * designation asks for a justification only if they are still not eligible, and a PLIE's automatic
+ * rule designates at once someone now found eligible. Later, the new assessment changes nothing here.
+ */
+export function eligibilityRevised(st: Step, decision: NonNullable<TaskContext['eligibility']>): void {
+  const task = st.s.stage === 'orientation' ? st.s.openTasks.find((t) => t.kind === 'assign_referent') : undefined;
+  if (!task) return;
+  const auto = st.ctx.policy.autoReferentEmail;
+  if (auto && decision === 'eligible') {
+    st.closeTask(task, { status: 'cancelled' });
+    return referentAssigned(st, auto);
+  }
+  task.context = { ...task.context, eligibility: decision };
 }
 
 /**
