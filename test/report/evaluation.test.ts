@@ -21,7 +21,33 @@ const person = (id: string, over: Partial<ReportParticipant>): ReportParticipant
 const empty: ReportRecords = { participants: [], steps: [], contracts: [], exits: [], clauses: [] };
 const period = { from: '2020-01-01', to: '2020-12-31' };
 
+/**
+ * The report's JSON keys are a contract with whoever reads it (spreadsheets, the comité's tools):
+ * keys may be added, never renamed or removed. Every key path published so far, to the leaves.
+ */
+const PUBLISHED_KEYS = [
+  'period.from', 'period.to',
+  'public.integrated', 'public.womenShare', 'public.lowQualificationShare', 'public.rsaShare', 'public.age26to44Share', 'public.age45plusShare', 'public.qpvShare', 'public.byCommune',
+  'referrals.total', 'referrals.byPrescriber', 'referrals.spontaneousShare',
+  'steps.total', 'steps.perPerson', 'steps.byType',
+  'durations.meanMonths', 'durations.meanMonthsPositive',
+  'contracts.total', 'contracts.persons', 'contracts.iaeTotal', 'contracts.iaePersons',
+  'barriers.byCategoryShare',
+  'sectorWishes',
+  'exits.total', 'exits.positive', 'exits.positiveShare', 'exits.byType', 'exits.byKind.EMPLOI', 'exits.byKind.CREATION', 'exits.byKind.FORMATION', 'exits.cdiAmongEmployment', 'exits.positiveWithoutProofs',
+  'clauses.marches', 'clauses.hours', 'clauses.contracts', 'clauses.persons', 'clauses.btpShare', 'clauses.byBuyer', 'clauses.bySector',
+  'relation.misesEnRelation', 'relation.hires', 'relation.collectiveActions',
+  'objectives.accompanied', 'objectives.accompaniedRsa', 'objectives.positiveExitShare', 'objectives.withContractShare',
+  'objectives.targets.accompanied', 'objectives.targets.accompaniedRsa', 'objectives.targets.positiveExitShare', 'objectives.targets.withContractShare',
+];
+
 describe('evaluation report (definitions)', () => {
+  it('keeps every key it has published (new ones may come, none goes)', () => {
+    const report = computeReport(CASA_CONFIG, empty, period) as unknown as Record<string, unknown>;
+    const at = (path: string) => path.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' && key in node ? (node as Record<string, unknown>)[key] : undefined), report);
+    expect(PUBLISHED_KEYS.filter((path) => at(path) === undefined)).toEqual([]);
+  });
+
   it('gives every key of the contract, zeros included, for an empty period', () => {
     const report = computeReport(CASA_CONFIG, empty, period);
     expect(Object.keys(report)).toEqual(['period', 'public', 'referrals', 'steps', 'durations', 'contracts', 'barriers', 'sectorWishes', 'exits', 'clauses', 'relation', 'objectives']);
