@@ -376,6 +376,18 @@ describe('plie import and plie report (the bilan)', () => {
     expect(followed.length).toBeLessThan(running.length);
     for (const p of running) expect(p.referentEmail).toBe(p.participant.referentName === known ? referent.email : null);
     await vi.waitFor(async () => expect(await db.referentAssignment.count({ where: { staffId: referent.id, until: null } })).toBe(followed.length), { timeout: 30_000, interval: 500 });
+
+    // A referent named by the files joins the roster later: the same import, again, entrusts them their running pathways.
+    const later = [...names].sort()[1]!;
+    const joined = await db.staff.create({ data: { plieCode: 'CLI_START', email: 'referent.arrive@plie.test', name: later, roles: ['REFERENT'] } });
+    const theirs = running.filter((p) => p.participant.referentName === later);
+    expect(theirs.length).toBeGreaterThan(0);
+    const third = JSON.parse((await plie(['import', '--dir', samples, '--json'], env)).stdout) as { started: { started: number; referentsGiven: number } };
+    expect(third.started).toMatchObject({ started: 0, referentsGiven: theirs.length });
+    for (const p of theirs) expect(await db.pathway.findUniqueOrThrow({ where: { id: p.id } })).toMatchObject({ referentEmail: joined.email });
+    expect(await db.auditEvent.count({ where: { action: 'pathway.referentChanged', channel: 'import', entityId: { in: theirs.map((p) => p.id) } } })).toBe(theirs.length);
+    // Nothing more to give on a fourth run.
+    expect((JSON.parse((await plie(['import', '--dir', samples, '--json'], env)).stdout) as { started: { referentsGiven: number } }).started.referentsGiven).toBe(0);
     // Started in the active pathway; someone in it for 24 months or more is due the « parcours long » question.
     const pathway = running[0]!;
     const longPathway = addMonths(pathway.entryDate!.toISOString().slice(0, 10), 24) <= parisDate(Date.now());

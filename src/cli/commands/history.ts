@@ -34,7 +34,9 @@ export function registerHistoryCommands(program: Command): void {
               `Import terminé (${plie.name}) : ${Object.entries(result.counts).map(([k, n]) => `${n} ${k}`).join(', ')}.`,
               ...(result.warnings.length ? ['À vérifier :', ...result.warnings.map(describe)] : []),
               ...(started
-                ? [`Parcours en cours démarrés : ${started.started} (déjà démarrés : ${started.alreadyRunning} ; orientés sans intégration ni sortie, non démarrés : ${started.notIntegrated}).`]
+                ? [
+                    `Parcours en cours démarrés : ${started.started} (déjà démarrés : ${started.alreadyRunning}, dont ${started.referentsGiven} confiés à la ou au référent·e que nomme le fichier ; orientés sans intégration ni sortie, non démarrés : ${started.notIntegrated}).`,
+                  ]
                 : []),
             ].join('\n')
           : ['Import refusé, rien n’a été enregistré :', ...result.errors.map(describe)].join('\n');
