@@ -62,3 +62,11 @@ export const PRESCRIBER_LOOP_PATCH = 'prescriber-loop';
  * confirmed while the members voted) is recorded and changes nothing: the exit stands.
  */
 export const COMMISSION_AFTER_EXIT_PATCH = 'commission-after-exit';
+
+/**
+ * From this patch on, the exit rules read as the protocole d'accord writes them (article 5): the
+ * 910 hours count the ordinary labour market only (not insertion contracts nor non-market aided
+ * ones), and a part-time job under 17h30 of any kind goes to the commission; pathways begun before
+ * it keep the first reading until their next run.
+ */
+export const EXIT_RULES_PATCH = 'exit-rules-protocol';

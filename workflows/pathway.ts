@@ -30,7 +30,7 @@ import {
   type PathwayState,
 } from './pathway-messages.ts';
 import { pathwayEffects } from './pathway-effects.ts';
-import { COMMISSION_AFTER_EXIT_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
+import { COMMISSION_AFTER_EXIT_PATCH, EXIT_RULES_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn, refused } from './update-queue.ts';
 
@@ -58,6 +58,7 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
     pause: !patched(PAUSE_SILENCES_ALL_PATCH),
     noPrescriberNotice: !patched(PRESCRIBER_LOOP_PATCH),
     commissionAfterExit: !patched(COMMISSION_AFTER_EXIT_PATCH),
+    firstExitRules: !patched(EXIT_RULES_PATCH),
   };
   const ctx = (): PathwayContext => ({ pathwayId, policy, roster: { coordinators: [policy.coordinatorEmail, ...coordinators] }, legacy });
 

@@ -13,8 +13,13 @@ import type { IAE_STRUCTURES } from './codes.ts';
 import { addDays, addMonths, daysBetween, type CalendarDate } from './dates.ts';
 import type { PlieConfig } from './plie-config.ts';
 
-/** The rules only need the PLIE's exit criteria (workflows carry just these). */
-type ExitRules = Pick<PlieConfig, 'exitCriteria'>;
+/**
+ * The rules only need the PLIE's exit criteria (workflows carry just these). `firstReading` keeps
+ * the rules as first written here, for the pathways begun before they were corrected (their
+ * histories replay as they ran): hours of insertion and non-market aided contracts counted towards
+ * the 910 hours, and only ordinary part-time jobs went to the commission.
+ */
+export type ExitRules = Pick<PlieConfig, 'exitCriteria'> & { firstReading?: boolean };
 
 export type ContractType =
   | 'CDI'
@@ -45,6 +50,8 @@ export interface WorkContract {
   insertionCompany: boolean;
   /** Hours actually paid, when known (temporary work); otherwise weekly hours spread over the days. */
   hoursPaid?: number | null;
+  /** Hours paid over given periods (each monthly check of the follow-up): they replace the estimate there. */
+  paidPeriods?: ReadonlyArray<{ from: CalendarDate; to: CalendarDate; hours: number }>;
 }
 
 export interface Training {
@@ -117,6 +124,31 @@ function beyondOn(start: CalendarDate, end: CalendarDate | null, months: number)
   return end === null || end >= day ? day : null;
 }
 
+/**
+ * An insertion contract (a CDDI in an ACI or an EI): a step of the pathway, not a job of the
+ * ordinary market. ETTI and AI missions are work at a client's, like temporary work. An IAE
+ * contract whose structure is not known is taken as an insertion one, unless it is a mission.
+ */
+export function isInsertionContract(contract: WorkContract): boolean {
+  if (contract.iaeStructure) return contract.iaeStructure === 'ACI' || contract.iaeStructure === 'EI';
+  return contract.type === 'CDDI' || contract.insertionCompany || (contract.iae && contract.type !== 'INTERIM');
+}
+
+/**
+ * « ETT, ETTI, contrat saisonnier, CDD multi-employeurs… »: the hours of the ordinary labour market
+ * count towards the 910 hours; those of an insertion contract or of a non-market aided contract do not.
+ */
+export function countsTowardsHours(config: ExitRules, contract: WorkContract): boolean {
+  if (config.firstReading) return true;
+  return !isInsertionContract(contract) && !(contract.aided && !contract.marketSector);
+}
+
+/** « Emploi à temps partiel de moins de 17h30 »: any job (aided, temporary, seasonal…) but an insertion contract, which has its own 12-month rule. */
+function partTimeJob(config: ExitRules, contract: WorkContract): boolean {
+  if (config.firstReading) return (contract.type === 'CDI' || contract.type === 'CDD' || contract.type === 'FONCTION_PUBLIQUE') && !contract.iae && !contract.aided;
+  return !isInsertionContract(contract);
+}
+
 function contractCriteria(config: ExitRules, contract: WorkContract): CriterionMet[] {
   const rules = config.exitCriteria;
   const halfTime = rules.fullTimeWeeklyHours / 2;
@@ -140,11 +172,8 @@ function contractCriteria(config: ExitRules, contract: WorkContract): CriterionM
     employment('CDI_OU_CDD_LONG', false, contract.start);
   }
   // Atypical exits, for the commission ad hoc.
-  // A part-time job (CDI, CDD, civil service); temporary missions count through their hours.
   if (
-    (contract.type === 'CDI' || contract.type === 'CDD' || contract.type === 'FONCTION_PUBLIQUE') &&
-    !contract.iae &&
-    !contract.aided &&
+    partTimeJob(config, contract) &&
     contract.weeklyHours > 0 &&
     contract.weeklyHours < halfTime &&
     lastsAtLeast(contract.start, contract.end, rules.contractMonths)
@@ -160,12 +189,40 @@ function contractCriteria(config: ExitRules, contract: WorkContract): CriterionM
   return met;
 }
 
+interface Span {
+  from: CalendarDate;
+  to: CalendarDate;
+  perDay: number;
+}
+
 /** Hours paid per day of a contract: the hours paid spread evenly, or the weekly hours / 7. */
-function dailyHours(contract: WorkContract, horizon: CalendarDate): { from: CalendarDate; to: CalendarDate; perDay: number } {
+function dailyHours(contract: WorkContract, horizon: CalendarDate): Span {
   const to = contract.end ?? horizon;
   const days = daysBetween(contract.start, to) + 1;
   const perDay = contract.hoursPaid != null && contract.end ? contract.hoursPaid / days : contract.weeklyHours / 7;
   return { from: contract.start, to, perDay };
+}
+
+/**
+ * The same, where monthly checks gave the hours paid: each such period at its own rate, the days
+ * no check covers at the weekly hours' estimate.
+ */
+function paidSpans(contract: WorkContract, horizon: CalendarDate): Span[] {
+  const whole = dailyHours(contract, horizon);
+  const periods = [...(contract.paidPeriods ?? [])].filter((p) => p.from <= p.to).sort((a, b) => a.from.localeCompare(b.from));
+  if (periods.length === 0) return [whole];
+  const spans: Span[] = [];
+  let next = whole.from;
+  for (const p of periods) {
+    const from = p.from < next ? next : p.from;
+    const to = p.to > whole.to ? whole.to : p.to;
+    if (from > to) continue;
+    if (from > next) spans.push({ from: next, to: addDays(from, -1), perDay: contract.weeklyHours / 7 });
+    spans.push({ from, to, perDay: p.hours / (daysBetween(from, to) + 1) });
+    next = addDays(to, 1);
+  }
+  if (next <= whole.to) spans.push({ from: next, to: whole.to, perDay: contract.weeklyHours / 7 });
+  return spans;
 }
 
 /**
@@ -175,9 +232,12 @@ function dailyHours(contract: WorkContract, horizon: CalendarDate): { from: Cale
  */
 export function cumulatedHoursMetOn(config: ExitRules, contracts: WorkContract[], horizon: CalendarDate): CalendarDate | null {
   const { cumulatedHours, hoursWindowMonths } = config.exitCriteria;
-  const spans = contracts.filter((c) => c.start <= horizon).map((c) => dailyHours(c, horizon));
+  const counted = contracts.filter((c) => c.start <= horizon && countsTowardsHours(config, c));
+  // The first reading knew only the estimate.
+  const spans = counted.flatMap((c) => (config.firstReading ? [dailyHours(c, horizon)] : paidSpans(c, horizon)));
   let best: CalendarDate | null = null;
-  for (const windowStart of [...new Set(spans.map((s) => s.from))].sort()) {
+  // Windows worth trying start on a contract's first day.
+  for (const windowStart of [...new Set(counted.map((c) => c.start))].sort()) {
     const windowEnd = lastDayOfMonths(windowStart, hoursWindowMonths);
     let total = 0;
     // Walk the window day by day: a few hundred days at most.
@@ -235,4 +295,21 @@ export function assessExit(config: ExitRules, facts: ExitFacts, asOf: CalendarDa
   const atypical = byThen.find((m) => m.atypical);
   if (atypical) return { status: 'atypical', ...atypical };
   return { status: 'not_yet', next: met.find((m) => !m.atypical) ?? met[0] ?? null };
+}
+
+/**
+ * A short mark of the facts a criterion rests on (contracts and their nature, trainings,
+ * businesses; not the hours paid, which each monthly check adds): a rejection by the commission
+ * holds for these facts only, and another contract or a new end date brings the criterion back.
+ */
+export function factsFingerprint(facts: ExitFacts): string {
+  const text = JSON.stringify([
+    facts.contracts.map((c) => [c.type, c.start, c.end, c.weeklyHours, c.iae, c.iaeStructure ?? null, c.aided, c.marketSector, c.insertionCompany]),
+    facts.trainings.map((t) => [t.start, t.end, t.rncp, t.long, t.qualificationObtainedOn]),
+    facts.businesses.map((b) => [b.start, b.end]),
+  ]);
+  // FNV-1a, 32 bits: enough to tell apart the few sets of facts one pathway goes through.
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
 }

@@ -4,14 +4,13 @@
  */
 import { addMonths, type CalendarDate } from './dates.ts';
 import { nextMonthlyAfter } from './schedules.ts';
-import { assessExit, type CriterionMet, type ExitFacts } from './exit-criteria.ts';
-import type { PlieConfig } from './plie-config.ts';
+import { assessExit, type CriterionMet, type ExitFacts, type ExitRules } from './exit-criteria.ts';
 
 /** Months of follow-up in employment before an exit is confirmed. */
 export const FOLLOW_UP_MONTHS = 6;
 
 /** Whether the facts could lead to a positive exit: then the follow-up opens. */
-export function opensFollowUp(config: Pick<PlieConfig, 'exitCriteria'>, facts: ExitFacts, asOf: CalendarDate): boolean {
+export function opensFollowUp(config: ExitRules, facts: ExitFacts, asOf: CalendarDate): boolean {
   const assessment = assessExit(config, facts, asOf);
   if (assessment.status !== 'not_yet' || assessment.next) return true;
   // A qualifying training may end with the qualification; a business may consolidate.
@@ -47,7 +46,7 @@ export function exitDueOn(criterion: CriterionMet, followUpMonths = FOLLOW_UP_MO
  * `recheckFrom` (the follow-up's origin) when given, else a month after today.
  */
 export function planExit(
-  config: Pick<PlieConfig, 'exitCriteria'>,
+  config: ExitRules,
   facts: ExitFacts,
   today: CalendarDate,
   followUpMonths = FOLLOW_UP_MONTHS,

@@ -4,6 +4,7 @@ import { addDays, addMonths, daysBetween } from '../../src/domain/dates.ts';
 import {
   assessExit,
   cumulatedHoursMetOn,
+  isInsertionContract,
   lastDayOfMonths,
   type ExitFacts,
 } from '../../src/domain/exit-criteria.ts';
@@ -135,6 +136,78 @@ describe('atypical exits, for the commission ad hoc', () => {
   it('prefers a positive criterion met on the same day', () => {
     const contracts = [contract({ weeklyHours: 10, end: '2026-12-31' }), contract({ type: 'CDI', start: '2026-01-01' })];
     expect(assess({ contracts }, '2026-01-01')).toMatchObject({ status: 'positive', criterion: 'CDI_OU_CDD_LONG' });
+  });
+});
+
+describe('the protocol’s wording (article 5), and the first reading kept for pathways begun before', () => {
+  const firstReading = { ...CASA_CONFIG, firstReading: true };
+  // Nine months, 01/01 → 30/09/2026, at 26 h a week: 1 003 h.
+  const nineMonths = { start: '2026-01-01', end: '2026-09-30', weeklyHours: 26 };
+  const sixMonths = { start: '2026-01-01', end: '2026-06-30' };
+  it.each([
+    // contract, status under the protocol, criterion, status under the first reading
+    ['a CDDI in an ACI', { type: 'CDDI', iae: true, iaeStructure: 'ACI', ...nineMonths }, 'not_yet', null, 'positive'],
+    ['a CDDI in an EI', { type: 'CDDI', iae: true, iaeStructure: 'EI', insertionCompany: true, ...nineMonths }, 'not_yet', null, 'positive'],
+    ['an IAE contract of unknown structure', { type: 'CDDI', iae: true, ...nineMonths }, 'not_yet', null, 'positive'],
+    ['a non-market aided CDD (PEC)', { aided: true, marketSector: false, ...nineMonths }, 'not_yet', null, 'positive'],
+    ['an ETTI mission', { type: 'INTERIM', iae: true, iaeStructure: 'ETTI', ...nineMonths }, 'positive', 'HEURES_CUMULEES', 'positive'],
+    ['an AI mission', { type: 'INTERIM', iae: true, iaeStructure: 'AI', ...nineMonths }, 'positive', 'HEURES_CUMULEES', 'positive'],
+    ['a temporary mission', { type: 'INTERIM', ...nineMonths }, 'positive', 'HEURES_CUMULEES', 'positive'],
+    ['a market-sector aided CDD under half-time', { aided: true, marketSector: true, ...nineMonths, weeklyHours: 15 }, 'atypical', 'TEMPS_PARTIEL_COURT', 'not_yet'],
+  ] as const)('910 hours: %s → %s %s (first reading: %s)', (_label, over, status, criterion, before) => {
+    const contracts = [contract(over)];
+    const result = assess({ contracts }, '2026-12-31');
+    expect(result.status).toBe(status);
+    if (criterion) expect(result).toMatchObject({ criterion });
+    expect(assessExit(firstReading, facts({ contracts }), '2026-12-31').status).toBe(before);
+  });
+
+  it.each([
+    // a part-time job under 17h30 held 6 months, whatever its kind, goes to the commission; an insertion contract does not
+    ['an aided contract', { aided: true, marketSector: false, weeklyHours: 15, ...sixMonths }, 'TEMPS_PARTIEL_COURT', 'not_yet'],
+    ['a temporary mission', { type: 'INTERIM', weeklyHours: 15, ...sixMonths }, 'TEMPS_PARTIEL_COURT', 'not_yet'],
+    ['a seasonal job', { type: 'SAISONNIER', weeklyHours: 17.49, ...sixMonths }, 'TEMPS_PARTIEL_COURT', 'not_yet'],
+    ['a CDD', { weeklyHours: 17.49, ...sixMonths }, 'TEMPS_PARTIEL_COURT', 'atypical'],
+    ['a CDDI in an ACI', { type: 'CDDI', iae: true, iaeStructure: 'ACI', weeklyHours: 15, ...sixMonths }, null, 'not_yet'],
+    ['a CDD at half-time exactly', { weeklyHours: 17.5, ...sixMonths }, 'CDI_OU_CDD_LONG', 'positive'],
+    ['a temporary mission one day short', { type: 'INTERIM', weeklyHours: 15, start: '2026-01-01', end: '2026-06-29' }, null, 'not_yet'],
+  ] as const)('part time: %s → %s (first reading: %s)', (_label, over, criterion, before) => {
+    const contracts = [contract(over)];
+    const result = assess({ contracts }, '2026-03-01');
+    if (criterion === null) expect(result.status).toBe('not_yet');
+    else expect(result).toMatchObject({ criterion });
+    expect(assessExit(firstReading, facts({ contracts }), '2026-03-01').status).toBe(before);
+  });
+
+  it('the hours paid, where a monthly check gave them, replace the weekly hours’ estimate', () => {
+    // 20 h a week is 780 h in nine months: not enough on the estimate alone.
+    const mission = contract({ type: 'INTERIM', start: '2026-01-01', end: '2026-12-31', weeklyHours: 20 });
+    expect(assess({ contracts: [mission] }, '2026-12-31').status).toBe('not_yet');
+    // Paid 151 h in each of the first six months (906 h): 910 h reached early in July.
+    const months = [1, 2, 3, 4, 5, 6].map((m) => ({ from: `2026-0${m}-01`, to: lastDayOfMonths(`2026-0${m}-01`, 1), hours: 151 }));
+    const paid = { ...mission, paidPeriods: months };
+    const result = assess({ contracts: [paid] }, '2026-12-31');
+    expect(result).toMatchObject({ status: 'positive', criterion: 'HEURES_CUMULEES' });
+    expect((result as { metOn: string }).metOn).toBe('2026-07-02');
+    // And the other way: 35 h a week on paper, 60 h paid a month: never 910 h.
+    const little = contract({ type: 'INTERIM', start: '2026-01-01', end: '2026-09-30', weeklyHours: 35, paidPeriods: [1, 2, 3, 4, 5, 6, 7, 8, 9].map((m) => ({ from: `2026-0${m}-01`, to: lastDayOfMonths(`2026-0${m}-01`, 1), hours: 60 })) });
+    expect(assess({ contracts: [little] }, '2026-12-31').status).toBe('not_yet');
+    expect(assessExit(firstReading, facts({ contracts: [little] }), '2026-12-31').status).toBe('positive');
+  });
+
+  it.each([
+    [{ type: 'CDDI', iae: true, iaeStructure: 'ACI' }, true],
+    [{ type: 'CDDI', iae: true, iaeStructure: 'EI' }, true],
+    [{ type: 'CDDI', iae: true }, true],
+    [{ type: 'CDD', insertionCompany: true }, true],
+    [{ type: 'CDD', iae: true }, true],
+    [{ type: 'INTERIM', iae: true }, false],
+    [{ type: 'INTERIM', iae: true, iaeStructure: 'ETTI' }, false],
+    [{ type: 'CDDI', iae: true, iaeStructure: 'AI' }, false],
+    [{ type: 'CDD' }, false],
+    [{ type: 'CDD', aided: true, marketSector: false }, false],
+  ] as const)('insertion contract: %j → %s', (over, expected) => {
+    expect(isInsertionContract(contract(over as Partial<Parameters<typeof contract>[0]>))).toBe(expected);
   });
 });
 

@@ -352,8 +352,66 @@ describe('pathway state machine: transitions', () => {
     const state: PathwayState = { ...active().state, stage: 'exitPending', commission: { session: 1, running: true, outcome: null, date: null, criterion: 'TEMPS_PARTIEL_6_MOIS' } };
     const decision = decide(state, { type: 'commissionDecided', result: { outcome, date: today, pour: 2, contre: 1, abstention: 0 } }, ctx(), T0);
     expect(decision.state.stage).toBe(stage);
-    if (outcome === 'rejected') expect(decision.state.rejectedCriteria).toEqual(['TEMPS_PARTIEL_6_MOIS']);
+    // Rejected on these facts (their mark after the criterion).
+    if (outcome === 'rejected') expect(decision.state.rejectedCriteria).toEqual([expect.stringMatching(/^TEMPS_PARTIEL_6_MOIS#[0-9a-f]{8}$/)]);
     if (outcome === 'adjourned') expect(decision.state.timers.commissionSession).toBeGreaterThan(T0);
+  });
+
+  it.each([
+    ['as the protocol reads', {}, 2],
+    ['at its first reading (pathways begun before)', { firstExitRules: true }, 1],
+  ] as const)('a criterion the commission rejected comes back with a new contract, %s: sessions %s', (_label, legacy, sessions) => {
+    const c: PathwayContext = { ...ctx(), legacy };
+    let state = active().state;
+    let now = T0;
+    const feed = (event: PathwayEvent) => {
+      const decision = decide(state, event, c, now);
+      expect(decision.refused).toBeNull();
+      state = decision.state;
+    };
+    /** Time passes, from one due instant to the next, until the commission sits or the day comes. */
+    const until = (day: CalendarDate) => {
+      while (!state.commission?.running && parisDate(now) < day) {
+        now = Math.max(now + 1, nextWake(state) ?? now + DAY);
+        feed({ type: 'tick', longHistory: false });
+      }
+    };
+    // A part-time CDD (15 h) of six months: the commission, six months on.
+    const partTime = (start: CalendarDate) => action({ type: 'contractSigned', contract: { type: 'CDD', start, end: addDays(start, 200), weeklyHours: 15 } });
+    feed(partTime(today));
+    until('2027-12-31');
+    expect(state.commission).toMatchObject({ session: 1, running: true, criterion: 'TEMPS_PARTIEL_COURT', cdi: false });
+    feed({ type: 'commissionDecided', result: { outcome: 'rejected', date: parisDate(now), pour: 0, contre: 3, abstention: 0 } });
+    expect(state.stage).toBe('active');
+    // Another part-time job: new facts, the same criterion.
+    feed(partTime(parisDate(now + 10 * DAY)));
+    until('2028-12-31');
+    expect(state.commission?.session).toBe(sessions);
+  });
+
+  it('the hours paid a monthly check gives move the day of the 910 hours (not for a pathway begun under the first reading)', () => {
+    for (const [legacy, moves] of [[{}, true], [{ firstExitRules: true }, false]] as const) {
+      const c: PathwayContext = { ...ctx(), legacy };
+      let state = active().state;
+      // 30 h a week of temporary work: 910 h within nine months on the estimate.
+      state = decide(state, action({ type: 'contractSigned', contract: { type: 'INTERIM', start: today, end: addDays(today, 300), weeklyHours: 30 } }), c, T0).state;
+      expect(state.stage).toBe('followUp');
+      const due = state.timers.exitCheck!;
+      const checkAt = state.timers.followUpCheck!;
+      state = decide(state, { type: 'tick', longHistory: false }, c, checkAt).state;
+      const answered = decide(state, answer(state, 'follow_up_check', { inPost: true, hours: 40 }, REFERENT), c, checkAt);
+      expect(answered.refused).toBeNull();
+      // 40 h paid in the first month instead of some 130: the exit's day comes later.
+      expect(answered.state.timers.exitCheck! > due).toBe(moves);
+      expect(answered.state.facts.contracts[0]!.paidPeriods ?? []).toHaveLength(moves ? 1 : 0);
+    }
+  });
+
+  it('an approved CDI case keeps its CDI flag in the exit', () => {
+    const state: PathwayState = { ...active().state, stage: 'exitPending', commission: { session: 1, running: true, outcome: null, date: null, criterion: 'TEMPS_PARTIEL_COURT', cdi: true } };
+    const decision = decide(state, { type: 'commissionDecided', result: { outcome: 'approved', date: today, pour: 3, contre: 0, abstention: 0 } }, ctx(), T0);
+    expect(decision.state.exit).toMatchObject({ type: 'POSITIVE', kind: 'EMPLOI', cdi: true, criterion: 'TEMPS_PARTIEL_COURT' });
+    expect(decision.commands.find((command) => command.type === 'recordExit')).toMatchObject({ exit: { cdi: true } });
   });
 
   it.each([

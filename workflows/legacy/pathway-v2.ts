@@ -79,6 +79,8 @@ export async function pathwayWorkflowV2(input: PathwayInput): Promise<PathwaySta
   const policy: PathwayPolicy =
     input.policy ?? pathwayPolicy(CASA_CONFIG, { coordinatorEmail: input.coordinatorEmail });
   const state: PathwayState = input.carried ?? initialState(input.participantId);
+  // Frozen: the exit rules as they read when this code ran.
+  const firstReading = { exitCriteria: policy.exitCriteria, firstReading: true };
   const channels = patched(CHANNELS_PATCH);
   // Who may act: one authority (src/domain/permissions.ts) over the coordination known at the start.
   const roster: Roster = { coordinators: [policy.coordinatorEmail, ...(input.coordinators ?? [])] };
@@ -286,7 +288,7 @@ export async function pathwayWorkflowV2(input: PathwayInput): Promise<PathwaySta
 
   /** The follow-up's exit plan; its monthly rechecks count from the follow-up's origin. */
   const followUpPlan = () =>
-    planExit(policy, exitFacts(), today(), policy.pathway.followUpMonths, fromOrigin() && state.followUp ? checksOrigin(state.followUp) : undefined);
+    planExit(firstReading, exitFacts(), today(), policy.pathway.followUpMonths, fromOrigin() && state.followUp ? checksOrigin(state.followUp) : undefined);
 
   async function backToActive(): Promise<void> {
     state.followUp = null;
@@ -612,7 +614,7 @@ export async function pathwayWorkflowV2(input: PathwayInput): Promise<PathwaySta
 
   /** A contract, a training or a business: it may open the follow-up, or move the exit date. */
   async function factsChanged(start: CalendarDate, proofKind: 'contrat' | 'attestation_formation' | 'immatriculation'): Promise<void> {
-    if (state.stage === 'active' && opensFollowUp(policy, exitFacts(), today())) {
+    if (state.stage === 'active' && opensFollowUp(firstReading, exitFacts(), today())) {
       await startFollowUp(start);
       if (stage() === 'followUp') await openTask('proof_request', { context: { proofKind } });
     } else if (state.stage === 'followUp') {

@@ -8,7 +8,7 @@ import { REFUSAL_CODES, refusal, type Refusal } from '../refusals.ts';
 import { nextParcoursLongAfter } from '../schedules.ts';
 import { checkTaskAnswer, type AnyTaskAnswer, type TaskAnswer, type TaskKind } from '../tasks.ts';
 import type { PathwayContext } from './commands.ts';
-import { contactLogged, contractEnded, integrate, noteContact, proposeExit, recordExit, referentAssigned, resumeAfterRefusedExit, tellPrescriber } from './progress.ts';
+import { contactLogged, contractEnded, hoursPaid, integrate, noteContact, proposeExit, recordExit, referentAssigned, resumeAfterRefusedExit, tellPrescriber } from './progress.ts';
 import type { AnswerTaskRequest, OpenTask, PathwayState } from './state.ts';
 import type { Step } from './step.ts';
 
@@ -58,6 +58,7 @@ export function answered(st: Step, task: OpenTask, answer: AnyTaskAnswer, reques
     case 'follow_up_check': {
       const check = as('follow_up_check');
       noteContact(st, st.today(), by);
+      if (check.hours !== undefined) hoursPaid(st, check.hours, check.date ?? st.today());
       if (!check.inPost) contractEnded(st, check.date ?? st.today(), 'autre', by);
       return;
     }

@@ -4,6 +4,7 @@
  * commission ad hoc for the atypical cases) → FSE+ questionnaire → done.
  */
 import { addDays, addMonths, type CalendarDate } from '../dates.ts';
+import { factsFingerprint, type ExitRules } from '../exit-criteria.ts';
 import { opensFollowUp, planExit } from '../follow-up.ts';
 import { nextMonthlyAfter } from '../schedules.ts';
 import type { AssigneeRole } from '../tasks.ts';
@@ -75,10 +76,34 @@ export function referentChanged(st: Step, to: string, reason: string | null, by:
 /** The origin of the follow-up's monthly dates (its start, for a follow-up opened before it was kept). */
 export const checksOrigin = (followUp: FollowUp) => followUp.checksFrom ?? followUp.start;
 
+/** The exit rules this pathway follows (its first reading if it began before they were corrected). */
+const exitRules = (st: Step): ExitRules => (st.ctx.legacy?.firstExitRules ? { exitCriteria: st.policy.exitCriteria, firstReading: true } : st.policy);
+
+/** What a rejection by the commission bars: the criterion on today's facts (the first reading: for good). */
+function rejectionKey(st: Step, criterion: string): string {
+  return st.ctx.legacy?.firstExitRules ? criterion : `${criterion}#${factsFingerprint(st.exitFacts())}`;
+}
+
+/** Rejected on these facts; a bare criterion was rejected before rejections depended on the facts, and stays so. */
+const wasRejected = (st: Step, criterion: string) => st.s.rejectedCriteria.some((r) => r === criterion || r === rejectionKey(st, criterion));
+
+/**
+ * A monthly check gave the hours paid over the month ending on its day: they take the place of the
+ * weekly hours' estimate for the 910 hours, and the exit's day is looked at again.
+ */
+export function hoursPaid(st: Step, hours: number, on: CalendarDate): void {
+  if (st.ctx.legacy?.firstExitRules) return;
+  const contract = st.currentContract() ?? [...st.s.facts.contracts].reverse().find((c) => c.start <= on);
+  if (!contract) return;
+  const from = addDays(addMonths(on, -1), 1);
+  contract.paidPeriods = [...(contract.paidPeriods ?? []).filter((p) => p.to < from), { from: from < contract.start ? contract.start : from, to: on, hours }];
+  planFollowUp(st);
+}
+
 /** The follow-up's exit plan; its monthly rechecks count from the follow-up's origin. */
 export function followUpPlan(st: Step) {
   const followUp = st.s.followUp;
-  return planExit(st.policy, st.exitFacts(), st.today(), st.policy.pathway.followUpMonths, followUp ? checksOrigin(followUp) : undefined);
+  return planExit(exitRules(st), st.exitFacts(), st.today(), st.policy.pathway.followUpMonths, followUp ? checksOrigin(followUp) : undefined);
 }
 
 function startFollowUp(st: Step, start: CalendarDate): void {
@@ -102,7 +127,7 @@ export function backToActive(st: Step): void {
 function planFollowUp(st: Step): void {
   if (!st.s.followUp) return;
   const plan = followUpPlan(st);
-  if (plan.kind === 'backToActive' || (plan.kind === 'confirm' && st.s.rejectedCriteria.includes(plan.criterion.criterion))) {
+  if (plan.kind === 'backToActive' || (plan.kind === 'confirm' && wasRejected(st, plan.criterion.criterion))) {
     backToActive(st);
   } else {
     st.s.timers.exitCheck = st.instantOf(plan.on);
@@ -121,13 +146,13 @@ export function exitCheck(st: Step): void {
   }
   const c = plan.criterion;
   if (plan.atypical) {
-    if (s.rejectedCriteria.includes(c.criterion)) return backToActive(st);
+    if (wasRejected(st, c.criterion)) return backToActive(st);
     st.enter('exitPending');
     st.closeTasksOf(['follow_up_check'], { status: 'cancelled' });
     // The follow-up's dates end here, whichever of them brought the exit's day.
     delete s.timers.followUpCheck;
     delete s.timers.exitCheck;
-    return startCommission(st, c.criterion);
+    return startCommission(st, c.criterion, c.cdi);
   }
   proposeExit(st, { type: 'POSITIVE', reason: null, kind: c.kind, criterion: c.criterion, cdi: c.cdi, on: plan.on }, 'referent');
 }
@@ -182,9 +207,9 @@ export function tellPrescriber(st: Step, event: 'exit' | 'reorientation'): void 
   st.emit({ type: 'notifyPrescriber', event, key: `${st.ctx.pathwayId}/prescripteur/${event}` });
 }
 
-export function startCommission(st: Step, criterion: string): void {
+export function startCommission(st: Step, criterion: string, cdi: boolean): void {
   const session = (st.s.commission?.session ?? 0) + 1;
-  st.s.commission = { session, running: true, outcome: null, date: null, criterion };
+  st.s.commission = { session, running: true, outcome: null, date: null, criterion, cdi };
   st.emit({ type: 'startCommission', session, criterion });
 }
 
@@ -195,9 +220,9 @@ export function commissionDecided(st: Step, result: CommissionResult): void {
   // The pathway ended while the commission voted (an abandonment confirmed meanwhile): the exit stands.
   if (s.exit && !st.ctx.legacy?.commissionAfterExit) return;
   if (result.outcome === 'approved') {
-    recordExit(st, { type: 'POSITIVE', reason: 'commission ad hoc', kind: 'EMPLOI', criterion: commission.criterion as PendingExit['criterion'], cdi: false }, result.date);
+    recordExit(st, { type: 'POSITIVE', reason: 'commission ad hoc', kind: 'EMPLOI', criterion: commission.criterion as PendingExit['criterion'], cdi: commission.cdi ?? false }, result.date);
   } else if (result.outcome === 'rejected') {
-    s.rejectedCriteria.push(commission.criterion);
+    s.rejectedCriteria.push(rejectionKey(st, commission.criterion));
     backToActive(st);
   } else {
     // Adjourned: the case comes back to the next session.
@@ -237,7 +262,7 @@ export function contractEnded(st: Step, date: CalendarDate, reason: string, by: 
 
 /** A contract, a training or a business: it may open the follow-up, or move the exit date. */
 export function factsChanged(st: Step, start: CalendarDate, proofKind: 'contrat' | 'attestation_formation' | 'immatriculation'): void {
-  if (st.s.stage === 'active' && opensFollowUp(st.policy, st.exitFacts(), st.today())) {
+  if (st.s.stage === 'active' && opensFollowUp(exitRules(st), st.exitFacts(), st.today())) {
     startFollowUp(st, start);
     // Each follow-up asks for its own proofs (a request from an earlier one may still be open).
     if ((st.s.stage as string) === 'followUp') st.openTask('proof_request', { context: { proofKind } });

@@ -100,8 +100,9 @@ export interface PathwayState {
   /** Contracts that ended early during a follow-up (sent back to the active pathway). */
   earlyEnds: number;
   exit: ExitState | null;
-  commission: { session: number; running: boolean; outcome: CommissionOutcome | null; date: CalendarDate | null; criterion: string } | null;
-  /** Atypical criteria the commission rejected: not submitted again. */
+  /** `cdi`: the case is a CDI, which an approval counts as such (absent from cases opened before it was kept). */
+  commission: { session: number; running: boolean; outcome: CommissionOutcome | null; date: CalendarDate | null; criterion: string; cdi?: boolean } | null;
+  /** Atypical criteria the commission rejected, each with the mark of the facts it was rejected on (`criterion#facts`): not submitted again on the same facts. */
   rejectedCriteria: string[];
   remindersPause: { until: CalendarDate; reason: string } | null;
   /** Workflow-time instant of the last email of each participant template (24-hour rule). */
