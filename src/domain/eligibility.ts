@@ -109,6 +109,10 @@ function ageReason(config: PlieConfig, facts: EligibilityFacts): Reason {
   if (age === rsaExceptionAge && facts.minimumIncome === 'RSA') {
     return blocking('AGE_MISSION_LOCALE', `${age} ans et suivi·e par une Mission Locale : l’exception des ${age} ans au RSA ne s’applique pas.`);
   }
+  // The exception may apply: what is not known yet is never a refusal.
+  if (age === rsaExceptionAge && facts.minimumIncome === null) {
+    return review('AGE_A_VERIFIER', `${age} ans : admis·e par exception si allocataire du RSA sans suivi Mission Locale ; minima sociaux à renseigner.`);
+  }
   return blocking('AGE', `${age} ans à l’orientation : le PLIE accueille à partir de ${minAge} ans.`);
 }
 

@@ -8,10 +8,11 @@ import type { CommissionOutcome } from '../domain/commission.ts';
 import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
 import type { SlackContent } from './task-message.ts';
 
+/** The atypical cases as article 5 of the protocol words them. */
 export const CRITERION_LABELS: Record<string, string> = {
-  TEMPS_PARTIEL_COURT: 'Emploi durable à temps partiel de moins de 17h30 par semaine',
-  CONTRAT_AIDE_LONG: 'Contrat aidé de 6 mois ou plus',
-  ENTREPRISE_INSERTION_LONG: 'Contrat en entreprise d’insertion de 6 mois ou plus',
+  TEMPS_PARTIEL_COURT: 'Emploi à temps partiel de moins de 17h30 par semaine, d’au moins 6 mois',
+  CONTRAT_AIDE_LONG: 'Contrat aidé d’au moins 12 mois',
+  ENTREPRISE_INSERTION_LONG: 'Contrat d’au moins 12 mois en entreprise d’insertion',
 };
 
 const OUTCOME_LABELS: Record<CommissionOutcome, string> = {

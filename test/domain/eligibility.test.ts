@@ -60,6 +60,9 @@ describe('eligibility (Article 3)', () => {
     [{ birthDate: '2001-01-01' }, 'eligible', [], []],
     [{ birthDate: '2001-01-01', followedByMissionLocale: true }, 'not_eligible', ['AGE_MISSION_LOCALE'], []],
     [{ birthDate: '2001-01-01', minimumIncome: 'ASS' as const }, 'not_eligible', ['AGE'], []],
+    // 25, income not known yet: the exception may apply, to review (never a refusal on what is unknown)
+    [{ birthDate: '2001-01-01', minimumIncome: null }, 'to_review', [], ['AGE_A_VERIFIER', 'SITUATION_A_VERIFIER']],
+    [{ birthDate: '2002-01-01', minimumIncome: null }, 'not_eligible', ['AGE'], ['SITUATION_A_VERIFIER']],
     [{ birthDate: '2002-01-01' }, 'not_eligible', ['AGE'], []],
     // territory
     [{ commune: 'Juan-les-Pins', postalCode: '06160' }, 'eligible', [], []],

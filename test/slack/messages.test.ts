@@ -63,7 +63,7 @@ describe('Slack messages', () => {
     const text = JSON.stringify(open.blocks);
     expect(text).toContain('Ont voté : Marie. En attente : Marc.');
     expect(text).not.toContain('Pour : 1');
-    expect(open.text).toBe('Commission ad hoc : dossier I. D. (Contrat aidé de 6 mois ou plus)');
+    expect(open.text).toBe('Commission ad hoc : dossier I. D. (Contrat aidé d’au moins 12 mois)');
     expect(text).toContain('session 2');
   });
 });
