@@ -96,6 +96,8 @@ function territoryReason(config: PlieConfig, facts: EligibilityFacts): Reason {
       `Commune « ${facts.commune} » non reconnue, mais son code postal est celui d’une commune du territoire : adresse à vérifier.`,
     );
   }
+  // A spelling it does not know, with no postal code to tell: to review, never a refusal.
+  if (!facts.postalCode) return review('TERRITOIRE_A_VERIFIER', `Commune « ${facts.commune} » non reconnue : adresse et code postal à vérifier.`);
   return blocking('HORS_TERRITOIRE', `Commune « ${facts.commune} » hors du territoire du PLIE.`);
 }
 

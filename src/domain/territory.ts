@@ -12,15 +12,17 @@ export function foldText(text: string): string {
 
 /**
  * Folds what people type into a comparable form: accents, case, hyphens, apostrophes, « St » for
- * « Saint », extra spaces — « ST PAUL DE VENCE », « saint-paul-de-vence » and « Saint Paul de
- * Vence » are the same commune.
+ * « Saint », extra spaces, a leading article — « ST PAUL DE VENCE », « saint-paul-de-vence » and
+ * « Saint Paul de Vence » are the same commune, as « Rouret » and « Le Rouret ».
  */
 export function foldCommuneName(text: string): string {
   return foldText(text)
     .replace(/\bste\b/g, 'sainte')
     .replace(/\bst\b/g, 'saint')
     .replace(/\bcedex\b.*$/, '')
-    .trim();
+    .trim()
+    // « Le Rouret » is often written « Rouret », « Le Bar-sur-Loup » « Bar-sur-Loup ».
+    .replace(/^(le|la|les|l) /, '');
 }
 
 export type CommuneMatch =

@@ -67,6 +67,10 @@ describe('eligibility (Article 3)', () => {
     // territory
     [{ commune: 'Juan-les-Pins', postalCode: '06160' }, 'eligible', [], []],
     [{ commune: 'Nice', postalCode: '06000' }, 'not_eligible', ['HORS_TERRITOIRE'], []],
+    // a spelling it does not know: to review without a postal code, refused with one outside the territory
+    [{ commune: 'Grasse', postalCode: null }, 'to_review', [], ['TERRITOIRE_A_VERIFIER']],
+    [{ commune: 'Grasse', postalCode: '06130' }, 'not_eligible', ['HORS_TERRITOIRE'], []],
+    [{ commune: 'Rouret', postalCode: '06650' }, 'eligible', [], []],
     [{ commune: 'Vence', postalCode: '06140' }, 'to_review', [], ['TERRITOIRE_A_VERIFIER']],
     [{ commune: 'Biot', postalCode: '75001' }, 'to_review', [], ['TERRITOIRE_CODE_POSTAL']],
     // administrative situation

@@ -21,6 +21,17 @@ describe('CASA territory (Article 2)', () => {
     ['  la colle sur loup ', null, 'La Colle-sur-Loup'],
     ['Bézaudun-les-Alpes', '06510', 'Bézaudun-les-Alpes'],
     ['Chateauneuf', null, 'Châteauneuf-Grasse'],
+    // Common spellings (issue of the protocol's fidelity): the article left out, the older names.
+    ['Châteauneuf-de-Grasse', '06740', 'Châteauneuf-Grasse'],
+    ['Bar-sur-Loup', '06620', 'Le Bar-sur-Loup'],
+    ['LE BAR SUR LOUP', null, 'Le Bar-sur-Loup'],
+    ['Colle-sur-Loup', '06480', 'La Colle-sur-Loup'],
+    ['Tourettes-sur-Loup', '06140', 'Tourrettes-sur-Loup'],
+    ['Tourrettes', null, 'Tourrettes-sur-Loup'],
+    ['Saint-Paul', '06570', 'Saint-Paul-de-Vence'],
+    ['Rouret', '06650', 'Le Rouret'],
+    ['Bezaudun les Alpes', null, 'Bézaudun-les-Alpes'],
+    ['Ferres', null, 'Les Ferres'],
   ])('recognises « %s » (%s) as %s', (name, postalCode, commune) => {
     expect(matchCommune(CASA_CONFIG, name, postalCode)).toEqual({
       found: true,
@@ -48,7 +59,8 @@ describe('CASA territory (Article 2)', () => {
 
   it('folds names the way people write them', () => {
     expect(foldCommuneName('Saint-Paul-de-Vence')).toBe(foldCommuneName('ST PAUL DE VENCE'));
-    expect(foldCommuneName('Le Bar-sur-Loup')).toBe('le bar sur loup');
+    expect(foldCommuneName('Le Bar-sur-Loup')).toBe('bar sur loup');
+    expect(foldCommuneName("L'Escarène")).toBe(foldCommuneName('Escarene'));
   });
 
   it('validates a PLIE configuration, in French', () => {
