@@ -3,7 +3,7 @@
  * carries every reason, each with a code (for reports and tests) and a French sentence (for staff).
  */
 import { MINIMUM_INCOMES } from './codes.ts';
-import { ageOn, type CalendarDate } from './dates.ts';
+import { ageOn, formatFrenchDate, type CalendarDate } from './dates.ts';
 import type { PlieConfig } from './plie-config.ts';
 import { isLowQualification, type QualificationLevel } from './qualification.ts';
 import { matchCommune } from './territory.ts';
@@ -12,6 +12,7 @@ export type MinimumIncome = (typeof MINIMUM_INCOMES)[number];
 
 /** Why an earlier pathway ended, when it ended for a reason that allows a new one (Article 3). */
 export const READMITTING_EXIT_REASONS = ['GROSSESSE', 'DEMENAGEMENT', 'INCARCERATION', 'SANTE'] as const;
+const READMITTING_LABELS: Record<string, string> = { GROSSESSE: 'grossesse', DEMENAGEMENT: 'déménagement', INCARCERATION: 'incarcération', SANTE: 'santé' };
 
 export interface EarlierPathway {
   /** Null while the pathway is still open. */
@@ -154,7 +155,14 @@ function earlierPathwayReason(facts: EligibilityFacts): Reason {
     );
   }
   if (current.length > 0) {
-    return ok('PARCOURS_ANTERIEUR_ADMINISTRATIF', 'Parcours antérieur terminé pour raison administrative : nouvelle entrée possible.');
+    // « Certaines personnes » may come back: a case to look at, with the earlier exit in view.
+    const last = [...current].sort((a, b) => (b.exitDate ?? '').localeCompare(a.exitDate ?? ''))[0]!;
+    const said = last.exitReason ? (READMITTING_LABELS[last.exitReason.toUpperCase()] ?? last.exitReason) : null;
+    const reason = said ? ` (${said})` : '';
+    return review(
+      'PARCOURS_ANTERIEUR_ADMINISTRATIF',
+      `Parcours antérieur sur ce protocole, sorti le ${formatFrenchDate(last.exitDate!)} pour raison administrative${reason} : nouvelle entrée possible pour certaines personnes, à examiner.`,
+    );
   }
   return ok('PARCOURS_ANTERIEUR', 'Aucun parcours sur le présent protocole.');
 }

@@ -35,6 +35,13 @@ const codes = (facts: Partial<EligibilityFacts>, config = CASA_CONFIG) => {
 };
 
 describe('eligibility (Article 3)', () => {
+  it('shows the earlier administrative exit to whoever looks at a re-entry', () => {
+    const result = checkEligibility(CASA_CONFIG, { ...base, earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'DEMENAGEMENT', inCurrentProtocol: true }] });
+    expect(result.reasons.find((r) => r.code === 'PARCOURS_ANTERIEUR_ADMINISTRATIF')?.text).toBe(
+      'Parcours antérieur sur ce protocole, sorti le 01/01/2025 pour raison administrative (déménagement) : nouvelle entrée possible pour certaines personnes, à examiner.',
+    );
+  });
+
   it('accepts someone who meets every condition, saying why for each', () => {
     const result = checkEligibility(CASA_CONFIG, base);
     expect(result.decision).toBe('eligible');
@@ -85,10 +92,10 @@ describe('eligibility (Article 3)', () => {
     // earlier pathways in this protocol
     [{ earlierPathways: [{ exitDate: null, exitReason: null, inCurrentProtocol: true }] }, 'not_eligible', ['PARCOURS_EN_COURS'], []],
     [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'ABANDON', inCurrentProtocol: true }] }, 'not_eligible', ['PARCOURS_ANTERIEUR'], []],
-    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'GROSSESSE', inCurrentProtocol: true }] }, 'eligible', [], []],
-    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'DEMENAGEMENT', inCurrentProtocol: true }] }, 'eligible', [], []],
-    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'INCARCERATION', inCurrentProtocol: true }] }, 'eligible', [], []],
-    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'SANTE', inCurrentProtocol: true }] }, 'eligible', [], []],
+    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'GROSSESSE', inCurrentProtocol: true }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
+    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'DEMENAGEMENT', inCurrentProtocol: true }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
+    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'INCARCERATION', inCurrentProtocol: true }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
+    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'SANTE', inCurrentProtocol: true }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
     [{ earlierPathways: [{ exitDate: '2019-01-01', exitReason: 'ABANDON', inCurrentProtocol: false }] }, 'eligible', [], []],
   ])('%j → %s', (facts, decision, blocking, review) => {
     expect(codes(facts)).toEqual({ decision, blocking, review });
@@ -163,8 +170,9 @@ describe('facts not recorded yet', () => {
 describe('earlier pathways (Article 3)', () => {
   const earlier = (exitType: string, exitReason: string | null) => ({ exitDate: '2025-06-30', exitReason, exitType, inCurrentProtocol: true });
   it.each([
-    ['an administrative exit (moving)', earlier('ADMINISTRATIVE', 'Déménagement hors du territoire'), 'eligible'],
-    ['a health exit', earlier('AUTRE', 'SANTE'), 'eligible'],
+    // « certaines personnes »: a re-entry to look at, not automatic
+    ['an administrative exit (moving)', earlier('ADMINISTRATIVE', 'Déménagement hors du territoire'), 'to_review'],
+    ['a health exit', earlier('AUTRE', 'SANTE'), 'to_review'],
     ['a retirement', earlier('ADMINISTRATIVE', 'RETRAITE'), 'not_eligible'],
     ['an abandonment', earlier('ABANDON', 'ABSENCES'), 'not_eligible'],
     ['a positive exit', earlier('POSITIVE', null), 'not_eligible'],
