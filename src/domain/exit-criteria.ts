@@ -287,8 +287,15 @@ export function criteriaMet(config: ExitRules, facts: ExitFacts, horizon: Calend
  * (for the commission), else not yet — with the first criterion planned to be met, looking as far
  * as `horizon` (by default two years on) for open-ended contracts.
  */
-export function assessExit(config: ExitRules, facts: ExitFacts, asOf: CalendarDate, horizon = addMonths(asOf, 24)): ExitAssessment {
-  const met = criteriaMet(config, facts, horizon);
+export function assessExit(
+  config: ExitRules,
+  facts: ExitFacts,
+  asOf: CalendarDate,
+  horizon = addMonths(asOf, 24),
+  /** Criteria the commission rejected: left out, so that another one can still lead to the exit. */
+  barred?: (criterion: CriterionMet) => boolean,
+): ExitAssessment {
+  const met = criteriaMet(config, facts, horizon).filter((m) => !barred?.(m));
   const byThen = met.filter((m) => m.metOn <= asOf);
   const positive = byThen.find((m) => !m.atypical);
   if (positive) return { status: 'positive', ...positive };
@@ -297,19 +304,3 @@ export function assessExit(config: ExitRules, facts: ExitFacts, asOf: CalendarDa
   return { status: 'not_yet', next: met.find((m) => !m.atypical) ?? met[0] ?? null };
 }
 
-/**
- * A short mark of the facts a criterion rests on (contracts and their nature, trainings,
- * businesses; not the hours paid, which each monthly check adds): a rejection by the commission
- * holds for these facts only, and another contract or a new end date brings the criterion back.
- */
-export function factsFingerprint(facts: ExitFacts): string {
-  const text = JSON.stringify([
-    facts.contracts.map((c) => [c.type, c.start, c.end, c.weeklyHours, c.iae, c.iaeStructure ?? null, c.aided, c.marketSector, c.insertionCompany]),
-    facts.trainings.map((t) => [t.start, t.end, t.rncp, t.long, t.qualificationObtainedOn]),
-    facts.businesses.map((b) => [b.start, b.end]),
-  ]);
-  // FNV-1a, 32 bits: enough to tell apart the few sets of facts one pathway goes through.
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return hash.toString(16).padStart(8, '0');
-}

@@ -10,8 +10,8 @@ import { assessExit, type CriterionMet, type ExitFacts, type ExitRules } from '.
 export const FOLLOW_UP_MONTHS = 6;
 
 /** Whether the facts could lead to a positive exit: then the follow-up opens. */
-export function opensFollowUp(config: ExitRules, facts: ExitFacts, asOf: CalendarDate): boolean {
-  const assessment = assessExit(config, facts, asOf);
+export function opensFollowUp(config: ExitRules, facts: ExitFacts, asOf: CalendarDate, barred?: (criterion: CriterionMet) => boolean): boolean {
+  const assessment = assessExit(config, facts, asOf, undefined, barred);
   if (assessment.status !== 'not_yet' || assessment.next) return true;
   // A qualifying training may end with the qualification; a business may consolidate.
   return facts.trainings.some((t) => t.rncp && (t.end === null || t.end >= asOf)) || facts.businesses.some((b) => b.end === null);
@@ -51,11 +51,12 @@ export function planExit(
   today: CalendarDate,
   followUpMonths = FOLLOW_UP_MONTHS,
   recheckFrom?: CalendarDate,
+  barred?: (criterion: CriterionMet) => boolean,
 ): ExitPlan {
-  const assessment = assessExit(config, facts, today);
+  const assessment = assessExit(config, facts, today, undefined, barred);
   const met = assessment.status === 'not_yet' ? assessment.next : assessment;
   if (met) return { kind: 'confirm', on: later(exitDueOn(met, followUpMonths), today), criterion: met, atypical: met.atypical };
-  if (opensFollowUp(config, facts, today)) {
+  if (opensFollowUp(config, facts, today, barred)) {
     return { kind: 'recheck', on: recheckFrom === undefined ? addMonths(today, 1) : nextMonthlyAfter(recheckFrom, today).on };
   }
   return { kind: 'backToActive' };

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, parisDate, type CalendarDate } from '../../src/domain/dates.ts';
+import { addDays, addMonths, parisDate, type CalendarDate } from '../../src/domain/dates.ts';
 import type { PathwayCommand, PathwayContext, PathwayEvent } from '../../src/domain/pathway/commands.ts';
 import { decide } from '../../src/domain/pathway/decide.ts';
 import { initialState, type OpenTask, type PathwayState } from '../../src/domain/pathway/state.ts';
@@ -352,8 +352,8 @@ describe('pathway state machine: transitions', () => {
     const state: PathwayState = { ...active().state, stage: 'exitPending', commission: { session: 1, running: true, outcome: null, date: null, criterion: 'TEMPS_PARTIEL_6_MOIS' } };
     const decision = decide(state, { type: 'commissionDecided', result: { outcome, date: today, pour: 2, contre: 1, abstention: 0 } }, ctx(), T0);
     expect(decision.state.stage).toBe(stage);
-    // Rejected on these facts (their mark after the criterion).
-    if (outcome === 'rejected') expect(decision.state.rejectedCriteria).toEqual([expect.stringMatching(/^TEMPS_PARTIEL_6_MOIS#[0-9a-f]{8}$/)]);
+    // A case opened before its criterion's day was kept: rejected for good, as then.
+    if (outcome === 'rejected') expect(decision.state.rejectedCriteria).toEqual(['TEMPS_PARTIEL_6_MOIS']);
     if (outcome === 'adjourned') expect(decision.state.timers.commissionSession).toBeGreaterThan(T0);
   });
 
@@ -387,6 +387,32 @@ describe('pathway state machine: transitions', () => {
     feed(partTime(parisDate(now + 10 * DAY)));
     until('2028-12-31');
     expect(state.commission?.session).toBe(sessions);
+    if (sessions === 2) expect(state.rejectedCriteria).toEqual([`TEMPS_PARTIEL_COURT@${today}`]);
+  });
+
+  it('a rejected case does not hold back a CDI signed since: its exit comes six months after its first day', () => {
+    let state = active().state;
+    let now = T0;
+    const feed = (event: PathwayEvent) => {
+      const decision = decide(state, event, ctx(), now);
+      expect(decision.refused).toBeNull();
+      state = decision.state;
+    };
+    feed(action({ type: 'contractSigned', contract: { type: 'CDD', start: today, end: addDays(today, 200), weeklyHours: 15 } }));
+    while (!state.commission?.running) {
+      now = nextWake(state)!;
+      feed({ type: 'tick', longHistory: false });
+    }
+    feed({ type: 'commissionDecided', result: { outcome: 'rejected', date: parisDate(now), pour: 0, contre: 3, abstention: 0 } });
+    const cdiStart = addDays(parisDate(now), 5);
+    feed(action({ type: 'contractSigned', contract: { type: 'CDI', start: cdiStart, weeklyHours: 24 } }));
+    expect(state.stage).toBe('followUp');
+    while (!state.openTasks.some((t) => t.kind === 'confirm_exit') && parisDate(now) < '2029-01-01') {
+      now = nextWake(state)!;
+      feed({ type: 'tick', longHistory: false });
+    }
+    expect(state.commission?.session).toBe(1);
+    expect(state.openTasks.find((t) => t.kind === 'confirm_exit')?.context?.exit).toMatchObject({ criterion: 'CDI_OU_CDD_LONG', cdi: true, on: addMonths(cdiStart, 6) });
   });
 
   it('the hours paid a monthly check gives move the day of the 910 hours (not for a pathway begun under the first reading)', () => {

@@ -305,4 +305,44 @@ describe('simulated pathways (time-skipping)', { timeout: 240_000 }, () => {
     expect(result.stage).toBe('followUp');
     expect(tasksOf(result, 'followUpCheck').length).toBeGreaterThan(0);
   });
+
+  // Article 5 as the protocol words it (examples/scenarios/): 01/30/2024 is day 22; six months on, 30/07/2024, day 204.
+  describe('the exit rules as article 5 words them', () => {
+    it('six months of a CDDI in an ACI: a step of the pathway, no exit', async () => {
+      const result = await simulator.run(example('cddi-aci-6-mois.json'));
+      expect(result).toMatchObject({ stage: 'active', exit: null, commission: null, errors: [] });
+      expect(tasksOf(result, 'confirmExit')).toEqual([]);
+    });
+
+    it('an ETTI mission reaches 910 hours: positive exit on that day', async () => {
+      const result = await simulator.run(example('etti-910-heures.json'));
+      // 35 h a week is 5 h a day: 182 days from 30/01/2024, on 29/07/2024 (day 203).
+      expect(result).toMatchObject({ stage: 'exited', exit: { type: 'POSITIVE', kind: 'EMPLOI', criterion: 'HEURES_CUMULEES', date: '2024-07-29' }, commission: null, errors: [] });
+      expect(tasksOf(result, 'confirmExit')).toMatchObject([{ createdDay: 203, answeredDay: 205 }]);
+    });
+
+    it('a non-market aided CDD of 12 months: the commission, not the 910 hours', async () => {
+      const result = await simulator.run(example('cdd-aide-non-marchand-12-mois.json'));
+      expect(result.errors).toEqual([]);
+      expect(result.commission).toMatchObject({ invoked: true, outcome: 'approved', sessions: 1 });
+      expect(result.exit).toMatchObject({ type: 'POSITIVE', criterion: 'CONTRAT_AIDE_LONG' });
+      expect(tasksOf(result, 'commissionVote').every((t) => t.createdDay === 204)).toBe(true);
+    });
+
+    it('a part-time aided contract under 17h30 held six months: the commission', async () => {
+      const result = await simulator.run(example('temps-partiel-aide-6-mois.json'));
+      expect(result.errors).toEqual([]);
+      expect(result.commission).toMatchObject({ invoked: true, outcome: 'approved', sessions: 1 });
+      expect(result.exit).toMatchObject({ type: 'POSITIVE', criterion: 'TEMPS_PARTIEL_COURT' });
+      expect(tasksOf(result, 'commissionVote').every((t) => t.createdDay === 204)).toBe(true);
+    });
+
+    it('rejected by the commission, then a CDI: positive exit six months after its first day', async () => {
+      const result = await simulator.run(example('refus-commission-puis-cdi.json'));
+      expect(result.errors).toEqual([]);
+      expect(result.commission).toMatchObject({ invoked: true, outcome: 'rejected', sessions: 1 });
+      // The CDI starts on 15/08/2024 (day 220): the exit is due on 15/02/2025 (day 404).
+      expect(result).toMatchObject({ stage: 'exited', exit: { type: 'POSITIVE', criterion: 'CDI_OU_CDD_LONG', date: '2025-02-15' } });
+    });
+  });
 });

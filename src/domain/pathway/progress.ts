@@ -4,7 +4,7 @@
  * commission ad hoc for the atypical cases) → FSE+ questionnaire → done.
  */
 import { addDays, addMonths, type CalendarDate } from '../dates.ts';
-import { factsFingerprint, type ExitRules } from '../exit-criteria.ts';
+import type { CriterionMet, ExitRules } from '../exit-criteria.ts';
 import { opensFollowUp, planExit } from '../follow-up.ts';
 import { nextMonthlyAfter } from '../schedules.ts';
 import type { AssigneeRole } from '../tasks.ts';
@@ -79,13 +79,17 @@ export const checksOrigin = (followUp: FollowUp) => followUp.checksFrom ?? follo
 /** The exit rules this pathway follows (its first reading if it began before they were corrected). */
 const exitRules = (st: Step): ExitRules => (st.ctx.legacy?.firstExitRules ? { exitCriteria: st.policy.exitCriteria, firstReading: true } : st.policy);
 
-/** What a rejection by the commission bars: the criterion on today's facts (the first reading: for good). */
-function rejectionKey(st: Step, criterion: string): string {
-  return st.ctx.legacy?.firstExitRules ? criterion : `${criterion}#${factsFingerprint(st.exitFacts())}`;
-}
+/**
+ * What a rejection by the commission bars: the criterion as met by the same facts, on the same day
+ * (another contract meeting it brings it back); at the first reading, the criterion for good.
+ */
+const rejectionKey = (st: Step, criterion: string, metOn: CalendarDate | undefined) =>
+  st.ctx.legacy?.firstExitRules || !metOn ? criterion : `${criterion}@${metOn}`;
 
-/** Rejected on these facts; a bare criterion was rejected before rejections depended on the facts, and stays so. */
-const wasRejected = (st: Step, criterion: string) => st.s.rejectedCriteria.some((r) => r === criterion || r === rejectionKey(st, criterion));
+/** Left out of the exit's plan: rejected on these facts (a bare criterion, rejected before rejections were dated, stays barred). */
+const barredBy = (st: Step) => (st.ctx.legacy?.firstExitRules ? undefined : (c: CriterionMet) => st.s.rejectedCriteria.some((r) => r === c.criterion || r === rejectionKey(st, c.criterion, c.metOn)));
+
+const wasRejected = (st: Step, criterion: string) => st.s.rejectedCriteria.includes(criterion);
 
 /**
  * A monthly check gave the hours paid over the month ending on its day: they take the place of the
@@ -103,7 +107,7 @@ export function hoursPaid(st: Step, hours: number, on: CalendarDate): void {
 /** The follow-up's exit plan; its monthly rechecks count from the follow-up's origin. */
 export function followUpPlan(st: Step) {
   const followUp = st.s.followUp;
-  return planExit(exitRules(st), st.exitFacts(), st.today(), st.policy.pathway.followUpMonths, followUp ? checksOrigin(followUp) : undefined);
+  return planExit(exitRules(st), st.exitFacts(), st.today(), st.policy.pathway.followUpMonths, followUp ? checksOrigin(followUp) : undefined, barredBy(st));
 }
 
 function startFollowUp(st: Step, start: CalendarDate): void {
@@ -152,7 +156,7 @@ export function exitCheck(st: Step): void {
     // The follow-up's dates end here, whichever of them brought the exit's day.
     delete s.timers.followUpCheck;
     delete s.timers.exitCheck;
-    return startCommission(st, c.criterion, c.cdi);
+    return startCommission(st, c.criterion, c.cdi, c.metOn);
   }
   proposeExit(st, { type: 'POSITIVE', reason: null, kind: c.kind, criterion: c.criterion, cdi: c.cdi, on: plan.on }, 'referent');
 }
@@ -207,9 +211,9 @@ export function tellPrescriber(st: Step, event: 'exit' | 'reorientation'): void 
   st.emit({ type: 'notifyPrescriber', event, key: `${st.ctx.pathwayId}/prescripteur/${event}` });
 }
 
-export function startCommission(st: Step, criterion: string, cdi: boolean): void {
+export function startCommission(st: Step, criterion: string, cdi: boolean, metOn: CalendarDate | undefined): void {
   const session = (st.s.commission?.session ?? 0) + 1;
-  st.s.commission = { session, running: true, outcome: null, date: null, criterion, cdi };
+  st.s.commission = { session, running: true, outcome: null, date: null, criterion, cdi, ...(metOn ? { metOn } : {}) };
   st.emit({ type: 'startCommission', session, criterion });
 }
 
@@ -222,7 +226,7 @@ export function commissionDecided(st: Step, result: CommissionResult): void {
   if (result.outcome === 'approved') {
     recordExit(st, { type: 'POSITIVE', reason: 'commission ad hoc', kind: 'EMPLOI', criterion: commission.criterion as PendingExit['criterion'], cdi: commission.cdi ?? false }, result.date);
   } else if (result.outcome === 'rejected') {
-    s.rejectedCriteria.push(rejectionKey(st, commission.criterion));
+    s.rejectedCriteria.push(rejectionKey(st, commission.criterion, commission.metOn));
     backToActive(st);
   } else {
     // Adjourned: the case comes back to the next session.
@@ -262,7 +266,7 @@ export function contractEnded(st: Step, date: CalendarDate, reason: string, by: 
 
 /** A contract, a training or a business: it may open the follow-up, or move the exit date. */
 export function factsChanged(st: Step, start: CalendarDate, proofKind: 'contrat' | 'attestation_formation' | 'immatriculation'): void {
-  if (st.s.stage === 'active' && opensFollowUp(exitRules(st), st.exitFacts(), st.today())) {
+  if (st.s.stage === 'active' && opensFollowUp(exitRules(st), st.exitFacts(), st.today(), barredBy(st))) {
     startFollowUp(st, start);
     // Each follow-up asks for its own proofs (a request from an earlier one may still be open).
     if ((st.s.stage as string) === 'followUp') st.openTask('proof_request', { context: { proofKind } });

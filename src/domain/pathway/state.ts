@@ -100,9 +100,9 @@ export interface PathwayState {
   /** Contracts that ended early during a follow-up (sent back to the active pathway). */
   earlyEnds: number;
   exit: ExitState | null;
-  /** `cdi`: the case is a CDI, which an approval counts as such (absent from cases opened before it was kept). */
-  commission: { session: number; running: boolean; outcome: CommissionOutcome | null; date: CalendarDate | null; criterion: string; cdi?: boolean } | null;
-  /** Atypical criteria the commission rejected, each with the mark of the facts it was rejected on (`criterion#facts`): not submitted again on the same facts. */
+  /** `cdi`: the case is a CDI, which an approval counts as such; `metOn`: the day its criterion was met (both absent from cases opened before they were kept). */
+  commission: { session: number; running: boolean; outcome: CommissionOutcome | null; date: CalendarDate | null; criterion: string; cdi?: boolean; metOn?: CalendarDate } | null;
+  /** Atypical criteria the commission rejected, each with the day it was met (`criterion@day`): not submitted again on the same facts. */
   rejectedCriteria: string[];
   remindersPause: { until: CalendarDate; reason: string } | null;
   /** Workflow-time instant of the last email of each participant template (24-hour rule). */
