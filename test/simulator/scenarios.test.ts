@@ -321,19 +321,14 @@ describe('simulated pathways (time-skipping)', { timeout: 240_000 }, () => {
       expect(tasksOf(result, 'confirmExit')).toMatchObject([{ createdDay: 203, answeredDay: 205 }]);
     });
 
-    it('a non-market aided CDD of 12 months: the commission, not the 910 hours', async () => {
-      const result = await simulator.run(example('cdd-aide-non-marchand-12-mois.json'));
+    it.each([
+      ['a non-market aided CDD of 12 months: the commission, not the 910 hours', 'cdd-aide-non-marchand-12-mois.json', 'CONTRAT_AIDE_LONG'],
+      ['a part-time aided contract under 17h30 held six months: the commission', 'temps-partiel-aide-6-mois.json', 'TEMPS_PARTIEL_COURT'],
+    ])('%s', async (_label, file, criterion) => {
+      const result = await simulator.run(example(file));
       expect(result.errors).toEqual([]);
       expect(result.commission).toMatchObject({ invoked: true, outcome: 'approved', sessions: 1 });
-      expect(result.exit).toMatchObject({ type: 'POSITIVE', criterion: 'CONTRAT_AIDE_LONG' });
-      expect(tasksOf(result, 'commissionVote').every((t) => t.createdDay === 204)).toBe(true);
-    });
-
-    it('a part-time aided contract under 17h30 held six months: the commission', async () => {
-      const result = await simulator.run(example('temps-partiel-aide-6-mois.json'));
-      expect(result.errors).toEqual([]);
-      expect(result.commission).toMatchObject({ invoked: true, outcome: 'approved', sessions: 1 });
-      expect(result.exit).toMatchObject({ type: 'POSITIVE', criterion: 'TEMPS_PARTIEL_COURT' });
+      expect(result.exit).toMatchObject({ type: 'POSITIVE', criterion });
       expect(tasksOf(result, 'commissionVote').every((t) => t.createdDay === 204)).toBe(true);
     });
 
