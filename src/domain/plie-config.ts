@@ -93,6 +93,11 @@ export const plieConfigSchema = z.object({
     .refine((r) => r.taskEscalationDays > r.taskReminderDays, 'le signalement à la coordination vient après le rappel'),
   /** The clause facilitator's rules: publics accepted, thresholds, pace alert (defaults: common practice, see procurement.ts). */
   clauses: clauseConfigSchema,
+  /** The protocole d'accord's period (its avenants extend `to`): the objectives are for all of it. */
+  protocol: z
+    .object({ from: z.iso.date({ error: 'protocol.from : AAAA-MM-JJ' }), to: z.iso.date({ error: 'protocol.to : AAAA-MM-JJ' }) })
+    .refine((p) => p.from <= p.to, 'protocol : la fin précède le début')
+    .optional(),
   objectives: z.object({
     accompanied: z.number().int().nonnegative(),
     accompaniedRsa: z.number().int().nonnegative(),
@@ -174,5 +179,7 @@ export const CASA_CONFIG: PlieConfig = plieConfigSchema.parse({
   // Members are named by each PLIE in its own configuration file.
   commission: { members: [], quorum: 'majority_of_members', decision: 'majority_of_expressed', voteDays: 7 },
   reminders: { taskReminderDays: 7, taskEscalationDays: 15 },
+  // Article 1 of the protocol: 2021 to 2023.
+  protocol: { from: '2021-01-01', to: '2023-12-31' },
   objectives: { accompanied: 750, accompaniedRsa: 480, positiveExitShare: 0.5, withContractShare: 0.4 },
 } satisfies PlieConfigInput);

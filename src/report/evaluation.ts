@@ -20,6 +20,8 @@ export interface ReportParticipant {
   integrationDate: CalendarDate | null;
   barriers: string[];
   sectorWishes: string[];
+  /** Barriers lifted during the pathway (levée de freins), each on its day. */
+  liftedBarriers?: Array<{ category: string; on: CalendarDate }>;
 }
 export interface ReportStep {
   participantId: string;
@@ -30,6 +32,8 @@ export interface ReportContract {
   participantId: string;
   start: CalendarDate;
   iae: boolean;
+  /** Why it ended early, when it did (`periode_essai`…). */
+  endReason?: string | null;
 }
 export interface ReportExit {
   participantId: string;
@@ -128,6 +132,21 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
   const positives = exitsInPeriod.filter((e) => e.type === 'POSITIVE');
   const positiveDurations = positives.map(months).filter((m): m is number => m !== null);
 
+  // Every pathway accompanied in the period, to its exit or to the period's end.
+  const exitOf = new Map(records.exits.map((e) => [e.participantId, e.date]));
+  const accompaniedMonths = accompanied.map((p) => {
+    const exit = exitOf.get(p.id);
+    const end = exit !== undefined && exit <= period.to ? exit : period.to;
+    return daysBetween(p.integrationDate!, end) / DAYS_PER_MONTH;
+  });
+
+  const lifted = records.participants.flatMap((p) => (p.liftedBarriers ?? []).filter((b) => inPeriod(b.on)));
+  const protocolShare = config.protocol ? overlapShare(period, config.protocol) : null;
+  const byMonth = (dates: CalendarDate[]) => countBy(dates, (d) => d.slice(0, 7));
+  const paceSteps = byMonth(steps.map((x) => x.start));
+  const paceContracts = byMonth(contracts.map((c) => c.start));
+  const paceExits = byMonth(exitsInPeriod.map((e) => e.date));
+
   const clauses = records.clauses.filter((c) => inPeriod(c.start));
   const placements = (records.placements ?? []).filter((p) => inPeriod(p.date));
   const actions = (records.collectiveActions ?? []).filter((a) => inPeriod(a.date)).sort((a, b) => a.date.localeCompare(b.date));
@@ -155,16 +174,33 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
       perPerson: share(steps.length, accompanied.length),
       byType: countBy(steps, (s) => s.type),
     },
-    durations: { meanMonths: mean(durations), meanMonthsPositive: mean(positiveDurations) },
+    durations: { meanMonths: mean(durations), meanMonthsPositive: mean(positiveDurations), meanMonthsAccompanied: mean(accompaniedMonths) },
     contracts: {
       total: nonIae.length,
       persons: new Set(nonIae.map((c) => c.participantId)).size,
       iaeTotal: iae.length,
       iaePersons: new Set(iae.map((c) => c.participantId)).size,
+      // The relation-entreprise objective: contracts that did not last the trial period.
+      brokenDuringTrial: contracts.filter((c) => c.endReason === 'periode_essai').length,
     },
     barriers: {
       byCategoryShare: Object.fromEntries(Object.entries(barrierCounts).map(([k, n]) => [k, share(n, barrierMentions.length)])),
+      // « Contribution à la réduction des freins »: found at the entries of the period, lifted in it.
+      foundAtEntry: barrierMentions.length,
+      liftedInPeriod: lifted.length,
+      liftedByCategory: countBy(lifted, (b) => b.category),
     },
+    // Equal access: who is oriented, who is integrated, by sex.
+    equalAccess: {
+      oriented: countBy(oriented, (p) => p.sex ?? 'INCONNU'),
+      integrated: countBy(integrated, (p) => p.sex ?? 'INCONNU'),
+      integrationRateWomen: share(oriented.filter((p) => p.sex === 'F' && inPeriod(p.integrationDate)).length, oriented.filter((p) => p.sex === 'F').length),
+      integrationRateMen: share(oriented.filter((p) => p.sex === 'M' && inPeriod(p.integrationDate)).length, oriented.filter((p) => p.sex === 'M').length),
+    },
+    /** The pace of the actions, month by month. */
+    pace: [...new Set([...Object.keys(paceSteps), ...Object.keys(paceContracts), ...Object.keys(paceExits)])]
+      .sort()
+      .map((month) => ({ month, steps: paceSteps[month] ?? 0, contracts: paceContracts[month] ?? 0, exits: paceExits[month] ?? 0 })),
     sectorWishes: Object.entries(wishCounts)
       .map(([label, count]) => ({ label, count }))
       .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'fr')),
@@ -202,11 +238,26 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
       positiveExitShare: share(positives.length, exitsInPeriod.length),
       withContractShare: share(withContract.size, accompanied.length),
       targets: { ...config.objectives },
+      // The protocol's targets are for all of it: the part that falls in the period.
+      protocol: config.protocol ?? null,
+      periodShareOfProtocol: protocolShare,
+      proratedTargets:
+        protocolShare === null
+          ? null
+          : { accompanied: Math.round(config.objectives.accompanied * protocolShare), accompaniedRsa: Math.round(config.objectives.accompaniedRsa * protocolShare) },
     },
   };
 }
 
 export type EvaluationReport = ReturnType<typeof computeReport>;
+
+/** The share of the protocol's days that fall in the period (both ends included). */
+function overlapShare(period: { from: CalendarDate; to: CalendarDate }, protocol: { from: CalendarDate; to: CalendarDate }): number {
+  const from = period.from > protocol.from ? period.from : protocol.from;
+  const to = period.to < protocol.to ? period.to : protocol.to;
+  if (from > to) return 0;
+  return (daysBetween(from, to) + 1) / (daysBetween(protocol.from, protocol.to) + 1);
+}
 
 export interface ClauseBreakdown {
   key: string;

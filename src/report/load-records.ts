@@ -12,9 +12,9 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
   // A fixed order: the same records always give the same figures, to the last decimal.
   const byId = { id: 'asc' } as const;
   const [participants, steps, contracts, exits, clauses, placements, actions] = await Promise.all([
-    db.participant.findMany({ where: { plieCode }, include: { barriers: { select: { category: true }, orderBy: byId } }, orderBy: byId }),
+    db.participant.findMany({ where: { plieCode }, include: { barriers: { select: { category: true, closedOn: true }, orderBy: byId } }, orderBy: byId }),
     db.step.findMany({ where: ofPlie, select: { participantId: true, type: true, start: true }, orderBy: byId }),
-    db.workContract.findMany({ where: ofPlie, select: { participantId: true, start: true, iae: true }, orderBy: byId }),
+    db.workContract.findMany({ where: ofPlie, select: { participantId: true, start: true, iae: true, endReason: true }, orderBy: byId }),
     db.exit.findMany({ where: ofPlie, orderBy: byId }),
     db.clauseContract.findMany({ where: { procurement: { plieCode } }, include: { procurement: { select: { sector: true, buyer: true } } }, orderBy: byId }),
     db.jobOffer.findMany({ where: { plieCode }, select: { id: true } }).then((offers) =>
@@ -36,6 +36,7 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
       integrationDate: optionalDay(p.integrationDate),
       barriers: p.barriers.map((b) => b.category),
       sectorWishes: p.sectorWishes,
+      liftedBarriers: p.barriers.flatMap((b) => (b.closedOn ? [{ category: b.category, on: fromDbDate(b.closedOn) }] : [])),
     })),
     steps: steps.map((s) => ({ ...s, start: fromDbDate(s.start) })),
     contracts: contracts.map((c) => ({ ...c, start: fromDbDate(c.start) })),

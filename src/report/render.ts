@@ -35,6 +35,18 @@ const BARRIER_LABELS: Record<string, string> = {
   ADMINISTRATIF: 'démarches administratives',
   AUTRE: 'autres',
 };
+const STEP_LABELS: Record<string, string> = {
+  RECHERCHE_EMPLOI: 'recherche d’emploi',
+  PROJET_PRO: 'projet professionnel',
+  FORMATION: 'formation',
+  ATELIER: 'ateliers',
+  IMMERSION: 'immersions',
+  IAE: 'insertion par l’activité économique',
+  LEVEE_FREINS: 'levée de freins',
+  EMPLOI_PARCOURS: 'emploi de parcours',
+  CREATION_ENTREPRISE: 'création d’entreprise',
+  AUTRE: 'autres',
+};
 const KIND_LABELS: Record<string, string> = { EMPLOI: 'emploi', CREATION: 'création d’entreprise', FORMATION: 'formation' };
 
 const number = (n: number) => new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 }).format(n);
@@ -60,6 +72,14 @@ function sections(report: EvaluationReport): Section[] {
         `- ${percent(pub.rsaShare)} d’allocataires du RSA au moment de leur intégration ;`,
         `- ${percent(pub.age26to44Share)} de 26 à 44 ans et ${percent(pub.age45plusShare)} de 45 ans et plus ;`,
         `- ${percent(pub.qpvShare)} d’habitants des quartiers prioritaires.`,
+        ...(Object.keys(pub.byCommune).length ? ['Par commune de résidence :', ...sortedEntries(pub.byCommune).map(([commune, n]) => `- ${commune} : ${n}`)] : []),
+      ],
+    },
+    {
+      title: 'L’égalité d’accès',
+      lines: [
+        `Orientés : ${report.equalAccess.oriented.F ?? 0} femmes et ${report.equalAccess.oriented.M ?? 0} hommes ; intégrés : ${report.equalAccess.integrated.F ?? 0} femmes et ${report.equalAccess.integrated.M ?? 0} hommes.`,
+        `Parmi les personnes orientées sur la période, ${percent(report.equalAccess.integrationRateWomen)} des femmes et ${percent(report.equalAccess.integrationRateMen)} des hommes ont été intégrés.`,
       ],
     },
     {
@@ -77,8 +97,10 @@ function sections(report: EvaluationReport): Section[] {
       title: 'L’accompagnement',
       lines: [
         `${steps.total} étapes de parcours ont été mobilisées, soit en moyenne ${number(steps.perPerson)} étapes par personne accompagnée.`,
-        `La durée moyenne de parcours est de ${number(durations.meanMonths)} mois ; pour les sorties positives, elle est de ${number(durations.meanMonthsPositive)} mois.`,
+        ...sortedEntries(steps.byType).map(([type, n]) => `- ${STEP_LABELS[type] ?? type} : ${n}`),
+        `La durée moyenne de parcours est de ${number(durations.meanMonths)} mois ; pour les sorties positives, elle est de ${number(durations.meanMonthsPositive)} mois ; pour l’ensemble des personnes accompagnées (jusqu’à leur sortie ou la fin de la période), de ${number(durations.meanMonthsAccompanied)} mois.`,
         `${contracts.total} contrats de travail ont été signés, par ${contracts.persons} personnes ; s’y ajoutent ${contracts.iaeTotal} contrats dans les structures de l’insertion par l’activité économique (${contracts.iaePersons} personnes).`,
+        `${contracts.brokenDuringTrial} contrat(s) rompu(s) pendant la période d’essai.`,
         ...(report.sectorWishes.length > 0
           ? [`Les souhaits de secteurs les plus fréquents : ${report.sectorWishes.slice(0, 5).map((w) => w.label).join(', ')}.`]
           : []),
@@ -86,7 +108,10 @@ function sections(report: EvaluationReport): Section[] {
     },
     {
       title: 'Les freins à l’emploi',
-      lines: sortedEntries(report.barriers.byCategoryShare).map(([code, s]) => `- ${BARRIER_LABELS[code] ?? code} : ${percent(s)}`),
+      lines: [
+        `${report.barriers.foundAtEntry} freins repérés à l’entrée des personnes intégrées sur la période ; ${report.barriers.liftedInPeriod} levés pendant la période.`,
+        ...sortedEntries(report.barriers.byCategoryShare).map(([code, s]) => `- ${BARRIER_LABELS[code] ?? code} : ${percent(s)}`),
+      ],
       chart: {
         unit: 'share',
         bars: sortedEntries(report.barriers.byCategoryShare).map(([code, s]) => ({ label: BARRIER_LABELS[code] ?? code, value: s })),
@@ -96,8 +121,8 @@ function sections(report: EvaluationReport): Section[] {
       title: 'Les sorties',
       lines: [
         `${exits.total} personnes sont sorties du PLIE, dont ${exits.positive} sorties positives (${percent(exits.positiveShare)}).`,
-        `Sorties positives : ${Object.entries(exits.byKind).map(([k, n]) => `${n} en ${KIND_LABELS[k] ?? k}`).join(', ') || 'aucune'} ; ${exits.cdiAmongEmployment} CDI parmi les sorties en emploi.`,
-        `${exits.positiveWithoutProofs} sorties positives n’ont pas encore leurs justificatifs.`,
+        `Sorties positives : ${Object.entries(exits.byKind).map(([k, n]) => `${n} en ${KIND_LABELS[k] ?? k} (${percent(n / Math.max(exits.positive, 1))})`).join(', ') || 'aucune'} ; ${exits.cdiAmongEmployment} CDI parmi les sorties en emploi (${percent(exits.cdiAmongEmployment / Math.max(exits.byKind.EMPLOI, 1))}).`,
+        `${exits.positiveWithoutProofs} sorties positives n’ont pas encore leurs justificatifs (${percent(exits.positiveWithoutProofs / Math.max(exits.positive, 1))}).`,
       ],
       chart: {
         unit: 'count',
@@ -126,17 +151,30 @@ function sections(report: EvaluationReport): Section[] {
       ],
     },
     {
+      title: 'Le rythme des actions',
+      lines: report.pace.length
+        ? report.pace.map((m) => `- ${m.month} : ${m.steps} étape(s), ${m.contracts} contrat(s), ${m.exits} sortie(s)`)
+        : ['Aucune action sur la période.'],
+      chart: { unit: 'count', bars: report.pace.map((m) => ({ label: m.month, value: m.steps + m.contracts + m.exits })) },
+    },
+    {
       title: 'Les objectifs du protocole',
       lines: [
         `Personnes accompagnées : ${objectives.accompanied} (objectif ${objectives.targets.accompanied}), dont ${objectives.accompaniedRsa} allocataires du RSA (objectif ${objectives.targets.accompaniedRsa}).`,
+        ...(objectives.proratedTargets && objectives.protocol
+          ? [
+              `La période couvre ${percent(objectives.periodShareOfProtocol ?? 0)} du protocole (du ${formatFrenchDate(objectives.protocol.from)} au ${formatFrenchDate(objectives.protocol.to)}) : objectifs à proportion, ${objectives.proratedTargets.accompanied} personnes accompagnées dont ${objectives.proratedTargets.accompaniedRsa} allocataires du RSA.`,
+            ]
+          : []),
         `Sorties positives parmi les sorties : ${percent(objectives.positiveExitShare)} (objectif ${percent(objectives.targets.positiveExitShare)}).`,
         `Participants ayant signé un contrat de travail : ${percent(objectives.withContractShare)} (objectif ${percent(objectives.targets.withContractShare)}).`,
       ],
       chart: {
         unit: 'share',
         bars: [
-          { label: 'accompagnés', value: objectives.accompanied / Math.max(objectives.targets.accompanied, 1), target: 1 },
-          { label: 'dont RSA', value: objectives.accompaniedRsa / Math.max(objectives.targets.accompaniedRsa, 1), target: 1 },
+          // Against the part of the targets that falls in the period, when the protocol's dates are known.
+          { label: 'accompagnés', value: objectives.accompanied / Math.max(objectives.proratedTargets?.accompanied ?? objectives.targets.accompanied, 1), target: 1 },
+          { label: 'dont RSA', value: objectives.accompaniedRsa / Math.max(objectives.proratedTargets?.accompaniedRsa ?? objectives.targets.accompaniedRsa, 1), target: 1 },
           { label: 'sorties positives', value: objectives.positiveExitShare, target: objectives.targets.positiveExitShare },
           { label: 'avec contrat', value: objectives.withContractShare, target: objectives.targets.withContractShare },
         ],

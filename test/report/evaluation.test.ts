@@ -50,10 +50,57 @@ describe('evaluation report (definitions)', () => {
 
   it('gives every key of the contract, zeros included, for an empty period', () => {
     const report = computeReport(CASA_CONFIG, empty, period);
-    expect(Object.keys(report)).toEqual(['period', 'public', 'referrals', 'steps', 'durations', 'contracts', 'barriers', 'sectorWishes', 'exits', 'clauses', 'relation', 'objectives']);
+    expect(Object.keys(report)).toEqual(['period', 'public', 'referrals', 'steps', 'durations', 'contracts', 'barriers', 'equalAccess', 'pace', 'sectorWishes', 'exits', 'clauses', 'relation', 'objectives']);
     expect(report.exits.byKind).toEqual({ EMPLOI: 0, CREATION: 0, FORMATION: 0 });
     expect(report.public.womenShare).toBe(0);
     expect(report.objectives.targets).toEqual({ accompanied: 750, accompaniedRsa: 480, positiveExitShare: 0.5, withContractShare: 0.4 });
+  });
+
+  it('article 7’s further figures: equal access, barriers lifted, trial-period breaks, pace, durations of all pathways, prorated targets', () => {
+    const records: ReportRecords = {
+      ...empty,
+      participants: [
+        person('a', { sex: 'F', orientationDate: '2020-01-10', integrationDate: '2020-02-01', barriers: ['MOBILITE', 'SANTE'], liftedBarriers: [{ category: 'MOBILITE', on: '2020-06-01' }] }),
+        person('b', { sex: 'F', orientationDate: '2020-03-01', integrationDate: null }),
+        person('c', { sex: 'M', orientationDate: '2020-04-01', integrationDate: '2020-04-15', barriers: ['LOGEMENT'], liftedBarriers: [{ category: 'LOGEMENT', on: '2021-02-01' }] }),
+      ],
+      steps: [
+        { participantId: 'a', type: 'ATELIER', start: '2020-03-02' },
+        { participantId: 'c', type: 'ATELIER', start: '2020-03-20' },
+      ],
+      contracts: [
+        { participantId: 'a', start: '2020-05-04', iae: false, endReason: 'periode_essai' },
+        { participantId: 'c', start: '2020-06-01', iae: false, endReason: null },
+      ],
+      exits: [{ participantId: 'a', date: '2020-08-01', type: 'ABANDON', positiveKind: null, cdi: false, proofsComplete: false }],
+    };
+    const report = computeReport(CASA_CONFIG, records, period);
+    expect(report.equalAccess).toEqual({ oriented: { F: 2, M: 1 }, integrated: { F: 1, M: 1 }, integrationRateWomen: 0.5, integrationRateMen: 1 });
+    // Lifted in the period only: LOGEMENT, in 2021, is not.
+    expect(report.barriers).toMatchObject({ foundAtEntry: 3, liftedInPeriod: 1, liftedByCategory: { MOBILITE: 1 } });
+    expect(report.contracts.brokenDuringTrial).toBe(1);
+    expect(report.pace).toEqual([
+      { month: '2020-03', steps: 2, contracts: 0, exits: 0 },
+      { month: '2020-05', steps: 0, contracts: 1, exits: 0 },
+      { month: '2020-06', steps: 0, contracts: 1, exits: 0 },
+      { month: '2020-08', steps: 0, contracts: 0, exits: 1 },
+    ]);
+    // a: 01/02 → 01/08 (182 days); c: 15/04 → 31/12 (260 days).
+    expect(report.durations.meanMonthsAccompanied).toBeCloseTo((182 + 260) / 2 / 30.4375, 10);
+    // 2020 is outside the CASA protocol (2021–2023): nothing of its targets falls in it.
+    expect(report.objectives).toMatchObject({ protocol: { from: '2021-01-01', to: '2023-12-31' }, periodShareOfProtocol: 0, proratedTargets: { accompanied: 0, accompaniedRsa: 0 } });
+    const year2022 = computeReport(CASA_CONFIG, empty, { from: '2022-01-01', to: '2022-12-31' }).objectives;
+    // 365 of the protocol's 1 095 days: a third of 750 and 480.
+    expect(year2022).toMatchObject({ periodShareOfProtocol: 365 / 1095, proratedTargets: { accompanied: 250, accompaniedRsa: 160 } });
+    expect(computeReport({ ...CASA_CONFIG, protocol: undefined }, empty, period).objectives).toMatchObject({ protocol: null, periodShareOfProtocol: null, proratedTargets: null });
+    // Said in the bilan for people, and drawn.
+    const md = renderMarkdown(computeReport(CASA_CONFIG, records, { from: '2020-01-01', to: '2020-12-31' }));
+    expect(md).toContain('Orientés : 2 femmes et 1 hommes ; intégrés : 1 femmes et 1 hommes.');
+    expect(md).toContain('3 freins repérés à l’entrée des personnes intégrées sur la période ; 1 levés pendant la période.');
+    expect(md).toContain('1 contrat(s) rompu(s) pendant la période d’essai.');
+    expect(md).toContain('- 2020-03 : 2 étape(s), 0 contrat(s), 0 sortie(s)');
+    expect(md).toContain('- ateliers : 2');
+    expect(renderHtml(computeReport(CASA_CONFIG, records, period))).toContain('<h2>Le rythme des actions</h2>');
   });
 
   it('counts the period’s bounds in, and people by their official commune', () => {
@@ -87,7 +134,7 @@ describe('evaluation report (definitions)', () => {
     const report = computeReport(CASA_CONFIG, records, period);
     expect(report.objectives).toMatchObject({ accompanied: 1, accompaniedRsa: 1, positiveExitShare: 1, withContractShare: 1 });
     expect(report.exits).toMatchObject({ total: 1, positive: 1, cdiAmongEmployment: 1, positiveWithoutProofs: 1 });
-    expect(report.contracts).toEqual({ total: 0, persons: 0, iaeTotal: 1, iaePersons: 1 });
+    expect(report.contracts).toEqual({ total: 0, persons: 0, iaeTotal: 1, iaePersons: 1, brokenDuringTrial: 0 });
     expect(report.durations.meanMonths).toBeCloseTo(20, 0);
   });
 
