@@ -2,7 +2,8 @@
  * The commission ad hoc's vote on one atypical exit (docs/product-requirements.md § 5), a child of the
  * pathway: a vote task per member, votes changeable until the vote closes, one reminder to those
  * who have not voted, closing at the deadline or once every member has voted; the outcome
- * (quorum, majority of expressed votes, tie → adjourned) is recorded and returned to the pathway.
+ * (by the PLIE's quorum and decision rule; by default a majority of the members, a majority of the
+ * votes expressed, a tie adjourning) is recorded and returned to the pathway.
  */
 import { allHandlersFinished, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
@@ -11,7 +12,7 @@ import { CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, daysAfter } from './patche
 import { commissionNotices, commissionRecords } from './proxies.ts';
 import { createUpdateQueue, refused } from './update-queue.ts';
 import { REFUSAL_CODES } from '../src/domain/refusals.ts';
-import { commissionOutcome, tally, voteCanClose, type Vote } from '../src/domain/commission.ts';
+import { DEFAULT_DECISION, DEFAULT_QUORUM, commissionOutcome, tally, voteCanClose, type CommissionRules, type Vote } from '../src/domain/commission.ts';
 import { addDays, parisDate, type CalendarDate } from '../src/domain/dates.ts';
 import { checkTaskAnswer, type TaskAnswer } from '../src/domain/tasks.ts';
 import {
@@ -29,7 +30,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
   const caseId = workflowInfo().workflowId;
   const channels = patched(CHANNELS_PATCH);
   const members = input.members.map((m) => m.toLowerCase());
-  const rules = { members: members.map((email) => ({ email })), quorum: 'majority_of_members', decision: 'majority_of_expressed' } as const;
+  const rules: CommissionRules = { members: members.map((email) => ({ email })), quorum: input.quorum ?? DEFAULT_QUORUM, decision: input.decision ?? DEFAULT_DECISION };
   const today = (): CalendarDate => addDays(parisDate(Date.now()), input.calendarOffsetDays);
   const opened = Date.now();
   // The deadline keeps its Paris hour across a change of summer or winter time.

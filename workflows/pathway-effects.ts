@@ -22,6 +22,8 @@ export function commissionInput(ids: { pathwayId: string; participantId: string 
     voteDays: policy.commission.voteDays,
     reminderAfterDays: policy.tasks.commission_vote.reminderEveryDays,
     calendarOffsetDays: policy.calendarOffsetDays,
+    ...(policy.commission.quorum ? { quorum: policy.commission.quorum } : {}),
+    ...(policy.commission.decision ? { decision: policy.commission.decision } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
  * stay valid.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DecisionRule, Quorum } from '../src/domain/commission.ts';
 import type { CalendarDate } from '../src/domain/dates.ts';
 import type { PathwayPolicy } from '../src/domain/pathway-policy.ts';
 import type { ActionRequest, AnswerTaskRequest, Channel, CommissionResult, PathwayState } from '../src/domain/pathway/state.ts';
@@ -76,6 +77,9 @@ export interface CommissionInput {
   voteDays: number;
   reminderAfterDays: number;
   calendarOffsetDays: number;
+  /** The PLIE's rules; absent from cases opened before they were options (the defaults then). */
+  quorum?: Quorum;
+  decision?: DecisionRule;
 }
 
 

@@ -7,10 +7,28 @@
 export type Vote = 'POUR' | 'CONTRE' | 'ABSTENTION';
 export type CommissionOutcome = 'approved' | 'rejected' | 'adjourned';
 
+/** Votes needed for a decision: more than half of the members, a share of them, or a number. Abstentions count. */
+export type Quorum = 'majority_of_members' | { share: number } | { count: number };
+/**
+ * How the votes decide: a majority of the votes expressed (pour / contre; a tie adjourns), a
+ * majority of the members (more than half of them for, or against; else adjourned), or unanimity
+ * (approved if nobody is against, rejected by a single « contre »).
+ */
+export type DecisionRule = 'majority_of_expressed' | 'majority_of_members' | 'unanimity';
+
+export const DEFAULT_QUORUM: Quorum = 'majority_of_members';
+export const DEFAULT_DECISION: DecisionRule = 'majority_of_expressed';
+
 export interface CommissionRules {
   members: Array<{ email: string }>;
-  quorum: 'majority_of_members';
-  decision: 'majority_of_expressed';
+  quorum: Quorum;
+  decision: DecisionRule;
+}
+
+function quorumReached(quorum: Quorum, cast: number, members: number): boolean {
+  if (quorum === 'majority_of_members') return cast > members / 2;
+  if ('share' in quorum) return members > 0 && cast >= quorum.share * members - 1e-9;
+  return cast >= quorum.count;
 }
 
 export interface Tally {
@@ -36,7 +54,7 @@ export function tally(rules: CommissionRules, votes: ReadonlyMap<string, Vote>):
     abstention: count('ABSTENTION'),
     missing: members.filter((m) => !votes.has(m)),
     // An abstention is a member taking part: it counts towards the quorum, not the decision.
-    quorumReached: cast.length > members.length / 2,
+    quorumReached: quorumReached(rules.quorum, cast.length, members.length),
   };
 }
 
@@ -46,8 +64,17 @@ export function tally(rules: CommissionRules, votes: ReadonlyMap<string, Vote>):
  */
 export function commissionOutcome(rules: CommissionRules, votes: ReadonlyMap<string, Vote>): CommissionOutcome {
   const t = tally(rules, votes);
-  if (!t.quorumReached || t.pour === t.contre) return 'adjourned';
-  return t.pour > t.contre ? 'approved' : 'rejected';
+  if (!t.quorumReached) return 'adjourned';
+  switch (rules.decision) {
+    case 'majority_of_expressed':
+      return t.pour === t.contre ? 'adjourned' : t.pour > t.contre ? 'approved' : 'rejected';
+    case 'majority_of_members': {
+      const half = rules.members.length / 2;
+      return t.pour > half ? 'approved' : t.contre > half ? 'rejected' : 'adjourned';
+    }
+    case 'unanimity':
+      return t.contre > 0 ? 'rejected' : t.pour > 0 ? 'approved' : 'adjourned';
+  }
 }
 
 /** Votes stay open until the deadline, or until every member has voted (nobody left to hear from). */

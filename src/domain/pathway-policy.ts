@@ -2,6 +2,7 @@
  * The rules a pathway workflow follows, taken from the PLIE's configuration when the pathway
  * starts: a running workflow never changes rule under a person's feet (and stays deterministic).
  */
+import type { DecisionRule, Quorum } from './commission.ts';
 import type { PlieConfig } from './plie-config.ts';
 import { taskPolicies, taskTimings, type TaskKind, type TaskPolicy } from './tasks.ts';
 
@@ -12,7 +13,8 @@ export interface PathwayPolicy {
   tasks: Record<TaskKind, TaskPolicy>;
   exitCriteria: PlieConfig['exitCriteria'];
   pathway: PlieConfig['pathway'];
-  commission: { members: string[]; voteDays: number; resubmitAfterDays: number };
+  /** `quorum` and `decision` are absent from pathways begun before they were options (the defaults then). */
+  commission: { members: string[]; voteDays: number; resubmitAfterDays: number; quorum?: Quorum; decision?: DecisionRule };
   /** Clause facilitators, who may record a contract (a hire under a clause); absent from older pathways. */
   facilitatorEmails?: string[];
   /** Continue-as-new beyond this many history events. */
@@ -36,6 +38,8 @@ export function pathwayPolicy(
       members: config.commission.members.map((m) => m.email.toLowerCase()),
       voteDays: config.commission.voteDays,
       resubmitAfterDays: config.commission.resubmitAfterDays,
+      quorum: config.commission.quorum,
+      decision: config.commission.decision,
     },
     facilitatorEmails: config.clauses.facilitators,
     maxHistoryEvents: opts.maxHistoryEvents ?? 4_000,

@@ -47,10 +47,12 @@ export const plieConfigSchema = z.object({
   ),
   commission: z.object({
     members: z.array(z.object({ name: z.string().min(1), email: z.email() })),
-    /** Votes needed for a decision: more than half of the members by default. */
-    quorum: z.enum(['majority_of_members']),
-    /** Decision rule: majority of the votes expressed (for/against); a tie adjourns to the next session. */
-    decision: z.enum(['majority_of_expressed']),
+    /** Votes needed for a decision (abstentions count): more than half of the members, a share of them ({ share: 0.5 }), or a number ({ count: 3 }). */
+    quorum: z.union([z.literal('majority_of_members'), z.object({ share: z.number().gt(0, 'commission.quorum : une part entre 0 et 1').max(1, 'commission.quorum : une part entre 0 et 1') }).strict(), z.object({ count: z.number().int('commission.quorum : un nombre entier de membres').positive('commission.quorum : un nombre entier de membres') }).strict()], {
+      error: 'commission.quorum : "majority_of_members", { "share": 0 à 1 } ou { "count": un nombre }',
+    }),
+    /** Decision rule: majority of the votes expressed (a tie adjourns), majority of the members, or unanimity (see src/domain/commission.ts). */
+    decision: z.enum(['majority_of_expressed', 'majority_of_members', 'unanimity'], { error: 'commission.decision : majority_of_expressed, majority_of_members ou unanimity' }),
     voteDays: z.number().int().positive(),
     /** An adjourned case comes back to the next session, this many days later. */
     resubmitAfterDays: z.number().int().positive().default(30),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { commissionOutcome, tally, voteCanClose, type Vote } from '../../src/domain/commission.ts';
+import { commissionOutcome, tally, voteCanClose, type CommissionRules, type Vote } from '../../src/domain/commission.ts';
+import { plieConfigSchema } from '../../src/domain/plie-config.ts';
+import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 
 const rules = (n: number) => ({
   members: Array.from({ length: n }, (_, i) => ({ email: `m${i + 1}@plie.fr` })),
@@ -25,6 +27,32 @@ describe('commission ad hoc vote', () => {
     [4, votes('POUR', 'POUR', 'CONTRE', 'CONTRE'), 'adjourned'],
   ] as const)('%i members, votes %j → %s', (n, cast, outcome) => {
     expect(commissionOutcome(rules(n), cast)).toBe(outcome);
+  });
+
+  it.each([
+    // 5 members; quorum, decision, votes → outcome
+    [{ share: 0.4 }, 'majority_of_expressed', votes('POUR', 'POUR'), 'approved'], // 2 of 5 is 40 %
+    [{ share: 0.5 }, 'majority_of_expressed', votes('POUR', 'POUR'), 'adjourned'], // 2 of 5 is under half
+    [{ count: 2 }, 'majority_of_expressed', votes('POUR', 'CONTRE', 'CONTRE'), 'rejected'],
+    [{ count: 4 }, 'majority_of_expressed', votes('POUR', 'POUR', 'POUR'), 'adjourned'],
+    ['majority_of_members', 'majority_of_members', votes('POUR', 'POUR', 'CONTRE', 'ABSTENTION'), 'adjourned'], // 2 for is not more than half of 5
+    ['majority_of_members', 'majority_of_members', votes('POUR', 'POUR', 'POUR', 'CONTRE'), 'approved'],
+    ['majority_of_members', 'majority_of_members', votes('CONTRE', 'CONTRE', 'CONTRE'), 'rejected'],
+    ['majority_of_members', 'unanimity', votes('POUR', 'POUR', 'POUR', 'ABSTENTION'), 'approved'], // nobody against
+    ['majority_of_members', 'unanimity', votes('POUR', 'POUR', 'POUR', 'CONTRE'), 'rejected'], // one against is enough
+    ['majority_of_members', 'unanimity', votes('ABSTENTION', 'ABSTENTION', 'ABSTENTION'), 'adjourned'],
+  ] as const)('quorum %j, decision %s, votes %j → %s', (quorum, decision, cast, outcome) => {
+    const configured: CommissionRules = { ...rules(5), quorum, decision };
+    expect(commissionOutcome(configured, cast)).toBe(outcome);
+  });
+
+  it('reads the rules from a PLIE’s configuration, refusing what is not one of them, in French', () => {
+    const parse = (commission: object) => plieConfigSchema.safeParse({ ...CASA_CONFIG, commission: { ...CASA_CONFIG.commission, ...commission } });
+    expect(parse({ quorum: { share: 0.6 }, decision: 'unanimity' }).success).toBe(true);
+    expect(parse({ quorum: { count: 3 } }).success).toBe(true);
+    expect(parse({ quorum: { share: 1.5 } }).error?.issues.map((i) => i.message)).toContain('commission.quorum : une part entre 0 et 1');
+    expect(parse({ quorum: 'tout_le_monde' }).error?.issues.map((i) => i.message)).toContain('commission.quorum : "majority_of_members", { "share": 0 à 1 } ou { "count": un nombre }');
+    expect(parse({ decision: 'tirage_au_sort' }).error?.issues.map((i) => i.message)).toContain('commission.decision : majority_of_expressed, majority_of_members ou unanimity');
   });
 
   it('counts each member’s latest vote, and only members', () => {

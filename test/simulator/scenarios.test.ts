@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { projectRoot } from '../../src/infra/project.ts';
-import { type SimulationResult, type Simulator } from '../../src/simulator/simulate.ts';
+import { simulationConfig, type SimulationResult, type Simulator } from '../../src/simulator/simulate.ts';
 import { startTestSimulator } from '../helpers/simulator.ts';
 
 let db: Db;
@@ -330,6 +330,20 @@ describe('simulated pathways (time-skipping)', { timeout: 240_000 }, () => {
       expect(result.commission).toMatchObject({ invoked: true, outcome: 'approved', sessions: 1 });
       expect(result.exit).toMatchObject({ type: 'POSITIVE', criterion });
       expect(tasksOf(result, 'commissionVote').every((t) => t.createdDay === 204)).toBe(true);
+    });
+
+    it('a PLIE whose commission decides by unanimity: one « contre » among the « pour » rejects', async () => {
+      const scenario = example('temps-partiel-aide-6-mois.json') as { events: object[] };
+      const config = simulationConfig();
+      const result = await simulator.run({
+        ...scenario,
+        events: [...scenario.events, { day: 205, type: 'commissionVote', member: 4, vote: 'contre' }],
+        config: { ...config, commission: { ...config.commission, decision: 'unanimity' } },
+      });
+      expect(result.errors).toEqual([]);
+      // Three for and one against: approved by a majority, rejected by unanimity.
+      expect(result.commission).toMatchObject({ invoked: true, outcome: 'rejected', sessions: 1 });
+      expect(result).toMatchObject({ stage: 'active', exit: null });
     });
 
     it('rejected by the commission, then a CDI: positive exit six months after its first day', async () => {
