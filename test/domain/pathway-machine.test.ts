@@ -335,6 +335,18 @@ describe('pathway state machine: transitions', () => {
     expect(confirmed.commands.filter((c) => c.type === 'recordExit')).toHaveLength(1);
   });
 
+  it('parcours long: before 24 months, only proposed with a justification the coordination confirms; at 24 months, the referent is asked', () => {
+    const { state } = active();
+    // Three months in: the referent proposes it, with its reason; the coordination decides, not the referent.
+    expect(decide(state, action({ type: 'exitProposed', exitType: 'PARCOURS_LONG', reason: '' }), ctx(), T0).refused?.code).toBe('invalid');
+    const early = decide(state, action({ type: 'exitProposed', exitType: 'PARCOURS_LONG', reason: 'Projet à reprendre après une longue maladie' }), ctx(), T0 + 90 * DAY);
+    const confirm = taskOf(early.state, 'confirm_exit');
+    expect(confirm).toMatchObject({ role: 'coordinator', assigneeEmail: COORDINATOR, context: { exit: { type: 'PARCOURS_LONG', reason: 'Projet à reprendre après une longue maladie' } } });
+    expect(decide(early.state, answer(early.state, 'confirm_exit', { confirm: true }, REFERENT), ctx(), T0 + 90 * DAY).refused?.code).toBe('not_allowed');
+    // Left alone, the question comes to the referent on the 24-month day, not before.
+    expect(parisDate(state.timers.parcoursLong!)).toBe(addMonths(today, 24));
+  });
+
   it('time: the no-contact prompt opens a task for the referent once its day has come, not before', () => {
     const { state } = active();
     const before = decide(state, { type: 'tick', longHistory: false }, ctx(), state.timers.contactPrompt! - 1);
