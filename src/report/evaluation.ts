@@ -53,6 +53,20 @@ export interface ReportClauseContract {
   hoursDone: number;
 }
 
+/** A marché with a clause, as followed by the facilitator: its span, open while it has no end. */
+export interface ReportProcurement {
+  id: string;
+  start: CalendarDate;
+  /** Its end, or the day it was closed; null while it runs. */
+  end: CalendarDate | null;
+}
+/** Hours worked under a clause in one month (YYYY-MM), once the facilitator validated them. */
+export interface ReportValidatedHours {
+  procurementId: string;
+  month: string;
+  hours: number;
+}
+
 /** A « mise en relation » on a job offer, dated by its last decision. */
 export interface ReportPlacement {
   date: CalendarDate;
@@ -74,6 +88,9 @@ export interface ReportRecords {
   contracts: ReportContract[];
   exits: ReportExit[];
   clauses: ReportClauseContract[];
+  /** Marchés and their validated monthly hours (absent from imported histories). */
+  procurements?: ReportProcurement[];
+  validatedHours?: ReportValidatedHours[];
   /** Relation entreprise (absent from imported histories). */
   placements?: ReportPlacement[];
   collectiveActions?: ReportCollectiveAction[];
@@ -148,6 +165,10 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
   const paceExits = byMonth(exitsInPeriod.map((e) => e.date));
 
   const clauses = records.clauses.filter((c) => inPeriod(c.start));
+  // A marché is followed in the period when its span meets it, whether or not a contract started then.
+  const followed = (records.procurements ?? []).filter((m) => m.start <= period.to && (m.end === null || m.end >= period.from));
+  // Monthly hours cannot be split by day: a month counts when any of its days is in the period.
+  const hoursMonths = (records.validatedHours ?? []).filter((h) => `${h.month}-31` >= period.from && `${h.month}-01` <= period.to);
   const placements = (records.placements ?? []).filter((p) => inPeriod(p.date));
   const actions = (records.collectiveActions ?? []).filter((a) => inPeriod(a.date)).sort((a, b) => a.date.localeCompare(b.date));
   const withContract = new Set(contracts.map((c) => c.participantId).filter((id) => accompaniedIds.has(id)));
@@ -225,6 +246,8 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
       btpShare: share(clauses.filter((c) => c.procurementSector === 'BTP').length, clauses.length),
       byBuyer: clauseBreakdown(clauses, (c) => c.buyer),
       bySector: clauseBreakdown(clauses, (c) => c.procurementSector),
+      marchesFollowed: followed.length,
+      hoursValidatedInPeriod: hoursMonths.reduce((sum, h) => sum + h.hours, 0),
     },
     relation: {
       // Put to the person (proposed, interview, hire, not retained), and hired.

@@ -11,7 +11,7 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
   const ofPlie = { participant: { plieCode } };
   // A fixed order: the same records always give the same figures, to the last decimal.
   const byId = { id: 'asc' } as const;
-  const [participants, steps, contracts, exits, clauses, placements, actions] = await Promise.all([
+  const [participants, steps, contracts, exits, clauses, placements, actions, procurements, validatedHours] = await Promise.all([
     db.participant.findMany({ where: { plieCode }, include: { barriers: { select: { category: true, closedOn: true }, orderBy: byId } }, orderBy: byId }),
     db.step.findMany({ where: ofPlie, select: { participantId: true, type: true, start: true }, orderBy: byId }),
     db.workContract.findMany({ where: ofPlie, select: { participantId: true, start: true, iae: true, endReason: true }, orderBy: byId }),
@@ -21,6 +21,8 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
       db.placement.findMany({ where: { offerId: { in: offers.map((o) => o.id) } }, select: { status: true, createdAt: true, updatedAt: true }, orderBy: byId }),
     ),
     db.collectiveAction.findMany({ where: { plieCode }, include: { invitations: true }, orderBy: byId }),
+    db.procurement.findMany({ where: { plieCode }, select: { id: true, start: true, end: true, closedAt: true }, orderBy: byId }),
+    db.hoursDeclaration.findMany({ where: { procurement: { plieCode }, status: 'VALIDEE' }, select: { procurementId: true, month: true, hours: true }, orderBy: byId }),
   ]);
   return {
     participants: participants.map((p) => ({
@@ -56,6 +58,12 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
       start: fromDbDate(c.start),
       hoursDone: c.hoursDone,
     })),
+    procurements: procurements.map((m) => ({
+      id: m.id,
+      start: fromDbDate(m.start),
+      end: m.end ? fromDbDate(m.end) : m.closedAt ? parisDate(m.closedAt) : null,
+    })),
+    validatedHours,
     placements: placements.map((p) => ({ date: parisDate(p.updatedAt ?? p.createdAt), status: p.status })),
     collectiveActions: actions.map((a) => {
       const figures = collectiveFigures(a.invitations.map((i) => ({ status: i.status as InvitationFacts['status'], miseEnRelation: i.miseEnRelation, hired: i.hired })));

@@ -133,6 +133,7 @@ function sections(report: EvaluationReport): Section[] {
       title: 'Les clauses d’insertion',
       lines: [
         `${clauses.marches} marchés, ${clauses.contracts} contrats pour ${clauses.persons} personnes, ${clauses.hours} heures d’insertion réalisées ; ${percent(clauses.btpShare)} des contrats dans le BTP.`,
+        `${clauses.marchesFollowed} marchés suivis sur la période (en cours pendant au moins un jour) ; ${number(clauses.hoursValidatedInPeriod)} heures travaillées sur la période, validées mois par mois.`,
         'Par acheteur :',
         ...clauses.byBuyer.map(breakdownLine),
         'Par secteur :',

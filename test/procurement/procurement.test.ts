@@ -12,6 +12,9 @@ import { bilanHtml, bilanMarkdown, bilanXlsx, loadProcurementBilan } from '../..
 import { DuplicateProcurementError, proposeCandidate, registerProcurement } from '../../src/procurement/register.ts';
 import { recordHours } from '../../src/procurement/hours.ts';
 import { InvalidInputError } from '../../src/participants/create.ts';
+import { loadReportRecords } from '../../src/report/load-records.ts';
+import { computeReport } from '../../src/report/evaluation.ts';
+import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 
 const clauses = clauseConfigSchema.parse(undefined);
 const PLIE = `M${randomBytes(3).toString('hex').toUpperCase()}`;
@@ -141,5 +144,18 @@ describe('marchés à clause d’insertion', () => {
       problems: ['mois : attendu AAAA-MM', 'heures : pas de nombre négatif'],
     });
     expect(await db.hoursDeclaration.count({ where: { procurementId: m.id } })).toBe(3);
+  });
+
+  it('gives the PLIE’s bilan the marchés followed in its period and the hours validated in it, not those only declared', async () => {
+    const plie = `${PLIE}B`;
+    const running = await registerProcurement(db, plie, { ...procurement('2025-RUN-001'), start: '2025-06-02', end: '2027-06-30' }, 'facilitatrice@plie.test');
+    await registerProcurement(db, plie, { ...procurement('2025-OLD-002'), start: '2025-01-06', end: '2025-12-19' }, 'facilitatrice@plie.test');
+    await db.clauseContract.create({ data: { procurementId: running.id, personId: 'C0301', type: 'CDD', start: toDbDate('2025-09-01'), hoursDone: 0 } });
+    await recordHours(db, clauses, running.id, { month: '2026-01', hours: { C0301: 120 } }, { actor: 'facilitatrice@plie.test', validate: true });
+    await recordHours(db, clauses, running.id, { month: '2026-02', hours: { C0301: 100.5 } }, { actor: 'facilitatrice@plie.test', validate: true });
+    await recordHours(db, clauses, running.id, { month: '2026-03', hours: { C0301: 90 } }, { actor: 'jo@entreprise.test', validate: false });
+    const report = computeReport(CASA_CONFIG, await loadReportRecords(db, plie), { from: '2026-01-01', to: '2026-12-31' });
+    // The contract began in 2025: today's figures see no marché; the followed one is counted apart.
+    expect(report.clauses).toMatchObject({ marches: 0, contracts: 0, marchesFollowed: 1, hoursValidatedInPeriod: 220.5 });
   });
 });

@@ -39,6 +39,11 @@ const PUBLISHED_KEYS = [
   'relation.misesEnRelation', 'relation.hires', 'relation.collectiveActions',
   'objectives.accompanied', 'objectives.accompaniedRsa', 'objectives.positiveExitShare', 'objectives.withContractShare',
   'objectives.targets.accompanied', 'objectives.targets.accompaniedRsa', 'objectives.targets.positiveExitShare', 'objectives.targets.withContractShare',
+  // Article 7's further figures (added later, contract from then on).
+  'durations.meanMonthsAccompanied', 'contracts.brokenDuringTrial', 'barriers.foundAtEntry', 'barriers.liftedInPeriod', 'barriers.liftedByCategory',
+  'equalAccess.oriented', 'equalAccess.integrated', 'equalAccess.integrationRateWomen', 'equalAccess.integrationRateMen', 'pace',
+  'clauses.marchesFollowed', 'clauses.hoursValidatedInPeriod',
+  'objectives.protocol', 'objectives.periodShareOfProtocol', 'objectives.proratedTargets',
 ];
 
 describe('evaluation report (definitions)', () => {
@@ -101,6 +106,31 @@ describe('evaluation report (definitions)', () => {
     expect(md).toContain('- 2020-03 : 2 étape(s), 0 contrat(s), 0 sortie(s)');
     expect(md).toContain('- ateliers : 2');
     expect(renderHtml(computeReport(CASA_CONFIG, records, period))).toContain('<h2>Le rythme des actions</h2>');
+  });
+
+  it('clauses: marchés followed in the period whatever their contracts’ start, and the hours validated month by month in it', () => {
+    const records: ReportRecords = {
+      ...empty,
+      clauses: [{ procurementId: 'm1', procurementSector: 'BTP', buyer: 'CASA', personId: 'p1', start: '2019-06-01', hoursDone: 400 }],
+      procurements: [
+        { id: 'm1', start: '2019-01-01', end: null }, // runs through: followed, no contract started in 2020
+        { id: 'm2', start: '2019-01-01', end: '2020-01-01' }, // its last day is the period's first
+        { id: 'm3', start: '2020-12-31', end: '2021-06-30' }, // its first day is the period's last
+        { id: 'm4', start: '2019-01-01', end: '2019-12-31' }, // over the day before
+        { id: 'm5', start: '2021-01-01', end: null }, // starts the day after
+      ],
+      validatedHours: [
+        { procurementId: 'm1', month: '2019-12', hours: 35 },
+        { procurementId: 'm1', month: '2020-01', hours: 70 },
+        { procurementId: 'm1', month: '2020-12', hours: 52.5 },
+        { procurementId: 'm1', month: '2021-01', hours: 20 },
+      ],
+    };
+    expect(computeReport(CASA_CONFIG, records, period).clauses).toMatchObject({ marches: 0, hours: 0, marchesFollowed: 3, hoursValidatedInPeriod: 122.5 });
+    // A period cut mid-month takes the whole month's hours: monthly hours have no day.
+    expect(computeReport(CASA_CONFIG, records, { from: '2020-12-15', to: '2021-01-10' }).clauses.hoursValidatedInPeriod).toBe(72.5);
+    expect(computeReport(CASA_CONFIG, empty, period).clauses).toMatchObject({ marchesFollowed: 0, hoursValidatedInPeriod: 0 });
+    expect(renderMarkdown(computeReport(CASA_CONFIG, records, period))).toContain('3 marchés suivis sur la période (en cours pendant au moins un jour) ; 122,5 heures travaillées sur la période, validées mois par mois.');
   });
 
   it('counts the period’s bounds in, and people by their official commune', () => {
