@@ -320,14 +320,17 @@ type TaskRow = { id: string; kind: string; dueDate: Date };
 type ParticipantRow = { id: string; firstName: string; lastName: string; eligibility: unknown };
 
 export function taskSummary(task: TaskRow, participant: ParticipantRow): TaskSummary {
-  const eligibility = (participant.eligibility as { decision?: string } | null)?.decision ?? null;
+  const assessed = participant.eligibility as { decision?: string; reasons?: Array<{ effect?: string; text?: string }> } | null;
+  const eligibility = assessed?.decision ?? null;
+  // The notices' texts are the rule's, never the person's: they may go to Slack.
+  const eligibilityNotices = (assessed?.reasons ?? []).flatMap((r) => (r.effect === 'notice' && r.text ? [r.text] : []));
   return {
     taskId: task.id,
     kind: task.kind as TaskKind,
     fileReference: fileReference(participant.id),
     initials: initials(participant.firstName, participant.lastName),
     dueDate: fromDbDate(task.dueDate),
-    ...(task.kind === 'assign_referent' ? { eligibility } : {}),
+    ...(task.kind === 'assign_referent' ? { eligibility, ...(eligibilityNotices.length ? { eligibilityNotices } : {}) } : {}),
   };
 }
 

@@ -2,13 +2,14 @@ import type { Db } from '../src/db/client.ts';
 import { fseEntry } from '../src/domain/fse.ts';
 import { fromDbDate, toDbDate } from '../src/db/dates.ts';
 import { uuidFromKey } from '../src/db/ids.ts';
-import { assessRecord } from '../src/participants/assess.ts';
+import { assessRecord, decisive, noticed } from '../src/participants/assess.ts';
 import { parisDate, type CalendarDate } from '../src/domain/dates.ts';
 import type { PlieConfig } from '../src/domain/plie-config.ts';
 import type { AnyTaskAnswer, AssigneeRole, Stage, TaskKind } from '../src/domain/tasks.ts';
 import type { PathwayFact } from '../src/domain/pathway/commands.ts';
 import type { ExitState } from '../src/domain/pathway/state.ts';
 import { audit } from '../src/db/audit.ts';
+import { commissionMembersOf, coordinatorsOf } from '../src/staff/directory.ts';
 
 const SYSTEM = 'système';
 
@@ -178,10 +179,10 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
 
     /** Article 3 at orientation, on the participant's recorded facts; the result is kept for staff. */
     async assessEligibility(args: { participantId: string; on: CalendarDate }): Promise<{ decision: 'eligible' | 'not_eligible' | 'to_review'; reasons: string[] }> {
-      const p = await db.participant.findUniqueOrThrow({ where: { id: args.participantId }, include: { exits: true } });
+      const p = await db.participant.findUniqueOrThrow({ where: { id: args.participantId }, include: { exits: true, pathways: { select: { id: true, entryDate: true, createdAt: true } } } });
       const config = await plieConfig(p.plieCode);
       const { orientedOn, result } = assessRecord(config, p, args.on);
-      const reasons = result.reasons.filter((r) => r.effect !== 'ok').map((r) => r.code);
+      const reasons = decisive(result);
       const every = result.reasons.map((r) => ({ ...r }));
       await db.$transaction(async (tx) => {
         await tx.participant.update({ where: { id: p.id }, data: { eligibility: { decision: result.decision, on: args.on, reasons: every } } });
@@ -195,7 +196,7 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
           action: 'participant.eligibility',
           entityType: 'participant',
           entityId: p.id,
-          details: { decision: result.decision, reasons },
+          details: { decision: result.decision, reasons, notices: noticed(result) },
         });
       });
       // Reason codes only: the workflow history carries no personal detail.
@@ -381,12 +382,19 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
       });
     },
 
-    async recordCommissionCase(args: { caseId: string; pathwayId: string; criterion: string; openedAt: string; deadline: string }): Promise<void> {
+    async recordCommissionCase(args: { caseId: string; pathwayId: string; criterion: string; openedAt: string; deadline: string; panel?: string; panelWhy?: string | null }): Promise<void> {
+      const panel = { panel: args.panel ?? 'commission', panelWhy: args.panelWhy ?? null };
       await db.commissionCase.upsert({
         where: { id: args.caseId },
-        create: { id: args.caseId, pathwayId: args.pathwayId, criterion: args.criterion, openedAt: new Date(args.openedAt), deadline: new Date(args.deadline) },
+        create: { id: args.caseId, pathwayId: args.pathwayId, criterion: args.criterion, openedAt: new Date(args.openedAt), deadline: new Date(args.deadline), ...panel },
         update: {},
       });
+    },
+
+    /** Who may sit today: the PLIE's commission ad hoc (roster and configuration) and its coordination. */
+    async commissionRoster(args: { plieCode: string }): Promise<{ members: string[]; coordinators: string[] }> {
+      const config = await plieConfig(args.plieCode);
+      return { members: await commissionMembersOf(db, config), coordinators: await coordinatorsOf(db, args.plieCode) };
     },
 
     async recordCommissionVote(args: { caseId: string; member: string; vote: string; comment: string | null; at: string; sequence: number }): Promise<void> {

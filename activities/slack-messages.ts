@@ -69,6 +69,7 @@ export function createSlackMessageActivities(deps: SlackMessageDeps) {
         waiting: await names(args.members.filter((m) => !votedEmails.has(m.toLowerCase()))),
         // Recorded as the workflow decided it (approved, rejected, adjourned); OUVERT until then.
         outcome: found.closedAt ? (found.outcome as CommissionCaseView['outcome']) : 'open',
+        panelWhy: found.panel === 'coordination' ? (found.panelWhy as CommissionCaseView['panelWhy']) : null,
         tally: {
           pour: found.votes.filter((v) => v.vote === 'POUR').length,
           contre: found.votes.filter((v) => v.vote === 'CONTRE').length,

@@ -72,7 +72,14 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
 
   const votes = () => new Map(Object.entries(state.votes).map(([m, v]) => [m, VOTES[v]] as const));
 
-  await commissionRecords.recordCommissionCase({ caseId, pathwayId: input.pathwayId, criterion: input.criterion, openedAt: new Date(opened).toISOString(), deadline: new Date(deadlineAt).toISOString() });
+  await commissionRecords.recordCommissionCase({
+    caseId,
+    pathwayId: input.pathwayId,
+    criterion: input.criterion,
+    openedAt: new Date(opened).toISOString(),
+    deadline: new Date(deadlineAt).toISOString(),
+    ...(input.panel === 'coordination' ? { panel: input.panel, panelWhy: input.panelWhy ?? null } : {}),
+  });
   for (const member of members) {
     await commissionRecords.openTask({
       id: taskOf(member),

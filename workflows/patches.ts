@@ -70,3 +70,10 @@ export const COMMISSION_AFTER_EXIT_PATCH = 'commission-after-exit';
  * it keep the first reading until their next run.
  */
 export const EXIT_RULES_PATCH = 'exit-rules-protocol';
+
+/**
+ * From this patch on, a commission session takes its members from the PLIE's roster of the day
+ * (role MEMBRE_COMMISSION, and the configuration's list), not from the copy made when the pathway
+ * started; with no member, or after two adjournments of the same case, the coordination decides.
+ */
+export const COMMISSION_ROSTER_PATCH = 'commission-roster';

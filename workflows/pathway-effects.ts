@@ -4,10 +4,12 @@
  * (a message that cannot go is recorded as such and never holds the pathway); the commission as
  * a child workflow whose result comes back as an event.
  */
-import { ParentClosePolicy, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
+import { commissionPanel } from '../src/domain/commission.ts';
 import type { PathwayCommand, PathwayEvent } from '../src/domain/pathway/commands.ts';
 import type { PathwayPolicy } from '../src/domain/pathway-policy.ts';
 import { deliver } from './best-effort.ts';
+import { COMMISSION_ROSTER_PATCH } from './patches.ts';
 import { commissionWorkflow } from './commission.ts';
 import { commissionWorkflowId, type CommissionInput, type CommissionResult } from './pathway-messages.ts';
 import { pathwayNotices, pathwayRecords } from './proxies.ts';
@@ -108,9 +110,24 @@ export function pathwayEffects(
           return null;
         case 'startCommission': {
           const { session, criterion } = command;
+          let input = commissionInput(ids, policy, session, criterion);
+          if (patched(COMMISSION_ROSTER_PATCH)) {
+            // The roster of the day decides who votes: members who joined or left since the pathway began.
+            const roster = await pathwayRecords.commissionRoster({ plieCode: policy.plieCode });
+            const coordinators = roster.coordinators.length > 0 ? roster.coordinators : [policy.coordinatorEmail];
+            const panel = commissionPanel({ members: roster.members, coordinators, adjourned: command.adjourned ?? 0 });
+            input = {
+              ...input,
+              members: panel.members,
+              panel: panel.panel,
+              panelWhy: panel.why,
+              ...(panel.quorum ? { quorum: panel.quorum } : {}),
+              ...(panel.decision ? { decision: panel.decision } : {}),
+            };
+          }
           const child = await startChild(commissionWorkflow, {
             workflowId: commissionWorkflowId(pathwayId, session),
-            args: [commissionInput(ids, policy, session, criterion)],
+            args: [input],
             // The vote goes on if the pathway is ever terminated by an operator; its result is recorded.
             parentClosePolicy: ParentClosePolicy.ABANDON,
           });

@@ -80,6 +80,9 @@ export interface CommissionInput {
   /** The PLIE's rules; absent from cases opened before they were options (the defaults then). */
   quorum?: Quorum;
   decision?: DecisionRule;
+  /** Who decides: the coordination in place of the commission, and why; absent: the commission. */
+  panel?: 'commission' | 'coordination';
+  panelWhy?: 'no_member' | 'adjourned' | null;
 }
 
 

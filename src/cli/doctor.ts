@@ -9,7 +9,11 @@ import {
   slackMode,
   type AppConfig,
 } from '../config/index.ts';
+import { createDb } from '../db/client.ts';
+import { parisDate } from '../domain/dates.ts';
 import { createMailer } from '../email/transport.ts';
+import { listPlies, plieConfigFor } from '../plies/registry.ts';
+import { plieWarningsFor } from '../plies/warnings.ts';
 import { pingDatabase } from '../infra/postgres.ts';
 import { connectClient, temporalSettings } from '../temporal/connection.ts';
 
@@ -55,6 +59,7 @@ export async function runDoctor(config: AppConfig): Promise<Check[]> {
     try {
       await pingDatabase(addresses.databaseUrl);
       checks.push({ name: 'PostgreSQL', ok: true, required: true, detail: `joignable (${addresses.origin.database})` });
+      checks.push(...(await plieChecks(config, addresses.databaseUrl)));
     } catch (error) {
       checks.push({ name: 'PostgreSQL', ok: false, required: true, detail: `injoignable : ${reason(error)}` });
     }
@@ -117,6 +122,26 @@ export async function runDoctor(config: AppConfig): Promise<Check[]> {
     }
   }
   return checks;
+}
+
+/** Each PLIE's configuration and roster: what its coordination should fix (never blocking). */
+async function plieChecks(config: AppConfig, databaseUrl: string): Promise<Check[]> {
+  const db = createDb(databaseUrl);
+  try {
+    const own = await plieConfigFor(db, config.env);
+    const codes = [...new Set([own.code, ...(await listPlies(db)).map((p) => p.code)])];
+    const checks: Check[] = [];
+    for (const code of codes) {
+      const plie = await plieConfigFor(db, config.env, code);
+      const warnings = await plieWarningsFor(db, plie, parisDate(new Date()));
+      checks.push({ name: `PLIE ${code}`, ok: warnings.length === 0, required: false, detail: warnings.length ? warnings.join(' ; ') : 'protocole en vigueur, commission ad hoc composée' });
+    }
+    return checks;
+  } catch (error) {
+    return [{ name: 'PLIE', ok: false, required: false, detail: `configuration illisible : ${error instanceof ConfigError ? error.problems.join(' ; ') : reason(error)}` }];
+  } finally {
+    await db.$disconnect();
+  }
 }
 
 export function formatChecks(checks: Check[]): string {

@@ -81,3 +81,35 @@ export function commissionOutcome(rules: CommissionRules, votes: ReadonlyMap<str
 export function voteCanClose(rules: CommissionRules, votes: ReadonlyMap<string, Vote>, deadlinePassed: boolean): boolean {
   return deadlinePassed || tally(rules, votes).missing.length === 0;
 }
+
+/** After this many adjournments of one case, the coordination decides it. */
+export const ESCALATE_AFTER_ADJOURNMENTS = 2;
+
+/** Who decides a case: the commission ad hoc, or the coordination in its place (and why). */
+export interface CommissionPanel {
+  panel: 'commission' | 'coordination';
+  /** Why the coordination decides: the commission has no member, or adjourned the case twice. */
+  why: 'no_member' | 'adjourned' | null;
+  members: string[];
+  /** The coordination's own rules: one vote is enough, the majority of votes cast decides. */
+  quorum?: Quorum;
+  decision?: DecisionRule;
+}
+
+/**
+ * The panel of a session, from the PLIE's roster of the day: its commission, or its coordination
+ * when the commission has no member (a case is never left adjourned for want of voters) or has
+ * adjourned the same case {@link ESCALATE_AFTER_ADJOURNMENTS} times.
+ */
+export function commissionPanel(args: { members: string[]; coordinators: string[]; adjourned: number }): CommissionPanel {
+  const unique = (emails: string[]) => [...new Set(emails.map((e) => e.trim().toLowerCase()))];
+  const members = unique(args.members);
+  if (members.length > 0 && args.adjourned < ESCALATE_AFTER_ADJOURNMENTS) return { panel: 'commission', why: null, members };
+  return {
+    panel: 'coordination',
+    why: members.length === 0 ? 'no_member' : 'adjourned',
+    members: unique(args.coordinators),
+    quorum: { count: 1 },
+    decision: 'majority_of_expressed',
+  };
+}

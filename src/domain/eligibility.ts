@@ -3,7 +3,7 @@
  * carries every reason, each with a code (for reports and tests) and a French sentence (for staff).
  */
 import { MINIMUM_INCOMES } from './codes.ts';
-import { ageOn, formatFrenchDate, type CalendarDate } from './dates.ts';
+import { addDays, ageOn, formatFrenchDate, type CalendarDate } from './dates.ts';
 import type { PlieConfig } from './plie-config.ts';
 import { isLowQualification, type QualificationLevel } from './qualification.ts';
 import { matchCommune } from './territory.ts';
@@ -15,12 +15,12 @@ export const READMITTING_EXIT_REASONS = ['GROSSESSE', 'DEMENAGEMENT', 'INCARCERA
 const READMITTING_LABELS: Record<string, string> = { GROSSESSE: 'grossesse', DEMENAGEMENT: 'déménagement', INCARCERATION: 'incarcération', SANTE: 'santé' };
 
 export interface EarlierPathway {
+  /** The day it began (entry, or else orientation); unknown: its exit day stands for it. */
+  startDate?: CalendarDate | null;
   /** Null while the pathway is still open. */
   exitDate: CalendarDate | null;
   /** The precise exit reason (GROSSESSE, DEMENAGEMENT, …), when known. */
   exitReason: string | null;
-  /** Whether it took place under the current protocol. */
-  inCurrentProtocol: boolean;
   /** Exit type, when known (an administrative exit other than retirement readmits). */
   exitType?: string | null;
 }
@@ -65,8 +65,8 @@ export type Decision = 'eligible' | 'not_eligible' | 'to_review';
 
 export interface Reason {
   code: string;
-  /** ok: condition met; blocking: not eligible; review: someone must check. */
-  effect: 'ok' | 'blocking' | 'review';
+  /** ok: condition met; blocking: not eligible; review: someone must check; notice: for the coordination, no effect on the decision. */
+  effect: 'ok' | 'blocking' | 'review' | 'notice';
   text: string;
 }
 
@@ -80,6 +80,44 @@ export interface EligibilityResult {
 const ok = (code: string, text: string): Reason => ({ code, effect: 'ok', text });
 const blocking = (code: string, text: string): Reason => ({ code, effect: 'blocking', text });
 const review = (code: string, text: string): Reason => ({ code, effect: 'review', text });
+const notice = (code: string, text: string): Reason => ({ code, effect: 'notice', text });
+
+/** A stretch of days; an open end (null) runs for ever that way. */
+interface Period {
+  from: CalendarDate | null;
+  to: CalendarDate | null;
+  /** The configured protocol it is, or null for days no configured protocol covers. */
+  protocol: { from: CalendarDate; to: CalendarDate } | null;
+}
+
+/**
+ * The protocol a day falls in; outside every configured one, the stretch between the protocols
+ * around it (an avenant or a new protocol not configured yet), which may be one protocol or several.
+ */
+export function protocolPeriod(config: PlieConfig, day: CalendarDate): Period {
+  const spans = [...config.earlierProtocols, ...(config.protocol ? [config.protocol] : [])];
+  const within = spans.find((p) => p.from <= day && day <= p.to);
+  if (within) return { from: within.from, to: within.to, protocol: within };
+  const before = spans.filter((p) => p.to < day).map((p) => p.to).sort().at(-1);
+  const after = spans.filter((p) => p.from > day).map((p) => p.from).sort()[0];
+  return { from: before ? addDays(before, 1) : null, to: after ? addDays(after, -1) : null, protocol: null };
+}
+
+function overlaps(pathway: EarlierPathway, period: Period): boolean {
+  const start = pathway.startDate ?? pathway.exitDate!;
+  return (period.to === null || start <= period.to) && (period.from === null || pathway.exitDate! >= period.from);
+}
+
+function protocolNotice(config: PlieConfig, period: Period): Reason | null {
+  if (period.protocol) return null;
+  const last = [...config.earlierProtocols, ...(config.protocol ? [config.protocol] : [])].map((p) => p.to).sort().at(-1);
+  return notice(
+    'HORS_PROTOCOLE',
+    last
+      ? `Orientation hors des protocoles configurés (le dernier a pris fin le ${formatFrenchDate(last)}) : à signaler à la coordination, qui renseigne l’avenant ou le nouveau protocole.`
+      : 'Aucun protocole configuré pour ce PLIE : à signaler à la coordination, qui renseigne les dates du protocole.',
+  );
+}
 
 function territoryReason(config: PlieConfig, facts: EligibilityFacts): Reason {
   if (!facts.commune.trim() && !facts.postalCode) return review('TERRITOIRE_A_VERIFIER', 'Commune de résidence à renseigner.');
@@ -142,12 +180,22 @@ function checked(value: boolean | null, code: string, yes: string, no: string, u
   return value ? ok(code, yes) : blocking(code, no);
 }
 
-function earlierPathwayReason(facts: EligibilityFacts): Reason {
-  const current = facts.earlierPathways.filter((p) => p.inCurrentProtocol);
-  if (current.some((p) => p.exitDate === null)) {
+function earlierPathwayReason(config: PlieConfig, facts: EligibilityFacts): Reason {
+  if (facts.earlierPathways.some((p) => p.exitDate === null)) {
     return blocking('PARCOURS_EN_COURS', 'Un parcours PLIE est déjà en cours pour cette personne.');
   }
+  // « Sur le présent protocole »: a pathway that ran, even in part, during the protocol of this orientation.
+  const period = protocolPeriod(config, facts.orientationDate);
+  const current = facts.earlierPathways.filter((p) => overlaps(p, period));
   const notReadmitting = current.filter((p) => !readmittingExit({ type: p.exitType ?? null, reason: p.exitReason }));
+  const lastOf = (pathways: EarlierPathway[]) => [...pathways].sort((a, b) => (b.exitDate ?? '').localeCompare(a.exitDate ?? ''))[0]!;
+  if (notReadmitting.length > 0 && period.protocol === null) {
+    // No configured protocol says whether it is the same one: never a refusal, a question for the coordination.
+    return review(
+      'PARCOURS_ANTERIEUR_PROTOCOLE',
+      `Parcours antérieur sorti le ${formatFrenchDate(lastOf(notReadmitting).exitDate!)}, sur une période qu’aucun protocole configuré ne couvre : s’il relève du protocole en cours, une nouvelle entrée n’est pas possible ; à examiner.`,
+    );
+  }
   if (notReadmitting.length > 0) {
     return blocking(
       'PARCOURS_ANTERIEUR',
@@ -156,7 +204,7 @@ function earlierPathwayReason(facts: EligibilityFacts): Reason {
   }
   if (current.length > 0) {
     // « Certaines personnes » may come back: a case to look at, with the earlier exit in view.
-    const last = [...current].sort((a, b) => (b.exitDate ?? '').localeCompare(a.exitDate ?? ''))[0]!;
+    const last = lastOf(current);
     const said = last.exitReason ? (READMITTING_LABELS[last.exitReason.toUpperCase()] ?? last.exitReason) : null;
     const reason = said ? ` (${said})` : '';
     return review(
@@ -257,8 +305,10 @@ export function checkEligibility(config: PlieConfig, facts: EligibilityFacts): E
     facts.selfEmployed
       ? blocking('INDEPENDANT', 'Travailleur·se indépendant·e reconnu·e : hors du public du PLIE.')
       : ok('INDEPENDANT', 'Pas travailleur·se indépendant·e.'),
-    earlierPathwayReason(facts),
+    earlierPathwayReason(config, facts),
   ];
+  const outside = protocolNotice(config, protocolPeriod(config, facts.orientationDate));
+  if (outside) reasons.push(outside);
   const decision: Decision = reasons.some((r) => r.effect === 'blocking')
     ? 'not_eligible'
     : reasons.some((r) => r.effect === 'review')

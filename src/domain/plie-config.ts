@@ -15,6 +15,11 @@ const communeSchema = z.object({
   aliases: z.array(z.string()).default([]),
 });
 
+const protocolSchema = (field: string) =>
+  z
+    .object({ from: z.iso.date({ error: `${field}.from : AAAA-MM-JJ` }), to: z.iso.date({ error: `${field}.to : AAAA-MM-JJ` }) })
+    .refine((p) => p.from <= p.to, `${field} : la fin précède le début`);
+
 export const plieConfigSchema = z.object({
   code: z.string().regex(/^[A-Z0-9_]+$/, 'code : majuscules, chiffres et _'),
   name: z.string().min(1),
@@ -96,16 +101,21 @@ export const plieConfigSchema = z.object({
   /** The clause facilitator's rules: publics accepted, thresholds, pace alert (defaults: common practice, see procurement.ts). */
   clauses: clauseConfigSchema,
   /** The protocole d'accord's period (its avenants extend `to`): the objectives are for all of it. */
-  protocol: z
-    .object({ from: z.iso.date({ error: 'protocol.from : AAAA-MM-JJ' }), to: z.iso.date({ error: 'protocol.to : AAAA-MM-JJ' }) })
-    .refine((p) => p.from <= p.to, 'protocol : la fin précède le début')
-    .optional(),
+  protocol: protocolSchema('protocol').optional(),
+  /** The PLIE's earlier protocols: a pathway followed under one of them does not bar a new one (Article 3). */
+  earlierProtocols: z.array(protocolSchema('earlierProtocols')).default([]),
   objectives: z.object({
     accompanied: z.number().int().nonnegative(),
     accompaniedRsa: z.number().int().nonnegative(),
     positiveExitShare: z.number().min(0).max(1),
     withContractShare: z.number().min(0).max(1),
   }),
+}).superRefine((config, ctx) => {
+  // A day belongs to one protocol at most: that is what « le présent protocole » means.
+  const spans = [...config.earlierProtocols, ...(config.protocol ? [config.protocol] : [])].sort((a, b) => a.from.localeCompare(b.from));
+  for (let i = 1; i < spans.length; i++) {
+    if (spans[i]!.from <= spans[i - 1]!.to) ctx.addIssue({ code: 'custom', path: ['earlierProtocols'], message: `protocoles : les périodes ${spans[i - 1]!.from} – ${spans[i - 1]!.to} et ${spans[i]!.from} – ${spans[i]!.to} se chevauchent` });
+  }
 });
 
 export type PlieConfig = z.output<typeof plieConfigSchema>;

@@ -12,6 +12,9 @@ import { migrateDatabase } from '../infra/migrate.ts';
 import { startEmbeddedPostgres } from '../infra/postgres.ts';
 import { describeSource, locateTemporalCli, startDevServer } from '../infra/temporal-server.ts';
 import { createLogger } from '../logging.ts';
+import { parisDate } from '../domain/dates.ts';
+import { plieConfigFor } from '../plies/registry.ts';
+import { plieWarningsFor } from '../plies/warnings.ts';
 import { installTemporalRuntime } from '../temporal/runtime.ts';
 import { exitOnConfigError } from './process.ts';
 import { runWeb } from './run-web.ts';
@@ -132,6 +135,13 @@ try {
     '  Vérifier :         npx plie doctor        Arrêter : Ctrl-C',
     '',
   ];
+  // What the coordination should fix (a protocol over, a commission without members) is said at once.
+  const plie = await plieConfigFor(services.db, env);
+  for (const warning of await plieWarningsFor(services.db, plie, parisDate(new Date()))) {
+    logger.warn({ plie: plie.code }, `PLIE ${plie.code} : ${warning}`);
+    lines.push(`  ⚠ PLIE ${plie.code} : ${warning}`);
+  }
+  if (lines.at(-1) !== '') lines.push('');
   console.log(lines.join('\n'));
   worker.done.catch((error: unknown) => {
     logger.error({ err: (error as Error).message }, 'le worker s’est arrêté');

@@ -12,7 +12,7 @@ import { audit } from '../db/audit.ts';
 import { fromDbDate, toDbDate } from '../db/dates.ts';
 import { parisDate } from '../domain/dates.ts';
 import type { EligibilityResult } from '../domain/eligibility.ts';
-import { assessRecord } from './assess.ts';
+import { assessRecord, decisive, noticed } from './assess.ts';
 import { describeIssues, identityKey, rectificationSchema } from '../domain/participant.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import { eligibilityRevisedSignal, type Channel } from '../../workflows/pathway-messages.ts';
@@ -53,7 +53,7 @@ export async function rectifyParticipant(
   let rectified: Rectified;
   try {
     rectified = await deps.db.$transaction(async (tx) => {
-      const before = await tx.participant.findFirst({ where: { id: participantId, plieCode: deps.plieCode }, include: { exits: true } });
+      const before = await tx.participant.findFirst({ where: { id: participantId, plieCode: deps.plieCode }, include: { exits: true, pathways: { select: { id: true, entryDate: true, createdAt: true } } } });
       if (!before) throw new ParticipantNotFoundError();
       // The situation's columns, as a referral writes them, for the keys given only.
       const situation = situationRecord(given as Parameters<typeof situationRecord>[0], today);
@@ -72,7 +72,7 @@ export async function rectifyParticipant(
       const changed = Object.keys(data).filter((k) => comparable(data[k]) !== comparable(before[k as keyof typeof before]));
       const after = await tx.participant.update({ where: { id: before.id }, data });
 
-      const { orientedOn, result } = assessRecord(deps.config, { ...after, exits: before.exits }, today);
+      const { orientedOn, result } = assessRecord(deps.config, { ...after, exits: before.exits, pathways: before.pathways }, today);
       const reasons = result.reasons.map((r) => ({ ...r }));
       await tx.participant.update({ where: { id: before.id }, data: { eligibility: { decision: result.decision, on: today, reasons } } });
       await tx.eligibilityAssessment.create({
@@ -90,7 +90,7 @@ export async function rectifyParticipant(
           eligibility: { before: (before.eligibility as { decision?: string } | null)?.decision ?? null, after: result.decision },
         },
       });
-      return { participantId: before.id, changed, eligibility: { decision: result.decision, reasons: result.reasons.filter((r) => r.effect !== 'ok').map((r) => r.code) } };
+      return { participantId: before.id, changed, eligibility: { decision: result.decision, reasons: decisive(result), notices: noticed(result) } };
     });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {

@@ -6,6 +6,8 @@ import { fileReference, initials } from '../domain/participant.ts';
 import type { Stage, TaskKind } from '../domain/tasks.ts';
 import type { Staff } from '../generated/prisma/client.ts';
 import { isCoordinator } from '../domain/permissions.ts';
+import type { PlieConfig } from '../domain/plie-config.ts';
+import { plieWarningsFor } from '../plies/warnings.ts';
 import type { CaseRow, HomeData, TaskRow } from './home.ts';
 
 const CLOSED_STAGES = ['exited', 'reoriented'];
@@ -26,8 +28,9 @@ function taskRow(t: OpenTaskRow, today: CalendarDate, withAssignee = false): Tas
   };
 }
 
-export async function loadHome(db: Db, staff: Staff, now = new Date()): Promise<HomeData> {
-  const today = parisDate(now);
+/** `config`, the staff member's PLIE: its warnings go to the coordination. */
+export async function loadHome(db: Db, staff: Staff, opts: { now?: Date; config?: PlieConfig } = {}): Promise<HomeData> {
+  const today = parisDate(opts.now ?? new Date());
   const include = { pathway: { include: { participant: true } } } as const;
   const tasks = await db.task.findMany({
     where: { status: 'open', assigneeEmail: { equals: staff.email, mode: 'insensitive' }, pathway: { participant: { plieCode: staff.plieCode } } },
@@ -61,6 +64,7 @@ export async function loadHome(db: Db, staff: Staff, now = new Date()): Promise<
   return {
     name: staff.name,
     coordinator,
+    ...(coordinator && opts.config ? { warnings: await plieWarningsFor(db, opts.config, today) } : {}),
     caseload,
     tasks: tasks.map((t) => taskRow(t, today)),
     teamOverdue: teamOverdue.map((t) => taskRow(t, today, true)),

@@ -6,6 +6,7 @@ import type { App, ViewSubmitAction } from '@slack/bolt';
 import type { KnownBlock, View } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import { formatFrenchDate } from '../domain/dates.ts';
+import type { Reason } from '../domain/eligibility.ts';
 import { fileReference, initials } from '../domain/participant.ts';
 import { STAGE_LABELS, TASK_TITLES, type Stage, type TaskKind } from '../domain/tasks.ts';
 import { readForm } from '../forms/fields.ts';
@@ -128,7 +129,7 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
     const config = await deps.plieConfig(deps.pathway.plieCode);
     const check = referralPreCheck(config, input, new Date());
     const assignedAtOnce = config.assignment.autoReferentEmail !== null && check.decision === 'eligible';
-    const concerns = check.reasons.filter((r) => r.effect !== 'ok').map((r) => `• ${r.effect === 'blocking' ? '⛔' : '🔎'} ${r.text}`);
+    const concerns = check.reasons.filter((r) => r.effect !== 'ok').map((r) => `• ${CONCERN_MARKS[r.effect]} ${r.text}`);
     const confirm: View = {
       type: 'modal',
       callback_id: 'referral_submit',
@@ -188,7 +189,7 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
       // Not a refusal in DM each time the tab opens: the tab itself says what to do.
       const staff = await staffBySlackUser(db, client, event.user);
       const view: View = staff
-        ? homeView(await loadHome(db, staff))
+        ? homeView(await loadHome(db, staff, { config: await deps.plieConfig(staff.plieCode) }))
         : { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: UNKNOWN_USER } }] };
       await client.views.publish({ user_id: event.user, view });
     } catch (error) {
@@ -196,3 +197,6 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
     }
   });
 }
+
+/** How the pre-check marks what is not simply met: a refusal, a check to make, a point for the coordination. */
+const CONCERN_MARKS: Record<Reason['effect'], string> = { ok: '✅', blocking: '⛔', review: '🔎', notice: 'ℹ️' };

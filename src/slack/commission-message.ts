@@ -35,7 +35,14 @@ export interface CommissionCaseView {
   waiting: string[];
   outcome: 'open' | CommissionOutcome;
   tally?: { pour: number; contre: number; abstention: number };
+  /** When the coordination decides in the commission's place, and why. */
+  panelWhy?: 'no_member' | 'adjourned' | null;
 }
+
+const PANEL_NOTES: Record<'no_member' | 'adjourned', string> = {
+  no_member: 'La commission ad hoc n’a aucun membre : la coordination décide à sa place.',
+  adjourned: 'Dossier ajourné deux fois par la commission ad hoc : la coordination décide.',
+};
 
 export function commissionMessage(view: CommissionCaseView): SlackContent {
   const criterion = CRITERION_LABELS[view.criterion] ?? view.criterion;
@@ -45,6 +52,7 @@ export function commissionMessage(view: CommissionCaseView): SlackContent {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `Commission ad hoc : dossier ${view.initials}${view.session > 1 ? ` (session ${view.session})` : ''}` } },
     { type: 'section', text: { type: 'mrkdwn', text: `*Critère proposé :* ${criterion}\n*Contrat :* ${contract}` } },
+    ...(view.panelWhy ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: PANEL_NOTES[view.panelWhy] }] } satisfies KnownBlock] : []),
   ];
   if (view.outcome === 'open') {
     blocks.push(

@@ -37,6 +37,8 @@ export interface HomeData {
   caseload: CaseRow[];
   tasks: TaskRow[];
   teamOverdue: TaskRow[];
+  /** For the coordination: what to fix in the PLIE's configuration or roster. */
+  warnings?: string[];
 }
 
 const LIMIT = 15;
@@ -80,6 +82,7 @@ export function homeView(data: HomeData): View {
   const blocks: KnownBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: `Bonjour ${data.name}` } },
     { type: 'context', elements: [{ type: 'mrkdwn', text: 'Tapez `/plie aide` pour les commandes. Les informations affichées se limitent aux initiales et au numéro de dossier.' }] },
+    ...(data.warnings ?? []).map((w): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: `:warning: *À régler pour le PLIE* : ${w}` } })),
     { type: 'header', text: { type: 'plain_text', text: `Mes tâches (${data.tasks.length})` } },
   ];
   if (data.tasks.length === 0) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Aucune tâche en attente. 🎉' } });

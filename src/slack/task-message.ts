@@ -15,6 +15,8 @@ export interface TaskSummary {
   initials: string;
   dueDate: CalendarDate;
   eligibility?: string | null;
+  /** Points of the eligibility check for the coordination that do not change its decision (HORS_PROTOCOLE…). */
+  eligibilityNotices?: string[];
 }
 
 export interface SlackContent {
@@ -71,9 +73,10 @@ export function taskButtons(task: Pick<TaskSummary, 'taskId' | 'kind'>, scope = 
 }
 
 function eligibilityNote(task: TaskSummary): KnownBlock[] {
-  if (!task.eligibility || task.eligibility === 'eligible') return [];
+  const notices = (task.eligibilityNotices ?? []).map((text): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: `ℹ️ ${text}` }] }));
+  if (!task.eligibility || task.eligibility === 'eligible') return notices;
   const label = task.eligibility === 'not_eligible' ? 'point bloquant relevé, justification requise' : 'à vérifier';
-  return [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Pré-contrôle d’éligibilité : ${label}.` }] }];
+  return [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Pré-contrôle d’éligibilité : ${label}.` }] }, ...notices];
 }
 
 export function openedTaskMessage(task: TaskSummary): SlackContent {

@@ -5,6 +5,7 @@
 import type { WebClient } from '@slack/web-api';
 import type { Db } from '../db/client.ts';
 import type { Staff } from '../generated/prisma/client.ts';
+import type { PlieConfig } from '../domain/plie-config.ts';
 import { withRateLimit } from '../slack/web-client.ts';
 
 export const ROLES = ['COORDINATEUR', 'REFERENT', 'FACILITATEUR', 'MEMBRE_COMMISSION'] as const;
@@ -15,6 +16,16 @@ export type Role = (typeof ROLES)[number];
 export async function coordinatorsOf(db: Db, plieCode: string): Promise<string[]> {
   const staff = await db.staff.findMany({ where: { plieCode, active: true, roles: { has: 'COORDINATEUR' } }, select: { email: true }, orderBy: { email: 'asc' } });
   return staff.map((s) => s.email.trim().toLowerCase());
+}
+
+/**
+ * The commission ad hoc of a PLIE as it stands today: its active staff with the role, and the
+ * members its configuration names (kept for PLIEs that list them there), each address once.
+ */
+export async function commissionMembersOf(db: Db, config: PlieConfig): Promise<string[]> {
+  const staff = await db.staff.findMany({ where: { plieCode: config.code, active: true, roles: { has: 'MEMBRE_COMMISSION' } }, select: { email: true } });
+  const all = [...staff.map((s) => s.email), ...config.commission.members.map((m) => m.email)].map((e) => e.trim().toLowerCase());
+  return [...new Set(all)].sort();
 }
 
 /** The active referents of a PLIE, as the choices of a form (assign or change a referent). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { commissionOutcome, tally, voteCanClose, type CommissionRules, type Vote } from '../../src/domain/commission.ts';
+import { commissionOutcome, commissionPanel, tally, voteCanClose, type CommissionRules, type Vote } from '../../src/domain/commission.ts';
 import { plieConfigSchema } from '../../src/domain/plie-config.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 
@@ -69,5 +69,17 @@ describe('commission ad hoc vote', () => {
     expect(voteCanClose(rules(3), votes('POUR', 'POUR'), false)).toBe(false);
     expect(voteCanClose(rules(3), votes('POUR', 'POUR', 'ABSTENTION'), false)).toBe(true);
     expect(voteCanClose(rules(3), votes(), true)).toBe(true);
+  });
+});
+
+describe('who decides a case: the commission, or the coordination in its place', () => {
+  const coordination = { panel: 'coordination', members: ['claire@plie.fr'], quorum: { count: 1 }, decision: 'majority_of_expressed' };
+  it.each([
+    ['members, first session', ['M1@plie.fr', 'm2@plie.fr', 'm1@plie.fr'], 0, { panel: 'commission', why: null, members: ['m1@plie.fr', 'm2@plie.fr'] }],
+    ['members, adjourned once', ['m1@plie.fr'], 1, { panel: 'commission', why: null, members: ['m1@plie.fr'] }],
+    ['members, adjourned twice', ['m1@plie.fr'], 2, { ...coordination, why: 'adjourned' }],
+    ['no member', [], 0, { ...coordination, why: 'no_member' }],
+  ] as const)('%s', (_label, members, adjourned, expected) => {
+    expect(commissionPanel({ members: [...members], coordinators: ['Claire@plie.fr'], adjourned })).toEqual(expected);
   });
 });

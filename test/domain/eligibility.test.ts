@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { checkEligibility, overrideEligibility, type EligibilityFacts } from '../../src/domain/eligibility.ts';
+import { plieConfigSchema, type PlieConfig } from '../../src/domain/plie-config.ts';
 import { CASA_CONFIG, OTHER_CONFIG } from '../helpers/plie-configs.ts';
+
+/** The CASA rules under a protocol covering the tests' 2026 orientation (the 2021–2023 one before it). */
+const IN_PROTOCOL: PlieConfig = { ...CASA_CONFIG, earlierProtocols: [{ from: '2021-01-01', to: '2023-12-31' }], protocol: { from: '2024-01-01', to: '2026-12-31' } };
 
 /** Someone who meets every condition of Article 3, on 2026-03-15. */
 const base: EligibilityFacts = {
@@ -25,7 +29,7 @@ const base: EligibilityFacts = {
   qualificationLevel: 4,
 };
 
-const codes = (facts: Partial<EligibilityFacts>, config = CASA_CONFIG) => {
+const codes = (facts: Partial<EligibilityFacts>, config = IN_PROTOCOL) => {
   const result = checkEligibility(config, { ...base, ...facts });
   return {
     decision: result.decision,
@@ -36,14 +40,14 @@ const codes = (facts: Partial<EligibilityFacts>, config = CASA_CONFIG) => {
 
 describe('eligibility (Article 3)', () => {
   it('shows the earlier administrative exit to whoever looks at a re-entry', () => {
-    const result = checkEligibility(CASA_CONFIG, { ...base, earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'DEMENAGEMENT', inCurrentProtocol: true }] });
+    const result = checkEligibility(IN_PROTOCOL, { ...base, earlierPathways: [{ startDate: '2024-03-01', exitDate: '2025-01-01', exitReason: 'DEMENAGEMENT' }] });
     expect(result.reasons.find((r) => r.code === 'PARCOURS_ANTERIEUR_ADMINISTRATIF')?.text).toBe(
       'Parcours antérieur sur ce protocole, sorti le 01/01/2025 pour raison administrative (déménagement) : nouvelle entrée possible pour certaines personnes, à examiner.',
     );
   });
 
   it('accepts someone who meets every condition, saying why for each', () => {
-    const result = checkEligibility(CASA_CONFIG, base);
+    const result = checkEligibility(IN_PROTOCOL, base);
     expect(result.decision).toBe('eligible');
     expect(result.reasons.map((r) => r.code)).toEqual([
       'TERRITOIRE',
@@ -90,13 +94,13 @@ describe('eligibility (Article 3)', () => {
     [{ ableAndWilling: false }, 'not_eligible', ['APTE_VOLONTAIRE'], []],
     [{ selfEmployed: true }, 'not_eligible', ['INDEPENDANT'], []],
     // earlier pathways in this protocol
-    [{ earlierPathways: [{ exitDate: null, exitReason: null, inCurrentProtocol: true }] }, 'not_eligible', ['PARCOURS_EN_COURS'], []],
-    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'ABANDON', inCurrentProtocol: true }] }, 'not_eligible', ['PARCOURS_ANTERIEUR'], []],
-    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'GROSSESSE', inCurrentProtocol: true }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
-    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'DEMENAGEMENT', inCurrentProtocol: true }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
-    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'INCARCERATION', inCurrentProtocol: true }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
-    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'SANTE', inCurrentProtocol: true }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
-    [{ earlierPathways: [{ exitDate: '2019-01-01', exitReason: 'ABANDON', inCurrentProtocol: false }] }, 'eligible', [], []],
+    [{ earlierPathways: [{ exitDate: null, exitReason: null }] }, 'not_eligible', ['PARCOURS_EN_COURS'], []],
+    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'ABANDON', startDate: '2024-03-01' }] }, 'not_eligible', ['PARCOURS_ANTERIEUR'], []],
+    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'GROSSESSE', startDate: '2024-03-01' }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
+    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'DEMENAGEMENT', startDate: '2024-03-01' }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
+    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'INCARCERATION', startDate: '2024-03-01' }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
+    [{ earlierPathways: [{ exitDate: '2025-01-01', exitReason: 'SANTE', startDate: '2024-03-01' }] }, 'to_review', [], ['PARCOURS_ANTERIEUR_ADMINISTRATIF']],
+    [{ earlierPathways: [{ startDate: '2018-02-01', exitDate: '2019-01-01', exitReason: 'ABANDON' }] }, 'eligible', [], []],
   ])('%j → %s', (facts, decision, blocking, review) => {
     expect(codes(facts)).toEqual({ decision, blocking, review });
   });
@@ -168,7 +172,7 @@ describe('facts not recorded yet', () => {
 });
 
 describe('earlier pathways (Article 3)', () => {
-  const earlier = (exitType: string, exitReason: string | null) => ({ exitDate: '2025-06-30', exitReason, exitType, inCurrentProtocol: true });
+  const earlier = (exitType: string, exitReason: string | null) => ({ exitDate: '2025-06-30', exitReason, exitType, startDate: '2024-03-01' });
   it.each([
     // « certaines personnes »: a re-entry to look at, not automatic
     ['an administrative exit (moving)', earlier('ADMINISTRATIVE', 'Déménagement hors du territoire'), 'to_review'],
@@ -177,6 +181,53 @@ describe('earlier pathways (Article 3)', () => {
     ['an abandonment', earlier('ABANDON', 'ABSENCES'), 'not_eligible'],
     ['a positive exit', earlier('POSITIVE', null), 'not_eligible'],
   ] as const)('after %s: %s', (_label, pathway, decision) => {
-    expect(checkEligibility(CASA_CONFIG, { ...base, earlierPathways: [pathway] }).decision).toBe(decision);
+    expect(checkEligibility(IN_PROTOCOL, { ...base, earlierPathways: [pathway] }).decision).toBe(decision);
+  });
+});
+
+describe('the protocol of an orientation (Article 3: « sur le présent protocole »)', () => {
+  const CASA_2021_2023 = CASA_CONFIG; // as shipped: the protocol of the seed, over since 2024
+  const EXTENDED: PlieConfig = { ...CASA_CONFIG, protocol: { from: '2021-01-01', to: '2026-12-31' } }; // an avenant to 2026
+  const NONE: PlieConfig = { ...CASA_CONFIG, protocol: undefined, earlierProtocols: [] };
+  const GAP: PlieConfig = { ...CASA_CONFIG, earlierProtocols: [{ from: '2018-01-01', to: '2020-12-31' }], protocol: { from: '2022-01-01', to: '2024-12-31' } };
+  const abandon = (startDate: string, exitDate: string) => ({ startDate, exitDate, exitReason: 'ABSENCES', exitType: 'ABANDON' });
+  const check = (config: PlieConfig, earlierPathways: EligibilityFacts['earlierPathways'], orientationDate = base.orientationDate) => {
+    const result = checkEligibility(config, { ...base, orientationDate, earlierPathways });
+    return { decision: result.decision, flagged: result.reasons.filter((r) => r.effect !== 'ok').map((r) => `${r.effect}:${r.code}`) };
+  };
+  it.each([
+    // Outside every configured protocol: accepted, flagged for the coordination, never refused.
+    ['no earlier pathway, after the last protocol', CASA_2021_2023, [], undefined, 'eligible', ['notice:HORS_PROTOCOLE']],
+    ['a pathway wholly in the protocol that ended', CASA_2021_2023, [abandon('2022-01-10', '2022-12-20')], undefined, 'eligible', ['notice:HORS_PROTOCOLE']],
+    ['a pathway since its end: same protocol or not, nobody configured it', CASA_2021_2023, [abandon('2024-02-05', '2024-10-31')], undefined, 'to_review', ['review:PARCOURS_ANTERIEUR_PROTOCOLE', 'notice:HORS_PROTOCOLE']],
+    ['a pathway that ran past its end', CASA_2021_2023, [abandon('2023-06-01', '2024-02-28')], undefined, 'to_review', ['review:PARCOURS_ANTERIEUR_PROTOCOLE', 'notice:HORS_PROTOCOLE']],
+    ['an open pathway, whatever the protocol', CASA_2021_2023, [{ exitDate: null, exitReason: null }], undefined, 'not_eligible', ['blocking:PARCOURS_EN_COURS', 'notice:HORS_PROTOCOLE']],
+    ['no protocol configured at all', NONE, [abandon('2022-01-10', '2022-12-20')], undefined, 'to_review', ['review:PARCOURS_ANTERIEUR_PROTOCOLE', 'notice:HORS_PROTOCOLE']],
+    // The protocol extended by avenant: the same protocol, and the same one pathway.
+    ['extended by avenant: a pathway of 2022', EXTENDED, [abandon('2022-01-10', '2022-12-20')], undefined, 'not_eligible', ['blocking:PARCOURS_ANTERIEUR']],
+    // A new protocol after the first: only a pathway of the present one bars a new one.
+    ['new protocol: a pathway wholly in the earlier one', IN_PROTOCOL, [abandon('2022-01-10', '2023-12-31')], undefined, 'eligible', []],
+    ['new protocol: a pathway that ran into it by one day', IN_PROTOCOL, [abandon('2023-03-01', '2024-01-01')], undefined, 'not_eligible', ['blocking:PARCOURS_ANTERIEUR']],
+    ['new protocol: an administrative exit in it', IN_PROTOCOL, [{ startDate: '2024-05-02', exitDate: '2025-01-10', exitReason: 'GROSSESSE' }], undefined, 'to_review', ['review:PARCOURS_ANTERIEUR_ADMINISTRATIF']],
+    // Between two configured protocols: the days between them stand on their own.
+    ['between two protocols: a pathway of the one before', GAP, [abandon('2019-01-07', '2019-11-29')], '2021-06-15', 'eligible', ['notice:HORS_PROTOCOLE']],
+    ['between two protocols: a pathway between them too', GAP, [abandon('2021-02-01', '2021-05-31')], '2021-06-15', 'to_review', ['review:PARCOURS_ANTERIEUR_PROTOCOLE', 'notice:HORS_PROTOCOLE']],
+    ['the first day of a protocol is in it', GAP, [abandon('2021-02-01', '2021-05-31')], '2022-01-01', 'eligible', []],
+  ] as const)('%s → %s', (_label, config, pathways, on, decision, flagged) => {
+    expect(check(config, [...pathways], on)).toEqual({ decision, flagged: [...flagged] });
+  });
+
+  it('says to the coordination what to configure', () => {
+    const said = (config: PlieConfig) => checkEligibility(config, base).reasons.find((r) => r.code === 'HORS_PROTOCOLE')?.text;
+    expect(said(CASA_2021_2023)).toBe('Orientation hors des protocoles configurés (le dernier a pris fin le 31/12/2023) : à signaler à la coordination, qui renseigne l’avenant ou le nouveau protocole.');
+    expect(said(NONE)).toBe('Aucun protocole configuré pour ce PLIE : à signaler à la coordination, qui renseigne les dates du protocole.');
+    expect(said(IN_PROTOCOL)).toBeUndefined();
+  });
+
+  it('refuses protocols that overlap, in French', () => {
+    const input = { ...CASA_CONFIG, earlierProtocols: [{ from: '2018-01-01', to: '2021-03-31' }] };
+    const parsed = plieConfigSchema.safeParse(input);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => i.message)).toEqual(['protocoles : les périodes 2018-01-01 – 2021-03-31 et 2021-01-01 – 2023-12-31 se chevauchent']);
   });
 });

@@ -369,6 +369,18 @@ describe('pathway state machine: transitions', () => {
     if (outcome === 'adjourned') expect(decision.state.timers.commissionSession).toBeGreaterThan(T0);
   });
 
+  it('counts the adjournments of a case and carries them to its next session (the coordination sits after two)', () => {
+    let state: PathwayState = { ...active().state, stage: 'exitPending', commission: { session: 1, running: true, outcome: null, date: null, criterion: 'TEMPS_PARTIEL_COURT' } };
+    const adjourn = () => {
+      state = decide(state, { type: 'commissionDecided', result: { outcome: 'adjourned', date: today, pour: 0, contre: 0, abstention: 0 } }, ctx(), T0).state;
+      const next = decide(state, { type: 'tick', longHistory: false }, ctx(), state.timers.commissionSession!);
+      state = next.state;
+      return next.commands.filter((c) => c.type === 'startCommission');
+    };
+    expect(adjourn()).toEqual([{ type: 'startCommission', session: 2, criterion: 'TEMPS_PARTIEL_COURT', adjourned: 1 }]);
+    expect(adjourn()).toEqual([{ type: 'startCommission', session: 3, criterion: 'TEMPS_PARTIEL_COURT', adjourned: 2 }]);
+  });
+
   it.each([
     ['as the protocol reads', {}, 2],
     ['at its first reading (pathways begun before)', { firstExitRules: true }, 1],

@@ -74,7 +74,9 @@ describe('eligibility on what the referral says', () => {
   };
   const decide = (change: Record<string, unknown>) => {
     const result = referralPreCheck(CASA_CONFIG, parse({ ...full, ...change }), new Date('2026-03-15T10:00:00Z'));
-    return [result.decision, result.reasons.filter((r) => r.effect !== 'ok').map((r) => r.code)];
+    // The decision's reasons; the 2021–2023 protocol's notice (a 2026 orientation) is told apart.
+    expect(result.reasons.filter((r) => r.effect === 'notice').map((r) => r.code)).toEqual(['HORS_PROTOCOLE']);
+    return [result.decision, result.reasons.filter((r) => r.effect === 'blocking' || r.effect === 'review').map((r) => r.code)];
   };
 
   it.each([

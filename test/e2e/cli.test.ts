@@ -256,6 +256,8 @@ describe('plie doctor', () => {
     expect(result.stdout).toMatch(/✔ Temporal\s+joignable à/);
     expect(result.stdout).toMatch(/✔ SMTP\s+serveur d’envoi joignable/);
     expect(result.stdout).toContain('Slack         non configuré');
+    // The PLIE's own line: what its coordination should fix, never blocking (the roster is shared with other tests).
+    expect(result.stdout).toMatch(/[✔!] PLIE CASA\s+\S/);
     expect(result.stdout).toContain('Tout ce qui est nécessaire est joignable.');
   });
 

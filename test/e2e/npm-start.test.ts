@@ -90,8 +90,10 @@ describe('npm start', () => {
   it('starts everything, prints URLs that answer, stops cleanly and keeps the data', async () => {
     let participantId = '';
     let headers: Record<string, string> = {};
-    const first = await withStarted(async ({ urls }) => {
+    const first = await withStarted(async ({ urls, output }) => {
       expect(urls.app).toMatch(/^http:\/\/localhost:\d+$/);
+      // A fresh PLIE has no commission yet: its coordination is told at once.
+      expect(output()).toContain('⚠ PLIE CASA : la commission ad hoc n’a aucun membre (rôle MEMBRE_COMMISSION, ou commission.members de la configuration) : ses cas iront à la coordination.');
       expect((await fetch(`${urls.app}/health`)).status).toBe(200);
       expect((await fetch(urls.temporalUi)).status).toBe(200);
       const mailUi = await fetch(urls.mail, { headers: { accept: 'text/html' } });

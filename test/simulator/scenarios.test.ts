@@ -346,6 +346,35 @@ describe('simulated pathways (time-skipping)', { timeout: 240_000 }, () => {
       expect(result).toMatchObject({ stage: 'active', exit: null });
     });
 
+    it('a commission without members: the coordination decides the case at once', async () => {
+      const scenario = example('temps-partiel-aide-6-mois.json') as { events: Array<{ type: string }> };
+      const config = simulationConfig();
+      const result = await simulator.run({
+        ...scenario,
+        events: [...scenario.events.filter((e) => e.type !== 'commissionVote'), { day: 205, type: 'commissionVote', member: 'c1@simulation.invalid', vote: 'pour' }],
+        config: { ...config, commission: { ...config.commission, members: [] } },
+      });
+      expect(result.errors).toEqual([]);
+      expect(result.commission).toMatchObject({ invoked: true, outcome: 'approved', sessions: 1 });
+      expect(result.exit).toMatchObject({ type: 'POSITIVE', criterion: 'TEMPS_PARTIEL_COURT' });
+      expect(await db.commissionCase.findMany({ where: { pathwayId: result.workflowId }, select: { panel: true, panelWhy: true } })).toEqual([{ panel: 'coordination', panelWhy: 'no_member' }]);
+      expect(tasksOf(result, 'commissionVote')).toHaveLength(1);
+    });
+
+    it('a case adjourned twice by the commission goes to the coordination, which decides it', async () => {
+      const result = await simulator.run(example('commission-ajournee-deux-fois.json'));
+      expect(result.errors).toEqual([]);
+      // One vote of five, then none: no quorum, adjourned on days 211 and 248; the coordination sits on day 278.
+      expect(result.commission).toMatchObject({ invoked: true, outcome: 'approved', sessions: 3 });
+      expect(result.exit).toMatchObject({ type: 'POSITIVE', criterion: 'TEMPS_PARTIEL_COURT' });
+      const cases = await db.commissionCase.findMany({ where: { pathwayId: result.workflowId }, orderBy: { openedAt: 'asc' }, select: { panel: true, panelWhy: true, outcome: true } });
+      expect(cases).toEqual([
+        { panel: 'commission', panelWhy: null, outcome: 'adjourned' },
+        { panel: 'commission', panelWhy: null, outcome: 'adjourned' },
+        { panel: 'coordination', panelWhy: 'adjourned', outcome: 'approved' },
+      ]);
+    });
+
     it('rejected by the commission, then a CDI: positive exit six months after its first day', async () => {
       const result = await simulator.run(example('refus-commission-puis-cdi.json'));
       expect(result.errors).toEqual([]);

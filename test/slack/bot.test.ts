@@ -260,6 +260,8 @@ describe('Slack bot (HTTP mode)', () => {
     const home = await found(() => api.views.find((v) => v.method === 'views.publish' && v.args.user_id === referentA.id));
     expect(JSON.stringify(home.args.view)).toContain(`Dossier ${fileReference(participantId)}`);
     expect(JSON.stringify(home.args.view)).toContain('Parcours actif');
+    // What the PLIE should fix is for the coordination's App Home, not a referent's.
+    expect(JSON.stringify(home.args.view)).not.toContain('À régler pour le PLIE');
 
     for (let day = 3; day >= 1; day--) {
       const meta = await modalOpenedBy('pathway_action', () => slack.click(referentA.id, 'participant_action', `appointmentMissed|${participantId}`, { menu: true }));

@@ -47,6 +47,23 @@ describe('Slack messages', () => {
     expect(closed.blocks.some((b) => b.type === 'actions')).toBe(false);
   });
 
+  it('puts what the PLIE should fix at the top of the coordination’s App Home', () => {
+    const warning = 'la commission ad hoc n’a aucun membre (rôle MEMBRE_COMMISSION, ou commission.members de la configuration) : ses cas iront à la coordination.';
+    const view = homeView({ name: 'Claire', coordinator: true, tasks: [], caseload: [], teamOverdue: [], warnings: [warning] });
+    expect(JSON.stringify(view.blocks[2])).toContain(`:warning: *À régler pour le PLIE* : ${warning}`);
+    expect(JSON.stringify(homeView({ name: 'Claire', coordinator: true, tasks: [], caseload: [], teamOverdue: [] }).blocks)).not.toContain('À régler');
+  });
+
+  it('shows the coordination the eligibility check’s notices beside its decision', () => {
+    const task = { taskId: 'p/assign_referent/1', kind: 'assign_referent' as const, fileReference: '7716D7EA', initials: 'I. D.', dueDate: '2026-07-01' };
+    const notice = 'Orientation hors des protocoles configurés (le dernier a pris fin le 31/12/2023) : à signaler à la coordination, qui renseigne l’avenant ou le nouveau protocole.';
+    const notes = (summary: Parameters<typeof openedTaskMessage>[0]) =>
+      openedTaskMessage(summary).blocks.flatMap((b) => (b.type === 'context' ? b.elements.map((e) => ('text' in e ? e.text : '')) : []));
+    expect(notes({ ...task, eligibility: 'eligible', eligibilityNotices: [notice] })).toEqual([`ℹ️ ${notice}`]);
+    expect(notes({ ...task, eligibility: 'to_review', eligibilityNotices: [notice] })).toEqual(['Pré-contrôle d’éligibilité : à vérifier.', `ℹ️ ${notice}`]);
+    expect(notes({ ...task, eligibility: 'eligible' })).toEqual([]);
+  });
+
   it('tells the commission who voted, never how, until the vote closes', () => {
     const open = commissionMessage({
       caseId: 'c',
@@ -65,5 +82,14 @@ describe('Slack messages', () => {
     expect(text).not.toContain('Pour : 1');
     expect(open.text).toBe('Commission ad hoc : dossier I. D. (Contrat aidé d’au moins 12 mois)');
     expect(text).toContain('session 2');
+    expect(text).not.toContain('la coordination décide');
+  });
+
+  it.each([
+    ['no_member', 'La commission ad hoc n’a aucun membre : la coordination décide à sa place.'],
+    ['adjourned', 'Dossier ajourné deux fois par la commission ad hoc : la coordination décide.'],
+  ] as const)('says when the coordination decides in the commission’s place (%s)', (panelWhy, said) => {
+    const view = { caseId: 'c', session: 3, initials: 'I. D.', criterion: 'TEMPS_PARTIEL_COURT', contract: null, deadline: '2026-12-05', voted: [], waiting: ['Claire'], outcome: 'open' as const, panelWhy };
+    expect(JSON.stringify(commissionMessage(view).blocks)).toContain(said);
   });
 });

@@ -51,7 +51,7 @@ export type PathwayCommand =
   | { type: 'recordFseDataPoint'; moment: 'ENTREE' | 'SORTIE' | 'SIX_MOIS_APRES'; on: CalendarDate; labourMarketStatus: string | null }
   | { type: 'recordExit'; exit: ExitState }
   /** The commission ad hoc votes on a case (a child workflow); its result comes back as `commissionDecided`. */
-  | { type: 'startCommission'; session: number; criterion: string }
+  | { type: 'startCommission'; session: number; criterion: string; /** Times this case was adjourned before. */ adjourned?: number }
   /** The history is long: carry the state into a new run. */
   | { type: 'continueAsNew' };
 

@@ -211,10 +211,11 @@ export function tellPrescriber(st: Step, event: 'exit' | 'reorientation'): void 
   st.emit({ type: 'notifyPrescriber', event, key: `${st.ctx.pathwayId}/prescripteur/${event}` });
 }
 
-export function startCommission(st: Step, criterion: string, cdi: boolean, metOn: CalendarDate | undefined): void {
+/** A new case, or (`adjourned` > 0) the same case back after its adjournments. */
+export function startCommission(st: Step, criterion: string, cdi: boolean, metOn: CalendarDate | undefined, adjourned = 0): void {
   const session = (st.s.commission?.session ?? 0) + 1;
-  st.s.commission = { session, running: true, outcome: null, date: null, criterion, cdi, ...(metOn ? { metOn } : {}) };
-  st.emit({ type: 'startCommission', session, criterion });
+  st.s.commission = { session, running: true, outcome: null, date: null, criterion, cdi, ...(metOn ? { metOn } : {}), ...(adjourned ? { adjourned } : {}) };
+  st.emit({ type: 'startCommission', session, criterion, ...(adjourned ? { adjourned } : {}) });
 }
 
 export function commissionDecided(st: Step, result: CommissionResult): void {
@@ -229,7 +230,8 @@ export function commissionDecided(st: Step, result: CommissionResult): void {
     s.rejectedCriteria.push(rejectionKey(st, commission.criterion, commission.metOn));
     backToActive(st);
   } else {
-    // Adjourned: the case comes back to the next session.
+    // Adjourned: the case comes back to the next session (to the coordination after two adjournments).
+    s.commission.adjourned = (commission.adjourned ?? 0) + 1;
     s.timers.commissionSession = st.instantOf(addDays(st.today(), st.policy.commission.resubmitAfterDays));
   }
 }

@@ -101,7 +101,17 @@ export interface PathwayState {
   earlyEnds: number;
   exit: ExitState | null;
   /** `cdi`: the case is a CDI, which an approval counts as such; `metOn`: the day its criterion was met (both absent from cases opened before they were kept). */
-  commission: { session: number; running: boolean; outcome: CommissionOutcome | null; date: CalendarDate | null; criterion: string; cdi?: boolean; metOn?: CalendarDate } | null;
+  commission: {
+    session: number;
+    running: boolean;
+    outcome: CommissionOutcome | null;
+    date: CalendarDate | null;
+    criterion: string;
+    cdi?: boolean;
+    metOn?: CalendarDate;
+    /** Sessions that adjourned this case (absent from cases opened before it was counted: none). */
+    adjourned?: number;
+  } | null;
   /** Atypical criteria the commission rejected, each with the day it was met (`criterion@day`): not submitted again on the same facts. */
   rejectedCriteria: string[];
   remindersPause: { until: CalendarDate; reason: string } | null;
