@@ -185,7 +185,7 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
       const reasons = decisive(result);
       const every = result.reasons.map((r) => ({ ...r }));
       await db.$transaction(async (tx) => {
-        await tx.participant.update({ where: { id: p.id }, data: { eligibility: { decision: result.decision, on: args.on, reasons: every } } });
+        await tx.participant.update({ where: { id: p.id }, data: { eligibility: { decision: result.decision, on: args.on, reasons: every, priorities: result.priorities.map((x) => x.code) } } });
         const assessment = { participantId: p.id, on: toDbDate(args.on), orientedOn: toDbDate(orientedOn), decision: result.decision, reasons: every, source: 'orientation', actor: SYSTEM };
         const id = uuidFromKey(`${p.id}/eligibility/${args.on}`);
         await tx.eligibilityAssessment.upsert({ where: { id }, create: { id, ...assessment }, update: {} });

@@ -252,6 +252,9 @@ export interface RecordedSituation {
   qpv?: boolean | null;
   singleParent?: boolean | null;
   rqth?: boolean | null;
+  rqthLightRestriction?: boolean | null;
+  discriminationVictim?: boolean | null;
+  veryShortPartTime?: boolean | null;
   qualificationLevel?: number | null;
 }
 
@@ -274,9 +277,10 @@ export function situationFacts(s: RecordedSituation, orientationDate: CalendarDa
     earlierPathways,
     qpv: s.qpv ?? false,
     singleParent: s.singleParent ?? false,
-    discriminationVictim: false,
-    veryShortPartTime: false,
-    rqthLightRestriction: s.rqth ?? false,
+    discriminationVictim: s.discriminationVictim ?? false,
+    veryShortPartTime: s.veryShortPartTime ?? false,
+    // A light restriction is what the protocol names; an RQTH alone is not a priority of article 3.
+    rqthLightRestriction: s.rqthLightRestriction ?? false,
     qualificationLevel: level !== null && level !== undefined && level >= 1 && level <= 8 ? (level as QualificationLevel) : null,
   };
 }

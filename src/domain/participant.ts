@@ -77,6 +77,10 @@ export const situationShape = {
   qpv: yesNo('QPV'),
   rqth: yesNo('RQTH'),
   singleParent: yesNo('famille monoparentale'),
+  /** Article 3's priorities (« une attention particulière »), as the person states them. */
+  rqthLightRestriction: yesNo('RQTH avec restriction légère'),
+  discriminationVictim: yesNo('victime de discrimination'),
+  veryShortPartTime: yesNo('temps partiel très réduit'),
   prescriber: code('prescripteur', PRESCRIBERS),
   prescriberContact: optionalText('contact du prescripteur', 200),
   /** JJ/MM/AAAA; today when absent. */

@@ -17,6 +17,8 @@ export interface Field {
   options?: readonly Option[];
   optional?: boolean;
   hint?: string;
+  /** Special-category or intimate data: never asked, shown or read through Slack (web, CLI and API only). */
+  sensitive?: boolean;
 }
 
 /** What a person typed: one string per field, several for multiple choices; absent when empty. */

@@ -31,6 +31,10 @@ const REFERRAL_FIELDS: Field[] = [
   yesNoField('qpv', 'Habite un quartier prioritaire (QPV)'),
   yesNoField('rqth', 'Reconnaissance travailleur handicapé (RQTH)'),
   yesNoField('singleParent', 'Famille monoparentale'),
+  // The priorities of article 3 that are intimate: asked on the web, the CLI and the API, never in Slack.
+  { ...yesNoField('rqthLightRestriction', 'RQTH avec restriction légère', 'Public prioritaire de l’article 3.'), sensitive: true },
+  { ...yesNoField('discriminationVictim', 'Victime de discrimination', 'Déclaré par la personne, avec son accord ; public prioritaire.'), sensitive: true },
+  yesNoField('veryShortPartTime', 'Travaille à temps partiel très réduit', 'Disponible toutefois pour les rendez-vous et actions collectives.'),
 ];
 
 export const REFERRAL_FORM: FormSpec = {

@@ -13,6 +13,10 @@ import { fromDbDate, toDbDate } from '../db/dates.ts';
 import { parisDate } from '../domain/dates.ts';
 import type { EligibilityResult } from '../domain/eligibility.ts';
 import { assessRecord, decisive, noticed } from './assess.ts';
+import { REFERRAL_FORM } from '../forms/referral-form.ts';
+
+/** The facts kept out of Slack, and out of the audit's before/after. */
+const SENSITIVE_FACTS = REFERRAL_FORM.fields.filter((f) => f.sensitive).map((f) => f.id);
 import { describeIssues, identityKey, rectificationSchema } from '../domain/participant.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import { eligibilityRevisedSignal, type Channel } from '../../workflows/pathway-messages.ts';
@@ -74,7 +78,7 @@ export async function rectifyParticipant(
 
       const { orientedOn, result } = assessRecord(deps.config, { ...after, exits: before.exits, pathways: before.pathways }, today);
       const reasons = result.reasons.map((r) => ({ ...r }));
-      await tx.participant.update({ where: { id: before.id }, data: { eligibility: { decision: result.decision, on: today, reasons } } });
+      await tx.participant.update({ where: { id: before.id }, data: { eligibility: { decision: result.decision, on: today, reasons, priorities: result.priorities.map((p) => p.code) } } });
       await tx.eligibilityAssessment.create({
         data: { id: randomUUID(), participantId: before.id, on: toDbDate(today), orientedOn: toDbDate(orientedOn), decision: result.decision, reasons, source: 'rectification', actor: by.actor },
       });
@@ -86,7 +90,8 @@ export async function rectifyParticipant(
         entityType: 'participant',
         entityId: before.id,
         details: {
-          changes: Object.fromEntries(changed.map((k) => [k, { before: comparable(before[k as keyof typeof before]), after: comparable(data[k]) }])),
+          // The trail says that an intimate fact changed, not what it says.
+          changes: Object.fromEntries(changed.map((k) => [k, SENSITIVE_FACTS.includes(k) ? { changed: true } : { before: comparable(before[k as keyof typeof before]), after: comparable(data[k]) }])),
           eligibility: { before: (before.eligibility as { decision?: string } | null)?.decision ?? null, after: result.decision },
         },
       });

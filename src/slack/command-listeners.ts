@@ -143,6 +143,8 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
           text: { type: 'mrkdwn', text: `*${input.firstName} ${input.lastName}*, né·e le ${formatFrenchDate(input.birthDate)}\n*Pré-contrôle d’éligibilité : ${DECISION_LABELS[check.decision]}*` },
         },
         ...(concerns.length ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: concerns.join('\n') } }] : []),
+        // The priorities of article 3 (never the sensitive ones: Slack does not ask them).
+        ...(check.priorities.length ? [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `*Public prioritaire :* ${check.priorities.map((p) => p.text.replace(/\.$/, '')).join(' ; ')}.` } }] : []),
         {
           type: 'context',
           elements: [

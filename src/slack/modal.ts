@@ -26,7 +26,7 @@ export function formModal(form: FormSpec, opts: { callbackId: string; privateMet
   const blocks: KnownBlock[] = [];
   const intro = [opts.subtitle, form.intro].filter(Boolean).join('\n');
   if (intro) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: intro } });
-  for (const field of form.fields) {
+  for (const field of form.fields.filter((f) => !f.sensitive)) {
     blocks.push({
       type: 'input',
       block_id: field.id,
@@ -58,7 +58,8 @@ export type ViewStateValues = Record<string, Record<string, {
 
 export function modalValues(form: FormSpec, values: ViewStateValues): RawValues {
   const raw: RawValues = {};
-  for (const field of form.fields) {
+  // Sensitive facts never come through Slack, even in a crafted payload.
+  for (const field of form.fields.filter((f) => !f.sensitive)) {
     const state = values[field.id]?.value;
     if (!state) continue;
     const value =

@@ -107,6 +107,24 @@ describe('eligibility on what the referral says', () => {
     expect(on(undefined, '2026-03-16T10:00:00Z')).toBe('eligible');
   });
 
+  it.each([
+    // what the record says → the priorities of article 3 (never conditions)
+    [{}, []],
+    [{ qpv: true, singleParent: true }, ['QPV', 'FAMILLE_MONOPARENTALE']],
+    [{ rqth: true }, []], // an RQTH alone is not what the protocol names
+    [{ rqth: true, rqthLightRestriction: true }, ['RQTH_LEGERE']],
+    [{ discriminationVictim: true, veryShortPartTime: true }, ['DISCRIMINATION', 'TEMPS_PARTIEL_REDUIT']],
+    [{ discriminationVictim: null, veryShortPartTime: false, singleParent: null }, []],
+  ])('reads the priorities from the captured facts: %j → %j', (recorded, codes) => {
+    const facts = situationFacts({ birthDate: '1985-03-14', commune: 'Antibes', qualificationLevel: 4, ...recorded }, '2026-03-15', []);
+    const result = checkEligibility(CASA_CONFIG, facts);
+    expect(result.priorities.map((p) => p.code)).toEqual(codes);
+  });
+
+  it('reads the priorities as typed or sent', () => {
+    expect(parse({ rqthLightRestriction: 'oui', discriminationVictim: 'Non', veryShortPartTime: true })).toMatchObject({ rqthLightRestriction: true, discriminationVictim: false, veryShortPartTime: true });
+  });
+
   it('reads a record and a form alike: unknown stays unknown', () => {
     const facts = situationFacts({ birthDate: '1985-03-14', longTermJobSeeker: null, exclusionRisk: null, selfEmployed: null, qualificationLevel: 12 }, '2026-03-15', []);
     expect(facts).toMatchObject({ longTermJobSeeker: null, atRiskOfLongTermUnemployment: null, selfEmployed: false, qualificationLevel: null, minimumIncome: null });

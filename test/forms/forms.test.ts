@@ -72,4 +72,21 @@ describe('forms (read the same from Slack and the web)', () => {
     });
     expect(raw).toEqual({ decision: 'integrate', entryDate: '2026-12-01', barriers: ['SANTE'] });
   });
+
+  it('never asks nor reads the sensitive priorities through Slack, even from a crafted payload', () => {
+    for (const form of [REFERRAL_FORM, RECTIFICATION_FORM]) {
+      const asked = formModal(form, { callbackId: 'referral_check', privateMetadata: '{}' }).blocks.map((b) => b.block_id);
+      expect(asked).not.toContain('discriminationVictim');
+      expect(asked).not.toContain('rqthLightRestriction');
+      expect(asked).toContain('veryShortPartTime');
+      const raw = modalValues(form, {
+        discriminationVictim: { value: { type: 'static_select', selected_option: { value: 'oui' } } },
+        rqthLightRestriction: { value: { type: 'static_select', selected_option: { value: 'oui' } } },
+        veryShortPartTime: { value: { type: 'static_select', selected_option: { value: 'oui' } } },
+      });
+      expect(raw).toEqual({ veryShortPartTime: 'oui' });
+    }
+    // The web reads them (the same form, every field).
+    expect(REFERRAL_FORM.fields.filter((f) => f.sensitive).map((f) => f.id)).toEqual(['rqthLightRestriction', 'discriminationVictim']);
+  });
 });

@@ -255,6 +255,19 @@ describe('HTTP API', () => {
     expect((await api('PATCH', `/api/participants/${randomUUID()}`, { qpv: true })).status).toBe(404);
     expect((await api('PATCH', `/api/participants/${unsaidId}`, { qpv: true }, OTHER_TOKEN)).status).toBe(404);
     expect(await db.eligibilityAssessment.count({ where: { participantId: unsaidId } })).toBe(2);
+
+    // The priorities of article 3 as the person states them: kept, read by the assessment; an intimate one rectified
+    // leaves in the audit that it changed, not what it says.
+    const stated = await api('POST', '/api/participants', { firstName: `Nadia${suffix}`, lastName: `Benali${suffix}`, birthDate: '02/05/1979', commune: 'Antibes', minimumIncome: 'RSA', discriminationVictim: 'oui', rqth: true, rqthLightRestriction: 'oui', veryShortPartTime: false });
+    expect(stated.status).toBe(201);
+    const statedId = stated.body.participantId as string;
+    const assessed = await vi.waitFor(async () => (await db.participant.findUniqueOrThrow({ where: { id: statedId } })).eligibility ?? expect.fail('pas encore évalué'), { timeout: 20_000 });
+    expect(assessed).toMatchObject({ priorities: ['DISCRIMINATION', 'RQTH_LEGERE'] });
+    expect(await db.participant.findUniqueOrThrow({ where: { id: statedId } })).toMatchObject({ discriminationVictim: true, rqthLightRestriction: true, veryShortPartTime: false });
+    expect((await api('PATCH', `/api/participants/${statedId}`, { discriminationVictim: 'non' })).status).toBe(200);
+    const trail = await db.auditEvent.findFirstOrThrow({ where: { entityId: statedId, action: 'participant.rectify' } });
+    expect(trail.details).toMatchObject({ changes: { discriminationVictim: { changed: true } } });
+    expect(JSON.stringify(trail.details)).not.toMatch(/"(before|after)":(true|false)/);
   });
 
   it('lets the coordination entrust a pathway to another referent, the tasks and the history following; barriers raised and lifted', async () => {

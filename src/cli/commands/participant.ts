@@ -129,6 +129,9 @@ const FACT_OPTIONS: Array<[flags: string, description: string, key: string]> = [
   ['--qpv <oui|non>', 'habite un quartier prioritaire', 'qpv'],
   ['--rqth <oui|non>', 'reconnaissance travailleur handicapé', 'rqth'],
   ['--monoparental <oui|non>', 'famille monoparentale', 'singleParent'],
+  ['--rqth-legere <oui|non>', 'RQTH avec restriction légère (public prioritaire)', 'rqthLightRestriction'],
+  ['--discrimination <oui|non>', 'victime de discrimination, déclaré par la personne (public prioritaire)', 'discriminationVictim'],
+  ['--temps-partiel-reduit <oui|non>', 'travaille à temps partiel très réduit (public prioritaire)', 'veryShortPartTime'],
 ];
 const IDENTITY_OPTIONS: Array<[attribute: string, key: string]> = [
   ['prenom', 'firstName'],
