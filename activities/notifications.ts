@@ -268,10 +268,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
       }
       // A reminder of a task already answered by then is not sent (its count stays as it was).
       const taskId = taskOfKey(args.key);
-      if (template.endsWith('.relance')) {
-        const task = await db.task.findUnique({ where: { id: taskId } });
-        if (task && task.status !== 'open') return;
-      }
+      const task = template.startsWith('proof_request') || template.endsWith('.relance') ? await db.task.findUnique({ where: { id: taskId } }) : null;
+      if (template.endsWith('.relance') && task && task.status !== 'open') return;
       await deliverOnce({
         idempotencyKey: args.key,
         template,
@@ -283,7 +281,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
         render: async () => {
           const purpose = PARTICIPANT_LINKS[template];
           const url = purpose ? link(purpose, taskId, new Date(args.at)).url : deps.appUrl;
-          if (template !== 'rendez_vous' && template !== 'rendez_vous.rappel') return participantEmail(template, { firstName: participant.firstName, link: url });
+          if (template !== 'rendez_vous' && template !== 'rendez_vous.rappel') return participantEmail(template, { firstName: participant.firstName, link: url, proofKind: task?.proofKind ?? null });
           // <appointment id>/invitation or <appointment id>/rappel
           const appointment = await db.appointment.findUniqueOrThrow({ where: { id: uuidFromKey(args.key.split('/').slice(0, -1).join('/')) } });
           const referent = pathway?.referentEmail ? await staffByEmail(db, participant.plieCode, pathway.referentEmail) : null;

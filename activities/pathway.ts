@@ -89,6 +89,8 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
       dueDate: CalendarDate;
       /** A commission member's vote: its case. */
       commissionCaseId?: string;
+      /** A proof request: what it asks for. */
+      proofKind?: string;
     }): Promise<void> {
       await db.$transaction(async (tx) => {
         await tx.task.upsert({
@@ -103,6 +105,7 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
             dueDate: toDbDate(args.dueDate),
             openedAt: new Date(args.openedAt),
             commissionCaseId: args.commissionCaseId ?? null,
+            proofKind: args.proofKind ?? null,
           },
           update: {},
         });
@@ -339,6 +342,7 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
           positiveKind: e.kind,
           cdi: e.cdi,
           proofsComplete: !e.proofsMissing,
+          declared: e.declared ?? false,
           reason: e.reason,
           criterion: e.criterion,
         };
@@ -350,7 +354,7 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
           action: 'pathway.exit',
           entityType: 'pathway',
           entityId: args.pathwayId,
-          details: { type: e.type, kind: e.kind, proofsMissing: e.proofsMissing },
+          details: { type: e.type, kind: e.kind, proofsMissing: e.proofsMissing, ...(e.declared ? { declared: true } : {}) },
         });
       });
     },

@@ -77,3 +77,10 @@ export const EXIT_RULES_PATCH = 'exit-rules-protocol';
  * started; with no member, or after two adjournments of the same case, the coordination decides.
  */
 export const COMMISSION_ROSTER_PATCH = 'commission-roster';
+
+/**
+ * From this patch on, an employment exit asks for the pay slips of its six months besides the
+ * contract (its proofs are complete only with both), and a referent may declare a positive exit
+ * without proofs; pathways begun before it ask for the contract alone until their next run.
+ */
+export const PROOFS_SIX_MONTHS_PATCH = 'proofs-six-months';

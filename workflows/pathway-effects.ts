@@ -62,6 +62,7 @@ export function pathwayEffects(
             assigneeRole: task.role,
             openedAt: task.openedAt,
             dueDate: task.dueDate,
+            ...(task.context?.proofKind ? { proofKind: task.context.proofKind } : {}),
           });
           return null;
         }

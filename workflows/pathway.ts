@@ -30,7 +30,7 @@ import {
   type PathwayState,
 } from './pathway-messages.ts';
 import { pathwayEffects } from './pathway-effects.ts';
-import { COMMISSION_AFTER_EXIT_PATCH, EXIT_RULES_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
+import { COMMISSION_AFTER_EXIT_PATCH, EXIT_RULES_PATCH, PROOFS_SIX_MONTHS_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn, refused } from './update-queue.ts';
 
@@ -59,6 +59,7 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
     noPrescriberNotice: !patched(PRESCRIBER_LOOP_PATCH),
     commissionAfterExit: !patched(COMMISSION_AFTER_EXIT_PATCH),
     firstExitRules: !patched(EXIT_RULES_PATCH),
+    contractProofOnly: !patched(PROOFS_SIX_MONTHS_PATCH),
   };
   const ctx = (): PathwayContext => ({ pathwayId, policy, roster: { coordinators: [policy.coordinatorEmail, ...coordinators] }, legacy });
 

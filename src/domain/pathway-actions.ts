@@ -7,6 +7,7 @@ import { z } from './validation.ts';
 // The same codes as the import and the reports: a step or contract recorded here counts there.
 import { BARRIERS, CONTRACT_TYPES, IAE_STRUCTURES, STEP_TYPES } from './codes.ts';
 import { calendarDateField, clockTimeField } from './dates.ts';
+import { POSITIVE_KINDS } from './exit-types.ts';
 import { CONTACT_MODES, type Stage } from './tasks.ts';
 
 
@@ -67,6 +68,13 @@ export const pathwayActionSchema = z.discriminatedUnion(
       }),
       reason,
     }),
+    // Article 5's « personnes déclarées en emploi, en formation ou en création d'entreprise » without their proofs: positive, flagged.
+    z.object({
+      type: z.literal('positiveExitDeclared'),
+      kind: z.enum(POSITIVE_KINDS, { error: 'situation déclarée : emploi, formation ou création d’entreprise' }),
+      cdi: z.boolean().default(false),
+      reason,
+    }),
     z.object({ type: z.literal('remindersPaused'), until: calendarDateField('jusqu’au'), reason }),
     z.object({ type: z.literal('remindersResumed') }),
     // The coordination entrusts the pathway to another referent (the roster is checked by the channels).
@@ -102,6 +110,7 @@ export const ACTION_STAGES: Record<PathwayActionType, readonly Stage[]> = {
   qualificationObtained: FACTS_STAGES,
   businessCreated: FACTS_STAGES,
   exitProposed: OPEN_STAGES,
+  positiveExitDeclared: ['active', 'followUp'],
   remindersPaused: [...OPEN_STAGES, 'exitPending', 'exited'],
   remindersResumed: [...OPEN_STAGES, 'exitPending', 'exited'],
   referentChanged: ['diagnostic', 'active', 'followUp', 'exitPending'],

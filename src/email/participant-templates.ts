@@ -29,9 +29,17 @@ export interface AppointmentWords {
   first: boolean;
 }
 
+/** What each proof request asks for, in the person's words (article 5: the contract and six months of pay slips…). */
+const PROOF_WORDS: Record<string, string> = {
+  contrat: 'votre contrat de travail',
+  bulletins_salaire: 'vos bulletins de salaire de vos six premiers mois dans cet emploi (un seul envoi peut les réunir)',
+  attestation_formation: 'votre attestation d’entrée en formation',
+  immatriculation: 'l’extrait K-bis ou l’avis d’immatriculation de votre entreprise',
+};
+
 export function participantEmail(
   template: ParticipantTemplate,
-  args: { firstName: string; link: string; appointment?: AppointmentWords },
+  args: { firstName: string; link: string; appointment?: AppointmentWords; proofKind?: string | null },
 ): RenderedEmail {
   const hello = `Bonjour ${args.firstName},`;
   const appointment = args.appointment ?? { when: '', place: '', first: false };
@@ -72,14 +80,14 @@ export function participantEmail(
     case 'proof_request':
       return render('Un document à nous transmettre', [
         hello,
-        'Pour compléter votre dossier, merci de nous transmettre le justificatif demandé (par exemple votre contrat ou vos bulletins de salaire).',
+        `Pour compléter votre dossier, merci de nous transmettre ${PROOF_WORDS[args.proofKind ?? ''] ?? 'le justificatif demandé (par exemple votre contrat ou vos bulletins de salaire)'}.`,
         `Vous pouvez le déposer ici, en toute sécurité : ${args.link}`,
         'Une question ? Répondez simplement à ce message.',
       ]);
     case 'proof_request.relance':
       return render('Rappel : un document à nous transmettre', [
         hello,
-        'Nous n’avons pas encore reçu le justificatif demandé. Si vous l’avez déjà envoyé, merci et ne tenez pas compte de ce message.',
+        `Nous n’avons pas encore reçu ${PROOF_WORDS[args.proofKind ?? ''] ?? 'le justificatif demandé'}. Si vous l’avez déjà envoyé, merci et ne tenez pas compte de ce message.`,
         `Pour le déposer : ${args.link}`,
       ]);
     case 'fse_questionnaire':

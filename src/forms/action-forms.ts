@@ -1,7 +1,7 @@
 /** Forms of the actions staff record on a pathway outside any task (step, contact, contract, training, exit, pause…). */
 import { pathwayActionSchema } from '../domain/pathway-actions.ts';
 import { number, text, yesNo, type FormSpec, type Option } from './fields.ts';
-import { BARRIER_OPTIONS, CONTACT_MODE_OPTIONS, CONTRACT_END_OPTIONS, CONTRACT_TYPE_OPTIONS, EXIT_TYPE_OPTIONS, IAE_STRUCTURE_OPTIONS, STEP_TYPE_OPTIONS } from './labels.ts';
+import { BARRIER_OPTIONS, CONTACT_MODE_OPTIONS, CONTRACT_END_OPTIONS, CONTRACT_TYPE_OPTIONS, DECLARED_SITUATION_OPTIONS, EXIT_TYPE_OPTIONS, IAE_STRUCTURE_OPTIONS, STEP_TYPE_OPTIONS } from './labels.ts';
 
 /** A form of one date for an action that says only when it happened. */
 function dateForm(type: 'qualificationObtained' | 'businessCreated', title: string, id: 'date' | 'start', label: string): FormSpec {
@@ -165,6 +165,18 @@ export const ACTION_FORMS = {
     toValue: (raw) => ({ type: 'exitProposed', exitType: text(raw, 'exitType'), reason: text(raw, 'reason') }),
     schema: pathwayActionSchema,
   },
+  positiveExitDeclared: {
+    title: 'Sortie positive déclarée',
+    submit: 'Proposer',
+    intro: 'La personne se dit en emploi, en formation ou en création d’entreprise, sans en transmettre les justificatifs : la sortie compte comme positive, marquée « déclarée sans justificatifs », une fois confirmée par la coordination.',
+    fields: [
+      { id: 'kind', label: 'Situation déclarée', kind: 'select', options: DECLARED_SITUATION_OPTIONS },
+      { id: 'cdi', label: 'En CDI', kind: 'select', options: yesNo, optional: true, hint: 'Pour un emploi ; non si rien n’est choisi.' },
+      { id: 'reason', label: 'Ce que la personne a dit, et quand', kind: 'textarea' },
+    ],
+    toValue: (raw) => ({ type: 'positiveExitDeclared', kind: text(raw, 'kind'), cdi: text(raw, 'cdi') === 'oui', reason: text(raw, 'reason') }),
+    schema: pathwayActionSchema,
+  },
 } satisfies Record<string, FormSpec>;
 
 export type ActionFormName = keyof typeof ACTION_FORMS;
@@ -186,6 +198,7 @@ export const ACTION_LABELS: Record<ActionFormName, string> = {
   barrierLifted: 'Frein levé',
   referentChanged: 'Changer de référent·e',
   exitProposed: 'Proposer une sortie',
+  positiveExitDeclared: 'Sortie positive déclarée (sans justificatif)',
 };
 
 /** Actions only the coordination records (left out of a referent's menu). */

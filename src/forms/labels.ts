@@ -66,6 +66,13 @@ export const EXIT_TYPE_OPTIONS = options({
   AUTRE: 'Autre',
 });
 
+/** What the person says they now do, for a positive exit declared without proofs (article 5). */
+export const DECLARED_SITUATION_OPTIONS = options({
+  EMPLOI: 'En emploi',
+  FORMATION: 'En formation',
+  CREATION: 'A créé son entreprise',
+});
+
 export const LABOUR_MARKET_OPTIONS = options({
   EMPLOI: 'En emploi',
   CREATION: 'A créé son activité',

@@ -42,6 +42,8 @@ export interface ReportExit {
   positiveKind: string | null;
   cdi: boolean;
   proofsComplete: boolean;
+  /** Declared by the referent without proofs (absent from imported histories: not declared). */
+  declared?: boolean;
 }
 export interface ReportClauseContract {
   procurementId: string;
@@ -237,6 +239,8 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
       },
       cdiAmongEmployment: positives.filter((e) => e.positiveKind === 'EMPLOI' && e.cdi).length,
       positiveWithoutProofs: positives.filter((e) => !e.proofsComplete).length,
+      // Among them, those the referent declared (article 5: « déclarées en emploi … sans justificatifs »).
+      positiveDeclared: positives.filter((e) => e.declared === true).length,
     },
     clauses: {
       marches: new Set(clauses.map((c) => c.procurementId)).size,

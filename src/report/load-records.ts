@@ -49,6 +49,7 @@ export async function loadReportRecords(db: Db, plieCode: string): Promise<Repor
       positiveKind: e.positiveKind,
       cdi: e.cdi,
       proofsComplete: e.proofsComplete,
+      declared: e.declared,
     })),
     clauses: clauses.map((c) => ({
       procurementId: c.procurementId,

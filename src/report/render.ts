@@ -122,7 +122,7 @@ function sections(report: EvaluationReport): Section[] {
       lines: [
         `${exits.total} personnes sont sorties du PLIE, dont ${exits.positive} sorties positives (${percent(exits.positiveShare)}).`,
         `Sorties positives : ${Object.entries(exits.byKind).map(([k, n]) => `${n} en ${KIND_LABELS[k] ?? k} (${percent(n / Math.max(exits.positive, 1))})`).join(', ') || 'aucune'} ; ${exits.cdiAmongEmployment} CDI parmi les sorties en emploi (${percent(exits.cdiAmongEmployment / Math.max(exits.byKind.EMPLOI, 1))}).`,
-        `${exits.positiveWithoutProofs} sorties positives n’ont pas encore leurs justificatifs (${percent(exits.positiveWithoutProofs / Math.max(exits.positive, 1))}).`,
+        `${exits.positiveWithoutProofs} sorties positives n’ont pas encore leurs justificatifs (${percent(exits.positiveWithoutProofs / Math.max(exits.positive, 1))}), dont ${exits.positiveDeclared} déclarées par la personne sans justificatif.`,
       ],
       chart: {
         unit: 'count',

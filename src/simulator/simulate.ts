@@ -72,7 +72,7 @@ export interface SimulationResult {
   /** The pathway's workflow id (its commission votes are `<id>/commission/<session>`). */
   workflowId: string;
   stage: string;
-  exit: { type: string; kind: string | null; date: CalendarDate; criterion: string | null; reason: string | null; proofsMissing: boolean } | null;
+  exit: { type: string; kind: string | null; date: CalendarDate; criterion: string | null; reason: string | null; proofsMissing: boolean; declared?: boolean } | null;
   commission: { invoked: boolean; outcome: 'approved' | 'rejected' | 'adjourned' | null; date: CalendarDate | null; sessions: number } | null;
   tasks: Array<{
     kind: string;
@@ -298,6 +298,7 @@ async function play(
           criterion: state.exit.criterion,
           reason: state.exit.reason,
           proofsMissing: state.exit.proofsMissing,
+          ...(state.exit.declared ? { declared: true } : {}),
         }
       : null,
     commission: state.commission
@@ -410,6 +411,8 @@ async function apply(
     case 'exitProposed':
       // The event's own `type` is taken: the exit's type is `exitType`.
       return await act({ type: 'exitProposed', exitType: event.exitType, reason: text(event.reason, 'Proposition de sortie') });
+    case 'positiveExitDeclared':
+      return await act({ type: 'positiveExitDeclared', kind: event.kind, cdi: event.cdi === true, reason: text(event.reason, 'Situation déclarée par la personne') });
     case 'exitConfirmed':
       return await answer('confirm_exit', event.confirm === false ? { confirm: false, reason: text(event.reason, 'Sortie non confirmée') } : { confirm: true });
     case 'parcoursLongDecided':

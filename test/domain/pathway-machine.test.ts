@@ -439,6 +439,62 @@ describe('pathway state machine: transitions', () => {
     expect(state.openTasks.find((t) => t.kind === 'confirm_exit')?.context?.exit).toMatchObject({ criterion: 'CDI_OU_CDD_LONG', cdi: true, on: addMonths(cdiStart, 6) });
   });
 
+  /** From the active stage, events each accepted; the clock runs until a task of a kind opens. */
+  function fromActive(c: PathwayContext = ctx()) {
+    const m = { state: active().state, now: T0 };
+    const feed = (event: PathwayEvent) => {
+      const decision = decide(m.state, event, c, m.now);
+      expect(decision.refused).toBeNull();
+      m.state = decision.state;
+      return decision;
+    };
+    const untilOpen = (kind: OpenTask['kind']) => {
+      while (!m.state.openTasks.some((t) => t.kind === kind)) {
+        m.now = nextWake(m.state)!;
+        feed({ type: 'tick', longHistory: false });
+      }
+    };
+    return { m, feed, untilOpen };
+  }
+
+  it.each([
+    ['pay slips received before the exit is confirmed', true, false],
+    ['confirmed without the pay slips', false, true],
+  ] as const)('an employment exit asks for the pay slips of its six months besides the contract: %s', (_label, payslipsFirst, missing) => {
+    const { m, feed, untilOpen } = fromActive();
+    feed(action({ type: 'contractSigned', contract: { type: 'CDI', start: today, weeklyHours: 35 } }));
+    feed(answer(m.state, 'proof_request', { received: true }, 'participant'));
+    untilOpen('confirm_exit');
+    expect(m.state.openTasks.filter((t) => t.kind === 'proof_request').map((t) => t.context?.proofKind)).toEqual(['bulletins_salaire']);
+    if (payslipsFirst) feed(answer(m.state, 'proof_request', { received: true }, 'participant'));
+    const done = feed(answer(m.state, 'confirm_exit', { confirm: true }, REFERENT));
+    expect(done.state.exit).toMatchObject({ type: 'POSITIVE', kind: 'EMPLOI', cdi: true, proofsMissing: missing });
+  });
+
+  it('a pathway begun before asks for the contract alone at its employment exit', () => {
+    const { m, feed, untilOpen } = fromActive({ ...ctx(), legacy: { contractProofOnly: true } });
+    feed(action({ type: 'contractSigned', contract: { type: 'CDI', start: today, weeklyHours: 35 } }));
+    feed(answer(m.state, 'proof_request', { received: true }, 'participant'));
+    untilOpen('confirm_exit');
+    expect(m.state.openTasks.filter((t) => t.kind === 'proof_request')).toEqual([]);
+    expect(feed(answer(m.state, 'confirm_exit', { confirm: true }, REFERENT)).state.exit).toMatchObject({ proofsMissing: false });
+  });
+
+  it('a positive exit the referent declares without proofs: the coordination confirms it, counted positive and flagged', () => {
+    const { state } = active();
+    const declared = decide(state, action({ type: 'positiveExitDeclared', kind: 'EMPLOI', cdi: true, reason: 'Appel du 3 janvier : CDI chez un traiteur, pas de contrat transmis' }), ctx(), T0);
+    expect(declared.refused).toBeNull();
+    expect(taskOf(declared.state, 'confirm_exit')).toMatchObject({ role: 'coordinator', assigneeEmail: COORDINATOR, context: { exit: { type: 'POSITIVE', kind: 'EMPLOI', cdi: true, declared: true } } });
+    // Only once: a second declaration waits for the first's confirmation.
+    expect(decide(declared.state, action({ type: 'positiveExitDeclared', kind: 'FORMATION', reason: 'Entrée en formation annoncée' }), ctx(), T0).refused?.message).toBe('Action refusée : impossible à cette étape du parcours (exitPending)');
+    const exit = decide(declared.state, answer(declared.state, 'confirm_exit', { confirm: true }), ctx(), T0).state.exit;
+    expect(exit).toMatchObject({ type: 'POSITIVE', kind: 'EMPLOI', cdi: true, declared: true, proofsMissing: true, criterion: null });
+    // A training declared says nothing of a CDI; a situation outside the three is refused.
+    expect(decide(state, action({ type: 'positiveExitDeclared', kind: 'FORMATION', cdi: true, reason: 'Entrée en formation annoncée' }), ctx(), T0).state.openTasks.find((t) => t.kind === 'confirm_exit')?.context?.exit?.cdi).toBe(false);
+    expect(decide(state, action({ type: 'positiveExitDeclared', kind: 'BENEVOLAT', reason: 'Bénévolat annoncé' }), ctx(), T0).refused?.code).toBe('invalid');
+    expect(decide(atDiagnostic(), action({ type: 'positiveExitDeclared', kind: 'EMPLOI', reason: 'Emploi annoncé avant le diagnostic' }), ctx(), T0).refused?.code).toBe('not_now');
+  });
+
   it('the hours paid a monthly check gives move the day of the 910 hours (not for a pathway begun under the first reading)', () => {
     for (const [legacy, moves] of [[{}, true], [{ firstExitRules: true }, false]] as const) {
       const c: PathwayContext = { ...ctx(), legacy };
@@ -530,6 +586,7 @@ function actionFor(pick: number, day: CalendarDate): unknown {
     { type: 'stepPlanned', stepType: 'PROJET_PRO', date: day },
     { type: 'stepDone', stepType: 'PROJET_PRO', date: day },
     { type: 'exitProposed', exitType: 'ABANDON', reason: 'Plus de nouvelles' },
+    { type: 'positiveExitDeclared', kind: 'EMPLOI', cdi: pick % 2 === 0, reason: 'Dit avoir signé un CDI, sans contrat transmis' },
     { type: 'remindersPaused', until: addDays(day, 20), reason: 'Hospitalisation' },
     { type: 'remindersResumed' },
     { type: 'barrierRaised', category: 'MOBILITE', date: day },
@@ -598,17 +655,20 @@ const RUNS = { numRuns: Number(process.env.PLIE_PROPERTY_RUNS ?? 60) };
 const PROPERTY_TIMEOUT = 30_000 + RUNS.numRuns * 250;
 
 describe('pathway state machine: properties over random event sequences', () => {
-  it('never two open tasks of one kind (proof requests: one per follow-up that asked for them)', () => {
+  it('never two open tasks of one kind (proof requests: one per follow-up that asked for them, and the pay slips at its exit)', () => {
     fc.assert(
       fc.property(walks, ([steps, eligibility]) => {
         const { states, decisions } = walk(steps, eligibility);
+        const payslips = (t: { kind: string; context?: { proofKind?: string } }) => t.kind === 'proof_request' && t.context?.proofKind === 'bulletins_salaire';
         for (const s of states) {
           const kinds = s.openTasks.map((t) => t.kind).filter((k) => k !== 'proof_request');
           expect(new Set(kinds).size).toBe(kinds.length);
+          expect(s.openTasks.filter(payslips).length).toBeLessThanOrEqual(1);
         }
         for (const { before, decision } of decisions) {
-          const opened = decision.commands.filter((c) => c.type === 'recordTaskOpened' && c.task.kind === 'proof_request').length;
-          expect(opened).toBeLessThanOrEqual(before.stage !== 'followUp' && decision.state.stage === 'followUp' ? 1 : 0);
+          const opened = decision.commands.flatMap((c) => (c.type === 'recordTaskOpened' && c.task.kind === 'proof_request' ? [c.task] : []));
+          expect(opened.filter((t) => !payslips(t)).length).toBeLessThanOrEqual(before.stage !== 'followUp' && decision.state.stage === 'followUp' ? 1 : 0);
+          expect(opened.filter(payslips).length).toBeLessThanOrEqual(decision.state.stage === 'exitPending' ? 1 : 0);
         }
       }),
       RUNS,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { taskNoticeEmail, type TaskNotice } from '../../src/email/templates.ts';
+import { participantEmail } from '../../src/email/participant-templates.ts';
 
 const base = {
   kind: 'diagnostic_decision' as const,
@@ -39,5 +40,21 @@ describe('task emails to staff', () => {
     const email = taskNoticeEmail({ ...base, notice: 'escalation', assigneeEmail: '<b>x</b>@plie.fr' });
     expect(email.html).toContain('&lt;b&gt;x&lt;/b&gt;@plie.fr');
     expect(email.html).not.toContain('<b>x</b>');
+  });
+});
+
+describe('proof requests to the person', () => {
+  it.each([
+    ['contrat', 'merci de nous transmettre votre contrat de travail.'],
+    ['bulletins_salaire', 'merci de nous transmettre vos bulletins de salaire de vos six premiers mois dans cet emploi (un seul envoi peut les réunir).'],
+    ['attestation_formation', 'merci de nous transmettre votre attestation d’entrée en formation.'],
+    ['immatriculation', 'merci de nous transmettre l’extrait K-bis ou l’avis d’immatriculation de votre entreprise.'],
+    [null, 'merci de nous transmettre le justificatif demandé (par exemple votre contrat ou vos bulletins de salaire).'],
+  ] as const)('names what is asked (%s), and so does the reminder', (proofKind, phrase) => {
+    const asked = participantEmail('proof_request', { firstName: 'Inès', link: 'https://plie.example.org/l/depot', proofKind });
+    expect(asked.text).toContain(phrase);
+    expect(asked.text).toContain('https://plie.example.org/l/depot');
+    const reminder = participantEmail('proof_request.relance', { firstName: 'Inès', link: 'https://plie.example.org/l/depot', proofKind });
+    expect(reminder.text).toContain(`Nous n’avons pas encore reçu ${phrase.replace('merci de nous transmettre ', '').replace(/ \(par exemple.*$|\.$/, '')}`);
   });
 });

@@ -42,7 +42,7 @@ const PUBLISHED_KEYS = [
   // Article 7's further figures (added later, contract from then on).
   'durations.meanMonthsAccompanied', 'contracts.brokenDuringTrial', 'barriers.foundAtEntry', 'barriers.liftedInPeriod', 'barriers.liftedByCategory',
   'equalAccess.oriented', 'equalAccess.integrated', 'equalAccess.integrationRateWomen', 'equalAccess.integrationRateMen', 'pace',
-  'clauses.marchesFollowed', 'clauses.hoursValidatedInPeriod',
+  'clauses.marchesFollowed', 'clauses.hoursValidatedInPeriod', 'exits.positiveDeclared',
   'objectives.protocol', 'objectives.periodShareOfProtocol', 'objectives.proratedTargets',
 ];
 
@@ -157,13 +157,15 @@ describe('evaluation report (definitions)', () => {
       participants: [person('a', { integrationDate: '2018-05-01' }), person('b', { integrationDate: '2018-05-01' }), person('c', { integrationDate: '2021-02-01' })],
       exits: [
         { participantId: 'a', date: '2019-12-31', type: 'ABANDON', positiveKind: null, cdi: false, proofsComplete: false },
-        { participantId: 'b', date: '2020-01-01', type: 'POSITIVE', positiveKind: 'EMPLOI', cdi: true, proofsComplete: false },
+        { participantId: 'b', date: '2020-01-01', type: 'POSITIVE', positiveKind: 'EMPLOI', cdi: true, proofsComplete: false, declared: true },
       ],
       contracts: [{ participantId: 'b', start: '2020-03-01', iae: true }],
     };
     const report = computeReport(CASA_CONFIG, records, period);
     expect(report.objectives).toMatchObject({ accompanied: 1, accompaniedRsa: 1, positiveExitShare: 1, withContractShare: 1 });
-    expect(report.exits).toMatchObject({ total: 1, positive: 1, cdiAmongEmployment: 1, positiveWithoutProofs: 1 });
+    // Declared by the referent without proofs: positive, among those without proofs, counted apart too.
+    expect(report.exits).toMatchObject({ total: 1, positive: 1, cdiAmongEmployment: 1, positiveWithoutProofs: 1, positiveDeclared: 1 });
+    expect(renderMarkdown(report)).toContain('1 sorties positives n’ont pas encore leurs justificatifs (100 %), dont 1 déclarées par la personne sans justificatif.');
     expect(report.contracts).toEqual({ total: 0, persons: 0, iaeTotal: 1, iaePersons: 1, brokenDuringTrial: 0 });
     expect(report.durations.meanMonths).toBeCloseTo(20, 0);
   });

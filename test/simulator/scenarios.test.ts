@@ -115,15 +115,20 @@ describe('simulated pathways (time-skipping)', { timeout: 240_000 }, () => {
   it('proofs never sent: the exit is positive and flagged, and chasing stops after three reminders', async () => {
     const result = await simulator.run(example('cdi-sortie-positive.json'));
     expect(result.exit).toMatchObject({ type: 'POSITIVE', proofsMissing: true });
+    // The contract when the follow-up opens; the pay slips of the six months when the exit is due (article 5's proofs).
     expect(tasksOf(result, 'proofRequest')).toEqual([
       { kind: 'proofRequest', assigneeRole: 'participant', createdDay: 40, dueDay: 47, answeredDay: null, status: 'expired', reminders: 3, escalatedDay: 68 },
+      { kind: 'proofRequest', assigneeRole: 'participant', createdDay: 224, dueDay: 231, answeredDay: null, status: 'expired', reminders: 0, escalatedDay: null },
     ]);
-    expect(emailsOf(result, 'proof_request')).toEqual([40]);
+    expect(emailsOf(result, 'proof_request')).toEqual([40, 224]);
     expect(emailsOf(result, 'proof_request.relance')).toEqual([47, 54, 61]);
 
-    const withProof = await run([INTEGRATE, CDI, { day: 50, type: 'proofReceived', kind: 'contrat' }, { day: 230, type: 'exitConfirmed' }], 240);
+    // The contract alone is not all of it: the pay slips are missing still.
+    const contractOnly = await run([INTEGRATE, CDI, { day: 50, type: 'proofReceived', kind: 'contrat' }, { day: 230, type: 'exitConfirmed' }], 240);
+    expect(contractOnly.exit).toMatchObject({ type: 'POSITIVE', proofsMissing: true });
+    const withProof = await run([INTEGRATE, CDI, { day: 50, type: 'proofReceived', kind: 'contrat' }, { day: 226, type: 'proofReceived', kind: 'bulletins_salaire' }, { day: 230, type: 'exitConfirmed' }], 240);
     expect(withProof.exit).toMatchObject({ type: 'POSITIVE', proofsMissing: false });
-    expect(tasksOf(withProof, 'proofRequest')).toMatchObject([{ answeredDay: 50, status: 'done', reminders: 1 }]);
+    expect(tasksOf(withProof, 'proofRequest')).toMatchObject([{ answeredDay: 50, status: 'done', reminders: 1 }, { answeredDay: 226, status: 'done', reminders: 0 }]);
     expect(emailsOf(withProof, 'proof_request.relance')).toEqual([47]);
   });
 
@@ -373,6 +378,13 @@ describe('simulated pathways (time-skipping)', { timeout: 240_000 }, () => {
         { panel: 'commission', panelWhy: null, outcome: 'adjourned' },
         { panel: 'coordination', panelWhy: 'adjourned', outcome: 'approved' },
       ]);
+    });
+
+    it('a positive exit the referent declares without proofs: positive, flagged, counted apart in the bilan', async () => {
+      const result = await simulator.run(example('sortie-positive-declaree.json'));
+      expect(result.errors).toEqual([]);
+      expect(result.exit).toMatchObject({ type: 'POSITIVE', kind: 'EMPLOI', proofsMissing: true, declared: true });
+      expect(await db.exit.findFirstOrThrow({ where: { pathwayId: result.workflowId } })).toMatchObject({ type: 'POSITIVE', positiveKind: 'EMPLOI', cdi: true, proofsComplete: false, declared: true });
     });
 
     it('rejected by the commission, then a CDI: positive exit six months after its first day', async () => {

@@ -116,7 +116,8 @@ describe('a pathway over months (time-skipping)', { timeout: 240_000 }, () => {
       // One monthly check per month of the follow-up until the exit is due, then its confirmation.
       expect(tasks.filter((t) => t.kind === 'follow_up_check')).toHaveLength(5);
       expect(tasks.filter((t) => t.kind === 'confirm_exit')).toHaveLength(1);
-      expect(tasks.filter((t) => t.kind === 'proof_request')).toHaveLength(1);
+      // The contract at the follow-up's opening, the pay slips of its six months when the exit is due: once each.
+      expect(tasks.filter((t) => t.kind === 'proof_request').map((t) => t.proofKind)).toEqual(['contrat', 'bulletins_salaire']);
       // Every email arrived once: no two with the same Message-ID.
       const ids = stack.inbox.messages.map((m) => m.messageId);
       expect(new Set(ids).size).toBe(ids.length);

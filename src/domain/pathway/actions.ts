@@ -46,6 +46,7 @@ function actionProblem(s: PathwayState, action: PathwayAction, today: CalendarDa
     case 'qualificationObtained':
       return s.facts.trainings.some((t) => t.rncp && !t.qualificationObtainedOn) ? null : 'aucune formation qualifiante en cours';
     case 'exitProposed':
+    case 'positiveExitDeclared':
       return s.openTasks.some((t) => t.kind === 'confirm_exit') ? 'une sortie attend déjà sa confirmation' : null;
     case 'remindersPaused':
       return action.until > today ? null : 'la date de fin de pause doit être à venir';
@@ -132,6 +133,9 @@ export function recorded(st: Step, action: PathwayAction, by: By): void {
     }
     case 'exitProposed':
       return proposeExit(st, { type: action.exitType, reason: action.reason, kind: null, criterion: null, cdi: false }, 'coordinator');
+    case 'positiveExitDeclared':
+      // Counted positive as the protocol counts it, once the coordination confirms; its proofs are missing by definition.
+      return proposeExit(st, { type: 'POSITIVE', reason: action.reason, kind: action.kind, criterion: null, cdi: action.kind === 'EMPLOI' && action.cdi, declared: true }, 'coordinator');
     case 'remindersPaused':
       s.remindersPause = { until: action.until, reason: action.reason };
       return st.recordFact({ kind: 'remindersPaused', until: action.until, reason: action.reason }, by);

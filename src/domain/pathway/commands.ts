@@ -78,7 +78,7 @@ export interface PathwayContext {
    * reorientation say nothing to the prescriber; `commissionAfterExit`, a commission's result coming
    * after the exit still moves the pathway.
    */
-  legacy?: { pause?: boolean; noPrescriberNotice?: boolean; commissionAfterExit?: boolean; firstExitRules?: boolean };
+  legacy?: { pause?: boolean; noPrescriberNotice?: boolean; commissionAfterExit?: boolean; firstExitRules?: boolean; contractProofOnly?: boolean };
 }
 
 export type Decision =

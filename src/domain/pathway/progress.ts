@@ -7,7 +7,7 @@ import { addDays, addMonths, type CalendarDate } from '../dates.ts';
 import type { CriterionMet, ExitRules } from '../exit-criteria.ts';
 import { opensFollowUp, planExit } from '../follow-up.ts';
 import { nextMonthlyAfter } from '../schedules.ts';
-import type { AssigneeRole } from '../tasks.ts';
+import type { AssigneeRole, ProofKind } from '../tasks.ts';
 import type { CommissionResult, PathwayState, PendingExit, TaskContext } from './state.ts';
 import type { By, Step } from './step.ts';
 
@@ -158,7 +158,15 @@ export function exitCheck(st: Step): void {
     delete s.timers.exitCheck;
     return startCommission(st, c.criterion, c.cdi, c.metOn);
   }
+  // « Les premières fiches de paye justifiant de 6 mois » join the contract among the proofs an employment exit needs.
+  if (c.kind === 'EMPLOI' && !st.ctx.legacy?.contractProofOnly) askProof(st, 'bulletins_salaire');
   proposeExit(st, { type: 'POSITIVE', reason: null, kind: c.kind, criterion: c.criterion, cdi: c.cdi, on: plan.on }, 'referent');
+}
+
+/** Asks the person for a proof, unless that request is already open. */
+function askProof(st: Step, proofKind: ProofKind): void {
+  if (st.s.openTasks.some((t) => t.kind === 'proof_request' && t.context?.proofKind === proofKind)) return;
+  st.openTask('proof_request', { context: { proofKind } });
 }
 
 export function proposeExit(st: Step, exit: PendingExit, confirmer: AssigneeRole): void {
@@ -193,10 +201,10 @@ export function resumeAfterRefusedExit(st: Step): void {
 export function recordExit(st: Step, exit: PendingExit, date: CalendarDate): void {
   const { s } = st;
   // Proofs still awaited: the exit is counted positive and flagged; chasing ends here.
-  const proofsMissing = exit.type === 'POSITIVE' && st.hasOpen('proof_request');
+  const proofsMissing = exit.type === 'POSITIVE' && (st.hasOpen('proof_request') || exit.declared === true);
   st.closeTasksOf(['proof_request'], { status: 'expired' });
   for (const task of s.openTasks.filter((t) => t.kind !== 'fse_questionnaire')) st.closeTask(task, { status: 'cancelled' });
-  s.exit = { type: exit.type, reason: exit.reason, kind: exit.kind, criterion: exit.criterion, cdi: exit.cdi, date, proofsMissing };
+  s.exit = { type: exit.type, reason: exit.reason, kind: exit.kind, criterion: exit.criterion, cdi: exit.cdi, date, proofsMissing, ...(exit.declared ? { declared: true } : {}) };
   s.timers = {};
   st.emit({ type: 'recordExit', exit: s.exit });
   st.emit({ type: 'recordFseDataPoint', moment: 'SORTIE', on: date, labourMarketStatus: exit.kind });

@@ -44,6 +44,8 @@ export interface PendingExit {
   cdi: boolean;
   /** For an exit the criteria brought: the day they were met (the exit's date unless the confirmation says otherwise). */
   on?: CalendarDate;
+  /** A positive exit the referent declared (employment, training, business) without its proofs: counted positive, flagged. */
+  declared?: boolean;
 }
 
 /** A contract as the workflow knows it: the exit rules' view, with its id and why it ended early. */
