@@ -51,7 +51,8 @@ export function createSlackMessageActivities(deps: SlackMessageDeps) {
       });
       if (!found) return;
       const { participant } = found.pathway;
-      const channel = (await deps.plieConfig(participant.plieCode)).commission.slackChannel;
+      const config = await deps.plieConfig(participant.plieCode);
+      const channel = config.commission.slackChannel;
       if (!channel) return;
       const votedEmails = new Set(found.votes.map((v) => v.staff.email.toLowerCase()));
       const names = async (emails: string[]) => await Promise.all(emails.map((e) => displayName(db, participant.plieCode, e)));
@@ -61,6 +62,7 @@ export function createSlackMessageActivities(deps: SlackMessageDeps) {
         session: args.session,
         initials: initials(participant.firstName, participant.lastName),
         criterion: found.criterion,
+        rules: config.exitCriteria,
         contract: contract
           ? { type: contract.type, weeklyHours: contract.weeklyHours, start: fromDbDate(contract.start), end: contract.end ? fromDbDate(contract.end) : null }
           : null,

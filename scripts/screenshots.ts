@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { KnownBlock, View } from '@slack/types';
 import { chromium } from 'playwright-core';
+import { CASA_CONFIG } from '../src/domain/plie-config.ts';
 import { taskForm } from '../src/forms/task-forms.ts';
 import { projectRoot } from '../src/infra/project.ts';
 import { commissionMessage } from '../src/slack/commission-message.ts';
@@ -23,6 +24,7 @@ const commission = {
   session: 1,
   initials: 'I. D.',
   criterion: 'TEMPS_PARTIEL_COURT',
+  rules: CASA_CONFIG.exitCriteria,
   contract: { type: 'CDI', weeklyHours: 15, start: '2026-05-04', end: null },
   deadline: '2026-12-05',
   voted: ['Marie Martin'],

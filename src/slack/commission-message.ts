@@ -6,14 +6,20 @@
 import type { KnownBlock } from '@slack/types';
 import type { CommissionOutcome } from '../domain/commission.ts';
 import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
+import type { PlieConfig } from '../domain/plie-config.ts';
 import type { SlackContent } from './task-message.ts';
 
-/** The atypical cases as article 5 of the protocol words them. */
-export const CRITERION_LABELS: Record<string, string> = {
-  TEMPS_PARTIEL_COURT: 'Emploi à temps partiel de moins de 17h30 par semaine, d’au moins 6 mois',
-  CONTRAT_AIDE_LONG: 'Contrat aidé d’au moins 12 mois',
-  ENTREPRISE_INSERTION_LONG: 'Contrat d’au moins 12 mois en entreprise d’insertion',
-};
+/** The atypical cases as article 5 of the protocol words them, with the PLIE's own durations and hours. */
+export function criterionLabel(criterion: string, rules: PlieConfig['exitCriteria']): string {
+  const half = rules.fullTimeWeeklyHours / 2;
+  const halfTime = `${Math.floor(half)}h${String(Math.round((half % 1) * 60)).padStart(2, '0')}`;
+  const labels: Record<string, string> = {
+    TEMPS_PARTIEL_COURT: `Emploi à temps partiel de moins de ${halfTime} par semaine, d’au moins ${rules.contractMonths} mois`,
+    CONTRAT_AIDE_LONG: `Contrat aidé d’au moins ${rules.longContractMonths} mois`,
+    ENTREPRISE_INSERTION_LONG: `Contrat d’au moins ${rules.longContractMonths} mois en entreprise d’insertion`,
+  };
+  return labels[criterion] ?? criterion;
+}
 
 const OUTCOME_LABELS: Record<CommissionOutcome, string> = {
   approved: '✅ Sortie positive accordée',
@@ -35,6 +41,8 @@ export interface CommissionCaseView {
   waiting: string[];
   outcome: 'open' | CommissionOutcome;
   tally?: { pour: number; contre: number; abstention: number };
+  /** The PLIE's exit rules, for the criterion's wording. */
+  rules: PlieConfig['exitCriteria'];
   /** When the coordination decides in the commission's place, and why. */
   panelWhy?: 'no_member' | 'adjourned' | null;
 }
@@ -45,7 +53,7 @@ const PANEL_NOTES: Record<'no_member' | 'adjourned', string> = {
 };
 
 export function commissionMessage(view: CommissionCaseView): SlackContent {
-  const criterion = CRITERION_LABELS[view.criterion] ?? view.criterion;
+  const criterion = criterionLabel(view.criterion, view.rules);
   const contract = view.contract
     ? `${view.contract.type}${view.contract.weeklyHours ? `, ${String(view.contract.weeklyHours).replace('.', ',')} h par semaine` : ''}, depuis le ${formatFrenchDate(view.contract.start)}${view.contract.end ? ` jusqu’au ${formatFrenchDate(view.contract.end)}` : ''}`
     : 'non précisé';

@@ -1,6 +1,7 @@
 /** The Slack messages built from plain rows (pure): order of the caseload, what a post may say. */
 import { describe, expect, it } from 'vitest';
-import { commissionMessage } from '../../src/slack/commission-message.ts';
+import { commissionMessage, criterionLabel } from '../../src/slack/commission-message.ts';
+import { CASA_CONFIG, OTHER_CONFIG } from '../helpers/plie-configs.ts';
 import { homeView, sortCaseload, type CaseRow } from '../../src/slack/home.ts';
 import { closedTaskMessage, openedTaskMessage, outcomeLabel } from '../../src/slack/task-message.ts';
 
@@ -64,8 +65,20 @@ describe('Slack messages', () => {
     expect(notes({ ...task, eligibility: 'eligible' })).toEqual([]);
   });
 
+  it.each([
+    [CASA_CONFIG, 'CONTRAT_AIDE_LONG', 'Contrat aidé d’au moins 12 mois'],
+    [CASA_CONFIG, 'TEMPS_PARTIEL_COURT', 'Emploi à temps partiel de moins de 17h30 par semaine, d’au moins 6 mois'],
+    [CASA_CONFIG, 'ENTREPRISE_INSERTION_LONG', 'Contrat d’au moins 12 mois en entreprise d’insertion'],
+    [OTHER_CONFIG, 'CONTRAT_AIDE_LONG', 'Contrat aidé d’au moins 9 mois'],
+    [OTHER_CONFIG, 'TEMPS_PARTIEL_COURT', 'Emploi à temps partiel de moins de 17h30 par semaine, d’au moins 4 mois'],
+    [{ ...CASA_CONFIG, exitCriteria: { ...CASA_CONFIG.exitCriteria, fullTimeWeeklyHours: 39 } }, 'TEMPS_PARTIEL_COURT', 'Emploi à temps partiel de moins de 19h30 par semaine, d’au moins 6 mois'],
+  ] as const)('words the criterion with the PLIE’s own durations (%#)', (config, criterion, said) => {
+    expect(criterionLabel(criterion, config.exitCriteria)).toBe(said);
+  });
+
   it('tells the commission who voted, never how, until the vote closes', () => {
     const open = commissionMessage({
+      rules: CASA_CONFIG.exitCriteria,
       caseId: 'c',
       session: 2,
       initials: 'I. D.',
@@ -89,7 +102,7 @@ describe('Slack messages', () => {
     ['no_member', 'La commission ad hoc n’a aucun membre : la coordination décide à sa place.'],
     ['adjourned', 'Dossier ajourné deux fois par la commission ad hoc : la coordination décide.'],
   ] as const)('says when the coordination decides in the commission’s place (%s)', (panelWhy, said) => {
-    const view = { caseId: 'c', session: 3, initials: 'I. D.', criterion: 'TEMPS_PARTIEL_COURT', contract: null, deadline: '2026-12-05', voted: [], waiting: ['Claire'], outcome: 'open' as const, panelWhy };
+    const view = { rules: CASA_CONFIG.exitCriteria, caseId: 'c', session: 3, initials: 'I. D.', criterion: 'TEMPS_PARTIEL_COURT', contract: null, deadline: '2026-12-05', voted: [], waiting: ['Claire'], outcome: 'open' as const, panelWhy };
     expect(JSON.stringify(commissionMessage(view).blocks)).toContain(said);
   });
 });
