@@ -9,6 +9,8 @@ import { createSlack } from '../slack/app.ts';
 import { createWebApp } from '../web/app.ts';
 import { pathwayDeps } from './services.ts';
 import { plieConfigFor } from '../plies/registry.ts';
+import { personalTokenOwner } from '../staff/tokens.ts';
+import { parisDate } from '../domain/dates.ts';
 
 export interface RunningWeb {
   url: string;
@@ -39,6 +41,7 @@ export async function runWeb(opts: {
   const app = createWebApp({
     logger: opts.logger,
     tokens: [{ token: opts.apiToken, plieCode: own.plieCode }, ...others],
+    personalToken: (token) => personalTokenOwner(opts.db, token, parisDate(new Date())),
     pathwayDeps: async (plieCode) => {
       const config = configs.get(plieCode);
       return config ? pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger, config) : own;

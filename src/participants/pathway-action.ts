@@ -1,29 +1,44 @@
 /**
- * An action on a participant's pathway, from any channel (Slack, API, CLI): what the workflow
- * cannot check itself is checked here first — the referent a pathway is entrusted to must be an
- * active referent of the same PLIE (never an outside address, which would receive the tasks).
+ * Actions and answers on a participant's pathway, from any channel (Slack, API, CLI, links): what
+ * the workflow cannot check itself is checked here first — the referent a pathway is given or
+ * entrusted to must be an active referent of the same PLIE (never an outside address, which would
+ * receive the person's replies and the task links).
  */
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.ts';
 import { REFUSAL_CODES } from '../domain/refusals.ts';
+import { z } from '../domain/validation.ts';
 import { staffByEmail } from '../staff/directory.ts';
-import { recordAction, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
-import type { ActionRequest, PathwayState } from '../../workflows/pathway-messages.ts';
+import { answerTask, recordAction, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
+import type { ActionRequest, AnswerTaskRequest, PathwayState } from '../../workflows/pathway-messages.ts';
 
-export async function recordPathwayAction(
-  deps: { db: Db; temporal: Client },
-  participantId: string,
-  request: ActionRequest,
-  workflowId: string,
-): Promise<PathwayState> {
+type Deps = { db: Db; temporal: Client };
+
+/** Refused unless `email` is an active referent of the participant's PLIE (a malformed address is left to the workflow's own message). */
+async function assertActiveReferent(db: Db, participantId: string, email: string, refused: string): Promise<void> {
+  if (!z.email().safeParse(email.trim()).success) return;
+  // The roster of the person's own PLIE.
+  const participant = await db.participant.findUnique({ where: { id: participantId }, select: { plieCode: true } });
+  const staff = participant ? await staffByEmail(db, participant.plieCode, email) : null;
+  if (!staff?.roles.includes('REFERENT')) {
+    throw new TaskAnswerRejectedError(`${refused} : ${email.trim()} n’est pas référent·e en activité dans ce PLIE.`, REFUSAL_CODES.invalid);
+  }
+}
+
+export async function recordPathwayAction(deps: Deps, participantId: string, request: ActionRequest, workflowId: string): Promise<PathwayState> {
   const action = request.action as { type?: unknown; referentEmail?: unknown } | null;
   if (action?.type === 'referentChanged' && typeof action.referentEmail === 'string') {
-    // The roster of the person's own PLIE.
-    const participant = await deps.db.participant.findUnique({ where: { id: participantId }, select: { plieCode: true } });
-    const staff = participant ? await staffByEmail(deps.db, participant.plieCode, action.referentEmail) : null;
-    if (!staff?.roles.includes('REFERENT')) {
-      throw new TaskAnswerRejectedError(`Action refusée : ${action.referentEmail.trim()} n’est pas référent·e en activité dans ce PLIE.`, REFUSAL_CODES.invalid);
-    }
+    await assertActiveReferent(deps.db, participantId, action.referentEmail, 'Action refusée');
   }
   return await recordAction(deps.temporal, participantId, request, workflowId);
+}
+
+/** A task's answer; designating the referent takes an active referent of the PLIE only. */
+export async function answerPathwayTask(deps: Deps, participantId: string, request: AnswerTaskRequest, workflowId: string): Promise<PathwayState> {
+  const answer = request.answer as { referentEmail?: unknown } | null;
+  if (typeof answer?.referentEmail === 'string') {
+    const task = await deps.db.task.findUnique({ where: { id: request.taskId }, select: { kind: true } });
+    if (task?.kind === 'assign_referent') await assertActiveReferent(deps.db, participantId, answer.referentEmail, 'Réponse refusée');
+  }
+  return await answerTask(deps.temporal, participantId, request, workflowId);
 }

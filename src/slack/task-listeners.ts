@@ -10,7 +10,8 @@ import { isTaskKind } from '../domain/tasks.ts';
 import { taskForm, type TaskFormContext } from '../forms/task-forms.ts';
 import { fileReference } from '../domain/participant.ts';
 import { mayAnswerTask } from '../domain/permissions.ts';
-import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
+import { castVote, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
+import { answerPathwayTask } from '../participants/pathway-action.ts';
 import { actingStaff, audienceOf, createOnceAtATime, guarded, metaOf, refuse, submitted, tell, type Audience, type ModalMeta, type SlackDeps } from './interaction.ts';
 import { referentOptions } from '../staff/directory.ts';
 import { formModal } from './modal.ts';
@@ -60,7 +61,7 @@ export function registerTaskListeners(app: App, deps: SlackDeps): void {
         await castVote(deps.temporal, task.commissionCaseId!, { actor: staff.email, vote: answer, channel: 'slack' });
         await tell(client, to, 'Votre vote est enregistré. Vous pouvez le changer jusqu’à la clôture.');
       } else {
-        await answerTask(deps.temporal, task.pathway.participantId, { taskId, answer, actor: staff.email, channel: 'slack' }, task.pathwayId);
+        await answerPathwayTask({ db: deps.db, temporal: deps.temporal }, task.pathway.participantId, { taskId, answer, actor: staff.email, channel: 'slack' }, task.pathwayId);
       }
     } catch (error) {
       if (!(error instanceof TaskAnswerRejectedError)) throw error;

@@ -13,9 +13,10 @@ import {
   PathwayNotStartedError,
   type CreateParticipantDeps,
 } from '../participants/create.ts';
-import { answerTask, pathwayState, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
-import { recordPathwayAction } from '../participants/pathway-action.ts';
+import { pathwayState, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
+import { answerPathwayTask, recordPathwayAction } from '../participants/pathway-action.ts';
 import { REFUSAL_CODES } from '../domain/refusals.ts';
+import { mayActOnPathway, mayRefer } from '../domain/permissions.ts';
 import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
 import { ParticipantNotFoundError, rectifyParticipant } from '../participants/rectify.ts';
 import { CASA_CONFIG } from '../domain/plie-config.ts';
@@ -24,22 +25,30 @@ export interface WebDeps {
   logger: Logger;
   /** Each API token opens the API of one PLIE, and only that PLIE's participants. */
   tokens: Array<{ token: string; plieCode: string }>;
+  /** A personal token's owner (`plie staff token create`), or null. */
+  personalToken?: (token: string) => Promise<{ plieCode: string; email: string; roles: string[] } | null>;
   /** What creating and following pathways needs, for one PLIE. */
   pathwayDeps: (plieCode: string) => Promise<CreateParticipantDeps>;
   /** The pages behind the emails' signed links (absent: not served). */
   links?: LinkPagesDeps;
 }
 
+// `actor`: who acts. A personal token acts as its owner (the field may be left out); the PLIE's token names the person.
+const actorField = z.email({ error: 'actor : adresse email de la personne qui agit' }).optional();
+
 const answerBodySchema = z.object({
   taskId: z.string({ error: 'taskId : obligatoire' }).min(1, 'taskId : obligatoire'),
   answer: z.record(z.string(), z.unknown(), { error: 'answer : un objet JSON est attendu' }),
-  actor: z.email({ error: 'actor : adresse email de la personne qui répond' }),
+  actor: actorField,
 });
 
 const actionBodySchema = z.object({
   action: z.record(z.string(), z.unknown(), { error: 'action : un objet JSON est attendu' }),
-  actor: z.email({ error: 'actor : adresse email de la personne qui agit' }),
+  actor: actorField,
 });
+
+/** A personal token used to act in someone else's name. */
+class NotTheOwnerError extends Error {}
 
 const uuid = z.uuid();
 
@@ -52,6 +61,20 @@ export function createWebApp(web: WebDeps): express.Express {
   const log = web.logger.child({ component: 'web' });
   /** The PLIE of the request's token (set by requireToken). */
   const depsOf = async (res: Response) => await web.pathwayDeps(res.locals.plieCode as string);
+  /**
+   * Who acts: a personal token's owner (a different `actor` is refused), else the `actor` the PLIE's
+   * token names; `fallback` when neither says (the service account's own name).
+   */
+  const actorOf = (res: Response, given: string | undefined, fallback?: string): string => {
+    const owner = res.locals.owner as string | undefined;
+    if (owner) {
+      if (given && given.trim().toLowerCase() !== owner) throw new NotTheOwnerError(`Ce jeton est celui de ${owner} : il n’agit au nom de personne d’autre.`);
+      return owner;
+    }
+    if (given) return given;
+    if (fallback) return fallback;
+    throw new InvalidInputError(['actor : adresse email de la personne qui agit']);
+  };
 
   app.get('/health', (_req, res) => {
     res.json({ statut: 'ok' });
@@ -70,16 +93,28 @@ export function createWebApp(web: WebDeps): express.Express {
 
   const api = express.Router();
   api.use(express.json({ limit: '100kb' }));
-  api.use(requireToken(web.tokens, log));
+  api.use(requireToken(web, log));
 
   api.post('/participants', async (req, res) => {
-    const result = await createParticipant(await depsOf(res), req.body, { actor: 'api', channel: 'http' });
+    if (res.locals.owner && !mayRefer({ email: res.locals.owner as string, roles: res.locals.ownerRoles as string[] })) {
+      res.status(403).json({ erreur: 'Seules la coordination et les référent·es enregistrent une orientation.' });
+      return;
+    }
+    const result = await createParticipant(await depsOf(res), req.body, { actor: actorOf(res, undefined, 'api'), channel: 'http' });
     res.status(201).json(result);
   });
 
-  /** A participant of another PLIE does not exist, as far as this PLIE's API is concerned. */
-  const ofThisPlie = async (deps: CreateParticipantDeps, participantId: string) =>
-    (await deps.db.participant.count({ where: { id: participantId, plieCode: deps.plieCode } })) === 1;
+  /**
+   * A participant of another PLIE does not exist, as far as this PLIE's API is concerned; nor, for a
+   * referent's personal token, one whose pathway another referent holds (the same 404 everywhere).
+   */
+  const ofThisPlie = async (deps: CreateParticipantDeps, participantId: string, res: Response) => {
+    if ((await deps.db.participant.count({ where: { id: participantId, plieCode: deps.plieCode } })) !== 1) return false;
+    const owner = res.locals.owner as string | undefined;
+    if (!owner) return true;
+    const pathway = await deps.db.pathway.findUnique({ where: { id: await currentPathwayId(deps.db, participantId) }, select: { referentEmail: true } });
+    return mayActOnPathway({ email: owner, roles: res.locals.ownerRoles as string[] }, pathway?.referentEmail ?? null);
+  };
 
   api.get('/participants/:id/parcours', async (req, res) => {
     const id = uuid.safeParse(req.params.id);
@@ -88,7 +123,7 @@ export function createWebApp(web: WebDeps): express.Express {
       return;
     }
     const deps = await depsOf(res);
-    if (!(await ofThisPlie(deps, id.data))) {
+    if (!(await ofThisPlie(deps, id.data, res))) {
       res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
       return;
     }
@@ -102,13 +137,19 @@ export function createWebApp(web: WebDeps): express.Express {
   async function pathwayRequest<T>(req: Request, res: Response, schema: z.ZodType<T>) {
     const id = uuid.safeParse(req.params.id);
     const body = schema.safeParse(req.body);
-    if (!id.success || !body.success) {
-      const problems = [...(id.success ? [] : ['identifiant de participant invalide']), ...(body.success ? [] : body.error.issues.map((i) => i.message))];
+    // The PLIE's token says on whose behalf it acts; a personal token is that person.
+    const actorMissing = !res.locals.owner && typeof (req.body as { actor?: unknown } | undefined)?.actor !== 'string';
+    if (!id.success || !body.success || actorMissing) {
+      const problems = [
+        ...(id.success ? [] : ['identifiant de participant invalide']),
+        ...(body.success ? [] : body.error.issues.map((i) => i.message)),
+        ...(actorMissing ? ['actor : adresse email de la personne qui agit'] : []),
+      ];
       res.status(400).json({ erreur: 'Requête invalide.', details: problems });
       return null;
     }
     const deps = await depsOf(res);
-    if (!(await ofThisPlie(deps, id.data))) {
+    if (!(await ofThisPlie(deps, id.data, res))) {
       res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
       return null;
     }
@@ -117,13 +158,13 @@ export function createWebApp(web: WebDeps): express.Express {
 
   api.post('/participants/:id/reponses', async (req, res) => {
     const r = await pathwayRequest(req, res, answerBodySchema);
-    if (r) res.json(await answerTask(r.deps.temporal, r.participantId, { ...r.body, channel: 'http' }, r.workflowId));
+    if (r) res.json(await answerPathwayTask(r.deps, r.participantId, { ...r.body, actor: actorOf(res, r.body.actor), channel: 'http' }, r.workflowId));
   });
 
   // An action on the pathway: contact, contract, exit proposal, pause of reminders…
   api.post('/participants/:id/actions', async (req, res) => {
     const r = await pathwayRequest(req, res, actionBodySchema);
-    if (r) res.json(await recordPathwayAction(r.deps, r.participantId, { ...r.body, channel: 'http' }, r.workflowId));
+    if (r) res.json(await recordPathwayAction(r.deps, r.participantId, { ...r.body, actor: actorOf(res, r.body.actor), channel: 'http' }, r.workflowId));
   });
 
   // Rectification of the person's facts: the keys of the referral, each optional.
@@ -134,13 +175,14 @@ export function createWebApp(web: WebDeps): express.Express {
       return;
     }
     const deps = await depsOf(res);
-    res.json(await rectifyParticipant({ db: deps.db, temporal: deps.temporal, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id.data, req.body, { actor: 'api', channel: 'http' }));
+    if (!(await ofThisPlie(deps, id.data, res))) throw new ParticipantNotFoundError();
+    res.json(await rectifyParticipant({ db: deps.db, temporal: deps.temporal, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id.data, req.body, { actor: actorOf(res, undefined, 'api'), channel: 'http' }));
   });
 
   // A new pathway after an administrative exit, linked to the earlier one.
   api.post('/participants/:id/reentree', async (req, res) => {
-    const r = await pathwayRequest(req, res, z.object({ actor: z.email({ error: 'actor : adresse email de la personne qui agit' }) }));
-    if (r) res.status(201).json(await reenterParticipant(r.deps, r.participantId, { actor: r.body.actor, channel: 'http' }));
+    const r = await pathwayRequest(req, res, z.object({ actor: actorField }));
+    if (r) res.status(201).json(await reenterParticipant(r.deps, r.participantId, { actor: actorOf(res, r.body.actor), channel: 'http' }));
   });
 
   app.use('/api', api);
@@ -151,18 +193,31 @@ export function createWebApp(web: WebDeps): express.Express {
   return app;
 }
 
-function requireToken(tokens: WebDeps['tokens'], log: Logger) {
-  const known = tokens.map((t) => ({ bytes: Buffer.from(t.token), plieCode: t.plieCode }));
+function requireToken(web: WebDeps, log: Logger) {
+  const known = web.tokens.map((t) => ({ bytes: Buffer.from(t.token), plieCode: t.plieCode }));
+  const served = new Set(web.tokens.map((t) => t.plieCode));
   return (req: Request, res: Response, next: NextFunction) => {
-    const given = Buffer.from(/^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '');
+    const text = /^Bearer (.+)$/.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    const given = Buffer.from(text);
     const match = known.find((t) => given.length === t.bytes.length && timingSafeEqual(given, t.bytes));
     if (match) {
       res.locals.plieCode = match.plieCode;
       next();
       return;
     }
-    log.warn({ path: req.path, ip: req.ip }, 'requête API refusée : jeton absent ou invalide');
-    res.status(401).json({ erreur: 'Authentification requise : jeton d’API absent ou invalide.' });
+    void (async () => {
+      // A personal token: its owner acts, in their own PLIE (one this API serves).
+      const owner = text && web.personalToken ? await web.personalToken(text) : null;
+      if (owner && served.has(owner.plieCode)) {
+        res.locals.plieCode = owner.plieCode;
+        res.locals.owner = owner.email;
+        res.locals.ownerRoles = owner.roles;
+        next();
+        return;
+      }
+      log.warn({ path: req.path, ip: req.ip }, 'requête API refusée : jeton absent, invalide, révoqué ou expiré');
+      res.status(401).json({ erreur: 'Authentification requise : jeton d’API absent, invalide, révoqué ou expiré.' });
+    })().catch(next);
   };
 }
 
@@ -179,6 +234,8 @@ function errorHandler(log: Logger) {
       res.status(409).json({ erreur: error.message, participantId: error.existingId });
     } else if (error instanceof PathwayNotStartedError) {
       res.status(503).json({ erreur: error.message, participantId: error.participantId });
+    } else if (error instanceof NotTheOwnerError) {
+      res.status(403).json({ erreur: error.message });
     } else if (error instanceof ParticipantNotFoundError) {
       res.status(404).json({ erreur: error.message });
     } else if (error instanceof ReentryRefusedError) {

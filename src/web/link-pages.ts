@@ -25,6 +25,7 @@ import { createProcurementPages } from './procurement-pages.ts';
 import { createPlacementPage } from './placement-page.ts';
 import { createAttendancePage } from './attendance-page.ts';
 import { createPathwayActionPage } from './pathway-action-page.ts';
+import { answerPathwayTask } from '../participants/pathway-action.ts';
 import { referentOptions } from '../staff/directory.ts';
 import { escapeHtml } from '../html.ts';
 import { alert, html, join, page, paragraph, type Html } from './pages/layout.ts';
@@ -211,7 +212,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
           if (task.kind === 'commission_vote') {
             await castVote(deps.temporal, task.commissionCaseId!, { actor, vote: result.value, channel: 'email' });
           } else {
-            await answerTask(deps.temporal, task.pathway.participantId, { taskId: task.id, answer: result.value, actor, channel: 'email' }, task.pathwayId);
+            await answerPathwayTask(deps, task.pathway.participantId, { taskId: task.id, answer: result.value, actor, channel: 'email' }, task.pathwayId);
           }
           if (!(await useUp(req, res, claims))) return;
           return send(res, 200, 'Réponse enregistrée', alert('success', 'Votre réponse est enregistrée.', `Dossier ${fileReference(task.pathway.participantId)} : la suite du parcours est lancée.`));

@@ -3,7 +3,7 @@
  * embedded PostgreSQL, a real SMTP server, and the real worker.
  */
 import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -134,6 +134,12 @@ describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('Réponse invalide : référent·e : adresse email invalide');
 
+    // Only an active referent of the PLIE may be designated.
+    const outsider = await plie(['task', 'answer', participantId, taskId, '--referent', 'quelquun@ailleurs.fr', '--par', COORDINATOR]);
+    expect(outsider.code).toBe(1);
+    expect(outsider.stderr).toContain('Réponse refusée : quelquun@ailleurs.fr n’est pas référent·e en activité dans ce PLIE.');
+    const { plieCode } = await db.participant.findUniqueOrThrow({ where: { id: participantId } });
+    await db.staff.upsert({ where: { plieCode_email: { plieCode, email: 'karim@plie.test' } }, create: { plieCode, email: 'karim@plie.test', name: 'Karim Référent', roles: ['REFERENT'] }, update: {} });
     const answered = await plie(['task', 'answer', participantId, taskId, '--referent', 'karim@plie.test', '--par', COORDINATOR]);
     expect(answered.code).toBe(0);
     expect(answered.stdout).toContain('Étape       : Diagnostic');
@@ -150,12 +156,11 @@ describe('plie participant create → task answer (dev server, PostgreSQL, SMTP)
     expect(creation.channel).toBe('cli');
 
     // The coordination entrusts the pathway to another active referent of the PLIE, no one else.
-    const { plieCode } = await db.participant.findUniqueOrThrow({ where: { id: participantId } });
     const lina = `lina.${suffix.toLowerCase()}@plie.test`;
     await db.staff.create({ data: { plieCode, email: lina, name: 'Lina Haddad', roles: ['REFERENT'] } });
-    const outsider = await plie(['participant', 'referent', participantId, '--referent', 'quelquun@ailleurs.fr', '--par', COORDINATOR]);
-    expect(outsider.code).toBe(1);
-    expect(outsider.stderr).toContain('quelquun@ailleurs.fr n’est pas référent·e en activité dans ce PLIE');
+    const elsewhere = await plie(['participant', 'referent', participantId, '--referent', 'quelquun@ailleurs.fr', '--par', COORDINATOR]);
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.stderr).toContain('quelquun@ailleurs.fr n’est pas référent·e en activité dans ce PLIE');
     const entrusted = await plie(['participant', 'referent', participantId, '--referent', lina, '--motif', 'Congé long', '--par', COORDINATOR]);
     expect(entrusted.stdout).toContain(`Parcours confié à ${lina}.`);
     expect(await db.task.findFirstOrThrow({ where: { pathwayId: workflowId, kind: 'diagnostic_decision' } })).toMatchObject({ status: 'open', assigneeEmail: lina });
@@ -197,6 +202,26 @@ describe('plie staff', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('rôle inconnu (attendu : COORDINATEUR, REFERENT, FACILITATEUR, MEMBRE_COMMISSION)');
     expect(await db.staff.count({ where: { email: 'x@plie.test' } })).toBe(0);
+  });
+
+  it('creates a personal token shown once (only its hash kept), lists and revokes them', async () => {
+    const email = `jeton-${randomBytes(3).toString('hex')}@plie.test`;
+    await db.staff.create({ data: { plieCode: 'CLI_TOKENS', email, name: 'Jeanne Jeton', roles: ['REFERENT'] } });
+    const created = await plie(['staff', 'token', 'create', '--email', email, '--plie', 'CLI_TOKENS', '--expire', '31/12/2099']);
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim().split('\n').at(-1)!;
+    expect(token).toMatch(/^plie_[\w-]{40,}$/);
+    expect(created.stdout).toContain('valable jusqu’au 31/12/2099 inclus');
+    const stored = await db.apiToken.findFirstOrThrow({ where: { staff: { email } } });
+    expect(stored.hash).toBe(createHash('sha256').update(token).digest('hex'));
+    expect((await plie(['staff', 'token', 'list', '--plie', 'CLI_TOKENS'])).stdout).toContain(`Jeanne Jeton <${email}>`);
+    expect((await plie(['staff', 'token', 'list', '--plie', 'CLI_TOKENS'])).stdout).not.toContain(token);
+    expect((await plie(['staff', 'token', 'revoke', '--email', email, '--plie', 'CLI_TOKENS'])).stdout).toContain(`1 jeton(s) de ${email} révoqué(s).`);
+    expect((await plie(['staff', 'token', 'list', '--plie', 'CLI_TOKENS'])).stdout).toContain('révoqué le');
+    // Someone not on the PLIE's staff gets none.
+    const stranger = await plie(['staff', 'token', 'create', '--email', 'inconnue@ailleurs.fr', '--plie', 'CLI_TOKENS']);
+    expect(stranger.code).not.toBe(0);
+    expect(stranger.stderr).toContain('inconnue@ailleurs.fr : aucun membre actif du personnel du PLIE CLI_TOKENS à cette adresse');
   });
 });
 

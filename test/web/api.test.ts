@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { importHistory } from '../../src/import/import-history.ts';
 import { registerPlie } from '../../src/plies/registry.ts';
+import { createStaffToken, revokeStaffTokens } from '../../src/staff/tokens.ts';
 import { OTHER_CONFIG } from '../helpers/plie-configs.ts';
 import { projectRoot } from '../../src/infra/project.ts';
 import { createLogger } from '../../src/logging.ts';
@@ -41,6 +42,8 @@ beforeAll(async () => {
     dataConverter: dataConverter(payloadKeys),
   });
   await registerPlie(db, { ...OTHER_CONFIG, code: 'WEB_AUTRE' });
+  // The referent these tests designate: a referent of the token's PLIE (an outside address is refused).
+  await db.staff.upsert({ where: { plieCode_email: { plieCode: 'CASA', email: 'ines@plie.test' } }, create: { plieCode: 'CASA', email: 'ines@plie.test', name: 'Inès Référente', roles: ['REFERENT'] }, update: {} });
   const config = testConfig({
     PLIE_API_TOKENS: `WEB_AUTRE:${OTHER_TOKEN}`,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -76,7 +79,7 @@ describe('HTTP API', () => {
   it('answers /health without a token and refuses the API without the right one', async () => {
     expect(await api('GET', '/health', undefined, null)).toEqual({ status: 200, body: { statut: 'ok' } });
     const refused = await api('POST', '/api/participants', { firstName: 'A' }, null);
-    expect(refused).toEqual({ status: 401, body: { erreur: 'Authentification requise : jeton d’API absent ou invalide.' } });
+    expect(refused).toEqual({ status: 401, body: { erreur: 'Authentification requise : jeton d’API absent, invalide, révoqué ou expiré.' } });
     expect((await api('POST', '/api/participants', {}, 'mauvais')).status).toBe(401);
   });
 
@@ -109,6 +112,13 @@ describe('HTTP API', () => {
       actor: COORDINATOR,
     });
     expect(rejected).toEqual({ status: 422, body: { erreur: 'Réponse invalide : référent·e : adresse email invalide', code: 'invalid' } });
+
+    // An address outside the PLIE's referents is refused: it would receive the person's replies and the task links.
+    const outsider = await api('POST', `/api/participants/${participantId}/reponses`, { taskId, answer: { referentEmail: 'quelquun@ailleurs.fr' }, actor: COORDINATOR });
+    expect(outsider).toEqual({ status: 422, body: { erreur: 'Réponse refusée : quelquun@ailleurs.fr n’est pas référent·e en activité dans ce PLIE.', code: 'invalid' } });
+    // A referent of another PLIE is an outsider here too.
+    await db.staff.upsert({ where: { plieCode_email: { plieCode: 'WEB_AUTRE', email: 'ref.autre@plie.test' } }, create: { plieCode: 'WEB_AUTRE', email: 'ref.autre@plie.test', name: 'Réf. Autre', roles: ['REFERENT'] }, update: {} });
+    expect((await api('POST', `/api/participants/${participantId}/reponses`, { taskId, answer: { referentEmail: 'ref.autre@plie.test' }, actor: COORDINATOR })).status).toBe(422);
 
     const answered = await api('POST', `/api/participants/${participantId}/reponses`, {
       taskId,
@@ -375,6 +385,59 @@ describe('HTTP API', () => {
     expect(again).toMatchObject({ status: 409, body: { participantId: robin.id } });
   });
 
+  it('personal tokens: a referent’s token acts as her, on her own pathways only; a revoked, expired or orphaned token is refused', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const alice = `alice.${suffix}@plie.test`;
+    const bruno = `bruno.${suffix}@plie.test`;
+    await db.staff.createMany({ data: [alice, bruno].map((email) => ({ plieCode: 'CASA', email, name: email.split('.')[0]!, roles: ['REFERENT'] })) });
+    const today = new Date().toISOString().slice(0, 10);
+    const { token: aliceToken } = await createStaffToken(db, 'CASA', alice, { today });
+    expect(aliceToken).toMatch(/^plie_[\w-]{40,}$/);
+    expect(JSON.stringify(await db.apiToken.findMany())).not.toContain(aliceToken.slice(5));
+
+    /** A participant referred by the PLIE's token, whose pathway the coordination gives to `referent`. */
+    const followedBy = async (referent: string, name: string) => {
+      const created = await api('POST', '/api/participants', { firstName: `${name}${suffix}`, lastName: `Suivi${suffix}`, birthDate: '02/05/1979', commune: 'Antibes' });
+      const id = created.body.participantId as string;
+      const openTask = (kind: string, token: string | null = TOKEN) =>
+        vi.waitFor(async () => ((await api('GET', `/api/participants/${id}/parcours`, undefined, token)).body.openTasks as Array<{ id: string; kind: string }> | undefined)?.find((t) => t.kind === kind)?.id ?? expect.fail(`pas encore de tâche ${kind}`), { timeout: 30_000, interval: 100 });
+      expect((await api('POST', `/api/participants/${id}/reponses`, { taskId: await openTask('assign_referent'), answer: { referentEmail: referent }, actor: COORDINATOR })).status).toBe(200);
+      return { id, openTask };
+    };
+    const hers = await followedBy(alice, 'Lea');
+    const his = await followedBy(bruno, 'Noe');
+
+    // Her own pathway: read, and her diagnostic answered in her name (no actor needed).
+    const diagnostic = await hers.openTask('diagnostic_decision', aliceToken);
+    const answered = await api('POST', `/api/participants/${hers.id}/reponses`, { taskId: diagnostic, answer: { decision: 'integrate', entryDate: today } }, aliceToken);
+    expect(answered.status).toBe(200);
+    expect(await db.task.findUniqueOrThrow({ where: { id: diagnostic } })).toMatchObject({ answeredBy: alice, channel: 'http' });
+
+    // Another referent's pathway: not there for her, to read or to answer.
+    expect((await api('GET', `/api/participants/${his.id}/parcours`, undefined, aliceToken)).status).toBe(404);
+    const hisDiagnostic = await his.openTask('diagnostic_decision');
+    expect((await api('POST', `/api/participants/${his.id}/reponses`, { taskId: hisDiagnostic, answer: { decision: 'integrate', entryDate: today } }, aliceToken)).status).toBe(404);
+    expect((await api('PATCH', `/api/participants/${his.id}`, { qpv: true }, aliceToken)).status).toBe(404);
+    // Acting as the coordination, or anyone else: refused.
+    const asCoordination = await api('POST', `/api/participants/${hers.id}/actions`, { action: { type: 'contactLogged', date: today, mode: 'telephone' }, actor: COORDINATOR }, aliceToken);
+    expect(asCoordination).toEqual({ status: 403, body: { erreur: `Ce jeton est celui de ${alice} : il n’agit au nom de personne d’autre.` } });
+    // Entrusting her pathway to an outsider, or to anyone (the coordination's to do).
+    expect((await api('POST', `/api/participants/${hers.id}/actions`, { action: { type: 'referentChanged', referentEmail: 'quelquun@ailleurs.fr' } }, aliceToken)).status).toBe(422);
+    expect((await api('POST', `/api/participants/${hers.id}/actions`, { action: { type: 'referentChanged', referentEmail: bruno } }, aliceToken)).status).toBe(403);
+
+    // Revoked: refused at once.
+    await revokeStaffTokens(db, 'CASA', alice, new Date());
+    expect((await api('GET', `/api/participants/${hers.id}/parcours`, undefined, aliceToken)).status).toBe(401);
+    // Expired after its last day; its owner deactivated.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const { token: expired } = await createStaffToken(db, 'CASA', bruno, { today: yesterday, expiresOn: yesterday });
+    expect((await api('GET', `/api/participants/${his.id}/parcours`, undefined, expired)).status).toBe(401);
+    const { token: brunoToken } = await createStaffToken(db, 'CASA', bruno, { today });
+    expect((await api('GET', `/api/participants/${his.id}/parcours`, undefined, brunoToken)).status).toBe(200);
+    await db.staff.update({ where: { plieCode_email: { plieCode: 'CASA', email: bruno } }, data: { active: false } });
+    expect((await api('GET', `/api/participants/${his.id}/parcours`, undefined, brunoToken)).status).toBe(401);
+  });
+
   it('does not show, nor let anyone answer for, a participant of another PLIE', async () => {
     const id = randomUUID();
     await db.participant.create({
@@ -401,7 +464,7 @@ describe('HTTP API', () => {
     expect(unknown).toEqual({ status: 404, body: { erreur: 'Aucun parcours pour ce participant.' } });
     const bad = await api('POST', '/api/participants/00000000-0000-4000-8000-000000000000/reponses', { answer: 3 });
     expect(bad.status).toBe(400);
-    expect(bad.body.details).toEqual(['taskId : obligatoire', 'answer : un objet JSON est attendu', 'actor : adresse email de la personne qui répond']);
+    expect(bad.body.details).toEqual(['taskId : obligatoire', 'answer : un objet JSON est attendu', 'actor : adresse email de la personne qui agit']);
   });
 });
 

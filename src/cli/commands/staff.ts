@@ -1,9 +1,12 @@
 /** `plie staff …`: the staff, their roles and Slack accounts. */
 import type { Command } from 'commander';
 import { loadPlieConfig } from '../../config/plie.ts';
+import { plieConfigFor } from '../../plies/registry.ts';
 import { coordinatorsOf } from '../../staff/directory.ts';
 import { staffInputSchema, upsertStaff } from '../../staff/register.ts';
 import { announceCoordinators } from '../../staff/roster.ts';
+import { formatFrenchDate, parisDate, parseCalendarDate } from '../../domain/dates.ts';
+import { createStaffToken, listStaffTokens, revokeStaffTokens } from '../../staff/tokens.ts';
 import { CliFailure, withServices } from '../shared.ts';
 
 export function registerStaffCommands(program: Command): void {
@@ -16,13 +19,16 @@ export function registerStaffCommands(program: Command): void {
     .requiredOption('--roles <rôles>', 'COORDINATEUR, REFERENT, FACILITATEUR, MEMBRE_COMMISSION (séparés par des virgules)')
     .option('--slack <id>', 'identifiant de membre Slack (U…)')
     .option('--par <email>', 'qui fait l’ajout (journal d’audit)', 'cli')
-    .action(async (opts: { email: string; nom: string; roles: string; slack?: string; par: string }) => {
+    .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
+    .action(async (opts: { email: string; nom: string; roles: string; slack?: string; par: string; plie?: string }) => {
       const input = { email: opts.email, name: opts.nom, roles: opts.roles.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean), ...(opts.slack ? { slackUserId: opts.slack } : {}) };
       // Checked before connecting: a typo is said at once, without waiting for the servers.
       const check = staffInputSchema.safeParse(input);
       if (!check.success) throw new CliFailure(`Données invalides :\n${check.error.issues.map((i) => `  - ${i.message}`).join('\n')}`, 2);
       await withServices(async (services, cfg) => {
-        const plieCode = loadPlieConfig(cfg.env).code;
+        const plieCode = opts.plie ?? loadPlieConfig(cfg.env).code;
+        // A PLIE this deployment knows (refused in French otherwise).
+        await plieConfigFor(services.db, cfg.env, plieCode);
         const before = (await coordinatorsOf(services.db, plieCode)).join();
         const saved = await upsertStaff(services.db, plieCode, input, opts.par);
         console.log(`${saved.name} <${saved.email}> : ${saved.roles.join(', ')}${saved.slackUserId ? ` (Slack ${saved.slackUserId})` : ''}.`);
@@ -36,10 +42,59 @@ export function registerStaffCommands(program: Command): void {
   staff
     .command('list')
     .description('Liste le personnel actif.')
-    .action(async () => {
+    .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
+    .action(async (opts: { plie?: string }) => {
       await withServices(async (services, cfg) => {
-        const all = await services.db.staff.findMany({ where: { plieCode: loadPlieConfig(cfg.env).code, active: true }, orderBy: { name: 'asc' } });
+        const all = await services.db.staff.findMany({ where: { plieCode: opts.plie ?? loadPlieConfig(cfg.env).code, active: true }, orderBy: { name: 'asc' } });
         console.log(all.length ? all.map((s) => `${s.name} <${s.email}>  ${s.roles.join(', ')}${s.slackUserId ? `  Slack ${s.slackUserId}` : ''}`).join('\n') : 'Personne : ajoutez le personnel avec plie staff add.');
+      });
+    });
+
+  const token = staff.command('token').description('Jetons d’API personnels : la personne qui s’en sert est celle qui agit.');
+  const plieOption = ['--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)'] as const;
+  token
+    .command('create')
+    .description('Crée un jeton personnel, affiché une seule fois (seule son empreinte est gardée).')
+    .requiredOption('--email <adresse>', 'le membre du personnel à qui il appartient')
+    .option(...plieOption)
+    .option('--expire <JJ/MM/AAAA>', 'dernier jour où il fonctionne (sans date : jusqu’à sa révocation)')
+    .action(async (opts: { email: string; plie?: string; expire?: string }) => {
+      const expiresOn = opts.expire === undefined ? undefined : parseCalendarDate(opts.expire);
+      if (opts.expire !== undefined && !expiresOn) throw new CliFailure('--expire : date invalide, attendu JJ/MM/AAAA.', 2);
+      await withServices(async (services, cfg) => {
+        const plieCode = opts.plie ?? loadPlieConfig(cfg.env).code;
+        const created = await createStaffToken(services.db, plieCode, opts.email, { ...(expiresOn ? { expiresOn } : {}), today: parisDate(new Date()) });
+        console.log(`Jeton personnel de ${created.owner} (PLIE ${plieCode})${expiresOn ? `, valable jusqu’au ${formatFrenchDate(expiresOn)} inclus` : ''}. Il ne sera plus jamais affiché : gardez-le comme un mot de passe.`);
+        // Alone on the last line, for scripts.
+        console.log(created.token);
+      });
+    });
+  token
+    .command('revoke')
+    .description('Révoque tous les jetons d’une personne : refusés aussitôt.')
+    .requiredOption('--email <adresse>', 'le membre du personnel')
+    .option(...plieOption)
+    .action(async (opts: { email: string; plie?: string }) => {
+      await withServices(async (services, cfg) => {
+        const count = await revokeStaffTokens(services.db, opts.plie ?? loadPlieConfig(cfg.env).code, opts.email, new Date());
+        console.log(count ? `${count} jeton(s) de ${opts.email.trim()} révoqué(s).` : `Aucun jeton en service pour ${opts.email.trim()}.`);
+      });
+    });
+  token
+    .command('list')
+    .description('Liste les jetons personnels (jamais les jetons eux-mêmes).')
+    .option(...plieOption)
+    .action(async (opts: { plie?: string }) => {
+      await withServices(async (services, cfg) => {
+        const today = parisDate(new Date());
+        const rows = await listStaffTokens(services.db, opts.plie ?? loadPlieConfig(cfg.env).code);
+        const state = (t: (typeof rows)[number]) =>
+          t.revokedAt ? `révoqué le ${formatFrenchDate(parisDate(t.revokedAt))}` : !t.ownerActive ? 'titulaire désactivé·e' : t.expiresOn && t.expiresOn < today ? `expiré le ${formatFrenchDate(t.expiresOn)}` : t.expiresOn ? `en service jusqu’au ${formatFrenchDate(t.expiresOn)}` : 'en service';
+        console.log(
+          rows.length
+            ? rows.map((t) => `${t.name} <${t.email}>  créé le ${formatFrenchDate(parisDate(t.createdAt))}  ${state(t)}${t.lastUsedAt ? `  dernier usage le ${formatFrenchDate(parisDate(t.lastUsedAt))}` : ''}`).join('\n')
+            : 'Aucun jeton personnel.',
+        );
       });
     });
 }

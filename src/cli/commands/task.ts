@@ -1,6 +1,6 @@
 /** `plie task answer`: answering a task of a pathway. */
 import type { Command } from 'commander';
-import { answerTask } from '../../temporal/pathway-client.ts';
+import { answerPathwayTask } from '../../participants/pathway-action.ts';
 import { currentPathwayId } from '../../participants/reenter.ts';
 import { CliFailure, withServices, parseJsonOption, print, describeState } from '../shared.ts';
 
@@ -30,8 +30,8 @@ export function registerTaskCommands(program: Command): void {
               : undefined;
       if (!answer) throw new CliFailure('Indiquez la réponse : --referent, --integrer, --reorienter ou --reponse.', 2);
       await withServices(async (services) => {
-        const state = await answerTask(
-          services.temporal,
+        const state = await answerPathwayTask(
+          services,
           participantId,
           { taskId, answer, actor: String(opts.par), channel: 'cli' },
           await currentPathwayId(services.db, participantId),
