@@ -1,4 +1,6 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
+import { audit } from '../db/audit.ts';
+import { staffByEmail } from '../staff/directory.ts';
 import path from 'node:path';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
@@ -47,8 +49,8 @@ const actionBodySchema = z.object({
   actor: actorField,
 });
 
-/** A personal token used to act in someone else's name. */
-class NotTheOwnerError extends Error {}
+/** A token used to act in the name of someone it may not act for. */
+class ActingRefusedError extends Error {}
 
 const uuid = z.uuid();
 
@@ -65,15 +67,29 @@ export function createWebApp(web: WebDeps): express.Express {
    * Who acts: a personal token's owner (a different `actor` is refused), else the `actor` the PLIE's
    * token names; `fallback` when neither says (the service account's own name).
    */
-  const actorOf = (res: Response, given: string | undefined, fallback?: string): string => {
+  const actorOf = async (res: Response, deps: CreateParticipantDeps, given: string | undefined, entityId: string): Promise<string> => {
     const owner = res.locals.owner as string | undefined;
     if (owner) {
-      if (given && given.trim().toLowerCase() !== owner) throw new NotTheOwnerError(`Ce jeton est celui de ${owner} : il n’agit au nom de personne d’autre.`);
+      if (given && given.trim().toLowerCase() !== owner) throw new ActingRefusedError(`Ce jeton est celui de ${owner} : il n’agit au nom de personne d’autre.`);
       return owner;
     }
-    if (given) return given;
-    if (fallback) return fallback;
-    throw new InvalidInputError(['actor : adresse email de la personne qui agit']);
+    // The PLIE's service account: on behalf of an active member of its staff, or as its coordination.
+    const coordination = deps.coordinatorEmail.toLowerCase();
+    const actor = given?.trim().toLowerCase() ?? coordination;
+    if (actor !== coordination && !(await staffByEmail(deps.db, deps.plieCode, actor))) {
+      throw new ActingRefusedError(`actor : ${actor} n’est pas un membre actif du personnel de ce PLIE.`);
+    }
+    // Audited as both: the service account here, the person in the record of what was done.
+    await audit(deps.db, {
+      idempotencyKey: `api/${randomUUID()}`,
+      actor: `jeton-du-plie:${deps.plieCode}`,
+      channel: 'http',
+      action: 'api.on_behalf',
+      entityType: 'participant',
+      entityId,
+      details: { onBehalfOf: actor, route: `${res.req.method} ${res.req.originalUrl.split('?')[0] ?? ''}` },
+    });
+    return actor;
   };
 
   app.get('/health', (_req, res) => {
@@ -100,7 +116,7 @@ export function createWebApp(web: WebDeps): express.Express {
       res.status(403).json({ erreur: 'Seules la coordination et les référent·es enregistrent une orientation.' });
       return;
     }
-    const result = await createParticipant(await depsOf(res), req.body, { actor: actorOf(res, undefined, 'api'), channel: 'http' });
+    const result = await createParticipant(await depsOf(res), req.body, { actor: (res.locals.owner as string | undefined) ?? 'api', channel: 'http' });
     res.status(201).json(result);
   });
 
@@ -137,14 +153,8 @@ export function createWebApp(web: WebDeps): express.Express {
   async function pathwayRequest<T>(req: Request, res: Response, schema: z.ZodType<T>) {
     const id = uuid.safeParse(req.params.id);
     const body = schema.safeParse(req.body);
-    // The PLIE's token says on whose behalf it acts; a personal token is that person.
-    const actorMissing = !res.locals.owner && typeof (req.body as { actor?: unknown } | undefined)?.actor !== 'string';
-    if (!id.success || !body.success || actorMissing) {
-      const problems = [
-        ...(id.success ? [] : ['identifiant de participant invalide']),
-        ...(body.success ? [] : body.error.issues.map((i) => i.message)),
-        ...(actorMissing ? ['actor : adresse email de la personne qui agit'] : []),
-      ];
+    if (!id.success || !body.success) {
+      const problems = [...(id.success ? [] : ['identifiant de participant invalide']), ...(body.success ? [] : body.error.issues.map((i) => i.message))];
       res.status(400).json({ erreur: 'Requête invalide.', details: problems });
       return null;
     }
@@ -158,13 +168,13 @@ export function createWebApp(web: WebDeps): express.Express {
 
   api.post('/participants/:id/reponses', async (req, res) => {
     const r = await pathwayRequest(req, res, answerBodySchema);
-    if (r) res.json(await answerPathwayTask(r.deps, r.participantId, { ...r.body, actor: actorOf(res, r.body.actor), channel: 'http' }, r.workflowId));
+    if (r) res.json(await answerPathwayTask(r.deps, r.participantId, { ...r.body, actor: await actorOf(res, r.deps, r.body.actor, r.participantId), channel: 'http' }, r.workflowId));
   });
 
   // An action on the pathway: contact, contract, exit proposal, pause of reminders…
   api.post('/participants/:id/actions', async (req, res) => {
     const r = await pathwayRequest(req, res, actionBodySchema);
-    if (r) res.json(await recordPathwayAction(r.deps, r.participantId, { ...r.body, actor: actorOf(res, r.body.actor), channel: 'http' }, r.workflowId));
+    if (r) res.json(await recordPathwayAction(r.deps, r.participantId, { ...r.body, actor: await actorOf(res, r.deps, r.body.actor, r.participantId), channel: 'http' }, r.workflowId));
   });
 
   // Rectification of the person's facts: the keys of the referral, each optional.
@@ -176,13 +186,13 @@ export function createWebApp(web: WebDeps): express.Express {
     }
     const deps = await depsOf(res);
     if (!(await ofThisPlie(deps, id.data, res))) throw new ParticipantNotFoundError();
-    res.json(await rectifyParticipant({ db: deps.db, temporal: deps.temporal, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id.data, req.body, { actor: actorOf(res, undefined, 'api'), channel: 'http' }));
+    res.json(await rectifyParticipant({ db: deps.db, temporal: deps.temporal, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id.data, req.body, { actor: (res.locals.owner as string | undefined) ?? 'api', channel: 'http' }));
   });
 
   // A new pathway after an administrative exit, linked to the earlier one.
   api.post('/participants/:id/reentree', async (req, res) => {
     const r = await pathwayRequest(req, res, z.object({ actor: actorField }));
-    if (r) res.status(201).json(await reenterParticipant(r.deps, r.participantId, { actor: actorOf(res, r.body.actor), channel: 'http' }));
+    if (r) res.status(201).json(await reenterParticipant(r.deps, r.participantId, { actor: await actorOf(res, r.deps, r.body.actor, r.participantId), channel: 'http' }));
   });
 
   app.use('/api', api);
@@ -234,7 +244,7 @@ function errorHandler(log: Logger) {
       res.status(409).json({ erreur: error.message, participantId: error.existingId });
     } else if (error instanceof PathwayNotStartedError) {
       res.status(503).json({ erreur: error.message, participantId: error.participantId });
-    } else if (error instanceof NotTheOwnerError) {
+    } else if (error instanceof ActingRefusedError) {
       res.status(403).json({ erreur: error.message });
     } else if (error instanceof ParticipantNotFoundError) {
       res.status(404).json({ erreur: error.message });

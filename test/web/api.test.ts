@@ -136,10 +136,19 @@ describe('HTTP API', () => {
       status: 422,
       body: { erreur: 'Action refusée : impossible à cette étape du parcours (diagnostic)', code: 'not_now' },
     });
+    // The PLIE's token acts on behalf of its staff only: someone outside is refused before anything runs.
     expect(await action({ action: { type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement' }, actor: 'quelquun@ailleurs.fr' })).toEqual({
+      status: 403,
+      body: { erreur: 'actor : quelquun@ailleurs.fr n’est pas un membre actif du personnel de ce PLIE.' },
+    });
+    // A member of staff who does not follow this pathway: the pathway refuses her.
+    await db.staff.upsert({ where: { plieCode_email: { plieCode: 'CASA', email: 'autre.ref@plie.test' } }, create: { plieCode: 'CASA', email: 'autre.ref@plie.test', name: 'Autre Référente', roles: ['REFERENT'] }, update: {} });
+    expect(await action({ action: { type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement' }, actor: 'autre.ref@plie.test' })).toEqual({
       status: 403,
       body: { erreur: 'Seul·e le ou la référent·e de parcours, ou la coordination, peut agir sur ce parcours.', code: 'not_allowed' },
     });
+    // Audited as both: the PLIE's token, on behalf of the person.
+    expect(await db.auditEvent.findFirst({ where: { entityId: participantId, action: 'api.on_behalf', details: { path: ['onBehalfOf'], equals: 'autre.ref@plie.test' } } })).toMatchObject({ actor: 'jeton-du-plie:CASA', channel: 'http' });
     expect((await action({ action: 'contact', actor: 'x' })).status).toBe(400);
     const proposed = await action({ action: { type: 'exitProposed', exitType: 'ADMINISTRATIVE', reason: 'Déménagement' }, actor: 'ines@plie.test' });
     expect(proposed.status).toBe(200);
@@ -150,8 +159,10 @@ describe('HTTP API', () => {
     const early = await api('POST', `/api/participants/${participantId}/reentree`, { actor: COORDINATOR });
     expect(early).toEqual({ status: 409, body: { erreur: 'Le parcours en cours n’est pas terminé : une nouvelle entrée suit une sortie.' } });
     const confirmTask = (proposed.body.openTasks as Array<{ id: string }>)[0]!.id;
-    const confirmed = await api('POST', `/api/participants/${participantId}/reponses`, { taskId: confirmTask, answer: { confirm: true }, actor: COORDINATOR });
+    // Naming no one, the PLIE's token acts as its coordination.
+    const confirmed = await api('POST', `/api/participants/${participantId}/reponses`, { taskId: confirmTask, answer: { confirm: true } });
     expect(confirmed.body).toMatchObject({ stage: 'exited', exit: { type: 'ADMINISTRATIVE', reason: 'Déménagement' } });
+    expect(await db.task.findUniqueOrThrow({ where: { id: confirmTask } })).toMatchObject({ answeredBy: COORDINATOR });
     const reentry = await api('POST', `/api/participants/${participantId}/reentree`, { actor: COORDINATOR });
     expect(reentry).toEqual({ status: 201, body: { workflowId: `parcours-${participantId}-2`, previousPathwayId: `parcours-${participantId}` } });
     expect(await db.pathway.findUniqueOrThrow({ where: { id: `parcours-${participantId}-2` } })).toMatchObject({ previousPathwayId: `parcours-${participantId}` });
@@ -464,7 +475,7 @@ describe('HTTP API', () => {
     expect(unknown).toEqual({ status: 404, body: { erreur: 'Aucun parcours pour ce participant.' } });
     const bad = await api('POST', '/api/participants/00000000-0000-4000-8000-000000000000/reponses', { answer: 3 });
     expect(bad.status).toBe(400);
-    expect(bad.body.details).toEqual(['taskId : obligatoire', 'answer : un objet JSON est attendu', 'actor : adresse email de la personne qui agit']);
+    expect(bad.body.details).toEqual(['taskId : obligatoire', 'answer : un objet JSON est attendu']);
   });
 });
 
