@@ -190,8 +190,31 @@ function checkCombinations(env: Env): Env {
       'SLACK_SIGNING_SECRET ou SLACK_APP_TOKEN : l’un des deux est attendu avec SLACK_BOT_TOKEN (mode HTTP ou Socket Mode)',
     );
   }
+  if (env.NODE_ENV === 'production') problems.push(...weakProductionSettings(env));
   if (problems.length > 0) throw new ConfigError(problems);
   return env;
+}
+
+/** Tokens that a guess or a leak in a log could give away: too short for production. */
+const MIN_PRODUCTION_TOKEN_LENGTH = 32;
+
+/** What production refuses that a developer machine accepts: links in clear, the sample coordinator, short tokens. */
+function weakProductionSettings(env: Env): string[] {
+  const problems: string[] = [];
+  if (!env.PUBLIC_URL?.startsWith('https://')) {
+    problems.push('PUBLIC_URL : requis en production, en https:// (l’adresse des liens envoyés par email)');
+  }
+  if (env.PLIE_COORDINATOR_EMAIL.toLowerCase().endsWith('.localhost')) {
+    problems.push('PLIE_COORDINATOR_EMAIL : requis en production (l’adresse réelle de la coordination, pas celle d’exemple)');
+  }
+  if (env.PLIE_API_TOKEN && env.PLIE_API_TOKEN.length < MIN_PRODUCTION_TOKEN_LENGTH) {
+    problems.push(`PLIE_API_TOKEN : ${MIN_PRODUCTION_TOKEN_LENGTH} caractères au moins en production (par exemple : openssl rand -base64 32)`);
+  }
+  const shortOthers = (env.PLIE_API_TOKENS ?? '').split(',').filter((entry) => entry && (entry.split(':')[1] ?? '').length < MIN_PRODUCTION_TOKEN_LENGTH);
+  if (shortOthers.length > 0) {
+    problems.push(`PLIE_API_TOKENS : ${MIN_PRODUCTION_TOKEN_LENGTH} caractères au moins par jeton en production (${shortOthers.map((e) => e.split(':')[0]).join(', ')})`);
+  }
+  return problems;
 }
 
 export type SlackMode = 'socket' | 'http' | 'off';

@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, linkSecrets, parseEnv, resolveSecrets, resolveServiceAddresses, slackMode } from '../../src/config/index.ts';
 import { configProblems } from '../helpers/settings.ts';
 
+/** What a production deployment sets besides its secrets. */
+const PRODUCTION = { NODE_ENV: 'production', PUBLIC_URL: 'https://plie.example.org', PLIE_COORDINATOR_EMAIL: 'coordination@plie-casa.fr' };
+
 const problemsOf = (vars: Record<string, string>) => configProblems(() => parseEnv(vars));
 
 describe('environment configuration', () => {
@@ -94,14 +97,27 @@ describe('secrets and service addresses', () => {
 
   it('requires the secrets in production', () => {
     withDataDir((dataDir) => {
-      const config = { env: parseEnv({ NODE_ENV: 'production' }), dataDir };
+      const config = { env: parseEnv({ ...PRODUCTION }), dataDir };
       expect(() => resolveSecrets(config, { create: true })).toThrow(/PLIE_PAYLOAD_KEYS : requis en production/);
-      const partial = { env: parseEnv({ NODE_ENV: 'production', PLIE_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`, PLIE_API_TOKEN: 'jeton' }), dataDir };
+      const partial = { env: parseEnv({ ...PRODUCTION, PLIE_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`, PLIE_API_TOKEN: 'x'.repeat(32) }), dataDir };
       expect(configProblems(() => resolveSecrets(partial, { create: true }))).toEqual([
         'PLIE_LINK_SECRET : requis en production (secret de signature des liens, 32 caractères au moins)',
         'PLIE_FILE_KEY : requis en production (clé de chiffrement des justificatifs, 32 octets en base64)',
       ]);
     });
+  });
+
+  it('refuses in production what a developer machine accepts: links in clear, the sample coordinator, short tokens', () => {
+    expect(configProblems(() => parseEnv({ NODE_ENV: 'production', PLIE_API_TOKEN: 'jeton', PLIE_API_TOKENS: `AUTRE:${'y'.repeat(16)},TROISIEME:${'z'.repeat(40)}` }))).toEqual([
+      'PUBLIC_URL : requis en production, en https:// (l’adresse des liens envoyés par email)',
+      'PLIE_COORDINATOR_EMAIL : requis en production (l’adresse réelle de la coordination, pas celle d’exemple)',
+      'PLIE_API_TOKEN : 32 caractères au moins en production (par exemple : openssl rand -base64 32)',
+      'PLIE_API_TOKENS : 32 caractères au moins par jeton en production (AUTRE)',
+    ]);
+    expect(configProblems(() => parseEnv({ ...PRODUCTION, PUBLIC_URL: 'http://plie.example.org' }))).toEqual(['PUBLIC_URL : requis en production, en https:// (l’adresse des liens envoyés par email)']);
+    expect(parseEnv({ ...PRODUCTION, PLIE_API_TOKEN: 'x'.repeat(32) }).PUBLIC_URL).toBe('https://plie.example.org');
+    // A developer machine takes the defaults.
+    expect(parseEnv({ PLIE_API_TOKEN: 'jeton' }).PLIE_COORDINATOR_EMAIL).toBe('coordination@plie.localhost');
   });
 
   it('prefers configured addresses and ignores the state of a stopped `npm start`', () => {

@@ -39,7 +39,9 @@ function interpolate(value: string, dotenv: Record<string, string>): string {
 const dotenv = {
   POSTGRES_PASSWORD: 'mot-de-passe',
   PLIE_PAYLOAD_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
-  PLIE_API_TOKEN: 'jeton',
+  PLIE_API_TOKEN: 'un-jeton-d-api-de-trente-deux-caracteres',
+  PLIE_COORDINATOR_EMAIL: 'coordination@plie-casa.fr',
+  PUBLIC_URL: 'https://plie.example.org',
   PLIE_LINK_SECRET: 'un-secret-de-liens-assez-long-pour-la-production',
   PLIE_FILE_KEY: Buffer.alloc(32, 3).toString('base64'),
 };
@@ -75,6 +77,9 @@ describe('docker-compose.yml', () => {
   it('refuses to start without the secrets', () => {
     expect(() => interpolate(String(services.worker?.environment?.PLIE_PAYLOAD_KEYS), {})).toThrow('PLIE_PAYLOAD_KEYS manquant');
     expect(() => interpolate(String(services.web?.environment?.PLIE_API_TOKEN), {})).toThrow('PLIE_API_TOKEN manquant');
+    // Nor without its public address and its coordination (production refuses the samples).
+    expect(() => interpolate(String(services.web?.environment?.PUBLIC_URL), {})).toThrow('PUBLIC_URL manquant');
+    expect(() => interpolate(String(services.web?.environment?.PLIE_COORDINATOR_EMAIL), {})).toThrow('PLIE_COORDINATOR_EMAIL manquant');
   });
 
   it('points the app at services that exist, on their ports', () => {
