@@ -5,6 +5,7 @@
  */
 import { parseCalendarDate, type CalendarDate } from '../domain/dates.ts';
 import { parseQualificationLevel, type QualificationLevel } from '../domain/qualification.ts';
+import { z } from '../domain/validation.ts';
 
 export class FieldError extends Error {}
 
@@ -22,6 +23,14 @@ export function text(row: Row, column: string): string {
 
 export function optionalText(row: Row, column: string): string | null {
   return cell(row, column) || null;
+}
+
+/** An address checked as every other channel checks it (the person's emails go there). */
+export function optionalEmail(row: Row, column: string): string | null {
+  const value = cell(row, column);
+  if (!value) return null;
+  if (!z.email().safeParse(value).success) throw new FieldError(`adresse email invalide « ${value} »`);
+  return value;
 }
 
 export function date(row: Row, column: string): CalendarDate {

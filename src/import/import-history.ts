@@ -148,7 +148,7 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
       birthDate: read('date_naissance', f.date),
       commune: read('commune', f.optionalText),
       postalCode: read('code_postal', f.optionalText),
-      email: read('email', f.optionalText),
+      email: read('email', f.optionalEmail),
       qualificationLevel: read('niveau_qualification', f.qualification),
       minimumIncome: read('minima_sociaux', (r, c) => f.code(r, c, MINIMUM_INCOMES)),
       longTermJobSeeker: read('deld', f.yesNo),

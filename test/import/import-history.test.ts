@@ -159,7 +159,7 @@ describe('CSV import', () => {
 
   it('reports every bad cell with file, line, column and reason, and writes nothing', async () => {
     const dir = samplesWith('bad', {
-      'participants.csv': (c) => c.replace(';02/08/1959;', ';31/02/1959;').replace('P00002;Chevalier;Inès;F;', 'P00002;Chevalier;Inès;X;'),
+      'participants.csv': (c) => c.replace(';02/08/1959;', ';31/02/1959;').replace('P00002;Chevalier;Inès;F;', 'P00002;Chevalier;Inès;X;').replace('n.legall2@exemple.fr', 'n.legall2 @exemple'),
       'etapes.csv': (c) => c.replace('P00001;RECHERCHE_EMPLOI;16/12/2017', 'P99999;RECHERCHE_EMPLOI;16/12/2017'),
       'contrats.csv': (c) => c.replace(/;(non|oui);(non|oui);(non|oui)(\r?\n)/, ';peut-être;$2;$3$4'),
       'sorties.csv': (c) => c.replace('P00033;19/08/2019;POSITIVE;EMPLOI', 'P00033;19/08/2019;POSITIVE;'),
@@ -179,6 +179,7 @@ describe('CSV import', () => {
         column: 'sexe',
         message: 'code inconnu « X » (attendu : F, M)',
       },
+      { file: 'participants.csv', line: 4, column: 'email', message: 'adresse email invalide « n.legall2 @exemple »' },
       { file: 'sorties.csv', line: 2, column: 'nature', message: 'sortie positive : préciser emploi, création d’entreprise ou formation' },
     ]);
     expect(await rowCounts('IMPORT_BAD')).toEqual(before);
