@@ -40,3 +40,34 @@ export async function upsertStaff(db: Db, plieCode: string, raw: unknown, actor:
     return staff;
   });
 }
+
+/**
+ * Deactivates a member of staff: from now on no channel knows them (Slack, personal tokens, the
+ * PLIE's token acting on their behalf, designations), and their tokens are revoked. Returns the
+ * open pathways they still hold and their open tasks, for the coordination to entrust again.
+ */
+export async function deactivateStaff(db: Db, plieCode: string, email: string, actor: string, now: Date) {
+  return await db.$transaction(async (tx) => {
+    const staff = await tx.staff.findFirst({ where: { plieCode, email: { equals: email.trim(), mode: 'insensitive' } } });
+    if (!staff) throw new InvalidInputError([`${email.trim()} : personne de ce nom dans le personnel du PLIE ${plieCode}`]);
+    const wasActive = staff.active;
+    await tx.staff.update({ where: { id: staff.id }, data: { active: false } });
+    const revoked = await tx.apiToken.updateMany({ where: { staffId: staff.id, revokedAt: null }, data: { revokedAt: now } });
+    const held = await tx.pathway.findMany({
+      where: { referentEmail: { equals: staff.email, mode: 'insensitive' }, stage: { notIn: ['exited', 'reoriented'] }, participant: { plieCode } },
+      select: { id: true, participantId: true },
+      orderBy: { id: 'asc' },
+    });
+    const openTasks = await tx.task.count({ where: { status: 'open', assigneeEmail: { equals: staff.email, mode: 'insensitive' }, pathway: { participant: { plieCode } } } });
+    await audit(tx, {
+      idempotencyKey: `staff/${staff.id}/deactivate/${now.getTime()}`,
+      actor,
+      channel: 'cli',
+      action: 'staff.deactivate',
+      entityType: 'staff',
+      entityId: staff.id,
+      details: { tokensRevoked: revoked.count, pathwaysHeld: held.length, openTasks },
+    });
+    return { staff, wasActive, tokensRevoked: revoked.count, pathwaysHeld: held, openTasks };
+  });
+}

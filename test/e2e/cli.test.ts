@@ -3,7 +3,7 @@
  * embedded PostgreSQL, a real SMTP server, and the real worker.
  */
 import { execFile } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -222,6 +222,19 @@ describe('plie staff', () => {
     const stranger = await plie(['staff', 'token', 'create', '--email', 'inconnue@ailleurs.fr', '--plie', 'CLI_TOKENS']);
     expect(stranger.code).not.toBe(0);
     expect(stranger.stderr).toContain('inconnue@ailleurs.fr : aucun membre actif du personnel du PLIE CLI_TOKENS à cette adresse');
+
+    // Deactivated: her tokens revoked, the pathways she holds listed for the coordination to entrust again.
+    expect((await plie(['staff', 'token', 'create', '--email', email, '--plie', 'CLI_TOKENS'])).code).toBe(0);
+    const participantId = randomUUID();
+    await db.participant.create({ data: { id: participantId, plieCode: 'CLI_TOKENS', firstName: 'Rose', lastName: 'Suivie', identityKey: `cli-tokens-${participantId}`, birthDate: new Date('1980-05-05T00:00:00Z'), createdBy: 'test' } });
+    await db.pathway.create({ data: { id: `parcours-${participantId}`, participantId, stage: 'active', referentEmail: email } });
+    const deactivated = await plie(['staff', 'deactivate', '--email', email, '--plie', 'CLI_TOKENS', '--par', 'coordination@plie.test']);
+    expect(deactivated.code).toBe(0);
+    expect(deactivated.stdout).toContain(`Jeanne Jeton <${email}> : désactivé·e ; 1 jeton(s) révoqué(s).`);
+    expect(deactivated.stdout).toContain(`dossier ${fileReference(participantId)}`);
+    expect(await db.staff.findFirstOrThrow({ where: { email } })).toMatchObject({ active: false });
+    expect(await db.apiToken.count({ where: { staff: { email }, revokedAt: null } })).toBe(0);
+    expect((await plie(['staff', 'token', 'create', '--email', email, '--plie', 'CLI_TOKENS'])).code).not.toBe(0);
   });
 });
 

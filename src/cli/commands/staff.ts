@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { loadPlieConfig } from '../../config/plie.ts';
 import { plieConfigFor } from '../../plies/registry.ts';
 import { coordinatorsOf } from '../../staff/directory.ts';
-import { staffInputSchema, upsertStaff } from '../../staff/register.ts';
+import { deactivateStaff, staffInputSchema, upsertStaff } from '../../staff/register.ts';
+import { fileReference } from '../../domain/participant.ts';
 import { announceCoordinators } from '../../staff/roster.ts';
 import { formatFrenchDate, parisDate, parseCalendarDate } from '../../domain/dates.ts';
 import { createStaffToken, listStaffTokens, revokeStaffTokens } from '../../staff/tokens.ts';
@@ -50,6 +51,29 @@ export function registerStaffCommands(program: Command): void {
       });
     });
 
+  staff
+    .command('deactivate')
+    .description('Désactive un membre du personnel : plus aucun canal ne le reconnaît, ses jetons sont révoqués.')
+    .requiredOption('--email <adresse>', 'le membre du personnel')
+    .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
+    .option('--par <email>', 'qui désactive (journal d’audit)', 'cli')
+    .action(async (opts: { email: string; plie?: string; par: string }) => {
+      await withServices(async (services, cfg) => {
+        const plieCode = opts.plie ?? loadPlieConfig(cfg.env).code;
+        const before = (await coordinatorsOf(services.db, plieCode)).join();
+        const done = await deactivateStaff(services.db, plieCode, opts.email, opts.par, new Date());
+        console.log(`${done.staff.name} <${done.staff.email}> : ${done.wasActive ? 'désactivé·e' : 'déjà désactivé·e'} ; ${done.tokensRevoked} jeton(s) révoqué(s).`);
+        if ((await coordinatorsOf(services.db, plieCode)).join() !== before) {
+          const told = await announceCoordinators(services.db, services.temporal, plieCode);
+          console.log(`Coordination mise à jour dans ${told} parcours en cours.`);
+        }
+        if (done.pathwaysHeld.length > 0) {
+          // Entrusting them again is the coordination's decision (plie participant referent …).
+          console.log(`À confier à un·e autre référent·e (${done.pathwaysHeld.length} parcours, ${done.openTasks} tâche(s) ouvertes) :`);
+          for (const p of done.pathwaysHeld) console.log(`  dossier ${fileReference(p.participantId)}  (plie participant referent ${p.participantId} --referent … --par …)`);
+        }
+      });
+    });
   const token = staff.command('token').description('Jetons d’API personnels : la personne qui s’en sert est celle qui agit.');
   const plieOption = ['--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)'] as const;
   token
