@@ -64,8 +64,8 @@ export function createWebApp(web: WebDeps): express.Express {
   /** The PLIE of the request's token (set by requireToken). */
   const depsOf = async (res: Response) => await web.pathwayDeps(res.locals.plieCode as string);
   /**
-   * Who acts: a personal token's owner (a different `actor` is refused), else the `actor` the PLIE's
-   * token names; `fallback` when neither says (the service account's own name).
+   * Who acts: a personal token's owner (a different `actor` is refused); for the PLIE's token, the
+   * active member of its staff that `actor` names, or its coordination when it names no one.
    */
   const actorOf = async (res: Response, deps: CreateParticipantDeps, given: string | undefined, entityId: string): Promise<string> => {
     const owner = res.locals.owner as string | undefined;
