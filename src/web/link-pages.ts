@@ -284,6 +284,13 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
     send(res, 200, 'Merci, c’est bien reçu', alert('success', 'Votre justificatif est bien reçu.', 'Votre référent·e est prévenu·e. Vous n’avez rien d’autre à faire.'));
   }
 
+  // Anything unexpected behind a link: a page, and a log line without the path (it holds the token).
+  router.use((error: unknown, req: Request, res: Response, next: express.NextFunction) => {
+    if (res.headersSent) return next(error);
+    log.error({ err: (error as Error).message, method: req.method }, 'page de lien en échec');
+    send(res, 503, 'Service momentanément indisponible', alert('error', 'Un incident est survenu', 'Votre lien reste valable : réessayez dans quelques minutes.'));
+  });
+
   return router;
 }
 
