@@ -30,9 +30,6 @@ import { referentOptions } from '../staff/directory.ts';
 import { escapeHtml } from '../html.ts';
 import { alert, html, join, page, paragraph, type Html } from './pages/layout.ts';
 
-/** Uploads read at the same time (each up to 10 MB in memory), beyond which a sender is asked to retry. */
-export const MAX_CONCURRENT_UPLOADS = 4;
-
 export interface LinkPagesDeps {
   db: Db;
   temporal: Client;
@@ -174,20 +171,8 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
   });
 
   // Forms: a few fields, never large (the upload has its own limits).
-  let uploading = 0;
   router.post('/:token', (req, res, next) => {
     if (req.is('multipart/form-data')) {
-      // The link is checked before a byte of the file is read; a few uploads at once at most.
-      const signed = verifyLink(req.params.token, deps.secret, now());
-      if (!signed.ok) return refused(res, signed, req);
-      if (signed.claims.purpose !== 'proof-upload') return refused(res, { ok: false, reason: 'signature', message: 'Ce lien n’est pas valide.' }, req);
-      if (uploading >= MAX_CONCURRENT_UPLOADS) {
-        log.warn({ uploading }, 'dépôt différé : trop d’envois en cours');
-        res.set('Retry-After', '30');
-        return send(res, 503, 'Déposer votre justificatif', alert('warning', 'Beaucoup d’envois en ce moment', 'Votre lien reste valable : réessayez dans une minute.'));
-      }
-      uploading += 1;
-      res.once('close', () => (uploading -= 1));
       upload(req, res, (error: unknown) => {
         if (!error) return next();
         const tooLarge = (error as { code?: string }).code === 'LIMIT_FILE_SIZE';
