@@ -4,7 +4,7 @@
  */
 import { MINIMUM_INCOMES } from './codes.ts';
 import { addDays, ageOn, formatFrenchDate, type CalendarDate } from './dates.ts';
-import type { PlieConfig } from './plie-config.ts';
+import { configuredProtocols, type PlieConfig } from './plie-config.ts';
 import { isLowQualification, type QualificationLevel } from './qualification.ts';
 import { matchCommune } from './territory.ts';
 
@@ -95,7 +95,7 @@ interface Period {
  * around it (an avenant or a new protocol not configured yet), which may be one protocol or several.
  */
 export function protocolPeriod(config: PlieConfig, day: CalendarDate): Period {
-  const spans = [...config.earlierProtocols, ...(config.protocol ? [config.protocol] : [])];
+  const spans = configuredProtocols(config);
   const within = spans.find((p) => p.from <= day && day <= p.to);
   if (within) return { from: within.from, to: within.to, protocol: within };
   const before = spans.filter((p) => p.to < day).map((p) => p.to).sort().at(-1);
@@ -110,7 +110,7 @@ function overlaps(pathway: EarlierPathway, period: Period): boolean {
 
 function protocolNotice(config: PlieConfig, period: Period): Reason | null {
   if (period.protocol) return null;
-  const last = [...config.earlierProtocols, ...(config.protocol ? [config.protocol] : [])].map((p) => p.to).sort().at(-1);
+  const last = configuredProtocols(config).map((p) => p.to).sort().at(-1);
   return notice(
     'HORS_PROTOCOLE',
     last

@@ -112,13 +112,18 @@ export const plieConfigSchema = z.object({
   }),
 }).superRefine((config, ctx) => {
   // A day belongs to one protocol at most: that is what « le présent protocole » means.
-  const spans = [...config.earlierProtocols, ...(config.protocol ? [config.protocol] : [])].sort((a, b) => a.from.localeCompare(b.from));
+  const spans = configuredProtocols(config).sort((a, b) => a.from.localeCompare(b.from));
   for (let i = 1; i < spans.length; i++) {
     if (spans[i]!.from <= spans[i - 1]!.to) ctx.addIssue({ code: 'custom', path: ['earlierProtocols'], message: `protocoles : les périodes ${spans[i - 1]!.from} – ${spans[i - 1]!.to} et ${spans[i]!.from} – ${spans[i]!.to} se chevauchent` });
   }
 });
 
 export type PlieConfig = z.output<typeof plieConfigSchema>;
+
+/** Every protocol a PLIE configured: the earlier ones and the current one. */
+export function configuredProtocols(config: Pick<PlieConfig, 'earlierProtocols' | 'protocol'>): Array<{ from: string; to: string }> {
+  return [...config.earlierProtocols, ...(config.protocol ? [config.protocol] : [])];
+}
 export type PlieConfigInput = z.input<typeof plieConfigSchema>;
 
 /** The CASA protocol (seed: « Protocole d'accord 2021-2023 »). */

@@ -6,12 +6,12 @@
  */
 import type { Db } from '../db/client.ts';
 import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
-import type { PlieConfig } from '../domain/plie-config.ts';
+import { configuredProtocols, type PlieConfig } from '../domain/plie-config.ts';
 import { commissionMembersOf } from '../staff/directory.ts';
 
 export function plieWarnings(config: PlieConfig, today: CalendarDate, roster: { commissionMembers: number }): string[] {
   const warnings: string[] = [];
-  const protocols = [...config.earlierProtocols, ...(config.protocol ? [config.protocol] : [])];
+  const protocols = configuredProtocols(config);
   const covering = protocols.find((p) => p.from <= today && today <= p.to);
   const lastEnd = protocols.map((p) => p.to).sort().at(-1);
   if (protocols.length === 0) {
