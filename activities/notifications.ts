@@ -191,7 +191,12 @@ export function createNotificationActivities(deps: NotificationDeps) {
         newReferent: await displayName(db, participant.plieCode, args.to),
         previousReferent: args.from ? await displayName(db, participant.plieCode, args.from) : null,
       };
-      const recipients = [{ who: 'new' as const, email: args.to }, ...(args.from && args.from.toLowerCase() !== args.to.toLowerCase() ? [{ who: 'previous' as const, email: args.from }] : [])];
+      // A previous referent who left the PLIE (deactivated) is told nothing more about its people.
+      const left = args.from
+        ? await db.staff.count({ where: { plieCode: participant.plieCode, active: false, email: { equals: args.from, mode: 'insensitive' } } })
+        : 0;
+      const told = args.from && left === 0 && args.from.toLowerCase() !== args.to.toLowerCase();
+      const recipients = [{ who: 'new' as const, email: args.to }, ...(args.from && told ? [{ who: 'previous' as const, email: args.from }] : [])];
       for (const { who, email } of recipients) {
         const notice = (withLinks: boolean): ReferentChangeNotice => ({
           to: who,

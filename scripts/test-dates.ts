@@ -8,6 +8,9 @@
  *   npm run test:dates -- 2028-02-29   one of them (its date)
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { onPath } from '../src/infra/temporal-server.ts';
 
 interface Moment {
@@ -48,19 +51,42 @@ if (!faketime) {
 }
 
 const excludes = NEEDS_DEV_SERVER.flatMap((file) => ['--exclude', file.endsWith('/') ? `${file}**` : file]);
-const failed: string[] = [];
-for (const moment of moments) {
+/** The failed tests of a run, from vitest's JSON report: file, name and the first lines of the reason. */
+function failuresOf(reportFile: string): string[] {
+  try {
+    const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+      testResults?: Array<{ name: string; message?: string; assertionResults?: Array<{ fullName: string; status: string; failureMessages?: string[] }> }>;
+    };
+    return (report.testResults ?? []).flatMap((file) => {
+      const tests = (file.assertionResults ?? []).filter((t) => t.status === 'failed');
+      const where = file.name.replace(`${process.cwd()}/`, '');
+      if (tests.length === 0) return file.message ? [`${where} : ${file.message.split('\n').slice(0, 6).join('\n    ')}`] : [];
+      return tests.map((t) => `${where} > ${t.fullName}\n    ${(t.failureMessages ?? []).join('\n').split('\n').slice(0, 8).join('\n    ')}`);
+    });
+  } catch {
+    return ['(rapport JSON illisible : voir la sortie ci-dessus)'];
+  }
+}
+
+const reports = mkdtempSync(join(tmpdir(), 'plie-dates-'));
+const failed: Array<{ label: string; failures: string[] }> = [];
+for (const [index, moment] of moments.entries()) {
   console.log(`\n=== Tests au ${moment.label} ===`);
   const started = Date.now();
+  const reportFile = join(reports, `${index}.json`);
   // libfaketime reads the date in the process's time zone: UTC, as written above.
-  const result = spawnSync(faketime, [moment.at.replace('T', ' ').replace('Z', ''), 'npx', 'vitest', 'run', ...excludes], {
-    stdio: 'inherit',
-    env: { ...process.env, TZ: 'UTC', PLIE_TEST_CLOCK: moment.at },
-  });
+  const result = spawnSync(
+    faketime,
+    [moment.at.replace('T', ' ').replace('Z', ''), 'npx', 'vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...excludes],
+    { stdio: 'inherit', env: { ...process.env, TZ: 'UTC', PLIE_TEST_CLOCK: moment.at } },
+  );
   console.log(`=== ${moment.label} : ${result.status === 0 ? 'réussi' : 'ÉCHEC'} en ${Math.round((Date.now() - started) / 1000)} s ===`);
-  if (result.status !== 0) failed.push(moment.label);
+  if (result.status !== 0) failed.push({ label: moment.label, failures: failuresOf(reportFile) });
 }
+rmSync(reports, { recursive: true, force: true });
 if (failed.length > 0) {
-  console.error(`\nÉchecs aux dates difficiles : ${failed.join(' ; ')}`);
+  // Said again at the very end: the runs of the other days would push it out of a log's tail.
+  for (const { label, failures } of failed) console.error(`\nÉchecs au ${label} :\n${failures.map((f) => `  - ${f}`).join('\n') || '  (aucun test nommé : voir la sortie ci-dessus)'}`);
+  console.error(`\nÉchecs aux dates difficiles : ${failed.map((f) => f.label).join(' ; ')}`);
   process.exit(1);
 }

@@ -63,6 +63,11 @@ export const recordActionUpdate = defineUpdate<PathwayState, [ActionRequest]>('r
  * act with the new list from then on, besides the configured coordination address.
  */
 export const coordinatorsChangedSignal = defineSignal<[{ coordinators: string[] }]>('coordinatorsChanged');
+/**
+ * A member of staff was deactivated (by `actor`): the pathway they held, and their open tasks on
+ * it, go to the coordination until it entrusts them to someone else.
+ */
+export const staffLeftSignal = defineSignal<[{ email: string; actor: string; channel: Channel }]>('staffLeft');
 /** A rectification assessed the person's eligibility again (the designation of the referent may wait on it). */
 export const eligibilityRevisedSignal = defineSignal<[{ decision: 'eligible' | 'not_eligible' | 'to_review' }]>('eligibilityRevised');
 

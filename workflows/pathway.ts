@@ -22,6 +22,7 @@ import {
   coordinatorsChangedSignal,
   eligibilityRevisedSignal,
   recordActionUpdate,
+  staffLeftSignal,
   stateQuery,
   type ActionRequest,
   type AnswerTaskRequest,
@@ -89,7 +90,7 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   /** A new run with the state, once no Update waits or runs (they would be lost with this run). */
   async function continueIfIdle(): Promise<void> {
     syncSearchAttributes();
-    if (updates.pending() > 0) return;
+    if (updates.pending() > 0 || leavers.length > 0) return;
     await condition(allHandlersFinished);
     if (updates.pending() > 0) return;
     await continueAsNew<typeof parcoursWorkflow>({ ...input, policy, coordinators, carried: state, resume: undefined });
@@ -104,6 +105,11 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   let revisedEligibility: EligibilityRevised | null = null;
   setHandler(eligibilityRevisedSignal, (revision) => {
     revisedEligibility = revision.decision;
+  });
+  // Staff deactivated since the last turn, taken in the loop in the order they came.
+  const leavers: Array<{ email: string; actor: string; channel: string }> = [];
+  setHandler(staffLeftSignal, (leaver) => {
+    leavers.push(leaver);
   });
   const enqueue = async (request: PathwayRequest): Promise<PathwayState> => {
     await updates.submit(request);
@@ -150,6 +156,9 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
       revisedEligibility = null;
       await apply({ type: 'eligibilityRevised', decision });
     }
+    for (let leaver = leavers.shift(); leaver; leaver = leavers.shift()) {
+      await apply({ type: 'staffLeft', ...leaver });
+    }
     if (commissionResult) {
       const result: CommissionResult = commissionResult;
       commissionResult = null;
@@ -159,7 +168,7 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
     await apply({ type: 'tick', longHistory: info.continueAsNewSuggested || info.historyLength > policy.maxHistoryEvents });
     syncSearchAttributes();
     if (state.finished && updates.pending() === 0) break;
-    await alarm.wait(nextWake(state), () => updates.pending() > 0 || commissionResult !== null || revisedEligibility !== null);
+    await alarm.wait(nextWake(state), () => updates.pending() > 0 || commissionResult !== null || revisedEligibility !== null || leavers.length > 0);
   }
   // Anything that came after the end is refused; pending Updates return before the workflow completes.
   updates.close('Ce parcours est terminé : plus rien n’y est enregistré.');

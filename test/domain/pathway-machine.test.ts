@@ -225,6 +225,25 @@ describe('pathway state machine: transitions', () => {
     expect(decide(oriented, action({ type: 'referentChanged', referentEmail: OTHER_REFERENT }, COORDINATOR), ctx(), T0).refused?.code).toBe('not_now');
   });
 
+  it('a referent who left the PLIE: the pathway and her tasks come back to the coordination, she can no longer act, the coordination entrusts it again', () => {
+    const state = atDiagnostic();
+    const diagnostic = taskOf(state, 'diagnostic_decision');
+    const left = accepted(state, { type: 'staffLeft', email: ' Referente@PLIE.test ', actor: COORDINATOR, channel: 'cli' });
+    expect(left.state.referentEmail).toBe(COORDINATOR);
+    expect(left.state.openTasks).toEqual([{ ...diagnostic, assigneeEmail: COORDINATOR }]);
+    expect(left.commands).toEqual([
+      { type: 'recordFact', key: 'parcours-p1/fact/3', fact: { kind: 'referentChanged', from: REFERENT, to: COORDINATOR, on: today, reason: 'départ de la ou du référent·e' }, actor: COORDINATOR, channel: 'cli' },
+      { type: 'notifyReferentChange', key: 'parcours-p1/referent/4', from: REFERENT, to: COORDINATOR, taskIds: [diagnostic.id] },
+    ]);
+    const integrate = { decision: 'integrate', entryDate: today };
+    expect(decide(left.state, answer(left.state, 'diagnostic_decision', integrate, REFERENT), ctx(), T0).refused?.code).toBe('not_allowed');
+    expect(decide(left.state, action({ type: 'contactLogged', date: today, mode: 'telephone' }, REFERENT), ctx(), T0).refused?.code).toBe('not_allowed');
+    const entrusted = accepted(left.state, action({ type: 'referentChanged', referentEmail: OTHER_REFERENT }, SECOND_COORDINATOR));
+    expect(entrusted.state.openTasks).toEqual([{ ...diagnostic, assigneeEmail: OTHER_REFERENT }]);
+    // Someone who held nothing here changes nothing.
+    expect(accepted(state, { type: 'staffLeft', email: OTHER_REFERENT, actor: COORDINATOR, channel: 'cli' })).toMatchObject({ state, commands: [] });
+  });
+
   it.each([
     ['lifts a barrier of the diagnostic', { type: 'barrierLifted', category: 'MOBILITE', date: today }, null],
     ['refuses to lift a barrier never raised', { type: 'barrierLifted', category: 'SANTE', date: today }, 'aucun frein de ce type n’est ouvert à cette date'],

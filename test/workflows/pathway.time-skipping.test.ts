@@ -14,7 +14,8 @@ import { createLogger } from '../../src/logging.ts';
 import { createParticipant, DuplicateParticipantError, PathwayNotStartedError } from '../../src/participants/create.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
-import { announceCoordinators } from '../../src/staff/roster.ts';
+import { announceCoordinators, announceDeparture } from '../../src/staff/roster.ts';
+import { deactivateStaff } from '../../src/staff/register.ts';
 import {
   answerTask,
   PathwayAlreadyStartedError,
@@ -189,6 +190,33 @@ describe('parcours workflow (time-skipping)', () => {
     await db.staff.update({ where: { id: staff.id }, data: { active: true } });
     await announceCoordinators(db, env.client, 'CASA');
     expect(await answerAs(late)).toMatchObject({ stage: 'diagnostic', referentEmail: 'referente@plie.test' });
+  });
+
+  it('a coordinator deactivated mid-pathway can no longer act, and the pathway and tasks she held come back to the coordination', async () => {
+    const leaving = `coordination.depart.${randomBytes(3).toString('hex')}@plie.test`;
+    await db.staff.create({ data: { plieCode: 'CASA', email: leaving, name: 'Coordination partante', roles: ['COORDINATEUR', 'REFERENT'] } });
+    await announceCoordinators(db, env.client, 'CASA');
+    const p = await newParticipant();
+    const [designation] = await openTasksOf(p.participantId);
+    const held = await answerTask(env.client, p.participantId, { taskId: designation!.id, answer: { referentEmail: leaving }, actor: COORDINATOR, channel: 'cli' });
+    const [diagnostic] = held.openTasks;
+    expect(diagnostic).toMatchObject({ kind: 'diagnostic_decision', assigneeEmail: leaving });
+
+    const done = await deactivateStaff(db, 'CASA', leaving, COORDINATOR, new Date(await env.currentTimeMs()));
+    expect(done.pathwaysHeld.map((x) => x.id)).toContain(p.workflowId);
+    await announceCoordinators(db, env.client, 'CASA');
+    expect(await announceDeparture(db, env.client, 'CASA', leaving, { actor: COORDINATOR, channel: 'cli' })).toBeGreaterThan(0);
+
+    // The task is the coordination's now, in the workflow and in the database; the coordination is told, she is not.
+    await vi.waitFor(async () => {
+      expect(await db.task.findUniqueOrThrow({ where: { id: diagnostic!.id } })).toMatchObject({ status: 'open', assigneeEmail: COORDINATOR });
+    }, { timeout: 30_000, interval: 100 });
+    expect(await pathwayState(env.client, p.participantId)).toMatchObject({ referentEmail: COORDINATOR, openTasks: [{ id: diagnostic!.id, assigneeEmail: COORDINATOR }] });
+    expect(await db.pathway.findUniqueOrThrow({ where: { id: p.workflowId } })).toMatchObject({ referentEmail: COORDINATOR });
+    await inbox.waitFor(p.about('vous est confié', COORDINATOR));
+    // Neither as the referent she was nor as a coordinator: refused by the workflow itself, whatever the channel.
+    await expect(answerTask(env.client, p.participantId, { taskId: diagnostic!.id, answer: { decision: 'reorient', reason: 'autre dispositif' }, actor: leaving, channel: 'http' })).rejects.toThrow('Cette tâche revient');
+    expect(inbox.count((m) => m.to.includes(leaving) && m.subject.includes('confié'))).toBe(0);
   });
 
   it('refuses bad answers in the validator, leaving the task open', async () => {

@@ -5,7 +5,7 @@ import { plieConfigFor } from '../../plies/registry.ts';
 import { coordinatorsOf } from '../../staff/directory.ts';
 import { deactivateStaff, staffInputSchema, upsertStaff } from '../../staff/register.ts';
 import { fileReference } from '../../domain/participant.ts';
-import { announceCoordinators } from '../../staff/roster.ts';
+import { announceCoordinators, announceDeparture } from '../../staff/roster.ts';
 import { formatFrenchDate, parisDate, parseCalendarDate } from '../../domain/dates.ts';
 import { createStaffToken, listStaffTokens, revokeStaffTokens } from '../../staff/tokens.ts';
 import { CliFailure, withServices } from '../shared.ts';
@@ -53,7 +53,7 @@ export function registerStaffCommands(program: Command): void {
 
   staff
     .command('deactivate')
-    .description('Désactive un membre du personnel : plus aucun canal ne le reconnaît, ses jetons sont révoqués.')
+    .description('Désactive un membre du personnel : plus aucun canal ne le reconnaît, ses jetons sont révoqués, ses parcours et tâches ouvertes reviennent à la coordination.')
     .requiredOption('--email <adresse>', 'le membre du personnel')
     .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
     .option('--par <email>', 'qui désactive (journal d’audit)', 'cli')
@@ -67,9 +67,11 @@ export function registerStaffCommands(program: Command): void {
           const told = await announceCoordinators(services.db, services.temporal, plieCode);
           console.log(`Coordination mise à jour dans ${told} parcours en cours.`);
         }
+        // What they held goes to the coordination at once; entrusting it again is the coordination's decision.
+        const moved = await announceDeparture(services.db, services.temporal, plieCode, done.staff.email, { actor: opts.par, channel: 'cli' });
+        if (moved > 0) console.log(`${moved} parcours revenu(s) à la coordination, avec ${done.openTasks} tâche(s) ouverte(s).`);
         if (done.pathwaysHeld.length > 0) {
-          // Entrusting them again is the coordination's decision (plie participant referent …).
-          console.log(`À confier à un·e autre référent·e (${done.pathwaysHeld.length} parcours, ${done.openTasks} tâche(s) ouvertes) :`);
+          console.log(`À confier à un·e autre référent·e (${done.pathwaysHeld.length} parcours) :`);
           for (const p of done.pathwaysHeld) console.log(`  dossier ${fileReference(p.participantId)}  (plie participant referent ${p.participantId} --referent … --par …)`);
         }
       });

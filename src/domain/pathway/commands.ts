@@ -64,6 +64,8 @@ export type PathwayEvent =
   | { type: 'answer'; request: AnswerTaskRequest }
   | { type: 'action'; request: ActionRequest }
   | { type: 'commissionDecided'; result: CommissionResult }
+  /** A member of staff was deactivated: what they held on this pathway goes to the coordination. */
+  | { type: 'staffLeft'; email: string; actor: string; channel: string }
   /** Time passes: timers, reminders, escalations and lapses that are due; whether the history asks for a new run. */
   | { type: 'tick'; longHistory: boolean };
 

@@ -73,6 +73,21 @@ export function referentChanged(st: Step, to: string, reason: string | null, by:
   st.emit({ type: 'notifyReferentChange', key: st.nextId('referent'), from, to, taskIds: moved.map((t) => t.id) });
 }
 
+/**
+ * A member of staff left the PLIE: the pathway they held comes back to the coordination (as a
+ * change of referent, so that the coordination then entrusts it with the usual action), and any
+ * other open task in their name goes to it too. A pathway they held nothing on is left as it was.
+ */
+export function staffLeft(st: Step, email: string, by: By): void {
+  const { s } = st;
+  const coordination = st.policy.coordinatorEmail;
+  const same = (a: string | null) => !!a && a.trim().toLowerCase() === email.trim().toLowerCase();
+  if (same(s.referentEmail)) referentChanged(st, coordination, 'départ de la ou du référent·e', by);
+  const theirs = s.openTasks.filter((t) => t.role !== 'participant' && same(t.assigneeEmail));
+  for (const task of theirs) task.assigneeEmail = coordination;
+  if (theirs.length > 0) st.emit({ type: 'notifyReferentChange', key: st.nextId('referent'), from: email, to: coordination, taskIds: theirs.map((t) => t.id) });
+}
+
 /** The origin of the follow-up's monthly dates (its start, for a follow-up opened before it was kept). */
 export const checksOrigin = (followUp: FollowUp) => followUp.checksFrom ?? followUp.start;
 
