@@ -133,7 +133,7 @@ async function plieChecks(config: AppConfig, databaseUrl: string): Promise<Check
     const checks: Check[] = [];
     for (const code of codes) {
       const plie = await plieConfigFor(db, config.env, code);
-      const warnings = await plieWarningsFor(db, plie, parisDate(new Date()));
+      const warnings = await plieWarningsFor(db, plie, parisDate(new Date()), own.code);
       checks.push({ name: `PLIE ${code}`, ok: warnings.length === 0, required: false, detail: warnings.length ? warnings.join(' ; ') : 'protocole en vigueur, commission ad hoc composée' });
     }
     return checks;

@@ -5,6 +5,8 @@ import { openServices, type Services } from '../main/services.ts';
 import { formatFrenchDate, parseCalendarDate, type CalendarDate } from '../domain/dates.ts';
 import { STAGE_LABELS, TASK_TITLES } from '../domain/tasks.ts';
 import type { PathwayState } from '../../workflows/pathway-messages.ts';
+import { mayDo, REFUSED, type StaffAction } from '../domain/permissions.ts';
+import { staffByEmail } from '../staff/directory.ts';
 
 
 /** Exit codes: 0 done, 1 refused or unreachable, 2 bad usage or configuration. */
@@ -15,6 +17,18 @@ export class CliFailure extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * Checks the person `--par` names, by the one permission rule: `cli` (the default) is the
+ * deployment's operator at the server's shell, the coordination's address is the coordination;
+ * anyone else must be an active member of the PLIE's staff whose roles allow the action.
+ */
+export async function checkPar(services: Services, cfg: AppConfig, plieCode: string, par: string, action: StaffAction): Promise<void> {
+  if (par === 'cli' || par.trim().toLowerCase() === cfg.env.PLIE_COORDINATOR_EMAIL.toLowerCase()) return;
+  const staff = await staffByEmail(services.db, plieCode, par);
+  if (!staff) throw new CliFailure(`--par ${par.trim()} : aucun membre actif du personnel du PLIE ${plieCode} à cette adresse.`, 1);
+  if (!mayDo(staff, action)) throw new CliFailure(`${REFUSED[action]} (${par.trim()} : ${staff.roles.join(', ')})`, 1);
 }
 
 export function readJsonFile(file: string): unknown {

@@ -4,6 +4,52 @@
  * vote belongs to the member it was asked of. Pure (the workflows import it).
  */
 
+/**
+ * The roles a member of staff may hold (several at once): the coordination, the referents who
+ * follow people, the commission ad hoc, the clause facilitation, the business relations (job
+ * offers), the prescribers who orient people to the PLIE, and the technical administration.
+ */
+export const ROLES = ['COORDINATEUR', 'REFERENT', 'FACILITATEUR', 'MEMBRE_COMMISSION', 'CHARGE_RELATION_ENTREPRISE', 'PRESCRIPTEUR', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * What a member of staff may do in their PLIE, beyond a given pathway or vote (those are judged
+ * below, person by person): register a referral, look up people's files (then only those a
+ * referent holds), follow the clauses' marchés, publish job offers, run collective actions,
+ * manage the staff and their tokens, read the PLIE's bilan.
+ */
+export const STAFF_ACTIONS = ['refer', 'lookUpFiles', 'followMarches', 'publishOffers', 'runCollectiveActions', 'manageStaff', 'readBilan'] as const;
+export type StaffAction = (typeof STAFF_ACTIONS)[number];
+
+/**
+ * Role → what it grants. The administration manages accounts, never people's files; a prescriber
+ * orients, and sees nothing of the pathway after; the commission only votes.
+ */
+export const GRANTS: Record<Role, readonly StaffAction[]> = {
+  COORDINATEUR: STAFF_ACTIONS,
+  REFERENT: ['refer', 'lookUpFiles', 'runCollectiveActions'],
+  FACILITATEUR: ['followMarches'],
+  MEMBRE_COMMISSION: [],
+  CHARGE_RELATION_ENTREPRISE: ['publishOffers', 'followMarches'],
+  PRESCRIPTEUR: ['refer'],
+  ADMIN: ['manageStaff'],
+};
+
+/** Said to whoever may not do it (in French, the same in every channel). */
+export const REFUSED: Record<StaffAction, string> = {
+  refer: 'Seules la coordination, les référent·es et les prescripteurs enregistrent une orientation.',
+  lookUpFiles: 'La situation d’un dossier est réservée à la coordination et aux référent·es.',
+  followMarches: 'Les heures des marchés sont suivies par la facilitation des clauses, la relation entreprises ou la coordination.',
+  publishOffers: 'Les offres d’emploi sont publiées par la relation entreprises ou la coordination.',
+  runCollectiveActions: 'Les actions collectives sont organisées par la coordination et les référent·es.',
+  manageStaff: 'Le personnel et ses jetons sont gérés par la coordination ou l’administration.',
+  readBilan: 'Le bilan du PLIE est réservé à la coordination.',
+};
+
+export function mayDo(actor: Pick<Actor, 'roles'>, action: StaffAction): boolean {
+  return actor.roles.some((role) => (GRANTS[role as Role] ?? []).includes(action));
+}
+
 export interface Actor {
   email: string;
   roles: string[];
@@ -55,9 +101,9 @@ export function mayRecordAction(actor: Actor, actionType: unknown, pathwayRefere
   return actionType === 'contractSigned' && facilitators.some((f) => same(f, actor.email));
 }
 
-/** Registering a referral (`/plie orienter`): the coordination and referents. */
-export function mayRefer(actor: Actor): boolean {
-  return isCoordinator(actor) || actor.roles.includes('REFERENT');
+/** Registering a referral (`/plie orienter`, the API): the coordination, referents and prescribers. */
+export function mayRefer(actor: Pick<Actor, 'roles'>): boolean {
+  return mayDo(actor, 'refer');
 }
 
 export function mayVote(actor: Actor, members: readonly string[]): boolean {

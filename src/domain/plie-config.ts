@@ -75,6 +75,11 @@ export const plieConfigSchema = z.object({
       addresses: z.partialRecord(z.enum(PRESCRIBERS), z.email()).default({}),
     })
     .default({ enabled: true, addresses: {} }),
+  /**
+   * The coordination's own mailbox (tasks of the coordination, escalations). Absent: the
+   * deployment's PLIE_COORDINATOR_EMAIL, which should only serve the deployment's own PLIE.
+   */
+  coordinationEmail: z.email({ error: 'coordinationEmail : adresse email invalide' }).transform((e) => e.toLowerCase()).optional(),
   /** Referent given to every eligible referral automatically (« par règle »); otherwise the coordinator chooses. */
   assignment: z.object({ autoReferentEmail: z.email().nullable().default(null) }).default({ autoReferentEmail: null }),
   pathway: z

@@ -1,9 +1,10 @@
 /**
  * Signed, expiring, single-use links (proof upload, FSE+ questionnaire, staff action forms, votes
- * by email). The token carries what it allows (purpose, subject, expiry) and an HMAC-SHA256 of it;
- * its use is recorded (by hash) so that it works once.
+ * by email). The token carries what it allows (purpose, subject, expiry, the person it was sent
+ * to) sealed with AES-256-GCM, so that nobody reading the address learns who it is for; its use is
+ * recorded (by hash) so that it works once.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 
@@ -50,21 +51,54 @@ const MESSAGES = {
 const refuse = (reason: keyof typeof MESSAGES): LinkCheck => ({ ok: false, reason, message: MESSAGES[reason] });
 const mac = (payload: string, secret: string) => createHmac('sha256', secret).update(payload).digest();
 
+const sealingKey = (secret: string) => createHash('sha256').update('plie/liens/chiffrement\0').update(secret).digest();
+
+/** `iv.ciphertext.tag`: the claims sealed; the iv comes from the claims, so one link is always the same address. */
 export function signLink(claims: LinkClaims, secret: string): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return `${payload}.${mac(payload, secret).toString('base64url')}`;
+  const plain = JSON.stringify(claims);
+  const iv = mac(plain, secret).subarray(0, 12);
+  const cipher = createCipheriv('aes-256-gcm', sealingKey(secret), iv);
+  const sealed = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+  return [iv, sealed, cipher.getAuthTag()].map((b) => b.toString('base64url')).join('.');
 }
 
-/** Checks the signature and the expiry (pure: `now` is given). */
+/** Opens a sealed link; null if it was altered or sealed with another secret. */
+function unseal(parts: string[], secret: string): string | null {
+  const [iv, sealed, tag] = parts.map((p) => Buffer.from(p, 'base64url'));
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', sealingKey(secret), iv!);
+    decipher.setAuthTag(tag!);
+    return Buffer.concat([decipher.update(sealed!), decipher.final()]).toString('utf8');
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks the seal (or, for a link sent before links were sealed, its signature: they expire within
+ * LINK_DAYS) and the expiry (pure: `now` is given).
+ */
 export function verifyLink(token: string, secret: string, now: number): LinkCheck {
-  const [payload, signature, extra] = token.split('.');
-  if (!payload || !signature || extra !== undefined) return refuse('malformed');
-  const expected = mac(payload, secret);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuse('signature');
+  const parts = token.split('.');
+  if (parts.some((p) => p === '') || parts.length < 2 || parts.length > 3) return refuse('malformed');
+  let text: string;
+  // A link cut short (copied in part from a message) is said so, not taken for a forgery.
+  const cut = parts.length === 3 ? Buffer.from(parts[0]!, 'base64url').length !== 12 || Buffer.from(parts[2]!, 'base64url').length !== 16 : Buffer.from(parts[1]!, 'base64url').length !== 32;
+  if (cut) return refuse('malformed');
+  if (parts.length === 3) {
+    const opened = unseal(parts, secret);
+    if (opened === null) return refuse('signature');
+    text = opened;
+  } else {
+    const [payload, signature] = parts as [string, string];
+    const expected = mac(payload, secret);
+    const given = Buffer.from(signature, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return refuse('signature');
+    text = Buffer.from(payload, 'base64url').toString('utf8');
+  }
   let claims: LinkClaims;
   try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as LinkClaims;
+    claims = JSON.parse(text) as LinkClaims;
   } catch {
     return refuse('malformed');
   }
@@ -89,6 +123,11 @@ export async function useLink(db: Db, token: string, opts: { secret: string; pur
     throw error;
   }
   return check;
+}
+
+/** Gives a claimed link back (its action failed before anything was done): it may be used again. */
+export async function releaseLink(db: Db, token: string): Promise<void> {
+  await db.usedLink.deleteMany({ where: { tokenHash: hashOf(token) } });
 }
 
 const hashOf = (token: string) => createHash('sha256').update(token).digest('hex');

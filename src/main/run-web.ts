@@ -63,6 +63,8 @@ export async function runWeb(opts: {
     temporal: opts.temporal,
     logger: opts.logger.child({ component: 'slack' }),
     pathway: own,
+    // A member of another registered PLIE refers into their own (its rules, its coordination).
+    pathwayFor: async (code) => pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger, await plieConfigFor(opts.db, env, code)),
     plieConfig: (code) => plieConfigFor(opts.db, env, code),
   });
   const server = http.createServer(app);

@@ -76,14 +76,15 @@ export function pathwayDeps(
   logger: Logger,
   plie: PlieConfig = loadPlieConfig(config.env),
 ): CreateParticipantDeps {
+  const coordinatorEmail = plie.coordinationEmail ?? config.env.PLIE_COORDINATOR_EMAIL;
   return {
     plieCode: plie.code,
     db,
     temporal,
     taskQueue: config.env.TEMPORAL_TASK_QUEUE,
-    coordinatorEmail: config.env.PLIE_COORDINATOR_EMAIL,
+    coordinatorEmail,
     timings: taskTimings(plie),
-    policy: pathwayPolicy(plie, { coordinatorEmail: config.env.PLIE_COORDINATOR_EMAIL }),
+    policy: pathwayPolicy(plie, { coordinatorEmail }),
     config: plie,
     logger,
   };

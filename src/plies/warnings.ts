@@ -9,7 +9,7 @@ import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
 import { configuredProtocols, type PlieConfig } from '../domain/plie-config.ts';
 import { commissionMembersOf } from '../staff/directory.ts';
 
-export function plieWarnings(config: PlieConfig, today: CalendarDate, roster: { commissionMembers: number }): string[] {
+export function plieWarnings(config: PlieConfig, today: CalendarDate, roster: { commissionMembers: number; deploymentPlie?: string }): string[] {
   const warnings: string[] = [];
   const protocols = configuredProtocols(config);
   const covering = protocols.find((p) => p.from <= today && today <= p.to);
@@ -24,11 +24,14 @@ export function plieWarnings(config: PlieConfig, today: CalendarDate, roster: { 
   if (roster.commissionMembers === 0) {
     warnings.push('la commission ad hoc n’a aucun membre (rôle MEMBRE_COMMISSION, ou commission.members de la configuration) : ses cas iront à la coordination.');
   }
+  if (roster.deploymentPlie && roster.deploymentPlie !== config.code && !config.coordinationEmail) {
+    warnings.push(`aucune adresse de coordination propre (coordinationEmail) : les tâches de sa coordination iraient à celle du PLIE ${roster.deploymentPlie}.`);
+  }
   return warnings;
 }
 
-/** The warnings of one PLIE, with its live roster. */
-export async function plieWarningsFor(db: Db, config: PlieConfig, today: CalendarDate): Promise<string[]> {
+/** The warnings of one PLIE, with its live roster (and, when known, the deployment's own PLIE). */
+export async function plieWarningsFor(db: Db, config: PlieConfig, today: CalendarDate, deploymentPlie?: string): Promise<string[]> {
   const members = await commissionMembersOf(db, config);
-  return plieWarnings(config, today, { commissionMembers: members.length });
+  return plieWarnings(config, today, { commissionMembers: members.length, ...(deploymentPlie ? { deploymentPlie } : {}) });
 }

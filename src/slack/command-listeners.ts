@@ -15,7 +15,8 @@ import { fromDbDate } from '../db/dates.ts';
 import type { ParticipantInput } from '../domain/participant.ts';
 import { createParticipant, DuplicateParticipantError, InvalidInputError, PathwayNotStartedError } from '../participants/create.ts';
 import { displayName, staffBySlackUser } from '../staff/directory.ts';
-import { isCoordinator, mayActOnPathway, mayRefer } from '../domain/permissions.ts';
+import { auditRead } from '../db/audit.ts';
+import { isCoordinator, mayActOnPathway, mayDo, mayRefer, REFUSED } from '../domain/permissions.ts';
 import { loadHome } from './caseload.ts';
 import { homeView, participantActions } from './home.ts';
 import { actingStaff, failed, metaOf, refuse, tell, UNKNOWN_USER, type Audience, type SlackDeps } from './interaction.ts';
@@ -58,7 +59,7 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
       }
       if (verb === 'orienter') {
         if (!mayRefer(staff)) {
-          await refuse(deps, client, to, 'Seules la coordination et les référent·es enregistrent une orientation.', {
+          await refuse(deps, client, to, REFUSED.refer, {
             action: 'command.orienter',
             entityType: 'staff',
             entityId: staff.id,
@@ -79,8 +80,8 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
   });
 
   async function participantSummary(client: WebClient, to: Audience, staff: NonNullable<Awaited<ReturnType<typeof actingStaff>>>, name: string) {
-    if (!isCoordinator(staff) && !staff.roles.includes('REFERENT')) {
-      await refuse(deps, client, to, 'La situation d’un dossier est réservée à la coordination et aux référent·es.', {
+    if (!mayDo(staff, 'lookUpFiles')) {
+      await refuse(deps, client, to, REFUSED.lookUpFiles, {
         action: 'command.participant',
         entityType: 'staff',
         entityId: staff.id,
@@ -104,6 +105,7 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
     }
     const blocks: KnownBlock[] = [];
     for (const p of visible.slice(0, 10)) {
+      await auditRead(db, { actor: staff.email, channel: 'slack', participantId: p.id, what: 'situation' });
       const pathway = p.pathways[0];
       const next = pathway?.tasks[0];
       const referent = pathway?.referentEmail ? await displayName(db, staff.plieCode, pathway.referentEmail) : 'à désigner';
@@ -119,14 +121,22 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
 
   // --- Referral: check, then confirm with the pre-check in view ---
 
-  app.view<ViewSubmitAction>('referral_check', async ({ ack, view }) => {
+  /** The records and rules of the PLIE a member acts in (their staff record's), or null if this deployment does not serve it. */
+  async function plieOf(staff: { plieCode: string }) {
+    if (staff.plieCode === deps.pathway.plieCode) return deps.pathway;
+    return deps.pathwayFor ? await deps.pathwayFor(staff.plieCode) : null;
+  }
+
+  app.view<ViewSubmitAction>('referral_check', async ({ ack, body, view, client }) => {
     const result = readForm(REFERRAL_FORM, modalValues(REFERRAL_FORM, view.state.values));
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: result.errors });
       return;
     }
     const input = result.value as ParticipantInput;
-    const config = await deps.plieConfig(deps.pathway.plieCode);
+    // Checked against the rules of the member's own PLIE when the workspace serves several (who may refer is checked on submission).
+    const member = deps.pathwayFor ? await staffBySlackUser(db, client, body.user.id) : null;
+    const config = await deps.plieConfig(member?.plieCode ?? deps.pathway.plieCode);
     const check = referralPreCheck(config, input, new Date());
     const assignedAtOnce = config.assignment.autoReferentEmail !== null && check.decision === 'eligible';
     const concerns = check.reasons.filter((r) => r.effect !== 'ok').map((r) => `• ${CONCERN_MARKS[r.effect]} ${r.text}`);
@@ -167,11 +177,16 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
       const staff = await actingStaff(deps, client, to, 'referral');
       if (!staff) return;
       if (!mayRefer(staff)) {
-        await refuse(deps, client, to, 'Seules la coordination et les référent·es enregistrent une orientation.', { action: 'referral', entityType: 'staff', entityId: staff.id, actor: staff.email });
+        await refuse(deps, client, to, REFUSED.refer, { action: 'referral', entityType: 'staff', entityId: staff.id, actor: staff.email });
         return;
       }
-      const created = await createParticipant(deps.pathway, meta.input, { actor: staff.email, channel: 'slack' });
-      const automatic = (await deps.plieConfig(deps.pathway.plieCode)).assignment.autoReferentEmail !== null;
+      const plie = await plieOf(staff);
+      if (!plie) {
+        await refuse(deps, client, to, `Votre PLIE (${staff.plieCode}) n’est pas servi par cette application Slack : orientation non enregistrée.`, { action: 'referral', entityType: 'staff', entityId: staff.id, actor: staff.email });
+        return;
+      }
+      const created = await createParticipant(plie, meta.input, { actor: staff.email, channel: 'slack' });
+      const automatic = (await deps.plieConfig(plie.plieCode)).assignment.autoReferentEmail !== null;
       const next = automatic
         ? 'Si l’éligibilité se confirme, le ou la référent·e est désigné·e d’office ; sinon, la coordination vérifie le dossier.'
         : 'La coordination est prévenue pour désigner le ou la référent·e.';

@@ -19,8 +19,13 @@ export interface SlackDeps {
   db: Db;
   temporal: Client;
   logger: Logger;
-  /** This deployment's PLIE: referrals made from Slack belong to it. */
+  /** This deployment's PLIE (its records and rules). */
   pathway: CreateParticipantDeps;
+  /**
+   * The same for another PLIE this workspace serves: a member's referral lands in the PLIE of
+   * their staff record. Absent: only the deployment's PLIE is served from Slack.
+   */
+  pathwayFor?: (plieCode: string) => Promise<CreateParticipantDeps>;
   plieConfig: (code: string) => Promise<PlieConfig>;
 }
 

@@ -5,6 +5,7 @@
  */
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
+import { mayDo, REFUSED } from '../domain/permissions.ts';
 import { correctionForm } from '../forms/procurement-forms.ts';
 import { readForm } from '../forms/fields.ts';
 import type { Staff } from '../generated/prisma/client.ts';
@@ -32,8 +33,8 @@ export function registerProcurementListeners(app: App, deps: SlackDeps): void {
   async function manager(client: WebClient, to: Audience, target: ProcurementButtonValue): Promise<Staff | null> {
     const staff = await actingStaff(deps, client, to, 'marche.review');
     if (!staff) return null;
-    if (staff.roles.includes('FACILITATEUR') || staff.roles.includes('COORDINATEUR')) return staff;
-    await refuse(deps, client, to, 'Les heures des marchés sont suivies par la facilitation des clauses ou la coordination.', {
+    if (mayDo(staff, 'followMarches')) return staff;
+    await refuse(deps, client, to, REFUSED.followMarches, {
       action: 'marche.review',
       entityType: 'marche',
       entityId: target.marcheId,

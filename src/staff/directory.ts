@@ -8,8 +8,7 @@ import type { Staff } from '../generated/prisma/client.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import { withRateLimit } from '../slack/web-client.ts';
 
-export const ROLES = ['COORDINATEUR', 'REFERENT', 'FACILITATEUR', 'MEMBRE_COMMISSION'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from '../domain/permissions.ts';
 
 
 /** The coordination of a PLIE (its active staff with the role), handed to the pathways it starts. */

@@ -18,7 +18,8 @@ import {
 import { pathwayState, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { answerPathwayTask, recordPathwayAction } from '../participants/pathway-action.ts';
 import { REFUSAL_CODES } from '../domain/refusals.ts';
-import { mayActOnPathway, mayRefer } from '../domain/permissions.ts';
+import { mayActOnPathway, mayRefer, REFUSED } from '../domain/permissions.ts';
+import { auditRead } from '../db/audit.ts';
 import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
 import { ParticipantNotFoundError, rectifyParticipant } from '../participants/rectify.ts';
 import { CASA_CONFIG } from '../domain/plie-config.ts';
@@ -112,8 +113,8 @@ export function createWebApp(web: WebDeps): express.Express {
   api.use(requireToken(web, log));
 
   api.post('/participants', async (req, res) => {
-    if (res.locals.owner && !mayRefer({ email: res.locals.owner as string, roles: res.locals.ownerRoles as string[] })) {
-      res.status(403).json({ erreur: 'Seules la coordination et les référent·es enregistrent une orientation.' });
+    if (res.locals.owner && !mayRefer({ roles: res.locals.ownerRoles as string[] })) {
+      res.status(403).json({ erreur: REFUSED.refer });
       return;
     }
     const result = await createParticipant(await depsOf(res), req.body, { actor: (res.locals.owner as string | undefined) ?? 'api', channel: 'http' });
@@ -143,7 +144,9 @@ export function createWebApp(web: WebDeps): express.Express {
       res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
       return;
     }
-    res.json(await pathwayState(deps.temporal, id.data, await currentPathwayId(deps.db, id.data)));
+    const state = await pathwayState(deps.temporal, id.data, await currentPathwayId(deps.db, id.data));
+    await auditRead(deps.db, { actor: (res.locals.owner as string | undefined) ?? 'api', channel: 'http', participantId: id.data, what: 'parcours' });
+    res.json(state);
   });
 
   /**

@@ -16,7 +16,7 @@ import { readForm, type FormSpec, type RawValues } from '../forms/fields.ts';
 import { LABOUR_MARKET_OPTIONS } from '../forms/labels.ts';
 import { taskForm } from '../forms/task-forms.ts';
 import { detectProofType, EXTENSIONS, MAX_PROOF_BYTES, type ProofStore } from '../files/proof-store.ts';
-import { peekLink, useLink, verifyLink, type LinkCheck, type LinkClaims } from '../links/signed-links.ts';
+import { peekLink, releaseLink, useLink, verifyLink, type LinkCheck, type LinkClaims } from '../links/signed-links.ts';
 import type { Logger } from '../logging.ts';
 import { answerTask, castVote, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { taskAnswerSchemas } from '../domain/tasks.ts';
@@ -88,8 +88,11 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
     return check.claims;
   }
 
-  /** Uses the link up once its form went through; false if another use came first. */
-  async function useUp(req: Request, res: Response, claims: LinkClaims): Promise<boolean> {
+  /**
+   * Claims the link before its action runs: of two sends at once, one claims it and the other is
+   * refused, never both done. False (and the refusal page sent) if another use came first.
+   */
+  async function claim(req: Request, res: Response, claims: LinkClaims): Promise<boolean> {
     const used = await useLink(deps.db, req.params.token as string, { secret: deps.secret, purpose: claims.purpose, now: now() });
     if (!used.ok) refused(res, used, req);
     return used.ok;
@@ -186,20 +189,23 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
 
   router.post('/:token', async (req, res) => {
     const claims = await claimsOf(req, res);
-    if (!claims) return;
+    if (!claims || !(await claim(req, res, claims))) return;
     const action = req.originalUrl;
     const raw = (req.body ?? {}) as RawValues;
+    // Given back unless its action went through: a form to correct, a refusal or an incident leave the link usable.
+    let done = false;
     try {
       switch (claims.purpose) {
         case 'proof-upload':
-          return await receiveProof(req, res, claims);
+          done = await receiveProof(req, res, claims);
+          return;
         case 'fse-questionnaire': {
           const task = await openTask(res, claims.subject);
           if (!task) return;
           const result = readForm(FSE_FORM, raw);
           if (!result.ok) return send(res, 400, FSE_FORM.title, formHtml(FSE_FORM, { action, values: raw, errors: result.errors }));
           await answerTask(deps.temporal, task.pathway.participantId, { taskId: task.id, answer: result.value, actor: 'participant', channel: 'email' }, task.pathwayId);
-          if (!(await useUp(req, res, claims))) return;
+          done = true;
           return send(res, 200, 'Merci !', alert('success', 'Votre réponse est bien enregistrée.', 'Merci d’avoir pris ce temps. Bonne continuation !'));
         }
         case 'task-answer': {
@@ -214,14 +220,14 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
           } else {
             await answerPathwayTask(deps, task.pathway.participantId, { taskId: task.id, answer: result.value, actor, channel: 'email' }, task.pathwayId);
           }
-          if (!(await useUp(req, res, claims))) return;
+          done = true;
           return send(res, 200, 'Réponse enregistrée', alert('success', 'Votre réponse est enregistrée.', `Dossier ${fileReference(task.pathway.participantId)} : la suite du parcours est lancée.`));
         }
         case 'proof-download': {
           const proof = await deps.db.proof.findUnique({ where: { taskId: claims.subject } });
           if (!proof?.fileReference || !proof.mimeType) return send(res, 404, 'Justificatif introuvable', alert('warning', 'Ce justificatif n’est plus disponible.'));
           const bytes = await deps.proofs.read(proof.fileReference);
-          if (!(await useUp(req, res, claims))) return;
+          done = true;
           const extension = EXTENSIONS[proof.mimeType as keyof typeof EXTENSIONS] ?? 'bin';
           res.status(200).type(proof.mimeType).attachment(`justificatif-${proof.participantId.slice(0, 8)}.${extension}`).send(bytes);
           return;
@@ -239,7 +245,7 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
                 : claims.purpose === 'pathway-action'
                   ? await pathwayActionPage(claims, action, raw)
                   : await procurementPages.submit(claims, action, raw);
-          if (result.done && !(await useUp(req, res, claims))) return;
+          done = result.done === true;
           return send(res, result.status, result.title, result.body);
         }
         default:
@@ -250,22 +256,25 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
       if (error instanceof TaskAnswerRejectedError) return send(res, 422, 'Réponse non enregistrée', alert('warning', 'Votre réponse n’a pas pu être prise en compte.', error.message));
       log.error({ err: (error as Error).message, purpose: claims.purpose }, 'formulaire en échec');
       return send(res, 503, 'Service momentanément indisponible', alert('error', 'Votre envoi n’a pas pu être enregistré.', 'Le service est momentanément indisponible : réessayez dans quelques minutes avec le même lien.'));
+    } finally {
+      if (!done) await releaseLink(deps.db, req.params.token);
     }
   });
 
   /** Stores the file encrypted, then answers the task; a refused answer leaves nothing behind. */
-  async function receiveProof(req: Request, res: Response, claims: LinkClaims) {
+  async function receiveProof(req: Request, res: Response, claims: LinkClaims): Promise<boolean> {
     const task = await openTask(res, claims.subject);
-    if (!task) return;
+    if (!task) return false;
     const file = req.file;
     const type = file ? detectProofType(file.buffer) : null;
     if (!file || !type) {
-      return send(
+      send(
         res,
         400,
         'Déposer votre justificatif',
         join(alert('error', file ? 'Format non accepté' : 'Aucun fichier choisi', file ? 'Le fichier doit être un PDF, une image JPEG ou PNG.' : 'Choisissez le fichier à envoyer.'), uploadForm(req.originalUrl, true)),
       );
+      return false;
     }
     const reference = await deps.proofs.save(file.buffer);
     try {
@@ -279,9 +288,9 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
       create: { participantId: task.pathway.participantId, kind: 'AUTRE', taskId: task.id, receivedAt: new Date(now()), fileReference: reference, mimeType: type, size: file.size },
       update: {},
     });
-    if (!(await useUp(req, res, claims))) return;
     log.info({ task: task.id, size: file.size, type }, 'justificatif reçu');
     send(res, 200, 'Merci, c’est bien reçu', alert('success', 'Votre justificatif est bien reçu.', 'Votre référent·e est prévenu·e. Vous n’avez rien d’autre à faire.'));
+    return true;
   }
 
   // Anything unexpected behind a link: a page, and a log line without the path (it holds the token).

@@ -21,4 +21,12 @@ describe('warnings to a PLIE’s coordination', () => {
   ] as const)('%s', (_label, config, today, members, expected) => {
     expect(plieWarnings(config, today, { commissionMembers: members })).toEqual(expected);
   });
+
+  it.each([
+    ['the deployment’s own PLIE uses PLIE_COORDINATOR_EMAIL', CASA_CONFIG, 'CASA', []],
+    ['another PLIE with its own mailbox', { ...CASA_CONFIG, code: 'NICE', coordinationEmail: 'coordination@plie-nice.test' }, 'CASA', []],
+    ['another PLIE without one', { ...CASA_CONFIG, code: 'NICE' }, 'CASA', ['aucune adresse de coordination propre (coordinationEmail) : les tâches de sa coordination iraient à celle du PLIE CASA.']],
+  ] as const)('coordination mailbox: %s', (_label, config, deployment, expected) => {
+    expect(plieWarnings(config, '2022-06-01', { commissionMembers: 3, deploymentPlie: deployment })).toEqual(expected);
+  });
 });

@@ -200,7 +200,7 @@ describe('plie staff', () => {
 
     const refused = await plie(['staff', 'add', '--email', 'x@plie.test', '--nom', 'X Y', '--roles', 'CHEF'], env);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toContain('rôle inconnu (attendu : COORDINATEUR, REFERENT, FACILITATEUR, MEMBRE_COMMISSION)');
+    expect(refused.stderr).toContain('rôle inconnu (attendu : COORDINATEUR, REFERENT, FACILITATEUR, MEMBRE_COMMISSION, CHARGE_RELATION_ENTREPRISE, PRESCRIPTEUR, ADMIN)');
     expect(await db.staff.count({ where: { email: 'x@plie.test' } })).toBe(0);
   });
 
@@ -228,7 +228,14 @@ describe('plie staff', () => {
     const participantId = randomUUID();
     await db.participant.create({ data: { id: participantId, plieCode: 'CLI_TOKENS', firstName: 'Rose', lastName: 'Suivie', identityKey: `cli-tokens-${participantId}`, birthDate: new Date('1980-05-05T00:00:00Z'), createdBy: 'test' } });
     await db.pathway.create({ data: { id: `parcours-${participantId}`, participantId, stage: 'active', referentEmail: email } });
-    const deactivated = await plie(['staff', 'deactivate', '--email', email, '--plie', 'CLI_TOKENS', '--par', 'coordination@plie.test']);
+    // Managing the staff is the coordination's or the administration's: a referent may not, an ADMIN may.
+    const self = await plie(['staff', 'deactivate', '--email', email, '--plie', 'CLI_TOKENS', '--par', email]);
+    expect(self.code).toBe(1);
+    expect(self.stderr).toContain('Le personnel et ses jetons sont gérés par la coordination ou l’administration.');
+    expect(await db.staff.findFirstOrThrow({ where: { email } })).toMatchObject({ active: true });
+    const admin = `admin-${randomBytes(3).toString('hex')}@plie.test`;
+    await db.staff.create({ data: { plieCode: 'CLI_TOKENS', email: admin, name: 'Adèle Admin', roles: ['ADMIN'] } });
+    const deactivated = await plie(['staff', 'deactivate', '--email', email, '--plie', 'CLI_TOKENS', '--par', admin]);
     expect(deactivated.code).toBe(0);
     expect(deactivated.stdout).toContain(`Jeanne Jeton <${email}> : désactivé·e ; 1 jeton(s) révoqué(s).`);
     expect(deactivated.stdout).toContain(`dossier ${fileReference(participantId)}`);

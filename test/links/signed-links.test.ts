@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/client.ts';
@@ -19,11 +19,26 @@ describe('signed links', () => {
 
   it.each([
     ['another secret', (t: string) => t, 'autre-secret', 'signature'],
-    ['a changed subject', (t: string) => `${Buffer.from(JSON.stringify({ ...claims, subject: 'autre' })).toString('base64url')}.${t.split('.')[1]}`, SECRET, 'signature'],
+    ['a changed subject (an unsealed link)', (_t: string) => `${Buffer.from(JSON.stringify({ ...claims, subject: 'autre' })).toString('base64url')}.${createHmac('sha256', SECRET).update(Buffer.from(JSON.stringify(claims)).toString('base64url')).digest('base64url')}`, SECRET, 'signature'],
+    ['a sealed part swapped for another link’s', (t: string) => [t.split('.')[0], signLink({ ...claims, subject: 'autre' }, SECRET).split('.')[1], t.split('.')[2]].join('.'), SECRET, 'signature'],
     ['a cut link', (t: string) => t.slice(0, 20), SECRET, 'malformed'],
     ['an extra part', (t: string) => `${t}.x`, SECRET, 'malformed'],
   ] as const)('refuses %s', (_label, alter, secret, reason) => {
     expect(verifyLink(alter(signLink(claims, SECRET)), secret, NOW)).toMatchObject({ ok: false, reason });
+  });
+
+  it('says nothing readable of whom it is for; a link signed before links were sealed still opens until it expires', () => {
+    const staffClaims = { ...claims, purpose: 'task-answer', actor: 'alice.referente@plie.test' };
+    const token = signLink(staffClaims, SECRET);
+    const readable = token.split('.').map((p) => Buffer.from(p, 'base64url').toString('latin1')).join(' ') + token;
+    expect(readable).not.toContain('alice');
+    expect(readable).not.toContain('task-answer');
+    // The same claims always give the same address (a message sent again carries the same link).
+    expect(signLink(staffClaims, SECRET)).toBe(token);
+    const payload = Buffer.from(JSON.stringify(staffClaims)).toString('base64url');
+    const legacy = `${payload}.${createHmac('sha256', SECRET).update(payload).digest('base64url')}`;
+    expect(verifyLink(legacy, SECRET, NOW)).toEqual({ ok: true, claims: staffClaims });
+    expect(verifyLink(legacy, 'autre-secret', NOW)).toMatchObject({ ok: false, reason: 'signature' });
   });
 
   it('never accepts a token altered anywhere', () => {
@@ -33,8 +48,9 @@ describe('signed links', () => {
         fc.pre(token[i] !== c);
         const altered = token.slice(0, i) + c + token.slice(i + 1);
         const check = verifyLink(altered, SECRET, NOW);
-        // Only a change in the unused bits of the last base64 character can leave the bytes as they were.
-        if (check.ok) expect(Buffer.from(altered.split('.')[1]!, 'base64url')).toEqual(Buffer.from(token.split('.')[1]!, 'base64url'));
+        // Only a change in the unused bits of a part's last base64 character can leave the bytes as they were.
+        const bytes = (t: string) => t.split('.').map((p) => Buffer.from(p, 'base64url').toString('hex'));
+        if (check.ok) expect(bytes(altered)).toEqual(bytes(token));
       }),
     );
   });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CASA_CONFIG, type PlieConfig } from '../../src/domain/plie-config.ts';
 import { input } from '../helpers/slack-requests.ts';
 import { found } from '../helpers/found.ts';
+import { registerPlie } from '../../src/plies/registry.ts';
 import { startSlackWebStack, type SlackWebStack } from '../helpers/slack-web-stack.ts';
 
 const run = randomBytes(3).toString('hex').toUpperCase();
@@ -95,5 +96,37 @@ describe('a rectification while the referent is still to be designated', () => {
     expect(diagnostic.assigneeEmail).toBe(referent.email);
     expect(await db.task.findUniqueOrThrow({ where: { id: assign.id } })).toMatchObject({ status: 'cancelled' });
     expect(await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).toMatchObject({ stage: 'diagnostic', referentEmail: referent.email });
+  });
+});
+
+describe('one workspace, two PLIEs', () => {
+  it('a member of another PLIE refers into her own PLIE, whose coordination designates the referent', async () => {
+    const { api, db, slack } = served;
+    const other = `AUTRE${run}`;
+    const mailbox = `coordination-${run}@plie-autre.test`.toLowerCase();
+    await registerPlie(db, { ...CASA_CONFIG, code: other, coordinationEmail: mailbox });
+    const member = { id: `UAUTRE${run}`, email: `ref-autre-${run}@plie-autre.test`.toLowerCase(), name: 'Inès Autre', roles: ['REFERENT'] };
+    api.addUser(member);
+    await db.staff.create({ data: { plieCode: other, email: member.email, name: member.name, roles: member.roles } });
+    const lastName = `Diallo${run}`;
+    const before = api.views.length;
+    expect((await slack.command(member.id, 'C0EQUIPE', 'orienter')).status).toBe(200);
+    const modal = await found(() => api.views.slice(before).find((v) => (v.args.view as { callback_id?: string }).callback_id === 'referral_check'), 20_000);
+    const checked = await slack.submit(member.id, 'referral_check', (modal.args.view as { private_metadata: string }).private_metadata, {
+      lastName: input.text(lastName),
+      firstName: input.text('Awa'),
+      birthDate: input.date('1985-03-09'),
+      commune: input.text('Antibes'),
+      postalCode: input.text('06600'),
+      prescriber: input.select('FRANCE_TRAVAIL'),
+    });
+    const update = JSON.parse(checked.body) as { view: { private_metadata: string; blocks: unknown[] } };
+    // Her PLIE has no automatic referent: its coordination will designate one.
+    expect(JSON.stringify(update.view.blocks)).toContain('La coordination désignera');
+    await slack.submit(member.id, 'referral_submit', update.view.private_metadata, {});
+    const participant = await found(async () => (await db.participant.findFirst({ where: { lastName } })) ?? undefined, 20_000);
+    expect(participant.plieCode).toBe(other);
+    const assign = await found(async () => (await db.task.findFirst({ where: { pathwayId: `parcours-${participant.id}`, kind: 'assign_referent', status: 'open' } })) ?? undefined, 20_000);
+    expect(assign.assigneeEmail).toBe(mailbox);
   });
 });

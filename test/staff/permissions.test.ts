@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayActOnPathway, mayAnswerTask, mayRecordAction, mayRefer, mayVote, rosterActor, type Actor } from '../../src/domain/permissions.ts';
+import { mayActOnPathway, mayAnswerTask, mayDo, mayRecordAction, mayRefer, mayVote, ROLES, rosterActor, STAFF_ACTIONS, type Actor, type Role, type StaffAction } from '../../src/domain/permissions.ts';
 
 const coordinator = { email: 'claire@plie.test', roles: ['COORDINATEUR'] };
 const alice = { email: 'Alice@plie.test', roles: ['REFERENT'] };
@@ -30,6 +30,7 @@ describe('who may do what', () => {
 
   it('refers: coordination and referents; votes: members only', () => {
     expect([coordinator, alice, member].map((a) => mayRefer({ ...a, roles: [...a.roles] }))).toEqual([true, true, false]);
+    expect(mayRefer({ roles: ['PRESCRIPTEUR'] })).toBe(true);
     expect(mayVote(member, ['MARIE@plie.test'])).toBe(true);
     expect(mayVote(alice, ['marie@plie.test'])).toBe(false);
   });
@@ -77,5 +78,30 @@ describe('one authority, whatever the channel: role × action × channel', () =>
 
   it.each(rows)('%s — %s — %s → %s', (person, action, channel, expected) => {
     expect(actions[action](channels[channel as keyof typeof channels](person))).toBe(expected);
+  });
+});
+
+describe('what each role grants in its PLIE (one table, read by Slack, the API and the CLI)', () => {
+  const expected: Record<Role, StaffAction[]> = {
+    COORDINATEUR: ['refer', 'lookUpFiles', 'followMarches', 'publishOffers', 'runCollectiveActions', 'manageStaff', 'readBilan'],
+    REFERENT: ['refer', 'lookUpFiles', 'runCollectiveActions'],
+    FACILITATEUR: ['followMarches'],
+    MEMBRE_COMMISSION: [],
+    CHARGE_RELATION_ENTREPRISE: ['followMarches', 'publishOffers'],
+    PRESCRIPTEUR: ['refer'],
+    ADMIN: ['manageStaff'],
+  };
+  const rows = ROLES.flatMap((role) => STAFF_ACTIONS.map((action) => [role, action, expected[role].includes(action)] as const));
+
+  it.each(rows)('%s — %s → %s', (role, action, allowed) => {
+    expect(mayDo({ roles: [role] }, action)).toBe(allowed);
+  });
+
+  it('several roles add up; an unknown role grants nothing; no one reads a file without lookUpFiles', () => {
+    expect(mayDo({ roles: ['PRESCRIPTEUR', 'FACILITATEUR'] }, 'followMarches')).toBe(true);
+    expect(mayDo({ roles: ['CHEF'] }, 'refer')).toBe(false);
+    // The administration manages accounts, never a person's pathway.
+    expect(mayActOnPathway({ email: 'adele@plie.test', roles: ['ADMIN'] }, 'alice@plie.test')).toBe(false);
+    expect(mayActOnPathway({ email: 'paul@prescripteur.test', roles: ['PRESCRIPTEUR'] }, 'alice@plie.test')).toBe(false);
   });
 });

@@ -445,8 +445,33 @@ describe('HTTP API', () => {
     expect((await api('GET', `/api/participants/${his.id}/parcours`, undefined, expired)).status).toBe(401);
     const { token: brunoToken } = await createStaffToken(db, 'CASA', bruno, { today });
     expect((await api('GET', `/api/participants/${his.id}/parcours`, undefined, brunoToken)).status).toBe(200);
+    // Each reading of a file is audited under the reader's name; a refused one reads nothing.
+    const reads = async (who: string, id: string) => await db.auditEvent.count({ where: { action: 'participant.read', actor: who, entityId: id } });
+    expect(await reads(bruno, his.id)).toBe(1);
+    expect(await reads(alice, his.id)).toBe(0);
     await db.staff.update({ where: { plieCode_email: { plieCode: 'CASA', email: bruno } }, data: { active: false } });
     expect((await api('GET', `/api/participants/${his.id}/parcours`, undefined, brunoToken)).status).toBe(401);
+  });
+
+  it('a prescriber’s token orients and sees nothing after; an administrator’s token does not orient', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const prescriber = `prescriptrice.${suffix}@france-travail.test`;
+    const admin = `admin.${suffix}@plie.test`;
+    await db.staff.createMany({ data: [
+      { plieCode: 'CASA', email: prescriber, name: 'Paule Prescriptrice', roles: ['PRESCRIPTEUR'] },
+      { plieCode: 'CASA', email: admin, name: 'Adèle Admin', roles: ['ADMIN'] },
+    ] });
+    const today = new Date().toISOString().slice(0, 10);
+    const { token: prescriberToken } = await createStaffToken(db, 'CASA', prescriber, { today });
+    const { token: adminToken } = await createStaffToken(db, 'CASA', admin, { today });
+    const person = { firstName: `Ola${suffix}`, lastName: `Orientee${suffix}`, birthDate: '03/04/1981', commune: 'Antibes' };
+    const oriented = await api('POST', '/api/participants', person, prescriberToken);
+    expect(oriented.status).toBe(201);
+    expect(await db.participant.findUniqueOrThrow({ where: { id: oriented.body.participantId as string } })).toMatchObject({ createdBy: prescriber });
+    expect((await api('GET', `/api/participants/${oriented.body.participantId as string}/parcours`, undefined, prescriberToken)).status).toBe(404);
+    const refused = await api('POST', '/api/participants', { ...person, firstName: `Ana${suffix}` }, adminToken);
+    expect(refused).toEqual({ status: 403, body: { erreur: 'Seules la coordination, les référent·es et les prescripteurs enregistrent une orientation.' } });
+    expect((await api('GET', `/api/participants/${oriented.body.participantId as string}/parcours`, undefined, adminToken)).status).toBe(404);
   });
 
   it('does not show, nor let anyone answer for, a participant of another PLIE', async () => {

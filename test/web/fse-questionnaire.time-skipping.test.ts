@@ -87,9 +87,15 @@ describe('the FSE+ questionnaire (time-skipping)', { timeout: 240_000 }, () => {
     const form = await fetch(link);
     expect(form.status).toBe(200);
     expect(await form.text()).toContain('Aujourd’hui, vous êtes…');
-    const sent = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'labourMarketStatus=EMPLOI' });
-    expect(sent.status).toBe(200);
+    const post = (body: string) => fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    // A form to correct gives the link back: it is claimed only by a send that goes through.
+    expect((await post('labourMarketStatus=')).status).toBe(400);
+    // Two sends at once: the link is claimed before the answer goes, so one is taken and the other refused, never both.
+    const both = await Promise.all([post('labourMarketStatus=EMPLOI'), post('labourMarketStatus=EMPLOI')]);
+    expect(both.map((r) => r.status).sort()).toEqual([200, 410]);
+    const sent = both.find((r) => r.status === 200)!;
     expect(await sent.text()).toContain('Votre réponse est bien enregistrée.');
+    expect(await both.find((r) => r.status === 410)!.text()).toContain('Lien déjà utilisé');
     expect(((await handle.result()) as PathwayState).finished).toBe(true);
     expect(await stack.db.fseDataPoint.findUniqueOrThrow({ where: { participantId_moment: { participantId, moment: 'SIX_MOIS_APRES' } } })).toMatchObject({ labourMarketStatus: 'EMPLOI' });
     // Used: the link says so.

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { MINIMUM_INCOMES, PRESCRIBERS } from '../../domain/codes.ts';
 import { createLogger } from '../../logging.ts';
 import { pathwayDeps } from '../../main/services.ts';
+import { auditRead } from '../../db/audit.ts';
 import { createParticipant } from '../../participants/create.ts';
 import { rectifyParticipant } from '../../participants/rectify.ts';
 import { DECISION_LABELS } from '../../forms/referral-form.ts';
@@ -100,9 +101,11 @@ export function registerParticipantCommands(program: Command): void {
     .description('Affiche l’étape du parcours et les tâches en attente.')
     .argument('<id>', 'identifiant du participant')
     .option('--json', 'résultat en JSON')
-    .action(async (id: string, opts: { json?: boolean }) => {
+    .option('--par <email>', 'qui consulte (journal d’audit)', 'cli')
+    .action(async (id: string, opts: { json?: boolean; par: string }) => {
       await withServices(async (services) => {
         const state = await pathwayState(services.temporal, id, await currentPathwayId(services.db, id));
+        await auditRead(services.db, { actor: opts.par, channel: 'cli', participantId: id, what: 'parcours' });
         print(opts.json, state, describeState(state));
       });
     });

@@ -2,13 +2,13 @@
 import type { Command } from 'commander';
 import { loadPlieConfig } from '../../config/plie.ts';
 import { plieConfigFor } from '../../plies/registry.ts';
-import { coordinatorsOf } from '../../staff/directory.ts';
+import { coordinatorsOf, ROLES } from '../../staff/directory.ts';
 import { deactivateStaff, staffInputSchema, upsertStaff } from '../../staff/register.ts';
 import { fileReference } from '../../domain/participant.ts';
 import { announceCoordinators, announceDeparture } from '../../staff/roster.ts';
 import { formatFrenchDate, parisDate, parseCalendarDate } from '../../domain/dates.ts';
 import { createStaffToken, listStaffTokens, revokeStaffTokens } from '../../staff/tokens.ts';
-import { CliFailure, withServices } from '../shared.ts';
+import { checkPar, CliFailure, withServices } from '../shared.ts';
 
 export function registerStaffCommands(program: Command): void {
   const staff = program.command('staff').description('Le personnel du PLIE : rôles et compte Slack.');
@@ -17,7 +17,7 @@ export function registerStaffCommands(program: Command): void {
     .description('Ajoute (ou met à jour) un membre du personnel. Son compte Slack est aussi relié tout seul, par son adresse, à sa première action.')
     .requiredOption('--email <adresse>', 'adresse email professionnelle (la même que dans Slack)')
     .requiredOption('--nom <nom>', 'prénom et nom, tels qu’ils s’affichent dans les messages')
-    .requiredOption('--roles <rôles>', 'COORDINATEUR, REFERENT, FACILITATEUR, MEMBRE_COMMISSION (séparés par des virgules)')
+    .requiredOption('--roles <rôles>', `${ROLES.join(', ')} (séparés par des virgules)`)
     .option('--slack <id>', 'identifiant de membre Slack (U…)')
     .option('--par <email>', 'qui fait l’ajout (journal d’audit)', 'cli')
     .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
@@ -30,6 +30,7 @@ export function registerStaffCommands(program: Command): void {
         const plieCode = opts.plie ?? loadPlieConfig(cfg.env).code;
         // A PLIE this deployment knows (refused in French otherwise).
         await plieConfigFor(services.db, cfg.env, plieCode);
+        await checkPar(services, cfg, plieCode, opts.par, 'manageStaff');
         const before = (await coordinatorsOf(services.db, plieCode)).join();
         const saved = await upsertStaff(services.db, plieCode, input, opts.par);
         console.log(`${saved.name} <${saved.email}> : ${saved.roles.join(', ')}${saved.slackUserId ? ` (Slack ${saved.slackUserId})` : ''}.`);
@@ -60,6 +61,7 @@ export function registerStaffCommands(program: Command): void {
     .action(async (opts: { email: string; plie?: string; par: string }) => {
       await withServices(async (services, cfg) => {
         const plieCode = opts.plie ?? loadPlieConfig(cfg.env).code;
+        await checkPar(services, cfg, plieCode, opts.par, 'manageStaff');
         const before = (await coordinatorsOf(services.db, plieCode)).join();
         const done = await deactivateStaff(services.db, plieCode, opts.email, opts.par, new Date());
         console.log(`${done.staff.name} <${done.staff.email}> : ${done.wasActive ? 'désactivé·e' : 'déjà désactivé·e'} ; ${done.tokensRevoked} jeton(s) révoqué(s).`);
