@@ -135,7 +135,8 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
     }
     const input = result.value as ParticipantInput;
     // Checked against the rules of the member's own PLIE when the workspace serves several (who may refer is checked on submission).
-    const member = deps.pathwayFor ? await staffBySlackUser(db, client, body.user.id) : null;
+    // A lookup that fails (Slack or the database slow) falls back to the deployment's rules: the pre-check only informs.
+    const member = deps.pathwayFor ? await staffBySlackUser(db, client, body.user.id).catch(() => null) : null;
     const config = await deps.plieConfig(member?.plieCode ?? deps.pathway.plieCode);
     const check = referralPreCheck(config, input, new Date());
     const assignedAtOnce = config.assignment.autoReferentEmail !== null && check.decision === 'eligible';
