@@ -63,7 +63,9 @@ export interface Roster {
   coordinators: readonly string[];
 }
 
-const same = (a: string | null | undefined, b: string) => !!a && a.trim().toLowerCase() === b.trim().toLowerCase();
+/** Two email addresses name the same person (case and surrounding spaces aside). */
+export const sameAddress = (a: string | null | undefined, b: string) => !!a && a.trim().toLowerCase() === b.trim().toLowerCase();
+const same = sameAddress;
 
 export const isCoordinator = (actor: Pick<Actor, 'roles'>) => actor.roles.includes('COORDINATEUR');
 

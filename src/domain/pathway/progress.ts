@@ -7,6 +7,7 @@ import { addDays, addMonths, type CalendarDate } from '../dates.ts';
 import type { CriterionMet, ExitRules } from '../exit-criteria.ts';
 import { opensFollowUp, planExit } from '../follow-up.ts';
 import { nextMonthlyAfter } from '../schedules.ts';
+import { sameAddress } from '../permissions.ts';
 import type { AssigneeRole, ProofKind } from '../tasks.ts';
 import type { CommissionResult, PathwayState, PendingExit, TaskContext } from './state.ts';
 import type { By, Step } from './step.ts';
@@ -81,7 +82,7 @@ export function referentChanged(st: Step, to: string, reason: string | null, by:
 export function staffLeft(st: Step, email: string, by: By): void {
   const { s } = st;
   const coordination = st.policy.coordinatorEmail;
-  const same = (a: string | null) => !!a && a.trim().toLowerCase() === email.trim().toLowerCase();
+  const same = (a: string | null) => sameAddress(a, email);
   if (same(s.referentEmail)) referentChanged(st, coordination, 'départ de la ou du référent·e', by);
   const theirs = s.openTasks.filter((t) => t.role !== 'participant' && same(t.assigneeEmail));
   for (const task of theirs) task.assigneeEmail = coordination;
