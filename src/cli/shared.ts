@@ -1,11 +1,14 @@
 /** What the CLI's command groups share: exit codes, reading files and options, services, output. */
 import { readFileSync } from 'node:fs';
 import { loadConfig, type AppConfig } from '../config/index.ts';
-import { openServices, type Services } from '../main/services.ts';
+import { coordinationAddress, openServices, type Services } from '../main/services.ts';
 import { formatFrenchDate, parseCalendarDate, type CalendarDate } from '../domain/dates.ts';
 import { STAGE_LABELS, TASK_TITLES } from '../domain/tasks.ts';
 import type { PathwayState } from '../../workflows/pathway-messages.ts';
-import { mayDo, REFUSED, type StaffAction } from '../domain/permissions.ts';
+import { mayActOnPathway, mayDo, REFUSED, sameAddress, type StaffAction } from '../domain/permissions.ts';
+import { currentPathwayId } from '../participants/reenter.ts';
+import type { PlieConfig } from '../domain/plie-config.ts';
+import { plieConfigFor } from '../plies/registry.ts';
 import { staffByEmail } from '../staff/directory.ts';
 
 
@@ -21,14 +24,44 @@ export class CliFailure extends Error {
 
 /**
  * Checks the person `--par` names, by the one permission rule: `cli` (the default) is the
- * deployment's operator at the server's shell, the coordination's address is the coordination;
- * anyone else must be an active member of the PLIE's staff whose roles allow the action.
+ * deployment's operator at the server's shell, the PLIE's coordination address is the coordination;
+ * anyone else must be an active member of the PLIE's staff whose roles allow the action (a
+ * facilitator the PLIE's configuration still names counts as one).
  */
-export async function checkPar(services: Services, cfg: AppConfig, plieCode: string, par: string, action: StaffAction): Promise<void> {
-  if (par === 'cli' || par.trim().toLowerCase() === cfg.env.PLIE_COORDINATOR_EMAIL.toLowerCase()) return;
-  const staff = await staffByEmail(services.db, plieCode, par);
-  if (!staff) throw new CliFailure(`--par ${par.trim()} : aucun membre actif du personnel du PLIE ${plieCode} à cette adresse.`, 1);
-  if (!mayDo(staff, action)) throw new CliFailure(`${REFUSED[action]} (${par.trim()} : ${staff.roles.join(', ')})`, 1);
+export async function checkPar(services: Services, cfg: AppConfig, plie: PlieConfig, par: string, action: StaffAction): Promise<void> {
+  if (par === 'cli' || sameAddress(par, coordinationAddress(plie, cfg))) return;
+  const staff = await staffByEmail(services.db, plie.code, par);
+  const listed = plie.clauses.facilitators.some((f) => sameAddress(f, par)) ? ['FACILITATEUR'] : [];
+  if (!staff && listed.length === 0) throw new CliFailure(`--par ${par.trim()} : aucun membre actif du personnel du PLIE ${plie.code} à cette adresse.`, 1);
+  const roles = [...new Set([...(staff?.roles ?? []), ...listed])];
+  if (!mayDo({ roles }, action)) throw new CliFailure(`${REFUSED[action]} (${par.trim()} : ${roles.join(', ')})`, 1);
+}
+
+/**
+ * The PLIE a command works on (`--plie`, else this deployment's; an unknown code is refused in
+ * French), once the person `--par` names may do the action there.
+ */
+export async function plieActedOn(services: Services, cfg: AppConfig, opts: { plie?: string; par?: string }, action: StaffAction): Promise<PlieConfig> {
+  const plie = await plieConfigFor(services.db, cfg.env, opts.plie);
+  await checkPar(services, cfg, plie, opts.par ?? 'cli', action);
+  return plie;
+}
+
+/**
+ * Checks that the person `--par` names may open this participant's file: the operator (`cli`), the
+ * PLIE's coordination, or the referent holding the pathway; anyone else is told, as by the API,
+ * that there is no such pathway.
+ */
+export async function checkFileReader(services: Services, cfg: AppConfig, participantId: string, par: string): Promise<void> {
+  if (par === 'cli') return;
+  const participant = await services.db.participant.findUnique({ where: { id: participantId }, select: { plieCode: true } });
+  const unknown = new CliFailure('Aucun parcours pour ce participant.', 1);
+  if (!participant) throw unknown;
+  const plie = await plieConfigFor(services.db, cfg.env, participant.plieCode);
+  if (sameAddress(par, coordinationAddress(plie, cfg))) return;
+  const staff = await staffByEmail(services.db, plie.code, par);
+  const pathway = await services.db.pathway.findUnique({ where: { id: await currentPathwayId(services.db, participantId) }, select: { referentEmail: true } });
+  if (!staff || !mayActOnPathway({ email: par, roles: staff.roles }, pathway?.referentEmail ?? null)) throw unknown;
 }
 
 export function readJsonFile(file: string): unknown {

@@ -68,6 +68,14 @@ export function appUrl(config: AppConfig): string {
   return config.env.PUBLIC_URL ?? `http://localhost:${config.env.PORT}`;
 }
 
+/**
+ * The coordination's mailbox of a PLIE: its own, else the deployment's (`plie doctor` warns about
+ * another PLIE that has none).
+ */
+export function coordinationAddress(plie: Pick<PlieConfig, 'coordinationEmail'>, config: AppConfig): string {
+  return plie.coordinationEmail ?? config.env.PLIE_COORDINATOR_EMAIL;
+}
+
 /** What creating or starting pathways needs, from this deployment's configuration. */
 export function pathwayDeps(
   config: AppConfig,
@@ -76,7 +84,7 @@ export function pathwayDeps(
   logger: Logger,
   plie: PlieConfig = loadPlieConfig(config.env),
 ): CreateParticipantDeps {
-  const coordinatorEmail = plie.coordinationEmail ?? config.env.PLIE_COORDINATOR_EMAIL;
+  const coordinatorEmail = coordinationAddress(plie, config);
   return {
     plieCode: plie.code,
     db,

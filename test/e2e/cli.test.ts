@@ -22,6 +22,10 @@ import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
 import { FakeSlackApi } from '../helpers/slack-api.ts';
 import type { TestInbox } from '../helpers/smtp.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+import { registerPlie } from '../../src/plies/registry.ts';
+
+/** A PLIE of the tests' own, with its coordination mailbox (not the deployment's). */
+const TOKENS_PLIE = { ...CASA_CONFIG, code: 'CLI_TOKENS', name: 'PLIE des jetons', coordinationEmail: 'coordination@cli-tokens.test' };
 
 // Each step spawns the CLI, a fresh Node process (about 3 s on two cores, more when the machine is
 // busy): a test of a dozen steps needs more than the default minute.
@@ -205,6 +209,7 @@ describe('plie staff', () => {
   });
 
   it('creates a personal token shown once (only its hash kept), lists and revokes them', async () => {
+    await registerPlie(db, TOKENS_PLIE);
     const email = `jeton-${randomBytes(3).toString('hex')}@plie.test`;
     await db.staff.create({ data: { plieCode: 'CLI_TOKENS', email, name: 'Jeanne Jeton', roles: ['REFERENT'] } });
     const created = await plie(['staff', 'token', 'create', '--email', email, '--plie', 'CLI_TOKENS', '--expire', '31/12/2099']);
@@ -243,6 +248,51 @@ describe('plie staff', () => {
     expect(await db.apiToken.count({ where: { staff: { email }, revokedAt: null } })).toBe(0);
     expect((await plie(['staff', 'token', 'create', '--email', email, '--plie', 'CLI_TOKENS'])).code).not.toBe(0);
   });
+
+  it('judges every --par by the grants table, in the PLIE --plie names, and opens a file only for its referent', async () => {
+    await registerPlie(db, TOKENS_PLIE);
+    const tag = randomBytes(3).toString('hex');
+    const [referent, other, business] = ['referente', 'autre', 'entreprises'].map((who) => `${who}-${tag}@plie.test`) as [string, string, string];
+    await db.staff.createMany({
+      data: [
+        { plieCode: 'CLI_TOKENS', email: referent, name: 'Rita Référente', roles: ['REFERENT'] },
+        { plieCode: 'CLI_TOKENS', email: other, name: 'Anna Autre', roles: ['REFERENT'] },
+        { plieCode: 'CLI_TOKENS', email: business, name: 'Eric Entreprises', roles: ['CHARGE_RELATION_ENTREPRISE'] },
+      ],
+    });
+    const offerFile = path.join(dataDir, `offre-${tag}.json`);
+    writeFileSync(offerFile, JSON.stringify({ company: `Cuisine ${tag}`, jobTitle: 'Commis de cuisine', sector: 'Restauration', contractType: 'CDD', weeklyHours: 35 }));
+    const byReferent = await plie(['offre', 'register', '--file', offerFile, '--plie', 'CLI_TOKENS', '--par', referent]);
+    expect(byReferent.code).toBe(1);
+    expect(byReferent.stderr).toContain('Les offres d’emploi sont publiées par la relation entreprises ou la coordination.');
+    expect(await db.jobOffer.count({ where: { company: `Cuisine ${tag}` } })).toBe(0);
+    const byBusiness = await plie(['offre', 'register', '--file', offerFile, '--plie', 'CLI_TOKENS', '--par', business]);
+    expect(byBusiness.stderr).toBe('');
+    expect(await db.jobOffer.findFirstOrThrow({ where: { company: `Cuisine ${tag}` } })).toMatchObject({ plieCode: 'CLI_TOKENS' });
+
+    const actionFile = path.join(dataDir, `action-${tag}.json`);
+    writeFileSync(actionFile, JSON.stringify({ kind: 'VISITE_ENTREPRISE', title: `Visite ${tag}`, date: formatFrenchDate(addMonths(parisDate(Date.now()), 6)), time: '10:00', place: 'Vallauris', organizerEmail: business }));
+    const action = await plie(['action-collective', 'creer', '--file', actionFile, '--plie', 'CLI_TOKENS', '--par', business]);
+    expect(action.code).toBe(1);
+    expect(action.stderr).toContain('Les actions collectives sont organisées par la coordination et les référent·es.');
+
+    // The bilan is the coordination's: this PLIE's own address, not the deployment's.
+    const period = ['report', '--from', '2026-01-01', '--to', '2026-06-30', '--plie', 'CLI_TOKENS', '--par'];
+    expect((await plie([...period, referent])).stderr).toContain('Le bilan du PLIE est réservé à la coordination.');
+    expect((await plie([...period, COORDINATOR])).stderr).toContain(`--par ${COORDINATOR} : aucun membre actif du personnel du PLIE CLI_TOKENS à cette adresse.`);
+    const report = await plie([...period, TOKENS_PLIE.coordinationEmail]);
+    expect(report.stderr).toBe('');
+    expect(JSON.parse(report.stdout)).toHaveProperty('period');
+
+    // A file another referent holds does not exist for her, and reading nothing writes no audit.
+    const participantId = randomUUID();
+    await db.participant.create({ data: { id: participantId, plieCode: 'CLI_TOKENS', firstName: 'Paul', lastName: 'Suivi', identityKey: `cli-grants-${participantId}`, birthDate: new Date('1979-04-04T00:00:00Z'), createdBy: 'test' } });
+    await db.pathway.create({ data: { id: `parcours-${participantId}`, participantId, stage: 'active', referentEmail: other } });
+    const peek = await plie(['participant', 'show', participantId, '--par', referent]);
+    expect(peek.code).toBe(1);
+    expect(peek.stderr).toContain('Aucun parcours pour ce participant.');
+    expect(await db.auditEvent.count({ where: { entityId: participantId, action: 'participant.read' } })).toBe(0);
+  });
 });
 
 describe('plie marche', () => {
@@ -264,6 +314,11 @@ describe('plie marche', () => {
         end: '31/01/2027',
       }),
     );
+    // The facilitator is on the PLIE's staff; a referent is not one.
+    await db.staff.upsert({ where: { plieCode_email: { plieCode: CASA_CONFIG.code, email: 'facilitatrice@plie.test' } }, create: { plieCode: CASA_CONFIG.code, email: 'facilitatrice@plie.test', name: 'Fanny Facilitatrice', roles: ['FACILITATEUR'] }, update: {} });
+    const refused = await plie(['marche', 'register', '--file', file, '--par', 'referente@plie.test']);
+    expect(refused.code).toBe(1);
+    expect(await db.procurement.count({ where: { externalId: reference } })).toBe(0);
     const registered = await plie(['marche', 'register', '--file', file, '--par', 'facilitatrice@plie.test']);
     expect(registered.stderr).toBe('');
     expect(registered.stdout).toContain(`Marché ${reference} enregistré : Voirie du quartier des Semboules (CASA), 700 heures d’insertion.`);

@@ -1,10 +1,10 @@
 /** `plie action-collective …`: collective actions. */
 import type { Command } from 'commander';
-import { loadPlieConfig } from '../../config/plie.ts';
+import { coordinationAddress } from '../../main/services.ts';
 import { checkInvitees, createCollectiveAction, figuresOf } from '../../collective/actions.ts';
 import { inviteParticipants, recordCollectiveAttendance, startCollective } from '../../collective/client.ts';
 import { COLLECTIVE_KIND_LABELS, type CollectiveKind } from '../../domain/collective-actions.ts';
-import { readJsonFile, withServices } from '../shared.ts';
+import { plieActedOn, readJsonFile, withServices } from '../shared.ts';
 
 export function registerCollectiveCommands(program: Command): void {
   const collective = program.command('action-collective').description('Relation entreprise : ateliers découverte des métiers, visites d’entreprise…');
@@ -13,13 +13,15 @@ export function registerCollectiveCommands(program: Command): void {
     .command('creer')
     .description('Enregistre une action collective (kind, title, company, date, time, durationMinutes, place, organizerEmail) depuis un fichier JSON.')
     .requiredOption('--file <fichier>', 'l’action en JSON')
-    .option('--par <email>', 'qui l’enregistre (journal d’audit)', 'cli')
-    .action(async (opts: { file: string; par: string }) => {
+    .option('--par <email>', 'qui l’enregistre : la coordination ou un·e référent·e (journal d’audit)', 'cli')
+    .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
+    .action(async (opts: { file: string; par: string; plie?: string }) => {
       const raw = readJsonFile(opts.file);
       await withServices(async (services, cfg) => {
-        const action = await createCollectiveAction(services.db, loadPlieConfig(cfg.env).code, raw, opts.par);
+        const plie = await plieActedOn(services, cfg, opts, 'runCollectiveActions');
+        const action = await createCollectiveAction(services.db, plie.code, raw, opts.par);
         // Its workflow sends the invitations, the reminder, then asks the organiser who came.
-        await startCollective(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, { actionId: action.id, startsAt: action.at.getTime(), durationMinutes: action.durationMinutes, organizerEmail: action.organizerEmail, coordinatorEmail: cfg.env.PLIE_COORDINATOR_EMAIL, calendarOffsetDays: 0 });
+        await startCollective(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, { actionId: action.id, startsAt: action.at.getTime(), durationMinutes: action.durationMinutes, organizerEmail: action.organizerEmail, coordinatorEmail: coordinationAddress(plie, cfg), calendarOffsetDays: 0 });
         console.log(`Action collective enregistrée : ${action.title} (${action.id}).`);
       });
     });
@@ -54,9 +56,12 @@ export function registerCollectiveCommands(program: Command): void {
   collective
     .command('bilan')
     .description('Les actions collectives du PLIE et leurs chiffres : invité·es, présent·es, mises en relation, embauches.')
-    .action(async () => {
+    .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
+    .option('--par <email>', 'qui consulte', 'cli')
+    .action(async (opts: { plie?: string; par: string }) => {
       await withServices(async (services, cfg) => {
-        const actions = await services.db.collectiveAction.findMany({ where: { plieCode: loadPlieConfig(cfg.env).code }, orderBy: { at: 'asc' } });
+        const plie = await plieActedOn(services, cfg, opts, 'runCollectiveActions');
+        const actions = await services.db.collectiveAction.findMany({ where: { plieCode: plie.code }, orderBy: { at: 'asc' } });
         const lines = [];
         for (const a of actions) {
           const f = await figuresOf(services.db, a.id);

@@ -9,7 +9,7 @@ import { loadReportRecords } from '../../report/load-records.ts';
 import { renderHtml, renderMarkdown, renderXlsx } from '../../report/render.ts';
 import { createLogger } from '../../logging.ts';
 import { pathwayDeps } from '../../main/services.ts';
-import { CliFailure, periodOf, withServices, print } from '../shared.ts';
+import { CliFailure, periodOf, plieActedOn, withServices, print } from '../shared.ts';
 
 export function registerHistoryCommands(program: Command): void {
   program
@@ -53,12 +53,13 @@ export function registerHistoryCommands(program: Command): void {
     .option('--format <format>', 'json, md, html ou xlsx', 'json')
     .option('--out <fichier>', 'écrire dans ce fichier (obligatoire pour xlsx)')
     .option('--plie <code>', 'PLIE concerné (par défaut celui de ce déploiement)')
-    .action(async (opts: { from: string; to: string; format: string; out?: string; plie?: string }) => {
+    .option('--par <email>', 'qui consulte : la coordination', 'cli')
+    .action(async (opts: { from: string; to: string; format: string; out?: string; plie?: string; par: string }) => {
       const { from, to } = periodOf(opts);
       if (!['json', 'md', 'html', 'xlsx'].includes(opts.format)) throw new CliFailure('Format inconnu : json, md, html ou xlsx.', 2);
       if (opts.format === 'xlsx' && !opts.out) throw new CliFailure('Le format xlsx s’écrit dans un fichier : ajoutez --out bilan.xlsx.', 2);
       await withServices(async (services, cfg) => {
-        const plie = await plieConfigFor(services.db, cfg.env, opts.plie);
+        const plie = await plieActedOn(services, cfg, opts, 'readBilan');
         const report = computeReport(plie, await loadReportRecords(services.db, plie.code), { from, to });
         const output =
           opts.format === 'json'

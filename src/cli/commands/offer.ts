@@ -1,11 +1,11 @@
 /** `plie offre …`: job offers (relation entreprise). */
 import type { Command } from 'commander';
-import { loadPlieConfig } from '../../config/plie.ts';
+import { coordinationAddress } from '../../main/services.ts';
 import { closeOffer, offerInput, startOffer } from '../../offers/placements.ts';
 import { fileReference } from '../../domain/participant.ts';
 import { PLACEMENT_STATUS_LABELS, type PlacementStatus } from '../../domain/placements.ts';
 import { offerMatches, registerOffer } from '../../offers/offers.ts';
-import { readJsonFile, withServices } from '../shared.ts';
+import { plieActedOn, readJsonFile, withServices } from '../shared.ts';
 
 export function registerOfferCommands(program: Command): void {
   const offre = program.command('offre').description('Relation entreprise : offres d’emploi et personnes à qui les proposer.');
@@ -13,13 +13,15 @@ export function registerOfferCommands(program: Command): void {
     .command('register')
     .description('Enregistre une offre d’emploi (company, jobTitle, sector, contractType, weeklyHours, place, startDate, clause), depuis un fichier JSON.')
     .requiredOption('--file <fichier>', 'l’offre en JSON')
-    .option('--par <email>', 'qui l’enregistre (journal d’audit)', 'cli')
-    .action(async (opts: { file: string; par: string }) => {
+    .option('--par <email>', 'qui l’enregistre : la relation entreprises ou la coordination (journal d’audit)', 'cli')
+    .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
+    .action(async (opts: { file: string; par: string; plie?: string }) => {
       const raw = readJsonFile(opts.file);
       await withServices(async (services, cfg) => {
-        const saved = await registerOffer(services.db, loadPlieConfig(cfg.env).code, raw, opts.par);
+        const plie = await plieActedOn(services, cfg, opts, 'publishOffers');
+        const saved = await registerOffer(services.db, plie.code, raw, opts.par);
         // Its workflow asks the referents of the matched participants whether to propose it, then what came of it.
-        await startOffer(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, offerInput(saved.id, cfg.env.PLIE_COORDINATOR_EMAIL));
+        await startOffer(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, offerInput(saved.id, coordinationAddress(plie, cfg)));
         console.log(`Offre enregistrée : ${saved.jobTitle} chez ${saved.company} (${saved.id}). Les référent·es des personnes intéressées sont sollicité·es.`);
       });
     });

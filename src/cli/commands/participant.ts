@@ -11,7 +11,7 @@ import { CASA_CONFIG } from '../../domain/plie-config.ts';
 import { pathwayState } from '../../temporal/pathway-client.ts';
 import { recordPathwayAction } from '../../participants/pathway-action.ts';
 import { currentPathwayId, reenterParticipant } from '../../participants/reenter.ts';
-import { withServices, parseJsonOption, print, describeState } from '../shared.ts';
+import { checkFileReader, plieActedOn, withServices, parseJsonOption, print, describeState } from '../shared.ts';
 
 export function registerParticipantCommands(program: Command): void {
   const participant = program.command('participant').description('Participants du PLIE.');
@@ -22,6 +22,7 @@ export function registerParticipantCommands(program: Command): void {
     .requiredOption('--par <email>', 'adresse email de la personne qui agit')
     .action(async (participantId: string, opts: { par: string }) => {
       await withServices(async (services, cfg) => {
+        await checkFileReader(services, cfg, participantId, opts.par);
         const deps = pathwayDeps(cfg, services.db, services.temporal, createLogger('warn'));
         const { workflowId, previousPathwayId } = await reenterParticipant(deps, participantId, { actor: opts.par, channel: 'cli' });
         console.log(`Nouveau parcours démarré : ${workflowId} (suite de ${previousPathwayId}).`);
@@ -64,11 +65,14 @@ export function registerParticipantCommands(program: Command): void {
       .requiredOption('--nom <nom>', 'nom')
       .requiredOption('--naissance <JJ/MM/AAAA>', 'date de naissance'),
   )
-    .option('--par <email>', 'qui crée la fiche (pour le journal)', process.env.USER ?? 'cli')
+    .option('--par <email>', 'qui oriente : la coordination, un·e référent·e ou un·e prescripteur·rice (journal d’audit)', 'cli')
+    .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
     .option('--json', 'résultat en JSON')
     .action(async (opts: Record<string, string | boolean | undefined>) => {
       await withServices(async (services, cfg) => {
-        const created = await createParticipant(pathwayDeps(cfg, services.db, services.temporal, createLogger('warn')), factsOf(opts), { actor: String(opts.par), channel: 'cli' });
+        const by = { plie: opts.plie as string | undefined, par: String(opts.par) };
+        const plie = await plieActedOn(services, cfg, by, 'refer');
+        const created = await createParticipant(pathwayDeps(cfg, services.db, services.temporal, createLogger('warn'), plie), factsOf(opts), { actor: by.par, channel: 'cli' });
         print(Boolean(opts.json), created, `Participant créé : ${created.participantId}\nParcours démarré : ${created.workflowId}`);
       });
     });
@@ -86,6 +90,7 @@ export function registerParticipantCommands(program: Command): void {
     .option('--json', 'résultat en JSON')
     .action(async (id: string, opts: Record<string, string | boolean | undefined>) => {
       await withServices(async (services, cfg) => {
+        await checkFileReader(services, cfg, id, String(opts.par));
         const deps = pathwayDeps(cfg, services.db, services.temporal, createLogger('warn'));
         const done = await rectifyParticipant({ db: services.db, temporal: services.temporal, plieCode: deps.plieCode, config: deps.config ?? CASA_CONFIG }, id, factsOf(opts), { actor: String(opts.par), channel: 'cli' });
         print(
@@ -103,7 +108,8 @@ export function registerParticipantCommands(program: Command): void {
     .option('--json', 'résultat en JSON')
     .option('--par <email>', 'qui consulte (journal d’audit)', 'cli')
     .action(async (id: string, opts: { json?: boolean; par: string }) => {
-      await withServices(async (services) => {
+      await withServices(async (services, cfg) => {
+        await checkFileReader(services, cfg, id, opts.par);
         const state = await pathwayState(services.temporal, id, await currentPathwayId(services.db, id));
         await auditRead(services.db, { actor: opts.par, channel: 'cli', participantId: id, what: 'parcours' });
         print(opts.json, state, describeState(state));

@@ -1,14 +1,15 @@
 /** `plie staff …`: the staff, their roles and Slack accounts. */
 import type { Command } from 'commander';
-import { loadPlieConfig } from '../../config/plie.ts';
-import { plieConfigFor } from '../../plies/registry.ts';
 import { coordinatorsOf, ROLES } from '../../staff/directory.ts';
 import { deactivateStaff, staffInputSchema, upsertStaff } from '../../staff/register.ts';
 import { fileReference } from '../../domain/participant.ts';
 import { announceCoordinators, announceDeparture } from '../../staff/roster.ts';
 import { formatFrenchDate, parisDate, parseCalendarDate } from '../../domain/dates.ts';
 import { createStaffToken, listStaffTokens, revokeStaffTokens } from '../../staff/tokens.ts';
-import { checkPar, CliFailure, withServices } from '../shared.ts';
+import { CliFailure, plieActedOn, withServices } from '../shared.ts';
+
+const plieOption = ['--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)'] as const;
+const parOption = ['--par <email>', 'qui agit : la coordination ou l’administration (journal d’audit)', 'cli'] as const;
 
 export function registerStaffCommands(program: Command): void {
   const staff = program.command('staff').description('Le personnel du PLIE : rôles et compte Slack.');
@@ -27,10 +28,7 @@ export function registerStaffCommands(program: Command): void {
       const check = staffInputSchema.safeParse(input);
       if (!check.success) throw new CliFailure(`Données invalides :\n${check.error.issues.map((i) => `  - ${i.message}`).join('\n')}`, 2);
       await withServices(async (services, cfg) => {
-        const plieCode = opts.plie ?? loadPlieConfig(cfg.env).code;
-        // A PLIE this deployment knows (refused in French otherwise).
-        await plieConfigFor(services.db, cfg.env, plieCode);
-        await checkPar(services, cfg, plieCode, opts.par, 'manageStaff');
+        const plieCode = (await plieActedOn(services, cfg, opts, 'manageStaff')).code;
         const before = (await coordinatorsOf(services.db, plieCode)).join();
         const saved = await upsertStaff(services.db, plieCode, input, opts.par);
         console.log(`${saved.name} <${saved.email}> : ${saved.roles.join(', ')}${saved.slackUserId ? ` (Slack ${saved.slackUserId})` : ''}.`);
@@ -44,10 +42,12 @@ export function registerStaffCommands(program: Command): void {
   staff
     .command('list')
     .description('Liste le personnel actif.')
-    .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
-    .action(async (opts: { plie?: string }) => {
+    .option(...plieOption)
+    .option(...parOption)
+    .action(async (opts: { plie?: string; par: string }) => {
       await withServices(async (services, cfg) => {
-        const all = await services.db.staff.findMany({ where: { plieCode: opts.plie ?? loadPlieConfig(cfg.env).code, active: true }, orderBy: { name: 'asc' } });
+        const plieCode = (await plieActedOn(services, cfg, opts, 'manageStaff')).code;
+        const all = await services.db.staff.findMany({ where: { plieCode, active: true }, orderBy: { name: 'asc' } });
         console.log(all.length ? all.map((s) => `${s.name} <${s.email}>  ${s.roles.join(', ')}${s.slackUserId ? `  Slack ${s.slackUserId}` : ''}`).join('\n') : 'Personne : ajoutez le personnel avec plie staff add.');
       });
     });
@@ -60,8 +60,7 @@ export function registerStaffCommands(program: Command): void {
     .option('--par <email>', 'qui désactive (journal d’audit)', 'cli')
     .action(async (opts: { email: string; plie?: string; par: string }) => {
       await withServices(async (services, cfg) => {
-        const plieCode = opts.plie ?? loadPlieConfig(cfg.env).code;
-        await checkPar(services, cfg, plieCode, opts.par, 'manageStaff');
+        const plieCode = (await plieActedOn(services, cfg, opts, 'manageStaff')).code;
         const before = (await coordinatorsOf(services.db, plieCode)).join();
         const done = await deactivateStaff(services.db, plieCode, opts.email, opts.par, new Date());
         console.log(`${done.staff.name} <${done.staff.email}> : ${done.wasActive ? 'désactivé·e' : 'déjà désactivé·e'} ; ${done.tokensRevoked} jeton(s) révoqué(s).`);
@@ -79,18 +78,18 @@ export function registerStaffCommands(program: Command): void {
       });
     });
   const token = staff.command('token').description('Jetons d’API personnels : la personne qui s’en sert est celle qui agit.');
-  const plieOption = ['--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)'] as const;
   token
     .command('create')
     .description('Crée un jeton personnel, affiché une seule fois (seule son empreinte est gardée).')
     .requiredOption('--email <adresse>', 'le membre du personnel à qui il appartient')
     .option(...plieOption)
+    .option(...parOption)
     .option('--expire <JJ/MM/AAAA>', 'dernier jour où il fonctionne (sans date : jusqu’à sa révocation)')
-    .action(async (opts: { email: string; plie?: string; expire?: string }) => {
+    .action(async (opts: { email: string; plie?: string; par: string; expire?: string }) => {
       const expiresOn = opts.expire === undefined ? undefined : parseCalendarDate(opts.expire);
       if (opts.expire !== undefined && !expiresOn) throw new CliFailure('--expire : date invalide, attendu JJ/MM/AAAA.', 2);
       await withServices(async (services, cfg) => {
-        const plieCode = opts.plie ?? loadPlieConfig(cfg.env).code;
+        const plieCode = (await plieActedOn(services, cfg, opts, 'manageStaff')).code;
         const created = await createStaffToken(services.db, plieCode, opts.email, { ...(expiresOn ? { expiresOn } : {}), today: parisDate(new Date()) });
         console.log(`Jeton personnel de ${created.owner} (PLIE ${plieCode})${expiresOn ? `, valable jusqu’au ${formatFrenchDate(expiresOn)} inclus` : ''}. Il ne sera plus jamais affiché : gardez-le comme un mot de passe.`);
         // Alone on the last line, for scripts.
@@ -102,9 +101,11 @@ export function registerStaffCommands(program: Command): void {
     .description('Révoque tous les jetons d’une personne : refusés aussitôt.')
     .requiredOption('--email <adresse>', 'le membre du personnel')
     .option(...plieOption)
-    .action(async (opts: { email: string; plie?: string }) => {
+    .option(...parOption)
+    .action(async (opts: { email: string; plie?: string; par: string }) => {
       await withServices(async (services, cfg) => {
-        const count = await revokeStaffTokens(services.db, opts.plie ?? loadPlieConfig(cfg.env).code, opts.email, new Date());
+        const plieCode = (await plieActedOn(services, cfg, opts, 'manageStaff')).code;
+        const count = await revokeStaffTokens(services.db, plieCode, opts.email, new Date());
         console.log(count ? `${count} jeton(s) de ${opts.email.trim()} révoqué(s).` : `Aucun jeton en service pour ${opts.email.trim()}.`);
       });
     });
@@ -112,10 +113,11 @@ export function registerStaffCommands(program: Command): void {
     .command('list')
     .description('Liste les jetons personnels (jamais les jetons eux-mêmes).')
     .option(...plieOption)
-    .action(async (opts: { plie?: string }) => {
+    .option(...parOption)
+    .action(async (opts: { plie?: string; par: string }) => {
       await withServices(async (services, cfg) => {
         const today = parisDate(new Date());
-        const rows = await listStaffTokens(services.db, opts.plie ?? loadPlieConfig(cfg.env).code);
+        const rows = await listStaffTokens(services.db, (await plieActedOn(services, cfg, opts, 'manageStaff')).code);
         const state = (t: (typeof rows)[number]) =>
           t.revokedAt ? `révoqué le ${formatFrenchDate(parisDate(t.revokedAt))}` : !t.ownerActive ? 'titulaire désactivé·e' : t.expiresOn && t.expiresOn < today ? `expiré le ${formatFrenchDate(t.expiresOn)}` : t.expiresOn ? `en service jusqu’au ${formatFrenchDate(t.expiresOn)}` : 'en service';
         console.log(
