@@ -8,6 +8,8 @@ import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
 import { REFUSAL_CODES } from '../src/domain/refusals.ts';
 import { createUpdateQueue } from './update-queue.ts';
+import { staffRosterSignal } from './roster-messages.ts';
+import { holderAfter, isCoordination, mailboxOnly } from '../src/domain/staff-roster.ts';
 import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
 import { collectiveNotices, collectiveRecords } from './proxies.ts';
 import { attendanceProblems } from '../src/domain/collective-actions.ts';
@@ -27,7 +29,11 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   const startsAt = input.startsAt - offsetMs;
   const endsAt = startsAt + input.durationMinutes * 60_000;
   const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
-  const managers = [input.organizerEmail, input.coordinatorEmail].map((e) => e.trim().toLowerCase());
+  const coordination = input.coordinatorEmail.trim().toLowerCase();
+  // The organiser and the coordination; today's, once the roster is heard (see staffRosterSignal).
+  let organizer = input.organizerEmail;
+  let roster = mailboxOnly(coordination);
+  const mayManage = (actor: string) => actor.trim().toLowerCase() === organizer.trim().toLowerCase() || isCoordination(actor, roster);
   const alarm = createAlarm();
   // Invitations and attendance wait for their turn in the loop, one at a time, between its own sendings.
   const updates = createUpdateQueue<() => Promise<void>>({ asHandlers: true });
@@ -40,9 +46,13 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   const key = (what: string) => `collective/${input.actionId}/${what}`;
 
   setHandler(collectiveStateQuery, () => state);
+  setHandler(staffRosterSignal, (heard) => {
+    roster = { ...heard, coordination };
+    organizer = holderAfter(organizer, roster);
+  });
 
   const invitable = (r: InviteRequest) => {
-    refuseUnless(managers.includes(r.actor.trim().toLowerCase()), 'Seule la personne qui organise l’action, ou la coordination, invite.', REFUSAL_CODES.notAllowed);
+    refuseUnless(mayManage(r.actor), 'Seule la personne qui organise l’action, ou la coordination, invite.', REFUSAL_CODES.notAllowed);
     refuseUnless(Date.now() < startsAt, 'L’action a déjà commencé : plus d’invitation possible.');
   };
   setHandler(
@@ -61,7 +71,7 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   );
 
   const attendance = (r: AttendanceRequest) => {
-    refuseUnless(managers.includes(r.actor.trim().toLowerCase()), 'Seule la personne qui organise l’action, ou la coordination, saisit la présence.', REFUSAL_CODES.notAllowed);
+    refuseUnless(mayManage(r.actor), 'Seule la personne qui organise l’action, ou la coordination, saisit la présence.', REFUSAL_CODES.notAllowed);
     refuseUnless(Date.now() >= startsAt, 'L’action n’a pas encore eu lieu.');
     refuseUnless(state.figures === null, 'La présence est déjà saisie.');
     const problems = attendanceProblems(state.invited, r, (id) => `Dossier ${fileReference(id)}`);
@@ -94,7 +104,7 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
     }
     if (state.attendancePrompts < ATTENDANCE_PROMPTS && Date.now() >= promptAt) {
       state.attendancePrompts += 1;
-      await deliver(() => collectiveNotices.promptAttendance({ actionId: input.actionId, to: input.organizerEmail, key: key(`presence/${state.attendancePrompts}`), at: nowIso() }), { attendance: true });
+      await deliver(() => collectiveNotices.promptAttendance({ actionId: input.actionId, to: organizer, key: key(`presence/${state.attendancePrompts}`), at: nowIso() }), { attendance: true });
       // Weekly from the action's end (the next week to come, if this question went late).
       promptAt = nextEvery(fromOrigin(), endsAt, Date.now(), ATTENDANCE_EVERY_DAYS);
       continue;

@@ -11,6 +11,7 @@ import { deliver } from './best-effort.ts';
 import { CHANNELS_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, daysAfter } from './patches.ts';
 import { commissionNotices, commissionRecords } from './proxies.ts';
 import { createUpdateQueue, refused } from './update-queue.ts';
+import { commissionMemberLeftSignal } from './roster-messages.ts';
 import { REFUSAL_CODES } from '../src/domain/refusals.ts';
 import { DEFAULT_DECISION, DEFAULT_QUORUM, commissionOutcome, tally, voteCanClose, type CommissionRules, type Vote } from '../src/domain/commission.ts';
 import { addDays, parisDate, type CalendarDate } from '../src/domain/dates.ts';
@@ -29,19 +30,30 @@ const VOTES: Record<TaskAnswer<'commission_vote'>['vote'], Vote> = { pour: 'POUR
 export async function commissionWorkflow(input: CommissionInput): Promise<CommissionResult> {
   const caseId = workflowInfo().workflowId;
   const channels = patched(CHANNELS_PATCH);
-  const members = input.members.map((m) => m.toLowerCase());
-  const rules: CommissionRules = { members: members.map((email) => ({ email })), quorum: input.quorum ?? DEFAULT_QUORUM, decision: input.decision ?? DEFAULT_DECISION };
+  // The seats as opened (they name the vote tasks), and those still sitting: a member who leaves
+  // the PLIE before voting gives up her seat, and the quorum counts the members who remain.
+  const seats = input.members.map((m) => m.toLowerCase());
+  let members = seats;
+  const rulesOf = (sitting: string[]): CommissionRules => ({ members: sitting.map((email) => ({ email })), quorum: input.quorum ?? DEFAULT_QUORUM, decision: input.decision ?? DEFAULT_DECISION });
+  let rules = rulesOf(members);
+  const leavers: string[] = [];
+  /** Who left: refused from then on, even to change a vote cast before. */
+  const gone = new Set<string>();
   const today = (): CalendarDate => addDays(parisDate(Date.now()), input.calendarOffsetDays);
   const opened = Date.now();
   // The deadline keeps its Paris hour across a change of summer or winter time.
   const fromOrigin = patched(SCHEDULES_FROM_ORIGIN_PATCH);
   const deadlineAt = daysAfter(fromOrigin, opened, input.voteDays);
   const state: CommissionState = { session: input.session, open: true, votes: {}, deadline: addDays(today(), input.voteDays), result: null };
-  const taskOf = (member: string) => `${caseId}/commission_vote/${members.indexOf(member) + 1}`;
+  const taskOf = (member: string) => `${caseId}/commission_vote/${seats.indexOf(member) + 1}`;
 
   const ballots = createUpdateQueue<{ member: string; vote: TaskAnswer<'commission_vote'>; channel: string }>();
 
   setHandler(commissionStateQuery, () => state);
+  setHandler(commissionMemberLeftSignal, ({ email }) => {
+    leavers.push(email.trim().toLowerCase());
+    gone.add(email.trim().toLowerCase());
+  });
   setHandler(
     castVoteUpdate,
     async (request: CastVoteRequest) => {
@@ -53,7 +65,8 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
     {
       validator: (request: CastVoteRequest) => {
         if (!state.open) throw refused({ code: REFUSAL_CODES.closed, message: 'Le vote est clos.' });
-        if (!members.includes(request.actor.trim().toLowerCase())) {
+        const who = request.actor.trim().toLowerCase();
+        if (!members.includes(who) || gone.has(who)) {
           throw refused({ code: REFUSAL_CODES.notAllowed, message: 'Seuls les membres de la commission ad hoc votent.' });
         }
         const check = checkTaskAnswer('commission_vote', request.vote);
@@ -116,10 +129,22 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
       await showTask(item.member);
     }
   };
+  /** A member who left without voting: her vote task is cancelled and her seat no longer counts; a vote cast stays. */
+  const vacate = async (member: string) => {
+    if (!members.includes(member) || member in state.votes) return;
+    members = members.filter((m) => m !== member);
+    rules = rulesOf(members);
+    await commissionRecords.closeTask({ taskId: taskOf(member), status: 'cancelled', answer: null, actor: 'système', channel: 'workflow', answeredAt: new Date(Date.now()).toISOString() });
+    await showTask(member);
+  };
   for (;;) {
-    let voted = false;
-    while (await ballots.handleNext(recordVote)) voted = true;
-    if (voted) await showCase();
+    let changed = false;
+    while (await ballots.handleNext(recordVote)) changed = true;
+    while (leavers.length > 0) {
+      await vacate(leavers.shift()!);
+      changed = true;
+    }
+    if (changed) await showCase();
     const now = Date.now();
     // A vote changed while the post was being updated is counted before the vote closes.
     if (ballots.pending() === 0 && voteCanClose(rules, votes(), now >= deadlineAt)) break;
@@ -130,7 +155,7 @@ export async function commissionWorkflow(input: CommissionInput): Promise<Commis
       }
     }
     const wake = !reminded && input.reminderAfterDays < input.voteDays ? reminderAt : deadlineAt;
-    await alarm.wait(wake, () => ballots.pending() > 0);
+    await alarm.wait(wake, () => ballots.pending() > 0 || leavers.length > 0);
   }
 
   // Closed: the validators refuse from now on, and nothing is left waiting.

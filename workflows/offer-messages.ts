@@ -3,6 +3,7 @@
  * « offer »; what Temporal has registered keeps « offre » (workflow type, ids, query name), so that
  * running offers and their histories stay valid.
  */
+import type { StaffRoster } from '../src/domain/staff-roster.ts';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { PlacementDecision, PlacementStatus } from '../src/domain/placements.ts';
 import type { Channel } from './pathway-messages.ts';
@@ -38,6 +39,8 @@ export interface OfferState {
   coordinatorEmail: string;
   placements: Record<string, PlacementState>;
   closed: boolean;
+  /** The PLIE's staff as last heard (see staffRosterSignal); absent until then. */
+  roster?: StaffRoster;
 }
 
 export interface PlacementRequest {

@@ -9,6 +9,8 @@ import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
 import { REFUSAL_CODES } from '../src/domain/refusals.ts';
 import { createUpdateQueue } from './update-queue.ts';
+import { staffRosterSignal } from './roster-messages.ts';
+import { holderAfter, isCoordination, mailboxOnly, mayDecidePlacement } from '../src/domain/staff-roster.ts';
 import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
 import { offerNotices, offerRecords } from './proxies.ts';
 import { isFinalPlacement, nextPlacementStatus } from '../src/domain/placements.ts';
@@ -39,14 +41,20 @@ export async function offreWorkflow(input: OfferInput): Promise<OfferState> {
   }
 
   setHandler(offerStateQuery, () => state);
+  // Today's coordination, once the roster has been heard; until then, the mailbox alone.
+  let roster = mailboxOnly(coordinator);
+  setHandler(staffRosterSignal, (heard) => {
+    roster = { ...heard, coordination: coordinator };
+    state.roster = roster;
+    // A referent who left: the questions on her placements go to the coordination.
+    for (const p of Object.values(state.placements)) p.referentEmail = holderAfter(p.referentEmail, roster);
+  });
 
   const decidable = (r: PlacementRequest) => {
     refuseUnless(!state.closed, 'Cette offre est close.');
     const p = state.placements[r.placementId];
     refuseUnless(p !== undefined, 'Cette mise en relation est inconnue.');
-    const actor = r.actor.trim().toLowerCase();
-    const current = r.currentReferentEmail?.trim().toLowerCase();
-    refuseUnless(actor === p!.referentEmail.toLowerCase() || actor === coordinator || actor === current, 'Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.', REFUSAL_CODES.notAllowed);
+    refuseUnless(mayDecidePlacement(r.actor, { asked: p!.referentEmail, current: r.currentReferentEmail ?? null }, roster), 'Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.', REFUSAL_CODES.notAllowed);
     refuseUnless(nextPlacementStatus(p!.status, r.decision) !== null, 'Cette décision ne suit pas l’état de la mise en relation (déjà traitée ?).');
   };
   setHandler(
@@ -68,7 +76,7 @@ export async function offreWorkflow(input: OfferInput): Promise<OfferState> {
   );
   const closable = (r: CloseOfferRequest) => {
     refuseUnless(!state.closed, 'Cette offre est déjà close.');
-    refuseUnless(r.actor.trim().toLowerCase() === coordinator, 'Seule la coordination clôt une offre.', REFUSAL_CODES.notAllowed);
+    refuseUnless(isCoordination(r.actor, roster), 'Seule la coordination clôt une offre.', REFUSAL_CODES.notAllowed);
   };
   setHandler(
     closeOfferUpdate,

@@ -13,6 +13,8 @@ import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
 import { REFUSAL_CODES } from '../src/domain/refusals.ts';
 import { createUpdateQueue } from './update-queue.ts';
+import { staffRosterSignal } from './roster-messages.ts';
+import { facilitatorAfter, marcheManagers } from '../src/domain/staff-roster.ts';
 import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter } from './patches.ts';
 import { procurementNotices, procurementRecords } from './proxies.ts';
 import { clauseMonths, hoursRequestDay } from '../src/domain/procurement.ts';
@@ -46,7 +48,9 @@ export async function marcheWorkflow(input: ProcurementInput): Promise<Procureme
     closedOn: null,
     sequence: 0,
   };
-  const managers = input.managers.map((m) => m.trim().toLowerCase());
+  // Copied at the start, then today's roster once it is heard (see staffRosterSignal).
+  let managers = input.managers.map((m) => m.trim().toLowerCase());
+  let facilitator = input.facilitatorEmail;
   const contact = input.contactEmail.trim().toLowerCase();
   const alarm = createAlarm();
   // Declarations and decisions wait for their turn in the loop, one at a time, between its own requests.
@@ -83,14 +87,14 @@ export async function marcheWorkflow(input: ProcurementInput): Promise<Procureme
     // At the request's Paris hour, whatever the change of summer or winter time (see the patch).
     m.chaseAt = daysAfter(patched(SCHEDULES_FROM_ORIGIN_PATCH), Date.now(), input.chaseAfterDays);
     // Not delivered (address refused): the facilitator is still prompted to chase when the delay is over.
-    const args = { marcheId: input.marcheId, month, kind, replyTo: input.facilitatorEmail, key: key(`${month}/request/${m.requests}`), at: nowIso(), ...(comment ? { comment } : {}) };
+    const args = { marcheId: input.marcheId, month, kind, replyTo: facilitator, key: key(`${month}/request/${m.requests}`), at: nowIso(), ...(comment ? { comment } : {}) };
     await deliver(() => procurementNotices.requestMarcheHours(args), { month, kind });
   }
 
   async function prompt(month: string, kind: 'validate' | 'chase' | 'pace', sequence: number): Promise<void> {
     const requests = state.months[month]?.requests ?? 0;
     await deliver(
-      () => procurementNotices.promptFacilitator({ marcheId: input.marcheId, month, prompt: kind, requests, to: input.facilitatorEmail, key: key(`${month}/${kind}/${sequence}`), at: nowIso() }),
+      () => procurementNotices.promptFacilitator({ marcheId: input.marcheId, month, prompt: kind, requests, to: facilitator, key: key(`${month}/${kind}/${sequence}`), at: nowIso() }),
       { month, kind },
     );
   }
@@ -101,12 +105,16 @@ export async function marcheWorkflow(input: ProcurementInput): Promise<Procureme
     state.closed = true;
     state.closedOn = today();
     for (const m of Object.values(state.months)) m.chaseAt = null;
-    await deliver(() => procurementNotices.sendMarcheBilan({ marcheId: input.marcheId, to: input.facilitatorEmail, key: key('bilan'), at: nowIso() }), { bilan: true });
+    await deliver(() => procurementNotices.sendMarcheBilan({ marcheId: input.marcheId, to: facilitator, key: key('bilan'), at: nowIso() }), { bilan: true });
   }
 
   // --- Updates ---
 
   setHandler(procurementStateQuery, () => state);
+  setHandler(staffRosterSignal, (roster) => {
+    managers = marcheManagers(roster);
+    facilitator = facilitatorAfter(facilitator, roster);
+  });
 
   const declarable = (month: string, actor: string) => {
     open();

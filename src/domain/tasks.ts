@@ -5,6 +5,9 @@ import { calendarDateField } from './dates.ts';
 export const STAGES = ['orientation', 'diagnostic', 'active', 'followUp', 'exitPending', 'exited', 'reoriented'] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** The stages a pathway ends in: no one follows it any more. */
+export const CLOSED_STAGES: readonly Stage[] = ['exited', 'reoriented'];
+
 export const STAGE_LABELS: Record<Stage, string> = {
   orientation: 'Orientation',
   diagnostic: 'Diagnostic',

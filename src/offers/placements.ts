@@ -3,6 +3,7 @@
  * hire enters the participant's pathway first, as a work contract with the offer's company and
  * sector: should the pathway refuse it, nothing is recorded.
  */
+import { mailboxOnly, mayDecidePlacement } from '../domain/staff-roster.ts';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.ts';
 import type { PlacementAnswer } from '../forms/placement-form.ts';
@@ -43,11 +44,10 @@ export async function decidePlacement(deps: { db: Db; temporal: Client }, placem
   const current = state.placements[placementId];
   if (!current) throw new TaskAnswerRejectedError('Cette mise en relation est inconnue.');
   if (state.closed) throw new TaskAnswerRejectedError('Cette offre est close.');
-  const who = actor.trim().toLowerCase();
   // The participant may have changed referent since the offer was put to the old one.
   const pathway = await deps.db.pathway.findUnique({ where: { id: await currentPathwayId(deps.db, placement.participantId) } });
   const currentReferent = pathway?.referentEmail?.toLowerCase() ?? null;
-  if (who !== current.referentEmail.toLowerCase() && who !== state.coordinatorEmail && who !== currentReferent) throw new TaskAnswerRejectedError('Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.', REFUSAL_CODES.notAllowed);
+  if (!mayDecidePlacement(actor, { asked: current.referentEmail, current: currentReferent }, state.roster ?? mailboxOnly(state.coordinatorEmail))) throw new TaskAnswerRejectedError('Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.', REFUSAL_CODES.notAllowed);
   if (!nextPlacementStatus(current.status, answer.decision)) throw new TaskAnswerRejectedError('Cette décision ne suit pas l’état de la mise en relation (déjà traitée ?).');
   if (answer.decision === 'hired') {
     if (!answer.contract) throw new TaskAnswerRejectedError('Pour une embauche, précisez le contrat.');

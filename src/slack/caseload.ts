@@ -3,14 +3,12 @@ import type { Db } from '../db/client.ts';
 import { fromDbDate } from '../db/dates.ts';
 import { parisDate, type CalendarDate } from '../domain/dates.ts';
 import { fileReference, initials } from '../domain/participant.ts';
-import type { Stage, TaskKind } from '../domain/tasks.ts';
+import { CLOSED_STAGES, type Stage, type TaskKind } from '../domain/tasks.ts';
 import type { Staff } from '../generated/prisma/client.ts';
 import { isCoordinator } from '../domain/permissions.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import { plieWarningsFor } from '../plies/warnings.ts';
 import type { CaseRow, HomeData, TaskRow } from './home.ts';
-
-const CLOSED_STAGES = ['exited', 'reoriented'];
 
 type OpenTaskRow = { id: string; kind: string; dueDate: Date; assigneeEmail: string | null; pathway: { participant: { id: string; firstName: string; lastName: string } } };
 
@@ -38,7 +36,7 @@ export async function loadHome(db: Db, staff: Staff, opts: { now?: Date; config?
     orderBy: { dueDate: 'asc' },
   });
   const pathways = await db.pathway.findMany({
-    where: { referentEmail: { equals: staff.email, mode: 'insensitive' }, stage: { notIn: CLOSED_STAGES }, participant: { plieCode: staff.plieCode } },
+    where: { referentEmail: { equals: staff.email, mode: 'insensitive' }, stage: { notIn: [...CLOSED_STAGES] }, participant: { plieCode: staff.plieCode } },
     include: { participant: true, tasks: { where: { status: 'open' }, orderBy: { dueDate: 'asc' }, take: 1 } },
   });
   const caseload: CaseRow[] = pathways.map((p) => {

@@ -1,4 +1,5 @@
 /** Recording the PLIE's staff (who they are, their roles, their Slack account), validated and audited. */
+import { CLOSED_STAGES } from '../domain/tasks.ts';
 import type { Db } from '../db/client.ts';
 import { z } from '../domain/validation.ts';
 import { InvalidInputError } from '../participants/create.ts';
@@ -54,7 +55,7 @@ export async function deactivateStaff(db: Db, plieCode: string, email: string, a
     await tx.staff.update({ where: { id: staff.id }, data: { active: false } });
     const revoked = await tx.apiToken.updateMany({ where: { staffId: staff.id, revokedAt: null }, data: { revokedAt: now } });
     const held = await tx.pathway.findMany({
-      where: { referentEmail: { equals: staff.email, mode: 'insensitive' }, stage: { notIn: ['exited', 'reoriented'] }, participant: { plieCode } },
+      where: { referentEmail: { equals: staff.email, mode: 'insensitive' }, stage: { notIn: [...CLOSED_STAGES] }, participant: { plieCode } },
       select: { id: true, participantId: true },
       orderBy: { id: 'asc' },
     });

@@ -2,13 +2,21 @@
  * Keeps running pathways in step with the PLIE's staff: when a coordinator joins or leaves, every
  * pathway of that PLIE still running hears the new list (a signal), so that its validators judge
  * who may act with today's roster, not the one of the day the pathway started; when anyone is
- * deactivated, the pathways they held come back to the coordination.
+ * deactivated, the pathways they held come back to the coordination. Its offers, marchés and
+ * collective actions hear the whole roster at each change; a commission vote, who left it.
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Db } from '../db/client.ts';
 import { coordinatorsChangedSignal, staffLeftSignal } from '../../workflows/pathway-messages.ts';
+import { commissionMemberLeftSignal, staffRosterSignal } from '../../workflows/roster-messages.ts';
+import { offerWorkflowId } from '../../workflows/offer-messages.ts';
+import { procurementWorkflowId } from '../../workflows/procurement-messages.ts';
+import { collectiveWorkflowId } from '../../workflows/collective-messages.ts';
 import type { Channel } from '../domain/pathway/state.ts';
+import { GRANTS, type Role } from '../domain/permissions.ts';
+import type { PlieConfig } from '../domain/plie-config.ts';
+import type { StaffRoster } from '../domain/staff-roster.ts';
 import { coordinatorsOf } from './directory.ts';
 
 /** Sends the PLIE's coordinators to its running pathways; returns how many heard it. */
@@ -30,7 +38,44 @@ export async function announceDeparture(db: Db, temporal: Client, plieCode: stri
     select: { id: true },
     orderBy: { id: 'asc' },
   });
-  return await signalEach(pathways, (id) => temporal.workflow.getHandle(id).signal(staffLeftSignal, { email: email.trim().toLowerCase(), ...by }));
+  const told = await signalEach(pathways, (id) => temporal.workflow.getHandle(id).signal(staffLeftSignal, { email: email.trim().toLowerCase(), ...by }));
+  // Her seat in the commission votes still open is vacant (a vote she cast stays).
+  const votes = await db.task.findMany({ where: { kind: 'commission_vote', status: 'open', assigneeEmail: theirs, pathway: { participant: { plieCode } } }, select: { commissionCaseId: true } });
+  const cases = [...new Set(votes.flatMap((v) => (v.commissionCaseId ? [v.commissionCaseId] : [])))].map((id) => ({ id }));
+  await signalEach(cases, (id) => temporal.workflow.getHandle(id).signal(commissionMemberLeftSignal, { email: email.trim().toLowerCase() }));
+  return told;
+}
+
+/** The PLIE's staff as its running workflows judge with (see workflows/roster-messages.ts). */
+export async function staffRosterOf(db: Db, plie: Pick<PlieConfig, 'code' | 'clauses'>, coordination: string): Promise<StaffRoster> {
+  const staff = await db.staff.findMany({ where: { plieCode: plie.code }, select: { email: true, roles: true, active: true }, orderBy: { email: 'asc' } });
+  const low = (email: string) => email.trim().toLowerCase();
+  const active = staff.filter((s) => s.active);
+  const followsMarches = (roles: string[]) => roles.some((r) => GRANTS[r as Role]?.includes('followMarches'));
+  return {
+    coordination: low(coordination),
+    coordinators: active.filter((s) => s.roles.includes('COORDINATEUR')).map((s) => low(s.email)),
+    facilitators: [...new Set([...active.filter((s) => s.roles.includes('FACILITATEUR')).map((s) => low(s.email)), ...plie.clauses.facilitators.map(low)])],
+    followers: active.filter((s) => followsMarches(s.roles)).map((s) => low(s.email)),
+    departed: staff.filter((s) => !s.active).map((s) => low(s.email)),
+  };
+}
+
+/**
+ * Sends the roster to the PLIE's offers, marchés and collective actions that may still be running
+ * (the records say which; one that has finished since is passed over). Returns how many heard it.
+ */
+export async function announceRoster(db: Db, temporal: Client, plie: Pick<PlieConfig, 'code' | 'clauses'>, coordination: string): Promise<number> {
+  const roster = await staffRosterOf(db, plie, coordination);
+  const offers = await db.jobOffer.findMany({ where: { plieCode: plie.code, status: { not: 'CLOSE' } }, select: { id: true } });
+  const marches = await db.procurement.findMany({ where: { plieCode: plie.code, status: { not: 'CLOS' } }, select: { id: true } });
+  const attended = await db.auditEvent.findMany({ where: { action: 'collective.attendance', entityType: 'collective_action' }, select: { entityId: true } });
+  const actions = await db.collectiveAction.findMany({ where: { plieCode: plie.code, id: { notIn: attended.map((a) => a.entityId) } }, select: { id: true } });
+  const ids = [...offers.map((o) => offerWorkflowId(o.id)), ...marches.map((m) => procurementWorkflowId(m.id)), ...actions.map((a) => collectiveWorkflowId(a.id))];
+  return await signalEach(
+    ids.map((id) => ({ id })),
+    (id) => temporal.workflow.getHandle(id).signal(staffRosterSignal, roster),
+  );
 }
 
 async function signalEach(pathways: Array<{ id: string }>, signal: (id: string) => Promise<void>): Promise<number> {

@@ -18,6 +18,8 @@ import { FakeSlackApi } from '../helpers/slack-api.ts';
 import { found } from '../helpers/found.ts';
 import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
 import { uniqueQueue } from '../helpers/settings.ts';
+import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+import { announceRoster } from '../../src/staff/roster.ts';
 
 const run = randomBytes(3).toString('hex');
 const plieCode = `ACT${run.toUpperCase()}`;
@@ -105,5 +107,35 @@ describe('a collective action (time-skipping)', { timeout: 240_000 }, () => {
     // The PLIE's report lists it with its figures.
     expect((await loadReportRecords(db, plieCode)).collectiveActions).toEqual([{ date: day, kind: 'ATELIER_DECOUVERTE', title: 'Les métiers de la collecte des déchets', present: 3, misesEnRelation: 2, hires: 1 }]);
     await expect(collectiveState(env.client, action.id)).resolves.toMatchObject({ attendancePrompts: 1, reminded: true });
+  });
+
+  it('judges with the roster of the day: a coordinator named since may act, an organiser deactivated may not, and her prompt goes to the coordination', async () => {
+    const { db } = channels.stack;
+    const leaver = `partante-${run}@plie.test`;
+    const newcomer = `nouvelle.coordination-${run}@plie.test`;
+    await db.staff.create({ data: { plieCode, email: leaver, name: 'Paula Partante', roles: ['REFERENT'] } });
+    const ana = await participant('Anouk', true);
+    const day = addDays(parisDate(await env.currentTimeMs()), 5);
+    const action = await createCollectiveAction(db, plieCode, { kind: 'VISITE_ENTREPRISE', title: 'Visite du centre de tri', date: day, time: '09:00', durationMinutes: 60, place: 'Antibes', organizerEmail: leaver }, leaver);
+    await startCollective(env.client, taskQueue, { actionId: action.id, startsAt: action.at.getTime(), durationMinutes: 60, organizerEmail: leaver, coordinatorEmail: coordinator.email, calendarOffsetDays: 0 });
+    const invite = (actor: string) => inviteParticipants(env.client, action.id, { participantIds: [ana], actor, channel: 'cli' });
+    const roster = () => announceRoster(db, env.client, { code: plieCode, clauses: CASA_CONFIG.clauses }, coordinator.email);
+
+    await db.staff.create({ data: { plieCode, email: newcomer, name: 'Nina Nouvelle', roles: ['COORDINATEUR'] } });
+    await expect(invite(newcomer)).rejects.toThrow('Seule la personne qui organise l’action, ou la coordination, invite.');
+    expect(await roster()).toBeGreaterThanOrEqual(1);
+    await expect(invite(newcomer)).resolves.toMatchObject({ invited: [ana] });
+
+    await db.staff.update({ where: { plieCode_email: { plieCode, email: leaver } }, data: { active: false } });
+    await roster();
+    await expect(invite(leaver)).rejects.toThrow('Seule la personne qui organise l’action, ou la coordination, invite.');
+
+    // Once over, who came is asked of the coordination, not of the one who left.
+    await env.sleep(parisInstant(day, '10:00') + HOUR - (await env.currentTimeMs()));
+    const prompt = await found(async () => (await db.message.findUnique({ where: { idempotencyKey: `collective/${action.id}/presence/1` } })) ?? undefined);
+    expect(prompt.recipient).toBe(coordinator.email);
+    await expect(recordCollectiveAttendance(env.client, action.id, { present: [ana], misesEnRelation: [], hires: [], actor: leaver, channel: 'cli' })).rejects.toThrow('Seule la personne qui organise l’action, ou la coordination, saisit la présence.');
+    const done = await recordCollectiveAttendance(env.client, action.id, { present: [ana], misesEnRelation: [], hires: [], actor: newcomer, channel: 'cli' });
+    expect(done.figures).toEqual({ invited: 1, present: 1, misesEnRelation: 0, hires: 0 });
   });
 });

@@ -26,6 +26,7 @@ import { uniqueQueue } from '../helpers/settings.ts';
 import type { WorkerStack } from '../helpers/worker.ts';
 import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
 import { found } from '../helpers/found.ts';
+import { announceRoster } from '../../src/staff/roster.ts';
 
 const run = randomBytes(3).toString('hex');
 const coordinator = { id: `UCOOR${run}`, email: `coordination-${run}@plie.test`, name: 'Claire Coordination', roles: ['COORDINATEUR'] };
@@ -178,5 +179,28 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     const posted = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ decision: 'propose' }).toString() });
     expect(posted.status).toBe(410);
     expect((await db.placement.findUniqueOrThrow({ where: { id: brunoPlacement } })).status).toBe('A_PROPOSER');
+  });
+
+  it('judges with the roster of the day: a referent who left hands her placements to the coordination, a coordinator named since decides and closes', async () => {
+    const { db } = stack;
+    const dora = `dora-${run}@plie.test`;
+    const nadia = `nadia-${run}@plie.test`;
+    await db.staff.create({ data: { plieCode, email: dora, name: 'Dora Référente', roles: ['REFERENT'] } });
+    const gardener = await participant(dora, ['jardinier']);
+    const offer = await registerOffer(db, plieCode, { company: 'Jardins 06', jobTitle: 'Jardinier', sector: 'Espaces verts', contractType: 'CDD', weeklyHours: 35 }, coordinator.email);
+    await startOffer(env.client, taskQueue, offerInput(offer.id, coordinator.email));
+    const placementId = await found(async () => Object.entries((await offerState(env.client, offer.id).catch(() => undefined))?.placements ?? {}).find(([, p]) => p.participantId === gardener)?.[0]);
+
+    await db.staff.create({ data: { plieCode, email: nadia, name: 'Nadia Coordination', roles: ['COORDINATEUR'] } });
+    await db.staff.update({ where: { plieCode_email: { plieCode, email: dora } }, data: { active: false } });
+    await expect(closeOffer(env.client, offer.id, { actor: nadia, channel: 'cli' })).rejects.toThrow('Seule la coordination clôt une offre.');
+    expect(await announceRoster(db, env.client, { code: plieCode, clauses: CASA_CONFIG.clauses }, coordinator.email)).toBeGreaterThanOrEqual(1);
+
+    await vi.waitFor(async () => expect((await offerState(env.client, offer.id)).placements[placementId]).toMatchObject({ referentEmail: coordinator.email }), wait);
+    await expect(decidePlacement({ db, temporal: env.client }, placementId, { decision: 'propose' }, dora, 'email')).rejects.toThrow('Seul·e le ou la référent·e de la personne, ou la coordination, décide de cette mise en relation.');
+    const proposed = await decidePlacement({ db, temporal: env.client }, placementId, { decision: 'propose' }, nadia, 'slack');
+    expect(proposed.placements[placementId]).toMatchObject({ status: 'PROPOSEE' });
+    await closeOffer(env.client, offer.id, { actor: nadia, channel: 'cli' });
+    await env.client.workflow.getHandle(offerWorkflowId(offer.id)).result();
   });
 });

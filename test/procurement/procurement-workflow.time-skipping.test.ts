@@ -17,7 +17,8 @@ import { recordHire } from '../../src/procurement/hire.ts';
 import { proposeCandidate, registerProcurement } from '../../src/procurement/register.ts';
 import { procurementInput } from '../../src/procurement/start.ts';
 import { PROCUREMENT_ACTIONS } from '../../src/slack/procurement-message.ts';
-import { procurementState, reviewHours, startProcurement } from '../../src/temporal/procurement-client.ts';
+import { declareHours, procurementState, reviewHours, startProcurement } from '../../src/temporal/procurement-client.ts';
+import { announceRoster } from '../../src/staff/roster.ts';
 import { TaskAnswerRejectedError } from '../../src/temporal/pathway-client.ts';
 import { procurementWorkflowId, type ProcurementState } from '../../workflows/procurement-messages.ts';
 import { FakeSlackApi, type StoredMessage } from '../helpers/slack-api.ts';
@@ -189,5 +190,42 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     expect([count('marche.heures.request'), count('marche.heures.chase'), count('marche.heures.correction')]).toEqual([12, 1, 1]);
     // 13 declarations: one a month, and the corrected one of the second month.
     expect([count('marche.validate'), count('marche.chase'), count('marche.pace'), count('marche.bilan')]).toEqual([13, 1, state.alerts.length, 2]);
+  });
+
+  it('judges with the roster of the day: a facilitator who left gives way to another, a business-relations officer named since validates', async () => {
+    const { db } = stack;
+    // A PLIE of its own, so that its roster is exactly this test's.
+    const plieCode = `MAR${run.toUpperCase()}`;
+    const [leaver, remaining, newcomer] = ['a-partant', 'b-restante', 'c-relation'].map((who) => `${who}-${run}@plie.test`) as [string, string, string];
+    await db.staff.createMany({
+      data: [
+        { plieCode, email: leaver, name: 'Paul Partant', roles: ['FACILITATEUR'] },
+        { plieCode, email: remaining, name: 'Rose Restante', roles: ['FACILITATEUR'] },
+      ],
+    });
+    const start = addMonths(`${parisDate(await env.currentTimeMs()).slice(0, 7)}-01`, 1);
+    const month = start.slice(0, 7);
+    const clauses = { ...plieConfig.clauses, facilitators: [] };
+    const procurement = await registerProcurement(
+      db,
+      plieCode,
+      { reference: `EQUIPE-${run}`, buyer: 'Ville', title: 'Entretien des espaces verts', company: 'Jardins du Sud', contactName: 'Service RH', contactEmail: contact, sector: 'AUTRE', clauseHours: 300, start, end: addDays(addMonths(start, 3), -1) },
+      leaver,
+    );
+    await startProcurement(env.client, taskQueue, procurementInput(procurement, { clauses: { ...clauses, facilitators: [leaver] } }, coordinator.email));
+    await proposeCandidate(db, clauses, procurement.id, { personId: 'C1', birthDate: '1970-02-01', jobSeekerMonths: 20 }, leaver);
+    await recordHire({ db, temporal: env.client }, procurement.id, { personId: 'C1', contract: { type: 'CDD', start, end: addDays(addMonths(start, 3), -1), weeklyHours: 20 } }, leaver);
+
+    await db.staff.create({ data: { plieCode, email: newcomer, name: 'Rémi Relation', roles: ['CHARGE_RELATION_ENTREPRISE'] } });
+    await db.staff.update({ where: { plieCode_email: { plieCode, email: leaver } }, data: { active: false } });
+    expect(await announceRoster(db, env.client, { code: plieCode, clauses }, coordinator.email)).toBe(1);
+
+    await env.sleep(parisInstant(start, '09:00') - (await env.currentTimeMs()));
+    await declareHours(env.client, procurement.id, { month, hours: { C1: 70 }, actor: contact, channel: 'email' });
+    const prompt = await found(async () => (await db.message.findFirst({ where: { idempotencyKey: { startsWith: `marche/${procurement.id}/${month}/validate` } } })) ?? undefined);
+    expect(prompt.recipient).toBe(remaining);
+    const review = (actor: string) => reviewHours(env.client, procurement.id, { month, decision: 'validate', actor, channel: 'cli' });
+    await expect(review(leaver)).rejects.toThrow('Seule la facilitation des clauses ou la coordination valide les heures.');
+    await expect(review(newcomer)).resolves.toMatchObject({ months: { [month]: { status: 'validated' } } });
   });
 });

@@ -11,6 +11,7 @@ import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { uniqueQueue } from '../helpers/settings.ts';
 import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
 import { COORDINATOR } from '../helpers/worker.ts';
+import { announceDeparture } from '../../src/staff/roster.ts';
 
 const CHANNEL = 'CCOMMISSION';
 const members = [
@@ -91,5 +92,24 @@ describe('the commission’s vote (time-skipping)', { timeout: 120_000 }, () => 
       [members[1]!.email]: 'CONTRE',
       [members[2]!.email]: 'POUR',
     });
+  });
+
+  it('gives up the seat of a member deactivated before voting: her vote task cancelled, her vote refused, the others decide', async () => {
+    const { handle, caseId } = await openCase();
+    const leaving = members[2]!.email;
+    await vote(handle, 0, 'pour');
+    await s.stack.db.staff.updateMany({ where: { email: leaving }, data: { active: false } });
+    try {
+      await announceDeparture(s.stack.db, s.env.client, CASA_CONFIG.code, leaving, { actor: COORDINATOR, channel: 'cli' });
+      await vi.waitFor(async () => expect(await s.stack.db.task.findFirstOrThrow({ where: { commissionCaseId: caseId, assigneeEmail: leaving } })).toMatchObject({ status: 'cancelled' }), { timeout: 30_000, interval: 50 });
+      await expect(vote(handle, 2, 'contre')).rejects.toHaveProperty('cause.message', 'Seuls les membres de la commission ad hoc votent.');
+      // The two members left sitting have both voted: the vote closes without waiting for its deadline.
+      await vote(handle, 1, 'pour');
+      expect((await handle.result()) as CommissionResult).toMatchObject({ outcome: 'approved', pour: 2, contre: 0, abstention: 0 });
+      const recorded = await s.stack.db.commissionCase.findUniqueOrThrow({ where: { id: caseId } });
+      expect(recorded.closedAt!.getTime()).toBeLessThan(recorded.deadline.getTime());
+    } finally {
+      await s.stack.db.staff.updateMany({ where: { email: leaving }, data: { active: true } });
+    }
   });
 });

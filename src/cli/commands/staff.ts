@@ -3,13 +3,28 @@ import type { Command } from 'commander';
 import { coordinatorsOf, ROLES } from '../../staff/directory.ts';
 import { deactivateStaff, staffInputSchema, upsertStaff } from '../../staff/register.ts';
 import { fileReference } from '../../domain/participant.ts';
-import { announceCoordinators, announceDeparture } from '../../staff/roster.ts';
+import { announceCoordinators, announceDeparture, announceRoster } from '../../staff/roster.ts';
+import { coordinationAddress, type Services } from '../../main/services.ts';
+import type { PlieConfig } from '../../domain/plie-config.ts';
 import { formatFrenchDate, parisDate, parseCalendarDate } from '../../domain/dates.ts';
 import { createStaffToken, listStaffTokens, revokeStaffTokens } from '../../staff/tokens.ts';
 import { CliFailure, plieActedOn, withServices } from '../shared.ts';
 
 const plieOption = ['--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)'] as const;
 const parOption = ['--par <email>', 'qui agit : la coordination ou l’administration (journal d’audit)', 'cli'] as const;
+
+/**
+ * After a change of the staff, the running workflows judge with today's roster: the pathways hear
+ * a new coordination, the offers, marchés and collective actions the whole roster.
+ */
+async function tellRunningWorkflows(services: Services, coordination: string, plie: PlieConfig, coordinatorsBefore: string): Promise<void> {
+  if ((await coordinatorsOf(services.db, plie.code)).join() !== coordinatorsBefore) {
+    const told = await announceCoordinators(services.db, services.temporal, plie.code);
+    console.log(`Coordination mise à jour dans ${told} parcours en cours.`);
+  }
+  const told = await announceRoster(services.db, services.temporal, plie, coordination);
+  if (told > 0) console.log(`Personnel mis à jour dans ${told} offre(s), marché(s) ou action(s) collective(s) en cours.`);
+}
 
 export function registerStaffCommands(program: Command): void {
   const staff = program.command('staff').description('Le personnel du PLIE : rôles et compte Slack.');
@@ -28,15 +43,11 @@ export function registerStaffCommands(program: Command): void {
       const check = staffInputSchema.safeParse(input);
       if (!check.success) throw new CliFailure(`Données invalides :\n${check.error.issues.map((i) => `  - ${i.message}`).join('\n')}`, 2);
       await withServices(async (services, cfg) => {
-        const plieCode = (await plieActedOn(services, cfg, opts, 'manageStaff')).code;
-        const before = (await coordinatorsOf(services.db, plieCode)).join();
-        const saved = await upsertStaff(services.db, plieCode, input, opts.par);
+        const plie = await plieActedOn(services, cfg, opts, 'manageStaff');
+        const before = (await coordinatorsOf(services.db, plie.code)).join();
+        const saved = await upsertStaff(services.db, plie.code, input, opts.par);
         console.log(`${saved.name} <${saved.email}> : ${saved.roles.join(', ')}${saved.slackUserId ? ` (Slack ${saved.slackUserId})` : ''}.`);
-        // The coordination changed: running pathways judge who may act with the new list.
-        if ((await coordinatorsOf(services.db, plieCode)).join() !== before) {
-          const told = await announceCoordinators(services.db, services.temporal, plieCode);
-          console.log(`Coordination mise à jour dans ${told} parcours en cours.`);
-        }
+        await tellRunningWorkflows(services, coordinationAddress(plie, cfg), plie, before);
       });
     });
   staff
@@ -60,14 +71,12 @@ export function registerStaffCommands(program: Command): void {
     .option('--par <email>', 'qui désactive (journal d’audit)', 'cli')
     .action(async (opts: { email: string; plie?: string; par: string }) => {
       await withServices(async (services, cfg) => {
-        const plieCode = (await plieActedOn(services, cfg, opts, 'manageStaff')).code;
+        const plie = await plieActedOn(services, cfg, opts, 'manageStaff');
+        const plieCode = plie.code;
         const before = (await coordinatorsOf(services.db, plieCode)).join();
         const done = await deactivateStaff(services.db, plieCode, opts.email, opts.par, new Date());
         console.log(`${done.staff.name} <${done.staff.email}> : ${done.wasActive ? 'désactivé·e' : 'déjà désactivé·e'} ; ${done.tokensRevoked} jeton(s) révoqué(s).`);
-        if ((await coordinatorsOf(services.db, plieCode)).join() !== before) {
-          const told = await announceCoordinators(services.db, services.temporal, plieCode);
-          console.log(`Coordination mise à jour dans ${told} parcours en cours.`);
-        }
+        await tellRunningWorkflows(services, coordinationAddress(plie, cfg), plie, before);
         // What they held goes to the coordination at once; entrusting it again is the coordination's decision.
         const moved = await announceDeparture(services.db, services.temporal, plieCode, done.staff.email, { actor: opts.par, channel: 'cli' });
         if (moved > 0) console.log(`${moved} parcours revenu(s) à la coordination, avec ${done.openTasks} tâche(s) ouverte(s).`);
