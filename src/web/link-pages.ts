@@ -37,7 +37,12 @@ export interface LinkPagesDeps {
   proofs: ProofStore;
   logger: Logger;
   now?: () => number;
+  /** Proof uploads received at once (each holds up to 10 Mo in memory); beyond, « réessayez ». */
+  maxUploadsAtOnce?: number;
 }
+
+/** Enough for a PLIE's participants, few enough that memory stays bounded (4 × 10 Mo). */
+const MAX_UPLOADS_AT_ONCE = 4;
 
 /** The questionnaire as the person reads it: their own words, not the administration's. */
 const FSE_FORM: FormSpec = {
@@ -173,18 +178,34 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
     }
   });
 
-  // Forms: a few fields, never large (the upload has its own limits).
-  router.post('/:token', (req, res, next) => {
-    if (req.is('multipart/form-data')) {
-      upload(req, res, (error: unknown) => {
-        if (!error) return next();
-        const tooLarge = (error as { code?: string }).code === 'LIMIT_FILE_SIZE';
-        log.info({ err: (error as Error).message }, 'dépôt refusé');
-        send(res, tooLarge ? 413 : 400, 'Déposer votre justificatif', join(alert('error', tooLarge ? 'Fichier trop volumineux' : 'Envoi incomplet', tooLarge ? 'Le fichier dépasse 10 Mo : essayez une photo moins lourde ou un PDF.' : 'Le fichier n’a pas pu être reçu : réessayez.'), uploadForm(req.originalUrl)));
-      });
-      return;
+  let uploading = 0;
+  const maxUploads = deps.maxUploadsAtOnce ?? MAX_UPLOADS_AT_ONCE;
+  // Forms: a few fields, never large. A file is read only behind a proof link that may still be
+  // used, and only a few at once: anything else is answered before its body is read.
+  router.post('/:token', async (req, res, next) => {
+    if (!req.is('multipart/form-data')) return express.urlencoded({ extended: false, limit: '20kb' })(req, res, next);
+    const claims = await claimsOf(req, res);
+    if (!claims) return;
+    if (claims.purpose !== 'proof-upload') {
+      log.info({ purpose: claims.purpose }, 'fichier inattendu');
+      return send(res, 400, 'Envoi non attendu', alert('warning', 'Ce lien n’attend pas de fichier.', 'Ouvrez le lien reçu par email et remplissez le formulaire.'));
     }
-    express.urlencoded({ extended: false, limit: '20kb' })(req, res, next);
+    if (uploading >= maxUploads) {
+      log.warn({ uploading }, 'dépôts trop nombreux à la fois');
+      res.set('Retry-After', '60');
+      return send(res, 503, 'Déposer votre justificatif', alert('warning', 'Beaucoup d’envois en même temps', 'Réessayez dans une minute avec le même lien : il reste valable.'));
+    }
+    uploading += 1;
+    res.once('close', () => {
+      uploading -= 1;
+    });
+    log.info({ uploading }, 'dépôt en cours');
+    upload(req, res, (error: unknown) => {
+      if (!error) return next();
+      const tooLarge = (error as { code?: string }).code === 'LIMIT_FILE_SIZE';
+      log.info({ err: (error as Error).message }, 'dépôt refusé');
+      send(res, tooLarge ? 413 : 400, 'Déposer votre justificatif', join(alert('error', tooLarge ? 'Fichier trop volumineux' : 'Envoi incomplet', tooLarge ? 'Le fichier dépasse 10 Mo : essayez une photo moins lourde ou un PDF.' : 'Le fichier n’a pas pu être reçu : réessayez.'), uploadForm(req.originalUrl)));
+    });
   });
 
   router.post('/:token', async (req, res) => {
