@@ -23,6 +23,7 @@ import { FakeSlackApi } from '../helpers/slack-api.ts';
 import type { TestInbox } from '../helpers/smtp.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 import { registerPlie } from '../../src/plies/registry.ts';
+import { WHO_MAY } from '../helpers/who-may.ts';
 
 /** A PLIE of the tests' own, with its coordination mailbox (not the deployment's). */
 const TOKENS_PLIE = { ...CASA_CONFIG, code: 'CLI_TOKENS', name: 'PLIE des jetons', coordinationEmail: 'coordination@cli-tokens.test' };
@@ -247,6 +248,24 @@ describe('plie staff', () => {
     expect(await db.staff.findFirstOrThrow({ where: { email } })).toMatchObject({ active: false });
     expect(await db.apiToken.count({ where: { staff: { email }, revokedAt: null } })).toBe(0);
     expect((await plie(['staff', 'token', 'create', '--email', email, '--plie', 'CLI_TOKENS'])).code).not.toBe(0);
+  });
+
+  // Role by role (restated, not read from the code): the bilan is the coordination's; orienting is the
+  // coordination's, the referents' and the prescribers'; nobody acts in another PLIE.
+  it.each(WHO_MAY.map(([role, may]) => [role, may.readBilan, may.refer] as const))('--par of a %s: reads the bilan %s, orients %s, and only in her own PLIE', async (role, readsBilan, refers) => {
+    await registerPlie(db, TOKENS_PLIE);
+    const tag = randomBytes(3).toString('hex');
+    const email = `${role.toLowerCase()}-${tag}@plie.test`;
+    await db.staff.create({ data: { plieCode: 'CLI_TOKENS', email, name: `${role} ${tag}`, roles: [role] } });
+    const report = (code: string) => plie(['report', '--from', '2026-01-01', '--to', '2026-06-30', '--plie', code, '--par', email]);
+    const bilan = await report('CLI_TOKENS');
+    expect(bilan.code).toBe(readsBilan ? 0 : 1);
+    if (!readsBilan) expect(bilan.stderr).toContain('Le bilan du PLIE est réservé à la coordination.');
+    const created = await plie(['participant', 'create', '--prenom', `Olga${tag}`, '--nom', `Orientee-${tag}`, '--naissance', '06/06/1986', '--plie', 'CLI_TOKENS', '--par', email, '--json']);
+    expect(created.code).toBe(refers ? 0 : 1);
+    if (refers) expect(await db.participant.findUniqueOrThrow({ where: { id: (JSON.parse(created.stdout) as { participantId: string }).participantId } })).toMatchObject({ plieCode: 'CLI_TOKENS', createdBy: email });
+    else expect(created.stderr).toContain('Seules la coordination, les référent·es et les prescripteurs enregistrent une orientation.');
+    expect((await report(CASA_CONFIG.code)).stderr).toContain(`--par ${email} : aucun membre actif du personnel du PLIE ${CASA_CONFIG.code} à cette adresse.`);
   });
 
   it('judges every --par by the grants table, in the PLIE --plie names, and opens a file only for its referent', async () => {

@@ -17,6 +17,8 @@ import { createLogger } from '../../src/logging.ts';
 import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { FakeSlackApi } from '../helpers/slack-api.ts';
+import { slackClientFor } from '../helpers/slack-requests.ts';
+import { WHO_MAY } from '../helpers/who-may.ts';
 import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
@@ -501,6 +503,64 @@ describe('HTTP API', () => {
     const bad = await api('POST', '/api/participants/00000000-0000-4000-8000-000000000000/reponses', { answer: 3 });
     expect(bad.status).toBe(400);
     expect(bad.body.details).toEqual(['taskId : obligatoire', 'answer : un objet JSON est attendu']);
+  });
+});
+
+/**
+ * Who may do what, role by role, in the PLIE of the person and in the other one, over the API
+ * (personal tokens) and Slack (signed slash commands through Bolt's HTTP receiver): referring a
+ * person, and opening a file that the PLIE's referent holds. Restated here, not read from the code.
+ */
+describe('who may do what, over the API and Slack, in each PLIE', () => {
+  const PLIES = ['CASA', 'WEB_AUTRE'] as const;
+  const tag = randomBytes(3).toString('hex');
+  const people = new Map<string, { email: string; slackId: string; token: string }>();
+  const key = (plie: string, role: string) => `${plie}/${role}`;
+  let held: string;
+  const slack = () => slackClientFor(`${web.url}/slack/events`, SIGNING_SECRET);
+
+  beforeAll(async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const plie of PLIES) {
+      for (const [role] of WHO_MAY) {
+        const email = `${role.toLowerCase()}.${plie.toLowerCase()}.${tag}@plie.test`;
+        const slackId = `U${role.slice(0, 4)}${plie.slice(0, 3)}${tag}`.toUpperCase();
+        await db.staff.create({ data: { plieCode: plie, email, name: `${role} ${plie}`, roles: [role] } });
+        slackApi.addUser({ id: slackId, email, name: `${role} ${plie}` });
+        people.set(key(plie, role), { email, slackId, token: (await createStaffToken(db, plie, email, { today })).token });
+      }
+    }
+    // A file of the first PLIE, held by its referent.
+    const created = await api('POST', '/api/participants', { firstName: `Mona${tag}`, lastName: `Matrice${tag}`, birthDate: '05/06/1977', commune: 'Antibes' });
+    held = created.body.participantId as string;
+    const assign = await vi.waitFor(
+      async () => ((await api('GET', `/api/participants/${held}/parcours`)).body.openTasks as Array<{ id: string; kind: string }> | undefined)?.find((t) => t.kind === 'assign_referent')?.id ?? expect.fail('pas encore'),
+      { timeout: 30_000, interval: 100 },
+    );
+    expect((await api('POST', `/api/participants/${held}/reponses`, { taskId: assign, answer: { referentEmail: people.get(key('CASA', 'REFERENT'))!.email }, actor: COORDINATOR })).status).toBe(200);
+  });
+
+  const cases = PLIES.flatMap((plie) => WHO_MAY.map(([role, may]) => [plie, role, may.refer, may.openFiles] as const));
+  it.each(cases)('%s, %s: refers %s, opens files %s', async (plie, role, refers, opensFiles) => {
+    const me = people.get(key(plie, role))!;
+    const own = plie === 'CASA';
+
+    // API: a referral lands in her own PLIE, or is refused; the file is there only for those who may open it, in its PLIE.
+    const referred = await api('POST', '/api/participants', { firstName: `Nael${role.slice(0, 3)}${tag}`, lastName: `Oriente${plie}${tag}`, birthDate: '07/08/1990', commune: 'Antibes' }, me.token);
+    expect(referred.status).toBe(refers ? 201 : 403);
+    if (refers) expect(await db.participant.findUniqueOrThrow({ where: { id: referred.body.participantId as string } })).toMatchObject({ plieCode: plie, createdBy: me.email });
+    expect((await api('GET', `/api/participants/${held}/parcours`, undefined, me.token)).status).toBe(opensFiles && own ? 200 : 404);
+
+    // Slack: the same rules for the same person.
+    const replies = () => slackApi.callsOf('chat.postEphemeral').filter((c) => c.args.user === me.slackId).map((c) => String(c.args.text));
+    expect((await slack().command(me.slackId, 'C0MATRICE', `participant Matrice${tag}`)).status).toBe(200);
+    const lookUp = await vi.waitFor(() => replies().at(-1) ?? expect.fail('pas encore de réponse'), { timeout: 15_000, interval: 50 });
+    expect(lookUp).toBe(!opensFiles ? '⛔ La situation d’un dossier est réservée à la coordination et aux référent·es.' : own ? '1 dossier(s)' : 'Aucun dossier à ce nom.');
+    const opened = () => slackApi.views.filter((v) => v.method === 'views.open').length;
+    const before = { opened: opened(), replies: replies().length };
+    expect((await slack().command(me.slackId, 'C0MATRICE', 'orienter')).status).toBe(200);
+    if (refers) await vi.waitFor(() => expect(opened()).toBe(before.opened + 1), { timeout: 15_000, interval: 50 });
+    else await vi.waitFor(() => expect(replies().slice(before.replies)).toEqual(['⛔ Seules la coordination, les référent·es et les prescripteurs enregistrent une orientation.']), { timeout: 15_000, interval: 50 });
   });
 });
 
