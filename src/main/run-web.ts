@@ -42,10 +42,9 @@ export async function runWeb(opts: {
     logger: opts.logger,
     tokens: [{ token: opts.apiToken, plieCode: own.plieCode }, ...others],
     personalToken: (token) => personalTokenOwner(opts.db, token, parisDate(new Date())),
-    pathwayDeps: async (plieCode) => {
-      const config = configs.get(plieCode);
-      return config ? pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger, config) : own;
-    },
+    // A personal token acts in its owner's PLIE, whether or not that PLIE has a token of its own here.
+    pathwayDeps: async (plieCode) =>
+      plieCode === own.plieCode ? own : pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger, configs.get(plieCode) ?? (await plieConfigFor(opts.db, env, plieCode))),
     ...(opts.links
       ? {
           links: {

@@ -19,12 +19,14 @@ import { dataConverter } from '../../src/temporal/connection.ts';
 import { FakeSlackApi } from '../helpers/slack-api.ts';
 import { slackClientFor } from '../helpers/slack-requests.ts';
 import { WHO_MAY } from '../helpers/who-may.ts';
+import { signLink } from '../../src/links/signed-links.ts';
 import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 const TOKEN = 'jeton-api-de-test';
 const OTHER_TOKEN = 'jeton-de-l-autre-plie';
 const SIGNING_SECRET = 'secret-de-signature-slack';
+const LINK_SECRET = randomBytes(24).toString('base64');
 const taskQueue = uniqueQueue('web');
 const payloadKeys = randomPayloadKeys();
 let stack: WorkerStack;
@@ -54,7 +56,7 @@ beforeAll(async () => {
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slackApi.url,
   });
-  web = await runWeb({ config, db, temporal: client, apiToken: TOKEN, logger: createLogger('silent'), port: 0 });
+  web = await runWeb({ config, db, temporal: client, apiToken: TOKEN, links: { linkSecret: LINK_SECRET, fileKey: randomBytes(32).toString('base64') }, logger: createLogger('silent'), port: 0 });
 });
 
 afterAll(async () => {
@@ -508,10 +510,11 @@ describe('HTTP API', () => {
 
 /**
  * Who may do what, role by role, in the PLIE of the person and in the other one, over the API
- * (personal tokens) and Slack (signed slash commands through Bolt's HTTP receiver): referring a
- * person, and opening a file that the PLIE's referent holds. Restated here, not read from the code.
+ * (personal tokens), an email's link and Slack (signed slash commands through Bolt's HTTP
+ * receiver): referring a person, and opening a file that the first PLIE's referent holds. Restated
+ * here, not read from the code.
  */
-describe('who may do what, over the API and Slack, in each PLIE', () => {
+describe('who may do what, over the API, a link and Slack, in each PLIE', () => {
   const PLIES = ['CASA', 'WEB_AUTRE'] as const;
   const tag = randomBytes(3).toString('hex');
   const people = new Map<string, { email: string; slackId: string; token: string }>();
@@ -550,6 +553,10 @@ describe('who may do what, over the API and Slack, in each PLIE', () => {
     expect(referred.status).toBe(refers ? 201 : 403);
     if (refers) expect(await db.participant.findUniqueOrThrow({ where: { id: referred.body.participantId as string } })).toMatchObject({ plieCode: plie, createdBy: me.email });
     expect((await api('GET', `/api/participants/${held}/parcours`, undefined, me.token)).status).toBe(opensFiles && own ? 200 : 404);
+
+    // A link sent to her to note a fact on that file: the same rule, checked when it is opened.
+    const link = signLink({ purpose: 'pathway-action', subject: held, actor: me.email, expiresAt: Date.now() + 86_400_000 }, LINK_SECRET);
+    expect((await fetch(`${web.url}/l/${link}`)).status).toBe(opensFiles && own ? 200 : 403);
 
     // Slack: the same rules for the same person.
     const replies = () => slackApi.callsOf('chat.postEphemeral').filter((c) => c.args.user === me.slackId).map((c) => String(c.args.text));
