@@ -213,28 +213,40 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
     if (!claims || !(await claim(req, res, claims))) return;
     const action = req.originalUrl;
     const raw = (req.body ?? {}) as RawValues;
-    // Given back unless its action went through: a form to correct, a refusal or an incident leave the link usable.
+    // Given back unless its action went through: a form to correct, a refusal or an incident leave
+    // the link usable. Given back before the answer is sent, so that a form corrected at once finds
+    // it free again.
     let done = false;
+    let released = false;
+    const giveBack = async () => {
+      if (done || released) return;
+      released = true;
+      await releaseLink(deps.db, req.params.token);
+    };
+    const answer = async (status: number, title: string, body: Html) => {
+      await giveBack();
+      send(res, status, title, body);
+    };
     try {
       switch (claims.purpose) {
         case 'proof-upload':
-          done = await receiveProof(req, res, claims);
+          done = await receiveProof(req, res, claims, answer);
           return;
         case 'fse-questionnaire': {
           const task = await openTask(res, claims.subject);
           if (!task) return;
           const result = readForm(FSE_FORM, raw);
-          if (!result.ok) return send(res, 400, FSE_FORM.title, formHtml(FSE_FORM, { action, values: raw, errors: result.errors }));
+          if (!result.ok) return await answer(400, FSE_FORM.title, formHtml(FSE_FORM, { action, values: raw, errors: result.errors }));
           await answerTask(deps.temporal, task.pathway.participantId, { taskId: task.id, answer: result.value, actor: 'participant', channel: 'email' }, task.pathwayId);
           done = true;
-          return send(res, 200, 'Merci !', alert('success', 'Votre réponse est bien enregistrée.', 'Merci d’avoir pris ce temps. Bonne continuation !'));
+          return await answer(200, 'Merci !', alert('success', 'Votre réponse est bien enregistrée.', 'Merci d’avoir pris ce temps. Bonne continuation !'));
         }
         case 'task-answer': {
           const task = await openTask(res, claims.subject);
           if (!task) return;
           const form = await staffForm(task);
           const result = readForm(form, raw);
-          if (!result.ok) return send(res, 400, form.title, formHtml(form, { action, values: raw, errors: result.errors }));
+          if (!result.ok) return await answer(400, form.title, formHtml(form, { action, values: raw, errors: result.errors }));
           const actor = claims.actor ?? '';
           if (task.kind === 'commission_vote') {
             await castVote(deps.temporal, task.commissionCaseId!, { actor, vote: result.value, channel: 'email' });
@@ -242,11 +254,11 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
             await answerPathwayTask(deps, task.pathway.participantId, { taskId: task.id, answer: result.value, actor, channel: 'email' }, task.pathwayId);
           }
           done = true;
-          return send(res, 200, 'Réponse enregistrée', alert('success', 'Votre réponse est enregistrée.', `Dossier ${fileReference(task.pathway.participantId)} : la suite du parcours est lancée.`));
+          return await answer(200, 'Réponse enregistrée', alert('success', 'Votre réponse est enregistrée.', `Dossier ${fileReference(task.pathway.participantId)} : la suite du parcours est lancée.`));
         }
         case 'proof-download': {
           const proof = await deps.db.proof.findUnique({ where: { taskId: claims.subject } });
-          if (!proof?.fileReference || !proof.mimeType) return send(res, 404, 'Justificatif introuvable', alert('warning', 'Ce justificatif n’est plus disponible.'));
+          if (!proof?.fileReference || !proof.mimeType) return await answer(404, 'Justificatif introuvable', alert('warning', 'Ce justificatif n’est plus disponible.'));
           const bytes = await deps.proofs.read(proof.fileReference);
           done = true;
           const extension = EXTENSIONS[proof.mimeType as keyof typeof EXTENSIONS] ?? 'bin';
@@ -267,30 +279,29 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
                   ? await pathwayActionPage(claims, action, raw)
                   : await procurementPages.submit(claims, action, raw);
           done = result.done === true;
-          return send(res, result.status, result.title, result.body);
+          return await answer(result.status, result.title, result.body);
         }
         default:
           return refused(res, { ok: false, reason: 'signature', message: 'Ce lien n’est pas valide.' }, req);
       }
     } catch (error) {
-      if (followUpOver(error)) return send(res, 410, 'Suivi terminé', alert('info', FOLLOW_UP_OVER));
-      if (error instanceof TaskAnswerRejectedError) return send(res, 422, 'Réponse non enregistrée', alert('warning', 'Votre réponse n’a pas pu être prise en compte.', error.message));
+      if (followUpOver(error)) return await answer(410, 'Suivi terminé', alert('info', FOLLOW_UP_OVER));
+      if (error instanceof TaskAnswerRejectedError) return await answer(422, 'Réponse non enregistrée', alert('warning', 'Votre réponse n’a pas pu être prise en compte.', error.message));
       log.error({ err: (error as Error).message, purpose: claims.purpose }, 'formulaire en échec');
-      return send(res, 503, 'Service momentanément indisponible', alert('error', 'Votre envoi n’a pas pu être enregistré.', 'Le service est momentanément indisponible : réessayez dans quelques minutes avec le même lien.'));
+      return await answer(503, 'Service momentanément indisponible', alert('error', 'Votre envoi n’a pas pu être enregistré.', 'Le service est momentanément indisponible : réessayez dans quelques minutes avec le même lien.'));
     } finally {
-      if (!done) await releaseLink(deps.db, req.params.token);
+      await giveBack();
     }
   });
 
   /** Stores the file encrypted, then answers the task; a refused answer leaves nothing behind. */
-  async function receiveProof(req: Request, res: Response, claims: LinkClaims): Promise<boolean> {
+  async function receiveProof(req: Request, res: Response, claims: LinkClaims, answer: (status: number, title: string, body: Html) => Promise<void>): Promise<boolean> {
     const task = await openTask(res, claims.subject);
     if (!task) return false;
     const file = req.file;
     const type = file ? detectProofType(file.buffer) : null;
     if (!file || !type) {
-      send(
-        res,
+      await answer(
         400,
         'Déposer votre justificatif',
         join(alert('error', file ? 'Format non accepté' : 'Aucun fichier choisi', file ? 'Le fichier doit être un PDF, une image JPEG ou PNG.' : 'Choisissez le fichier à envoyer.'), uploadForm(req.originalUrl, true)),

@@ -287,7 +287,12 @@ describe('plie staff', () => {
     expect(await db.jobOffer.count({ where: { company: `Cuisine ${tag}` } })).toBe(0);
     const byBusiness = await plie(['offre', 'register', '--file', offerFile, '--plie', 'CLI_TOKENS', '--par', business]);
     expect(byBusiness.stderr).toBe('');
-    expect(await db.jobOffer.findFirstOrThrow({ where: { company: `Cuisine ${tag}` } })).toMatchObject({ plieCode: 'CLI_TOKENS' });
+    const offer = await db.jobOffer.findFirstOrThrow({ where: { company: `Cuisine ${tag}` } });
+    expect(offer).toMatchObject({ plieCode: 'CLI_TOKENS' });
+    // Who it matched is shown to the business relations and the coordination, in its own PLIE only.
+    expect((await plie(['offre', 'correspondances', offer.id, '--plie', 'CLI_TOKENS', '--par', referent])).stderr).toContain('Les offres d’emploi sont publiées par la relation entreprises ou la coordination.');
+    expect((await plie(['offre', 'suivi', offer.id, '--plie', 'CLI_TOKENS', '--par', business])).stdout).toContain('Aucune mise en relation pour cette offre.');
+    expect((await plie(['offre', 'suivi', offer.id])).stderr).toContain(`Aucune offre ${offer.id} dans le PLIE ${CASA_CONFIG.code}.`);
 
     const actionFile = path.join(dataDir, `action-${tag}.json`);
     writeFileSync(actionFile, JSON.stringify({ kind: 'VISITE_ENTREPRISE', title: `Visite ${tag}`, date: formatFrenchDate(addMonths(parisDate(Date.now()), 6)), time: '10:00', place: 'Vallauris', organizerEmail: business }));

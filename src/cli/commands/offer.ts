@@ -1,11 +1,24 @@
 /** `plie offre …`: job offers (relation entreprise). */
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { coordinationAddress } from '../../main/services.ts';
 import { closeOffer, offerInput, startOffer } from '../../offers/placements.ts';
 import { fileReference } from '../../domain/participant.ts';
 import { PLACEMENT_STATUS_LABELS, type PlacementStatus } from '../../domain/placements.ts';
 import { offerMatches, registerOffer } from '../../offers/offers.ts';
-import { plieActedOn, readJsonFile, withServices } from '../shared.ts';
+import { CliFailure, plieActedOn, readJsonFile, withServices } from '../shared.ts';
+import type { Services } from '../../main/services.ts';
+import type { PlieConfig } from '../../domain/plie-config.ts';
+
+const plieOption = ['--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)'] as const;
+const parOption = ['--par <email>', 'qui consulte : la relation entreprises ou la coordination', 'cli'] as const;
+
+/** The offer, if it is one of this PLIE's: the people it matched are shown to its staff only. */
+async function offerOf(services: Services, plie: PlieConfig, id: string) {
+  const offer = z.uuid().safeParse(id).success ? await services.db.jobOffer.findFirst({ where: { id, plieCode: plie.code } }) : null;
+  if (!offer) throw new CliFailure(`Aucune offre ${id} dans le PLIE ${plie.code}.`, 1);
+  return offer;
+}
 
 export function registerOfferCommands(program: Command): void {
   const offre = program.command('offre').description('Relation entreprise : offres d’emploi et personnes à qui les proposer.');
@@ -14,7 +27,7 @@ export function registerOfferCommands(program: Command): void {
     .description('Enregistre une offre d’emploi (company, jobTitle, sector, contractType, weeklyHours, place, startDate, clause), depuis un fichier JSON.')
     .requiredOption('--file <fichier>', 'l’offre en JSON')
     .option('--par <email>', 'qui l’enregistre : la relation entreprises ou la coordination (journal d’audit)', 'cli')
-    .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
+    .option(...plieOption)
     .action(async (opts: { file: string; par: string; plie?: string }) => {
       const raw = readJsonFile(opts.file);
       await withServices(async (services, cfg) => {
@@ -40,8 +53,11 @@ export function registerOfferCommands(program: Command): void {
     .command('suivi')
     .description('Les mises en relation d’une offre et où elles en sont.')
     .argument('<id>', 'identifiant de l’offre')
-    .action(async (id: string) => {
-      await withServices(async (services) => {
+    .option(...plieOption)
+    .option(...parOption)
+    .action(async (id: string, opts: { plie?: string; par: string }) => {
+      await withServices(async (services, cfg) => {
+        await offerOf(services, await plieActedOn(services, cfg, opts, 'publishOffers'), id);
         const placements = await services.db.placement.findMany({ where: { offerId: id }, orderBy: { createdAt: 'asc' } });
         console.log(
           placements.length
@@ -54,8 +70,11 @@ export function registerOfferCommands(program: Command): void {
     .command('correspondances')
     .description('Les participant·es en parcours dont les souhaits de secteur correspondent à l’offre, avec leur référent·e.')
     .argument('<id>', 'identifiant de l’offre')
-    .action(async (id: string) => {
-      await withServices(async (services) => {
+    .option(...plieOption)
+    .option(...parOption)
+    .action(async (id: string, opts: { plie?: string; par: string }) => {
+      await withServices(async (services, cfg) => {
+        await offerOf(services, await plieActedOn(services, cfg, opts, 'publishOffers'), id);
         const matches = await offerMatches(services.db, id);
         console.log(
           matches.length
