@@ -5,8 +5,8 @@ import { coordinationAddress, openServices, type Services } from '../main/servic
 import { formatFrenchDate, parseCalendarDate, type CalendarDate } from '../domain/dates.ts';
 import { STAGE_LABELS, TASK_TITLES } from '../domain/tasks.ts';
 import type { PathwayState } from '../../workflows/pathway-messages.ts';
-import { mayActOnPathway, mayDo, REFUSED, sameAddress, type StaffAction } from '../domain/permissions.ts';
-import { currentPathwayId } from '../participants/reenter.ts';
+import { mayDo, REFUSED, sameAddress, type StaffAction } from '../domain/permissions.ts';
+import { mayOpenFile } from '../participants/file-access.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import { plieConfigFor } from '../plies/registry.ts';
 import { staffByEmail } from '../staff/directory.ts';
@@ -60,8 +60,7 @@ export async function checkFileReader(services: Services, cfg: AppConfig, partic
   const plie = await plieConfigFor(services.db, cfg.env, participant.plieCode);
   if (sameAddress(par, coordinationAddress(plie, cfg))) return;
   const staff = await staffByEmail(services.db, plie.code, par);
-  const pathway = await services.db.pathway.findUnique({ where: { id: await currentPathwayId(services.db, participantId) }, select: { referentEmail: true } });
-  if (!staff || !mayActOnPathway({ email: par, roles: staff.roles }, pathway?.referentEmail ?? null)) throw unknown;
+  if (!staff || !(await mayOpenFile(services.db, participantId, { email: par, roles: staff.roles }))) throw unknown;
 }
 
 export function readJsonFile(file: string): unknown {

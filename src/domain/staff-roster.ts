@@ -3,6 +3,8 @@
  * name (offers, marchés, collective actions): pure, so that the workflows and their tests share it.
  */
 
+import { sameAddress } from './permissions.ts';
+
 /** The PLIE's staff as a running workflow hears it (addresses lower-cased). */
 export interface StaffRoster {
   /** The PLIE's coordination mailbox. */
@@ -48,7 +50,7 @@ export function mayDecidePlacement(actor: string, referents: { asked: string; cu
   const who = low(actor);
   if (isCoordination(who, roster)) return true;
   if (roster.departed.includes(who)) return false;
-  return who === low(referents.asked) || (referents.current !== null && who === low(referents.current));
+  return sameAddress(referents.asked, who) || sameAddress(referents.current, who);
 }
 
 /**

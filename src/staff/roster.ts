@@ -14,7 +14,7 @@ import { offerWorkflowId } from '../../workflows/offer-messages.ts';
 import { procurementWorkflowId } from '../../workflows/procurement-messages.ts';
 import { collectiveWorkflowId } from '../../workflows/collective-messages.ts';
 import type { Channel } from '../domain/pathway/state.ts';
-import { GRANTS, type Role } from '../domain/permissions.ts';
+import { mayDo } from '../domain/permissions.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import type { StaffRoster } from '../domain/staff-roster.ts';
 import { coordinatorsOf } from './directory.ts';
@@ -51,12 +51,11 @@ export async function staffRosterOf(db: Db, plie: Pick<PlieConfig, 'code' | 'cla
   const staff = await db.staff.findMany({ where: { plieCode: plie.code }, select: { email: true, roles: true, active: true }, orderBy: { email: 'asc' } });
   const low = (email: string) => email.trim().toLowerCase();
   const active = staff.filter((s) => s.active);
-  const followsMarches = (roles: string[]) => roles.some((r) => GRANTS[r as Role]?.includes('followMarches'));
   return {
     coordination: low(coordination),
     coordinators: active.filter((s) => s.roles.includes('COORDINATEUR')).map((s) => low(s.email)),
     facilitators: [...new Set([...active.filter((s) => s.roles.includes('FACILITATEUR')).map((s) => low(s.email)), ...plie.clauses.facilitators.map(low)])],
-    followers: active.filter((s) => followsMarches(s.roles)).map((s) => low(s.email)),
+    followers: active.filter((s) => mayDo(s, 'followMarches')).map((s) => low(s.email)),
     departed: staff.filter((s) => !s.active).map((s) => low(s.email)),
   };
 }

@@ -18,7 +18,8 @@ import {
 import { pathwayState, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { answerPathwayTask, recordPathwayAction } from '../participants/pathway-action.ts';
 import { REFUSAL_CODES } from '../domain/refusals.ts';
-import { mayActOnPathway, mayRefer, REFUSED } from '../domain/permissions.ts';
+import { mayRefer, REFUSED } from '../domain/permissions.ts';
+import { mayOpenFile } from '../participants/file-access.ts';
 import { auditRead } from '../db/audit.ts';
 import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
 import { ParticipantNotFoundError, rectifyParticipant } from '../participants/rectify.ts';
@@ -129,8 +130,7 @@ export function createWebApp(web: WebDeps): express.Express {
     if ((await deps.db.participant.count({ where: { id: participantId, plieCode: deps.plieCode } })) !== 1) return false;
     const owner = res.locals.owner as string | undefined;
     if (!owner) return true;
-    const pathway = await deps.db.pathway.findUnique({ where: { id: await currentPathwayId(deps.db, participantId) }, select: { referentEmail: true } });
-    return mayActOnPathway({ email: owner, roles: res.locals.ownerRoles as string[] }, pathway?.referentEmail ?? null);
+    return await mayOpenFile(deps.db, participantId, { email: owner, roles: res.locals.ownerRoles as string[] });
   };
 
   api.get('/participants/:id/parcours', async (req, res) => {
