@@ -21,6 +21,9 @@ import type { Mailer } from '../src/email/transport.ts';
 import { digestEmail, taskNoticeEmail, type DigestLine, type TaskNotice } from '../src/email/templates.ts';
 import type { Logger } from '../src/logging.ts';
 import { createDelivery } from './delivery.ts';
+import { signInEmail } from '../src/email/sign-in.ts';
+import { SIGN_IN_MINUTES, signInUrl, type SignInRequest } from '../src/links/sign-in-link.ts';
+
 
 export interface NotificationDeps {
   db: Db;
@@ -132,6 +135,24 @@ export function createNotificationActivities(deps: NotificationDeps) {
      * The morning digest, one email per member of staff without Slack who has open tasks (the
      * coordination also gets the team's overdue ones); once per person and day. Returns how many went.
      */
+    async sendSignInLink(args: SignInRequest): Promise<void> {
+      // Checked again here: someone deactivated since the request gets nothing.
+      const staff = await staffByEmail(db, args.plieCode, args.email);
+      if (!staff) return;
+      if (!deps.linkSecret) throw ApplicationFailure.nonRetryable('PLIE_LINK_SECRET manquant : aucun lien de connexion ne peut être signé');
+      const secret = deps.linkSecret;
+      const config = deps.plieConfig ? await deps.plieConfig(args.plieCode) : CASA_CONFIG;
+      await deliverOnce({
+        idempotencyKey: `connexion/${args.requestId}`,
+        template: 'sign-in',
+        recipient: staff.email,
+        pathwayId: null,
+        decidedAt: new Date(args.requestedAt),
+        render: async () => signInEmail({ url: signInUrl(deps.appUrl, args, args.requestedAt, secret), minutes: SIGN_IN_MINUTES, plieName: config.name }),
+        audit: { action: 'staff.sign_in_link', entityType: 'staff', entityId: staff.id },
+      });
+    },
+
     async sendDailyDigests(args: { day: CalendarDate }): Promise<number> {
       const dayStart = new Date(`${args.day}T00:00:00Z`);
       const staff = await db.staff.findMany({ where: { active: true, ...(deps.slack ? { slackUserId: null } : {}) } });

@@ -4,3 +4,4 @@ export { dailyDigestWorkflow } from './digest.ts';
 export { marcheWorkflow } from './procurement.ts';
 export { offreWorkflow } from './offer.ts';
 export { collectiveActionWorkflow } from './collective.ts';
+export { signInLinkWorkflow } from './sign-in.ts';

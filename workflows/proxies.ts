@@ -46,4 +46,10 @@ export const offerNotices = proxyActivities<Pick<OfferActivities, 'promptPlaceme
 export const collectiveRecords = proxyActivities<Pick<CollectiveActivities, 'saveInvitations' | 'saveAttendance'>>(RECORD);
 export const collectiveNotices = proxyActivities<Pick<CollectiveActivities, 'sendCollectiveEmail' | 'promptAttendance'>>(NOTICE);
 
+// A sign-in link is worth sending only while it is valid: a few attempts within its 15 minutes.
+export const signInNotices = proxyActivities<Pick<NotificationActivities, 'sendSignInLink'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
+});
+
 export const digestNotices = proxyActivities<Pick<NotificationActivities, 'sendDailyDigests'>>(NOTICE);

@@ -38,9 +38,10 @@ export async function runWeb(opts: {
   const configs = new Map(
     await Promise.all(others.map(async (o) => [o.plieCode, await plieConfigFor(opts.db, env, o.plieCode)] as const)),
   );
+  const tokens = [{ token: opts.apiToken, plieCode: own.plieCode }, ...others];
   const app = createWebApp({
     logger: opts.logger,
-    tokens: [{ token: opts.apiToken, plieCode: own.plieCode }, ...others],
+    tokens,
     personalToken: (token) => personalTokenOwner(opts.db, token, parisDate(new Date())),
     // A personal token acts in its owner's PLIE, whether or not that PLIE has a token of its own here.
     pathwayDeps: async (plieCode) =>
@@ -52,6 +53,16 @@ export async function runWeb(opts: {
             temporal: opts.temporal,
             secret: opts.links.linkSecret,
             proofs: createProofStore(env.PLIE_FILES_DIR ?? path.join(opts.config.dataDir, 'justificatifs'), opts.links.fileKey),
+            logger: opts.logger,
+          },
+          console: {
+            db: opts.db,
+            temporal: opts.temporal,
+            taskQueue: own.taskQueue,
+            secret: opts.links.linkSecret,
+            // The PLIEs this web serves: the same as its API's.
+            served: new Set(tokens.map((t) => t.plieCode)),
+            secureCookies: env.NODE_ENV === 'production',
             logger: opts.logger,
           },
         }

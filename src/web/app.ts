@@ -6,6 +6,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import helmet from 'helmet';
 import { projectRoot } from '../infra/project.ts';
 import { createLinkPages, type LinkPagesDeps } from './link-pages.ts';
+import { createConsole, type ConsoleDeps } from './console/index.ts';
 import { z } from '../domain/validation.ts';
 import type { Logger } from '../logging.ts';
 import {
@@ -35,6 +36,8 @@ export interface WebDeps {
   pathwayDeps: (plieCode: string) => Promise<CreateParticipantDeps>;
   /** The pages behind the emails' signed links (absent: not served). */
   links?: LinkPagesDeps;
+  /** The staff's web console (absent: not served). */
+  console?: ConsoleDeps;
 }
 
 // `actor`: who acts. A personal token acts as its owner (the field may be left out); the PLIE's token names the person.
@@ -203,6 +206,7 @@ export function createWebApp(web: WebDeps): express.Express {
     res.status(404).json({ erreur: 'Adresse inconnue.' });
   });
   app.use(errorHandler(log));
+  if (web.console) app.use(createConsole(web.console));
   return app;
 }
 

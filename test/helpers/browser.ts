@@ -37,3 +37,10 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
 export async function focusedText(page: Page): Promise<string | null> {
   return await page.evaluate<string | null>('document.activeElement ? document.activeElement.textContent : null');
 }
+
+/** What axe-core finds against WCAG 2.x A and AA (the RGAA's ground) on the page as it stands (a page of a browser context). */
+export async function axeViolations(page: Page): Promise<string[]> {
+  const { AxeBuilder } = await import('@axe-core/playwright');
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  return result.violations.map((v) => `${v.id} : ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}

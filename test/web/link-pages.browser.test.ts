@@ -4,64 +4,47 @@
  * form; the participant uploads a proof (stored encrypted, the referent told); an expired link is
  * refused; a used link works no more.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { parisDate } from '../../src/domain/dates.ts';
 import { signLink } from '../../src/links/signed-links.ts';
-import { createLogger } from '../../src/logging.ts';
-import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
+import type { RunningWeb } from '../../src/main/run-web.ts';
 import { answerTask } from '../../src/temporal/pathway-client.ts';
-import { dataConverter } from '../../src/temporal/connection.ts';
 import { COMMISSION_WORKFLOW, commissionWorkflowId, type CommissionInput } from '../../workflows/pathway-messages.ts';
-import { accessibilityProblems, focusedText, launchBrowser, screenshot } from '../helpers/browser.ts';
-import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.ts';
-import { LINK_SECRET, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+import { accessibilityProblems, focusedText, screenshot } from '../helpers/browser.ts';
+import { startBrowserStack, type BrowserStack } from '../helpers/browser-stack.ts';
+import { LINK_SECRET, type WorkerStack } from '../helpers/worker.ts';
 
 const run = randomBytes(3).toString('hex');
 const COORDINATOR = `coordination-${run}@plie.test`;
 const REFERENT = `referente-${run}@plie.test`;
 const FILE_KEY = randomBytes(32).toString('base64');
 const TOKEN = 'jeton-api-des-pages-de-test';
-const taskQueue = uniqueQueue('pages');
-const payloadKeys = randomPayloadKeys();
 // A 1×1 PNG.
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
+let running: BrowserStack;
 let dataDir: string;
 let stack: WorkerStack;
 let db: Db;
-let nativeConnection: NativeConnection;
 let client: Client;
 let web: RunningWeb;
 let browser: Browser;
+let taskQueue: string;
 let participantId: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'plie-pages-'));
-  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });
-  db = stack.db;
-  await db.staff.create({ data: { email: REFERENT, name: 'Sophie Lambert', roles: ['REFERENT'] } });
-  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
-  const config = { ...testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, PLIE_COORDINATOR_EMAIL: COORDINATOR }), dataDir };
-  web = await runWeb({ config, db, temporal: client, apiToken: TOKEN, links: { linkSecret: LINK_SECRET, fileKey: FILE_KEY }, logger: createLogger('silent'), port: 0 });
-  browser = await launchBrowser();
+  running = await startBrowserStack({ name: 'pages', coordinator: COORDINATOR, apiToken: TOKEN, fileKey: FILE_KEY, staff: [{ email: REFERENT, name: 'Sophie Lambert', roles: ['REFERENT'] }] });
+  ({ stack, db, client, web, browser, dataDir, taskQueue } = running);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-  await stack?.stop();
-  await client?.connection.close();
-  await nativeConnection?.close();
-  rmSync(dataDir, { recursive: true, force: true });
+  await running?.stop();
 });
 
 /** The link of the latest email to `to` whose subject matches, pointed at the test's web process. */
@@ -87,14 +70,7 @@ const waitFor = <T>(check: () => Promise<T>) => vi.waitFor(check, { timeout: 20_
 
 describe('pages behind the email links (headless Chromium)', () => {
   it('lets a coordinator without Slack designate the referent from the email’s form, once', async () => {
-    const created = await fetch(`${web.url}/api/participants`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ firstName: 'Nadia', lastName: `Haddad${run}`, birthDate: '1988-05-04', commune: 'Antibes', email: `nadia-${run}@exemple.fr` }),
-    });
-    const body = (await created.json()) as { participantId: string };
-    expect(created.status, JSON.stringify(body)).toBe(201);
-    participantId = body.participantId;
+    participantId = await running.refer({ firstName: 'Nadia', lastName: `Haddad${run}`, birthDate: '1988-05-04', commune: 'Antibes', email: `nadia-${run}@exemple.fr` });
     const link = await linkIn(COORDINATOR, /Nouvelle tâche/);
 
     const page = await browser.newPage();

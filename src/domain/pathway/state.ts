@@ -9,7 +9,7 @@ import type { ExitType } from '../exit-types.ts';
 import type { AssigneeRole, ProofKind, Stage, TaskKind } from '../tasks.ts';
 
 /** How an action reached the workflow; recorded with every answer. */
-export type Channel = 'cli' | 'http' | 'slack' | 'email' | 'import' | 'simulation';
+export type Channel = 'cli' | 'http' | 'slack' | 'email' | 'web' | 'import' | 'simulation';
 
 export interface OpenTask<K extends TaskKind = TaskKind> {
   id: string;

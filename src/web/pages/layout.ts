@@ -12,7 +12,21 @@ export interface Html {
 
 export const html = (markup: string): Html => ({ html: markup });
 
-export function page(opts: { title: string; body: Html }): string {
+export interface PageOptions {
+  title: string;
+  body: Html;
+  /** The console's header: who is signed in, sign-out (absent on the emails' link pages). */
+  tools?: Html;
+  /** The console's main navigation. */
+  navigation?: Html;
+  /** Lists and files use the whole width; a form alone reads better narrower. */
+  wide?: boolean;
+  footer?: string;
+}
+
+const LINK_FOOTER = 'Ce lien vous est personnel. Les informations transmises servent uniquement à votre accompagnement par le PLIE.';
+
+export function page(opts: PageOptions): string {
   return `<!doctype html>
 <html lang="fr" data-fr-scheme="light">
 <head>
@@ -38,13 +52,13 @@ export function page(opts: { title: string; body: Html }): string {
             <p class="fr-header__service-title">PLIE</p>
             <p class="fr-header__service-tagline">Plan local pour l’insertion et l’emploi</p>
           </div>
-        </div>
+        </div>${opts.tools ? `\n        <div class="fr-header__tools">${opts.tools.html}</div>` : ''}
       </div>
     </div>
-  </div>
+  </div>${opts.navigation ? `\n  ${opts.navigation.html}` : ''}
 </header>
 <main id="contenu" class="fr-container fr-my-6w" tabindex="-1">
-<div class="fr-grid-row fr-grid-row--center"><div class="fr-col-12 fr-col-md-8">
+<div class="fr-grid-row fr-grid-row--center"><div class="fr-col-12${opts.wide ? '' : ' fr-col-md-8'}">
 <h1>${escapeHtml(opts.title)}</h1>
 ${opts.body.html}
 </div></div>
@@ -53,7 +67,7 @@ ${opts.body.html}
   <div class="fr-container">
     <div class="fr-footer__body">
       <div class="fr-footer__content">
-        <p class="fr-footer__content-desc">Ce lien vous est personnel. Les informations transmises servent uniquement à votre accompagnement par le PLIE.</p>
+        <p class="fr-footer__content-desc">${escapeHtml(opts.footer ?? LINK_FOOTER)}</p>
       </div>
     </div>
   </div>

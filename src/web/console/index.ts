@@ -1,0 +1,91 @@
+/**
+ * The staff's web console, for those without Slack (and everyone else): sign-in by email link,
+ * « Mes tâches », the caseload, a participant's file. Server-rendered DSFR pages with no script;
+ * every form carries an anti-forgery token; every action goes through the same checks and
+ * workflows as Slack, the API and the emails' links.
+ */
+import type { Client } from '@temporalio/client';
+import { csrfSync } from 'csrf-sync';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { Db } from '../../db/client.ts';
+import type { Logger } from '../../logging.ts';
+import { TaskAnswerRejectedError } from '../../temporal/pathway-client.ts';
+import { alert, html, join } from '../pages/layout.ts';
+import { createCaseloadPage } from './caseload-page.ts';
+import { sendPage } from './layout.ts';
+import { createParticipantPage } from './participant-page.ts';
+import { formTokenOf, loadRequestState, sessionOf } from './request-state.ts';
+import { createSignInPages } from './sign-in-pages.ts';
+import { createTaskPages } from './tasks-pages.ts';
+
+const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants)(?:\/|$))/;
+
+export interface ConsoleDeps {
+  db: Db;
+  temporal: Client;
+  /** Where the sign-in emails' workflows run. */
+  taskQueue: string;
+  /** The links' secret: it seals the sign-in links too. */
+  secret: string;
+  /** The PLIEs whose staff sign in here. */
+  served: ReadonlySet<string>;
+  /** Production: cookies only over HTTPS. */
+  secureCookies: boolean;
+  logger: Logger;
+  now?: () => number;
+}
+
+export function createConsole(deps: ConsoleDeps): express.Router {
+  const router = express.Router();
+  const log = deps.logger.child({ component: 'console' });
+  const now = deps.now ?? Date.now;
+  const cookies = { secure: deps.secureCookies };
+  const { csrfSynchronisedProtection, invalidCsrfTokenError } = csrfSync({
+    getTokenFromState: (req) => formTokenOf(req) || undefined,
+    getTokenFromRequest: (req) => (req.body as Record<string, unknown> | undefined)?._csrf as string | undefined,
+    // The token is drawn with the session (or the pre-session cookie), never here.
+    storeTokenInState: () => undefined,
+  });
+
+  // The console's addresses only: anything else (Slack's events, whose body must stay unread) goes on.
+  router.use((req: Request, _res: Response, next: NextFunction) => next(CONSOLE_PATHS.test(req.path) ? undefined : 'router'));
+  // No script at all, nothing from elsewhere, forms posted to this site only; nobody frames the pages.
+  router.use(
+    helmet({
+      contentSecurityPolicy: { directives: { 'upgrade-insecure-requests': deps.secureCookies ? [] : null, 'script-src': ["'none'"], 'form-action': ["'self'"] } },
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  router.use(express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 100 }));
+  router.use(loadRequestState(deps.db, cookies, now));
+  router.use(csrfSynchronisedProtection);
+  router.get('/', (_req, res) => res.redirect(303, '/taches'));
+  router.use(createSignInPages({ ...deps, cookies, now }));
+
+  // Everything below needs a session: a page asked without one leads to the sign-in form.
+  router.use((req: Request, res: Response, next: NextFunction) => {
+    if (sessionOf(req)) return next();
+    if (req.method === 'GET') return res.redirect(303, '/connexion');
+    sendPage(res, null, { status: 401, title: 'Session expirée', body: join(alert('warning', 'Votre session a expiré : rien n’a été enregistré.', 'Reconnectez-vous, puis recommencez.'), html('<p><a href="/connexion">Se connecter</a></p>')) });
+  });
+  router.use(createTaskPages({ db: deps.db, temporal: deps.temporal, now }));
+  router.use(createCaseloadPage({ db: deps.db, now }));
+  router.use(createParticipantPage({ db: deps.db, temporal: deps.temporal }));
+  router.use((req, res) => sendPage(res, sessionOf(req), { status: 404, title: 'Page introuvable', body: join(alert('warning', 'Cette page n’existe pas.'), html('<p><a href="/taches">Revenir à mes tâches</a></p>')) }));
+
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(error);
+    const session = sessionOf(req);
+    if (error === invalidCsrfTokenError) {
+      log.warn({ path: req.path }, 'formulaire refusé : jeton anti-falsification absent ou périmé');
+      return sendPage(res, session, { status: 403, title: 'Formulaire expiré', body: alert('warning', 'Ce formulaire a expiré ou ne vient pas de cette page.', 'Rechargez la page, puis envoyez-le de nouveau.') });
+    }
+    if (error instanceof TaskAnswerRejectedError) return sendPage(res, session, { status: 422, title: 'Non enregistré', body: alert('warning', 'Votre réponse n’a pas pu être prise en compte.', error.message) });
+    if ((error as Error).name === 'WorkflowNotFoundError') return sendPage(res, session, { status: 410, title: 'Parcours terminé', body: alert('info', 'Ce parcours est terminé : il n’y a plus rien à y enregistrer.') });
+    if ((error as { type?: string }).type === 'entity.too.large') return sendPage(res, session, { status: 413, title: 'Envoi trop volumineux', body: alert('warning', 'Ce formulaire est trop volumineux.') });
+    log.error({ path: req.path, err: (error as Error).message }, 'page de la console en échec');
+    sendPage(res, session, { status: 503, title: 'Service momentanément indisponible', body: alert('error', 'Un incident est survenu : rien n’a été perdu de ce qui était déjà enregistré.', 'Réessayez dans quelques minutes.') });
+  });
+  return router;
+}

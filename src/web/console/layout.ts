@@ -1,0 +1,59 @@
+/** The console's pages: the DSFR layout with who is signed in, sign-out and the main navigation. */
+import type { Response } from 'express';
+import { mayDo } from '../../domain/permissions.ts';
+import { escapeHtml } from '../../html.ts';
+import { html, page, type Html } from '../pages/layout.ts';
+import type { ConsoleSession } from './sessions.ts';
+
+const FOOTER = 'Espace des équipes du PLIE. Les informations des dossiers sont confidentielles : chaque consultation est enregistrée.';
+
+/** The hidden anti-forgery field every form of the console carries. */
+export const csrfField = (token: string): Html => html(`<input type="hidden" name="_csrf" value="${escapeHtml(token)}">`);
+
+/** The entries of the main navigation a person's roles open. */
+function navigationOf(session: ConsoleSession): Array<{ href: string; label: string }> {
+  return [
+    { href: '/taches', label: 'Mes tâches' },
+    ...(mayDo(session, 'lookUpFiles') ? [{ href: '/parcours', label: 'Parcours' }] : []),
+  ];
+}
+
+function navigation(session: ConsoleSession, current: string): Html {
+  const items = navigationOf(session)
+    .map((n) => `<li class="fr-nav__item"><a class="fr-nav__link" href="${n.href}"${current.startsWith(n.href) ? ' aria-current="page"' : ''}>${escapeHtml(n.label)}</a></li>`)
+    .join('');
+  return html(`<div class="fr-container"><nav class="fr-nav" aria-label="Menu principal"><ul class="fr-nav__list">${items}</ul></nav></div>`);
+}
+
+function tools(session: ConsoleSession): Html {
+  return html(
+    `<div class="fr-header__tools-links"><ul class="fr-btns-group"><li><p class="fr-btn fr-icon-account-circle-line">${escapeHtml(session.name)}</p></li><li><form method="post" action="/deconnexion">${csrfField(session.csrfToken).html}<button class="fr-btn fr-icon-logout-box-r-line" type="submit">Se déconnecter</button></form></li></ul></div>`,
+  );
+}
+
+export interface ConsolePage {
+  status?: number;
+  title: string;
+  body: Html;
+  wide?: boolean;
+}
+
+/** Sends a page of the console; with a session, its header says who is signed in. */
+export function sendPage(res: Response, session: ConsoleSession | null, p: ConsolePage): void {
+  const current = res.req.path;
+  res
+    .status(p.status ?? 200)
+    .type('html')
+    .send(page({ title: p.title, body: p.body, footer: FOOTER, ...(p.wide ? { wide: true } : {}), ...(session ? { tools: tools(session), navigation: navigation(session, current) } : {}) }));
+}
+
+/** A table with a caption, headers and rows of already escaped cells. */
+export function table(caption: string, headers: string[], rows: Html[][]): Html {
+  if (rows.length === 0) return html(`<p>${escapeHtml(caption)} : aucun élément.</p>`);
+  const head = headers.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c.html}</td>`).join('')}</tr>`).join('');
+  return html(`<div class="fr-table"><table><caption>${escapeHtml(caption)}</caption><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`);
+}
+
+export const text = (s: string | null | undefined): Html => html(escapeHtml(s ?? '—'));
+export const link = (href: string, label: string): Html => html(`<a href="${escapeHtml(href)}">${escapeHtml(label)}</a>`);

@@ -1,0 +1,164 @@
+/**
+ * A participant's file: the facts, eligibility and its history, tasks, steps, barriers, contracts,
+ * appointments, the messages sent to the person and the timeline; and every fact a referent notes
+ * on the pathway. Opened only by the referent holding the pathway or the coordination of its PLIE;
+ * anyone else is told there is no such file, and every opening is recorded.
+ */
+import type { Client } from '@temporalio/client';
+import express from 'express';
+import { auditRead } from '../../db/audit.ts';
+import type { Db } from '../../db/client.ts';
+import { fromDbDate } from '../../db/dates.ts';
+import { formatFrenchDate } from '../../domain/dates.ts';
+import { fileReference } from '../../domain/participant.ts';
+import { mayAnswerTask } from '../../domain/permissions.ts';
+import { isTaskKind, STAGE_LABELS, TASK_TITLES, type Stage } from '../../domain/tasks.ts';
+import { BARRIER_OPTIONS, CONTRACT_TYPE_OPTIONS, STEP_TYPE_OPTIONS } from '../../forms/labels.ts';
+import type { RawValues } from '../../forms/fields.ts';
+import { DECISION_LABELS } from '../../forms/referral-form.ts';
+import { escapeHtml } from '../../html.ts';
+import { mayOpenFile } from '../../participants/file-access.ts';
+import { currentPathwayId } from '../../participants/reenter.ts';
+import { z } from '../../domain/validation.ts';
+import type { Reason } from '../../domain/eligibility.ts';
+import { createPathwayActionPage } from '../pathway-action-page.ts';
+import { alert, html, join, type Html } from '../pages/layout.ts';
+import { csrfField, link, sendPage, table, text } from './layout.ts';
+import { sessionOf } from './request-state.ts';
+import type { ConsoleSession } from './sessions.ts';
+import { taskUrl } from './tasks-pages.ts';
+import { deliveryLabel, messageLabel, timelineLabel } from './timeline.ts';
+
+const uuid = z.uuid();
+const day = (d: Date | null | undefined) => (d ? formatFrenchDate(fromDbDate(d)) : null);
+const instant = (d: Date | null | undefined) => (d ? d.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }) : null);
+const labelOf = (options: ReadonlyArray<{ value: string; label: string }>, value: string) => options.find((o) => o.value === value)?.label ?? value;
+const yesNo = (b: boolean | null | undefined) => (b === null || b === undefined ? 'non renseigné' : b ? 'oui' : 'non');
+
+const NOT_FOUND = 'Aucun parcours pour ce participant.';
+
+/** A list of terms and their description (the file's facts). */
+function facts(caption: string, entries: Array<[string, string | null | undefined]>): Html {
+  const items = entries.map(([term, value]) => `<dt class="fr-text--bold fr-mb-0">${escapeHtml(term)}</dt><dd class="fr-ml-0 fr-mb-1w">${escapeHtml(value ?? '—')}</dd>`).join('');
+  return html(`<h2 class="fr-h4 fr-mt-4w">${escapeHtml(caption)}</h2><dl>${items}</dl>`);
+}
+
+export function createParticipantPage(deps: { db: Db; temporal: Client }): express.Router {
+  const router = express.Router();
+  const { db } = deps;
+  const actionPage = createPathwayActionPage(deps);
+
+  /** The participant if this person may open the file (else the « no such file » page has been sent). */
+  async function fileFor(session: ConsoleSession, id: string, res: express.Response) {
+    const parsed = uuid.safeParse(id);
+    const participant = parsed.success ? await db.participant.findFirst({ where: { id: parsed.data, plieCode: session.plieCode } }) : null;
+    if (!participant || !(await mayOpenFile(db, participant.id, session))) {
+      sendPage(res, session, { status: 404, title: 'Dossier introuvable', body: alert('warning', NOT_FOUND) });
+      return null;
+    }
+    return participant;
+  }
+
+  router.get('/participants/:id', async (req, res) => {
+    const session = sessionOf(req)!;
+    const participant = await fileFor(session, req.params.id, res);
+    if (!participant) return;
+    const pathwayId = await currentPathwayId(db, participant.id);
+    const [pathways, assessments, barriers, steps, contracts] = await Promise.all([
+      db.pathway.findMany({ where: { participantId: participant.id }, orderBy: { createdAt: 'asc' } }),
+      db.eligibilityAssessment.findMany({ where: { participantId: participant.id }, orderBy: { at: 'desc' } }),
+      db.barrier.findMany({ where: { participantId: participant.id }, orderBy: { openedOn: 'asc' } }),
+      db.step.findMany({ where: { participantId: participant.id }, orderBy: { start: 'asc' } }),
+      db.workContract.findMany({ where: { participantId: participant.id }, orderBy: { start: 'asc' } }),
+    ]);
+    const pathwayIds = pathways.map((p) => p.id);
+    const [tasks, appointments, messages, events] = await Promise.all([
+      db.task.findMany({ where: { pathwayId: { in: pathwayIds }, status: 'open' }, orderBy: { dueDate: 'asc' } }),
+      db.appointment.findMany({ where: { pathwayId: { in: pathwayIds } }, orderBy: { at: 'desc' }, take: 50 }),
+      db.message.findMany({ where: { pathwayId: { in: pathwayIds } }, orderBy: { createdAt: 'desc' }, take: 50 }),
+      db.auditEvent.findMany({
+        where: {
+          OR: [
+            // The file's readings are kept for the person's right of access, not shown among what happened.
+            { entityType: 'participant', entityId: participant.id, action: { not: 'participant.read' } },
+            { entityType: 'pathway', entityId: { in: pathwayIds } },
+            ...pathwayIds.map((id) => ({ entityType: 'task', entityId: { startsWith: `${id}/` } })),
+          ],
+        },
+        orderBy: { at: 'desc' },
+        take: 100,
+      }),
+    ]);
+    await auditRead(db, { actor: session.email, channel: 'web', participantId: participant.id, what: 'dossier' });
+    const pathway = pathways.find((p) => p.id === pathwayId);
+    const saved = req.query.enregistre === '1' ? alert('success', 'C’est enregistré.') : html('');
+    const body = join(
+      saved,
+      facts('Parcours', [
+        ['Étape', pathway ? (STAGE_LABELS[pathway.stage as Stage] ?? pathway.stage) : 'sans parcours'],
+        ['Référent·e', pathway?.referentEmail ?? 'à désigner'],
+        ['Entrée dans le PLIE', day(pathway?.entryDate)],
+        ['Relances', pathway?.remindersPausedUntil ? `suspendues jusqu’au ${day(pathway.remindersPausedUntil)} (${pathway.remindersPauseReason ?? 'sans motif'})` : 'actives'],
+      ]),
+      pathway && !['exited', 'reoriented'].includes(pathway.stage)
+        ? html(`<p><a class="fr-btn fr-btn--secondary" href="/participants/${participant.id}/action">Noter un fait sur le parcours</a></p>`)
+        : html(''),
+      facts('La personne', [
+        ['Née ou né le', day(participant.birthDate)],
+        ['Email', participant.email],
+        ['Téléphone', participant.phone],
+        ['Commune', [participant.postalCode, participant.commune].filter(Boolean).join(' ') || null],
+        ['Prescripteur', [participant.prescriber, participant.prescriberContact].filter(Boolean).join(' — ') || null],
+        ['Orientation le', day(participant.orientationDate)],
+        ['Niveau de qualification', participant.qualificationLevel?.toString()],
+        ['Minima sociaux', participant.minimumIncome],
+        ['Demandeur d’emploi de longue durée', yesNo(participant.longTermJobSeeker)],
+        ['Quartier prioritaire (QPV)', yesNo(participant.qpv)],
+        ['RQTH', yesNo(participant.rqth)],
+      ]),
+      table(
+        'Examens de l’éligibilité, du plus récent au plus ancien',
+        ['Le', 'Décision', 'Motifs', 'Par'],
+        assessments.map((a) => [
+          text(day(a.on)),
+          text(DECISION_LABELS[a.decision as keyof typeof DECISION_LABELS] ?? a.decision),
+          text(((a.reasons as Reason[] | null) ?? []).filter((r) => r.effect !== 'ok').map((r) => r.text).join(' ; ') || 'toutes les conditions sont remplies'),
+          text(a.actor),
+        ]),
+      ),
+      table(
+        'Tâches ouvertes',
+        ['Échéance', 'Tâche', 'Confiée à'],
+        tasks.map((t) => [
+          text(day(t.dueDate)),
+          mayAnswerTask(session, t, pathway?.referentEmail ?? null) && t.assigneeRole !== 'participant' ? link(taskUrl(t.id), isTaskKind(t.kind) ? TASK_TITLES[t.kind] : t.kind) : text(isTaskKind(t.kind) ? TASK_TITLES[t.kind] : t.kind),
+          text(t.assigneeEmail ?? 'la personne accompagnée'),
+        ]),
+      ),
+      html('<h2 class="fr-h4 fr-mt-4w">Étapes, freins et contrats</h2>'),
+      table('Étapes', ['Type', 'Début', 'Fin', 'Statut'], steps.map((s) => [text(labelOf(STEP_TYPE_OPTIONS, s.type)), text(day(s.start)), text(day(s.end)), text(s.status)])),
+      table('Freins', ['Frein', 'Repéré le', 'Levé le'], barriers.map((b) => [text(labelOf(BARRIER_OPTIONS, b.category)), text(day(b.openedOn)), text(b.closedOn ? day(b.closedOn) : 'ouvert')])),
+      table('Contrats', ['Type', 'Employeur', 'Début', 'Fin', 'Heures par semaine'], contracts.map((c) => [text(labelOf(CONTRACT_TYPE_OPTIONS, c.type)), text(c.employer), text(day(c.start)), text(day(c.end)), text(c.weeklyHours?.toString())])),
+      html('<h2 class="fr-h4 fr-mt-4w">Rendez-vous et messages</h2>'),
+      table('Rendez-vous', ['Le', 'Nature', 'Lieu', 'Statut'], appointments.map((a) => [text(instant(a.at)), text(a.kind), text(a.place), text(a.status)])),
+      table('Messages envoyés', ['Décidé le', 'Modèle', 'Destinataire', 'Canal', 'État'], messages.map((m) => [text(instant(m.createdAt)), text(messageLabel(m.template)), text(m.recipient), text(m.channel), text(deliveryLabel(m.status))])),
+      table('Historique du dossier, du plus récent au plus ancien', ['Le', 'Quoi', 'Qui', 'Canal'], events.map((e) => [text(instant(e.at)), text(timelineLabel(e.action, e.details)), text(e.actor), text(e.channel)])),
+    );
+    sendPage(res, session, { title: `Dossier ${fileReference(participant.id)} — ${participant.firstName} ${participant.lastName}`, wide: true, body });
+  });
+
+  /** The facts a referent notes on the pathway: the forms of Slack's action menu and the emails' links. */
+  const action = async (req: express.Request, res: express.Response, raw?: RawValues) => {
+    const session = sessionOf(req)!;
+    const participant = await fileFor(session, req.params.id as string, res);
+    if (!participant) return;
+    const claims = { purpose: 'pathway-action', subject: participant.id, actor: session.email, expiresAt: Number.MAX_SAFE_INTEGER };
+    const shown = await actionPage(claims, req.originalUrl, raw, { channel: 'web', hidden: csrfField(session.csrfToken) });
+    if (shown.done) return res.redirect(303, `/participants/${participant.id}?enregistre=1`);
+    sendPage(res, session, { status: shown.status, title: shown.title, body: join(shown.body, html(`<p><a href="/participants/${participant.id}">Revenir au dossier</a></p>`)) });
+  };
+  router.get('/participants/:id/action', (req, res) => action(req, res));
+  router.post('/participants/:id/action', (req, res) => action(req, res, (req.body ?? {}) as RawValues));
+
+  return router;
+}

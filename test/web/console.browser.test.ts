@@ -1,0 +1,230 @@
+/**
+ * The staff's web console in headless Chromium, against the web process, the worker (dev server),
+ * PostgreSQL and SMTP: sign-in by an emailed link (keyboard only), « Mes tâches » answered with the
+ * same forms as Slack, the caseload, a participant's file and a fact noted on it; a referent cannot
+ * open another's file; forms without their anti-forgery token, used links and ended sessions are
+ * refused. Every page passes axe-core.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Db } from '../../src/db/client.ts';
+import { parisDate } from '../../src/domain/dates.ts';
+import type { RunningWeb } from '../../src/main/run-web.ts';
+import { axeViolations, focusedText, screenshot } from '../helpers/browser.ts';
+import { startBrowserStack, type BrowserStack } from '../helpers/browser-stack.ts';
+import type { WorkerStack } from '../helpers/worker.ts';
+import type { ReceivedMail } from '../helpers/smtp.ts';
+
+const run = randomBytes(3).toString('hex');
+const COORDINATOR = `coordinatrice-${run}@plie.test`;
+const REFERENT = `referente-${run}@plie.test`;
+const OTHER_REFERENT = `autre-referent-${run}@plie.test`;
+const TOKEN = 'jeton-api-de-la-console-de-test';
+
+let running: BrowserStack;
+let stack: WorkerStack;
+let db: Db;
+let web: RunningWeb;
+let browser: Browser;
+let participantId: string;
+
+beforeAll(async () => {
+  running = await startBrowserStack({
+    name: 'console',
+    coordinator: COORDINATOR,
+    apiToken: TOKEN,
+    staff: [
+      { email: COORDINATOR, name: 'Claire Martin', roles: ['COORDINATEUR'] },
+      { email: REFERENT, name: 'Inès Moreau', roles: ['REFERENT'] },
+      { email: OTHER_REFERENT, name: 'Karim Benali', roles: ['REFERENT'] },
+    ],
+  });
+  ({ stack, db, web, browser } = running);
+});
+
+afterAll(async () => {
+  await running?.stop();
+});
+
+const waitFor = <T>(check: () => Promise<T>) => vi.waitFor(check, { timeout: 20_000, interval: 100 });
+
+/** No axe-core violation, and the page's one title. */
+async function accessible(page: Page, title: string): Promise<void> {
+  expect(await page.locator('h1').textContent()).toBe(title);
+  expect(await axeViolations(page)).toEqual([]);
+}
+
+const signInMail = (to: string) => (m: ReceivedMail) => m.to.includes(to) && /Votre lien de connexion/.test(m.subject);
+const signInPath = (mail: ReceivedMail) => /http:\/\/plie\.test(\/connexion\/lien\/[\w.-]+)/.exec(mail.text)![1]!;
+
+/** The sign-in link of the email to `to` that follows the `before` first ones, pointed at the test's web process. */
+async function signInLinkOf(to: string, before: number): Promise<string> {
+  const mail = await waitFor(async () => {
+    const mails = stack.inbox.messages.filter(signInMail(to));
+    expect(mails.length).toBeGreaterThan(before);
+    return mails[before]!;
+  });
+  return `${web.url}${signInPath(mail)}`;
+}
+
+/** Signs in with the keyboard alone, from the page a bookmark opens to « Mes tâches ». */
+async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(`${web.url}/parcours`);
+  expect(new URL(page.url()).pathname).toBe('/connexion');
+  const before = stack.inbox.count(signInMail(email));
+  await page.keyboard.press('Tab');
+  expect(await focusedText(page)).toBe('Aller au contenu');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type(email);
+  await Promise.all([page.waitForURL(`${web.url}/connexion`, { waitUntil: 'load' }), page.keyboard.press('Enter')]);
+  expect(await page.locator('h1').textContent()).toBe('Vérifiez votre messagerie');
+  await page.goto(await signInLinkOf(email, before));
+  expect(await page.locator('h1').textContent()).toBe('Se connecter');
+  // The button has the focus: Enter signs in.
+  await Promise.all([page.waitForURL(`${web.url}/taches`), page.keyboard.press('Enter')]);
+  return { context, page };
+}
+
+const cookieHeader = async (context: BrowserContext) => (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+
+describe('the staff’s web console (headless Chromium)', () => {
+  it('signs a coordinator in by an emailed link, says the same whatever the address, and uses a link once', async () => {
+    const anonymous = await browser.newContext();
+    const page = await anonymous.newPage();
+    await page.goto(`${web.url}/connexion`);
+    await accessible(page, 'Connexion');
+    await screenshot(page, 'console-connexion');
+    // A badly typed address is said so, next to the field.
+    await page.getByLabel(/Adresse email professionnelle/).fill('pas-une-adresse');
+    await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
+    await expect.poll(() => page.locator('#champ-email-erreur').textContent()).toContain('adresse email valide');
+    // An unknown address gets the same answer as a known one, and no email.
+    await page.getByLabel(/Adresse email professionnelle/).fill(`inconnue-${run}@plie.test`);
+    await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Vérifiez votre messagerie');
+    const unknownAnswer = await page.locator('main').textContent();
+    await accessible(page, 'Vérifiez votre messagerie');
+    await anonymous.close();
+
+    const { context, page: signedIn } = await signIn(COORDINATOR);
+    expect(await signedIn.locator('main').textContent()).not.toContain('Vérifiez');
+    await accessible(signedIn, 'Mes tâches');
+    expect(await signedIn.locator('header').textContent()).toContain('Claire Martin');
+    expect(await db.message.count({ where: { recipient: `inconnue-${run}@plie.test` } })).toBe(0);
+    expect(unknownAnswer).toContain('Si cette adresse est celle d’un membre de l’équipe');
+    expect(await db.auditEvent.count({ where: { actor: COORDINATOR, action: 'staff.sign_in', channel: 'web' } })).toBe(1);
+    // The cookie: HttpOnly, SameSite=Lax, and only a hash of it is kept.
+    const session = (await context.cookies()).find((c) => c.name === 'plie_session')!;
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax' });
+    expect(await db.staffSession.count({ where: { hash: session.value } })).toBe(0);
+    await context.close();
+
+    // The link worked once: a second use is refused.
+    const used = signInPath(stack.inbox.messages.filter(signInMail(COORDINATOR)).at(-1)!);
+    expect((await fetch(`${web.url}${used}`)).status).toBe(410);
+  });
+
+  it('lets the coordination designate the referent from « Mes tâches », with the same form as Slack', async () => {
+    participantId = await running.refer({ firstName: 'Nadia', lastName: `Haddad${run}`, birthDate: '1988-05-04', commune: 'Antibes', email: `nadia-${run}@exemple.fr` });
+    await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId: `parcours-${participantId}`, kind: 'assign_referent', status: 'open' } }));
+
+    const { context, page } = await signIn(COORDINATOR);
+    await page.getByRole('link', { name: 'Désigner le ou la référent·e de parcours' }).first().click();
+    await accessible(page, 'Désigner un·e référent·e');
+    await page.getByLabel('Référent·e de parcours').selectOption(REFERENT);
+    await screenshot(page, 'console-tache');
+    await page.getByRole('button', { name: 'Désigner' }).click();
+    await page.waitForURL(`${web.url}/taches?enregistre=1`);
+    expect(await page.locator('.fr-alert--success').textContent()).toContain('Votre réponse est enregistrée');
+    const task = await db.task.findFirstOrThrow({ where: { pathwayId: `parcours-${participantId}`, kind: 'assign_referent' } });
+    expect(task).toMatchObject({ status: 'done', answeredBy: COORDINATOR, channel: 'web' });
+
+    // The caseload: the coordination sees every pathway, and filters it.
+    await page.getByRole('link', { name: 'Parcours' }).click();
+    await accessible(page, 'Parcours du PLIE');
+    await page.getByLabel('Référent·e').selectOption(REFERENT);
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await expect.poll(() => page.locator('table').textContent()).toContain(`Haddad${run}`);
+    await page.getByLabel('Référent·e').selectOption(OTHER_REFERENT);
+    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await expect.poll(() => page.locator('main').textContent()).toContain('0 parcours');
+    await context.close();
+  });
+
+  it('lets the referent answer the diagnostic, open the file and note a contact; another referent cannot open it', async () => {
+    const pathwayId = `parcours-${participantId}`;
+    await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId, kind: 'diagnostic_decision', status: 'open' } }));
+    const { context, page } = await signIn(REFERENT);
+    await page.getByRole('link', { name: 'Décider de l’intégration après le diagnostic' }).click();
+    await accessible(page, 'Diagnostic');
+    await page.getByLabel('Décision').selectOption('integrate');
+    await page.getByLabel('Date d’entrée (facultatif)').fill(parisDate(new Date()));
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.waitForURL(`${web.url}/taches?enregistre=1`);
+    await waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('active'));
+
+    // Her caseload, then the file.
+    await page.getByRole('link', { name: 'Parcours' }).click();
+    await accessible(page, 'Mes parcours');
+    await page.getByRole('link', { name: new RegExp(`Haddad${run}`) }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain(`Nadia Haddad${run}`);
+    await accessible(page, (await page.locator('h1').textContent())!);
+    expect(await page.locator('main').textContent()).toContain('Parcours actif');
+    await screenshot(page, 'console-dossier');
+    expect(await db.auditEvent.count({ where: { actor: REFERENT, action: 'participant.read', entityId: participantId, channel: 'web' } })).toBe(1);
+
+    await page.getByRole('link', { name: 'Noter un fait sur le parcours' }).click();
+    await accessible(page, 'Noter un fait sur le parcours');
+    // The coordination's own action is not offered to a referent.
+    expect(await page.getByRole('link', { name: 'Changer de référent·e' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Noter un contact' }).click();
+    await accessible(page, (await page.locator('h1').textContent())!);
+    await page.getByLabel('Date du contact').fill(parisDate(new Date()));
+    await page.getByLabel('Mode de contact').selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
+    expect(await db.auditEvent.findFirstOrThrow({ where: { entityId: pathwayId, action: 'pathway.contact' } })).toMatchObject({ actor: REFERENT, channel: 'web' });
+    await expect.poll(async () => { await page.reload(); return await page.locator('main').textContent(); }).toContain('Contact noté');
+
+    // A form sent without its anti-forgery token is refused, and nothing is recorded.
+    const cookies = await cookieHeader(context);
+    const forged = await fetch(`${web.url}/participants/${participantId}/action?fait=contactLogged`, {
+      method: 'POST',
+      headers: { cookie: cookies, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ date: parisDate(new Date()), mode: 'telephone' }).toString(),
+      redirect: 'manual',
+    });
+    expect(forged.status).toBe(403);
+    expect(await db.auditEvent.count({ where: { entityId: pathwayId, action: 'pathway.contact' } })).toBe(1);
+
+    // Sign-out ends the session: the same cookie opens nothing any more.
+    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await page.waitForURL(`${web.url}/connexion?deconnecte=1`);
+    const after = await fetch(`${web.url}/taches`, { headers: { cookie: cookies }, redirect: 'manual' });
+    expect(after.status).toBe(303);
+    expect(after.headers.get('location')).toBe('/connexion');
+    await context.close();
+
+    // Another referent: no such file, not even its name; and her caseload does not list it.
+    const other = await signIn(OTHER_REFERENT);
+    const refused = await other.page.goto(`${web.url}/participants/${participantId}`);
+    expect(refused!.status()).toBe(404);
+    expect(await other.page.locator('main').textContent()).not.toContain('Haddad');
+    expect((await other.page.goto(`${web.url}/participants/${participantId}/action?fait=contactLogged`))!.status()).toBe(404);
+    await other.page.goto(`${web.url}/parcours`);
+    expect(await other.page.locator('main').textContent()).toContain('0 parcours');
+    await other.context.close();
+  });
+
+  it('ends the session of someone deactivated at once', async () => {
+    const { context } = await signIn(OTHER_REFERENT);
+    const cookies = await cookieHeader(context);
+    expect((await fetch(`${web.url}/taches`, { headers: { cookie: cookies }, redirect: 'manual' })).status).toBe(200);
+    await db.staff.updateMany({ where: { email: OTHER_REFERENT }, data: { active: false } });
+    expect((await fetch(`${web.url}/taches`, { headers: { cookie: cookies }, redirect: 'manual' })).status).toBe(303);
+    await context.close();
+  });
+});
