@@ -39,13 +39,14 @@ export async function runWeb(opts: {
     await Promise.all(others.map(async (o) => [o.plieCode, await plieConfigFor(opts.db, env, o.plieCode)] as const)),
   );
   const tokens = [{ token: opts.apiToken, plieCode: own.plieCode }, ...others];
+  // A personal token or a session acts in its owner's PLIE, whether or not that PLIE has a token of its own here.
+  const depsFor = async (plieCode: string) =>
+    plieCode === own.plieCode ? own : pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger, configs.get(plieCode) ?? (await plieConfigFor(opts.db, env, plieCode)));
   const app = createWebApp({
     logger: opts.logger,
     tokens,
     personalToken: (token) => personalTokenOwner(opts.db, token, parisDate(new Date())),
-    // A personal token acts in its owner's PLIE, whether or not that PLIE has a token of its own here.
-    pathwayDeps: async (plieCode) =>
-      plieCode === own.plieCode ? own : pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger, configs.get(plieCode) ?? (await plieConfigFor(opts.db, env, plieCode))),
+    pathwayDeps: depsFor,
     ...(opts.links
       ? {
           links: {
@@ -63,6 +64,8 @@ export async function runWeb(opts: {
             // The PLIEs this web serves: the same as its API's.
             served: new Set(tokens.map((t) => t.plieCode)),
             secureCookies: env.NODE_ENV === 'production',
+            plieConfig: (code) => plieConfigFor(opts.db, env, code),
+            pathwayDeps: depsFor,
             logger: opts.logger,
           },
         }

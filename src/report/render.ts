@@ -3,6 +3,7 @@
  * sentences with the figures), and a spreadsheet with one sheet per section.
  */
 import ExcelJS from 'exceljs';
+import { stringify } from 'csv-stringify/sync';
 import { formatFrenchDate } from '../domain/dates.ts';
 import { EXIT_TYPE_LABELS, type ExitType } from '../domain/exit-types.ts';
 import { COLLECTIVE_KIND_LABELS, type CollectiveKind } from '../domain/collective-actions.ts';
@@ -197,7 +198,7 @@ export function renderMarkdown(report: EvaluationReport): string {
 
 
 /** A horizontal bar chart as inline SVG (no script, readable offline and printable). */
-function svgBars(chart: NonNullable<Section['chart']>): string {
+function svgBars(title: string, chart: NonNullable<Section['chart']>): string {
   const max = Math.max(...chart.bars.map((b) => Math.max(b.value, b.target ?? 0)), chart.unit === 'share' ? 1 : 1);
   const rowHeight = 26;
   const width = 640;
@@ -210,17 +211,35 @@ function svgBars(chart: NonNullable<Section['chart']>): string {
     const target = bar.target === undefined ? '' : `<line x1="${labelWidth + (bar.target / max) * barSpace}" x2="${labelWidth + (bar.target / max) * barSpace}" y1="${y + 2}" y2="${y + rowHeight - 4}" stroke="#c0392b" stroke-width="2"><title>objectif</title></line>`;
     return `<text x="${labelWidth - 8}" y="${y + 17}" text-anchor="end">${escapeHtml(bar.label)}</text><rect x="${labelWidth}" y="${y + 4}" width="${w.toFixed(1)}" height="${rowHeight - 10}" fill="#2e6da4"/><text x="${labelWidth + w + 6}" y="${y + 17}">${value}</text>${target}`;
   });
-  return `<svg role="img" width="${width}" height="${chart.bars.length * rowHeight}" font-family="sans-serif" font-size="13">${rows.join('')}</svg>`;
+  // Named for screen readers by its list of figures: the bars say nothing else.
+  const described = chart.bars.map((b) => `${b.label} : ${chart.unit === 'share' ? percent(b.value) : String(b.value)}`).join(', ');
+  return `<svg role="img" aria-label="${escapeHtml(`${title} — ${described}`)}" viewBox="0 0 ${width} ${chart.bars.length * rowHeight}" width="${width}" height="${chart.bars.length * rowHeight}" style="max-width:100%;height:auto" font-family="sans-serif" font-size="13">${rows.join('')}</svg>`;
+}
+
+/** The report's sections as HTML (a title of the given level each, sentences, list, chart): the page's body and the file's. */
+export function reportSectionsHtml(report: EvaluationReport, heading: 'h2' | 'h3' = 'h2'): string {
+  return sections(report)
+    .map((s) => {
+      const paragraphs = s.lines.filter((l) => !l.startsWith('- ')).map((l) => `<p>${escapeHtml(l)}</p>`);
+      const items = s.lines.filter((l) => l.startsWith('- ')).map((l) => `<li>${escapeHtml(l.slice(2))}</li>`);
+      return `<section><${heading}>${escapeHtml(s.title)}</${heading}>${paragraphs.join('')}${items.length ? `<ul>${items.join('')}</ul>` : ''}${s.chart ? svgBars(s.title, s.chart) : ''}</section>`;
+    })
+    .join('');
 }
 
 export function renderHtml(report: EvaluationReport): string {
   const title = `Bilan du PLIE — du ${formatFrenchDate(report.period.from)} au ${formatFrenchDate(report.period.to)}`;
-  const body = sections(report).map((s) => {
-    const paragraphs = s.lines.filter((l) => !l.startsWith('- ')).map((l) => `<p>${escapeHtml(l)}</p>`);
-    const items = s.lines.filter((l) => l.startsWith('- ')).map((l) => `<li>${escapeHtml(l.slice(2))}</li>`);
-    return `<section><h2>${escapeHtml(s.title)}</h2>${paragraphs.join('')}${items.length ? `<ul>${items.join('')}</ul>` : ''}${s.chart ? svgBars(s.chart) : ''}</section>`;
-  });
-  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto;line-height:1.5}h2{margin-top:2rem}</style></head><body><h1>${escapeHtml(title)}</h1>${body.join('')}</body></html>\n`;
+  return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto;line-height:1.5}h2{margin-top:2rem}</style></head><body><h1>${escapeHtml(title)}</h1>${reportSectionsHtml(report)}</body></html>\n`;
+}
+
+/** The report as a CSV for spreadsheets (semicolons, BOM): a line per sentence, then a line per bar of its chart. */
+export function renderCsv(report: EvaluationReport): string {
+  const rows: Array<Array<string | number>> = [['Rubrique', 'Ligne', 'Valeur', 'Objectif']];
+  for (const section of sections(report)) {
+    for (const line of section.lines) rows.push([section.title, line.replace(/^- /, ''), '', '']);
+    for (const bar of section.chart?.bars ?? []) rows.push([section.title, bar.label, bar.value, bar.target ?? '']);
+  }
+  return `\uFEFF${stringify(rows, { delimiter: ';' })}`;
 }
 
 /** One sheet per section: the sentences, then the figures as a table. */

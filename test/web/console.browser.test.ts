@@ -14,12 +14,14 @@ import type { RunningWeb } from '../../src/main/run-web.ts';
 import { axeViolations, focusedText, screenshot } from '../helpers/browser.ts';
 import { startBrowserStack, type BrowserStack } from '../helpers/browser-stack.ts';
 import type { WorkerStack } from '../helpers/worker.ts';
+import { answerTask } from '../../src/temporal/pathway-client.ts';
 import type { ReceivedMail } from '../helpers/smtp.ts';
 
 const run = randomBytes(3).toString('hex');
 const COORDINATOR = `coordinatrice-${run}@plie.test`;
 const REFERENT = `referente-${run}@plie.test`;
 const OTHER_REFERENT = `autre-referent-${run}@plie.test`;
+const PRESCRIBER = `prescriptrice-${run}@france-travail.test`;
 const TOKEN = 'jeton-api-de-la-console-de-test';
 
 let running: BrowserStack;
@@ -38,6 +40,7 @@ beforeAll(async () => {
       { email: COORDINATOR, name: 'Claire Martin', roles: ['COORDINATEUR'] },
       { email: REFERENT, name: 'Inès Moreau', roles: ['REFERENT'] },
       { email: OTHER_REFERENT, name: 'Karim Benali', roles: ['REFERENT'] },
+      { email: PRESCRIBER, name: 'Julie Roux', roles: ['PRESCRIPTEUR'] },
     ],
   });
   ({ stack, db, web, browser } = running);
@@ -217,6 +220,78 @@ describe('the staff’s web console (headless Chromium)', () => {
     await other.page.goto(`${web.url}/parcours`);
     expect(await other.page.locator('main').textContent()).toContain('0 parcours');
     await other.context.close();
+  });
+
+  it('lets the coordination read the bilan with its charts and download it; a referent may not', async () => {
+    const { context, page } = await signIn(COORDINATOR);
+    await page.getByRole('link', { name: 'Bilan' }).click();
+    await accessible(page, 'Bilan du PLIE');
+    // By default, the year (or the protocol) to date: the participant who entered today counts.
+    const today = parisDate(new Date());
+    expect(await page.getByLabel('Au', { exact: true }).inputValue()).toBe(today);
+    expect(await page.locator('section h2').count()).toBeGreaterThan(3);
+    expect(await page.locator('svg[role="img"]').count()).toBeGreaterThan(0);
+    await screenshot(page, 'console-bilan');
+    // A period the wrong way round is said so.
+    await page.getByLabel('Du', { exact: true }).fill(today);
+    await page.getByLabel('Au', { exact: true }).fill(`${Number(today.slice(0, 4)) - 1}${today.slice(4)}`);
+    await page.getByRole('button', { name: 'Calculer' }).click();
+    await expect.poll(() => page.locator('#periode-erreur').textContent()).toBe('Le début de la période doit précéder sa fin.');
+
+    const cookies = await cookieHeader(context);
+    const period = `du=${today.slice(0, 4)}-01-01&au=${today}`;
+    const xlsx = await fetch(`${web.url}/bilan/bilan.xlsx?${period}`, { headers: { cookie: cookies } });
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    const fse = await fetch(`${web.url}/bilan/fse.csv?${period}`, { headers: { cookie: cookies } });
+    expect(fse.headers.get('content-disposition')).toContain('attachment');
+    // One line per entry in the period: the participant who entered today.
+    expect((await fse.text()).split('\n').filter((l) => /^[0-9A-F]{8};/.test(l))).toHaveLength(1);
+    expect(await db.auditEvent.count({ where: { actor: COORDINATOR, action: 'report.fse_export', channel: 'web' } })).toBe(1);
+    await context.close();
+
+    const referent = await signIn(REFERENT);
+    expect(await referent.page.getByRole('link', { name: 'Bilan' }).count()).toBe(0);
+    expect((await referent.page.goto(`${web.url}/bilan`))!.status()).toBe(403);
+    expect((await fetch(`${web.url}/bilan/fse.csv?${period}`, { headers: { cookie: await cookieHeader(referent.context) } })).status).toBe(403);
+    await referent.context.close();
+  });
+
+  it('lets a prescriber refer a person and follow the outcome, and nothing more', async () => {
+    const { context, page } = await signIn(PRESCRIBER);
+    expect(await page.getByRole('link', { name: 'Parcours' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Orienter' }).click();
+    await accessible(page, 'Orienter une personne');
+    await page.getByRole('link', { name: 'Nouvelle orientation' }).click();
+    await accessible(page, 'Nouvelle orientation');
+    await page.getByLabel('Nom', { exact: true }).fill(`Diallo${run}`);
+    await page.getByLabel('Prénom', { exact: true }).fill('Awa');
+    await page.getByLabel('Date de naissance').fill('1990-02-03');
+    await page.getByLabel('Commune de résidence (facultatif)').fill('Vallauris');
+    await page.getByLabel(/^Email/).fill(`awa-${run}@exemple.fr`);
+    await page.getByLabel('Prescripteur (facultatif)', { exact: true }).selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await accessible(page, 'Vérifier l’orientation');
+    expect(await page.locator('main').textContent()).toContain('Pré-contrôle d’éligibilité');
+    await screenshot(page, 'console-orientation');
+    await page.getByRole('button', { name: 'Enregistrer l’orientation' }).click();
+    await page.waitForURL(/\/orienter\?enregistre=/);
+    await accessible(page, 'Orienter une personne');
+    expect(await page.locator('table').textContent()).toContain('Orientée, en attente du diagnostic');
+
+    const person = await db.participant.findFirstOrThrow({ where: { lastName: `Diallo${run}` } });
+    expect(person.createdBy).toBe(PRESCRIBER);
+    // The pathway goes on without her: the coordination designates, the referent reorients.
+    const pathwayId = `parcours-${person.id}`;
+    const assign = await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId, kind: 'assign_referent', status: 'open' } }));
+    await answerTask(running.client, person.id, { taskId: assign.id, answer: { referentEmail: REFERENT }, actor: COORDINATOR, channel: 'cli' });
+    const diagnostic = await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId, kind: 'diagnostic_decision', status: 'open' } }));
+    await answerTask(running.client, person.id, { taskId: diagnostic.id, answer: { decision: 'reorient', reason: 'Suivi par la Mission locale.' }, actor: REFERENT, channel: 'cli' });
+    await expect.poll(async () => { await page.reload(); return await page.locator('table').textContent(); }, { timeout: 20_000 }).toContain('Réorientée');
+    // Nothing of the pathway itself: neither the file nor the caseload.
+    expect((await page.goto(`${web.url}/participants/${person.id}`))!.status()).toBe(404);
+    expect((await page.goto(`${web.url}/parcours`))!.status()).toBe(403);
+    await context.close();
   });
 
   it('ends the session of someone deactivated at once', async () => {

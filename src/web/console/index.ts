@@ -13,13 +13,17 @@ import type { Logger } from '../../logging.ts';
 import { TaskAnswerRejectedError } from '../../temporal/pathway-client.ts';
 import { alert, html, join } from '../pages/layout.ts';
 import { createCaseloadPage } from './caseload-page.ts';
+import { createBilanPage } from './bilan-page.ts';
+import type { PlieConfig } from '../../domain/plie-config.ts';
+import type { CreateParticipantDeps } from '../../participants/create.ts';
+import { createReferralPage } from './referral-page.ts';
 import { sendPage } from './layout.ts';
 import { createParticipantPage } from './participant-page.ts';
 import { formTokenOf, loadRequestState, sessionOf } from './request-state.ts';
 import { createSignInPages } from './sign-in-pages.ts';
 import { createTaskPages } from './tasks-pages.ts';
 
-const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants)(?:\/|$))/;
+const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants|bilan|orienter)(?:\/|$))/;
 
 export interface ConsoleDeps {
   db: Db;
@@ -32,6 +36,10 @@ export interface ConsoleDeps {
   served: ReadonlySet<string>;
   /** Production: cookies only over HTTPS. */
   secureCookies: boolean;
+  /** A PLIE's configuration (its protocol, objectives, territory), for the bilan. */
+  plieConfig: (code: string) => Promise<PlieConfig>;
+  /** What creating a pathway needs, for a PLIE (a referral). */
+  pathwayDeps: (code: string) => Promise<CreateParticipantDeps>;
   logger: Logger;
   now?: () => number;
 }
@@ -72,6 +80,8 @@ export function createConsole(deps: ConsoleDeps): express.Router {
   router.use(createTaskPages({ db: deps.db, temporal: deps.temporal, now }));
   router.use(createCaseloadPage({ db: deps.db, now }));
   router.use(createParticipantPage({ db: deps.db, temporal: deps.temporal }));
+  router.use(createBilanPage({ db: deps.db, plieConfig: deps.plieConfig, now }));
+  router.use(createReferralPage({ db: deps.db, plieConfig: deps.plieConfig, pathwayDeps: deps.pathwayDeps, now }));
   router.use((req, res) => sendPage(res, sessionOf(req), { status: 404, title: 'Page introuvable', body: join(alert('warning', 'Cette page n’existe pas.'), html('<p><a href="/taches">Revenir à mes tâches</a></p>')) }));
 
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {

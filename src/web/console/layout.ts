@@ -15,6 +15,8 @@ function navigationOf(session: ConsoleSession): Array<{ href: string; label: str
   return [
     { href: '/taches', label: 'Mes tâches' },
     ...(mayDo(session, 'lookUpFiles') ? [{ href: '/parcours', label: 'Parcours' }] : []),
+    ...(mayDo(session, 'readBilan') ? [{ href: '/bilan', label: 'Bilan' }] : []),
+    ...(mayDo(session, 'refer') ? [{ href: '/orienter', label: 'Orienter' }] : []),
   ];
 }
 
