@@ -129,6 +129,7 @@ try {
     '',
     'PLIE — tout est démarré :',
     `  Application        ${web.url}   (santé : ${web.url}/health)`,
+    `  Espace des équipes ${web.url}/connexion   (le lien de connexion arrive dans les emails)`,
     runtime.temporalUiUrl ? `  Temporal (Web UI)  ${runtime.temporalUiUrl}` : `  Temporal           ${env.TEMPORAL_ADDRESS}`,
     runtime.mailUiUrl ? `  Emails envoyés     ${runtime.mailUiUrl}` : '  Emails             relais SMTP configuré',
     `  Données            ${dataDir}`,
