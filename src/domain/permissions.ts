@@ -108,6 +108,11 @@ export function mayRefer(actor: Pick<Actor, 'roles'>): boolean {
   return mayDo(actor, 'refer');
 }
 
+/** The commission ad hoc's cases (pseudonymised) are seen by its members and the coordination. */
+export function seesCommissionCases(actor: Pick<Actor, 'roles'>): boolean {
+  return isCoordinator(actor) || actor.roles.includes('MEMBRE_COMMISSION');
+}
+
 export function mayVote(actor: Actor, members: readonly string[]): boolean {
   return members.some((m) => same(m, actor.email));
 }

@@ -42,34 +42,32 @@ export async function runWeb(opts: {
   // A personal token or a session acts in its owner's PLIE, whether or not that PLIE has a token of its own here.
   const depsFor = async (plieCode: string) =>
     plieCode === own.plieCode ? own : pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger, configs.get(plieCode) ?? (await plieConfigFor(opts.db, env, plieCode)));
+  /** The pages behind the emails' links and the staff's console: served when links can be signed. */
+  const pages = (links: { linkSecret: string; fileKey: string }) => {
+    const proofs = createProofStore(env.PLIE_FILES_DIR ?? path.join(opts.config.dataDir, 'justificatifs'), links.fileKey);
+    return {
+      links: { db: opts.db, temporal: opts.temporal, secret: links.linkSecret, proofs, logger: opts.logger },
+      console: {
+        db: opts.db,
+        temporal: opts.temporal,
+        taskQueue: own.taskQueue,
+        secret: links.linkSecret,
+        // The PLIEs this web serves: the same as its API's.
+        served: new Set(tokens.map((t) => t.plieCode)),
+        secureCookies: env.NODE_ENV === 'production',
+        plieConfig: (code: string) => plieConfigFor(opts.db, env, code),
+        pathwayDeps: depsFor,
+        proofs,
+        logger: opts.logger,
+      },
+    };
+  };
   const app = createWebApp({
     logger: opts.logger,
     tokens,
     personalToken: (token) => personalTokenOwner(opts.db, token, parisDate(new Date())),
     pathwayDeps: depsFor,
-    ...(opts.links
-      ? {
-          links: {
-            db: opts.db,
-            temporal: opts.temporal,
-            secret: opts.links.linkSecret,
-            proofs: createProofStore(env.PLIE_FILES_DIR ?? path.join(opts.config.dataDir, 'justificatifs'), opts.links.fileKey),
-            logger: opts.logger,
-          },
-          console: {
-            db: opts.db,
-            temporal: opts.temporal,
-            taskQueue: own.taskQueue,
-            secret: opts.links.linkSecret,
-            // The PLIEs this web serves: the same as its API's.
-            served: new Set(tokens.map((t) => t.plieCode)),
-            secureCookies: env.NODE_ENV === 'production',
-            plieConfig: (code) => plieConfigFor(opts.db, env, code),
-            pathwayDeps: depsFor,
-            logger: opts.logger,
-          },
-        }
-      : {}),
+    ...(opts.links ? pages(opts.links) : {}),
   });
   const slack = createSlack(env, app, opts.logger, {
     db: opts.db,

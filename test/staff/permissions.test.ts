@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mayActOnPathway, mayAnswerTask, mayDo, mayRecordAction, mayRefer, mayVote, ROLES, rosterActor, STAFF_ACTIONS, type Actor, type Role, type StaffAction } from '../../src/domain/permissions.ts';
+import { mayActOnPathway, mayAnswerTask, mayDo, mayRecordAction, mayRefer, mayVote, ROLES, seesCommissionCases, rosterActor, STAFF_ACTIONS, type Actor, type Role, type StaffAction } from '../../src/domain/permissions.ts';
 
 const coordinator = { email: 'claire@plie.test', roles: ['COORDINATEUR'] };
 const alice = { email: 'Alice@plie.test', roles: ['REFERENT'] };
@@ -33,6 +33,12 @@ describe('who may do what', () => {
     expect(mayRefer({ roles: ['PRESCRIPTEUR'] })).toBe(true);
     expect(mayVote(member, ['MARIE@plie.test'])).toBe(true);
     expect(mayVote(alice, ['marie@plie.test'])).toBe(false);
+  });
+});
+
+describe('who sees the commission’s cases', () => {
+  it.each(ROLES.map((role) => [role, role === 'COORDINATEUR' || role === 'MEMBRE_COMMISSION'] as const))('%s → %s', (role, sees) => {
+    expect(seesCommissionCases({ roles: [role] })).toBe(sees);
   });
 });
 

@@ -6,6 +6,8 @@
  * refused. Every page passes axe-core.
  */
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createProofStore } from '../../src/files/proof-store.ts';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
@@ -15,6 +17,7 @@ import { axeViolations, focusedText, screenshot } from '../helpers/browser.ts';
 import { startBrowserStack, type BrowserStack } from '../helpers/browser-stack.ts';
 import type { WorkerStack } from '../helpers/worker.ts';
 import { answerTask } from '../../src/temporal/pathway-client.ts';
+import { COMMISSION_WORKFLOW, commissionWorkflowId, type CommissionInput } from '../../workflows/pathway-messages.ts';
 import type { ReceivedMail } from '../helpers/smtp.ts';
 
 const run = randomBytes(3).toString('hex');
@@ -22,7 +25,11 @@ const COORDINATOR = `coordinatrice-${run}@plie.test`;
 const REFERENT = `referente-${run}@plie.test`;
 const OTHER_REFERENT = `autre-referent-${run}@plie.test`;
 const PRESCRIBER = `prescriptrice-${run}@france-travail.test`;
+const MEMBER = `membre-${run}@plie.test`;
 const TOKEN = 'jeton-api-de-la-console-de-test';
+const FILE_KEY = randomBytes(32).toString('base64');
+// A 1×1 PNG.
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 let running: BrowserStack;
 let stack: WorkerStack;
@@ -36,11 +43,13 @@ beforeAll(async () => {
     name: 'console',
     coordinator: COORDINATOR,
     apiToken: TOKEN,
+    fileKey: FILE_KEY,
     staff: [
       { email: COORDINATOR, name: 'Claire Martin', roles: ['COORDINATEUR'] },
       { email: REFERENT, name: 'Inès Moreau', roles: ['REFERENT'] },
       { email: OTHER_REFERENT, name: 'Karim Benali', roles: ['REFERENT'] },
       { email: PRESCRIBER, name: 'Julie Roux', roles: ['PRESCRIPTEUR'] },
+      { email: MEMBER, name: 'Marc Petit', roles: ['MEMBRE_COMMISSION'] },
     ],
   });
   ({ stack, db, web, browser } = running);
@@ -192,6 +201,23 @@ describe('the staff’s web console (headless Chromium)', () => {
     expect(await db.auditEvent.findFirstOrThrow({ where: { entityId: pathwayId, action: 'pathway.contact' } })).toMatchObject({ actor: REFERENT, channel: 'web' });
     await expect.poll(async () => { await page.reload(); return await page.locator('main').textContent(); }).toContain('Contact noté');
 
+    // Rectification: only what is filled in changes, and eligibility is examined again.
+    await page.getByRole('link', { name: 'Rectifier les informations de la personne' }).click();
+    await accessible(page, 'Corriger la fiche');
+    await page.getByLabel('Commune de résidence (facultatif)').fill('Valbonne');
+    await page.getByRole('button', { name: 'Corriger' }).click();
+    await page.waitForURL(`${web.url}/participants/${participantId}?rectifie=1`);
+    expect(await db.participant.findUniqueOrThrow({ where: { id: participantId } })).toMatchObject({ commune: 'Valbonne', firstName: 'Nadia' });
+    expect(await db.eligibilityAssessment.count({ where: { participantId, source: 'rectification', actor: REFERENT } })).toBe(1);
+
+    // A document received is downloaded decrypted from the file, and the download recorded.
+    const reference = await createProofStore(path.join(running.dataDir, 'justificatifs'), FILE_KEY).save(PNG);
+    const proof = await db.proof.create({ data: { participantId, kind: 'CONTRAT', receivedAt: new Date(), fileReference: reference, mimeType: 'image/png', size: PNG.length } });
+    await page.goto(`${web.url}/participants/${participantId}`);
+    const download = await fetch(`${web.url}${await page.getByRole('link', { name: 'Télécharger' }).getAttribute('href')}`, { headers: { cookie: await cookieHeader(context) } });
+    expect(Buffer.from(await download.arrayBuffer()).equals(PNG)).toBe(true);
+    expect(await db.auditEvent.count({ where: { actor: REFERENT, action: 'participant.read', entityId: participantId, details: { path: ['what'], equals: `justificatif ${proof.id}` } } })).toBe(1);
+
     // A form sent without its anti-forgery token is refused, and nothing is recorded.
     const cookies = await cookieHeader(context);
     const forged = await fetch(`${web.url}/participants/${participantId}/action?fait=contactLogged`, {
@@ -217,6 +243,9 @@ describe('the staff’s web console (headless Chromium)', () => {
     expect(refused!.status()).toBe(404);
     expect(await other.page.locator('main').textContent()).not.toContain('Haddad');
     expect((await other.page.goto(`${web.url}/participants/${participantId}/action?fait=contactLogged`))!.status()).toBe(404);
+    expect((await other.page.goto(`${web.url}/participants/${participantId}/rectifier`))!.status()).toBe(404);
+    const proofOf = await db.proof.findFirstOrThrow({ where: { participantId } });
+    expect((await fetch(`${web.url}/participants/${participantId}/justificatifs/${proofOf.id}`, { headers: { cookie: await cookieHeader(other.context) } })).status).toBe(404);
     await other.page.goto(`${web.url}/parcours`);
     expect(await other.page.locator('main').textContent()).toContain('0 parcours');
     await other.context.close();
@@ -291,6 +320,33 @@ describe('the staff’s web console (headless Chromium)', () => {
     // Nothing of the pathway itself: neither the file nor the caseload.
     expect((await page.goto(`${web.url}/participants/${person.id}`))!.status()).toBe(404);
     expect((await page.goto(`${web.url}/parcours`))!.status()).toBe(403);
+    await context.close();
+  });
+
+  it('lets a commission member vote from the commission’s page and see the decision', async () => {
+    const pathwayId = `parcours-${participantId}`;
+    const caseId = commissionWorkflowId(pathwayId, 91);
+    const input: CommissionInput = { pathwayId, participantId, session: 1, criterion: 'TEMPS_PARTIEL_COURT', members: [MEMBER], voteDays: 7, reminderAfterDays: 5, calendarOffsetDays: 0 };
+    await running.client.workflow.start(COMMISSION_WORKFLOW, { workflowId: caseId, taskQueue: running.taskQueue, args: [input] });
+    await waitFor(async () => await db.task.findFirstOrThrow({ where: { commissionCaseId: caseId, status: 'open' } }));
+
+    const { context, page } = await signIn(MEMBER);
+    // A member sees the commission, not the caseload nor the bilan.
+    expect(await page.getByRole('link', { name: 'Parcours' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Commission', exact: true }).click();
+    await accessible(page, 'Commission ad hoc');
+    // Pseudonymised: initials, never the name.
+    expect(await page.locator('main').textContent()).not.toContain(`Haddad${run}`);
+    await screenshot(page, 'console-commission');
+    await page.getByRole('link', { name: 'Voter' }).click();
+    await accessible(page, (await page.locator('h1').textContent())!);
+    await page.getByLabel('Votre vote').selectOption('pour');
+    await page.getByRole('button', { name: 'Voter' }).click();
+    await page.waitForURL(`${web.url}/taches?enregistre=1`);
+    await waitFor(async () => expect((await db.commissionCase.findUniqueOrThrow({ where: { id: caseId } })).outcome).toBe('approved'));
+    await page.goto(`${web.url}/commission`);
+    expect(await page.locator('main').textContent()).toContain('Sortie positive accordée');
+    expect((await db.commissionVote.findFirstOrThrow({ where: { caseId } })).vote).toBe('POUR');
     await context.close();
   });
 

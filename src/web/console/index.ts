@@ -16,14 +16,16 @@ import { createCaseloadPage } from './caseload-page.ts';
 import { createBilanPage } from './bilan-page.ts';
 import type { PlieConfig } from '../../domain/plie-config.ts';
 import type { CreateParticipantDeps } from '../../participants/create.ts';
+import type { ProofStore } from '../../files/proof-store.ts';
 import { createReferralPage } from './referral-page.ts';
+import { createCommissionPage } from './commission-page.ts';
 import { sendPage } from './layout.ts';
 import { createParticipantPage } from './participant-page.ts';
 import { formTokenOf, loadRequestState, sessionOf } from './request-state.ts';
 import { createSignInPages } from './sign-in-pages.ts';
 import { createTaskPages } from './tasks-pages.ts';
 
-const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants|bilan|orienter)(?:\/|$))/;
+const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants|bilan|orienter|commission)(?:\/|$))/;
 
 export interface ConsoleDeps {
   db: Db;
@@ -38,6 +40,8 @@ export interface ConsoleDeps {
   secureCookies: boolean;
   /** A PLIE's configuration (its protocol, objectives, territory), for the bilan. */
   plieConfig: (code: string) => Promise<PlieConfig>;
+  /** The participants' proofs, stored encrypted (downloaded from their file). */
+  proofs: ProofStore;
   /** What creating a pathway needs, for a PLIE (a referral). */
   pathwayDeps: (code: string) => Promise<CreateParticipantDeps>;
   logger: Logger;
@@ -79,8 +83,9 @@ export function createConsole(deps: ConsoleDeps): express.Router {
   });
   router.use(createTaskPages({ db: deps.db, temporal: deps.temporal, now }));
   router.use(createCaseloadPage({ db: deps.db, now }));
-  router.use(createParticipantPage({ db: deps.db, temporal: deps.temporal }));
+  router.use(createParticipantPage({ db: deps.db, temporal: deps.temporal, proofs: deps.proofs, plieConfig: deps.plieConfig }));
   router.use(createBilanPage({ db: deps.db, plieConfig: deps.plieConfig, now }));
+  router.use(createCommissionPage({ db: deps.db, plieConfig: deps.plieConfig }));
   router.use(createReferralPage({ db: deps.db, plieConfig: deps.plieConfig, pathwayDeps: deps.pathwayDeps, now }));
   router.use((req, res) => sendPage(res, sessionOf(req), { status: 404, title: 'Page introuvable', body: join(alert('warning', 'Cette page n’existe pas.'), html('<p><a href="/taches">Revenir à mes tâches</a></p>')) }));
 

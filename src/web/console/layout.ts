@@ -1,6 +1,6 @@
 /** The console's pages: the DSFR layout with who is signed in, sign-out and the main navigation. */
 import type { Response } from 'express';
-import { mayDo } from '../../domain/permissions.ts';
+import { mayDo, seesCommissionCases } from '../../domain/permissions.ts';
 import { escapeHtml } from '../../html.ts';
 import { html, page, type Html } from '../pages/layout.ts';
 import type { ConsoleSession } from './sessions.ts';
@@ -16,6 +16,7 @@ function navigationOf(session: ConsoleSession): Array<{ href: string; label: str
     { href: '/taches', label: 'Mes tâches' },
     ...(mayDo(session, 'lookUpFiles') ? [{ href: '/parcours', label: 'Parcours' }] : []),
     ...(mayDo(session, 'readBilan') ? [{ href: '/bilan', label: 'Bilan' }] : []),
+    ...(seesCommissionCases(session) ? [{ href: '/commission', label: 'Commission' }] : []),
     ...(mayDo(session, 'refer') ? [{ href: '/orienter', label: 'Orienter' }] : []),
   ];
 }

@@ -22,7 +22,14 @@ import { currentPathwayId } from '../../participants/reenter.ts';
 import { z } from '../../domain/validation.ts';
 import type { Reason } from '../../domain/eligibility.ts';
 import { createPathwayActionPage } from '../pathway-action-page.ts';
-import { alert, html, join, type Html } from '../pages/layout.ts';
+import { alert, html, join, paragraph, type Html } from '../pages/layout.ts';
+import { formHtml } from '../pages/form-html.ts';
+import { readForm } from '../../forms/fields.ts';
+import { RECTIFICATION_FORM } from '../../forms/referral-form.ts';
+import { rectifyParticipant } from '../../participants/rectify.ts';
+import { InvalidInputError } from '../../participants/create.ts';
+import { EXTENSIONS, type ProofStore } from '../../files/proof-store.ts';
+import type { PlieConfig } from '../../domain/plie-config.ts';
 import { csrfField, link, sendPage, table, text } from './layout.ts';
 import { sessionOf } from './request-state.ts';
 import type { ConsoleSession } from './sessions.ts';
@@ -43,7 +50,14 @@ function facts(caption: string, entries: Array<[string, string | null | undefine
   return html(`<h2 class="fr-h4 fr-mt-4w">${escapeHtml(caption)}</h2><dl>${items}</dl>`);
 }
 
-export function createParticipantPage(deps: { db: Db; temporal: Client }): express.Router {
+export interface ParticipantPageDeps {
+  db: Db;
+  temporal: Client;
+  proofs: ProofStore;
+  plieConfig: (code: string) => Promise<PlieConfig>;
+}
+
+export function createParticipantPage(deps: ParticipantPageDeps): express.Router {
   const router = express.Router();
   const { db } = deps;
   const actionPage = createPathwayActionPage(deps);
@@ -64,12 +78,13 @@ export function createParticipantPage(deps: { db: Db; temporal: Client }): expre
     const participant = await fileFor(session, req.params.id, res);
     if (!participant) return;
     const pathwayId = await currentPathwayId(db, participant.id);
-    const [pathways, assessments, barriers, steps, contracts] = await Promise.all([
+    const [pathways, assessments, barriers, steps, contracts, proofs] = await Promise.all([
       db.pathway.findMany({ where: { participantId: participant.id }, orderBy: { createdAt: 'asc' } }),
       db.eligibilityAssessment.findMany({ where: { participantId: participant.id }, orderBy: { at: 'desc' } }),
       db.barrier.findMany({ where: { participantId: participant.id }, orderBy: { openedOn: 'asc' } }),
       db.step.findMany({ where: { participantId: participant.id }, orderBy: { start: 'asc' } }),
       db.workContract.findMany({ where: { participantId: participant.id }, orderBy: { start: 'asc' } }),
+      db.proof.findMany({ where: { participantId: participant.id, fileReference: { not: null } }, orderBy: { receivedAt: 'asc' } }),
     ]);
     const pathwayIds = pathways.map((p) => p.id);
     const [tasks, appointments, messages, events] = await Promise.all([
@@ -91,7 +106,7 @@ export function createParticipantPage(deps: { db: Db; temporal: Client }): expre
     ]);
     await auditRead(db, { actor: session.email, channel: 'web', participantId: participant.id, what: 'dossier' });
     const pathway = pathways.find((p) => p.id === pathwayId);
-    const saved = req.query.enregistre === '1' ? alert('success', 'C’est enregistré.') : html('');
+    const saved = req.query.enregistre === '1' ? alert('success', 'C’est enregistré.') : req.query.rectifie === '1' ? alert('success', 'Les informations sont rectifiées ; l’éligibilité a été réexaminée.') : html('');
     const body = join(
       saved,
       facts('Parcours', [
@@ -116,6 +131,7 @@ export function createParticipantPage(deps: { db: Db; temporal: Client }): expre
         ['Quartier prioritaire (QPV)', yesNo(participant.qpv)],
         ['RQTH', yesNo(participant.rqth)],
       ]),
+      html(`<p><a class="fr-link fr-icon-edit-line fr-link--icon-left" href="/participants/${participant.id}/rectifier">Rectifier les informations de la personne</a></p>`),
       table(
         'Examens de l’éligibilité, du plus récent au plus ancien',
         ['Le', 'Décision', 'Motifs', 'Par'],
@@ -139,6 +155,11 @@ export function createParticipantPage(deps: { db: Db; temporal: Client }): expre
       table('Étapes', ['Type', 'Début', 'Fin', 'Statut'], steps.map((s) => [text(labelOf(STEP_TYPE_OPTIONS, s.type)), text(day(s.start)), text(day(s.end)), text(s.status)])),
       table('Freins', ['Frein', 'Repéré le', 'Levé le'], barriers.map((b) => [text(labelOf(BARRIER_OPTIONS, b.category)), text(day(b.openedOn)), text(b.closedOn ? day(b.closedOn) : 'ouvert')])),
       table('Contrats', ['Type', 'Employeur', 'Début', 'Fin', 'Heures par semaine'], contracts.map((c) => [text(labelOf(CONTRACT_TYPE_OPTIONS, c.type)), text(c.employer), text(day(c.start)), text(day(c.end)), text(c.weeklyHours?.toString())])),
+      table(
+        'Documents reçus (justificatifs)',
+        ['Reçu le', 'Type', 'Taille', ''],
+        proofs.map((p) => [text(instant(p.receivedAt)), text(p.mimeType), text(p.size ? `${Math.ceil(p.size / 1024)} Ko` : null), link(`/participants/${participant.id}/justificatifs/${p.id}`, 'Télécharger')]),
+      ),
       html('<h2 class="fr-h4 fr-mt-4w">Rendez-vous et messages</h2>'),
       table('Rendez-vous', ['Le', 'Nature', 'Lieu', 'Statut'], appointments.map((a) => [text(instant(a.at)), text(a.kind), text(a.place), text(a.status)])),
       table('Messages envoyés', ['Décidé le', 'Modèle', 'Destinataire', 'Canal', 'État'], messages.map((m) => [text(instant(m.createdAt)), text(messageLabel(m.template)), text(m.recipient), text(m.channel), text(deliveryLabel(m.status))])),
@@ -158,6 +179,42 @@ export function createParticipantPage(deps: { db: Db; temporal: Client }): expre
     sendPage(res, session, { status: shown.status, title: shown.title, body: join(shown.body, html(`<p><a href="/participants/${participant.id}">Revenir au dossier</a></p>`)) });
   };
   router.get('/participants/:id/action', (req, res) => action(req, res));
+
+  // A proof, decrypted for whoever may open the file; each download is recorded.
+  router.get('/participants/:id/justificatifs/:proof', async (req, res) => {
+    const session = sessionOf(req)!;
+    const participant = await fileFor(session, req.params.id, res);
+    if (!participant) return;
+    const proofId = uuid.safeParse(req.params.proof);
+    const proof = proofId.success ? await db.proof.findFirst({ where: { id: proofId.data, participantId: participant.id } }) : null;
+    if (!proof?.fileReference || !proof.mimeType) return sendPage(res, session, { status: 404, title: 'Document introuvable', body: alert('warning', 'Ce document n’est plus disponible.') });
+    const bytes = await deps.proofs.read(proof.fileReference);
+    await auditRead(db, { actor: session.email, channel: 'web', participantId: participant.id, what: `justificatif ${proof.id}` });
+    res.type(proof.mimeType).attachment(`justificatif-${fileReference(participant.id)}.${EXTENSIONS[proof.mimeType as keyof typeof EXTENSIONS] ?? 'bin'}`).send(bytes);
+  });
+
+  // Rectification (RGPD article 16): only the fields filled in change; eligibility is examined again.
+  const rectify = async (req: express.Request, res: express.Response, raw?: RawValues) => {
+    const session = sessionOf(req)!;
+    const participant = await fileFor(session, req.params.id as string, res);
+    if (!participant) return;
+    const before = join(csrfField(session.csrfToken), paragraph(`Dossier ${fileReference(participant.id)} — ${participant.firstName} ${participant.lastName}.`));
+    const back = html(`<p><a href="/participants/${participant.id}">Revenir au dossier</a></p>`);
+    const formPage = (status: number, extra: Html, values?: RawValues, errors?: Record<string, string>) =>
+      sendPage(res, session, { status, title: RECTIFICATION_FORM.title, body: join(extra, formHtml(RECTIFICATION_FORM, { action: req.originalUrl, before, ...(values ? { values } : {}), ...(errors ? { errors } : {}) }), back) });
+    if (!raw) return formPage(200, html(''));
+    const result = readForm(RECTIFICATION_FORM, raw);
+    if (!result.ok) return formPage(400, html(''), raw, result.errors);
+    try {
+      await rectifyParticipant({ db, temporal: deps.temporal, plieCode: participant.plieCode, config: await deps.plieConfig(participant.plieCode) }, participant.id, result.value, { actor: session.email, channel: 'web' });
+    } catch (error) {
+      if (error instanceof InvalidInputError) return formPage(400, alert('error', 'Rien n’a été rectifié', error.problems.join(' ; ')), raw);
+      throw error;
+    }
+    res.redirect(303, `/participants/${participant.id}?rectifie=1`);
+  };
+  router.get('/participants/:id/rectifier', (req, res) => rectify(req, res));
+  router.post('/participants/:id/rectifier', (req, res) => rectify(req, res, (req.body ?? {}) as RawValues));
   router.post('/participants/:id/action', (req, res) => action(req, res, (req.body ?? {}) as RawValues));
 
   return router;
