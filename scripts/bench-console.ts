@@ -1,0 +1,140 @@
+/**
+ * Benchmark of the staff console's pages on N generated participants (default 10 000, each with a
+ * pathway, tasks, messages and a timeline) in a throwaway PostgreSQL. Each page is asked R times
+ * (default 40) with a session's cookie, alternating with a bare baseline on the same server (Express
+ * and one indexed Prisma read, no page): medians and 95th percentiles, and the ratio to the baseline.
+ *
+ *   npm run bench:console -- [N] [R]
+ */
+import http from 'node:http';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import express from 'express';
+import { createDb } from '../src/db/client.ts';
+import { toDbDate } from '../src/db/dates.ts';
+import { addDays, parisDate } from '../src/domain/dates.ts';
+import { CASA_CONFIG } from '../src/domain/plie-config.ts';
+import { STAGES } from '../src/domain/tasks.ts';
+import { createProofStore } from '../src/files/proof-store.ts';
+import { migrateDatabase } from '../src/infra/migrate.ts';
+import { freePort } from '../src/infra/ports.ts';
+import { startEmbeddedPostgres } from '../src/infra/postgres.ts';
+import { makeScratchDir } from '../src/infra/scratch.ts';
+import { createLogger } from '../src/logging.ts';
+import { createConsole } from '../src/web/console/index.ts';
+import { openSession, sessionCookieName } from '../src/web/console/sessions.ts';
+
+const count = Number(process.argv[2] ?? 10_000);
+const rounds = Number(process.argv[3] ?? 40);
+const logger = createLogger('warn');
+const scratch = makeScratchDir('plie-bench-console-');
+const PLIE = 'CASA';
+
+let seed = 7;
+const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+
+const pg = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), logger });
+const db = createDb(pg.url);
+const server = http.createServer();
+try {
+  await migrateDatabase(pg.url, logger);
+  const referents = Array.from({ length: 25 }, (_, i) => `referent${i}@plie.test`);
+  await db.staff.createMany({
+    data: [{ email: 'coordination@plie.test', name: 'Coordination', roles: ['COORDINATEUR'], plieCode: PLIE }, ...referents.map((email, i) => ({ email, name: `Référent ${i}`, roles: ['REFERENT'], plieCode: PLIE }))],
+  });
+  const today = parisDate(Date.now());
+  const communes = CASA_CONFIG.territory.communes.map((c) => c.name);
+  const t0 = performance.now();
+  for (let from = 0; from < count; from += 1000) {
+    const ids = Array.from({ length: Math.min(1000, count - from) }, () => randomUUID());
+    await db.participant.createMany({
+      data: ids.map((id, i) => ({ id, plieCode: PLIE, firstName: `Prénom${from + i}`, lastName: `Nom${from + i}`, identityKey: `nom${from + i}|prenom|1980-01-01`, birthDate: toDbDate('1980-01-01'), commune: pick(communes), createdBy: 'bench', orientationDate: toDbDate(addDays(today, -Math.floor(random() * 700))) })),
+    });
+    await db.pathway.createMany({ data: ids.map((id) => ({ id: `parcours-${id}`, participantId: id, stage: pick(STAGES), referentEmail: pick(referents), entryDate: toDbDate(addDays(today, -Math.floor(random() * 600))) })) });
+    await db.task.createMany({
+      data: ids.flatMap((id) => [0, 1, 2].map((n) => ({ id: `parcours-${id}/log_contact/${n}`, pathwayId: `parcours-${id}`, kind: 'log_contact', assigneeEmail: pick(referents), status: n === 2 ? 'open' : 'done', dueDate: toDbDate(addDays(today, Math.floor(random() * 60) - 30)), openedAt: new Date() }))),
+    });
+    await db.message.createMany({ data: ids.flatMap((id) => [0, 1, 2].map((n) => ({ idempotencyKey: `parcours-${id}/m/${n}`, channel: 'email', template: 'convocation', recipient: `p-${id}@exemple.fr`, pathwayId: `parcours-${id}`, status: 'sent' }))) });
+    await db.auditEvent.createMany({
+      data: ids.flatMap((id) => [
+        ...Array.from({ length: 6 }, (_, n) => ({ actor: 'système', channel: 'workflow', action: 'pathway.stage', entityType: 'pathway', entityId: `parcours-${id}`, details: { stage: pick(STAGES) }, idempotencyKey: `${id}/s/${n}` })),
+        ...Array.from({ length: 3 }, (_, n) => ({ actor: 'système', channel: 'workflow', action: 'task.open', entityType: 'task', entityId: `parcours-${id}/log_contact/${n}`, details: { kind: 'log_contact' }, idempotencyKey: `${id}/t/${n}` })),
+        { actor: 'bench', channel: 'http', action: 'participant.create', entityType: 'participant', entityId: id, idempotencyKey: `${id}/c` },
+      ]),
+    });
+  }
+  const generated = performance.now() - t0;
+  const one = await db.pathway.findFirstOrThrow({ where: { referentEmail: referents[0] } });
+
+  // GET pages only: Temporal is never called, so a lazy connection that never connects will do.
+  const temporal = new Client({ connection: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const app = express();
+  app.get('/nu', async (_req, res) => {
+    res.type('html').send(`<p>${await db.participant.count({ where: { id: one.participantId } })}</p>`);
+  });
+  app.use(
+    createConsole({
+      db,
+      temporal,
+      taskQueue: 'bench',
+      secret: 'secret-du-banc-d-essai-assez-long-pour-hmac',
+      served: new Set([PLIE]),
+      secureCookies: false,
+      plieConfig: () => Promise.resolve(CASA_CONFIG),
+      pathwayDeps: () => Promise.reject(new Error('pas d’orientation ici')),
+      proofs: createProofStore(path.join(scratch, 'justificatifs'), Buffer.alloc(32, 1).toString('base64')),
+      logger,
+    }),
+  );
+  server.on('request', app);
+  await new Promise<void>((resolve) => server.listen(0, resolve));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const cookieOf = async (email: string) => `${sessionCookieName({ secure: false })}=${await openSession(db, { plieCode: PLIE, email, method: 'email-link' }, Date.now())}`;
+  const coordination = await cookieOf('coordination@plie.test');
+  const referent = await cookieOf(referents[0]!);
+
+  const pages: Array<[string, string, string]> = [
+    ['Mes tâches (référent·e)', '/taches', referent],
+    ['Mes tâches (coordination, retards de l’équipe)', '/taches', coordination],
+    ['Parcours (référent·e)', '/parcours', referent],
+    ['Parcours (coordination, tout le PLIE)', '/parcours', coordination],
+    ['Parcours filtrés (retard, commune)', `/parcours?etape=toutes&retard=1&commune=${encodeURIComponent(communes[0]!)}`, coordination],
+    ['Parcours, page 100', '/parcours?etape=toutes&page=100', coordination],
+    ['Dossier d’une personne', `/participants/${one.participantId}`, referent],
+    ['Bilan (protocole ou année)', '/bilan', coordination],
+  ];
+  const timed = async (url: string, cookie?: string) => {
+    const start = performance.now();
+    const response = await fetch(`${base}${url}`, { headers: cookie ? { cookie } : {} });
+    await response.arrayBuffer();
+    if (response.status !== 200) throw new Error(`${url} : ${response.status}`);
+    return performance.now() - start;
+  };
+  const stats = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { median: sorted[Math.floor(sorted.length / 2)]!, p95: sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * 0.95))]! };
+  };
+  console.log(`${count} participants, ${count * 3} tâches, ${count * 3} messages, ${count * 10} événements d’audit générés en ${(generated / 1000).toFixed(1)} s ; ${rounds} requêtes par page.`);
+  console.log('page | médiane (ms) | 95e centile (ms) | référence nue, médiane (ms) | rapport des médianes');
+  for (const [label, url, cookie] of pages) {
+    await timed(url, cookie);
+    const page: number[] = [];
+    const bare: number[] = [];
+    // Alternated, so that the machine's load weighs on both alike.
+    for (let i = 0; i < rounds; i++) {
+      page.push(await timed(url, cookie));
+      bare.push(await timed('/nu'));
+    }
+    const p = stats(page);
+    const b = stats(bare);
+    console.log(`${label} | ${p.median.toFixed(1)} | ${p.p95.toFixed(1)} | ${b.median.toFixed(1)} | ${(p.median / b.median).toFixed(1)}`);
+  }
+} finally {
+  server.close();
+  await db.$disconnect();
+  await pg.stop();
+  rmSync(scratch, { recursive: true, force: true });
+}
