@@ -22,6 +22,7 @@ import { digestEmail, taskNoticeEmail, type DigestLine, type TaskNotice } from '
 import type { Logger } from '../src/logging.ts';
 import { createDelivery } from './delivery.ts';
 import { signInEmail } from '../src/email/sign-in.ts';
+import { resendPlan } from '../src/email/resend-plan.ts';
 import { SIGN_IN_MINUTES, signInUrl, type SignInRequest } from '../src/links/sign-in-link.ts';
 
 
@@ -67,7 +68,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
   const { db } = deps;
   const { deliverOnce, link, slackUserFor } = createDelivery(deps);
 
-  return {
+  const activities = {
     /** Tells a member of staff about a task (opened, reminder, escalation). */
     async notifyTask(args: { taskId: string; notice: TaskNotice; to: string; sequence?: number; at?: string }): Promise<void> {
       const idempotencyKey = `${args.taskId}/${args.notice}${args.sequence && args.sequence > 1 ? `/${args.sequence}` : ''}`;
@@ -336,6 +337,28 @@ export function createNotificationActivities(deps: NotificationDeps) {
         },
         audit: { action: `participant.email.${template}`, entityType: 'pathway', entityId: args.pathwayId },
       });
+    },
+  };
+
+  return {
+    ...activities,
+    /**
+     * A message that did not go out, sent again at the coordination's request (same key: never twice).
+     * Only participants' emails and tasks' notices (see resendPlan); a message sent since is left alone.
+     */
+    async resendMessage(args: { messageId: string }): Promise<string> {
+      const message = await db.message.findUnique({ where: { id: args.messageId } });
+      const plan = message ? resendPlan(message) : null;
+      if (!message || !plan) return message?.status ?? 'unknown';
+      const at = (message.decidedAt ?? message.createdAt).toISOString();
+      if (plan.kind === 'task') {
+        await activities.notifyTask({ taskId: plan.taskId, notice: plan.notice, to: plan.to, ...(plan.sequence ? { sequence: plan.sequence } : {}), at });
+      } else {
+        const pathway = await db.pathway.findUniqueOrThrow({ where: { id: plan.pathwayId }, select: { participantId: true } });
+        await activities.notifyParticipant({ pathwayId: plan.pathwayId, participantId: pathway.participantId, template: plan.template, key: plan.key, at });
+      }
+      // Still without an address, it stays held: say so rather than « sent ».
+      return (await db.message.findUniqueOrThrow({ where: { id: message.id } })).status;
     },
   };
 }

@@ -52,4 +52,6 @@ export const signInNotices = proxyActivities<Pick<NotificationActivities, 'sendS
   retry: { initialInterval: '5 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes', maximumAttempts: 5 },
 });
 
+export const resendNotices = proxyActivities<Pick<NotificationActivities, 'resendMessage'>>(NOTICE);
+
 export const digestNotices = proxyActivities<Pick<NotificationActivities, 'sendDailyDigests'>>(NOTICE);

@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { parisDate } from '../../src/domain/dates.ts';
+import { fileReference as fileReferenceOf } from '../../src/domain/participant.ts';
 import type { RunningWeb } from '../../src/main/run-web.ts';
 import { axeViolations, focusedText, screenshot } from '../helpers/browser.ts';
 import { startBrowserStack, type BrowserStack } from '../helpers/browser-stack.ts';
@@ -348,6 +349,36 @@ describe('the staff’s web console (headless Chromium)', () => {
     expect(await page.locator('main').textContent()).toContain('Sortie positive accordée');
     expect((await db.commissionVote.findFirstOrThrow({ where: { caseId } })).vote).toBe('POUR');
     await context.close();
+  });
+
+  it('lets the coordination send again a message the mail server refused', async () => {
+    const address = `refusee-${run}@exemple.fr`;
+    stack.inbox.rejected.add(address);
+    const person = await running.refer({ firstName: 'Lina', lastName: `Roche${run}`, birthDate: '1979-11-12', commune: 'Antibes', email: address });
+    const pathwayId = `parcours-${person}`;
+    const assign = await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId, kind: 'assign_referent', status: 'open' } }));
+    await answerTask(running.client, person, { taskId: assign.id, answer: { referentEmail: REFERENT }, actor: COORDINATOR, channel: 'cli' });
+    const refused = await waitFor(async () => await db.message.findFirstOrThrow({ where: { pathwayId, recipient: address, status: 'refused' } }));
+
+    const { context, page } = await signIn(COORDINATOR);
+    await page.getByRole('link', { name: 'Messages', exact: true }).click();
+    await accessible(page, 'Messages non envoyés');
+    expect(await page.locator('main').textContent()).toContain(address);
+    await screenshot(page, 'console-messages');
+    // The address works again (the person's mailbox was full): sent again, under the same key.
+    stack.inbox.rejected.delete(address);
+    await page.getByRole('button', { name: new RegExp(`^Renvoyer : .*${fileReferenceOf(person)}`) }).first().click();
+    await page.waitForURL(`${web.url}/messages?renvoye=1`);
+    await waitFor(async () => expect((await db.message.findUniqueOrThrow({ where: { id: refused.id } })).status).toBe('sent'));
+    expect(stack.inbox.count((m) => m.to.includes(address))).toBe(1);
+    expect(await db.auditEvent.count({ where: { actor: COORDINATOR, action: 'message.resend', entityId: pathwayId } })).toBe(1);
+    await context.close();
+
+    // Not for a referent.
+    const referent = await signIn(REFERENT);
+    expect(await referent.page.getByRole('link', { name: 'Messages', exact: true }).count()).toBe(0);
+    expect((await referent.page.goto(`${web.url}/messages`))!.status()).toBe(403);
+    await referent.context.close();
   });
 
   it('ends the session of someone deactivated at once', async () => {

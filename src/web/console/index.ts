@@ -19,18 +19,19 @@ import type { CreateParticipantDeps } from '../../participants/create.ts';
 import type { ProofStore } from '../../files/proof-store.ts';
 import { createReferralPage } from './referral-page.ts';
 import { createCommissionPage } from './commission-page.ts';
+import { createMessagesPage } from './messages-page.ts';
 import { sendPage } from './layout.ts';
 import { createParticipantPage } from './participant-page.ts';
 import { formTokenOf, loadRequestState, sessionOf } from './request-state.ts';
 import { createSignInPages } from './sign-in-pages.ts';
 import { createTaskPages } from './tasks-pages.ts';
 
-const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants|bilan|orienter|commission)(?:\/|$))/;
+const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants|bilan|orienter|commission|messages)(?:\/|$))/;
 
 export interface ConsoleDeps {
   db: Db;
   temporal: Client;
-  /** Where the sign-in emails' workflows run. */
+  /** Where the sign-in emails' and the resent messages' workflows run. */
   taskQueue: string;
   /** The links' secret: it seals the sign-in links too. */
   secret: string;
@@ -86,6 +87,7 @@ export function createConsole(deps: ConsoleDeps): express.Router {
   router.use(createParticipantPage({ db: deps.db, temporal: deps.temporal, proofs: deps.proofs, plieConfig: deps.plieConfig }));
   router.use(createBilanPage({ db: deps.db, plieConfig: deps.plieConfig, now }));
   router.use(createCommissionPage({ db: deps.db, plieConfig: deps.plieConfig }));
+  router.use(createMessagesPage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
   router.use(createReferralPage({ db: deps.db, plieConfig: deps.plieConfig, pathwayDeps: deps.pathwayDeps, now }));
   router.use((req, res) => sendPage(res, sessionOf(req), { status: 404, title: 'Page introuvable', body: join(alert('warning', 'Cette page n’existe pas.'), html('<p><a href="/taches">Revenir à mes tâches</a></p>')) }));
 

@@ -1,6 +1,6 @@
 /** The console's pages: the DSFR layout with who is signed in, sign-out and the main navigation. */
 import type { Response } from 'express';
-import { mayDo, seesCommissionCases } from '../../domain/permissions.ts';
+import { isCoordinator, mayDo, seesCommissionCases } from '../../domain/permissions.ts';
 import { escapeHtml } from '../../html.ts';
 import { html, page, type Html } from '../pages/layout.ts';
 import type { ConsoleSession } from './sessions.ts';
@@ -17,6 +17,7 @@ function navigationOf(session: ConsoleSession): Array<{ href: string; label: str
     ...(mayDo(session, 'lookUpFiles') ? [{ href: '/parcours', label: 'Parcours' }] : []),
     ...(mayDo(session, 'readBilan') ? [{ href: '/bilan', label: 'Bilan' }] : []),
     ...(seesCommissionCases(session) ? [{ href: '/commission', label: 'Commission' }] : []),
+    ...(isCoordinator(session) ? [{ href: '/messages', label: 'Messages' }] : []),
     ...(mayDo(session, 'refer') ? [{ href: '/orienter', label: 'Orienter' }] : []),
   ];
 }

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { resendPlan } from '../../src/email/resend-plan.ts';
+
+const pathwayId = 'parcours-1';
+const base = { recipient: 'nadia@exemple.fr', pathwayId, status: 'refused' };
+
+describe('which delivery a message that did not go out was', () => {
+  it.each([
+    ['a participant’s convocation', { ...base, idempotencyKey: 'parcours-1/convocation', template: 'convocation' }, { kind: 'participant', template: 'convocation', key: 'parcours-1/convocation', pathwayId }],
+    ['a participant’s reminder, held for want of an address', { ...base, status: 'no_address', recipient: 'participant', idempotencyKey: 'parcours-1/proof_request/2/reminder/1', template: 'proof_request.relance' }, { kind: 'participant', template: 'proof_request.relance', key: 'parcours-1/proof_request/2/reminder/1', pathwayId }],
+    ['a task opened, to staff', { ...base, recipient: 'ref@plie.test', status: 'failed', idempotencyKey: 'parcours-1/log_contact/3/opened', template: 'task.opened' }, { kind: 'task', taskId: 'parcours-1/log_contact/3', notice: 'opened', to: 'ref@plie.test' }],
+    ['a task’s second reminder', { ...base, recipient: 'ref@plie.test', idempotencyKey: 'parcours-1/log_contact/3/reminder/2', template: 'task.reminder' }, { kind: 'task', taskId: 'parcours-1/log_contact/3', notice: 'reminder', sequence: 2, to: 'ref@plie.test' }],
+  ])('%s', (_, message, plan) => {
+    expect(resendPlan(message)).toEqual(plan);
+  });
+
+  it.each([
+    ['sent already', { ...base, status: 'sent', idempotencyKey: 'parcours-1/convocation', template: 'convocation' }],
+    ['still being retried', { ...base, status: 'pending', idempotencyKey: 'parcours-1/convocation', template: 'convocation' }],
+    ['a digest, with no pathway', { ...base, pathwayId: null, idempotencyKey: 'digest/CASA/a/2026-12-01', template: 'digest' }],
+    ['a referent’s change notice', { ...base, idempotencyKey: 'parcours-1/referent/x', template: 'referent.to' }],
+    ['a task notice whose key does not say which', { ...base, idempotencyKey: 'parcours-1/log_contact/3/opened', template: 'task.reminder' }],
+  ])('not from here: %s', (_, message) => {
+    expect(resendPlan(message)).toBeNull();
+  });
+});
