@@ -16,7 +16,9 @@ import { fileReference as fileReferenceOf } from '../../src/domain/participant.t
 import type { RunningWeb } from '../../src/main/run-web.ts';
 import { axeViolations, focusedText, screenshot } from '../helpers/browser.ts';
 import { startBrowserStack, type BrowserStack } from '../helpers/browser-stack.ts';
-import type { WorkerStack } from '../helpers/worker.ts';
+import { LINK_SECRET, type WorkerStack } from '../helpers/worker.ts';
+import { signInUrl } from '../../src/links/sign-in-link.ts';
+import { signLink } from '../../src/links/signed-links.ts';
 import { answerTask } from '../../src/temporal/pathway-client.ts';
 import { COMMISSION_WORKFLOW, commissionWorkflowId, type CommissionInput } from '../../workflows/pathway-messages.ts';
 import type { ReceivedMail } from '../helpers/smtp.ts';
@@ -138,6 +140,14 @@ describe('the staff’s web console (headless Chromium)', () => {
     // The link worked once: a second use is refused.
     const used = signInPath(stack.inbox.messages.filter(signInMail(COORDINATOR)).at(-1)!);
     expect((await fetch(`${web.url}${used}`)).status).toBe(410);
+    // A link asked sixteen minutes ago has expired, and says what to do.
+    const stale = new URL(signInUrl('http://plie.test', { plieCode: 'CASA', email: COORDINATOR }, Date.now() - 16 * 60_000, LINK_SECRET)).pathname;
+    const expired = await fetch(`${web.url}${stale}`);
+    expect(expired.status).toBe(410);
+    expect(await expired.text()).toContain('Ce lien de connexion a expiré (il vaut 15 minutes).');
+    // A link of another purpose (an email's task link) opens no session.
+    const other = signLink({ purpose: 'task-answer', subject: `CASA:${COORDINATOR}`, expiresAt: Date.now() + 60_000 }, LINK_SECRET);
+    expect((await fetch(`${web.url}/connexion/lien/${other}`)).status).toBe(400);
   });
 
   it('lets the coordination designate the referent from « Mes tâches », with the same form as Slack', async () => {
@@ -275,9 +285,21 @@ describe('the staff’s web console (headless Chromium)', () => {
     expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
     const fse = await fetch(`${web.url}/bilan/fse.csv?${period}`, { headers: { cookie: cookies } });
     expect(fse.headers.get('content-disposition')).toContain('attachment');
-    // One line per entry in the period: the participant who entered today.
-    expect((await fse.text()).split('\n').filter((l) => /^[0-9A-F]{8};/.test(l))).toHaveLength(1);
+    // One line per entry in the period, the participant who entered today among them (other tests share the PLIE).
+    expect((await fse.text()).split('\n').filter((l) => l.startsWith(`${fileReferenceOf(participantId)};`))).toHaveLength(1);
     expect(await db.auditEvent.count({ where: { actor: COORDINATOR, action: 'report.fse_export', channel: 'web' } })).toBe(1);
+
+    // The coordination entrusts the file to another referent, from the file itself.
+    await page.goto(`${web.url}/participants/${participantId}`);
+    await page.getByRole('link', { name: 'Noter un fait sur le parcours' }).click();
+    await page.getByRole('link', { name: 'Changer de référent·e' }).click();
+    await accessible(page, 'Changer de référent·e');
+    await page.getByLabel('Nouveau ou nouvelle référent·e').selectOption(OTHER_REFERENT);
+    await page.getByLabel('Motif (facultatif)').fill('Réorganisation des portefeuilles.');
+    await page.getByRole('button', { name: 'Confier le dossier' }).click();
+    await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
+    await waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: `parcours-${participantId}` } })).referentEmail).toBe(OTHER_REFERENT));
+    expect(await db.auditEvent.findFirstOrThrow({ where: { entityId: `parcours-${participantId}`, action: 'pathway.referentChanged' } })).toMatchObject({ actor: COORDINATOR, channel: 'web' });
     await context.close();
 
     const referent = await signIn(REFERENT);

@@ -16,6 +16,7 @@ const TOUCH_MS = 60_000;
 
 export interface ConsoleSession {
   hash: string;
+  staffId: string;
   plieCode: string;
   email: string;
   name: string;
@@ -71,7 +72,7 @@ export async function findSession(db: Db, value: string | undefined, now: number
   const staff = await staffByEmail(db, row.plieCode, row.email);
   if (!staff) return null;
   if (now - row.lastSeenAt.getTime() >= TOUCH_MS) await db.staffSession.update({ where: { hash: row.hash }, data: { lastSeenAt: new Date(now) } });
-  return { hash: row.hash, plieCode: row.plieCode, email: row.email, name: staff.name, roles: staff.roles, csrfToken: row.csrfToken };
+  return { hash: row.hash, staffId: staff.id, plieCode: row.plieCode, email: row.email, name: staff.name, roles: staff.roles, csrfToken: row.csrfToken };
 }
 
 export async function endSession(db: Db, hash: string, now: number): Promise<void> {

@@ -18,7 +18,7 @@ import { startOnce } from '../../temporal/start-once.ts';
 import { SIGN_IN_WORKFLOW, signInWorkflowId } from '../../../workflows/sign-in.ts';
 import { alert, html, join, paragraph, type Html } from '../pages/layout.ts';
 import { csrfField, sendPage } from './layout.ts';
-import { cookie, endSession, openSession, sessionCookieName, type CookieSettings } from './sessions.ts';
+import { ABSOLUTE_HOURS, cookie, endSession, openSession, sessionCookieName, type CookieSettings } from './sessions.ts';
 import { formTokenOf, sessionOf } from './request-state.ts';
 
 export interface SignInDeps {
@@ -137,7 +137,7 @@ export function createSignInPages(deps: SignInDeps): express.Router {
     const value = await openSession(deps.db, { plieCode: staff.plieCode, email: staff.email, method: 'email-link' }, now);
     await audit(deps.db, { idempotencyKey: `web/${randomUUID()}`, actor: staff.email, channel: 'web', action: 'staff.sign_in', entityType: 'staff', entityId: staff.id, details: { method: 'email-link' } });
     log.info({ plie: staff.plieCode }, 'session ouverte');
-    res.append('Set-Cookie', cookie(deps.cookies, sessionCookieName(deps.cookies), value, 10 * 3600));
+    res.append('Set-Cookie', cookie(deps.cookies, sessionCookieName(deps.cookies), value, ABSOLUTE_HOURS * 3600));
     res.redirect(303, '/taches');
   });
 
@@ -145,7 +145,7 @@ export function createSignInPages(deps: SignInDeps): express.Router {
     const session = sessionOf(req);
     if (session) {
       await endSession(deps.db, session.hash, deps.now());
-      await audit(deps.db, { idempotencyKey: `web/${randomUUID()}`, actor: session.email, channel: 'web', action: 'staff.sign_out', entityType: 'staff', entityId: session.email });
+      await audit(deps.db, { idempotencyKey: `web/${randomUUID()}`, actor: session.email, channel: 'web', action: 'staff.sign_out', entityType: 'staff', entityId: session.staffId });
     }
     res.append('Set-Cookie', cookie(deps.cookies, sessionCookieName(deps.cookies), '', 0));
     res.redirect(303, '/connexion?deconnecte=1');
