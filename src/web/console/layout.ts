@@ -31,7 +31,7 @@ function navigation(session: ConsoleSession, current: string): Html {
 
 function tools(session: ConsoleSession): Html {
   return html(
-    `<div class="fr-header__tools-links"><ul class="fr-btns-group"><li><p class="fr-btn fr-icon-account-circle-line">${escapeHtml(session.name)}</p></li><li><form method="post" action="/deconnexion">${csrfField(session.csrfToken).html}<button class="fr-btn fr-icon-logout-box-r-line" type="submit">Se déconnecter</button></form></li></ul></div>`,
+    `<div class="fr-header__tools-links"><ul class="fr-btns-group"><li><p class="fr-btn">${escapeHtml(session.name)}</p></li><li><form method="post" action="/deconnexion">${csrfField(session.csrfToken).html}<button class="fr-btn" type="submit">Se déconnecter</button></form></li></ul></div>`,
   );
 }
 

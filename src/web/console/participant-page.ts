@@ -131,7 +131,7 @@ export function createParticipantPage(deps: ParticipantPageDeps): express.Router
         ['Quartier prioritaire (QPV)', yesNo(participant.qpv)],
         ['RQTH', yesNo(participant.rqth)],
       ]),
-      html(`<p><a class="fr-link fr-icon-edit-line fr-link--icon-left" href="/participants/${participant.id}/rectifier">Rectifier les informations de la personne</a></p>`),
+      html(`<p><a class="fr-link" href="/participants/${participant.id}/rectifier">Rectifier les informations de la personne</a></p>`),
       table(
         'Examens de l’éligibilité, du plus récent au plus ancien',
         ['Le', 'Décision', 'Motifs', 'Par'],
