@@ -3,6 +3,9 @@ import type { Option } from './fields.ts';
 
 const options = (labels: Record<string, string>): Option[] => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
+/** The label of a code among options; the code itself when it is not one of them. */
+export const labelOf = (choices: readonly Option[], value: string): string => choices.find((o) => o.value === value)?.label ?? value;
+
 export const STEP_TYPE_OPTIONS = options({
   RECHERCHE_EMPLOI: 'Recherche d’emploi',
   PROJET_PRO: 'Projet professionnel',

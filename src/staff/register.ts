@@ -4,9 +4,11 @@ import type { Db } from '../db/client.ts';
 import { z } from '../domain/validation.ts';
 import { InvalidInputError } from '../participants/create.ts';
 import { audit } from '../db/audit.ts';
+import { PRESCRIBERS } from '../domain/codes.ts';
 import { ROLES } from './directory.ts';
 
-export const staffInputSchema = z.object({
+export const staffInputSchema = z
+  .object({
   email: z.email({ error: 'email : adresse invalide' }).transform((e) => e.toLowerCase()),
   name: z.string({ error: 'nom : obligatoire' }).trim().min(2, 'nom : obligatoire').max(100, 'nom : 100 caractères au plus'),
   roles: z
@@ -16,7 +18,10 @@ export const staffInputSchema = z.object({
     .string()
     .regex(/^[UW][A-Z0-9]{2,}$/, 'compte Slack : un identifiant de membre (U…), visible dans le profil Slack')
     .optional(),
-});
+  /** A prescriber's organisation: their referrals are made in its name, and its outcome reported to them. */
+  organisation: z.enum(PRESCRIBERS, { error: `organisme : un code parmi ${PRESCRIBERS.join(', ')}` }).optional(),
+})
+  .refine((s) => !s.roles.includes('PRESCRIPTEUR') || s.organisation !== undefined, { message: `organisme : obligatoire pour un·e prescripteur·rice (un code parmi ${PRESCRIBERS.join(', ')})`, path: ['organisation'] });
 
 /** Adds a member of staff, or updates their name, roles and Slack account (same address, same PLIE). */
 export async function upsertStaff(db: Db, plieCode: string, raw: unknown, actor: string) {
@@ -26,8 +31,8 @@ export async function upsertStaff(db: Db, plieCode: string, raw: unknown, actor:
   return await db.$transaction(async (tx) => {
     const staff = await tx.staff.upsert({
       where: { plieCode_email: { plieCode, email: data.email } },
-      create: { plieCode, email: data.email, name: data.name, roles: data.roles, slackUserId: data.slackUserId ?? null },
-      update: { name: data.name, roles: data.roles, active: true, ...(data.slackUserId ? { slackUserId: data.slackUserId } : {}) },
+      create: { plieCode, email: data.email, name: data.name, roles: data.roles, slackUserId: data.slackUserId ?? null, organisation: data.organisation ?? null },
+      update: { name: data.name, roles: data.roles, active: true, organisation: data.organisation ?? null, ...(data.slackUserId ? { slackUserId: data.slackUserId } : {}) },
     });
     await audit(tx, {
       idempotencyKey: `staff/${staff.id}/${Date.now()}`,
@@ -36,7 +41,7 @@ export async function upsertStaff(db: Db, plieCode: string, raw: unknown, actor:
       action: 'staff.upsert',
       entityType: 'staff',
       entityId: staff.id,
-      details: { roles: data.roles },
+      details: { roles: data.roles, ...(data.organisation ? { organisation: data.organisation } : {}) },
     });
     return staff;
   });

@@ -207,6 +207,15 @@ describe('plie staff', () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('rôle inconnu (attendu : COORDINATEUR, REFERENT, FACILITATEUR, MEMBRE_COMMISSION, CHARGE_RELATION_ENTREPRISE, PRESCRIPTEUR, ADMIN)');
     expect(await db.staff.count({ where: { email: 'x@plie.test' } })).toBe(0);
+
+    // A prescriber is recorded with their organisation, which their referrals are made in the name of.
+    const prescriber = `prescripteur-${randomBytes(3).toString('hex')}@mission-locale.test`;
+    const withoutOrganisation = await plie(['staff', 'add', '--email', prescriber, '--nom', 'Paul Prescripteur', '--roles', 'PRESCRIPTEUR'], env);
+    expect(withoutOrganisation.code).toBe(2);
+    expect(withoutOrganisation.stderr).toContain('organisme : obligatoire pour un·e prescripteur·rice');
+    const withOrganisation = await plie(['staff', 'add', '--email', prescriber, '--nom', 'Paul Prescripteur', '--roles', 'PRESCRIPTEUR', '--organisme', 'mission_locale'], env);
+    expect(withOrganisation.stdout).toContain(`Paul Prescripteur <${prescriber}> : PRESCRIPTEUR — MISSION_LOCALE.`);
+    expect((await plie(['staff', 'list'], env)).stdout).toContain(`Paul Prescripteur <${prescriber}>  PRESCRIPTEUR (MISSION_LOCALE)`);
   });
 
   it('creates a personal token shown once (only its hash kept), lists and revokes them', async () => {

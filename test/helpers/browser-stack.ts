@@ -31,7 +31,7 @@ export interface BrowserStack {
   stop: () => Promise<void>;
 }
 
-export async function startBrowserStack(opts: { name: string; coordinator: string; apiToken: string; fileKey?: string; staff: Array<{ email: string; name: string; roles: string[] }> }): Promise<BrowserStack> {
+export async function startBrowserStack(opts: { name: string; coordinator: string; apiToken: string; fileKey?: string; staff: Array<{ email: string; name: string; roles: string[]; organisation?: string }> }): Promise<BrowserStack> {
   const taskQueue = uniqueQueue(opts.name);
   const payloadKeys = randomPayloadKeys();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `plie-${opts.name}-`));

@@ -9,6 +9,7 @@ import { inject } from 'vitest';
 import type { PlieConfig } from '../../src/domain/plie-config.ts';
 import { createLogger } from '../../src/logging.ts';
 import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
+import { registerPlie } from '../../src/plies/registry.ts';
 import { SLACK_EVENTS_PATH } from '../../src/slack/app.ts';
 import { postClient } from '../../src/slack/web-client.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
@@ -37,7 +38,11 @@ export interface ChannelsStack {
   close: () => Promise<void>;
 }
 
-export async function startChannelsStack(opts: { taskQueue: string; coordinatorEmail: string; staff: StaffMember[]; plieCode?: string; plieConfig?: PlieConfig }): Promise<ChannelsStack> {
+/**
+ * `servedPlie`: a PLIE of the test's own, registered and served by the web process (its staff sign
+ * in to the console, its referrals follow its rules) and the worker's configuration.
+ */
+export async function startChannelsStack(opts: { taskQueue: string; coordinatorEmail: string; staff: StaffMember[]; plieCode?: string; plieConfig?: PlieConfig; servedPlie?: PlieConfig }): Promise<ChannelsStack> {
   const secret = `signature-${randomBytes(8).toString('hex')}`;
   const payloadKeys = randomPayloadKeys();
   const env = await TestWorkflowEnvironment.createTimeSkipping({
@@ -47,10 +52,13 @@ export async function startChannelsStack(opts: { taskQueue: string; coordinatorE
   await registerSearchAttributes(env.connection);
   const api = await FakeSlackApi.start();
   for (const p of opts.staff) if (p.id) api.addUser({ id: p.id, email: p.email, name: p.name });
-  const config = testConfig({ TEMPORAL_TASK_QUEUE: opts.taskQueue, PLIE_COORDINATOR_EMAIL: opts.coordinatorEmail, SLACK_BOT_TOKEN: VALID_TOKEN, SLACK_SIGNING_SECRET: secret, SLACK_API_URL: api.url });
-  const plieConfig = opts.plieConfig;
+  const served: Record<string, string> = opts.servedPlie ? { PLIE_API_TOKENS: `${opts.servedPlie.code}:jeton-du-plie-${randomBytes(8).toString('hex')}` } : {};
+  const config = testConfig({ TEMPORAL_TASK_QUEUE: opts.taskQueue, PLIE_COORDINATOR_EMAIL: opts.coordinatorEmail, SLACK_BOT_TOKEN: VALID_TOKEN, SLACK_SIGNING_SECRET: secret, SLACK_API_URL: api.url, ...served });
+  const plieConfig = opts.servedPlie ?? opts.plieConfig;
+  const plieCode = opts.servedPlie?.code ?? opts.plieCode;
   const stack = await startWorkerStack({ connection: env.nativeConnection, taskQueue: opts.taskQueue, payloadKeys, deps: { slack: postClient(config.env)!, ...(plieConfig ? { plieConfig: async () => plieConfig } : {}) } });
-  for (const p of opts.staff) await stack.db.staff.create({ data: { ...(opts.plieCode ? { plieCode: opts.plieCode } : {}), email: p.email, name: p.name, roles: p.roles } });
+  if (opts.servedPlie) await registerPlie(stack.db, opts.servedPlie);
+  for (const p of opts.staff) await stack.db.staff.create({ data: { ...(plieCode ? { plieCode } : {}), email: p.email, name: p.name, roles: p.roles } });
   const web = await runWeb({ config, db: stack.db, temporal: env.client, apiToken: `jeton-${randomBytes(4).toString('hex')}`, links: { linkSecret: LINK_SECRET, fileKey: randomBytes(32).toString('base64') }, logger: createLogger('silent'), port: 0 });
   return {
     env,

@@ -8,20 +8,20 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createProofStore } from '../../src/files/proof-store.ts';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { parisDate } from '../../src/domain/dates.ts';
 import { fileReference as fileReferenceOf } from '../../src/domain/participant.ts';
 import type { RunningWeb } from '../../src/main/run-web.ts';
-import { axeViolations, focusedText, screenshot } from '../helpers/browser.ts';
+import { screenshot } from '../helpers/browser.ts';
+import { accessible, consoleSignIn, cookieHeader, signInMail, signInPath, waitFor } from '../helpers/console-browser.ts';
 import { startBrowserStack, type BrowserStack } from '../helpers/browser-stack.ts';
 import { LINK_SECRET, type WorkerStack } from '../helpers/worker.ts';
 import { signInUrl } from '../../src/links/sign-in-link.ts';
 import { signLink } from '../../src/links/signed-links.ts';
 import { answerTask } from '../../src/temporal/pathway-client.ts';
 import { COMMISSION_WORKFLOW, commissionWorkflowId, type CommissionInput } from '../../workflows/pathway-messages.ts';
-import type { ReceivedMail } from '../helpers/smtp.ts';
 
 const run = randomBytes(3).toString('hex');
 const COORDINATOR = `coordinatrice-${run}@plie.test`;
@@ -51,59 +51,19 @@ beforeAll(async () => {
       { email: COORDINATOR, name: 'Claire Martin', roles: ['COORDINATEUR'] },
       { email: REFERENT, name: 'Inès Moreau', roles: ['REFERENT'] },
       { email: OTHER_REFERENT, name: 'Karim Benali', roles: ['REFERENT'] },
-      { email: PRESCRIBER, name: 'Julie Roux', roles: ['PRESCRIPTEUR'] },
+      { email: PRESCRIBER, name: 'Julie Roux', roles: ['PRESCRIPTEUR'], organisation: 'FRANCE_TRAVAIL' },
       { email: MEMBER, name: 'Marc Petit', roles: ['MEMBRE_COMMISSION'] },
     ],
   });
   ({ stack, db, web, browser } = running);
+  signIn = consoleSignIn(browser, web.url, stack.inbox);
 });
 
 afterAll(async () => {
   await running?.stop();
 });
 
-const waitFor = <T>(check: () => Promise<T>) => vi.waitFor(check, { timeout: 20_000, interval: 100 });
-
-/** No axe-core violation, and the page's one title. */
-async function accessible(page: Page, title: string): Promise<void> {
-  expect(await page.locator('h1').textContent()).toBe(title);
-  expect(await axeViolations(page)).toEqual([]);
-}
-
-const signInMail = (to: string) => (m: ReceivedMail) => m.to.includes(to) && /Votre lien de connexion/.test(m.subject);
-const signInPath = (mail: ReceivedMail) => /http:\/\/plie\.test(\/connexion\/lien\/[\w.-]+)/.exec(mail.text)![1]!;
-
-/** The sign-in link of the email to `to` that follows the `before` first ones, pointed at the test's web process. */
-async function signInLinkOf(to: string, before: number): Promise<string> {
-  const mail = await waitFor(async () => {
-    const mails = stack.inbox.messages.filter(signInMail(to));
-    expect(mails.length).toBeGreaterThan(before);
-    return mails[before]!;
-  });
-  return `${web.url}${signInPath(mail)}`;
-}
-
-/** Signs in with the keyboard alone, from the page a bookmark opens to « Mes tâches ». */
-async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto(`${web.url}/parcours`);
-  expect(new URL(page.url()).pathname).toBe('/connexion');
-  const before = stack.inbox.count(signInMail(email));
-  await page.keyboard.press('Tab');
-  expect(await focusedText(page)).toBe('Aller au contenu');
-  await page.keyboard.press('Tab');
-  await page.keyboard.type(email);
-  await Promise.all([page.waitForURL(`${web.url}/connexion`, { waitUntil: 'load' }), page.keyboard.press('Enter')]);
-  expect(await page.locator('h1').textContent()).toBe('Vérifiez votre messagerie');
-  await page.goto(await signInLinkOf(email, before));
-  expect(await page.locator('h1').textContent()).toBe('Se connecter');
-  // The button has the focus: Enter signs in.
-  await Promise.all([page.waitForURL(`${web.url}/taches`), page.keyboard.press('Enter')]);
-  return { context, page };
-}
-
-const cookieHeader = async (context: BrowserContext) => (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+let signIn: ReturnType<typeof consoleSignIn>;
 
 describe('the staff’s web console (headless Chromium)', () => {
   it('signs a coordinator in by an emailed link, says the same whatever the address, and uses a link once', async () => {
@@ -321,7 +281,9 @@ describe('the staff’s web console (headless Chromium)', () => {
     await page.getByLabel('Date de naissance').fill('1990-02-03');
     await page.getByLabel('Commune de résidence (facultatif)').fill('Vallauris');
     await page.getByLabel(/^Email/).fill(`awa-${run}@exemple.fr`);
-    await page.getByLabel('Prescripteur (facultatif)', { exact: true }).selectOption({ index: 1 });
+    // Her organisation and her address are on her record: the form does not ask them.
+    expect(await page.getByLabel('Prescripteur (facultatif)', { exact: true }).count()).toBe(0);
+    expect(await page.locator('main').textContent()).toContain('Orientation au nom de France Travail (Julie Roux)');
     await page.getByRole('button', { name: 'Vérifier' }).click();
     await accessible(page, 'Vérifier l’orientation');
     expect(await page.locator('main').textContent()).toContain('Pré-contrôle d’éligibilité');
@@ -332,7 +294,7 @@ describe('the staff’s web console (headless Chromium)', () => {
     expect(await page.locator('table').textContent()).toContain('Orientée, en attente du diagnostic');
 
     const person = await db.participant.findFirstOrThrow({ where: { lastName: `Diallo${run}` } });
-    expect(person.createdBy).toBe(PRESCRIBER);
+    expect(person).toMatchObject({ createdBy: PRESCRIBER, prescriber: 'FRANCE_TRAVAIL', prescriberContact: `Julie Roux <${PRESCRIBER}>` });
     // The pathway goes on without her: the coordination designates, the referent reorients.
     const pathwayId = `parcours-${person.id}`;
     const assign = await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId, kind: 'assign_referent', status: 'open' } }));
@@ -340,6 +302,8 @@ describe('the staff’s web console (headless Chromium)', () => {
     const diagnostic = await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId, kind: 'diagnostic_decision', status: 'open' } }));
     await answerTask(running.client, person.id, { taskId: diagnostic.id, answer: { decision: 'reorient', reason: 'Suivi par la Mission locale.' }, actor: REFERENT, channel: 'cli' });
     await expect.poll(async () => { await page.reload(); return await page.locator('table').textContent(); }, { timeout: 20_000 }).toContain('Réorientée');
+    // And the word of the outcome reaches her, at the address of her record.
+    await stack.inbox.waitFor((m) => m.to.includes(PRESCRIBER) && m.subject.includes(`Réorientation : dossier ${fileReferenceOf(person.id)}`));
     // Nothing of the pathway itself: neither the file nor the caseload.
     expect((await page.goto(`${web.url}/participants/${person.id}`))!.status()).toBe(404);
     expect((await page.goto(`${web.url}/parcours`))!.status()).toBe(403);

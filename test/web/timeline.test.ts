@@ -15,6 +15,8 @@ describe('the timeline of a file, in French', () => {
     ['participant.email.entree', {}, 'Email à la personne : Bienvenue dans le PLIE'],
     ['participant.email.inconnu', {}, 'Email à la personne : inconnu'],
     ['task.notice.escalation', {}, 'Retard signalé à la coordination'],
+    ['task.expired', {}, 'Tâche close sans réponse (plus nécessaire)'],
+    ['task.cancelled', {}, 'Tâche annulée'],
   ])('%s %j → %s', (action, details, label) => {
     expect(timelineLabel(action, details)).toBe(label);
   });

@@ -1,5 +1,6 @@
 /** `plie staff …`: the staff, their roles and Slack accounts. */
 import type { Command } from 'commander';
+import { PRESCRIBERS } from '../../domain/codes.ts';
 import { coordinatorsOf, ROLES } from '../../staff/directory.ts';
 import { deactivateStaff, staffInputSchema, upsertStaff } from '../../staff/register.ts';
 import { fileReference } from '../../domain/participant.ts';
@@ -35,10 +36,17 @@ export function registerStaffCommands(program: Command): void {
     .requiredOption('--nom <nom>', 'prénom et nom, tels qu’ils s’affichent dans les messages')
     .requiredOption('--roles <rôles>', `${ROLES.join(', ')} (séparés par des virgules)`)
     .option('--slack <id>', 'identifiant de membre Slack (U…)')
+    .option('--organisme <code>', `pour un·e prescripteur·rice, son organisme : ${PRESCRIBERS.join(', ')}`)
     .option('--par <email>', 'qui fait l’ajout (journal d’audit)', 'cli')
     .option('--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)')
-    .action(async (opts: { email: string; nom: string; roles: string; slack?: string; par: string; plie?: string }) => {
-      const input = { email: opts.email, name: opts.nom, roles: opts.roles.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean), ...(opts.slack ? { slackUserId: opts.slack } : {}) };
+    .action(async (opts: { email: string; nom: string; roles: string; slack?: string; organisme?: string; par: string; plie?: string }) => {
+      const input = {
+        email: opts.email,
+        name: opts.nom,
+        roles: opts.roles.split(',').map((r) => r.trim().toUpperCase()).filter(Boolean),
+        ...(opts.slack ? { slackUserId: opts.slack } : {}),
+        ...(opts.organisme ? { organisation: opts.organisme.trim().toUpperCase() } : {}),
+      };
       // Checked before connecting: a typo is said at once, without waiting for the servers.
       const check = staffInputSchema.safeParse(input);
       if (!check.success) throw new CliFailure(`Données invalides :\n${check.error.issues.map((i) => `  - ${i.message}`).join('\n')}`, 2);
@@ -46,7 +54,7 @@ export function registerStaffCommands(program: Command): void {
         const plie = await plieActedOn(services, cfg, opts, 'manageStaff');
         const before = (await coordinatorsOf(services.db, plie.code)).join();
         const saved = await upsertStaff(services.db, plie.code, input, opts.par);
-        console.log(`${saved.name} <${saved.email}> : ${saved.roles.join(', ')}${saved.slackUserId ? ` (Slack ${saved.slackUserId})` : ''}.`);
+        console.log(`${saved.name} <${saved.email}> : ${saved.roles.join(', ')}${saved.organisation ? ` — ${saved.organisation}` : ''}${saved.slackUserId ? ` (Slack ${saved.slackUserId})` : ''}.`);
         await tellRunningWorkflows(services, coordinationAddress(plie, cfg), plie, before);
       });
     });
@@ -59,7 +67,7 @@ export function registerStaffCommands(program: Command): void {
       await withServices(async (services, cfg) => {
         const plieCode = (await plieActedOn(services, cfg, opts, 'manageStaff')).code;
         const all = await services.db.staff.findMany({ where: { plieCode, active: true }, orderBy: { name: 'asc' } });
-        console.log(all.length ? all.map((s) => `${s.name} <${s.email}>  ${s.roles.join(', ')}${s.slackUserId ? `  Slack ${s.slackUserId}` : ''}`).join('\n') : 'Personne : ajoutez le personnel avec plie staff add.');
+        console.log(all.length ? all.map((s) => `${s.name} <${s.email}>  ${s.roles.join(', ')}${s.organisation ? ` (${s.organisation})` : ''}${s.slackUserId ? `  Slack ${s.slackUserId}` : ''}`).join('\n') : 'Personne : ajoutez le personnel avec plie staff add.');
       });
     });
 

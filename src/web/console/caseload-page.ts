@@ -13,7 +13,7 @@ import type { Prisma } from '../../generated/prisma/client.ts';
 import { escapeHtml } from '../../html.ts';
 import { referentOptions } from '../../staff/directory.ts';
 import { alert, html, join } from '../pages/layout.ts';
-import { link, sendPage, table, text } from './layout.ts';
+import { dueDate, link, sendPage, table, text } from './layout.ts';
 import { sessionOf } from './request-state.ts';
 
 const PAGE_SIZE = 50;
@@ -62,7 +62,7 @@ export function createCaseloadPage(deps: { db: Db; now: () => number }): express
         ...(coordination ? [text(p.referentEmail ?? 'à désigner')] : []),
         text(p.participant.commune),
         text(p.entryDate ? formatFrenchDate(fromDbDate(p.entryDate)) : null),
-        html(next ? `${next.dueDate < today ? '<p class="fr-badge fr-badge--error fr-badge--sm">En retard</p> ' : ''}${formatFrenchDate(fromDbDate(next.dueDate))}` : '—'),
+        next ? dueDate(next.dueDate, today) : text(null),
       ];
     });
     const option = (value: string, label: string, chosen: string) => `<option value="${escapeHtml(value)}"${value === chosen ? ' selected' : ''}>${escapeHtml(label)}</option>`;

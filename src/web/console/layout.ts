@@ -1,5 +1,7 @@
 /** The console's pages: the DSFR layout with who is signed in, sign-out and the main navigation. */
 import type { Response } from 'express';
+import { fromDbDate } from '../../db/dates.ts';
+import { formatFrenchDate } from '../../domain/dates.ts';
 import { isCoordinator, mayDo, seesCommissionCases } from '../../domain/permissions.ts';
 import { escapeHtml } from '../../html.ts';
 import { html, page, type Html } from '../pages/layout.ts';
@@ -60,4 +62,12 @@ export function table(caption: string, headers: string[], rows: Html[][]): Html 
 }
 
 export const text = (s: string | null | undefined): Html => html(escapeHtml(s ?? '—'));
+
+/** A due date, flagged « En retard » once past (`today` as stored: a Paris day at midnight UTC). */
+export const dueDate = (due: Date, today: Date): Html =>
+  html(`${due < today ? '<p class="fr-badge fr-badge--error fr-badge--sm">En retard</p> ' : ''}${formatFrenchDate(fromDbDate(due))}`);
+
+/** A moment as Paris clocks showed it, short: « 01/12/2026 10:54 ». */
+export const parisDateTime = (d: Date | null | undefined): string | null =>
+  d ? d.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }) : null;
 export const link = (href: string, label: string): Html => html(`<a href="${escapeHtml(href)}">${escapeHtml(label)}</a>`);

@@ -15,7 +15,7 @@ import { escapeHtml } from '../../html.ts';
 import { z } from '../../domain/validation.ts';
 import { RESEND_WORKFLOW } from '../../../workflows/resend.ts';
 import { alert, html, join } from '../pages/layout.ts';
-import { csrfField, link, sendPage, table, text } from './layout.ts';
+import { csrfField, link, parisDateTime, sendPage, table, text } from './layout.ts';
 import { sessionOf } from './request-state.ts';
 import { deliveryLabel, messageLabel } from './timeline.ts';
 
@@ -46,7 +46,7 @@ export function createMessagesPage(deps: { db: Db; temporal: Client; taskQueue: 
           messages.map((m) => {
             const participantId = participantOf.get(m.pathwayId!)!;
             return [
-              text(m.createdAt.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' })),
+              text(parisDateTime(m.createdAt)),
               text(messageLabel(m.template)),
               link(`/participants/${participantId}`, fileReference(participantId)),
               text(m.recipient === 'participant' ? 'la personne (sans adresse)' : m.recipient),

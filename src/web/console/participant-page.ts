@@ -1,6 +1,6 @@
 /**
  * A participant's file: the facts, eligibility and its history, tasks, steps, barriers, contracts,
- * appointments, the messages sent to the person and the timeline; and every fact a referent notes
+ * exits, appointments, the messages sent to the person and the timeline; and every fact a referent notes
  * on the pathway. Opened only by the referent holding the pathway or the coordination of its PLIE;
  * anyone else is told there is no such file, and every opening is recorded.
  */
@@ -13,7 +13,8 @@ import { formatFrenchDate } from '../../domain/dates.ts';
 import { fileReference } from '../../domain/participant.ts';
 import { mayAnswerTask } from '../../domain/permissions.ts';
 import { isTaskKind, STAGE_LABELS, TASK_TITLES, type Stage } from '../../domain/tasks.ts';
-import { BARRIER_OPTIONS, CONTRACT_TYPE_OPTIONS, STEP_TYPE_OPTIONS } from '../../forms/labels.ts';
+import { EXIT_TYPE_LABELS, type ExitType } from '../../domain/exit-types.ts';
+import { BARRIER_OPTIONS, CONTRACT_TYPE_OPTIONS, DECLARED_SITUATION_OPTIONS, labelOf, PRESCRIBER_OPTIONS, STEP_TYPE_OPTIONS } from '../../forms/labels.ts';
 import type { RawValues } from '../../forms/fields.ts';
 import { DECISION_LABELS } from '../../forms/referral-form.ts';
 import { escapeHtml } from '../../html.ts';
@@ -30,7 +31,7 @@ import { rectifyParticipant } from '../../participants/rectify.ts';
 import { InvalidInputError } from '../../participants/create.ts';
 import { EXTENSIONS, type ProofStore } from '../../files/proof-store.ts';
 import type { PlieConfig } from '../../domain/plie-config.ts';
-import { csrfField, link, sendPage, table, text } from './layout.ts';
+import { csrfField, link, parisDateTime, sendPage, table, text } from './layout.ts';
 import { sessionOf } from './request-state.ts';
 import type { ConsoleSession } from './sessions.ts';
 import { taskUrl } from './tasks-pages.ts';
@@ -38,8 +39,6 @@ import { deliveryLabel, messageLabel, timelineLabel } from './timeline.ts';
 
 const uuid = z.uuid();
 const day = (d: Date | null | undefined) => (d ? formatFrenchDate(fromDbDate(d)) : null);
-const instant = (d: Date | null | undefined) => (d ? d.toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' }) : null);
-const labelOf = (options: ReadonlyArray<{ value: string; label: string }>, value: string) => options.find((o) => o.value === value)?.label ?? value;
 const yesNo = (b: boolean | null | undefined) => (b === null || b === undefined ? 'non renseigné' : b ? 'oui' : 'non');
 
 const NOT_FOUND = 'Aucun parcours pour ce participant.';
@@ -78,13 +77,14 @@ export function createParticipantPage(deps: ParticipantPageDeps): express.Router
     const participant = await fileFor(session, req.params.id, res);
     if (!participant) return;
     const pathwayId = await currentPathwayId(db, participant.id);
-    const [pathways, assessments, barriers, steps, contracts, proofs] = await Promise.all([
+    const [pathways, assessments, barriers, steps, contracts, proofs, exits] = await Promise.all([
       db.pathway.findMany({ where: { participantId: participant.id }, orderBy: { createdAt: 'asc' } }),
       db.eligibilityAssessment.findMany({ where: { participantId: participant.id }, orderBy: { at: 'desc' } }),
       db.barrier.findMany({ where: { participantId: participant.id }, orderBy: { openedOn: 'asc' } }),
       db.step.findMany({ where: { participantId: participant.id }, orderBy: { start: 'asc' } }),
       db.workContract.findMany({ where: { participantId: participant.id }, orderBy: { start: 'asc' } }),
       db.proof.findMany({ where: { participantId: participant.id, fileReference: { not: null } }, orderBy: { receivedAt: 'asc' } }),
+      db.exit.findMany({ where: { participantId: participant.id }, orderBy: { date: 'asc' } }),
     ]);
     const pathwayIds = pathways.map((p) => p.id);
     const [tasks, appointments, messages, events] = await Promise.all([
@@ -123,7 +123,7 @@ export function createParticipantPage(deps: ParticipantPageDeps): express.Router
         ['Email', participant.email],
         ['Téléphone', participant.phone],
         ['Commune', [participant.postalCode, participant.commune].filter(Boolean).join(' ') || null],
-        ['Prescripteur', [participant.prescriber, participant.prescriberContact].filter(Boolean).join(' — ') || null],
+        ['Prescripteur', [participant.prescriber && labelOf(PRESCRIBER_OPTIONS, participant.prescriber), participant.prescriberContact].filter(Boolean).join(' — ') || null],
         ['Orientation le', day(participant.orientationDate)],
         ['Niveau de qualification', participant.qualificationLevel?.toString()],
         ['Minima sociaux', participant.minimumIncome],
@@ -158,12 +158,23 @@ export function createParticipantPage(deps: ParticipantPageDeps): express.Router
       table(
         'Documents reçus (justificatifs)',
         ['Reçu le', 'Type', 'Taille', ''],
-        proofs.map((p) => [text(instant(p.receivedAt)), text(p.mimeType), text(p.size ? `${Math.ceil(p.size / 1024)} Ko` : null), link(`/participants/${participant.id}/justificatifs/${p.id}`, 'Télécharger')]),
+        proofs.map((p) => [text(parisDateTime(p.receivedAt)), text(p.mimeType), text(p.size ? `${Math.ceil(p.size / 1024)} Ko` : null), link(`/participants/${participant.id}/justificatifs/${p.id}`, 'Télécharger')]),
+      ),
+      table(
+        'Sorties',
+        ['Le', 'Type', 'Situation', 'En CDI', 'Justificatifs'],
+        exits.map((e) => [
+          text(day(e.date)),
+          text(EXIT_TYPE_LABELS[e.type as ExitType] ?? e.type),
+          text(e.positiveKind ? labelOf(DECLARED_SITUATION_OPTIONS, e.positiveKind) : null),
+          text(e.positiveKind ? yesNo(e.cdi) : null),
+          text(e.type !== 'POSITIVE' ? null : e.declared ? 'déclarée sans justificatif' : e.proofsComplete ? 'complets' : 'attendus'),
+        ]),
       ),
       html('<h2 class="fr-h4 fr-mt-4w">Rendez-vous et messages</h2>'),
-      table('Rendez-vous', ['Le', 'Nature', 'Lieu', 'Statut'], appointments.map((a) => [text(instant(a.at)), text(a.kind), text(a.place), text(a.status)])),
-      table('Messages envoyés', ['Décidé le', 'Modèle', 'Destinataire', 'Canal', 'État'], messages.map((m) => [text(instant(m.createdAt)), text(messageLabel(m.template)), text(m.recipient), text(m.channel), text(deliveryLabel(m.status))])),
-      table('Historique du dossier, du plus récent au plus ancien', ['Le', 'Quoi', 'Qui', 'Canal'], events.map((e) => [text(instant(e.at)), text(timelineLabel(e.action, e.details)), text(e.actor), text(e.channel)])),
+      table('Rendez-vous', ['Le', 'Nature', 'Lieu', 'Statut'], appointments.map((a) => [text(parisDateTime(a.at)), text(a.kind), text(a.place), text(a.status)])),
+      table('Messages envoyés', ['Décidé le', 'Modèle', 'Destinataire', 'Canal', 'État'], messages.map((m) => [text(parisDateTime(m.createdAt)), text(messageLabel(m.template)), text(m.recipient), text(m.channel), text(deliveryLabel(m.status))])),
+      table('Historique du dossier, du plus récent au plus ancien', ['Le', 'Quoi', 'Qui', 'Canal'], events.map((e) => [text(parisDateTime(e.at)), text(timelineLabel(e.action, e.details)), text(e.actor), text(e.channel)])),
     );
     sendPage(res, session, { title: `Dossier ${fileReference(participant.id)} — ${participant.firstName} ${participant.lastName}`, wide: true, body });
   });

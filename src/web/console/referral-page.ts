@@ -1,6 +1,7 @@
 /**
  * « Orienter »: a prescriber (or a referent, or the coordination) registers a referral with the
- * same form as Slack, sees the eligibility pre-check, then saves it; and follows the outcome of
+ * same form as Slack (a prescriber's organisation and contact filled from their record), sees the
+ * eligibility pre-check, then saves it; and follows the outcome of
  * their own referrals (oriented, integrated, reoriented, exited), nothing more of the pathway.
  */
 import express from 'express';
@@ -12,7 +13,8 @@ import type { ParticipantInput } from '../../domain/participant.ts';
 import { mayRefer, REFUSED } from '../../domain/permissions.ts';
 import type { PlieConfig } from '../../domain/plie-config.ts';
 import { REFERRAL_OUTCOME_LABELS, referralOutcome } from '../../domain/referral-outcome.ts';
-import { readForm, type RawValues } from '../../forms/fields.ts';
+import { readForm, type FormSpec, type RawValues } from '../../forms/fields.ts';
+import { labelOf, PRESCRIBER_OPTIONS } from '../../forms/labels.ts';
 import { DECISION_LABELS, REFERRAL_FORM, referralPreCheck } from '../../forms/referral-form.ts';
 import { escapeHtml } from '../../html.ts';
 import { createParticipant, DuplicateParticipantError, InvalidInputError, type CreateParticipantDeps } from '../../participants/create.ts';
@@ -29,11 +31,28 @@ export interface ReferralPageDeps {
   now: () => number;
 }
 
+/** What a prescriber's referral says of who refers, filled from their staff record: not theirs to type. */
+const SIGNED_BY_ORGANISATION = ['prescriber', 'prescriberContact'];
+
+/** The referral form as this person sees it: a prescriber's organisation and contact are already known. */
+const formFor = (session: ConsoleSession): FormSpec =>
+  session.organisation ? { ...REFERRAL_FORM, fields: REFERRAL_FORM.fields.filter((f) => !SIGNED_BY_ORGANISATION.includes(f.id)) } : REFERRAL_FORM;
+
+/** The values sent, with a prescriber's organisation and contact put in from their record. */
+function valuesOf(req: express.Request, session: ConsoleSession): RawValues {
+  const raw = { ...((req.body ?? {}) as RawValues) };
+  if (session.organisation) {
+    raw.prescriber = session.organisation;
+    raw.prescriberContact = `${session.name} <${session.email}>`;
+  }
+  return raw;
+}
+
 /** The form's values carried to the confirmation as hidden fields, and back. */
-function hiddenValues(raw: RawValues): string {
-  return REFERRAL_FORM.fields
+function hiddenValues(form: FormSpec, raw: RawValues): string {
+  return form.fields
     .map((f) => raw[f.id])
-    .flatMap((value, i) => (typeof value === 'string' && value !== '' ? [`<input type="hidden" name="${escapeHtml(REFERRAL_FORM.fields[i]!.id)}" value="${escapeHtml(value)}">`] : []))
+    .flatMap((value, i) => (typeof value === 'string' && value !== '' ? [`<input type="hidden" name="${escapeHtml(form.fields[i]!.id)}" value="${escapeHtml(value)}">`] : []))
     .join('');
 }
 
@@ -68,11 +87,14 @@ export function createReferralPage(deps: ReferralPageDeps): express.Router {
     return null;
   };
 
+  const signedBy = (session: ConsoleSession) =>
+    session.organisation ? paragraph(`Orientation au nom de ${labelOf(PRESCRIBER_OPTIONS, session.organisation)} (${session.name}) : l’issue du parcours vous sera communiquée.`) : html('');
+
   const formPage = (res: express.Response, session: ConsoleSession, opts: { raw?: RawValues; errors?: Record<string, string>; status?: number; before?: ReturnType<typeof html> } = {}) =>
     sendPage(res, session, {
       status: opts.status ?? 200,
       title: REFERRAL_FORM.title,
-      body: join(opts.before ?? html(''), formHtml(REFERRAL_FORM, { action: '/orienter', before: csrfField(session.csrfToken), ...(opts.raw ? { values: opts.raw } : {}), ...(opts.errors ? { errors: opts.errors } : {}) })),
+      body: join(opts.before ?? html(''), signedBy(session), formHtml(formFor(session), { action: '/orienter', before: csrfField(session.csrfToken), ...(opts.raw ? { values: opts.raw } : {}), ...(opts.errors ? { errors: opts.errors } : {}) })),
     });
 
   router.get('/orienter', async (req, res) => {
@@ -95,7 +117,7 @@ export function createReferralPage(deps: ReferralPageDeps): express.Router {
   router.post('/orienter', async (req, res) => {
     const session = allowed(req, res);
     if (!session) return;
-    const raw = (req.body ?? {}) as RawValues;
+    const raw = valuesOf(req, session);
     const result = readForm(REFERRAL_FORM, raw);
     if (req.query.corriger === '1' || !result.ok) return formPage(res, session, { raw, ...(result.ok ? {} : { errors: result.errors, status: 400 }) });
     const check = referralPreCheck(await deps.plieConfig(session.plieCode), result.value as ParticipantInput, new Date(deps.now()));
@@ -105,10 +127,11 @@ export function createReferralPage(deps: ReferralPageDeps): express.Router {
       title: 'Vérifier l’orientation',
       body: join(
         paragraph(`${input.firstName} ${input.lastName}, né·e le ${formatFrenchDate(input.birthDate)}.`),
+        signedBy(session),
         alert(check.decision === 'eligible' ? 'success' : check.decision === 'not_eligible' ? 'warning' : 'info', `Pré-contrôle d’éligibilité : ${DECISION_LABELS[check.decision]}`),
         concerns ? html(`<ul>${concerns}</ul>`) : html(''),
         html(
-          `<form method="post" action="/orienter/enregistrer">${csrfField(session.csrfToken).html}${hiddenValues(raw)}<ul class="fr-btns-group fr-btns-group--inline-md"><li><button class="fr-btn" type="submit">Enregistrer l’orientation</button></li><li><button class="fr-btn fr-btn--secondary" type="submit" formaction="/orienter?corriger=1">Corriger</button></li></ul></form>`,
+          `<form method="post" action="/orienter/enregistrer">${csrfField(session.csrfToken).html}${hiddenValues(formFor(session), raw)}<ul class="fr-btns-group fr-btns-group--inline-md"><li><button class="fr-btn" type="submit">Enregistrer l’orientation</button></li><li><button class="fr-btn fr-btn--secondary" type="submit" formaction="/orienter?corriger=1">Corriger</button></li></ul></form>`,
         ),
       ),
     });
@@ -117,7 +140,7 @@ export function createReferralPage(deps: ReferralPageDeps): express.Router {
   router.post('/orienter/enregistrer', async (req, res) => {
     const session = allowed(req, res);
     if (!session) return;
-    const raw = (req.body ?? {}) as RawValues;
+    const raw = valuesOf(req, session);
     const result = readForm(REFERRAL_FORM, raw);
     if (!result.ok) return formPage(res, session, { raw, errors: result.errors, status: 400 });
     try {

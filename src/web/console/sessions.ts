@@ -21,6 +21,8 @@ export interface ConsoleSession {
   email: string;
   name: string;
   roles: string[];
+  /** A prescriber's organisation (PRESCRIBERS code), in whose name they refer. */
+  organisation: string | null;
   csrfToken: string;
 }
 
@@ -72,7 +74,7 @@ export async function findSession(db: Db, value: string | undefined, now: number
   const staff = await staffByEmail(db, row.plieCode, row.email);
   if (!staff) return null;
   if (now - row.lastSeenAt.getTime() >= TOUCH_MS) await db.staffSession.update({ where: { hash: row.hash }, data: { lastSeenAt: new Date(now) } });
-  return { hash: row.hash, staffId: staff.id, plieCode: row.plieCode, email: row.email, name: staff.name, roles: staff.roles, csrfToken: row.csrfToken };
+  return { hash: row.hash, staffId: staff.id, plieCode: row.plieCode, email: row.email, name: staff.name, roles: staff.roles, organisation: staff.organisation, csrfToken: row.csrfToken };
 }
 
 export async function endSession(db: Db, hash: string, now: number): Promise<void> {

@@ -14,6 +14,7 @@ import { escapeHtml } from '../../html.ts';
 import { SIGN_IN_MINUTES, SIGN_IN_PURPOSE, signInTarget, type SignInRequest } from '../../links/sign-in-link.ts';
 import { peekLink, useLink, type LinkCheck } from '../../links/signed-links.ts';
 import type { Logger } from '../../logging.ts';
+import { staffByEmail } from '../../staff/directory.ts';
 import { startOnce } from '../../temporal/start-once.ts';
 import { SIGN_IN_WORKFLOW, signInWorkflowId } from '../../../workflows/sign-in.ts';
 import { alert, html, join, paragraph, type Html } from '../pages/layout.ts';
@@ -69,10 +70,12 @@ export function createSignInPages(deps: SignInDeps): express.Router {
     }
     const email = parsed.data.toLowerCase();
     const now = deps.now();
-    const staff = await deps.db.staff.findMany({ where: { active: true, email: { equals: email, mode: 'insensitive' }, plieCode: { in: [...deps.served] } } });
     const recent = await deps.db.message.count({ where: { template: 'sign-in', recipient: { equals: email, mode: 'insensitive' }, createdAt: { gte: new Date(now - SIGN_IN_MINUTES * 60_000) } } });
-    if (recent >= MAX_LINKS_AT_ONCE) log.warn({ recent }, 'liens de connexion trop nombreux pour une adresse : aucun envoi');
-    for (const s of recent >= MAX_LINKS_AT_ONCE ? [] : staff) {
+    const flooded = recent >= MAX_LINKS_AT_ONCE;
+    if (flooded) log.warn({ recent }, 'liens de connexion trop nombreux pour une adresse : aucun envoi');
+    // Past the limit, the staff table is not even read: the same answer, at the same cost.
+    const staff = flooded ? [] : await deps.db.staff.findMany({ where: { active: true, email: { equals: email, mode: 'insensitive' }, plieCode: { in: [...deps.served] } } });
+    for (const s of staff) {
       const request: SignInRequest = { requestId: randomUUID(), plieCode: s.plieCode, email, requestedAt: now };
       await startOnce(deps.temporal, SIGN_IN_WORKFLOW, { workflowId: signInWorkflowId(request.requestId), taskQueue: deps.taskQueue, args: [request] });
     }
@@ -129,7 +132,7 @@ export function createSignInPages(deps: SignInDeps): express.Router {
     const target = await targetOf(req, res, true);
     if (!target) return;
     const now = deps.now();
-    const staff = await deps.db.staff.findFirst({ where: { plieCode: target.plieCode, active: true, email: { equals: target.email, mode: 'insensitive' } } });
+    const staff = await staffByEmail(deps.db, target.plieCode, target.email);
     if (!staff) {
       log.info({ plie: target.plieCode }, 'connexion refusée : personne inactive');
       return sendPage(res, null, { status: 403, title: 'Connexion impossible', body: alert('warning', 'Votre accès a été désactivé.', 'Adressez-vous à la coordination de votre PLIE.') });

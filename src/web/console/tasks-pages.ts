@@ -5,8 +5,8 @@
 import type { Client } from '@temporalio/client';
 import express from 'express';
 import type { Db } from '../../db/client.ts';
-import { fromDbDate, toDbDate } from '../../db/dates.ts';
-import { formatFrenchDate, parisDate } from '../../domain/dates.ts';
+import { toDbDate } from '../../db/dates.ts';
+import { parisDate } from '../../domain/dates.ts';
 import { fileReference, initials } from '../../domain/participant.ts';
 import { isCoordinator, mayAnswerTask } from '../../domain/permissions.ts';
 import { isTaskKind, TASK_TITLES } from '../../domain/tasks.ts';
@@ -17,7 +17,7 @@ import { referentOptions } from '../../staff/directory.ts';
 import { castVote } from '../../temporal/pathway-client.ts';
 import { formHtml } from '../pages/form-html.ts';
 import { alert, html, join, paragraph, type Html } from '../pages/layout.ts';
-import { csrfField, link, sendPage, table, text } from './layout.ts';
+import { csrfField, dueDate, link, sendPage, table, text } from './layout.ts';
 import { sessionOf } from './request-state.ts';
 import type { ConsoleSession } from './sessions.ts';
 
@@ -44,7 +44,7 @@ export function createTaskPages(deps: { db: Db; temporal: Client; now: () => num
       : [];
     type Row = (typeof own)[number];
     const row = (t: Row, withAssignee: boolean): Html[] => [
-      html(`${t.dueDate < today ? '<p class="fr-badge fr-badge--error fr-badge--sm">En retard</p> ' : ''}${formatFrenchDate(fromDbDate(t.dueDate))}`),
+      dueDate(t.dueDate, today),
       link(taskUrl(t.id), isTaskKind(t.kind) ? TASK_TITLES[t.kind] : t.kind),
       link(`/participants/${t.pathway.participantId}`, `${fileReference(t.pathway.participantId)} (${initials(t.pathway.participant.firstName, t.pathway.participant.lastName)})`),
       ...(withAssignee ? [text(t.assigneeEmail)] : []),

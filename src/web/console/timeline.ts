@@ -28,6 +28,9 @@ const FIXED: Record<string, string> = {
   'pathway.reentry': 'Nouveau parcours après une sortie',
   'pathway.action': 'Action sur le parcours',
   'task.answer': 'Tâche traitée',
+  // Closed by the pathway itself: a proof no longer needed at the exit, a vote after its deadline.
+  'task.expired': 'Tâche close sans réponse (plus nécessaire)',
+  'task.cancelled': 'Tâche annulée',
   'history.import': 'Reprise de l’historique',
   'api.on_behalf': 'Action par l’API du PLIE',
 };

@@ -1,0 +1,162 @@
+/**
+ * A referent without Slack drives a person from the referral to the exit in the console alone, in
+ * headless Chromium, on Temporal's time-skipping server: the six months of follow-up in employment
+ * pass in seconds, each monthly check answered from « Mes tâches », the exit confirmed there. Her
+ * small PLIE gives every eligible referral to her (« par règle »), so nobody else acts.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, parisDate } from '../../src/domain/dates.ts';
+import { fileReference } from '../../src/domain/participant.ts';
+import { CASA_CONFIG, plieConfigSchema } from '../../src/domain/plie-config.ts';
+import { launchBrowser } from '../helpers/browser.ts';
+import { accessible, consoleSignIn, waitFor } from '../helpers/console-browser.ts';
+import { uniqueQueue } from '../helpers/settings.ts';
+import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
+
+const run = randomBytes(3).toString('hex');
+const REFERENT = `referente-seule-${run}@plie.test`;
+const COORDINATOR = `coordination-${run}@plie.test`;
+const DAY = 24 * 3_600_000;
+const today = parisDate(new Date());
+// The protocol runs around today, whatever the day the test runs.
+const plie = plieConfigSchema.parse({
+  ...CASA_CONFIG,
+  code: `SEUL${run.toUpperCase()}`,
+  name: 'PLIE à une référente',
+  coordinationEmail: COORDINATOR,
+  assignment: { autoReferentEmail: REFERENT },
+  protocol: { from: addDays(today, -400), to: addDays(today, 800) },
+  earlierProtocols: [],
+});
+
+let channels: ChannelsStack;
+let browser: Browser;
+
+beforeAll(async () => {
+  channels = await startChannelsStack({
+    taskQueue: uniqueQueue('console-parcours'),
+    coordinatorEmail: COORDINATOR,
+    servedPlie: plie,
+    staff: [
+      { email: REFERENT, name: 'Sophie Garnier', roles: ['REFERENT'] },
+      { email: COORDINATOR, name: 'Coordination', roles: ['COORDINATEUR'] },
+    ],
+  });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await channels?.close();
+});
+
+describe('a pathway driven in the console alone (time-skipping)', { timeout: 240_000 }, () => {
+  it('takes a person from the referral to the exit, the follow-up time-skipped', async () => {
+    const { env, stack, web } = channels;
+    const { db } = stack;
+    const signIn = consoleSignIn(browser, web.url, stack.inbox);
+    const { context, page } = await signIn(REFERENT);
+
+    // The referral, with the facts that make the person eligible.
+    await page.getByRole('link', { name: 'Orienter' }).click();
+    await page.getByRole('link', { name: 'Nouvelle orientation' }).click();
+    await page.getByLabel('Nom', { exact: true }).fill(`Lefèvre${run}`);
+    await page.getByLabel('Prénom', { exact: true }).fill('Yasmina');
+    await page.getByLabel('Date de naissance').fill('1981-09-17');
+    await page.getByLabel('Commune de résidence (facultatif)').fill('Antibes');
+    await page.getByLabel(/^Email/).fill(`yasmina-${run}@exemple.fr`);
+    await page.getByLabel('Minimum social (facultatif)').selectOption('RSA');
+    await page.getByLabel('En recherche active d’emploi (facultatif)').selectOption('oui');
+    await page.getByLabel(/^A besoin d’un accompagnement/).selectOption('oui');
+    await page.getByLabel(/^Apte et volontaire pour un parcours/).selectOption('oui');
+    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await accessible(page, 'Vérifier l’orientation');
+    expect(await page.locator('.fr-alert').first().textContent()).toContain('Pré-contrôle d’éligibilité : éligible');
+    await page.getByRole('button', { name: 'Enregistrer l’orientation' }).click();
+    await page.waitForURL(/\/orienter\?enregistre=/);
+    const person = await db.participant.findFirstOrThrow({ where: { lastName: `Lefèvre${run}` } });
+    expect(person).toMatchObject({ plieCode: plie.code, createdBy: REFERENT });
+    const pathwayId = `parcours-${person.id}`;
+
+    /** Answers the open task titled `title` from « Mes tâches », filling the form with `fill`. */
+    const answer = async (title: string, fill: () => Promise<void>) => {
+      await waitFor(async () => {
+        await page.goto(`${web.url}/taches`);
+        expect(await page.getByRole('link', { name: title }).count()).toBe(1);
+      });
+      await page.getByRole('link', { name: title }).click();
+      await accessible(page, (await page.locator('h1').textContent())!);
+      await fill();
+      await page.getByRole('button', { name: 'Enregistrer' }).click();
+      await page.waitForURL(`${web.url}/taches?enregistre=1`);
+    };
+    const stage = async () => (await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage;
+
+    // Hers by the PLIE's rule: the diagnostic comes to her at once.
+    const entry = parisDate(await env.currentTimeMs());
+    await answer('Décider de l’intégration après le diagnostic', async () => {
+      await page.getByLabel('Décision').selectOption('integrate');
+      await page.getByLabel('Date d’entrée (facultatif)').fill(entry);
+    });
+    await waitFor(async () => expect(await stage()).toBe('active'));
+
+    // A CDI signed, noted on the file: the follow-up in employment begins.
+    await page.goto(`${web.url}/participants/${person.id}`);
+    await page.getByRole('link', { name: 'Noter un fait sur le parcours' }).click();
+    await page.getByRole('link', { name: 'Contrat signé' }).click();
+    await accessible(page, 'Contrat de travail');
+    await page.getByLabel('Type de contrat').selectOption('CDI');
+    await page.getByLabel('Début', { exact: true }).fill(entry);
+    await page.getByLabel('Heures par semaine').fill('35');
+    await page.getByLabel('Employeur (facultatif)').fill('Boulangerie du Port');
+    await page.getByLabel('Structure d’insertion (IAE)').selectOption('AUCUNE');
+    await page.getByLabel('Contrat aidé (PEC, CUI…)').selectOption('non');
+    await page.getByLabel('Secteur marchand').selectOption('oui');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.waitForURL(`${web.url}/participants/${person.id}?enregistre=1`);
+    await waitFor(async () => expect(await stage()).toBe('followUp'));
+
+    // Each month of the follow-up, its check, answered in the console: still in post.
+    for (let month = 1; month <= 5; month++) {
+      await env.sleep(31 * DAY);
+      await answer('Confirmer la situation du mois (suivi en emploi)', async () => {
+        await page.getByLabel('La personne est-elle toujours en poste ?').selectOption('oui');
+        await page.getByLabel('Heures travaillées ce mois-ci (facultatif)').fill('151');
+      });
+      await waitFor(async () => expect(await db.task.count({ where: { pathwayId, kind: 'follow_up_check', status: 'done', answeredBy: REFERENT, channel: 'web' } })).toBe(month));
+    }
+
+    // Six months in employment: the exit is hers to confirm.
+    await env.sleep(31 * DAY);
+    await waitFor(async () => expect(await stage()).toBe('exitPending'));
+    await answer('Confirmer la sortie du parcours', async () => {
+      await page.getByLabel('Confirmer la sortie ?').selectOption('oui');
+    });
+    await waitFor(async () => expect(await stage()).toBe('exited'));
+
+    // The file tells the story; the referral's page, its outcome.
+    await page.goto(`${web.url}/participants/${person.id}`);
+    await accessible(page, (await page.locator('h1').textContent())!);
+    const file = (await page.locator('main').textContent())!;
+    expect(await page.getByRole('table', { name: 'Sorties' }).textContent()).toContain('Sortie positiveEn emploioui');
+    expect(file).toContain('Tâche close sans réponse');
+    expect(file).toContain('Boulangerie du Port');
+    await page.goto(`${web.url}/orienter`);
+    expect(await page.locator('table').textContent()).toContain('Sortie du PLIE');
+    expect(await page.locator('table').textContent()).toContain(fileReference(person.id));
+
+    // Everything was done by her, in the console, and nothing by anyone else.
+    const tasks = await db.task.findMany({ where: { pathwayId, status: 'done', kind: { in: ['diagnostic_decision', 'follow_up_check', 'confirm_exit'] } } });
+    expect(tasks.map((t) => [t.kind, t.answeredBy, t.channel]).sort()).toEqual([
+      ['confirm_exit', REFERENT, 'web'],
+      ['diagnostic_decision', REFERENT, 'web'],
+      ...Array.from({ length: 5 }, () => ['follow_up_check', REFERENT, 'web']),
+    ]);
+    // A positive exit to employment in CDI, counted as such in the bilan.
+    expect(await db.exit.findFirstOrThrow({ where: { participantId: person.id } })).toMatchObject({ type: 'POSITIVE', positiveKind: 'EMPLOI', cdi: true, declared: false });
+    expect(await db.auditEvent.count({ where: { entityId: pathwayId, actor: { not: REFERENT }, channel: { in: ['web', 'slack', 'http', 'cli'] } } })).toBe(0);
+    await context.close();
+  });
+});
