@@ -22,7 +22,7 @@ export const offerInputSchema = z.object({
   clause: z.boolean().default(false),
 });
 
-export async function registerOffer(db: Db, plieCode: string, raw: unknown, actor: string) {
+export async function registerOffer(db: Db, plieCode: string, raw: unknown, actor: string, channel: 'cli' | 'web' = 'cli') {
   const parsed = offerInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
   const o = parsed.data;
@@ -30,7 +30,7 @@ export async function registerOffer(db: Db, plieCode: string, raw: unknown, acto
     const offer = await tx.jobOffer.create({
       data: { plieCode, company: o.company, jobTitle: o.jobTitle, sector: o.sector, contractType: o.contractType, weeklyHours: o.weeklyHours ?? null, place: o.place ?? null, startDate: o.startDate ? toDbDate(o.startDate) : null, clause: o.clause, createdBy: actor },
     });
-    await audit(tx, { idempotencyKey: `offer/${offer.id}/register`, actor, channel: 'cli', action: 'offer.register', entityType: 'job_offer', entityId: offer.id });
+    await audit(tx, { idempotencyKey: `offer/${offer.id}/register`, actor, channel, action: 'offer.register', entityType: 'job_offer', entityId: offer.id });
     return offer;
   });
 }

@@ -29,6 +29,7 @@ const REFERENT = `referente-${run}@plie.test`;
 const OTHER_REFERENT = `autre-referent-${run}@plie.test`;
 const PRESCRIBER = `prescriptrice-${run}@france-travail.test`;
 const MEMBER = `membre-${run}@plie.test`;
+const BUSINESS = `relation-entreprises-${run}@plie.test`;
 const TOKEN = 'jeton-api-de-la-console-de-test';
 const FILE_KEY = randomBytes(32).toString('base64');
 // A 1×1 PNG.
@@ -53,6 +54,7 @@ beforeAll(async () => {
       { email: OTHER_REFERENT, name: 'Karim Benali', roles: ['REFERENT'] },
       { email: PRESCRIBER, name: 'Julie Roux', roles: ['PRESCRIPTEUR'], organisation: 'FRANCE_TRAVAIL' },
       { email: MEMBER, name: 'Marc Petit', roles: ['MEMBRE_COMMISSION'] },
+      { email: BUSINESS, name: 'Léa Fontaine', roles: ['CHARGE_RELATION_ENTREPRISE'] },
     ],
   });
   ({ stack, db, web, browser } = running);
@@ -364,6 +366,61 @@ describe('the staff’s web console (headless Chromium)', () => {
     const referent = await signIn(REFERENT);
     expect(await referent.page.getByRole('link', { name: 'Messages', exact: true }).count()).toBe(0);
     expect((await referent.page.goto(`${web.url}/messages`))!.status()).toBe(403);
+    await referent.context.close();
+  });
+
+  it('lets the relation entreprises register a job offer, follow its « mises en relation », and the coordination close it', async () => {
+    // Someone in pathway whose wish the offer answers.
+    const sector = `Maraîchage ${run}`;
+    const person = await running.refer({ firstName: 'Hugo', lastName: `Marchal${run}`, birthDate: '1985-03-09', commune: 'Antibes', email: `hugo-${run}@exemple.fr` });
+    const pathwayId = `parcours-${person}`;
+    const assign = await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId, kind: 'assign_referent', status: 'open' } }));
+    await answerTask(running.client, person, { taskId: assign.id, answer: { referentEmail: REFERENT }, actor: COORDINATOR, channel: 'cli' });
+    const diagnostic = await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId, kind: 'diagnostic_decision', status: 'open' } }));
+    await answerTask(running.client, person, { taskId: diagnostic.id, answer: { decision: 'integrate', entryDate: parisDate(new Date()) }, actor: REFERENT, channel: 'cli' });
+    await waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('active'));
+    await db.participant.update({ where: { id: person }, data: { sectorWishes: [sector] } });
+
+    const { context, page } = await signIn(BUSINESS);
+    await page.getByRole('link', { name: 'Offres', exact: true }).click();
+    await accessible(page, 'Offres d’emploi');
+    await page.getByRole('link', { name: 'Nouvelle offre' }).click();
+    await accessible(page, 'Nouvelle offre d’emploi');
+    // A missing field is said next to it, and nothing is recorded.
+    await page.getByLabel('Intitulé du poste').fill('Ouvrier·e maraîcher·e');
+    await page.getByLabel(/^Secteur/).fill(sector);
+    await page.getByLabel('Type de contrat').selectOption('CDD');
+    await page.getByRole('button', { name: 'Enregistrer l’offre' }).click();
+    await expect.poll(() => page.locator('.fr-alert--error').textContent()).toContain('Entreprise');
+    expect(await db.jobOffer.count({ where: { sector } })).toBe(0);
+    await page.getByLabel('Entreprise', { exact: true }).fill('Les Jardins de Biot');
+    await page.getByLabel('Heures par semaine (facultatif)').fill('24');
+    await page.getByRole('button', { name: 'Enregistrer l’offre' }).click();
+    await page.waitForURL(/\/offres\/[\w-]+\?enregistree=1$/);
+    await accessible(page, 'Ouvrier·e maraîcher·e — Les Jardins de Biot');
+    const offer = await db.jobOffer.findFirstOrThrow({ where: { sector } });
+    expect(offer).toMatchObject({ plieCode: 'CASA', company: 'Les Jardins de Biot', contractType: 'CDD', weeklyHours: 24, createdBy: BUSINESS, status: 'OUVERTE' });
+    expect(await db.auditEvent.count({ where: { action: 'offer.register', entityId: offer.id, actor: BUSINESS, channel: 'web' } })).toBe(1);
+    // The person it answers, by file number and initials only; the offer is put to her referent.
+    const ref = fileReferenceOf(person);
+    await expect.poll(async () => { await page.reload(); return await page.getByRole('table', { name: 'Mises en relation' }).textContent(); }, { timeout: 20_000 }).toContain(`${ref} (H. M.)`);
+    expect(await page.locator('main').textContent()).not.toContain(`Marchal${run}`);
+    // Closing is the coordination's.
+    expect(await page.getByRole('button', { name: 'Clore l’offre' }).count()).toBe(0);
+    await screenshot(page, 'console-offre');
+    await context.close();
+
+    const coordination = await signIn(COORDINATOR);
+    await coordination.page.goto(`${web.url}/offres/${offer.id}`);
+    await coordination.page.getByRole('button', { name: 'Clore l’offre' }).click();
+    await coordination.page.waitForURL(`${web.url}/offres/${offer.id}?close=1`);
+    await waitFor(async () => expect((await db.jobOffer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('CLOSE'));
+    await coordination.context.close();
+
+    // Not for a referent, not even by its address.
+    const referent = await signIn(REFERENT);
+    expect(await referent.page.getByRole('link', { name: 'Offres', exact: true }).count()).toBe(0);
+    expect((await referent.page.goto(`${web.url}/offres/${offer.id}`))!.status()).toBe(403);
     await referent.context.close();
   });
 

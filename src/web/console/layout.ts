@@ -21,6 +21,7 @@ function navigationOf(session: ConsoleSession): Array<{ href: string; label: str
     ...(seesCommissionCases(session) ? [{ href: '/commission', label: 'Commission' }] : []),
     ...(isCoordinator(session) ? [{ href: '/messages', label: 'Messages' }] : []),
     ...(mayDo(session, 'refer') ? [{ href: '/orienter', label: 'Orienter' }] : []),
+    ...(mayDo(session, 'publishOffers') ? [{ href: '/offres', label: 'Offres' }] : []),
   ];
 }
 
@@ -51,6 +52,12 @@ export function sendPage(res: Response, session: ConsoleSession | null, p: Conso
     .status(p.status ?? 200)
     .type('html')
     .send(page({ title: p.title, body: p.body, footer: FOOTER, ...(p.wide ? { wide: true } : {}), ...(session ? { tools: tools(session), navigation: navigation(session, current) } : {}) }));
+}
+
+/** A titled list of terms and their values (an absent value shows as a dash). */
+export function facts(caption: string, entries: Array<[string, string | null | undefined]>): Html {
+  const items = entries.map(([term, value]) => `<dt class="fr-text--bold fr-mb-0">${escapeHtml(term)}</dt><dd class="fr-ml-0 fr-mb-1w">${escapeHtml(value ?? '—')}</dd>`).join('');
+  return html(`<h2 class="fr-h4 fr-mt-4w">${escapeHtml(caption)}</h2><dl>${items}</dl>`);
 }
 
 /** A table with a caption, headers and rows of already escaped cells. */

@@ -17,7 +17,6 @@ import { EXIT_TYPE_LABELS, type ExitType } from '../../domain/exit-types.ts';
 import { BARRIER_OPTIONS, CONTRACT_TYPE_OPTIONS, DECLARED_SITUATION_OPTIONS, labelOf, PRESCRIBER_OPTIONS, STEP_TYPE_OPTIONS } from '../../forms/labels.ts';
 import type { RawValues } from '../../forms/fields.ts';
 import { DECISION_LABELS } from '../../forms/referral-form.ts';
-import { escapeHtml } from '../../html.ts';
 import { mayOpenFile } from '../../participants/file-access.ts';
 import { currentPathwayId } from '../../participants/reenter.ts';
 import { z } from '../../domain/validation.ts';
@@ -31,7 +30,7 @@ import { rectifyParticipant } from '../../participants/rectify.ts';
 import { InvalidInputError } from '../../participants/create.ts';
 import { EXTENSIONS, type ProofStore } from '../../files/proof-store.ts';
 import type { PlieConfig } from '../../domain/plie-config.ts';
-import { csrfField, link, parisDateTime, sendPage, table, text } from './layout.ts';
+import { csrfField, facts, link, parisDateTime, sendPage, table, text } from './layout.ts';
 import { sessionOf } from './request-state.ts';
 import type { ConsoleSession } from './sessions.ts';
 import { taskUrl } from './tasks-pages.ts';
@@ -44,11 +43,6 @@ const yesNo = (b: boolean | null | undefined) => (b === null || b === undefined 
 const NOT_FOUND = 'Aucun parcours pour ce participant.';
 
 /** A list of terms and their description (the file's facts). */
-function facts(caption: string, entries: Array<[string, string | null | undefined]>): Html {
-  const items = entries.map(([term, value]) => `<dt class="fr-text--bold fr-mb-0">${escapeHtml(term)}</dt><dd class="fr-ml-0 fr-mb-1w">${escapeHtml(value ?? '—')}</dd>`).join('');
-  return html(`<h2 class="fr-h4 fr-mt-4w">${escapeHtml(caption)}</h2><dl>${items}</dl>`);
-}
-
 export interface ParticipantPageDeps {
   db: Db;
   temporal: Client;
