@@ -20,7 +20,7 @@ export const collectiveActionSchema = z.object({
   organizerEmail: z.email({ error: 'organisateur·rice : adresse invalide' }),
 });
 
-export async function createCollectiveAction(db: Db, plieCode: string, raw: unknown, actor: string) {
+export async function createCollectiveAction(db: Db, plieCode: string, raw: unknown, actor: string, channel: 'cli' | 'web' = 'cli') {
   const parsed = collectiveActionSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
   const a = parsed.data;
@@ -28,7 +28,7 @@ export async function createCollectiveAction(db: Db, plieCode: string, raw: unkn
     const action = await tx.collectiveAction.create({
       data: { plieCode, kind: a.kind, title: a.title, company: a.company ?? null, at: new Date(parisInstant(a.date, a.time)), durationMinutes: a.durationMinutes, place: a.place, organizerEmail: a.organizerEmail.toLowerCase(), createdBy: actor },
     });
-    await audit(tx, { idempotencyKey: `collective/${action.id}/create`, actor, channel: 'cli', action: 'collective.create', entityType: 'collective_action', entityId: action.id });
+    await audit(tx, { idempotencyKey: `collective/${action.id}/create`, actor, channel, action: 'collective.create', entityType: 'collective_action', entityId: action.id });
     return action;
   });
 }

@@ -11,7 +11,8 @@ import { formHtml } from './pages/form-html.ts';
 import { alert, paragraph } from './pages/layout.ts';
 import type { PageResult } from './procurement-pages.ts';
 
-function attendanceForm(people: Array<{ value: string; label: string }>): FormSpec {
+/** Who came and what followed, among the invited people (the organiser's link and the console). */
+export function attendanceForm(people: Array<{ value: string; label: string }>): FormSpec {
   return {
     title: 'Présence et suites',
     submit: 'Enregistrer',

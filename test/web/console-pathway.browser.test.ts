@@ -5,13 +5,13 @@
  * small PLIE gives every eligible referral to her (« par règle »), so nobody else acts.
  */
 import { randomBytes } from 'node:crypto';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, parisDate } from '../../src/domain/dates.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { CASA_CONFIG, plieConfigSchema } from '../../src/domain/plie-config.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { accessible, consoleSignIn, waitFor } from '../helpers/console-browser.ts';
+import { accessible, consoleSignIn, cookieHeader, waitFor } from '../helpers/console-browser.ts';
 import { uniqueQueue } from '../helpers/settings.ts';
 import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
 
@@ -52,6 +52,40 @@ afterAll(async () => {
   await channels?.close();
 });
 
+/** Refers an eligible person from « Orienter », as the signed-in person. */
+async function referInBrowser(page: Page, lastName: string, firstName: string): Promise<void> {
+  await page.goto(`${channels.web.url}/orienter`);
+  await page.getByRole('link', { name: 'Nouvelle orientation' }).click();
+  await page.getByLabel('Nom', { exact: true }).fill(lastName);
+  await page.getByLabel('Prénom', { exact: true }).fill(firstName);
+  await page.getByLabel('Date de naissance').fill('1981-09-17');
+  await page.getByLabel('Commune de résidence (facultatif)').fill('Antibes');
+  await page.getByLabel(/^Email/).fill(`${firstName.toLowerCase()}-${run}@exemple.fr`);
+  await page.getByLabel('Minimum social (facultatif)').selectOption('RSA');
+  await page.getByLabel('En recherche active d’emploi (facultatif)').selectOption('oui');
+  await page.getByLabel(/^A besoin d’un accompagnement/).selectOption('oui');
+  await page.getByLabel(/^Apte et volontaire pour un parcours/).selectOption('oui');
+  await page.getByRole('button', { name: 'Vérifier' }).click();
+  await accessible(page, 'Vérifier l’orientation');
+  expect(await page.locator('.fr-alert').first().textContent()).toContain('Pré-contrôle d’éligibilité : éligible');
+  await page.getByRole('button', { name: 'Enregistrer l’orientation' }).click();
+  await page.waitForURL(/\/orienter\?enregistre=/);
+}
+
+/** Answers the open task titled `title` from « Mes tâches », filling the form with `fill`. */
+async function answerInBrowser(page: Page, title: string, fill: () => Promise<void>): Promise<void> {
+  const { url } = channels.web;
+  await waitFor(async () => {
+    await page.goto(`${url}/taches`);
+    expect(await page.getByRole('link', { name: title }).count()).toBe(1);
+  });
+  await page.getByRole('link', { name: title }).click();
+  await accessible(page, (await page.locator('h1').textContent())!);
+  await fill();
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.waitForURL(`${url}/taches?enregistre=1`);
+}
+
 describe('a pathway driven in the console alone (time-skipping)', { timeout: 240_000 }, () => {
   it('takes a person from the referral to the exit, the follow-up time-skipped', async () => {
     const { env, stack, web } = channels;
@@ -60,38 +94,12 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     const { context, page } = await signIn(REFERENT);
 
     // The referral, with the facts that make the person eligible.
-    await page.getByRole('link', { name: 'Orienter' }).click();
-    await page.getByRole('link', { name: 'Nouvelle orientation' }).click();
-    await page.getByLabel('Nom', { exact: true }).fill(`Lefèvre${run}`);
-    await page.getByLabel('Prénom', { exact: true }).fill('Yasmina');
-    await page.getByLabel('Date de naissance').fill('1981-09-17');
-    await page.getByLabel('Commune de résidence (facultatif)').fill('Antibes');
-    await page.getByLabel(/^Email/).fill(`yasmina-${run}@exemple.fr`);
-    await page.getByLabel('Minimum social (facultatif)').selectOption('RSA');
-    await page.getByLabel('En recherche active d’emploi (facultatif)').selectOption('oui');
-    await page.getByLabel(/^A besoin d’un accompagnement/).selectOption('oui');
-    await page.getByLabel(/^Apte et volontaire pour un parcours/).selectOption('oui');
-    await page.getByRole('button', { name: 'Vérifier' }).click();
-    await accessible(page, 'Vérifier l’orientation');
-    expect(await page.locator('.fr-alert').first().textContent()).toContain('Pré-contrôle d’éligibilité : éligible');
-    await page.getByRole('button', { name: 'Enregistrer l’orientation' }).click();
-    await page.waitForURL(/\/orienter\?enregistre=/);
+    await referInBrowser(page, `Lefèvre${run}`, 'Yasmina');
     const person = await db.participant.findFirstOrThrow({ where: { lastName: `Lefèvre${run}` } });
     expect(person).toMatchObject({ plieCode: plie.code, createdBy: REFERENT });
     const pathwayId = `parcours-${person.id}`;
 
-    /** Answers the open task titled `title` from « Mes tâches », filling the form with `fill`. */
-    const answer = async (title: string, fill: () => Promise<void>) => {
-      await waitFor(async () => {
-        await page.goto(`${web.url}/taches`);
-        expect(await page.getByRole('link', { name: title }).count()).toBe(1);
-      });
-      await page.getByRole('link', { name: title }).click();
-      await accessible(page, (await page.locator('h1').textContent())!);
-      await fill();
-      await page.getByRole('button', { name: 'Enregistrer' }).click();
-      await page.waitForURL(`${web.url}/taches?enregistre=1`);
-    };
+    const answer = (title: string, fill: () => Promise<void>) => answerInBrowser(page, title, fill);
     const stage = async () => (await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage;
 
     // Hers by the PLIE's rule: the diagnostic comes to her at once.
@@ -157,6 +165,75 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     // A positive exit to employment in CDI, counted as such in the bilan.
     expect(await db.exit.findFirstOrThrow({ where: { participantId: person.id } })).toMatchObject({ type: 'POSITIVE', positiveKind: 'EMPLOI', cdi: true, declared: false });
     expect(await db.auditEvent.count({ where: { entityId: pathwayId, actor: { not: REFERENT }, channel: { in: ['web', 'slack', 'http', 'cli'] } } })).toBe(0);
+    await context.close();
+  });
+
+  it('lets her run a collective action: created, people invited, then who came recorded after it', async () => {
+    const { env, stack, web } = channels;
+    const { db } = stack;
+    const { context, page } = await consoleSignIn(browser, web.url, stack.inbox)(REFERENT);
+    await referInBrowser(page, `Atelier${run}`, 'Malik');
+    const person = await db.participant.findFirstOrThrow({ where: { lastName: `Atelier${run}` } });
+    const today = parisDate(await env.currentTimeMs());
+    await answerInBrowser(page, 'Décider de l’intégration après le diagnostic', async () => {
+      await page.getByLabel('Décision').selectOption('integrate');
+      await page.getByLabel(/^Date d’entrée/).fill(today);
+    });
+    await waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: `parcours-${person.id}` } })).stage).toBe('active'));
+
+    // Tomorrow afternoon, organised by her.
+    const tomorrow = addDays(today, 1);
+    await page.getByRole('link', { name: 'Actions collectives' }).click();
+    await accessible(page, 'Actions collectives');
+    await page.getByRole('link', { name: 'Nouvelle action' }).click();
+    await accessible(page, 'Nouvelle action collective');
+    await page.getByLabel('Type').selectOption('ATELIER_DECOUVERTE');
+    await page.getByLabel('Intitulé').fill('Les métiers du soin');
+    await page.getByLabel('Date', { exact: true }).fill(tomorrow);
+    await page.getByLabel('Heure (HH:MM)').fill('25:00');
+    await page.getByLabel('Lieu (adresse)').fill('PLIE, 1 place du Général-de-Gaulle, Antibes');
+    expect(await page.getByLabel(/^Qui organise/).inputValue()).toBe(REFERENT);
+    await page.getByRole('button', { name: 'Enregistrer l’action' }).click();
+    // A wrong hour is said next to its field, and nothing is recorded.
+    await expect.poll(() => page.locator('.fr-error-text').first().textContent()).toContain('heure invalide');
+    expect(await db.collectiveAction.count({ where: { plieCode: plie.code } })).toBe(0);
+    await page.getByLabel('Heure (HH:MM)').fill('14:00');
+    await page.getByRole('button', { name: 'Enregistrer l’action' }).click();
+    await page.waitForURL(/\/actions-collectives\/[\w-]+\?enregistree=1$/);
+    await accessible(page, 'Atelier découverte des métiers « Les métiers du soin »');
+    const action = await db.collectiveAction.findFirstOrThrow({ where: { plieCode: plie.code } });
+    expect(action).toMatchObject({ organizerEmail: REFERENT, createdBy: REFERENT, durationMinutes: 120 });
+
+    // She invites someone she follows: the invitation goes by email.
+    // DSFR draws its own boxes: the label is what one clicks.
+    await page.locator('label', { hasText: new RegExp(`^Atelier${run} Malik — dossier`) }).click();
+    await page.getByRole('button', { name: 'Inviter' }).click();
+    await page.waitForURL(`${web.url}/actions-collectives/${action.id}?invitees=1`);
+    const ref = fileReference(person.id);
+    expect(await page.getByRole('table', { name: 'Invitations' }).textContent()).toContain(`Dossier ${ref} (M. A.)`);
+    await stack.inbox.waitFor((m) => m.to.includes(`malik-${run}@exemple.fr`) && /Les métiers du soin/.test(m.subject + m.text));
+
+    // The day after: the attendance, once the action is over.
+    await env.sleep(2 * DAY);
+    await waitFor(async () => {
+      await page.goto(`${web.url}/actions-collectives/${action.id}`);
+      expect(await page.getByRole('heading', { name: 'Présence et suites' }).count()).toBe(1);
+    });
+    await accessible(page, 'Atelier découverte des métiers « Les métiers du soin »');
+    await page.getByRole('group', { name: /^Présent·es/ }).locator('label', { hasText: `Dossier ${ref} (M. A.)` }).click();
+    await page.getByRole('group', { name: /^Mises en relation/ }).locator('label', { hasText: `Dossier ${ref} (M. A.)` }).click();
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.waitForURL(`${web.url}/actions-collectives/${action.id}?presence=1`);
+    expect(await page.locator('.fr-alert--success').textContent()).toContain('1 présent·es sur 1 invité·es, 1 mise(s) en relation, 0 embauche(s)');
+    expect(await db.collectiveInvitation.findFirstOrThrow({ where: { actionId: action.id } })).toMatchObject({ participantId: person.id, status: 'PRESENT', miseEnRelation: true, hired: false });
+    expect(await db.auditEvent.count({ where: { entityId: action.id, action: 'collective.attendance', actor: REFERENT, channel: 'web' } })).toBe(1);
+
+    // The PLIE's actions and their figures, on the page and in the download.
+    await page.goto(`${web.url}/actions-collectives`);
+    const row = await page.getByRole('row', { name: /Les métiers du soin/ }).textContent();
+    expect(row).toContain(REFERENT);
+    const csv = await (await fetch(`${web.url}/actions-collectives/bilan.csv`, { headers: { cookie: await cookieHeader(context) } })).text();
+    expect(csv.split('\n').find((l) => l.includes('Les métiers du soin'))).toMatch(/;Atelier découverte des métiers;Les métiers du soin;;1;1;1;0$/);
     await context.close();
   });
 });

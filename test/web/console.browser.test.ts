@@ -309,6 +309,8 @@ describe('the staff’s web console (headless Chromium)', () => {
     // Nothing of the pathway itself: neither the file nor the caseload.
     expect((await page.goto(`${web.url}/participants/${person.id}`))!.status()).toBe(404);
     expect((await page.goto(`${web.url}/parcours`))!.status()).toBe(403);
+    expect((await page.goto(`${web.url}/actions-collectives`))!.status()).toBe(403);
+    expect((await page.goto(`${web.url}/offres`))!.status()).toBe(403);
     await context.close();
   });
 

@@ -1,10 +1,11 @@
 /** The console's pages: the DSFR layout with who is signed in, sign-out and the main navigation. */
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { fromDbDate } from '../../db/dates.ts';
 import { formatFrenchDate } from '../../domain/dates.ts';
-import { isCoordinator, mayDo, seesCommissionCases } from '../../domain/permissions.ts';
+import { isCoordinator, mayDo, REFUSED, seesCommissionCases, type StaffAction } from '../../domain/permissions.ts';
 import { escapeHtml } from '../../html.ts';
-import { html, page, type Html } from '../pages/layout.ts';
+import { alert, html, page, type Html } from '../pages/layout.ts';
+import { sessionOf } from './request-state.ts';
 import type { ConsoleSession } from './sessions.ts';
 
 const FOOTER = 'Espace des équipes du PLIE. Les informations des dossiers sont confidentielles : chaque consultation est enregistrée.';
@@ -22,6 +23,7 @@ function navigationOf(session: ConsoleSession): Array<{ href: string; label: str
     ...(isCoordinator(session) ? [{ href: '/messages', label: 'Messages' }] : []),
     ...(mayDo(session, 'refer') ? [{ href: '/orienter', label: 'Orienter' }] : []),
     ...(mayDo(session, 'publishOffers') ? [{ href: '/offres', label: 'Offres' }] : []),
+    ...(mayDo(session, 'runCollectiveActions') ? [{ href: '/actions-collectives', label: 'Actions collectives' }] : []),
   ];
 }
 
@@ -52,6 +54,16 @@ export function sendPage(res: Response, session: ConsoleSession | null, p: Conso
     .status(p.status ?? 200)
     .type('html')
     .send(page({ title: p.title, body: p.body, footer: FOOTER, ...(p.wide ? { wide: true } : {}), ...(session ? { tools: tools(session), navigation: navigation(session, current) } : {}) }));
+}
+
+/** For pages of one right: the session if its person holds it; otherwise the refusal is sent (403) and null returned. */
+export function sessionAllowedTo(action: StaffAction, title: string) {
+  return (req: Request, res: Response): ConsoleSession | null => {
+    const session = sessionOf(req)!;
+    if (mayDo(session, action)) return session;
+    sendPage(res, session, { status: 403, title, body: alert('warning', REFUSED[action]) });
+    return null;
+  };
 }
 
 /** A titled list of terms and their values (an absent value shows as a dash). */

@@ -10,7 +10,7 @@ import type { Db } from '../../db/client.ts';
 import { fromDbDate } from '../../db/dates.ts';
 import { formatFrenchDate } from '../../domain/dates.ts';
 import { fileReference, initials } from '../../domain/participant.ts';
-import { isCoordinator, mayDo, REFUSED } from '../../domain/permissions.ts';
+import { isCoordinator } from '../../domain/permissions.ts';
 import { PLACEMENT_STATUS_LABELS, type PlacementStatus } from '../../domain/placements.ts';
 import { z } from '../../domain/validation.ts';
 import { readForm, type RawValues } from '../../forms/fields.ts';
@@ -21,8 +21,7 @@ import { closeOffer, offerInput, startOffer } from '../../offers/placements.ts';
 import { InvalidInputError } from '../../participants/create.ts';
 import { formHtml } from '../pages/form-html.ts';
 import { alert, html, join, type Html } from '../pages/layout.ts';
-import { csrfField, facts, link, sendPage, table, text } from './layout.ts';
-import { sessionOf } from './request-state.ts';
+import { csrfField, sessionAllowedTo, facts, link, sendPage, table, text } from './layout.ts';
 import type { ConsoleSession } from './sessions.ts';
 
 export interface OffersPageDeps {
@@ -40,12 +39,7 @@ export function createOffersPage(deps: OffersPageDeps): express.Router {
   const router = express.Router();
   const { db } = deps;
 
-  const allowed = (req: express.Request, res: express.Response): ConsoleSession | null => {
-    const session = sessionOf(req)!;
-    if (mayDo(session, 'publishOffers')) return session;
-    sendPage(res, session, { status: 403, title: 'Offres d’emploi', body: alert('warning', REFUSED.publishOffers) });
-    return null;
-  };
+  const allowed = sessionAllowedTo('publishOffers', 'Offres d’emploi');
 
   /** The offer, if it is one of this person's PLIE; otherwise the same « introuvable » as a missing one. */
   async function offerFor(session: ConsoleSession, id: string, res: express.Response) {

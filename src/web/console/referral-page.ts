@@ -10,7 +10,6 @@ import { fromDbDate } from '../../db/dates.ts';
 import { formatFrenchDate } from '../../domain/dates.ts';
 import { fileReference } from '../../domain/participant.ts';
 import type { ParticipantInput } from '../../domain/participant.ts';
-import { mayRefer, REFUSED } from '../../domain/permissions.ts';
 import type { PlieConfig } from '../../domain/plie-config.ts';
 import { REFERRAL_OUTCOME_LABELS, referralOutcome } from '../../domain/referral-outcome.ts';
 import { readForm, type FormSpec, type RawValues } from '../../forms/fields.ts';
@@ -20,8 +19,7 @@ import { escapeHtml } from '../../html.ts';
 import { createParticipant, DuplicateParticipantError, InvalidInputError, type CreateParticipantDeps } from '../../participants/create.ts';
 import { formHtml } from '../pages/form-html.ts';
 import { alert, html, join, paragraph } from '../pages/layout.ts';
-import { csrfField, sendPage, table, text } from './layout.ts';
-import { sessionOf } from './request-state.ts';
+import { csrfField, sessionAllowedTo, sendPage, table, text } from './layout.ts';
 import type { ConsoleSession } from './sessions.ts';
 
 export interface ReferralPageDeps {
@@ -80,12 +78,7 @@ export function createReferralPage(deps: ReferralPageDeps): express.Router {
     );
   }
 
-  const allowed = (req: express.Request, res: express.Response): ConsoleSession | null => {
-    const session = sessionOf(req)!;
-    if (mayRefer(session)) return session;
-    sendPage(res, session, { status: 403, title: 'Orienter', body: alert('warning', REFUSED.refer) });
-    return null;
-  };
+  const allowed = sessionAllowedTo('refer', 'Orienter');
 
   const signedBy = (session: ConsoleSession) =>
     session.organisation ? paragraph(`Orientation au nom de ${labelOf(PRESCRIBER_OPTIONS, session.organisation)} (${session.name}) : l’issue du parcours vous sera communiquée.`) : html('');
