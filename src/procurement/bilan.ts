@@ -54,7 +54,8 @@ export async function loadProcurementBilan(db: Db, clauses: Pick<ClauseConfig, '
 const OUTCOME_LABELS: Record<string, string> = { EMPLOI: 'en emploi', FORMATION: 'en formation', RECHERCHE_EMPLOI: 'en recherche d’emploi', CREATION: 'a créé son activité', INACTIF: 'sans activité' };
 const percent = (x: number) => `${Math.round(x * 100)} %`;
 
-function lines(d: ProcurementBilanDocument): { title: string; paragraphs: string[]; table: string[][] } {
+/** The bilan's title, its sentences and its table of contracts (each format lays them out). */
+export function bilanLines(d: ProcurementBilanDocument): { title: string; paragraphs: string[]; table: string[][] } {
   const b = d.bilan;
   const title = `Bilan de la clause d’insertion — marché ${d.reference}`;
   const paragraphs = [
@@ -72,21 +73,21 @@ function lines(d: ProcurementBilanDocument): { title: string; paragraphs: string
 }
 
 export function bilanMarkdown(d: ProcurementBilanDocument): string {
-  const { title, paragraphs, table } = lines(d);
+  const { title, paragraphs, table } = bilanLines(d);
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
   return `# ${title}\n\n${paragraphs.join('\n\n')}\n\n${row(table[0]!)}\n${row(table[0]!.map(() => '---'))}\n${table.slice(1).map(row).join('\n')}\n`;
 }
 
 
 export function bilanHtml(d: ProcurementBilanDocument): string {
-  const { title, paragraphs, table } = lines(d);
+  const { title, paragraphs, table } = bilanLines(d);
   const head = `<tr>${table[0]!.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr>`;
   const body = table.slice(1).map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`).join('');
   return `<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title><style>body{font-family:sans-serif;max-width:48rem;margin:2rem auto;line-height:1.5}table{border-collapse:collapse}th,td{border:1px solid #999;padding:.3rem .6rem}</style></head><body><h1>${escapeHtml(title)}</h1>${paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('')}<table><caption>Contrats de la clause</caption><thead>${head}</thead><tbody>${body}</tbody></table></body></html>\n`;
 }
 
 export async function bilanXlsx(d: ProcurementBilanDocument): Promise<Buffer> {
-  const { title, paragraphs, table } = lines(d);
+  const { title, paragraphs, table } = bilanLines(d);
   const workbook = new ExcelJS.Workbook();
   workbook.creator = 'PLIE';
   const summary = workbook.addWorksheet('Bilan');

@@ -23,6 +23,7 @@ export async function recordHire(
   procurementId: string,
   raw: unknown,
   actor: string,
+  channel: 'cli' | 'web' = 'cli',
 ): Promise<{ contractId: string; inPathway: boolean }> {
   const parsed = hireInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
@@ -36,7 +37,7 @@ export async function recordHire(
   // The pathway first: should it refuse (stage, dates), nothing is written.
   if (candidate.participantId) {
     const workflowId = await currentPathwayId(deps.db, candidate.participantId);
-    await recordAction(deps.temporal, candidate.participantId, { action: { type: 'contractSigned', contract: { ...contract, employer: contract.employer ?? procurement.company ?? undefined, sector: contract.sector ?? procurement.sector } }, actor, channel: 'cli' }, workflowId);
+    await recordAction(deps.temporal, candidate.participantId, { action: { type: 'contractSigned', contract: { ...contract, employer: contract.employer ?? procurement.company ?? undefined, sector: contract.sector ?? procurement.sector } }, actor, channel }, workflowId);
   }
   const saved = await deps.db.$transaction(async (tx) => {
     const created = await tx.clauseContract.create({
@@ -51,7 +52,7 @@ export async function recordHire(
       },
     });
     await tx.clauseCandidate.update({ where: { id: candidate.id }, data: { status: 'EMBAUCHE' } });
-    await audit(tx, { idempotencyKey: `clause-contract/${created.id}`, actor, channel: 'cli', action: 'marche.hire', entityType: 'marche', entityId: procurementId, details: { personId, type: contract.type } });
+    await audit(tx, { idempotencyKey: `clause-contract/${created.id}`, actor, channel, action: 'marche.hire', entityType: 'marche', entityId: procurementId, details: { personId, type: contract.type } });
     return created;
   });
   return { contractId: saved.id, inPathway: candidate.participantId !== null };

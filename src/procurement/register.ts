@@ -39,7 +39,7 @@ export class DuplicateProcurementError extends Error {
   }
 }
 
-export async function registerProcurement(db: Db, plieCode: string, raw: unknown, actor: string) {
+export async function registerProcurement(db: Db, plieCode: string, raw: unknown, actor: string, channel: 'cli' | 'web' = 'cli') {
   const parsed = procurementInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
   const m = parsed.data;
@@ -64,7 +64,7 @@ export async function registerProcurement(db: Db, plieCode: string, raw: unknown
         createdBy: actor,
       },
     });
-    await audit(tx, { idempotencyKey: `marche/${procurement.id}/register`, actor, channel: 'cli', action: 'marche.register', entityType: 'marche', entityId: procurement.id });
+    await audit(tx, { idempotencyKey: `marche/${procurement.id}/register`, actor, channel, action: 'marche.register', entityType: 'marche', entityId: procurement.id });
     return procurement;
   });
 }
@@ -91,6 +91,7 @@ export async function proposeCandidate(
   raw: unknown,
   actor: string,
   now = new Date(),
+  channel: 'cli' | 'web' = 'cli',
 ): Promise<ClauseEligibility> {
   const parsed = candidateInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(parsed.error.issues.map((i) => i.message));
@@ -107,7 +108,7 @@ export async function proposeCandidate(
     await audit(tx, {
       idempotencyKey: `candidate/${candidate.id}/${now.getTime()}`,
       actor,
-      channel: 'cli',
+      channel,
       action: 'marche.candidate',
       entityType: 'marche',
       entityId: procurementId,

@@ -11,7 +11,7 @@ import { createProofStore } from '../../src/files/proof-store.ts';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
-import { parisDate } from '../../src/domain/dates.ts';
+import { addDays, parisDate } from '../../src/domain/dates.ts';
 import { fileReference as fileReferenceOf } from '../../src/domain/participant.ts';
 import type { RunningWeb } from '../../src/main/run-web.ts';
 import { screenshot } from '../helpers/browser.ts';
@@ -30,6 +30,7 @@ const OTHER_REFERENT = `autre-referent-${run}@plie.test`;
 const PRESCRIBER = `prescriptrice-${run}@france-travail.test`;
 const MEMBER = `membre-${run}@plie.test`;
 const BUSINESS = `relation-entreprises-${run}@plie.test`;
+const FACILITATOR = `facilitation-${run}@plie.test`;
 const TOKEN = 'jeton-api-de-la-console-de-test';
 const FILE_KEY = randomBytes(32).toString('base64');
 // A 1×1 PNG.
@@ -55,6 +56,7 @@ beforeAll(async () => {
       { email: PRESCRIBER, name: 'Julie Roux', roles: ['PRESCRIPTEUR'], organisation: 'FRANCE_TRAVAIL' },
       { email: MEMBER, name: 'Marc Petit', roles: ['MEMBRE_COMMISSION'] },
       { email: BUSINESS, name: 'Léa Fontaine', roles: ['CHARGE_RELATION_ENTREPRISE'] },
+      { email: FACILITATOR, name: 'Paul Girard', roles: ['FACILITATEUR'] },
     ],
   });
   ({ stack, db, web, browser } = running);
@@ -423,6 +425,83 @@ describe('the staff’s web console (headless Chromium)', () => {
     const referent = await signIn(REFERENT);
     expect(await referent.page.getByRole('link', { name: 'Offres', exact: true }).count()).toBe(0);
     expect((await referent.page.goto(`${web.url}/offres/${offer.id}`))!.status()).toBe(403);
+    await referent.context.close();
+  });
+
+  it('lets the clause facilitation register a marché, check people against the clause, record a hire and download the bilan', async () => {
+    const reference = `M-${run}`;
+    const today = parisDate(new Date());
+    const { context, page } = await signIn(FACILITATOR);
+    // The facilitation follows marchés, nothing of the pathways.
+    expect(await page.getByRole('link', { name: 'Parcours' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Marchés', exact: true }).click();
+    await accessible(page, 'Marchés à clause d’insertion');
+    await page.getByRole('link', { name: 'Nouveau marché' }).click();
+    await accessible(page, 'Nouveau marché à clause d’insertion');
+    await page.getByLabel(/^Référence du marché/).fill(reference);
+    await page.getByLabel('Acheteur', { exact: true }).fill('Communauté d’agglomération Sophia Antipolis');
+    await page.getByLabel('Intitulé', { exact: true }).fill('Réhabilitation du gymnase');
+    await page.getByLabel('Entreprise attributaire').fill('Bâtisseurs Azuréens');
+    await page.getByLabel('Contact dans l’entreprise').fill('Nora Blanc');
+    await page.getByLabel('Email du contact').fill(`rh-${run}@batisseurs.test`);
+    await page.getByLabel('Secteur', { exact: true }).selectOption('BTP');
+    await page.getByLabel('Heures d’insertion prévues').fill('1200');
+    await page.getByLabel('Début du marché').fill(addDays(today, -20));
+    await page.getByLabel('Fin du marché').fill(addDays(today, -30));
+    await page.getByRole('button', { name: 'Enregistrer le marché' }).click();
+    // The end before the start is said next to it; nothing is recorded.
+    await expect.poll(() => page.locator('#champ-end-erreur, .fr-error-text').first().textContent()).toContain('la fin du marché doit suivre son début');
+    expect(await db.procurement.count({ where: { externalId: reference } })).toBe(0);
+    await page.getByLabel('Fin du marché').fill(addDays(today, 365));
+    await page.getByRole('button', { name: 'Enregistrer le marché' }).click();
+    await page.waitForURL(/\/marches\/[\w-]+\?enregistre=1$/);
+    await accessible(page, `Marché ${reference}`);
+    const procurement = await db.procurement.findFirstOrThrow({ where: { externalId: reference } });
+    expect(procurement).toMatchObject({ plieCode: 'CASA', plannedHours: 1200, createdBy: FACILITATOR, status: 'EN_COURS' });
+    expect(await db.auditEvent.count({ where: { action: 'marche.register', entityId: procurement.id, actor: FACILITATOR, channel: 'web' } })).toBe(1);
+
+    // Two people proposed: one on the RSA (a public of the clause), one who is not of its publics.
+    const propose = async (personId: string, birthDate: string, minimumIncome?: string) => {
+      await page.getByLabel(/^Identifiant de la personne/).fill(personId);
+      await page.getByLabel('Date de naissance').fill(birthDate);
+      if (minimumIncome) await page.getByLabel('Minimum social (facultatif)').selectOption(minimumIncome);
+      await page.getByRole('button', { name: 'Vérifier et proposer' }).click();
+      await expect.poll(() => page.getByRole('table', { name: 'Personnes proposées' }).textContent()).toContain(personId);
+    };
+    await propose(`C${run}A`, '1984-06-02', 'RSA');
+    expect(await page.locator('.fr-alert--success').first().textContent()).toContain('éligible à la clause');
+    await propose(`C${run}B`, '1990-01-15');
+    expect(await page.locator('.fr-alert--warning').first().textContent()).toContain('non éligible');
+    await accessible(page, `Marché ${reference}`);
+
+    // The hire: only the eligible one may be chosen.
+    const choices = await page.getByLabel('Personne embauchée').locator('option').allTextContents();
+    expect(choices).toEqual(['Choisir', `C${run}A`]);
+    await page.getByLabel('Personne embauchée').selectOption(`C${run}A`);
+    await page.getByLabel('Type de contrat').selectOption('CDD');
+    await page.getByLabel('Début du contrat').fill(today);
+    await page.getByLabel('Fin prévue (facultatif)').fill(addDays(today, 180));
+    await page.getByLabel('Heures par semaine').fill('35');
+    await page.getByRole('button', { name: 'Enregistrer l’embauche' }).click();
+    await page.waitForURL(`${web.url}/marches/${procurement.id}?embauche=1`);
+    expect(await page.getByRole('table', { name: 'Contrats de la clause' }).textContent()).toContain(`C${run}A`);
+    expect(await db.clauseContract.findFirstOrThrow({ where: { procurementId: procurement.id } })).toMatchObject({ personId: `C${run}A`, type: 'CDD' });
+    await screenshot(page, 'console-marche');
+    const xlsx = await fetch(`${web.url}/marches/${procurement.id}/bilan.xlsx`, { headers: { cookie: await cookieHeader(context) } });
+    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    await context.close();
+
+    // The coordination closes it (the facilitation of the PLIE's configuration may too).
+    const coordination = await signIn(COORDINATOR);
+    await coordination.page.goto(`${web.url}/marches/${procurement.id}`);
+    await coordination.page.getByRole('button', { name: 'Clore le marché' }).click();
+    await coordination.page.waitForURL(`${web.url}/marches/${procurement.id}?clos=1`);
+    await waitFor(async () => expect((await db.procurement.findUniqueOrThrow({ where: { id: procurement.id } })).status).toBe('CLOS'));
+    await coordination.context.close();
+
+    // A referent follows no marché.
+    const referent = await signIn(REFERENT);
+    expect((await referent.page.goto(`${web.url}/marches/${procurement.id}`))!.status()).toBe(403);
     await referent.context.close();
   });
 

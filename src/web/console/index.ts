@@ -22,13 +22,14 @@ import { createCommissionPage } from './commission-page.ts';
 import { createMessagesPage } from './messages-page.ts';
 import { createOffersPage } from './offers-page.ts';
 import { createCollectivePage } from './collective-page.ts';
+import { createProcurementPage } from './procurement-page.ts';
 import { sendPage } from './layout.ts';
 import { createParticipantPage } from './participant-page.ts';
 import { formTokenOf, loadRequestState, sessionOf } from './request-state.ts';
 import { createSignInPages } from './sign-in-pages.ts';
 import { createTaskPages } from './tasks-pages.ts';
 
-const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants|bilan|orienter|commission|messages|offres|actions-collectives)(?:\/|$))/;
+const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants|bilan|orienter|commission|messages|offres|actions-collectives|marches)(?:\/|$))/;
 
 export interface ConsoleDeps {
   db: Db;
@@ -94,6 +95,7 @@ export function createConsole(deps: ConsoleDeps): express.Router {
   const coordinationOf = async (code: string) => (await deps.pathwayDeps(code)).coordinatorEmail;
   router.use(createOffersPage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, coordinationOf }));
   router.use(createCollectivePage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, coordinationOf }));
+  router.use(createProcurementPage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, plieConfig: deps.plieConfig, coordinationOf }));
   router.use((req, res) => sendPage(res, sessionOf(req), { status: 404, title: 'Page introuvable', body: join(alert('warning', 'Cette page n’existe pas.'), html('<p><a href="/taches">Revenir à mes tâches</a></p>')) }));
 
   router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {

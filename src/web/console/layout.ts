@@ -22,6 +22,7 @@ function navigationOf(session: ConsoleSession): Array<{ href: string; label: str
     ...(seesCommissionCases(session) ? [{ href: '/commission', label: 'Commission' }] : []),
     ...(isCoordinator(session) ? [{ href: '/messages', label: 'Messages' }] : []),
     ...(mayDo(session, 'refer') ? [{ href: '/orienter', label: 'Orienter' }] : []),
+    ...(mayDo(session, 'followMarches') ? [{ href: '/marches', label: 'Marchés' }] : []),
     ...(mayDo(session, 'publishOffers') ? [{ href: '/offres', label: 'Offres' }] : []),
     ...(mayDo(session, 'runCollectiveActions') ? [{ href: '/actions-collectives', label: 'Actions collectives' }] : []),
   ];
