@@ -57,6 +57,16 @@ const PARTICIPANT_LINKS: Partial<Record<ParticipantTemplate, LinkPurpose>> = {
   'fse_questionnaire.relance': 'fse-questionnaire',
 };
 
+/**
+ * The appointment an appointment message is about, and its invitation's version: its key is
+ * <appointment id>/invitation, …/rappel, …/deplacement/<n> or …/annulation/<n>.
+ */
+export function appointmentOfKey(key: string): { appointmentId: string; sequence: number } {
+  const match = /^(.+)\/(?:invitation|rappel|deplacement\/(\d+)|annulation\/(\d+))$/.exec(key);
+  if (!match) throw ApplicationFailure.nonRetryable(`not an appointment message key: ${key}`);
+  return { appointmentId: match[1]!, sequence: Number(match[2] ?? match[3] ?? 0) };
+}
+
 /** The task a participant message is about: its key is <task id>/opened or <task id>/reminder/<n>. */
 const taskOfKey = (key: string) => key.replace(/\/(opened|reminder\/\d+)$/, '');
 
@@ -308,9 +318,9 @@ export function createNotificationActivities(deps: NotificationDeps) {
         render: async () => {
           const purpose = PARTICIPANT_LINKS[template];
           const url = purpose ? link(purpose, taskId, new Date(args.at)).url : deps.appUrl;
-          if (template !== 'rendez_vous' && template !== 'rendez_vous.rappel') return participantEmail(template, { firstName: participant.firstName, link: url, proofKind: task?.proofKind ?? null });
-          // <appointment id>/invitation or <appointment id>/rappel
-          const appointment = await db.appointment.findUniqueOrThrow({ where: { id: uuidFromKey(args.key.split('/').slice(0, -1).join('/')) } });
+          if (!template.startsWith('rendez_vous')) return participantEmail(template, { firstName: participant.firstName, link: url, proofKind: task?.proofKind ?? null });
+          const { appointmentId, sequence } = appointmentOfKey(args.key);
+          const appointment = await db.appointment.findUniqueOrThrow({ where: { id: uuidFromKey(appointmentId) } });
           const referent = pathway?.referentEmail ? await staffByEmail(db, participant.plieCode, pathway.referentEmail) : null;
           const email = participantEmail(template, {
             firstName: participant.firstName,
@@ -318,9 +328,11 @@ export function createNotificationActivities(deps: NotificationDeps) {
             appointment: { when: frenchDateTime(appointment.at), place: appointment.place ?? '', first: appointment.kind === 'PREMIER_ENTRETIEN' },
           });
           if (template === 'rendez_vous.rappel') return email;
+          const cancelled = template === 'rendez_vous.annulation';
           const invitation = appointmentInvitation({
             uid: `${appointment.id}@plie`,
-            sequence: 0,
+            sequence,
+            cancelled,
             start: appointment.at,
             durationMinutes: appointment.durationMinutes ?? 60,
             summary: appointment.kind === 'PREMIER_ENTRETIEN' ? 'Premier entretien au PLIE' : 'Rendez-vous au PLIE',
@@ -328,7 +340,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
             organizer: { name: referent?.name ?? 'Votre référent·e PLIE', email: pathway?.referentEmail ?? addressOf(deps.mailFrom) },
             attendee: { name: `${participant.firstName} ${participant.lastName}`, email: participant.email! },
           });
-          return { ...email, icalEvent: { method: 'REQUEST', filename: 'rendez-vous.ics', content: invitation } };
+          return { ...email, icalEvent: { method: cancelled ? 'CANCEL' : 'REQUEST', filename: 'rendez-vous.ics', content: invitation } };
         },
         onSent: async (tx) => {
           if (!template.endsWith('.relance')) return;

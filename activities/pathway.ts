@@ -254,6 +254,13 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
             });
             break;
           }
+          // The row keeps the appointment as it now stands; each change is in the audit.
+          case 'appointmentMoved':
+            await tx.appointment.update({ where: { id: uuidFromKey(fact.appointmentId) }, data: { at: new Date(fact.at), place: fact.place, durationMinutes: fact.durationMinutes, status: 'PREVU' } });
+            break;
+          case 'appointmentCancelled':
+            await tx.appointment.update({ where: { id: uuidFromKey(fact.appointmentId) }, data: { status: 'ANNULE' } });
+            break;
           case 'contract': {
             const c = fact.contract;
             const id = uuidFromKey(c.id);

@@ -50,6 +50,17 @@ export const pathwayActionSchema = z.discriminatedUnion(
       place: z.string({ error: 'lieu : obligatoire' }).trim().min(2, 'lieu : obligatoire').max(200, 'lieu : 200 caractères au plus'),
       durationMinutes: z.number().int().min(15, 'durée : 15 minutes au moins').max(480, 'durée : 8 heures au plus').default(60),
     }),
+    // An appointment already sent, named by its instant (each person has one appointment at a time):
+    // moved (a new version of the invitation) or cancelled (the invitation withdrawn).
+    z.object({
+      type: z.literal('appointmentMoved'),
+      from: z.iso.datetime({ offset: true, error: 'rendez-vous : lequel ? (son heure, ISO 8601)' }),
+      date: calendarDateField('nouvelle date du rendez-vous'),
+      time: clockTimeField('heure'),
+      place: z.string({ error: 'lieu : obligatoire' }).trim().min(2, 'lieu : obligatoire').max(200, 'lieu : 200 caractères au plus'),
+      durationMinutes: z.number().int().min(15, 'durée : 15 minutes au moins').max(480, 'durée : 8 heures au plus').default(60),
+    }),
+    z.object({ type: z.literal('appointmentCancelled'), from: z.iso.datetime({ offset: true, error: 'rendez-vous : lequel ? (son heure, ISO 8601)' }) }),
     z.object({ type: z.literal('contractSigned'), contract: contractSchema }),
     z.object({ type: z.literal('contractEnded'), date: calendarDateField('date de fin'), reason: z.enum(CONTRACT_END_REASONS, { error: 'motif de fin inconnu' }) }),
     z.object({
@@ -104,6 +115,8 @@ export const ACTION_STAGES: Record<PathwayActionType, readonly Stage[]> = {
   contactLogged: FACTS_STAGES,
   appointmentMissed: ['active', 'followUp'],
   appointmentScheduled: OPEN_STAGES,
+  appointmentMoved: OPEN_STAGES,
+  appointmentCancelled: OPEN_STAGES,
   contractSigned: FACTS_STAGES,
   contractEnded: FACTS_STAGES,
   trainingStarted: FACTS_STAGES,

@@ -1,9 +1,10 @@
 /**
  * Appointment invitations as iCalendar `METHOD:REQUEST` events with an attendee, in Europe/Paris
- * (with its VTIMEZONE): mail clients then offer to add the appointment, not just open a file.
+ * (with its VTIMEZONE): mail clients then offer to add the appointment, not just open a file. A
+ * move is the same event (UID) with the next SEQUENCE; a cancellation, `METHOD:CANCEL`.
  */
 import { getVtimezoneComponent } from '@touch4it/ical-timezones';
-import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod } from 'ical-generator';
+import ical, { ICalAttendeeRole, ICalAttendeeStatus, ICalCalendarMethod, ICalEventStatus } from 'ical-generator';
 import { DateTime } from 'luxon';
 
 export interface AppointmentInvitation {
@@ -17,11 +18,13 @@ export interface AppointmentInvitation {
   location: string;
   organizer: { name: string; email: string };
   attendee: { name: string; email: string };
+  /** A cancellation withdraws the event from the person's calendar (METHOD:CANCEL). */
+  cancelled?: boolean;
 }
 
 export function appointmentInvitation(a: AppointmentInvitation): string {
   const calendar = ical({
-    method: ICalCalendarMethod.REQUEST,
+    method: a.cancelled ? ICalCalendarMethod.CANCEL : ICalCalendarMethod.REQUEST,
     prodId: { company: 'PLIE', product: 'parcours', language: 'FR' },
     timezone: { name: 'Europe/Paris', generator: getVtimezoneComponent },
   });
@@ -36,6 +39,7 @@ export function appointmentInvitation(a: AppointmentInvitation): string {
     summary: a.summary,
     location: a.location,
     organizer: a.organizer,
+    ...(a.cancelled ? { status: ICalEventStatus.CANCELLED } : {}),
     attendees: [{ ...a.attendee, rsvp: true, role: ICalAttendeeRole.REQ, status: ICalAttendeeStatus.NEEDSACTION }],
   });
   return calendar.toString();

@@ -9,6 +9,8 @@ export const PARTICIPANT_TEMPLATES = [
   'convocation',
   'rendez_vous',
   'rendez_vous.rappel',
+  'rendez_vous.deplace',
+  'rendez_vous.annulation',
   'suivi_mensuel',
   'entree',
   'proof_request',
@@ -64,6 +66,19 @@ export function participantEmail(
         hello,
         `Nous vous rappelons votre rendez-vous le ${appointment.when}, à l’adresse suivante : ${appointment.place}.`,
         'Un empêchement ? Répondez à ce message, votre référent·e vous proposera une autre date.',
+      ]);
+    case 'rendez_vous.deplace':
+      return render('Votre rendez-vous au PLIE change de date', [
+        hello,
+        `Votre rendez-vous avec votre référent·e est déplacé : il aura lieu le ${appointment.when}, à l’adresse suivante : ${appointment.place}.`,
+        'L’invitation jointe remplace la précédente dans votre agenda.',
+        'Cette nouvelle date ne vous convient pas ? Répondez simplement à ce message.',
+      ]);
+    case 'rendez_vous.annulation':
+      return render('Votre rendez-vous au PLIE est annulé', [
+        hello,
+        `Votre rendez-vous du ${appointment.when} est annulé. Votre référent·e vous proposera une autre date.`,
+        'Une question ? Répondez simplement à ce message.',
       ]);
     case 'suivi_mensuel':
       return render('Comment se passe votre emploi ?', [

@@ -7,7 +7,7 @@ export interface RenderedEmail {
   text: string;
   html: string;
   /** An appointment invitation (iCalendar), offered by mail clients to add to the agenda. */
-  icalEvent?: { method: 'REQUEST'; filename: string; content: string };
+  icalEvent?: { method: 'REQUEST' | 'CANCEL'; filename: string; content: string };
   /** Documents sent along (a marché's bilan). */
   attachments?: Array<{ filename: string; content: Buffer | string; contentType: string }>;
 }

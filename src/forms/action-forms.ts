@@ -201,6 +201,18 @@ export const ACTION_LABELS: Record<ActionFormName, string> = {
   positiveExitDeclared: 'Sortie positive déclarée (sans justificatif)',
 };
 
+/** Moving an appointment already sent (named by its instant): the fields of scheduling one, filled in. */
+export function appointmentMoveForm(from: string): FormSpec {
+  const scheduling = ACTION_FORMS.appointmentScheduled;
+  return {
+    ...scheduling,
+    title: 'Déplacer le rendez-vous',
+    submit: 'Déplacer et prévenir',
+    intro: 'La personne reçoit la nouvelle invitation, qui remplace l’ancienne dans son agenda ; le rappel suit la nouvelle date.',
+    toValue: (raw) => ({ ...(scheduling.toValue(raw) as object), type: 'appointmentMoved', from }),
+  };
+}
+
 /** Actions only the coordination records (left out of a referent's menu). */
 export const COORDINATION_ACTIONS: readonly ActionFormName[] = ['referentChanged'];
 

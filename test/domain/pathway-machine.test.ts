@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays, addMonths, parisDate, type CalendarDate } from '../../src/domain/dates.ts';
+import { addDays, addDaysToInstant, addMonths, parisDate, parisInstant, type CalendarDate } from '../../src/domain/dates.ts';
 import type { PathwayCommand, PathwayContext, PathwayEvent } from '../../src/domain/pathway/commands.ts';
 import { decide } from '../../src/domain/pathway/decide.ts';
 import { initialState, type OpenTask, type PathwayState } from '../../src/domain/pathway/state.ts';
@@ -266,6 +266,47 @@ describe('pathway state machine: transitions', () => {
     const resumed = decide(initialState('p1'), { type: 'started', resume: { referentEmail: REFERENT, entryDate: addDays(today, -400) } }, ctx(), T0).state;
     expect(resumed.barriers).toBeUndefined();
     expect(decide(resumed, action({ type: 'barrierLifted', category: 'SANTE', date: today }), ctx(), T0).refused).toBeNull();
+  });
+
+  describe('an appointment moved or cancelled', () => {
+    const tick = (state: PathwayState, now: number) => decide(state, { type: 'tick', longHistory: false }, ctx(), now);
+    const scheduled = () => accepted(active().state, action({ type: 'appointmentScheduled', date: addDays(today, 10), time: '10:00', place: 'Antenne' })).state;
+    const from = new Date(parisInstant(addDays(today, 10), '10:00')).toISOString();
+
+    it('moves it: the reminder follows, and a new version of the invitation goes to the person', () => {
+      const before = scheduled();
+      const id = before.appointments![0]!.id;
+      const moved = accepted(before, action({ type: 'appointmentMoved', from, date: addDays(today, 12), time: '14:30', place: 'Antenne de Valbonne', durationMinutes: 45 }));
+      expect(moved.state.appointments).toEqual([{ id, at: parisInstant(addDays(today, 12), '14:30'), remindAt: addDaysToInstant(parisInstant(addDays(today, 12), '14:30'), -2), sequence: 1 }]);
+      expect(moved.commands.filter((c) => c.type === 'recordFact').map((c) => (c as { fact: unknown }).fact)).toEqual([
+        { kind: 'appointmentMoved', appointmentId: id, at: new Date(parisInstant(addDays(today, 12), '14:30')).toISOString(), place: 'Antenne de Valbonne', durationMinutes: 45, sequence: 1 },
+      ]);
+      expect(moved.commands.filter((c) => c.type === 'emailParticipant')).toEqual([{ type: 'emailParticipant', template: 'rendez_vous.deplace', key: `${id}/deplacement/1` }]);
+      // Moved again: the next version.
+      const again = accepted(moved.state, action({ type: 'appointmentMoved', from: new Date(parisInstant(addDays(today, 12), '14:30')).toISOString(), date: addDays(today, 13), time: '09:00', place: 'Antenne' }));
+      expect(again.commands.filter((c) => c.type === 'emailParticipant').map((c) => (c as { key: string }).key)).toEqual([`${id}/deplacement/2`]);
+      // No reminder at the old time; one at the new.
+      expect(tick(again.state, addDaysToInstant(parisInstant(addDays(today, 10), '10:00'), -2)).commands.filter((c) => c.type === 'emailParticipant')).toEqual([]);
+    });
+
+    it('cancels it: no reminder, the invitation withdrawn', () => {
+      const before = scheduled();
+      const id = before.appointments![0]!.id;
+      const cancelled = accepted(before, action({ type: 'appointmentCancelled', from }));
+      expect(cancelled.state.appointments).toEqual([]);
+      expect(cancelled.commands.filter((c) => c.type === 'emailParticipant')).toEqual([{ type: 'emailParticipant', template: 'rendez_vous.annulation', key: `${id}/annulation/1` }]);
+      expect(tick(cancelled.state, before.appointments![0]!.remindAt!).commands.filter((c) => c.type === 'emailParticipant')).toEqual([]);
+    });
+
+    it.each([
+      ['an appointment that does not exist', { type: 'appointmentCancelled', from: new Date(T0 + 3 * DAY).toISOString() }, T0, 'ce rendez-vous est passé ou n’existe pas'],
+      ['an appointment already past', { type: 'appointmentCancelled', from }, parisInstant(addDays(today, 10), '10:00'), 'ce rendez-vous est passé ou n’existe pas'],
+      ['a move to a past day', { type: 'appointmentMoved', from, date: addDays(today, -1), time: '10:00', place: 'Antenne' }, T0, 'la nouvelle date doit être à venir'],
+      ['a move without its place', { type: 'appointmentMoved', from, date: addDays(today, 3), time: '10:00' }, T0, 'lieu : obligatoire'],
+    ])('refuses %s', (_name, value, now, message) => {
+      const decision = decide(scheduled(), action(value), ctx(), now);
+      expect(decision.refused?.message).toContain(message);
+    });
   });
 
   describe('a pause of reminders silences everything about the person until its end', () => {

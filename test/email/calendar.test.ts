@@ -57,4 +57,26 @@ describe('appointment invitations (iCalendar)', () => {
     expect(ics).toMatch(/^ORGANIZER;CN="?PLIE"?:mailto:referente@plie\.test$/im);
     expect(ics).toMatch(/^UID:parcours-123\/rdv\/1@plie$/m);
   });
+
+  it.each([
+    ['moved', false, 'REQUEST', 2, null],
+    ['cancelled', true, 'CANCEL', 3, 'CANCELLED'],
+  ])('once %s, are the same event (UID) in its next version', (_what, cancelled, method, sequence, status) => {
+    const ics = appointmentInvitation({
+      uid: 'parcours-123/rdv/1@plie',
+      sequence,
+      cancelled,
+      start: new Date('2027-03-10T13:00:00Z'),
+      durationMinutes: 60,
+      summary: 'Rendez-vous au PLIE',
+      location: 'Antibes',
+      organizer: { name: 'PLIE', email: 'referente@plie.test' },
+      attendee: { name: 'Amina Durand', email: 'amina@exemple.fr' },
+    }).replace(/\r\n /g, '');
+    expect(ics).toMatch(new RegExp(`^METHOD:${method}$`, 'm'));
+    expect(ics).toMatch(/^UID:parcours-123\/rdv\/1@plie$/m);
+    expect(ics).toMatch(new RegExp(`^SEQUENCE:${sequence}$`, 'm'));
+    if (status) expect(ics).toMatch(new RegExp(`^STATUS:${status}$`, 'm'));
+    else expect(ics).not.toMatch(/^STATUS:CANCELLED$/m);
+  });
 });

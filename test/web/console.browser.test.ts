@@ -11,7 +11,7 @@ import { createProofStore } from '../../src/files/proof-store.ts';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
-import { addDays, parisDate } from '../../src/domain/dates.ts';
+import { addDays, parisDate, parisInstant } from '../../src/domain/dates.ts';
 import { fileReference as fileReferenceOf } from '../../src/domain/participant.ts';
 import type { RunningWeb } from '../../src/main/run-web.ts';
 import { screenshot } from '../helpers/browser.ts';
@@ -68,6 +68,9 @@ afterAll(async () => {
 });
 
 let signIn: ReturnType<typeof consoleSignIn>;
+let coordinatorSession: Awaited<ReturnType<typeof signIn>> | undefined;
+/** The coordinator's session, kept for the scenarios' last steps: one address gets at most five sign-in links in 15 minutes. */
+const coordinator = async () => (coordinatorSession ??= await signIn(COORDINATOR));
 
 describe('the staff’s web console (headless Chromium)', () => {
   it('signs a coordinator in by an emailed link, says the same whatever the address, and uses a link once', async () => {
@@ -224,6 +227,55 @@ describe('the staff’s web console (headless Chromium)', () => {
     await other.page.goto(`${web.url}/parcours`);
     expect(await other.page.locator('main').textContent()).toContain('0 parcours');
     await other.context.close();
+  });
+
+  it('lets the referent schedule an appointment, move it and cancel it: the person’s calendar follows', async () => {
+    const person = `nadia-${run}@exemple.fr`;
+    const { context, page } = await signIn(REFERENT);
+    const day = addDays(parisDate(new Date()), 9);
+    await page.goto(`${web.url}/participants/${participantId}/action?fait=appointmentScheduled`);
+    await page.getByLabel('Date', { exact: true }).fill(day);
+    await page.getByLabel('Heure (HH:MM)').fill('10:00');
+    await page.getByLabel('Lieu (adresse)').fill('Antenne PLIE, 12 rue Clemenceau, Antibes');
+    await page.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+    await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
+    const ics = async (subject: string) => {
+      const mail = await stack.inbox.waitFor((m) => m.to.includes(person) && m.subject === subject);
+      return mail.raw.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8').replace(/\r\n /g, '');
+    };
+    expect(await ics('Votre prochain rendez-vous au PLIE')).toMatch(/^SEQUENCE:0$/m);
+
+    // Moved to the next day in the afternoon: a new version of the same event.
+    await page.reload();
+    await page.getByRole('link', { name: /^Déplacer ou annuler le rendez-vous du/ }).click();
+    await accessible(page, 'Déplacer ou annuler un rendez-vous');
+    expect(await page.getByLabel('Heure (HH:MM)').inputValue()).toBe('10:00');
+    await page.getByLabel('Date', { exact: true }).fill(addDays(day, 1));
+    await page.getByLabel('Heure (HH:MM)').fill('14:30');
+    await page.getByRole('button', { name: 'Déplacer et prévenir' }).click();
+    await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
+    const moved = await ics('Votre rendez-vous au PLIE change de date');
+    expect(moved).toMatch(/^METHOD:REQUEST$/m);
+    expect(moved).toMatch(/^SEQUENCE:1$/m);
+    expect(moved).toMatch(new RegExp(`^DTSTART;TZID=Europe/Paris:${addDays(day, 1).replaceAll('-', '')}T143000$`, 'm'));
+    const appointment = await waitFor(async () => {
+      const row = await db.appointment.findFirstOrThrow({ where: { pathwayId: `parcours-${participantId}`, place: { startsWith: 'Antenne PLIE' } } });
+      expect(row.at.toISOString()).toBe(new Date(parisInstant(addDays(day, 1), '14:30')).toISOString());
+      return row;
+    });
+
+    // Then cancelled: the invitation withdrawn.
+    await page.goto(`${web.url}/participants/${participantId}/rendez-vous/${appointment.id}`);
+    await page.getByRole('button', { name: 'Annuler ce rendez-vous' }).click();
+    await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
+    const cancelled = await ics('Votre rendez-vous au PLIE est annulé');
+    expect(cancelled).toMatch(/^METHOD:CANCEL$/m);
+    expect(cancelled).toMatch(/^SEQUENCE:2$/m);
+    await waitFor(async () => expect((await db.appointment.findUniqueOrThrow({ where: { id: appointment.id } })).status).toBe('ANNULE'));
+    expect(await db.auditEvent.count({ where: { entityId: `parcours-${participantId}`, action: { in: ['pathway.appointmentMoved', 'pathway.appointmentCancelled'] }, actor: REFERENT, channel: 'web' } })).toBe(2);
+    // Nothing left to move: its page says so.
+    expect((await page.goto(`${web.url}/participants/${participantId}/rendez-vous/${appointment.id}`))!.status()).toBe(404);
+    await context.close();
   });
 
   it('lets the coordination read the bilan with its charts and download it; a referent may not', async () => {
@@ -414,12 +466,11 @@ describe('the staff’s web console (headless Chromium)', () => {
     await screenshot(page, 'console-offre');
     await context.close();
 
-    const coordination = await signIn(COORDINATOR);
+    const coordination = await coordinator();
     await coordination.page.goto(`${web.url}/offres/${offer.id}`);
     await coordination.page.getByRole('button', { name: 'Clore l’offre' }).click();
     await coordination.page.waitForURL(`${web.url}/offres/${offer.id}?close=1`);
     await waitFor(async () => expect((await db.jobOffer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('CLOSE'));
-    await coordination.context.close();
 
     // Not for a referent, not even by its address.
     const referent = await signIn(REFERENT);
@@ -492,15 +543,14 @@ describe('the staff’s web console (headless Chromium)', () => {
     await context.close();
 
     // The coordination closes it (the facilitation of the PLIE's configuration may too).
-    const coordination = await signIn(COORDINATOR);
+    const coordination = await coordinator();
     await coordination.page.goto(`${web.url}/marches/${procurement.id}`);
     await coordination.page.getByRole('button', { name: 'Clore le marché' }).click();
     await coordination.page.waitForURL(`${web.url}/marches/${procurement.id}?clos=1`);
     await waitFor(async () => expect((await db.procurement.findUniqueOrThrow({ where: { id: procurement.id } })).status).toBe('CLOS'));
-    await coordination.context.close();
 
     // A referent follows no marché.
-    const referent = await signIn(REFERENT);
+    const referent = await signIn(OTHER_REFERENT);
     expect((await referent.page.goto(`${web.url}/marches/${procurement.id}`))!.status()).toBe(403);
     await referent.context.close();
   });

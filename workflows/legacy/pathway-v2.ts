@@ -60,7 +60,7 @@ import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from '../search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn } from '../update-queue.ts';
 import { mayAnswerTask, mayRecordAction, rosterActor, type Roster } from '../../src/domain/permissions.ts';
 
-const LATER_ACTIONS: readonly string[] = ['referentChanged', 'barrierRaised', 'barrierLifted', 'positiveExitDeclared'];
+const LATER_ACTIONS: readonly string[] = ['referentChanged', 'barrierRaised', 'barrierLifted', 'positiveExitDeclared', 'appointmentMoved', 'appointmentCancelled'];
 
 
 const DAY_MS = 86_400_000;

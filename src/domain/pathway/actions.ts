@@ -32,13 +32,26 @@ export function checkAction(state: PathwayState, request: ActionRequest, ctx: Pa
   // A well-formed action refused only for the stage is « not now », not « invalid ».
   const code = check.ok || check.wrongStage ? REFUSAL_CODES.notNow : REFUSAL_CODES.invalid;
   if (!check.ok) return { ok: false, refusal: refusal(code, `Action refusée : ${check.problems.join(' ; ')}`) };
-  const problem = actionProblem(state, check.action, todayOf(ctx.policy, now));
+  const problem = actionProblem(state, check.action, todayOf(ctx.policy, now), { now, offsetDays: ctx.policy.calendarOffsetDays });
   return problem ? { ok: false, refusal: refusal(REFUSAL_CODES.notNow, `Action refusée : ${problem}`) } : { ok: true, action: check.action };
 }
 
+/** The appointment still to come that an action names by its instant (on the PLIE's calendar). */
+function appointmentAt(s: PathwayState, from: string, offsetDays: number) {
+  const due = Date.parse(from) - offsetDays * DAY_MS;
+  return (s.appointments ?? []).find((a) => a.at === due);
+}
+
 /** Refusals that depend on the pathway's facts, not only on the stage. */
-function actionProblem(s: PathwayState, action: PathwayAction, today: CalendarDate): string | null {
+function actionProblem(s: PathwayState, action: PathwayAction, today: CalendarDate, clock: { now: number; offsetDays: number }): string | null {
   switch (action.type) {
+    case 'appointmentMoved':
+    case 'appointmentCancelled': {
+      const appointment = appointmentAt(s, action.from, clock.offsetDays);
+      if (!appointment || appointment.at <= clock.now) return 'ce rendez-vous est passé ou n’existe pas';
+      if (action.type === 'appointmentMoved' && parisInstant(action.date, action.time) - clock.offsetDays * DAY_MS <= clock.now) return 'la nouvelle date doit être à venir';
+      return null;
+    }
     case 'stepDone':
       return s.steps.some((x) => x.stepType === action.stepType && !x.done) ? null : 'aucune étape de ce type n’est en cours';
     case 'contractEnded':
@@ -95,6 +108,26 @@ export function recorded(st: Step, action: PathwayAction, by: By): void {
       st.recordFact({ kind: 'appointment', appointmentId: id, at: new Date(at).toISOString(), place: action.place, durationMinutes: action.durationMinutes, first }, by);
       // The invitation, whatever was sent today (each appointment has its own).
       st.emit({ type: 'emailParticipant', template: 'rendez_vous', key: `${id}/invitation` });
+      return;
+    }
+    case 'appointmentMoved': {
+      const appointment = appointmentAt(s, action.from, st.policy.calendarOffsetDays)!;
+      const at = parisInstant(action.date, action.time);
+      appointment.at = at - st.policy.calendarOffsetDays * DAY_MS;
+      const remindAt = addDaysToInstant(appointment.at, -APPOINTMENT_REMINDER_DAYS);
+      appointment.remindAt = remindAt > st.now ? remindAt : null;
+      appointment.sequence = (appointment.sequence ?? 0) + 1;
+      st.recordFact({ kind: 'appointmentMoved', appointmentId: appointment.id, at: new Date(at).toISOString(), place: action.place, durationMinutes: action.durationMinutes, sequence: appointment.sequence }, by);
+      // The invitation's new version replaces the old one in the person's calendar (same UID, next SEQUENCE).
+      st.emit({ type: 'emailParticipant', template: 'rendez_vous.deplace', key: `${appointment.id}/deplacement/${appointment.sequence}` });
+      return;
+    }
+    case 'appointmentCancelled': {
+      const appointment = appointmentAt(s, action.from, st.policy.calendarOffsetDays)!;
+      s.appointments = s.appointments!.filter((a) => a !== appointment);
+      const sequence = (appointment.sequence ?? 0) + 1;
+      st.recordFact({ kind: 'appointmentCancelled', appointmentId: appointment.id, sequence }, by);
+      st.emit({ type: 'emailParticipant', template: 'rendez_vous.annulation', key: `${appointment.id}/annulation/${sequence}` });
       return;
     }
     case 'appointmentMissed':

@@ -16,6 +16,8 @@ export type PathwayFact =
   | { kind: 'contact'; date: CalendarDate; mode: string }
   | { kind: 'absence'; date: CalendarDate }
   | { kind: 'appointment'; appointmentId: string; at: string; place: string; durationMinutes: number; first: boolean }
+  | { kind: 'appointmentMoved'; appointmentId: string; at: string; place: string; durationMinutes: number; sequence: number }
+  | { kind: 'appointmentCancelled'; appointmentId: string; sequence: number }
   | { kind: 'contract'; contract: ContractFact & { employer: string | null; sector: string | null } }
   | { kind: 'contractEnded'; contractId: string; end: CalendarDate; reason: string; early: boolean }
   | { kind: 'training'; training: TrainingFact }

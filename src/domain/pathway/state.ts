@@ -121,7 +121,8 @@ export interface PathwayState {
   lastParticipantEmail: Record<string, number>;
   timers: Partial<Record<TimerName, number>>;
   /** Appointments to come (workflow time), and when their reminder goes (null: sent or too late). Absent before the channels patch. */
-  appointments?: Array<{ id: string; at: number; remindAt: number | null }>;
+  /** `sequence`: the invitation's version (0 when sent, one more at each move or the cancellation). */
+  appointments?: Array<{ id: string; at: number; remindAt: number | null; sequence?: number }>;
   /**
    * The person's barriers as this workflow knows them, opened at the diagnostic or later; absent
    * when it cannot know them all (imported pathways, pathways begun before it was kept), and then

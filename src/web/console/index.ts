@@ -25,6 +25,7 @@ import { createCollectivePage } from './collective-page.ts';
 import { createProcurementPage } from './procurement-page.ts';
 import { sendPage } from './layout.ts';
 import { createParticipantPage } from './participant-page.ts';
+import { createAppointmentPage } from './appointment-page.ts';
 import { formTokenOf, loadRequestState, sessionOf } from './request-state.ts';
 import { createSignInPages } from './sign-in-pages.ts';
 import { createTaskPages } from './tasks-pages.ts';
@@ -88,6 +89,7 @@ export function createConsole(deps: ConsoleDeps): express.Router {
   router.use(createTaskPages({ db: deps.db, temporal: deps.temporal, now }));
   router.use(createCaseloadPage({ db: deps.db, now }));
   router.use(createParticipantPage({ db: deps.db, temporal: deps.temporal, proofs: deps.proofs, plieConfig: deps.plieConfig }));
+  router.use(createAppointmentPage({ db: deps.db, temporal: deps.temporal }));
   router.use(createBilanPage({ db: deps.db, plieConfig: deps.plieConfig, now }));
   router.use(createCommissionPage({ db: deps.db, plieConfig: deps.plieConfig }));
   router.use(createMessagesPage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));

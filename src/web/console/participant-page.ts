@@ -41,6 +41,7 @@ const day = (d: Date | null | undefined) => (d ? formatFrenchDate(fromDbDate(d))
 const yesNo = (b: boolean | null | undefined) => (b === null || b === undefined ? 'non renseigné' : b ? 'oui' : 'non');
 
 const NOT_FOUND = 'Aucun parcours pour ce participant.';
+const APPOINTMENT_STATUS: Record<string, string> = { PREVU: 'prévu', HONORE: 'honoré', ABSENT: 'absence', ANNULE: 'annulé' };
 
 /** A list of terms and their description (the file's facts). */
 export interface ParticipantPageDeps {
@@ -50,21 +51,22 @@ export interface ParticipantPageDeps {
   plieConfig: (code: string) => Promise<PlieConfig>;
 }
 
+/** The participant if this person may open the file (else the « no such file » page has been sent). */
+export async function openFile(db: Db, session: ConsoleSession, id: string, res: express.Response) {
+  const parsed = uuid.safeParse(id);
+  const participant = parsed.success ? await db.participant.findFirst({ where: { id: parsed.data, plieCode: session.plieCode } }) : null;
+  if (!participant || !(await mayOpenFile(db, participant.id, session))) {
+    sendPage(res, session, { status: 404, title: 'Dossier introuvable', body: alert('warning', NOT_FOUND) });
+    return null;
+  }
+  return participant;
+}
+
 export function createParticipantPage(deps: ParticipantPageDeps): express.Router {
   const router = express.Router();
   const { db } = deps;
   const actionPage = createPathwayActionPage(deps);
-
-  /** The participant if this person may open the file (else the « no such file » page has been sent). */
-  async function fileFor(session: ConsoleSession, id: string, res: express.Response) {
-    const parsed = uuid.safeParse(id);
-    const participant = parsed.success ? await db.participant.findFirst({ where: { id: parsed.data, plieCode: session.plieCode } }) : null;
-    if (!participant || !(await mayOpenFile(db, participant.id, session))) {
-      sendPage(res, session, { status: 404, title: 'Dossier introuvable', body: alert('warning', NOT_FOUND) });
-      return null;
-    }
-    return participant;
-  }
+  const fileFor = (session: ConsoleSession, id: string, res: express.Response) => openFile(db, session, id, res);
 
   router.get('/participants/:id', async (req, res) => {
     const session = sessionOf(req)!;
@@ -166,7 +168,18 @@ export function createParticipantPage(deps: ParticipantPageDeps): express.Router
         ]),
       ),
       html('<h2 class="fr-h4 fr-mt-4w">Rendez-vous et messages</h2>'),
-      table('Rendez-vous', ['Le', 'Nature', 'Lieu', 'Statut'], appointments.map((a) => [text(parisDateTime(a.at)), text(a.kind), text(a.place), text(a.status)])),
+      table(
+        'Rendez-vous',
+        ['Le', 'Nature', 'Lieu', 'Statut', ''],
+        appointments.map((a) => [
+          text(parisDateTime(a.at)),
+          text(a.kind),
+          text(a.place),
+          text(APPOINTMENT_STATUS[a.status] ?? a.status),
+          // One still to come, sent with its invitation: moved or cancelled from its own page.
+          a.status === 'PREVU' && a.place && a.at.getTime() > Date.now() ? link(`/participants/${participant.id}/rendez-vous/${a.id}`, `Déplacer ou annuler le rendez-vous du ${parisDateTime(a.at)}`) : text(''),
+        ]),
+      ),
       table('Messages envoyés', ['Décidé le', 'Modèle', 'Destinataire', 'Canal', 'État'], messages.map((m) => [text(parisDateTime(m.createdAt)), text(messageLabel(m.template)), text(m.recipient), text(m.channel), text(deliveryLabel(m.status))])),
       table('Historique du dossier, du plus récent au plus ancien', ['Le', 'Quoi', 'Qui', 'Canal'], events.map((e) => [text(parisDateTime(e.at)), text(timelineLabel(e.action, e.details)), text(e.actor), text(e.channel)])),
     );
