@@ -34,6 +34,7 @@ const NEEDS_DEV_SERVER = [
   'test/web/api.test.ts',
   'test/web/link-pages.browser.test.ts',
   'test/web/console.browser.test.ts',
+  'test/web/console-oidc.browser.test.ts',
   'test/email/digest.test.ts',
   'test/procurement/hire.test.ts',
   'test/report/live-equals-import.test.ts',

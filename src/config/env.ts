@@ -109,6 +109,16 @@ export const envSchema = z.object({
   ),
   /** Where the encrypted proofs are kept; the data folder by default. */
   PLIE_FILES_DIR: optionalString,
+  /**
+   * Sign-in to the staff's console through the PLIE's identity provider (OpenID Connect, e.g.
+   * ProConnect for public agents), besides the emailed link: its issuer, this client's id and secret.
+   */
+  OIDC_ISSUER: httpUrl,
+  OIDC_CLIENT_ID: optionalString,
+  OIDC_CLIENT_SECRET: optionalString,
+  /** Its name on the sign-in button (« Se connecter avec … »). */
+  OIDC_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(60).default('ProConnect')),
+  OIDC_SCOPES: z.preprocess(emptyAsUndefined, z.string().min(1).default('openid email')),
 
   SMTP_URL: smtpUrl,
   MAIL_FROM: z.preprocess(
@@ -176,6 +186,9 @@ function checkCombinations(env: Env): Env {
       'TEMPORAL_TLS_CERT_PATH et TEMPORAL_TLS_KEY_PATH : attendus ensemble (certificat et clé du client mTLS)',
     );
   }
+  const oidc = [env.OIDC_ISSUER, env.OIDC_CLIENT_ID, env.OIDC_CLIENT_SECRET].filter(Boolean).length;
+  if (oidc > 0 && oidc < 3) problems.push('OIDC_ISSUER, OIDC_CLIENT_ID et OIDC_CLIENT_SECRET : attendus ensemble (connexion par fournisseur d’identité)');
+  if (oidc === 3 && !env.PUBLIC_URL) problems.push('PUBLIC_URL : requis avec OIDC_ISSUER (l’adresse de retour de la connexion)');
   if (env.SLACK_APP_TOKEN && !env.SLACK_APP_TOKEN.startsWith('xapp-')) {
     problems.push('SLACK_APP_TOKEN : attendu : un jeton d’application Slack commençant par xapp-');
   }
@@ -204,6 +217,7 @@ function weakProductionSettings(env: Env): string[] {
   if (!env.PUBLIC_URL?.startsWith('https://')) {
     problems.push('PUBLIC_URL : requis en production, en https:// (l’adresse des liens envoyés par email)');
   }
+  if (env.OIDC_ISSUER && !env.OIDC_ISSUER.startsWith('https://')) problems.push('OIDC_ISSUER : en https:// en production');
   if (env.PLIE_COORDINATOR_EMAIL.toLowerCase().endsWith('.localhost')) {
     problems.push('PLIE_COORDINATOR_EMAIL : requis en production (l’adresse réelle de la coordination, pas celle d’exemple)');
   }

@@ -9,6 +9,7 @@ import { createSlack } from '../slack/app.ts';
 import { createWebApp } from '../web/app.ts';
 import { pathwayDeps } from './services.ts';
 import { plieConfigFor } from '../plies/registry.ts';
+import { oidcSettingsOf } from '../web/console/oidc-sign-in.ts';
 import { personalTokenOwner } from '../staff/tokens.ts';
 import { parisDate } from '../domain/dates.ts';
 
@@ -57,6 +58,7 @@ export async function runWeb(opts: {
         secureCookies: env.NODE_ENV === 'production',
         plieConfig: (code: string) => plieConfigFor(opts.db, env, code),
         pathwayDeps: depsFor,
+        oidc: oidcSettingsOf(env),
         proofs,
         logger: opts.logger,
       },

@@ -45,6 +45,9 @@ describe('environment configuration', () => {
     [{ SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN : attendu avec SLACK_APP_TOKEN ou SLACK_SIGNING_SECRET'],
     [{ SLACK_BOT_TOKEN: 'xoxp-1', SLACK_SIGNING_SECRET: 's' }, 'SLACK_BOT_TOKEN : attendu : un jeton de bot Slack commençant par xoxb-'],
     [{ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'xoxb-2' }, 'SLACK_APP_TOKEN : attendu : un jeton d’application Slack commençant par xapp-'],
+    [{ OIDC_ISSUER: 'https://auth.example.org' }, 'OIDC_ISSUER, OIDC_CLIENT_ID et OIDC_CLIENT_SECRET : attendus ensemble'],
+    [{ OIDC_ISSUER: 'https://auth.example.org', OIDC_CLIENT_ID: 'plie', OIDC_CLIENT_SECRET: 's' }, 'PUBLIC_URL : requis avec OIDC_ISSUER'],
+    [{ ...PRODUCTION, OIDC_ISSUER: 'http://auth.example.org', OIDC_CLIENT_ID: 'plie', OIDC_CLIENT_SECRET: 's' }, 'OIDC_ISSUER : en https:// en production'],
   ])('refuses %j, naming the variable and what is expected', (vars, message) => {
     const problems = problemsOf(vars);
     expect(problems.some((p) => p.startsWith(message) || p.includes(message))).toBe(true);

@@ -31,7 +31,16 @@ export interface BrowserStack {
   stop: () => Promise<void>;
 }
 
-export async function startBrowserStack(opts: { name: string; coordinator: string; apiToken: string; fileKey?: string; staff: Array<{ email: string; name: string; roles: string[]; organisation?: string }> }): Promise<BrowserStack> {
+export async function startBrowserStack(opts: {
+  name: string;
+  coordinator: string;
+  apiToken: string;
+  fileKey?: string;
+  staff: Array<{ email: string; name: string; roles: string[]; organisation?: string }>;
+  /** More of the deployment's environment, and a port of the test's choosing (else any free one). */
+  env?: Record<string, string>;
+  port?: number;
+}): Promise<BrowserStack> {
   const taskQueue = uniqueQueue(opts.name);
   const payloadKeys = randomPayloadKeys();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `plie-${opts.name}-`));
@@ -40,9 +49,9 @@ export async function startBrowserStack(opts: { name: string; coordinator: strin
   const { db } = stack;
   await db.staff.createMany({ data: opts.staff });
   const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
-  const config = { ...testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, PLIE_COORDINATOR_EMAIL: opts.coordinator }), dataDir };
+  const config = { ...testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, PLIE_COORDINATOR_EMAIL: opts.coordinator, ...opts.env }), dataDir };
   const fileKey = opts.fileKey ?? randomBytes(32).toString('base64');
-  const web = await runWeb({ config, db, temporal: client, apiToken: opts.apiToken, links: { linkSecret: LINK_SECRET, fileKey }, logger: createLogger('silent'), port: 0 });
+  const web = await runWeb({ config, db, temporal: client, apiToken: opts.apiToken, links: { linkSecret: LINK_SECRET, fileKey }, logger: createLogger('silent'), port: opts.port ?? 0 });
   const browser = await launchBrowser();
   return {
     stack,

@@ -28,6 +28,7 @@ import { createParticipantPage } from './participant-page.ts';
 import { createAppointmentPage } from './appointment-page.ts';
 import { formTokenOf, loadRequestState, sessionOf } from './request-state.ts';
 import { createSignInPages } from './sign-in-pages.ts';
+import { createOidcSignIn, oidcButton, type OidcSettings } from './oidc-sign-in.ts';
 import { createTaskPages } from './tasks-pages.ts';
 
 const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants|bilan|orienter|commission|messages|offres|actions-collectives|marches)(?:\/|$))/;
@@ -49,6 +50,8 @@ export interface ConsoleDeps {
   proofs: ProofStore;
   /** What creating a pathway needs, for a PLIE (a referral). */
   pathwayDeps: (code: string) => Promise<CreateParticipantDeps>;
+  /** Sign-in through the PLIE's identity provider too, when one is configured. */
+  oidc?: OidcSettings | null;
   logger: Logger;
   now?: () => number;
 }
@@ -78,7 +81,8 @@ export function createConsole(deps: ConsoleDeps): express.Router {
   router.use(loadRequestState(deps.db, cookies, now));
   router.use(csrfSynchronisedProtection);
   router.get('/', (_req, res) => res.redirect(303, '/taches'));
-  router.use(createSignInPages({ ...deps, cookies, now }));
+  router.use(createSignInPages({ ...deps, cookies, now, ...(deps.oidc ? { alternative: oidcButton(deps.oidc) } : {}) }));
+  if (deps.oidc) router.use(createOidcSignIn(deps.oidc, { ...deps, cookies, now }));
 
   // Everything below needs a session: a page asked without one leads to the sign-in form.
   router.use((req: Request, res: Response, next: NextFunction) => {

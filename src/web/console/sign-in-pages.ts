@@ -32,6 +32,8 @@ export interface SignInDeps {
   cookies: CookieSettings;
   logger: Logger;
   now: () => number;
+  /** Another way in, under the form (the identity provider's button). */
+  alternative?: Html;
 }
 
 const emailSchema = z.email({ error: 'Saisissez une adresse email valide, par exemple prenom.nom@plie.fr.' });
@@ -56,7 +58,7 @@ export function createSignInPages(deps: SignInDeps): express.Router {
     const done = req.query.deconnecte === '1' ? alert('success', 'Vous êtes déconnecté·e.') : html('');
     sendPage(res, null, {
       title: 'Connexion',
-      body: join(done, paragraph('Recevez par email un lien pour vous connecter : pas de mot de passe à retenir.'), emailForm(formTokenOf(req))),
+      body: join(done, paragraph('Recevez par email un lien pour vous connecter : pas de mot de passe à retenir.'), emailForm(formTokenOf(req)), deps.alternative ?? html('')),
     });
   });
 
