@@ -24,6 +24,13 @@ export interface PageResult {
   done?: boolean;
 }
 
+/** Where the page is shown: the emails' links (by default) or the staff's console (its channel and anti-forgery field). */
+export interface PageOptions {
+  channel: 'email' | 'web';
+  hidden: Html;
+}
+const FROM_EMAIL: PageOptions = { channel: 'email', hidden: html('') };
+
 const DONE: PageResult = { status: 410, title: 'Déjà traité', body: alert('info', 'C’est déjà fait : ces heures ont été traitées. Merci !') };
 
 export function createProcurementPages(deps: { db: Db; temporal: Client }) {
@@ -35,31 +42,31 @@ export function createProcurementPages(deps: { db: Db; temporal: Client }) {
     const state = await procurementState(deps.temporal, procurement.id);
     return { procurement, month, status: state.closed ? 'closed' : (state.months[month]?.status ?? 'unknown') };
   }
-  const heading = (m: { externalId: string; title: string; company: string | null }, month: string) =>
-    paragraph(`Marché ${m.externalId} — ${m.title}${m.company ? ` (${m.company})` : ''}, ${monthLabel(month)}.`);
+  const heading = (m: { externalId: string; title: string; company: string | null }, month: string, opts: PageOptions) =>
+    join(opts.hidden, paragraph(`Marché ${m.externalId} — ${m.title}${m.company ? ` (${m.company})` : ''}, ${monthLabel(month)}.`));
   const notFound: PageResult = { status: 404, title: 'Marché introuvable', body: alert('warning', 'Ce marché n’existe plus.') };
 
-  async function declaration(claims: LinkClaims, action: string, raw?: RawValues): Promise<PageResult> {
+  async function declaration(claims: LinkClaims, action: string, raw?: RawValues, opts = FROM_EMAIL): Promise<PageResult> {
     const s = await subjectOf(claims);
     if (!s) return notFound;
     if (s.status === 'validated' || s.status === 'closed') return DONE;
     const form = hoursDeclarationForm(s.month, await personsOfMonth(deps.db, s.procurement.id, s.month));
-    if (!raw) return { status: 200, title: form.title, body: formHtml(form, { action, before: heading(s.procurement, s.month) }) };
+    if (!raw) return { status: 200, title: form.title, body: formHtml(form, { action, before: heading(s.procurement, s.month, opts) }) };
     const result = readForm(form, raw);
-    if (!result.ok) return { status: 400, title: form.title, body: formHtml(form, { action, values: raw, errors: result.errors, before: heading(s.procurement, s.month) }) };
+    if (!result.ok) return { status: 400, title: form.title, body: formHtml(form, { action, values: raw, errors: result.errors, before: heading(s.procurement, s.month, opts) }) };
     const value = result.value as { month: string; hours: Record<string, number> };
-    await declareHours(deps.temporal, s.procurement.id, { month: s.month, hours: value.hours, actor: claims.actor ?? '', channel: 'email' });
+    await declareHours(deps.temporal, s.procurement.id, { month: s.month, hours: value.hours, actor: claims.actor ?? '', channel: opts.channel });
     return { status: 200, title: 'Merci !', body: alert('success', 'Vos heures sont bien enregistrées.', 'La facilitation des clauses du PLIE les valide ; elle vous recontactera en cas de question.'), done: true };
   }
 
-  async function review(claims: LinkClaims, action: string, raw?: RawValues): Promise<PageResult> {
+  async function review(claims: LinkClaims, action: string, raw?: RawValues, opts = FROM_EMAIL): Promise<PageResult> {
     const s = await subjectOf(claims);
     if (!s) return notFound;
-    const by = { month: s.month, actor: claims.actor ?? '', channel: 'email' as const };
+    const by = { month: s.month, actor: claims.actor ?? '', channel: opts.channel };
     if (s.status === 'declared') {
       const form = hoursReviewForm(s.month);
       const declared = await declaredHours(deps.db, s.procurement.id, s.month);
-      const before = join(heading(s.procurement, s.month), html(`<ul>${declaredLines(declared).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`));
+      const before = join(heading(s.procurement, s.month, opts), html(`<ul>${declaredLines(declared).map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>`));
       if (!raw) return { status: 200, title: form.title, body: formHtml(form, { action, before }) };
       const result = readForm(form, raw);
       if (!result.ok) return { status: 400, title: form.title, body: formHtml(form, { action, values: raw, errors: result.errors, before }) };
@@ -69,7 +76,7 @@ export function createProcurementPages(deps: { db: Db; temporal: Client }) {
     }
     if (s.status === 'requested') {
       const form = chaseForm(s.month);
-      const before = join(heading(s.procurement, s.month), paragraph('L’entreprise n’a pas encore déclaré ces heures.'));
+      const before = join(heading(s.procurement, s.month, opts), paragraph('L’entreprise n’a pas encore déclaré ces heures.'));
       if (!raw) return { status: 200, title: form.title, body: formHtml(form, { action, before }) };
       await chaseCompany(deps.temporal, s.procurement.id, by);
       return { status: 200, title: 'Relance envoyée', body: alert('success', 'L’entreprise est relancée par email.'), done: true };
@@ -78,7 +85,12 @@ export function createProcurementPages(deps: { db: Db; temporal: Client }) {
   }
 
   return {
-    show: (claims: LinkClaims, action: string) => (claims.purpose === 'hours-declaration' ? declaration(claims, action) : review(claims, action)),
-    submit: (claims: LinkClaims, action: string, raw: RawValues) => (claims.purpose === 'hours-declaration' ? declaration(claims, action, raw) : review(claims, action, raw)),
+    show: (claims: LinkClaims, action: string, opts?: PageOptions) => (claims.purpose === 'hours-declaration' ? declaration(claims, action, undefined, opts) : review(claims, action, undefined, opts)),
+    submit: (claims: LinkClaims, action: string, raw: RawValues, opts?: PageOptions) => (claims.purpose === 'hours-declaration' ? declaration(claims, action, raw, opts) : review(claims, action, raw, opts)),
+    /** The month's state in the marché's workflow ('closed' once the marché is). */
+    monthStatus: async (procurementId: string, month: string) => {
+      const state = await procurementState(deps.temporal, procurementId);
+      return state.closed ? 'closed' : (state.months[month]?.status ?? 'unknown');
+    },
   };
 }

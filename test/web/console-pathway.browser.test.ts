@@ -236,4 +236,67 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     expect(csv.split('\n').find((l) => l.includes('Les métiers du soin'))).toMatch(/;Atelier découverte des métiers;Les métiers du soin;;1;1;1;0$/);
     await context.close();
   });
+
+  it('lets the coordination follow a marché’s hours: entered for the company at the month’s end, then validated', async () => {
+    const { env, stack, web } = channels;
+    const { db } = stack;
+    const { context, page } = await consoleSignIn(browser, web.url, stack.inbox)(COORDINATOR);
+    const start = parisDate(await env.currentTimeMs());
+    const reference = `H-${run}`;
+    await page.goto(`${web.url}/marches/nouveau`);
+    await page.getByLabel(/^Référence du marché/).fill(reference);
+    await page.getByLabel('Acheteur', { exact: true }).fill('Ville de Biot');
+    await page.getByLabel('Intitulé', { exact: true }).fill('Entretien des espaces verts');
+    await page.getByLabel('Entreprise attributaire').fill('Jardins du Var');
+    await page.getByLabel('Contact dans l’entreprise').fill('Marc Olivier');
+    await page.getByLabel('Email du contact').fill(`rh-${run}@jardins.test`);
+    await page.getByLabel('Secteur', { exact: true }).selectOption('AUTRE');
+    await page.getByLabel('Heures d’insertion prévues').fill('900');
+    await page.getByLabel('Début du marché').fill(start);
+    await page.getByLabel('Fin du marché').fill(addDays(start, 365));
+    await page.getByRole('button', { name: 'Enregistrer le marché' }).click();
+    await page.waitForURL(/\/marches\/[\w-]+\?enregistre=1$/);
+    const procurement = await db.procurement.findFirstOrThrow({ where: { externalId: reference, plieCode: plie.code } });
+    // Someone on the RSA, hired from the first day.
+    const person = `P${run}`;
+    await page.getByLabel(/^Identifiant de la personne/).fill(person);
+    await page.getByLabel('Date de naissance').fill('1979-02-11');
+    await page.getByLabel('Minimum social (facultatif)').selectOption('RSA');
+    await page.getByRole('button', { name: 'Vérifier et proposer' }).click();
+    await page.getByLabel('Personne embauchée').selectOption(person);
+    await page.getByLabel('Type de contrat').selectOption('CDD');
+    await page.getByLabel('Début du contrat').fill(start);
+    await page.getByLabel('Fin prévue (facultatif)').fill(addDays(start, 200));
+    await page.getByLabel('Heures par semaine').fill('35');
+    await page.getByRole('button', { name: 'Enregistrer l’embauche' }).click();
+    await page.waitForURL(`${web.url}/marches/${procurement.id}?embauche=1`);
+
+    // The month over: the company is asked; the coordination enters its hours for it.
+    await env.sleep(40 * DAY);
+    const month = start.slice(0, 7);
+    await stack.inbox.waitFor((m) => m.to.includes(`rh-${run}@jardins.test`));
+    await waitFor(async () => {
+      await page.goto(`${web.url}/marches/${procurement.id}`);
+      expect(await page.getByRole('link', { name: /^Saisir les heures de/ }).count()).toBeGreaterThan(0);
+    });
+    await page.goto(`${web.url}/marches/${procurement.id}/heures/${month}`);
+    await accessible(page, (await page.locator('h1').textContent())!);
+    await page.getByLabel(new RegExp(`^Salarié·e ${person}`)).fill('120');
+    await page.getByRole('button', { name: 'Envoyer les heures' }).click();
+    await page.waitForURL(`${web.url}/marches/${procurement.id}?heures=1`);
+    expect(await db.hoursDeclaration.findFirstOrThrow({ where: { procurementId: procurement.id, month } })).toMatchObject({ personId: person, hours: 120, status: 'DECLAREE', declaredBy: COORDINATOR });
+
+    // Declared: now to be validated, from the same month's page.
+    await waitFor(async () => {
+      await page.goto(`${web.url}/marches/${procurement.id}`);
+      expect(await page.getByRole('link', { name: /^Valider les heures de/ }).count()).toBe(1);
+    });
+    await page.getByRole('link', { name: /^Valider les heures de/ }).click();
+    await page.getByLabel('Votre décision').selectOption('validate');
+    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await page.waitForURL(`${web.url}/marches/${procurement.id}?heures=1`);
+    await waitFor(async () => expect((await db.hoursDeclaration.findFirstOrThrow({ where: { procurementId: procurement.id, month } })).status).toBe('VALIDEE'));
+    expect(await page.getByRole('table', { name: 'Heures d’insertion, mois par mois' }).textContent()).toContain('validées');
+    await context.close();
+  });
 });

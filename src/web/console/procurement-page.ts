@@ -2,8 +2,8 @@
  * « Marchés » (the clause facilitation, the relation entreprises and the coordination): the marchés
  * with a social clause, one registered with the same rules as `plie marche register` (its monthly
  * follow-up starts at once), a marché's bilan with its downloads, people proposed and checked
- * against the clause's publics, hires, and its closing. The hours stay declared and validated from
- * the monthly emails' pages, where the company's contact answers too.
+ * against the clause's publics, hires, a month's hours entered for the company or validated (the
+ * pages of the monthly emails, where the company's contact answers too), and its closing.
  */
 import type { Client } from '@temporalio/client';
 import express from 'express';
@@ -12,7 +12,7 @@ import { fromDbDate } from '../../db/dates.ts';
 import { formatFrenchDate } from '../../domain/dates.ts';
 import { fileReference } from '../../domain/participant.ts';
 import type { PlieConfig } from '../../domain/plie-config.ts';
-import { CLAUSE_PUBLIC_LABELS, type ClausePublic } from '../../domain/procurement.ts';
+import { CLAUSE_PUBLIC_LABELS, monthLabel, type ClausePublic } from '../../domain/procurement.ts';
 import { z } from '../../domain/validation.ts';
 import { readForm, type FormSpec, type RawValues } from '../../forms/fields.ts';
 import { CANDIDATE_FORM, hireForm, PROCUREMENT_FORM } from '../../forms/procurement-console-forms.ts';
@@ -21,7 +21,8 @@ import { bilanHtml, bilanLines, bilanXlsx, loadProcurementBilan } from '../../pr
 import { recordHire } from '../../procurement/hire.ts';
 import { DuplicateProcurementError, proposeCandidate, registerProcurement } from '../../procurement/register.ts';
 import { procurementInput } from '../../procurement/start.ts';
-import { closeProcurement, startProcurement } from '../../temporal/procurement-client.ts';
+import { closeProcurement, procurementState, startProcurement } from '../../temporal/procurement-client.ts';
+import { createProcurementPages } from '../procurement-pages.ts';
 import { formHtml } from '../pages/form-html.ts';
 import { alert, html, join, paragraph, type Html } from '../pages/layout.ts';
 import { csrfField, facts, link, sendPage, sessionAllowedTo, table, text } from './layout.ts';
@@ -42,10 +43,29 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 type FormName = 'candidat' | 'embauche';
 
+const MONTH_STATUS: Record<string, string> = {
+  requested: 'demandées à l’entreprise',
+  declared: 'déclarées, à valider',
+  validated: 'validées',
+  none: 'personne sous contrat',
+};
+
 export function createProcurementPage(deps: ProcurementPageDeps): express.Router {
   const router = express.Router();
   const { db } = deps;
   const allowed = sessionAllowedTo('followMarches', 'Marchés à clause d’insertion');
+  // The hours' pages of the emails' links, shown in the console under the person's own name.
+  const hoursPages = createProcurementPages({ db, temporal: deps.temporal });
+
+  /** The months the workflow has asked about, and what became of each; none when it cannot be asked. */
+  async function monthsOf(procurementId: string) {
+    try {
+      const state = await procurementState(deps.temporal, procurementId);
+      return Object.entries(state.months).filter(([, m]) => m.status !== 'waiting').sort(([a], [b]) => b.localeCompare(a));
+    } catch {
+      return [];
+    }
+  }
 
   async function procurementFor(session: ConsoleSession, id: string, res: express.Response) {
     const found = uuid.safeParse(id).success ? await db.procurement.findFirst({ where: { id, plieCode: session.plieCode }, include: { candidates: { orderBy: { proposedAt: 'asc' } } } }) : null;
@@ -125,6 +145,7 @@ export function createProcurementPage(deps: ProcurementPageDeps): express.Router
       req.query.enregistre === '1' ? alert('success', 'Marché enregistré.', `Les heures seront demandées chaque mois à ${m.contactEmail ?? 'l’entreprise'}.`)
       : req.query.embauche === '1' ? alert('success', 'Embauche enregistrée.')
       : req.query.clos === '1' ? alert('success', 'Marché clos : le bilan est envoyé à la facilitation des clauses.')
+      : req.query.heures === '1' ? alert('success', 'Les heures sont enregistrées.')
       : html('');
     sendPage(res, session, {
       status: opts.status ?? 200,
@@ -146,6 +167,15 @@ export function createProcurementPage(deps: ProcurementPageDeps): express.Router
         table('Contrats de la clause', bilan.table[0]!, bilan.table.slice(1).map((row) => row.map((cell) => text(cell)))),
         html(
           `<ul class="fr-btns-group fr-btns-group--inline-md fr-btns-group--sm"><li><a class="fr-btn fr-btn--tertiary" href="/marches/${m.id}/bilan.xlsx" download>Bilan (XLSX)</a></li><li><a class="fr-btn fr-btn--tertiary" href="/marches/${m.id}/bilan.html" download>Bilan (HTML, pour l’acheteur)</a></li></ul>`,
+        ),
+        table(
+          'Heures d’insertion, mois par mois',
+          ['Mois', 'Heures', ''],
+          (await monthsOf(m.id)).map(([month, state]) => [
+            text(monthLabel(month)),
+            text(MONTH_STATUS[state.status] ?? state.status),
+            state.status === 'requested' || state.status === 'declared' ? link(`/marches/${m.id}/heures/${month}`, `${state.status === 'declared' ? 'Valider' : 'Saisir'} les heures de ${monthLabel(month)}`) : text(''),
+          ]),
         ),
         table(
           'Personnes proposées',
@@ -188,6 +218,24 @@ export function createProcurementPage(deps: ProcurementPageDeps): express.Router
     if (req.params.file === 'bilan.xlsx') return res.type(XLSX).attachment(`${name}.xlsx`).send(await bilanXlsx(document));
     res.type('html').attachment(`${name}.html`).send(bilanHtml(document));
   });
+
+  // A month's hours: entered for the company (as `plie marche heures` does), or validated once declared.
+  const hours = async (req: express.Request, res: express.Response, raw?: RawValues) => {
+    const session = allowed(req, res);
+    if (!session) return;
+    const m = await procurementFor(session, req.params.id as string, res);
+    if (!m) return;
+    const month = req.params.mois as string;
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) return sendPage(res, session, { status: 404, title: 'Mois inconnu', body: alert('warning', 'Ce mois n’existe pas.') });
+    const purpose = (await hoursPages.monthStatus(m.id, month)) === 'declared' ? 'hours-review' : 'hours-declaration';
+    const claims = { purpose, subject: `${m.id}/${month}`, actor: session.email, expiresAt: Number.MAX_SAFE_INTEGER };
+    const opts = { channel: 'web' as const, hidden: csrfField(session.csrfToken) };
+    const shown = raw ? await hoursPages.submit(claims, req.originalUrl, raw, opts) : await hoursPages.show(claims, req.originalUrl, opts);
+    if (shown.done) return res.redirect(303, `/marches/${m.id}?heures=1`);
+    sendPage(res, session, { status: shown.status, title: shown.title, body: join(shown.body, html(`<p><a href="/marches/${m.id}">Revenir au marché</a></p>`)) });
+  };
+  router.get('/marches/:id/heures/:mois', (req, res) => hours(req, res));
+  router.post('/marches/:id/heures/:mois', (req, res) => hours(req, res, (req.body ?? {}) as RawValues));
 
   router.post('/marches/:id/candidat', async (req, res) => {
     const session = allowed(req, res);
