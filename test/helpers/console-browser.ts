@@ -51,3 +51,31 @@ export function consoleSignIn(browser: Browser, webUrl: string, inbox: TestInbox
     return { context, page };
   };
 }
+
+export interface MarcheFields {
+  reference: string;
+  buyer: string;
+  title: string;
+  company: string;
+  contactName: string;
+  contactEmail: string;
+  sector: 'BTP' | 'AUTRE';
+  clauseHours: number;
+  start: string;
+  end: string;
+}
+
+/** Fills the new marché's form (already open) and sends it. */
+export async function submitMarche(page: Page, m: MarcheFields): Promise<void> {
+  await page.getByLabel(/^Référence du marché/).fill(m.reference);
+  await page.getByLabel('Acheteur', { exact: true }).fill(m.buyer);
+  await page.getByLabel('Intitulé', { exact: true }).fill(m.title);
+  await page.getByLabel('Entreprise attributaire').fill(m.company);
+  await page.getByLabel('Contact dans l’entreprise').fill(m.contactName);
+  await page.getByLabel('Email du contact').fill(m.contactEmail);
+  await page.getByLabel('Secteur', { exact: true }).selectOption(m.sector);
+  await page.getByLabel('Heures d’insertion prévues').fill(String(m.clauseHours));
+  await page.getByLabel('Début du marché').fill(m.start);
+  await page.getByLabel('Fin du marché').fill(m.end);
+  await page.getByRole('button', { name: 'Enregistrer le marché' }).click();
+}

@@ -11,7 +11,7 @@ import { addDays, parisDate } from '../../src/domain/dates.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { CASA_CONFIG, plieConfigSchema } from '../../src/domain/plie-config.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { accessible, consoleSignIn, cookieHeader, waitFor } from '../helpers/console-browser.ts';
+import { accessible, consoleSignIn, cookieHeader, submitMarche, waitFor } from '../helpers/console-browser.ts';
 import { uniqueQueue } from '../helpers/settings.ts';
 import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
 
@@ -244,17 +244,7 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     const start = parisDate(await env.currentTimeMs());
     const reference = `H-${run}`;
     await page.goto(`${web.url}/marches/nouveau`);
-    await page.getByLabel(/^Référence du marché/).fill(reference);
-    await page.getByLabel('Acheteur', { exact: true }).fill('Ville de Biot');
-    await page.getByLabel('Intitulé', { exact: true }).fill('Entretien des espaces verts');
-    await page.getByLabel('Entreprise attributaire').fill('Jardins du Var');
-    await page.getByLabel('Contact dans l’entreprise').fill('Marc Olivier');
-    await page.getByLabel('Email du contact').fill(`rh-${run}@jardins.test`);
-    await page.getByLabel('Secteur', { exact: true }).selectOption('AUTRE');
-    await page.getByLabel('Heures d’insertion prévues').fill('900');
-    await page.getByLabel('Début du marché').fill(start);
-    await page.getByLabel('Fin du marché').fill(addDays(start, 365));
-    await page.getByRole('button', { name: 'Enregistrer le marché' }).click();
+    await submitMarche(page, { reference, buyer: 'Ville de Biot', title: 'Entretien des espaces verts', company: 'Jardins du Var', contactName: 'Marc Olivier', contactEmail: `rh-${run}@jardins.test`, sector: 'AUTRE', clauseHours: 900, start, end: addDays(start, 365) });
     await page.waitForURL(/\/marches\/[\w-]+\?enregistre=1$/);
     const procurement = await db.procurement.findFirstOrThrow({ where: { externalId: reference, plieCode: plie.code } });
     // Someone on the RSA, hired from the first day.
