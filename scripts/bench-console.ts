@@ -66,6 +66,21 @@ try {
       ]),
     });
   }
+  // The relation entreprises' and the facilitation's records: 100 offers with 10 « mises en relation »
+  // each, 100 collective actions with 10 invitations each, 50 marchés with 4 candidates each.
+  const people = await db.participant.findMany({ select: { id: true }, take: Math.min(count, 2000) });
+  // One person in five has said which sectors they want: the offers' matches read them.
+  await db.participant.updateMany({ where: { id: { in: people.map((p) => p.id) } }, data: { sectorWishes: ['Propreté', 'Espaces verts'] } });
+  for (let o = 0; o < 100; o++) {
+    const offer = await db.jobOffer.create({ data: { plieCode: PLIE, company: `Entreprise ${o}`, jobTitle: `Poste ${o}`, sector: 'Propreté', contractType: 'CDD', createdBy: 'bench' } });
+    await db.placement.createMany({ data: people.slice(o * 10, o * 10 + 10).map((p) => ({ offerId: offer.id, participantId: p.id, referentEmail: pick(referents), wish: 'Propreté', status: 'PROPOSEE' })) });
+    const action = await db.collectiveAction.create({ data: { plieCode: PLIE, kind: 'ATELIER_DECOUVERTE', title: `Atelier ${o}`, at: new Date(Date.now() - o * 86_400_000), durationMinutes: 120, place: 'Antibes', organizerEmail: 'coordination@plie.test', createdBy: 'bench' } });
+    await db.collectiveInvitation.createMany({ data: people.slice(o * 10, o * 10 + 10).map((p, i) => ({ actionId: action.id, participantId: p.id, status: i % 2 ? 'PRESENT' : 'ABSENT' })) });
+    if (o < 50) {
+      const marche = await db.procurement.create({ data: { plieCode: PLIE, externalId: `M-${o}`, buyer: 'CASA', title: `Marché ${o}`, company: `Entreprise ${o}`, sector: 'BTP', plannedHours: 1000, start: toDbDate(addDays(today, -200)), end: toDbDate(addDays(today, 200)), contactEmail: `rh-${o}@exemple.fr`, createdBy: 'bench' } });
+      await db.clauseCandidate.createMany({ data: [0, 1, 2, 3].map((n) => ({ procurementId: marche.id, personId: `C${o}-${n}`, eligible: n % 2 === 0, publics: [], reasons: [], proposedBy: 'bench' })) });
+    }
+  }
   const generated = performance.now() - t0;
   const one = await db.pathway.findFirstOrThrow({ where: { referentEmail: referents[0] } });
 
@@ -105,6 +120,13 @@ try {
     ['Parcours, page 100', '/parcours?etape=toutes&page=100', coordination],
     ['Dossier d’une personne', `/participants/${one.participantId}`, referent],
     ['Bilan (protocole ou année)', '/bilan', coordination],
+    ['Orienter (ses orientations)', '/orienter', coordination],
+    ['Commission', '/commission', coordination],
+    ['Messages non envoyés', '/messages', coordination],
+    ['Offres (100)', '/offres', coordination],
+    ['Une offre et ses correspondances (2 000 souhaits)', `/offres/${(await db.jobOffer.findFirstOrThrow()).id}`, coordination],
+    ['Actions collectives (100)', '/actions-collectives', coordination],
+    ['Marchés (50)', '/marches', coordination],
   ];
   const timed = async (url: string, cookie?: string) => {
     const start = performance.now();

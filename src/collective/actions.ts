@@ -72,6 +72,12 @@ export async function recordAttendance(db: Db, actionId: string, a: AttendanceIn
   return await figuresOf(db, actionId);
 }
 
+/** The figures of several actions at once (one query), by action id. */
+export async function figuresOfMany(db: Db, actionIds: string[]): Promise<Map<string, CollectiveFigures>> {
+  const invitations = await db.collectiveInvitation.findMany({ where: { actionId: { in: actionIds } }, select: { actionId: true, status: true, miseEnRelation: true, hired: true } });
+  return new Map(actionIds.map((id) => [id, collectiveFigures(invitations.filter((i) => i.actionId === id).map((i) => ({ status: i.status as InvitationFacts['status'], miseEnRelation: i.miseEnRelation, hired: i.hired })))]));
+}
+
 export async function figuresOf(db: Db, actionId: string): Promise<CollectiveFigures> {
   const invitations = await db.collectiveInvitation.findMany({ where: { actionId } });
   return collectiveFigures(invitations.map((i) => ({ status: i.status as InvitationFacts['status'], miseEnRelation: i.miseEnRelation, hired: i.hired })));

@@ -7,7 +7,7 @@
 import type { Client } from '@temporalio/client';
 import { stringify } from 'csv-stringify/sync';
 import express from 'express';
-import { createCollectiveAction, figuresOf } from '../../collective/actions.ts';
+import { createCollectiveAction, figuresOf, figuresOfMany } from '../../collective/actions.ts';
 import { collectiveState, inviteParticipants, recordCollectiveAttendance, startCollective } from '../../collective/client.ts';
 import type { Db } from '../../db/client.ts';
 import { COLLECTIVE_KIND_LABELS, type CollectiveKind } from '../../domain/collective-actions.ts';
@@ -92,10 +92,10 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
     const session = allowed(req, res);
     if (!session) return;
     const actions = await db.collectiveAction.findMany({ where: { plieCode: session.plieCode }, orderBy: { at: 'desc' }, take: 100 });
-    const rows = [];
-    for (const a of actions) {
-      const f = await figuresOf(db, a.id);
-      rows.push([
+    const figures = await figuresOfMany(db, actions.map((a) => a.id));
+    const rows = actions.map((a) => {
+      const f = figures.get(a.id)!;
+      return [
         text(parisDateTime(a.at)),
         link(`/actions-collectives/${a.id}`, `${COLLECTIVE_KIND_LABELS[a.kind as CollectiveKind] ?? a.kind} « ${a.title} »`),
         text(a.organizerEmail),
@@ -103,8 +103,8 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
         text(String(f.present)),
         text(String(f.misesEnRelation)),
         text(String(f.hires)),
-      ]);
-    }
+      ];
+    });
     sendPage(res, session, {
       title: 'Actions collectives',
       wide: true,
@@ -119,9 +119,10 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
     const session = allowed(req, res);
     if (!session) return;
     const actions = await db.collectiveAction.findMany({ where: { plieCode: session.plieCode }, orderBy: { at: 'asc' } });
+    const figures = await figuresOfMany(db, actions.map((a) => a.id));
     const rows: Array<Array<string | number>> = [['Date', 'Type', 'Intitulé', 'Entreprise', 'Invité·es', 'Présent·es', 'Mises en relation', 'Embauches']];
     for (const a of actions) {
-      const f = await figuresOf(db, a.id);
+      const f = figures.get(a.id)!;
       rows.push([parisDateTime(a.at) ?? '', COLLECTIVE_KIND_LABELS[a.kind as CollectiveKind] ?? a.kind, a.title, a.company ?? '', f.invited, f.present, f.misesEnRelation, f.hires]);
     }
     res.type('text/csv; charset=utf-8').attachment(`actions-collectives-${session.plieCode}.csv`).send(`\uFEFF${stringify(rows, { delimiter: ';' })}`);
