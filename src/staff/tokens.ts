@@ -47,11 +47,11 @@ export async function listStaffTokens(db: Db, plieCode: string) {
 }
 
 /** The owner of a working personal token, or null (unknown, revoked, expired, owner deactivated). */
-export async function personalTokenOwner(db: Db, token: string, today: CalendarDate): Promise<{ plieCode: string; email: string; roles: string[] } | null> {
+export async function personalTokenOwner(db: Db, token: string, today: CalendarDate): Promise<{ plieCode: string; email: string; name: string; roles: string[]; organisation: string | null } | null> {
   if (!token.startsWith(PERSONAL_TOKEN_PREFIX)) return null;
   const found = await db.apiToken.findUnique({ where: { hash: hashOf(token) }, include: { staff: true } });
   if (!found || found.revokedAt || !found.staff.active) return null;
   if (found.expiresOn && fromDbDate(found.expiresOn) < today) return null;
   await db.apiToken.update({ where: { id: found.id }, data: { lastUsedAt: new Date() } });
-  return { plieCode: found.staff.plieCode, email: found.staff.email.toLowerCase(), roles: found.staff.roles };
+  return { plieCode: found.staff.plieCode, email: found.staff.email.toLowerCase(), name: found.staff.name, roles: found.staff.roles, organisation: found.staff.organisation };
 }

@@ -21,6 +21,7 @@ import { answerPathwayTask, recordPathwayAction } from '../participants/pathway-
 import { REFUSAL_CODES } from '../domain/refusals.ts';
 import { mayRefer, REFUSED } from '../domain/permissions.ts';
 import { mayOpenFile } from '../participants/file-access.ts';
+import { signedByReferrer, type Referrer } from '../participants/prescriber-referral.ts';
 import { auditRead } from '../db/audit.ts';
 import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
 import { ParticipantNotFoundError, rectifyParticipant } from '../participants/rectify.ts';
@@ -31,7 +32,7 @@ export interface WebDeps {
   /** Each API token opens the API of one PLIE, and only that PLIE's participants. */
   tokens: Array<{ token: string; plieCode: string }>;
   /** A personal token's owner (`plie staff token create`), or null. */
-  personalToken?: (token: string) => Promise<{ plieCode: string; email: string; roles: string[] } | null>;
+  personalToken?: (token: string) => Promise<{ plieCode: string; email: string; name: string; roles: string[]; organisation: string | null } | null>;
   /** What creating and following pathways needs, for one PLIE. */
   pathwayDeps: (plieCode: string) => Promise<CreateParticipantDeps>;
   /** The pages behind the emails' signed links (absent: not served). */
@@ -121,7 +122,10 @@ export function createWebApp(web: WebDeps): express.Express {
       res.status(403).json({ erreur: REFUSED.refer });
       return;
     }
-    const result = await createParticipant(await depsOf(res), req.body, { actor: (res.locals.owner as string | undefined) ?? 'api', channel: 'http' });
+    // A prescriber's token refers in their organisation's name, as the console does.
+    const referrer = res.locals.referrer as Referrer | undefined;
+    const body: unknown = referrer && typeof req.body === 'object' && req.body !== null && !Array.isArray(req.body) ? signedByReferrer(req.body as Record<string, unknown>, referrer) : req.body;
+    const result = await createParticipant(await depsOf(res), body, { actor: (res.locals.owner as string | undefined) ?? 'api', channel: 'http' });
     res.status(201).json(result);
   });
 
@@ -229,6 +233,7 @@ function requireToken(web: WebDeps, log: Logger) {
         res.locals.plieCode = owner.plieCode;
         res.locals.owner = owner.email;
         res.locals.ownerRoles = owner.roles;
+        res.locals.referrer = { name: owner.name, email: owner.email, organisation: owner.organisation } satisfies Referrer;
         next();
         return;
       }

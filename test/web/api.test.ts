@@ -462,16 +462,17 @@ describe('HTTP API', () => {
     const prescriber = `prescriptrice.${suffix}@france-travail.test`;
     const admin = `admin.${suffix}@plie.test`;
     await db.staff.createMany({ data: [
-      { plieCode: 'CASA', email: prescriber, name: 'Paule Prescriptrice', roles: ['PRESCRIPTEUR'] },
+      { plieCode: 'CASA', email: prescriber, name: 'Paule Prescriptrice', roles: ['PRESCRIPTEUR'], organisation: 'FRANCE_TRAVAIL' },
       { plieCode: 'CASA', email: admin, name: 'Adèle Admin', roles: ['ADMIN'] },
     ] });
     const today = new Date().toISOString().slice(0, 10);
     const { token: prescriberToken } = await createStaffToken(db, 'CASA', prescriber, { today });
     const { token: adminToken } = await createStaffToken(db, 'CASA', admin, { today });
     const person = { firstName: `Ola${suffix}`, lastName: `Orientee${suffix}`, birthDate: '03/04/1981', commune: 'Antibes' };
-    const oriented = await api('POST', '/api/participants', person, prescriberToken);
+    // Whatever the body says of the prescriber, the referral is made in her organisation's name.
+    const oriented = await api('POST', '/api/participants', { ...person, prescriber: 'CCAS' }, prescriberToken);
     expect(oriented.status).toBe(201);
-    expect(await db.participant.findUniqueOrThrow({ where: { id: oriented.body.participantId as string } })).toMatchObject({ createdBy: prescriber });
+    expect(await db.participant.findUniqueOrThrow({ where: { id: oriented.body.participantId as string } })).toMatchObject({ createdBy: prescriber, prescriber: 'FRANCE_TRAVAIL', prescriberContact: `Paule Prescriptrice <${prescriber}>` });
     expect((await api('GET', `/api/participants/${oriented.body.participantId as string}/parcours`, undefined, prescriberToken)).status).toBe(404);
     const refused = await api('POST', '/api/participants', { ...person, firstName: `Ana${suffix}` }, adminToken);
     expect(refused).toEqual({ status: 403, body: { erreur: 'Seules la coordination, les référent·es et les prescripteurs enregistrent une orientation.' } });

@@ -17,6 +17,7 @@ import { labelOf, PRESCRIBER_OPTIONS } from '../../forms/labels.ts';
 import { DECISION_LABELS, REFERRAL_FORM, referralPreCheck } from '../../forms/referral-form.ts';
 import { escapeHtml } from '../../html.ts';
 import { createParticipant, DuplicateParticipantError, InvalidInputError, type CreateParticipantDeps } from '../../participants/create.ts';
+import { signedByReferrer } from '../../participants/prescriber-referral.ts';
 import { formHtml } from '../pages/form-html.ts';
 import { alert, html, join, paragraph } from '../pages/layout.ts';
 import { csrfField, sessionAllowedTo, sendPage, table, text } from './layout.ts';
@@ -37,14 +38,7 @@ const formFor = (session: ConsoleSession): FormSpec =>
   session.organisation ? { ...REFERRAL_FORM, fields: REFERRAL_FORM.fields.filter((f) => !SIGNED_BY_ORGANISATION.includes(f.id)) } : REFERRAL_FORM;
 
 /** The values sent, with a prescriber's organisation and contact put in from their record. */
-function valuesOf(req: express.Request, session: ConsoleSession): RawValues {
-  const raw = { ...((req.body ?? {}) as RawValues) };
-  if (session.organisation) {
-    raw.prescriber = session.organisation;
-    raw.prescriberContact = `${session.name} <${session.email}>`;
-  }
-  return raw;
-}
+const valuesOf = (req: express.Request, session: ConsoleSession): RawValues => signedByReferrer({ ...((req.body ?? {}) as RawValues) }, session);
 
 /** The form's values carried to the confirmation as hidden fields, and back. */
 function hiddenValues(form: FormSpec, raw: RawValues): string {
