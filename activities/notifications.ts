@@ -367,7 +367,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
         await activities.notifyTask({ taskId: plan.taskId, notice: plan.notice, to: plan.to, ...(plan.sequence ? { sequence: plan.sequence } : {}), at });
       } else {
         const pathway = await db.pathway.findUniqueOrThrow({ where: { id: plan.pathwayId }, select: { participantId: true } });
-        await activities.notifyParticipant({ pathwayId: plan.pathwayId, participantId: pathway.participantId, template: plan.template, key: plan.key, at });
+        if (plan.kind === 'prescriber') await activities.notifyPrescriber({ pathwayId: plan.pathwayId, participantId: pathway.participantId, event: plan.event, key: plan.key, at });
+        else await activities.notifyParticipant({ pathwayId: plan.pathwayId, participantId: pathway.participantId, template: plan.template, key: plan.key, at });
       }
       // Still without an address, it stays held: say so rather than « sent ».
       return (await db.message.findUniqueOrThrow({ where: { id: message.id } })).status;

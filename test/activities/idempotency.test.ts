@@ -241,11 +241,24 @@ describe('the prescriber’s loop', () => {
     expect(mail.text).not.toContain('nouvelles');
     expect(mail.raw.replyTo?.value.map((a) => a.address)).toEqual(['referente.g@plie.test']);
 
+    // Refused by the prescriber's mail server, then accepted: sent again from its record, under its key.
+    const refusedTo = `refusee.${participantId.slice(0, 6)}@ccas.test`;
+    inbox.rejected.add(refusedTo);
+    await db.participant.update({ where: { id: participantId }, data: { prescriberContact: `M. Roux <${refusedTo}>` } });
+    await expect(activities.notifyPrescriber({ ...notice, key: `${pathwayId}/prescripteur/exit/bis` })).rejects.toThrow('SMTP a refusé le message');
+    const refused = await db.message.findUniqueOrThrow({ where: { idempotencyKey: `${pathwayId}/prescripteur/exit/bis` } });
+    expect(refused.status).toBe('refused');
+    inbox.rejected.delete(refusedTo);
+    expect(await activities.resendMessage({ messageId: refused.id })).toBe('sent');
+    expect(await activities.resendMessage({ messageId: refused.id })).toBe('sent');
+    expect(inbox.count((m) => m.to.includes(refusedTo))).toBe(1);
+    await db.participant.update({ where: { id: participantId }, data: { prescriberContact: `Mme Durand <${prescriber}>` } });
+
     // Turned off by the PLIE, or no address known: nothing sent, nothing recorded.
     const off = createActivities({ db, mailer, mailFrom: 'plie@plie.test', appUrl: 'http://plie.test', logger: createLogger('silent'), plieConfig: async () => ({ ...CASA_CONFIG, prescriberNotices: { enabled: false, addresses: {} } }) });
     await off.notifyPrescriber({ ...notice, key: `${pathwayId}/prescripteur/exit/off` });
     await db.participant.update({ where: { id: participantId }, data: { prescriberContact: 'Mme Durand, par téléphone' } });
     await activities.notifyPrescriber({ ...notice, key: `${pathwayId}/prescripteur/exit/sans-adresse` });
-    expect(await db.message.count({ where: { idempotencyKey: { startsWith: `${pathwayId}/prescripteur/exit/` } } })).toBe(0);
+    expect(await db.message.count({ where: { idempotencyKey: { startsWith: `${pathwayId}/prescripteur/exit/`, not: `${pathwayId}/prescripteur/exit/bis` } } })).toBe(0);
   });
 });

@@ -9,6 +9,7 @@ describe('which delivery a message that did not go out was', () => {
     ['a participant’s convocation', { ...base, idempotencyKey: 'parcours-1/convocation', template: 'convocation' }, { kind: 'participant', template: 'convocation', key: 'parcours-1/convocation', pathwayId }],
     ['a participant’s reminder, held for want of an address', { ...base, status: 'no_address', recipient: 'participant', idempotencyKey: 'parcours-1/proof_request/2/reminder/1', template: 'proof_request.relance' }, { kind: 'participant', template: 'proof_request.relance', key: 'parcours-1/proof_request/2/reminder/1', pathwayId }],
     ['a task opened, to staff', { ...base, recipient: 'ref@plie.test', status: 'failed', idempotencyKey: 'parcours-1/log_contact/3/opened', template: 'task.opened' }, { kind: 'task', taskId: 'parcours-1/log_contact/3', notice: 'opened', to: 'ref@plie.test' }],
+    ['the prescriber’s word of a reorientation', { ...base, recipient: 'julie@france-travail.test', idempotencyKey: 'parcours-1/prescripteur/reorientation', template: 'prescriber.reorientation' }, { kind: 'prescriber', event: 'reorientation', key: 'parcours-1/prescripteur/reorientation', pathwayId }],
     ['a task’s second reminder', { ...base, recipient: 'ref@plie.test', idempotencyKey: 'parcours-1/log_contact/3/reminder/2', template: 'task.reminder' }, { kind: 'task', taskId: 'parcours-1/log_contact/3', notice: 'reminder', sequence: 2, to: 'ref@plie.test' }],
   ])('%s', (_, message, plan) => {
     expect(resendPlan(message)).toEqual(plan);
