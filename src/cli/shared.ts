@@ -34,7 +34,7 @@ export async function checkPar(services: Services, cfg: AppConfig, plie: PlieCon
   const listed = plie.clauses.facilitators.some((f) => sameAddress(f, par)) ? ['FACILITATEUR'] : [];
   if (!staff && listed.length === 0) throw new CliFailure(`--par ${par.trim()} : aucun membre actif du personnel du PLIE ${plie.code} à cette adresse.`, 1);
   const roles = [...new Set([...(staff?.roles ?? []), ...listed])];
-  if (!mayDo({ roles }, action)) throw new CliFailure(`${REFUSED[action]} (${par.trim()} : ${roles.join(', ')})`, 1);
+  if (!mayDo({ roles }, action, plie)) throw new CliFailure(`${REFUSED[action]} (${par.trim()} : ${roles.join(', ')})`, 1);
 }
 
 /**

@@ -46,8 +46,14 @@ export const REFUSED: Record<StaffAction, string> = {
   readBilan: 'Le bilan du PLIE est réservé à la coordination.',
 };
 
-export function mayDo(actor: Pick<Actor, 'roles'>, action: StaffAction): boolean {
-  return actor.roles.some((role) => (GRANTS[role as Role] ?? []).includes(action));
+/** What a PLIE's configuration adds to the table above: the roles it lets read its bilan besides the coordination. */
+export interface PlieGrants {
+  bilanReaders: readonly string[];
+}
+
+export function mayDo(actor: Pick<Actor, 'roles'>, action: StaffAction, plie?: PlieGrants): boolean {
+  if (actor.roles.some((role) => (GRANTS[role as Role] ?? []).includes(action))) return true;
+  return action === 'readBilan' && plie !== undefined && actor.roles.some((role) => plie.bilanReaders.includes(role));
 }
 
 export interface Actor {

@@ -1,6 +1,7 @@
 import { z } from './validation.ts';
 import { clauseConfigSchema } from './procurement.ts';
 import { PRESCRIBERS } from './codes.ts';
+import { ROLES } from './permissions.ts';
 
 /**
  * What differs from one PLIE to another: its territory, its eligibility thresholds, the durations
@@ -80,6 +81,8 @@ export const plieConfigSchema = z.object({
    * deployment's PLIE_COORDINATOR_EMAIL, which should only serve the deployment's own PLIE.
    */
   coordinationEmail: z.email({ error: 'coordinationEmail : adresse email invalide' }).transform((e) => e.toLowerCase()).optional(),
+  /** Roles the PLIE lets read its bilan besides the coordination (e.g. CHARGE_RELATION_ENTREPRISE, or ADMIN for its direction). */
+  bilanReaders: z.array(z.enum(ROLES, { error: `bilanReaders : un rôle parmi ${ROLES.join(', ')}` })).default([]),
   /** Referent given to every eligible referral automatically (« par règle »); otherwise the coordinator chooses. */
   assignment: z.object({ autoReferentEmail: z.email().nullable().default(null) }).default({ autoReferentEmail: null }),
   pathway: z

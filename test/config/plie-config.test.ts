@@ -34,6 +34,7 @@ describe('the PLIE’s configuration', () => {
   it.each([
     [{ ...CASA_CONFIG, reminders: { taskReminderDays: 15, taskEscalationDays: 7 } }, 'PLIE_CONFIG_FILE : reminders : le signalement à la coordination vient après le rappel'],
     [{ ...CASA_CONFIG, exitCriteria: { ...CASA_CONFIG.exitCriteria, cumulatedHours: -1 } }, 'PLIE_CONFIG_FILE : exitCriteria.cumulatedHours'],
+    [{ ...CASA_CONFIG, bilanReaders: ['DIRECTEUR'] }, 'PLIE_CONFIG_FILE : bilanReaders.0 : bilanReaders : un rôle parmi COORDINATEUR'],
     ['{ pas du json', 'PLIE_CONFIG_FILE : JSON illisible'],
   ])('refuses a bad file, saying where (%#)', (content, message) => {
     expect(problems(() => load(content)).some((p) => p.startsWith(message))).toBe(true);

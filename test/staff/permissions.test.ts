@@ -103,6 +103,16 @@ describe('what each role grants in its PLIE (one table, read by Slack, the API a
     expect(mayDo({ roles: [role] }, action)).toBe(allowed);
   });
 
+  it.each([
+    ['a role the PLIE opens its bilan to', ['CHARGE_RELATION_ENTREPRISE'], 'readBilan', { bilanReaders: ['CHARGE_RELATION_ENTREPRISE'] }, true],
+    ['the same role, in a PLIE that does not', ['CHARGE_RELATION_ENTREPRISE'], 'readBilan', { bilanReaders: [] }, false],
+    ['the same role, without its PLIE said', ['CHARGE_RELATION_ENTREPRISE'], 'readBilan', undefined, false],
+    ['the bilan opened, and nothing else with it', ['CHARGE_RELATION_ENTREPRISE'], 'lookUpFiles', { bilanReaders: ['CHARGE_RELATION_ENTREPRISE'] }, false],
+    ['the coordination, whatever the PLIE says', ['COORDINATEUR'], 'readBilan', { bilanReaders: [] }, true],
+  ] as const)('%s', (_name, roles, action, plie, allowed) => {
+    expect(mayDo({ roles: [...roles] }, action, plie)).toBe(allowed);
+  });
+
   it('several roles add up; an unknown role grants nothing; no one reads a file without lookUpFiles', () => {
     expect(mayDo({ roles: ['PRESCRIPTEUR', 'FACILITATEUR'] }, 'followMarches')).toBe(true);
     expect(mayDo({ roles: ['CHEF'] }, 'refer')).toBe(false);

@@ -27,6 +27,8 @@ const plie = plieConfigSchema.parse({
   name: 'PLIE à une référente',
   coordinationEmail: COORDINATOR,
   assignment: { autoReferentEmail: REFERENT },
+  // This PLIE lets its referents read its bilan.
+  bilanReaders: ['REFERENT'],
   protocol: { from: addDays(today, -400), to: addDays(today, 800) },
   earlierProtocols: [],
 });
@@ -227,6 +229,10 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     expect(await page.locator('.fr-alert--success').textContent()).toContain('1 présent·es sur 1 invité·es, 1 mise(s) en relation, 0 embauche(s)');
     expect(await db.collectiveInvitation.findFirstOrThrow({ where: { actionId: action.id } })).toMatchObject({ participantId: person.id, status: 'PRESENT', miseEnRelation: true, hired: false });
     expect(await db.auditEvent.count({ where: { entityId: action.id, action: 'collective.attendance', actor: REFERENT, channel: 'web' } })).toBe(1);
+
+    // Her PLIE opens its bilan to its referents: the menu offers it, the page opens.
+    expect(await page.getByRole('link', { name: 'Bilan', exact: true }).count()).toBe(1);
+    expect((await page.goto(`${web.url}/bilan`))!.status()).toBe(200);
 
     // The PLIE's actions and their figures, on the page and in the download.
     await page.goto(`${web.url}/actions-collectives`);

@@ -45,7 +45,7 @@ export function createBilanPage(deps: { db: Db; plieConfig: (code: string) => Pr
 
   router.get('/bilan', async (req, res) => {
     const session = sessionOf(req)!;
-    if (!mayDo(session, 'readBilan')) return refused(res, session);
+    if (!mayDo(session, 'readBilan', session.plie)) return refused(res, session);
     const config = await deps.plieConfig(session.plieCode);
     const period = periodOf(req.query, config, parisDate(deps.now()));
     const error = 'problem' in period ? period.problem : undefined;
@@ -77,7 +77,7 @@ export function createBilanPage(deps: { db: Db; plieConfig: (code: string) => Pr
 
   router.get('/bilan/:file', async (req, res) => {
     const session = sessionOf(req)!;
-    if (!mayDo(session, 'readBilan')) return refused(res, session);
+    if (!mayDo(session, 'readBilan', session.plie)) return refused(res, session);
     const file = req.params.file;
     if (!['bilan.xlsx', 'bilan.csv', 'fse.csv', 'fse.xlsx'].includes(file)) return sendPage(res, session, { status: 404, title: 'Fichier inconnu', body: alert('warning', 'Ce fichier n’existe pas.') });
     const config = await deps.plieConfig(session.plieCode);

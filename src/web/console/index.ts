@@ -90,6 +90,11 @@ export function createConsole(deps: ConsoleDeps): express.Router {
     if (req.method === 'GET') return res.redirect(303, '/connexion');
     sendPage(res, null, { status: 401, title: 'Session expirée', body: join(alert('warning', 'Votre session a expiré : rien n’a été enregistré.', 'Reconnectez-vous, puis recommencez.'), html('<p><a href="/connexion">Se connecter</a></p>')) });
   });
+  // What the person's PLIE adds to the roles' rights (who may read its bilan), read at each request like the roles.
+  router.use(async (req: Request, _res: Response, next: NextFunction) => {
+    sessionOf(req)!.plie = await deps.plieConfig(sessionOf(req)!.plieCode);
+    next();
+  });
   router.use(createTaskPages({ db: deps.db, temporal: deps.temporal, now }));
   router.use(createCaseloadPage({ db: deps.db, now }));
   router.use(createParticipantPage({ db: deps.db, temporal: deps.temporal, proofs: deps.proofs, plieConfig: deps.plieConfig }));

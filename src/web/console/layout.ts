@@ -18,7 +18,7 @@ function navigationOf(session: ConsoleSession): Array<{ href: string; label: str
   return [
     { href: '/taches', label: 'Mes tâches' },
     ...(mayDo(session, 'lookUpFiles') ? [{ href: '/parcours', label: 'Parcours' }] : []),
-    ...(mayDo(session, 'readBilan') ? [{ href: '/bilan', label: 'Bilan' }] : []),
+    ...(mayDo(session, 'readBilan', session.plie) ? [{ href: '/bilan', label: 'Bilan' }] : []),
     ...(seesCommissionCases(session) ? [{ href: '/commission', label: 'Commission' }] : []),
     ...(isCoordinator(session) ? [{ href: '/messages', label: 'Messages' }] : []),
     ...(mayDo(session, 'refer') ? [{ href: '/orienter', label: 'Orienter' }] : []),
@@ -61,7 +61,7 @@ export function sendPage(res: Response, session: ConsoleSession | null, p: Conso
 export function sessionAllowedTo(action: StaffAction, title: string) {
   return (req: Request, res: Response): ConsoleSession | null => {
     const session = sessionOf(req)!;
-    if (mayDo(session, action)) return session;
+    if (mayDo(session, action, session.plie)) return session;
     sendPage(res, session, { status: 403, title, body: alert('warning', REFUSED[action]) });
     return null;
   };

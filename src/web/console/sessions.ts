@@ -8,6 +8,7 @@ import { parse, serialize } from 'cookie';
 import type { Request } from 'express';
 import type { Db } from '../../db/client.ts';
 import { staffByEmail } from '../../staff/directory.ts';
+import type { PlieGrants } from '../../domain/permissions.ts';
 
 export const IDLE_MINUTES = 60;
 export const ABSOLUTE_HOURS = 10;
@@ -23,8 +24,13 @@ export interface ConsoleSession {
   roles: string[];
   /** A prescriber's organisation (PRESCRIBERS code), in whose name they refer. */
   organisation: string | null;
+  /** What the person's PLIE adds to the roles' rights (read once per request). */
+  plie: PlieGrants;
   csrfToken: string;
 }
+
+/** Until the PLIE's configuration is read for the request (see the console's router). */
+const NO_GRANTS: PlieGrants = { bilanReaders: [] };
 
 const hashOf = (value: string) => createHash('sha256').update(value).digest('hex');
 const randomValue = () => randomBytes(32).toString('base64url');
@@ -74,7 +80,7 @@ export async function findSession(db: Db, value: string | undefined, now: number
   const staff = await staffByEmail(db, row.plieCode, row.email);
   if (!staff) return null;
   if (now - row.lastSeenAt.getTime() >= TOUCH_MS) await db.staffSession.update({ where: { hash: row.hash }, data: { lastSeenAt: new Date(now) } });
-  return { hash: row.hash, staffId: staff.id, plieCode: row.plieCode, email: row.email, name: staff.name, roles: staff.roles, organisation: staff.organisation, csrfToken: row.csrfToken };
+  return { hash: row.hash, staffId: staff.id, plieCode: row.plieCode, email: row.email, name: staff.name, roles: staff.roles, organisation: staff.organisation, plie: NO_GRANTS, csrfToken: row.csrfToken };
 }
 
 export async function endSession(db: Db, hash: string, now: number): Promise<void> {
