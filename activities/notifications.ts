@@ -59,12 +59,12 @@ const PARTICIPANT_LINKS: Partial<Record<ParticipantTemplate, LinkPurpose>> = {
 
 /**
  * The appointment an appointment message is about, and its invitation's version: its key is
- * <appointment id>/invitation, …/rappel, …/deplacement/<n> or …/annulation/<n>.
+ * <appointment id>/invitation, …/rappel (…/rappel/<n> once moved), …/deplacement/<n> or …/annulation/<n>.
  */
 export function appointmentOfKey(key: string): { appointmentId: string; sequence: number } {
-  const match = /^(.+)\/(?:invitation|rappel|deplacement\/(\d+)|annulation\/(\d+))$/.exec(key);
+  const match = /^(.+)\/(?:invitation|rappel(?:\/(\d+))?|deplacement\/(\d+)|annulation\/(\d+))$/.exec(key);
   if (!match) throw ApplicationFailure.nonRetryable(`not an appointment message key: ${key}`);
-  return { appointmentId: match[1]!, sequence: Number(match[2] ?? match[3] ?? 0) };
+  return { appointmentId: match[1]!, sequence: Number(match[2] ?? match[3] ?? match[4] ?? 0) };
 }
 
 /** The task a participant message is about: its key is <task id>/opened or <task id>/reminder/<n>. */

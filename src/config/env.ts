@@ -119,6 +119,8 @@ export const envSchema = z.object({
   /** Its name on the sign-in button (« Se connecter avec … »). */
   OIDC_NAME: z.preprocess(emptyAsUndefined, z.string().min(1).max(60).default('ProConnect')),
   OIDC_SCOPES: z.preprocess(emptyAsUndefined, z.string().min(1).default('openid email')),
+  /** The provider vouches for every address it gives, without an `email_verified` claim (ProConnect): accept them. */
+  OIDC_TRUST_EMAIL: booleanFlag,
 
   SMTP_URL: smtpUrl,
   MAIL_FROM: z.preprocess(

@@ -68,16 +68,16 @@ export function participantEmail(
         'Un empêchement ? Répondez à ce message, votre référent·e vous proposera une autre date.',
       ]);
     case 'rendez_vous.deplace':
-      return render('Votre rendez-vous au PLIE change de date', [
+      return render('Votre rendez-vous au PLIE est modifié', [
         hello,
-        `Votre rendez-vous avec votre référent·e est déplacé : il aura lieu le ${appointment.when}, à l’adresse suivante : ${appointment.place}.`,
+        `Votre rendez-vous avec votre référent·e est modifié : il aura lieu le ${appointment.when}, à l’adresse suivante : ${appointment.place}.`,
         'L’invitation jointe remplace la précédente dans votre agenda.',
-        'Cette nouvelle date ne vous convient pas ? Répondez simplement à ce message.',
+        'Ce rendez-vous ne vous convient pas ? Répondez simplement à ce message.',
       ]);
     case 'rendez_vous.annulation':
       return render('Votre rendez-vous au PLIE est annulé', [
         hello,
-        `Votre rendez-vous du ${appointment.when} est annulé. Votre référent·e vous proposera une autre date.`,
+        `Votre rendez-vous du ${appointment.when} est annulé. Votre référent·e vous recontactera.`,
         'Une question ? Répondez simplement à ce message.',
       ]);
     case 'suivi_mensuel':

@@ -9,5 +9,7 @@ export interface Referrer {
 /** The referral's values with the prescriber's organisation and contact put in (what they typed for these is ignored). */
 export function signedByReferrer<T extends Record<string, unknown>>(values: T, by: Referrer): T {
   if (!by.organisation) return values;
-  return { ...values, prescriber: by.organisation, prescriberContact: `${by.name} <${by.email}>` };
+  // The record keeps 200 characters of contact: the address alone when the name would not fit.
+  const contact = `${by.name} <${by.email}>`;
+  return { ...values, prescriber: by.organisation, prescriberContact: contact.length <= 200 ? contact : by.email };
 }

@@ -285,8 +285,9 @@ describe('pathway state machine: transitions', () => {
       // Moved again: the next version.
       const again = accepted(moved.state, action({ type: 'appointmentMoved', from: new Date(parisInstant(addDays(today, 12), '14:30')).toISOString(), date: addDays(today, 13), time: '09:00', place: 'Antenne' }));
       expect(again.commands.filter((c) => c.type === 'emailParticipant').map((c) => (c as { key: string }).key)).toEqual([`${id}/deplacement/2`]);
-      // No reminder at the old time; one at the new.
+      // No reminder at the old time; one at the new, under a key of its own (the first may have gone).
       expect(tick(again.state, addDaysToInstant(parisInstant(addDays(today, 10), '10:00'), -2)).commands.filter((c) => c.type === 'emailParticipant')).toEqual([]);
+      expect(tick(again.state, again.state.appointments![0]!.remindAt!).commands.filter((c) => c.type === 'emailParticipant')).toEqual([{ type: 'emailParticipant', template: 'rendez_vous.rappel', key: `${id}/rappel/2` }]);
     });
 
     it('cancels it: no reminder, the invitation withdrawn', () => {

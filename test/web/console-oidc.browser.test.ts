@@ -40,8 +40,8 @@ beforeAll(async () => {
   const issuer = `http://localhost:${idpPort}`;
   const provider = new Provider(issuer, {
     clients: [{ client_id: CLIENT.id, client_secret: CLIENT.secret, redirect_uris: [`http://localhost:${webPort}/connexion/oidc/retour`], response_types: ['code'], grant_types: ['authorization_code'] }],
-    // Whatever is typed at the provider's login is the person's verified address.
-    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, email: sub, email_verified: true }) }),
+    // Whatever is typed at the provider's login is the person's address, verified unless it starts with « non-verifiee: ».
+    findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub, email: sub.replace(/^non-verifiee:/, ''), email_verified: !sub.startsWith('non-verifiee:') }) }),
     claims: { openid: ['sub'], email: ['email', 'email_verified'] },
     cookies: { keys: [`cle-des-cookies-${run}`] },
   });
@@ -109,6 +109,11 @@ describe('sign-in through the PLIE’s identity provider (OpenID Connect)', () =
     expect(await page.locator('main').textContent()).toContain('aucun accès actif ne correspond à votre adresse');
     expect(await db.staffSession.count({ where: { email: `inconnue-${run}@ailleurs.fr` } })).toBe(0);
     await context.close();
+
+    // An address the provider has not verified opens nothing, even a known one.
+    const unverified = await throughProvider(`non-verifiee:${REFERENT}`);
+    expect(await unverified.page.locator('main').textContent()).toContain('ProConnect n’a pas confirmé votre identité');
+    await unverified.context.close();
 
     // A code pasted from elsewhere, without the signed cookie of its start: refused before any exchange.
     const forged = await fetch(`${web.url}/connexion/oidc/retour?code=abc&state=xyz`);

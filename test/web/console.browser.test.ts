@@ -254,7 +254,7 @@ describe('the staff’s web console (headless Chromium)', () => {
     await page.getByLabel('Heure (HH:MM)').fill('14:30');
     await page.getByRole('button', { name: 'Déplacer et prévenir' }).click();
     await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
-    const moved = await ics('Votre rendez-vous au PLIE change de date');
+    const moved = await ics('Votre rendez-vous au PLIE est modifié');
     expect(moved).toMatch(/^METHOD:REQUEST$/m);
     expect(moved).toMatch(/^SEQUENCE:1$/m);
     expect(moved).toMatch(new RegExp(`^DTSTART;TZID=Europe/Paris:${addDays(day, 1).replaceAll('-', '')}T143000$`, 'm'));
@@ -527,6 +527,8 @@ describe('the staff’s web console (headless Chromium)', () => {
     await page.waitForURL(`${web.url}/marches/${procurement.id}?embauche=1`);
     expect(await page.getByRole('table', { name: 'Contrats de la clause' }).textContent()).toContain(`C${run}A`);
     expect(await db.clauseContract.findFirstOrThrow({ where: { procurementId: procurement.id } })).toMatchObject({ personId: `C${run}A`, type: 'CDD' });
+    // Hours and closing are for the facilitation the PLIE's configuration names, and the coordination.
+    expect(await page.getByRole('button', { name: 'Clore le marché' }).count()).toBe(0);
     await screenshot(page, 'console-marche');
     const xlsx = await fetch(`${web.url}/marches/${procurement.id}/bilan.xlsx`, { headers: { cookie: await cookieHeader(context) } });
     expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');

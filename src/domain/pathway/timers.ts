@@ -128,7 +128,9 @@ function remindAppointments(st: Step): void {
     if (appointment.remindAt === null || appointment.remindAt > now) continue;
     appointment.remindAt = null;
     // During a pause the reminder is not sent at all: sent late, it would often come after the appointment.
-    if (!pausedUntil(st)) st.emit({ type: 'emailParticipant', template: 'rendez_vous.rappel', key: `${appointment.id}/rappel` });
+    // A moved appointment's reminder is a new one (its first may have gone for the old date).
+    const key = appointment.sequence ? `${appointment.id}/rappel/${appointment.sequence}` : `${appointment.id}/rappel`;
+    if (!pausedUntil(st)) st.emit({ type: 'emailParticipant', template: 'rendez_vous.rappel', key });
   }
   // Past appointments are dropped from the state (the database keeps them).
   if (s.appointments) s.appointments = s.appointments.filter((a) => a.at > now);

@@ -34,7 +34,7 @@ export interface CollectivePageDeps {
 
 const uuid = z.uuid();
 const STATUS_LABELS: Record<string, string> = { INVITE: 'invitée', PRESENT: 'présente', ABSENT: 'absente' };
-/** The people a coordinator may pick from at once; beyond, they are found from their referent's list. */
+/** The people listed at once to pick from (alphabetical order); anyone the person may invite is accepted when sent. */
 const MAX_INVITABLE = 300;
 
 const inviteForm = (people: Array<{ value: string; label: string }>): FormSpec => ({
@@ -63,18 +63,18 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
     return action;
   }
 
-  /** The people in pathway this person may invite: their own caseload; the coordination's, the PLIE's. */
-  async function invitable(session: ConsoleSession, already: string[]) {
+  /** The people in pathway this person may invite (their own caseload; the coordination's, the PLIE's), among `among` if given. */
+  async function invitable(session: ConsoleSession, already: string[], among?: string[]) {
     const pathways = await db.pathway.findMany({
       where: {
         stage: { notIn: [...CLOSED_STAGES] },
         participant: { plieCode: session.plieCode },
-        participantId: { notIn: already },
+        participantId: { notIn: already, ...(among ? { in: among.filter((id) => uuid.safeParse(id).success) } : {}) },
         ...(isCoordinator(session) ? {} : { referentEmail: { equals: session.email, mode: 'insensitive' } }),
       },
       include: { participant: true },
       orderBy: [{ participant: { lastName: 'asc' } }, { participant: { firstName: 'asc' } }],
-      take: MAX_INVITABLE,
+      ...(among ? {} : { take: MAX_INVITABLE }),
     });
     return pathways.map((p) => ({ value: p.participantId, label: `${p.participant.lastName} ${p.participant.firstName} — dossier ${fileReference(p.participantId)}` }));
   }
@@ -215,7 +215,7 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
     const raw = (req.body ?? {}) as RawValues;
     const chosen = list(raw, 'participantIds');
     // Only people this person may invite: anything else sent is refused as unknown.
-    const offered = (await invitable(session, action.invitations.map((i) => i.participantId))).map((p) => p.value);
+    const offered = (await invitable(session, action.invitations.map((i) => i.participantId), chosen)).map((p) => p.value);
     const result = readForm(inviteForm(offered.map((value) => ({ value, label: value }))), raw);
     if (!result.ok) return await actionPage(req, res, session, { raw, errors: result.errors, status: 400, form: 'inviter' });
     await inviteParticipants(deps.temporal, action.id, { participantIds: chosen, actor: session.email, channel: 'web' });

@@ -117,7 +117,7 @@ export function createConsole(deps: ConsoleDeps): express.Router {
       return sendPage(res, session, { status: 403, title: 'Formulaire expiré', body: alert('warning', 'Ce formulaire a expiré ou ne vient pas de cette page.', 'Rechargez la page, puis envoyez-le de nouveau.') });
     }
     if (error instanceof TaskAnswerRejectedError) return sendPage(res, session, { status: 422, title: 'Non enregistré', body: alert('warning', 'Votre réponse n’a pas pu être prise en compte.', error.message) });
-    if ((error as Error).name === 'WorkflowNotFoundError') return sendPage(res, session, { status: 410, title: 'Parcours terminé', body: alert('info', 'Ce parcours est terminé : il n’y a plus rien à y enregistrer.') });
+    if ((error as Error).name === 'WorkflowNotFoundError') return sendPage(res, session, { status: 410, title: 'Suivi terminé', body: alert('info', 'Ce suivi est terminé : il n’y a plus rien à y enregistrer.') });
     if ((error as { type?: string }).type === 'entity.too.large') return sendPage(res, session, { status: 413, title: 'Envoi trop volumineux', body: alert('warning', 'Ce formulaire est trop volumineux.') });
     log.error({ path: req.path, err: (error as Error).message }, 'page de la console en échec');
     sendPage(res, session, { status: 503, title: 'Service momentanément indisponible', body: alert('error', 'Un incident est survenu : rien n’a été perdu de ce qui était déjà enregistré.', 'Réessayez dans quelques minutes.') });

@@ -10,6 +10,7 @@ import * as oidc from 'openid-client';
 import { audit } from '../../db/audit.ts';
 import type { Db } from '../../db/client.ts';
 import { signLink, useLink } from '../../links/signed-links.ts';
+import type { Env } from '../../config/env.ts';
 import type { Logger } from '../../logging.ts';
 import { alert, html, join } from '../pages/layout.ts';
 import { sendPage } from './layout.ts';
@@ -24,6 +25,8 @@ export interface OidcSettings {
   scopes: string;
   /** Where the provider sends the person back (registered with it). */
   redirectUrl: string;
+  /** Addresses without `email_verified: true` are accepted (a provider that vouches for all of them). */
+  trustEmail: boolean;
 }
 
 export interface OidcDeps {
@@ -37,12 +40,21 @@ export interface OidcDeps {
 
 const PURPOSE = 'oidc-sign-in';
 const ROUND_TRIP_MINUTES = 10;
-const COOKIE = 'plie_oidc';
+/** `__Host-` over HTTPS, like the session's cookie. */
+const cookieName = (c: CookieSettings) => (c.secure ? '__Host-plie_oidc' : 'plie_oidc');
 
 /** The provider's settings from the deployment's environment, when all three are given. */
-export function oidcSettingsOf(env: { OIDC_ISSUER?: string | undefined; OIDC_CLIENT_ID?: string | undefined; OIDC_CLIENT_SECRET?: string | undefined; OIDC_NAME: string; OIDC_SCOPES: string; PUBLIC_URL?: string | undefined }): OidcSettings | null {
+export function oidcSettingsOf(env: Pick<Env, 'OIDC_ISSUER' | 'OIDC_CLIENT_ID' | 'OIDC_CLIENT_SECRET' | 'OIDC_NAME' | 'OIDC_SCOPES' | 'OIDC_TRUST_EMAIL' | 'PUBLIC_URL'>): OidcSettings | null {
   if (!env.OIDC_ISSUER || !env.OIDC_CLIENT_ID || !env.OIDC_CLIENT_SECRET || !env.PUBLIC_URL) return null;
-  return { issuer: env.OIDC_ISSUER, clientId: env.OIDC_CLIENT_ID, clientSecret: env.OIDC_CLIENT_SECRET, name: env.OIDC_NAME, scopes: env.OIDC_SCOPES, redirectUrl: `${env.PUBLIC_URL.replace(/\/$/, '')}/connexion/oidc/retour` };
+  return {
+    issuer: env.OIDC_ISSUER,
+    clientId: env.OIDC_CLIENT_ID,
+    clientSecret: env.OIDC_CLIENT_SECRET,
+    name: env.OIDC_NAME,
+    scopes: env.OIDC_SCOPES,
+    redirectUrl: `${env.PUBLIC_URL.replace(/\/$/, '')}/connexion/oidc/retour`,
+    trustEmail: env.OIDC_TRUST_EMAIL,
+  };
 }
 
 /** The button of the sign-in page. */
@@ -82,7 +94,7 @@ export function createOidcSignIn(settings: OidcSettings, deps: OidcDeps): expres
         nonce,
       });
       const roundTrip = signLink({ purpose: PURPOSE, subject: JSON.stringify({ verifier, state, nonce }), expiresAt: deps.now() + ROUND_TRIP_MINUTES * 60_000 }, deps.secret);
-      res.append('Set-Cookie', cookie(deps.cookies, COOKIE, roundTrip, ROUND_TRIP_MINUTES * 60));
+      res.append('Set-Cookie', cookie(deps.cookies, cookieName(deps.cookies), roundTrip, ROUND_TRIP_MINUTES * 60));
       res.redirect(303, url.href);
     } catch (error) {
       log.error({ err: (error as Error).message }, 'fournisseur d’identité injoignable');
@@ -91,8 +103,8 @@ export function createOidcSignIn(settings: OidcSettings, deps: OidcDeps): expres
   });
 
   router.get('/connexion/oidc/retour', async (req: Request, res: Response) => {
-    res.append('Set-Cookie', cookie(deps.cookies, COOKIE, '', 0));
-    const token = cookiesOf(req)[COOKIE];
+    res.append('Set-Cookie', cookie(deps.cookies, cookieName(deps.cookies), '', 0));
+    const token = cookiesOf(req)[cookieName(deps.cookies)];
     const check = token ? await useLink(deps.db, token, { secret: deps.secret, purpose: PURPOSE, now: deps.now() }) : null;
     if (!check?.ok) {
       log.info({ reason: check?.reason ?? 'absent' }, 'retour du fournisseur d’identité refusé');
@@ -102,13 +114,15 @@ export function createOidcSignIn(settings: OidcSettings, deps: OidcDeps): expres
     let email: string;
     try {
       const config = await configuration();
-      const current = new URL(req.originalUrl, settings.redirectUrl);
+      // The registered address with the provider's answer (a proxy may have rewritten the path).
+      const current = new URL(settings.redirectUrl);
+      current.search = new URL(req.originalUrl, settings.redirectUrl).search;
       const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: expected.verifier, expectedState: expected.state, expectedNonce: expected.nonce, idTokenExpected: true });
       const idToken = tokens.claims();
       if (!idToken) throw new Error('jeton d’identité absent');
       // The address is in the ID token, or (as ProConnect and most providers answer a code) in the user info.
       const claims = typeof idToken.email === 'string' ? idToken : await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub);
-      if (typeof claims.email !== 'string' || claims.email_verified === false) throw new Error('adresse absente ou non vérifiée');
+      if (typeof claims.email !== 'string' || !(claims.email_verified === true || (settings.trustEmail && claims.email_verified === undefined))) throw new Error('adresse absente ou non vérifiée');
       email = claims.email.trim().toLowerCase();
     } catch (error) {
       log.warn({ err: (error as Error).message }, 'connexion par fournisseur d’identité refusée');

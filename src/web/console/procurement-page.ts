@@ -73,6 +73,13 @@ export function createProcurementPage(deps: ProcurementPageDeps): express.Router
     return found;
   }
 
+  /** Whom the marché's workflow lets enter or validate hours and close it: the PLIE's facilitators (configuration) and the coordination's address. */
+  async function managesHours(session: ConsoleSession): Promise<boolean> {
+    const email = session.email.toLowerCase();
+    const facilitators = (await deps.plieConfig(session.plieCode)).clauses.facilitators;
+    return facilitators.includes(email) || email === (await deps.coordinationOf(session.plieCode)).toLowerCase();
+  }
+
   const newPage = (res: express.Response, session: ConsoleSession, opts: { raw?: RawValues; errors?: Record<string, string>; status?: number; before?: Html } = {}) =>
     sendPage(res, session, {
       status: opts.status ?? 200,
@@ -140,6 +147,7 @@ export function createProcurementPage(deps: ProcurementPageDeps): express.Router
     const values = (form: FormName) => ({ ...(opts.form === form && opts.raw ? { values: opts.raw } : {}), ...(opts.form === form && opts.errors ? { errors: opts.errors } : {}) });
     const formAt = (form: FormSpec, name: FormName) => formHtml(form, { action: `/marches/${m.id}/${name}`, before: csrfField(session.csrfToken), ...values(name) });
     const open = m.status !== 'CLOS';
+    const manages = await managesHours(session);
     const choices = hireChoices(m.candidates);
     const notice =
       req.query.enregistre === '1' ? alert('success', 'Marché enregistré.', `Les heures seront demandées chaque mois à ${m.contactEmail ?? 'l’entreprise'}.`)
@@ -174,7 +182,7 @@ export function createProcurementPage(deps: ProcurementPageDeps): express.Router
           (await monthsOf(m.id)).map(([month, state]) => [
             text(monthLabel(month)),
             text(MONTH_STATUS[state.status] ?? state.status),
-            state.status === 'requested' || state.status === 'declared' ? link(`/marches/${m.id}/heures/${month}`, `${state.status === 'declared' ? 'Valider' : 'Saisir'} les heures de ${monthLabel(month)}`) : text(''),
+            manages && (state.status === 'requested' || state.status === 'declared') ? link(`/marches/${m.id}/heures/${month}`, `${state.status === 'declared' ? 'Valider' : 'Saisir'} les heures de ${monthLabel(month)}`) : text(''),
           ]),
         ),
         table(
@@ -194,7 +202,9 @@ export function createProcurementPage(deps: ProcurementPageDeps): express.Router
               formAt(CANDIDATE_FORM, 'candidat'),
               html('<h2 class="fr-h4 fr-mt-4w">Enregistrer une embauche</h2>'),
               choices.length ? formAt(hireForm(choices), 'embauche') : paragraph('Aucune personne éligible proposée n’attend d’embauche.'),
-              html(`<form method="post" action="/marches/${m.id}/clore" class="fr-mt-4w">${csrfField(session.csrfToken).html}<button class="fr-btn fr-btn--secondary" type="submit">Clore le marché</button></form>`),
+              manages
+                ? html(`<form method="post" action="/marches/${m.id}/clore" class="fr-mt-4w">${csrfField(session.csrfToken).html}<button class="fr-btn fr-btn--secondary" type="submit">Clore le marché</button></form>`)
+                : paragraph('Les heures se valident et le marché se clôt par la facilitation des clauses désignée dans la configuration du PLIE, ou par la coordination.'),
             ]
           : []),
         html('<p class="fr-mt-4w"><a class="fr-link" href="/marches">Tous les marchés</a></p>'),

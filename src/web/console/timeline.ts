@@ -54,13 +54,15 @@ const MESSAGES: Record<string, string> = {
   'task.reminder': 'Rappel de tâche',
   'task.escalation': 'Tâche en retard signalée',
   'task.received': 'Justificatif reçu',
+  'prescriber.exit': 'Sortie annoncée au prescripteur',
+  'prescriber.reorientation': 'Réorientation annoncée au prescripteur',
 };
 
 const NOTICES: Record<string, string> = { opened: 'Tâche signalée', reminder: 'Rappel de tâche', escalation: 'Retard signalé à la coordination', received: 'Justificatif reçu signalé' };
 
 export const messageLabel = (template: string) => MESSAGES[template] ?? template;
 
-const DELIVERY: Record<string, string> = { sent: 'envoyé', pending: 'en attente', failed: 'échec', refused: 'adresse refusée'};
+const DELIVERY: Record<string, string> = { sent: 'envoyé', pending: 'en attente', failed: 'échec', refused: 'adresse refusée', no_address: 'sans adresse' };
 export const deliveryLabel = (status: string) => DELIVERY[status] ?? status;
 
 export function timelineLabel(action: string, details: unknown): string {
