@@ -46,12 +46,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
     console.log(`Temporal (tests) : ${describeSource(cli)} ; serveur time-skipping : ${describeSource(testServer)}`);
     // The last rung (the SDK's own download) needs internet; without it, say what to install.
-    const temporal = await startDevServer({
-      source: cli,
-      port: await freePort(),
-      logFile: path.join(scratch, 'temporal.log'),
-      logger,
-    }).catch((error: unknown) => {
+    // A free port may be taken again before the server binds it (or one it derives from it): a
+    // server that stops at once is started again on other ports, three times at most.
+    const startOnFreePort = async (attempt: number): Promise<Awaited<ReturnType<typeof startDevServer>>> => {
+      try {
+        return await startDevServer({ source: cli, port: await freePort(), logFile: path.join(scratch, 'temporal.log'), logger });
+      } catch (error) {
+        if (attempt >= 3) throw error;
+        logger.warn({ attempt, err: (error as Error).message }, 'serveur Temporal arrêté au démarrage : nouvel essai sur un autre port');
+        return await startOnFreePort(attempt + 1);
+      }
+    };
+    const temporal = await startOnFreePort(1).catch((error: unknown) => {
       throw new Error(
         `Serveur Temporal introuvable pour les tests (${(error as Error).message}) : installez \`temporal\` dans le PATH, ou Go pour que go install le construise dans .tools.`,
       );
