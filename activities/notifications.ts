@@ -331,7 +331,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
           const cancelled = template === 'rendez_vous.annulation';
           const invitation = appointmentInvitation({
             uid: `${appointment.id}@plie`,
-            sequence,
+            // An older message sent again carries the appointment as it now stands, in its latest version.
+            sequence: Math.max(sequence, appointment.sequence),
             cancelled,
             start: appointment.at,
             durationMinutes: appointment.durationMinutes ?? 60,

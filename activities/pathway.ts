@@ -256,10 +256,10 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
           }
           // The row keeps the appointment as it now stands; each change is in the audit.
           case 'appointmentMoved':
-            await tx.appointment.update({ where: { id: uuidFromKey(fact.appointmentId) }, data: { at: new Date(fact.at), place: fact.place, durationMinutes: fact.durationMinutes, status: 'PREVU' } });
+            await tx.appointment.update({ where: { id: uuidFromKey(fact.appointmentId) }, data: { at: new Date(fact.at), place: fact.place, durationMinutes: fact.durationMinutes, status: 'PREVU', sequence: fact.sequence } });
             break;
           case 'appointmentCancelled':
-            await tx.appointment.update({ where: { id: uuidFromKey(fact.appointmentId) }, data: { status: 'ANNULE' } });
+            await tx.appointment.update({ where: { id: uuidFromKey(fact.appointmentId) }, data: { status: 'ANNULE', sequence: fact.sequence } });
             break;
           case 'contract': {
             const c = fact.contract;

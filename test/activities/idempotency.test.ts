@@ -197,6 +197,25 @@ describe('idempotent pathway facts', () => {
     expect(audit).toBe(10);
   });
 
+  it('sends an appointment’s invitation again in its latest version once it was moved', async () => {
+    const { participantId, pathwayId } = await openedTask('rdv@plie.test');
+    const email = `rdv.${participantId.slice(0, 6)}@exemple.fr`;
+    await db.participant.update({ where: { id: participantId }, data: { email } });
+    const at = new Date().toISOString();
+    const appointmentId = `${pathwayId}/rdv/1`;
+    const fact = (key: string, f: Parameters<Activities['recordPathwayFact']>[0]['fact']) =>
+      activities.recordPathwayFact({ pathwayId, participantId, key: `${pathwayId}/fact/${key}`, fact: f, actor: 'r@plie.test', channel: 'web', at });
+    await fact('1', { kind: 'appointment', appointmentId, at: '2027-03-10T09:00:00.000Z', place: 'Antibes', durationMinutes: 60, first: false });
+    await fact('2', { kind: 'appointmentMoved', appointmentId, at: '2027-03-11T13:00:00.000Z', place: 'Valbonne', durationMinutes: 45, sequence: 1 });
+    // The first invitation, sent only now (its address was refused at first, say): the appointment as it stands.
+    await activities.notifyParticipant({ pathwayId, participantId, template: 'rendez_vous', key: `${appointmentId}/invitation`, at });
+    const mail = await inbox.waitFor((m) => m.to.includes(email));
+    const ics = mail.raw.attachments.find((a) => a.contentType.startsWith('text/calendar'))!.content.toString('utf8').replace(/\r\n /g, '');
+    expect(ics).toMatch(/^SEQUENCE:1$/m);
+    expect(ics).toMatch(/^DTSTART;TZID=Europe\/Paris:20270311T140000$/m);
+    expect(mail.text).toContain('Valbonne');
+  });
+
   it('lets the participant answer their referent by replying', async () => {
     const { participantId, pathwayId } = await openedTask('e@plie.test');
     await db.participant.update({ where: { id: participantId }, data: { email: `p.${participantId.slice(0, 6)}@exemple.fr` } });

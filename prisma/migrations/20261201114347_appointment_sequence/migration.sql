@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Appointment" ADD COLUMN     "sequence" INTEGER NOT NULL DEFAULT 0;
+
