@@ -13,9 +13,8 @@ import { appointmentMoveForm } from '../../forms/action-forms.ts';
 import { readForm, type RawValues } from '../../forms/fields.ts';
 import { currentPathwayId } from '../../participants/reenter.ts';
 import { recordAction } from '../../temporal/pathway-client.ts';
-import { formHtml } from '../pages/form-html.ts';
 import { alert, html, join, paragraph, type Html } from '../pages/layout.ts';
-import { csrfField, parisDateTime, sendPage } from './layout.ts';
+import { consoleForm, csrfField, parisDateTime, sendPage } from './layout.ts';
 import { openFile } from './participant-page.ts';
 import { sessionOf } from './request-state.ts';
 
@@ -56,7 +55,7 @@ export function createAppointmentPage(deps: { db: Db; temporal: Client }): expre
           before,
           paragraph(`Rendez-vous du ${parisDateTime(appointment.at)}, ${appointment.place}.`),
           html('<h2 class="fr-h4">Déplacer</h2>'),
-          formHtml(form, { action: `${base}/deplacer`, before: csrfField(session.csrfToken), values, ...(errors ? { errors } : {}) }),
+          consoleForm(form, `${base}/deplacer`, session.csrfToken, { raw: values, errors }),
           html('<h2 class="fr-h4 fr-mt-4w">Annuler</h2>'),
           paragraph('La personne est prévenue par email et l’invitation est retirée de son agenda.'),
           html(`<form method="post" action="${base}/annuler">${csrfField(session.csrfToken).html}<button class="fr-btn fr-btn--secondary" type="submit">Annuler ce rendez-vous</button></form>`),

@@ -20,9 +20,8 @@ import { collectiveActionForm } from '../../forms/collective-form.ts';
 import { InvalidInputError } from '../../participants/create.ts';
 import type { CollectiveState } from '../../../workflows/collective-messages.ts';
 import { attendanceForm } from '../attendance-page.ts';
-import { formHtml } from '../pages/form-html.ts';
 import { alert, html, join, type Html } from '../pages/layout.ts';
-import { csrfField, sessionAllowedTo, facts, link, parisDateTime, sendPage, table, text } from './layout.ts';
+import { consoleForm, sessionAllowedTo, facts, link, parisDateTime, sendPage, table, text } from './layout.ts';
 import type { ConsoleSession } from './sessions.ts';
 
 export interface CollectivePageDeps {
@@ -84,7 +83,7 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
     sendPage(res, session, {
       status: opts.status ?? 200,
       title: 'Nouvelle action collective',
-      body: join(opts.before ?? html(''), formHtml(form, { action: '/actions-collectives', before: csrfField(session.csrfToken), values: opts.raw ?? { organizerEmail: session.email }, ...(opts.errors ? { errors: opts.errors } : {}) })),
+      body: join(opts.before ?? html(''), consoleForm(form, '/actions-collectives', session.csrfToken, { raw: opts.raw ?? { organizerEmail: session.email }, errors: opts.errors })),
     });
   };
 
@@ -169,16 +168,17 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
     };
     const manages = isCoordinator(session) || action.organizerEmail.toLowerCase() === session.email.toLowerCase();
     const state = manages ? await stateOf(action.id) : null;
-    const values = (form: 'inviter' | 'presence') => ({ ...(opts.form === form && opts.raw ? { values: opts.raw } : {}), ...(opts.form === form && opts.errors ? { errors: opts.errors } : {}) });
+    // What was sent comes back in the form it was sent from only.
+    const shown = (form: 'inviter' | 'presence') => (opts.form === form ? opts : {});
     // Before the action: invitations; once the workflow asked who came: the attendance.
     const forms: Html[] = [];
     if (state && !state.figures && state.attendancePrompts === 0) {
       const form = inviteForm(await invitable(session, ids));
-      forms.push(html('<h2 class="fr-h4 fr-mt-4w">Inviter</h2>'), form.fields[0]!.options!.length ? formHtml(form, { action: `/actions-collectives/${action.id}/inviter`, before: csrfField(session.csrfToken), ...values('inviter') }) : html('<p>Personne d’autre à inviter parmi les parcours en cours.</p>'));
+      forms.push(html('<h2 class="fr-h4 fr-mt-4w">Inviter</h2>'), form.fields[0]!.options!.length ? consoleForm(form, `/actions-collectives/${action.id}/inviter`, session.csrfToken, shown('inviter')) : html('<p>Personne d’autre à inviter parmi les parcours en cours.</p>'));
     }
     if (state && !state.figures && state.attendancePrompts > 0) {
       const form = attendanceForm(ids.map((id) => ({ value: id, label: who(id) })));
-      forms.push(html('<h2 class="fr-h4 fr-mt-4w">Présence et suites</h2>'), formHtml(form, { action: `/actions-collectives/${action.id}/presence`, before: csrfField(session.csrfToken), ...values('presence') }));
+      forms.push(html('<h2 class="fr-h4 fr-mt-4w">Présence et suites</h2>'), consoleForm(form, `/actions-collectives/${action.id}/presence`, session.csrfToken, shown('presence')));
     }
     const f = await figuresOf(db, action.id);
     const notice = req.query.enregistree === '1' ? alert('success', 'Action enregistrée.', 'Invitez maintenant les personnes qu’elle concerne.') : req.query.invitees === '1' ? alert('success', 'Invitations envoyées.') : req.query.presence === '1' ? alert('success', 'La présence est enregistrée.', `${f.present} présent·es sur ${f.invited} invité·es, ${f.misesEnRelation} mise(s) en relation, ${f.hires} embauche(s).`) : html('');

@@ -4,6 +4,8 @@ import { fromDbDate } from '../../db/dates.ts';
 import { formatFrenchDate } from '../../domain/dates.ts';
 import { isCoordinator, mayDo, REFUSED, seesCommissionCases, type StaffAction } from '../../domain/permissions.ts';
 import { escapeHtml } from '../../html.ts';
+import type { FormSpec, RawValues } from '../../forms/fields.ts';
+import { formHtml } from '../pages/form-html.ts';
 import { alert, html, page, type Html } from '../pages/layout.ts';
 import { sessionOf } from './request-state.ts';
 import type { ConsoleSession } from './sessions.ts';
@@ -12,6 +14,17 @@ const FOOTER = 'Espace des équipes du PLIE. Les informations des dossiers sont 
 
 /** The hidden anti-forgery field every form of the console carries. */
 export const csrfField = (token: string): Html => html(`<input type="hidden" name="_csrf" value="${escapeHtml(token)}">`);
+
+/** What a form shows again when it comes back: the values sent, and what is wrong with them. */
+export interface FormShown {
+  raw?: RawValues | undefined;
+  errors?: Record<string, string> | undefined;
+}
+
+/** A form of the console posted to `action`, with its anti-forgery field, and what was sent if it comes back. */
+export function consoleForm(form: FormSpec, action: string, csrfToken: string, shown: FormShown = {}): Html {
+  return formHtml(form, { action, before: csrfField(csrfToken), ...(shown.raw ? { values: shown.raw } : {}), ...(shown.errors ? { errors: shown.errors } : {}) });
+}
 
 /** The entries of the main navigation a person's roles open. */
 function navigationOf(session: ConsoleSession): Array<{ href: string; label: string }> {

@@ -19,9 +19,8 @@ import { OFFER_FORM } from '../../forms/offer-form.ts';
 import { offerMatches, registerOffer } from '../../offers/offers.ts';
 import { closeOffer, offerInput, startOffer } from '../../offers/placements.ts';
 import { InvalidInputError } from '../../participants/create.ts';
-import { formHtml } from '../pages/form-html.ts';
 import { alert, html, join, type Html } from '../pages/layout.ts';
-import { csrfField, sessionAllowedTo, facts, link, sendPage, table, text } from './layout.ts';
+import { consoleForm, csrfField, sessionAllowedTo, facts, link, sendPage, table, text } from './layout.ts';
 import type { ConsoleSession } from './sessions.ts';
 
 export interface OffersPageDeps {
@@ -52,7 +51,7 @@ export function createOffersPage(deps: OffersPageDeps): express.Router {
     sendPage(res, session, {
       status: opts.status ?? 200,
       title: OFFER_FORM.title,
-      body: join(opts.before ?? html(''), formHtml(OFFER_FORM, { action: '/offres', before: csrfField(session.csrfToken), ...(opts.raw ? { values: opts.raw } : {}), ...(opts.errors ? { errors: opts.errors } : {}) })),
+      body: join(opts.before ?? html(''), consoleForm(OFFER_FORM, '/offres', session.csrfToken, opts)),
     });
 
   router.get('/offres', async (req, res) => {

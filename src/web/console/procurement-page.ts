@@ -23,9 +23,8 @@ import { DuplicateProcurementError, proposeCandidate, registerProcurement } from
 import { procurementInput } from '../../procurement/start.ts';
 import { closeProcurement, procurementState, startProcurement } from '../../temporal/procurement-client.ts';
 import { createProcurementPages } from '../procurement-pages.ts';
-import { formHtml } from '../pages/form-html.ts';
 import { alert, html, join, paragraph, type Html } from '../pages/layout.ts';
-import { csrfField, facts, link, sendPage, sessionAllowedTo, table, text } from './layout.ts';
+import { consoleForm, csrfField, facts, link, sendPage, sessionAllowedTo, table, text } from './layout.ts';
 import type { ConsoleSession } from './sessions.ts';
 
 export interface ProcurementPageDeps {
@@ -84,7 +83,7 @@ export function createProcurementPage(deps: ProcurementPageDeps): express.Router
     sendPage(res, session, {
       status: opts.status ?? 200,
       title: 'Nouveau marché à clause d’insertion',
-      body: join(opts.before ?? html(''), formHtml(PROCUREMENT_FORM, { action: '/marches', before: csrfField(session.csrfToken), ...(opts.raw ? { values: opts.raw } : {}), ...(opts.errors ? { errors: opts.errors } : {}) })),
+      body: join(opts.before ?? html(''), consoleForm(PROCUREMENT_FORM, '/marches', session.csrfToken, opts)),
     });
 
   router.get('/marches', async (req, res) => {
@@ -144,8 +143,8 @@ export function createProcurementPage(deps: ProcurementPageDeps): express.Router
     if (!m) return;
     const config = await deps.plieConfig(session.plieCode);
     const bilan = bilanLines((await loadProcurementBilan(db, config.clauses, m.id))!);
-    const values = (form: FormName) => ({ ...(opts.form === form && opts.raw ? { values: opts.raw } : {}), ...(opts.form === form && opts.errors ? { errors: opts.errors } : {}) });
-    const formAt = (form: FormSpec, name: FormName) => formHtml(form, { action: `/marches/${m.id}/${name}`, before: csrfField(session.csrfToken), ...values(name) });
+    // What was sent comes back in the form it was sent from only.
+    const formAt = (form: FormSpec, name: FormName) => consoleForm(form, `/marches/${m.id}/${name}`, session.csrfToken, opts.form === name ? opts : {});
     const open = m.status !== 'CLOS';
     const manages = await managesHours(session);
     const choices = hireChoices(m.candidates);

@@ -18,9 +18,8 @@ import { DECISION_LABELS, REFERRAL_FORM, referralPreCheck } from '../../forms/re
 import { escapeHtml } from '../../html.ts';
 import { createParticipant, DuplicateParticipantError, InvalidInputError, type CreateParticipantDeps } from '../../participants/create.ts';
 import { signedByReferrer } from '../../participants/prescriber-referral.ts';
-import { formHtml } from '../pages/form-html.ts';
 import { alert, html, join, paragraph } from '../pages/layout.ts';
-import { csrfField, sessionAllowedTo, sendPage, table, text } from './layout.ts';
+import { consoleForm, csrfField, sessionAllowedTo, sendPage, table, text } from './layout.ts';
 import type { ConsoleSession } from './sessions.ts';
 
 export interface ReferralPageDeps {
@@ -81,7 +80,7 @@ export function createReferralPage(deps: ReferralPageDeps): express.Router {
     sendPage(res, session, {
       status: opts.status ?? 200,
       title: REFERRAL_FORM.title,
-      body: join(opts.before ?? html(''), signedBy(session), formHtml(formFor(session), { action: '/orienter', before: csrfField(session.csrfToken), ...(opts.raw ? { values: opts.raw } : {}), ...(opts.errors ? { errors: opts.errors } : {}) })),
+      body: join(opts.before ?? html(''), signedBy(session), consoleForm(formFor(session), '/orienter', session.csrfToken, opts)),
     });
 
   router.get('/orienter', async (req, res) => {
