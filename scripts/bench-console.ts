@@ -1,7 +1,7 @@
 /**
  * Benchmark of the staff console's pages on N generated participants (default 10 000, each with a
  * pathway, tasks, messages and a timeline) in a throwaway PostgreSQL. Each page is asked R times
- * (default 40) with a session's cookie, alternating with a bare baseline on the same server (Express
+ * (default 40) with a session's cookie (the bilan counting each person's steps, contract, barrier and exit), alternating with a bare baseline on the same server (Express
  * and one indexed Prisma read, no page): medians and 95th percentiles, and the ratio to the baseline.
  *
  *   npm run bench:console -- [N] [R]
@@ -51,8 +51,14 @@ try {
   for (let from = 0; from < count; from += 1000) {
     const ids = Array.from({ length: Math.min(1000, count - from) }, () => randomUUID());
     await db.participant.createMany({
-      data: ids.map((id, i) => ({ id, plieCode: PLIE, firstName: `Prénom${from + i}`, lastName: `Nom${from + i}`, identityKey: `nom${from + i}|prenom|1980-01-01`, birthDate: toDbDate('1980-01-01'), commune: pick(communes), createdBy: 'bench', orientationDate: toDbDate(addDays(today, -Math.floor(random() * 700))) })),
+      data: ids.map((id, i) => ({ id, plieCode: PLIE, firstName: `Prénom${from + i}`, lastName: `Nom${from + i}`, identityKey: `nom${from + i}|prenom|1980-01-01`, birthDate: toDbDate('1980-01-01'), commune: pick(communes), createdBy: 'bench', orientationDate: toDbDate(addDays(today, -Math.floor(random() * 700))), integrationDate: random() < 0.8 ? toDbDate(addDays(today, -Math.floor(random() * 600))) : null, sex: pick(['F', 'M']), minimumIncome: pick(['RSA', 'ASS', 'AUCUN']), qualificationLevel: pick([2, 3, 4, 5]), prescriber: pick(['CD06', 'FRANCE_TRAVAIL', 'SPONTANE']), sectorWishes: [pick(['Propreté', 'BTP', 'Logistique'])] })),
     });
+    // The history the bilan counts: two steps, a contract and a barrier each, an exit for two in five.
+    const day = () => toDbDate(addDays(today, -Math.floor(random() * 500)));
+    await db.step.createMany({ data: ids.flatMap((participantId) => [0, 1].map(() => ({ participantId, type: pick(['FORMATION', 'STAGE', 'ACCOMPAGNEMENT']), start: day(), status: 'TERMINEE' }))) });
+    await db.workContract.createMany({ data: ids.map((participantId) => ({ participantId, type: pick(['CDD', 'CDI']), start: day(), iae: random() < 0.3 })) });
+    await db.barrier.createMany({ data: ids.map((participantId) => ({ participantId, category: pick(['MOBILITE', 'SANTE', 'LOGEMENT']), closedOn: random() < 0.5 ? day() : null })) });
+    await db.exit.createMany({ data: ids.filter(() => random() < 0.4).map((participantId) => ({ participantId, date: day(), type: pick(['POSITIVE', 'ADMINISTRATIVE']), positiveKind: 'EMPLOI', cdi: random() < 0.5 })) });
     await db.pathway.createMany({ data: ids.map((id) => ({ id: `parcours-${id}`, participantId: id, stage: pick(STAGES), referentEmail: pick(referents), entryDate: toDbDate(addDays(today, -Math.floor(random() * 600))) })) });
     await db.task.createMany({
       data: ids.flatMap((id) => [0, 1, 2].map((n) => ({ id: `parcours-${id}/log_contact/${n}`, pathwayId: `parcours-${id}`, kind: 'log_contact', assigneeEmail: pick(referents), status: n === 2 ? 'open' : 'done', dueDate: toDbDate(addDays(today, Math.floor(random() * 60) - 30)), openedAt: new Date() }))),

@@ -15,8 +15,7 @@ import { freePort } from '../src/infra/ports.ts';
 import { startEmbeddedPostgres } from '../src/infra/postgres.ts';
 import { makeScratchDir } from '../src/infra/scratch.ts';
 import { createLogger } from '../src/logging.ts';
-import { computeReport } from '../src/report/evaluation.ts';
-import { loadReportRecords } from '../src/report/load-records.ts';
+import { queryReport } from '../src/report/report-queries.ts';
 
 const count = Number(process.argv[2] ?? 5000);
 const logger = createLogger('warn');
@@ -72,14 +71,13 @@ try {
   if (!result.ok) throw new Error(JSON.stringify(result.errors.slice(0, 5)));
   const again = await importHistory(db, dir, { plieCode: 'BENCH', actor: 'bench' });
   const t2 = performance.now();
-  const records = await loadReportRecords(db, 'BENCH');
-  const report = computeReport(CASA_CONFIG, records, { from: '2015-07-01', to: '2020-06-30' });
+  const report = await queryReport(db, 'BENCH', CASA_CONFIG, { from: '2015-07-01', to: '2020-06-30' });
   const t3 = performance.now();
   console.log(
     [
       `participants ${count}, étapes ${steps.length - 1}, contrats ${contracts.length - 1}, sorties ${exits.length - 1}`,
       `import : ${((t1 - t0) / 1000).toFixed(1)} s ; second import (identique) : ${((t2 - t1) / 1000).toFixed(1)} s ${again.ok ? '' : '(échec)'}`,
-      `rapport (lecture + calcul) : ${((t3 - t2) / 1000).toFixed(2)} s ; intégrés sur la période : ${report.public.integrated}`,
+      `bilan (agrégats SQL) : ${((t3 - t2) / 1000).toFixed(2)} s ; intégrés sur la période : ${report.public.integrated}`,
     ].join('\n'),
   );
 } finally {

@@ -48,7 +48,8 @@ export async function offerMatches(db: Db, offerId: string): Promise<OfferMatch[
   const offer = await db.jobOffer.findUnique({ where: { id: offerId } });
   if (!offer) throw new InvalidInputError(['offre inconnue']);
   const participants = await db.participant.findMany({
-    where: { plieCode: offer.plieCode, NOT: { sectorWishes: { isEmpty: true } } },
+    // Only people with a pathway under way can match (`offerMatch` then reads the latest one).
+    where: { plieCode: offer.plieCode, NOT: { sectorWishes: { isEmpty: true } }, pathways: { some: { stage: 'active' } } },
     include: { pathways: { orderBy: { createdAt: 'desc' }, take: 1 } },
     orderBy: { id: 'asc' },
   });

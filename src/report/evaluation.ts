@@ -101,137 +101,140 @@ export interface ReportRecords {
 /** Average days in a month, to express durations in months. */
 const DAYS_PER_MONTH = 30.4375;
 
-const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
-const countBy = <T>(items: T[], key: (item: T) => string) => {
-  const counts: Record<string, number> = {};
-  for (const item of items) counts[key(item)] = (counts[key(item)] ?? 0) + 1;
-  return counts;
+/** How many of each kind, keys in a fixed (code point) order so that ties always print alike. */
+export type Counts = Record<string, number>;
+export const sortedCounts = (entries: Iterable<[string, number]>): Counts => {
+  const counts: Counts = {};
+  for (const [key, n] of entries) counts[key] = (counts[key] ?? 0) + n;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 };
-/** Summed in a fixed order, so that the same records give the same figure to the last decimal. */
-const mean = (values: number[]) =>
-  values.length === 0 ? 0 : [...values].sort((a, b) => a - b).reduce((a, b) => a + b, 0) / values.length;
+const countBy = <T>(items: T[], key: (item: T) => string): Counts => sortedCounts(items.map((item) => [key(item), 1]));
 
-export function computeReport(config: PlieConfig, records: ReportRecords, period: { from: CalendarDate; to: CalendarDate }) {
+/** Days summed as integers (exact), so that the same records give the same mean to the last decimal. */
+export interface DaySum {
+  sum: number;
+  count: number;
+}
+export interface ClauseBreakdown {
+  key: string;
+  marches: number;
+  hours: number;
+  contracts: number;
+  persons: number;
+}
+
+/**
+ * What the bilan counts for a period, before shares and means: small enough to come from one SQL
+ * aggregate per section (`report/report-queries.ts`) or from the records themselves (`aggregateRecords`).
+ */
+export interface ReportFigures {
+  /** Integrated in the period. */
+  integrated: { total: number; women: number; lowQualification: number; rsa: number; age26to44: number; age45plus: number; qpv: number; byCommune: Counts; bySex: Counts; barriers: Counts; sectorWishes: Counts };
+  /** Oriented in the period. */
+  oriented: { total: number; byPrescriber: Counts; bySex: Counts; women: number; womenIntegrated: number; men: number; menIntegrated: number };
+  /** Accompanied in the period: integrated by its end and not exited before it began. */
+  accompanied: { total: number; rsa: number; days: number; withContract: number };
+  steps: { byType: Counts; byMonth: Counts };
+  contracts: { total: number; persons: number; iaeTotal: number; iaePersons: number; brokenDuringTrial: number; byMonth: Counts };
+  exits: {
+    byType: Counts;
+    positive: number;
+    byKind: { EMPLOI: number; CREATION: number; FORMATION: number };
+    cdiAmongEmployment: number;
+    positiveWithoutProofs: number;
+    positiveDeclared: number;
+    byMonth: Counts;
+    days: DaySum;
+    positiveDays: DaySum;
+  };
+  liftedBarriers: Counts;
+  /** Per buyer and per sector, the most hours first (then by name). */
+  clauses: { total: ClauseBreakdown; btp: number; byBuyer: ClauseBreakdown[]; bySector: ClauseBreakdown[]; marchesFollowed: number; hoursValidated: number };
+  relation: { misesEnRelation: number; hires: number; collectiveActions: ReportCollectiveAction[] };
+}
+
+const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
+const meanMonths = (days: DaySum) => (days.count === 0 ? 0 : days.sum / days.count / DAYS_PER_MONTH);
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const MISES_EN_RELATION = ['PROPOSEE', 'ENTRETIEN', 'EMBAUCHE', 'NON_RETENU'];
+
+/** The figures of the period, counted over the records in memory: the rules' reference, table-tested. */
+export function aggregateRecords(records: ReportRecords, period: { from: CalendarDate; to: CalendarDate }): ReportFigures {
   const inPeriod = (d: CalendarDate | null) => d !== null && d >= period.from && d <= period.to;
   const byId = new Map(records.participants.map((p) => [p.id, p]));
-
   const integrated = records.participants.filter((p) => inPeriod(p.integrationDate));
-  /** Communes by their official name, however the file wrote them. */
-  const communeName = (written: string) => {
-    const match = matchCommune(config, written);
-    return match.found ? match.commune : written;
-  };
   const ageAtEntry = (p: ReportParticipant) => ageOn(p.birthDate, p.integrationDate!);
-
   const oriented = records.participants.filter((p) => inPeriod(p.orientationDate));
-  const byPrescriber = countBy(oriented.filter((p) => p.prescriber), (p) => p.prescriber!);
 
   const exitsInPeriod = records.exits.filter((e) => inPeriod(e.date));
   const exitedBefore = new Set(records.exits.filter((e) => e.date < period.from).map((e) => e.participantId));
-  const accompanied = records.participants.filter(
-    (p) => p.integrationDate !== null && p.integrationDate <= period.to && !exitedBefore.has(p.id),
-  );
+  const accompanied = records.participants.filter((p) => p.integrationDate !== null && p.integrationDate <= period.to && !exitedBefore.has(p.id));
   const accompaniedIds = new Set(accompanied.map((p) => p.id));
+  // Every pathway accompanied in the period, to its exit (the last recorded) or to the period's end.
+  const exitOf = new Map(records.exits.map((e) => [e.participantId, e.date]));
+  const accompaniedDays = accompanied.map((p) => {
+    const exit = exitOf.get(p.id);
+    return daysBetween(p.integrationDate!, exit !== undefined && exit <= period.to ? exit : period.to);
+  });
 
   const steps = records.steps.filter((s) => inPeriod(s.start));
   const contracts = records.contracts.filter((c) => inPeriod(c.start));
   const nonIae = contracts.filter((c) => !c.iae);
   const iae = contracts.filter((c) => c.iae);
+  const month = (d: CalendarDate) => d.slice(0, 7);
 
-  const barrierMentions = integrated.flatMap((p) => p.barriers);
-  const barrierCounts = countBy(barrierMentions, (b) => b);
-
-  const wishCounts = countBy(integrated.flatMap((p) => p.sectorWishes), (w) => w);
-
-  const months = (e: ReportExit) => {
-    const entry = byId.get(e.participantId)?.integrationDate;
-    return entry ? daysBetween(entry, e.date) / DAYS_PER_MONTH : null;
+  const daysToExit = (exits: ReportExit[]): DaySum => {
+    const days = exits.flatMap((e) => {
+      const entry = byId.get(e.participantId)?.integrationDate;
+      return entry ? [daysBetween(entry, e.date)] : [];
+    });
+    return { sum: sum(days), count: days.length };
   };
-  const durations = exitsInPeriod.map(months).filter((m): m is number => m !== null);
   const positives = exitsInPeriod.filter((e) => e.type === 'POSITIVE');
-  const positiveDurations = positives.map(months).filter((m): m is number => m !== null);
-
-  // Every pathway accompanied in the period, to its exit or to the period's end.
-  const exitOf = new Map(records.exits.map((e) => [e.participantId, e.date]));
-  const accompaniedMonths = accompanied.map((p) => {
-    const exit = exitOf.get(p.id);
-    const end = exit !== undefined && exit <= period.to ? exit : period.to;
-    return daysBetween(p.integrationDate!, end) / DAYS_PER_MONTH;
-  });
-
-  const lifted = records.participants.flatMap((p) => (p.liftedBarriers ?? []).filter((b) => inPeriod(b.on)));
-  const protocolShare = config.protocol ? overlapShare(period, config.protocol) : null;
-  const byMonth = (dates: CalendarDate[]) => countBy(dates, (d) => d.slice(0, 7));
-  const paceSteps = byMonth(steps.map((x) => x.start));
-  const paceContracts = byMonth(contracts.map((c) => c.start));
-  const paceExits = byMonth(exitsInPeriod.map((e) => e.date));
 
   const clauses = records.clauses.filter((c) => inPeriod(c.start));
-  // A marché is followed in the period when its span meets it, whether or not a contract started then.
-  const followed = (records.procurements ?? []).filter((m) => m.start <= period.to && (m.end === null || m.end >= period.from));
-  // Monthly hours cannot be split by day: a month counts when any of its days is in the period.
-  const hoursMonths = (records.validatedHours ?? []).filter((h) => `${h.month}-31` >= period.from && `${h.month}-01` <= period.to);
   const placements = (records.placements ?? []).filter((p) => inPeriod(p.date));
-  const actions = (records.collectiveActions ?? []).filter((a) => inPeriod(a.date)).sort((a, b) => a.date.localeCompare(b.date));
-  const withContract = new Set(contracts.map((c) => c.participantId).filter((id) => accompaniedIds.has(id)));
-
   return {
-    period,
-    public: {
-      integrated: integrated.length,
-      womenShare: share(integrated.filter((p) => p.sex === 'F').length, integrated.length),
-      lowQualificationShare: share(integrated.filter((p) => p.qualificationLevel !== null && p.qualificationLevel <= 3).length, integrated.length),
-      rsaShare: share(integrated.filter((p) => p.minimumIncome === 'RSA').length, integrated.length),
-      age26to44Share: share(integrated.filter((p) => ageAtEntry(p) >= 26 && ageAtEntry(p) <= 44).length, integrated.length),
-      age45plusShare: share(integrated.filter((p) => ageAtEntry(p) >= 45).length, integrated.length),
-      qpvShare: share(integrated.filter((p) => p.qpv).length, integrated.length),
-      byCommune: countBy(integrated.filter((p) => p.commune), (p) => communeName(p.commune!)),
+    integrated: {
+      total: integrated.length,
+      women: integrated.filter((p) => p.sex === 'F').length,
+      lowQualification: integrated.filter((p) => p.qualificationLevel !== null && p.qualificationLevel <= 3).length,
+      rsa: integrated.filter((p) => p.minimumIncome === 'RSA').length,
+      age26to44: integrated.filter((p) => ageAtEntry(p) >= 26 && ageAtEntry(p) <= 44).length,
+      age45plus: integrated.filter((p) => ageAtEntry(p) >= 45).length,
+      qpv: integrated.filter((p) => p.qpv).length,
+      byCommune: countBy(integrated.filter((p) => p.commune), (p) => p.commune!),
+      bySex: countBy(integrated, (p) => p.sex ?? 'INCONNU'),
+      barriers: countBy(integrated.flatMap((p) => p.barriers), (b) => b),
+      sectorWishes: countBy(integrated.flatMap((p) => p.sectorWishes), (w) => w),
     },
-    referrals: {
+    oriented: {
       total: oriented.length,
-      byPrescriber,
-      spontaneousShare: share(byPrescriber.SPONTANE ?? 0, oriented.length),
+      byPrescriber: countBy(oriented.filter((p) => p.prescriber), (p) => p.prescriber!),
+      bySex: countBy(oriented, (p) => p.sex ?? 'INCONNU'),
+      women: oriented.filter((p) => p.sex === 'F').length,
+      womenIntegrated: oriented.filter((p) => p.sex === 'F' && inPeriod(p.integrationDate)).length,
+      men: oriented.filter((p) => p.sex === 'M').length,
+      menIntegrated: oriented.filter((p) => p.sex === 'M' && inPeriod(p.integrationDate)).length,
     },
-    steps: {
-      total: steps.length,
-      perPerson: share(steps.length, accompanied.length),
-      byType: countBy(steps, (s) => s.type),
+    accompanied: {
+      total: accompanied.length,
+      rsa: accompanied.filter((p) => p.minimumIncome === 'RSA').length,
+      days: sum(accompaniedDays),
+      withContract: new Set(contracts.map((c) => c.participantId).filter((id) => accompaniedIds.has(id))).size,
     },
-    durations: { meanMonths: mean(durations), meanMonthsPositive: mean(positiveDurations), meanMonthsAccompanied: mean(accompaniedMonths) },
+    steps: { byType: countBy(steps, (s) => s.type), byMonth: countBy(steps, (s) => month(s.start)) },
     contracts: {
       total: nonIae.length,
       persons: new Set(nonIae.map((c) => c.participantId)).size,
       iaeTotal: iae.length,
       iaePersons: new Set(iae.map((c) => c.participantId)).size,
-      // The relation-entreprise objective: contracts that did not last the trial period.
       brokenDuringTrial: contracts.filter((c) => c.endReason === 'periode_essai').length,
+      byMonth: countBy(contracts, (c) => month(c.start)),
     },
-    barriers: {
-      byCategoryShare: Object.fromEntries(Object.entries(barrierCounts).map(([k, n]) => [k, share(n, barrierMentions.length)])),
-      // « Contribution à la réduction des freins »: found at the entries of the period, lifted in it.
-      foundAtEntry: barrierMentions.length,
-      liftedInPeriod: lifted.length,
-      liftedByCategory: countBy(lifted, (b) => b.category),
-    },
-    // Equal access: who is oriented, who is integrated, by sex.
-    equalAccess: {
-      oriented: countBy(oriented, (p) => p.sex ?? 'INCONNU'),
-      integrated: countBy(integrated, (p) => p.sex ?? 'INCONNU'),
-      integrationRateWomen: share(oriented.filter((p) => p.sex === 'F' && inPeriod(p.integrationDate)).length, oriented.filter((p) => p.sex === 'F').length),
-      integrationRateMen: share(oriented.filter((p) => p.sex === 'M' && inPeriod(p.integrationDate)).length, oriented.filter((p) => p.sex === 'M').length),
-    },
-    /** The pace of the actions, month by month. */
-    pace: [...new Set([...Object.keys(paceSteps), ...Object.keys(paceContracts), ...Object.keys(paceExits)])]
-      .sort()
-      .map((month) => ({ month, steps: paceSteps[month] ?? 0, contracts: paceContracts[month] ?? 0, exits: paceExits[month] ?? 0 })),
-    sectorWishes: Object.entries(wishCounts)
-      .map(([label, count]) => ({ label, count }))
-      .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'fr')),
     exits: {
-      total: exitsInPeriod.length,
-      positive: positives.length,
-      positiveShare: share(positives.length, exitsInPeriod.length),
       byType: countBy(exitsInPeriod, (e) => e.type),
+      positive: positives.length,
       byKind: {
         EMPLOI: positives.filter((e) => e.positiveKind === 'EMPLOI').length,
         CREATION: positives.filter((e) => e.positiveKind === 'CREATION').length,
@@ -239,31 +242,143 @@ export function computeReport(config: PlieConfig, records: ReportRecords, period
       },
       cdiAmongEmployment: positives.filter((e) => e.positiveKind === 'EMPLOI' && e.cdi).length,
       positiveWithoutProofs: positives.filter((e) => !e.proofsComplete).length,
-      // Among them, those the referent declared (article 5: « déclarées en emploi … sans justificatifs »).
       positiveDeclared: positives.filter((e) => e.declared === true).length,
+      byMonth: countBy(exitsInPeriod, (e) => month(e.date)),
+      days: daysToExit(exitsInPeriod),
+      positiveDays: daysToExit(positives),
     },
+    liftedBarriers: countBy(
+      records.participants.flatMap((p) => (p.liftedBarriers ?? []).filter((b) => inPeriod(b.on))),
+      (b) => b.category,
+    ),
     clauses: {
-      marches: new Set(clauses.map((c) => c.procurementId)).size,
-      hours: clauses.reduce((sum, c) => sum + c.hoursDone, 0),
-      contracts: clauses.length,
-      persons: new Set(clauses.map((c) => c.personId)).size,
-      btpShare: share(clauses.filter((c) => c.procurementSector === 'BTP').length, clauses.length),
+      total: clauseFigures('', clauses),
+      btp: clauses.filter((c) => c.procurementSector === 'BTP').length,
       byBuyer: clauseBreakdown(clauses, (c) => c.buyer),
       bySector: clauseBreakdown(clauses, (c) => c.procurementSector),
-      marchesFollowed: followed.length,
-      hoursValidatedInPeriod: hoursMonths.reduce((sum, h) => sum + h.hours, 0),
+      // A marché is followed in the period when its span meets it, whether or not a contract started then.
+      marchesFollowed: (records.procurements ?? []).filter((m) => m.start <= period.to && (m.end === null || m.end >= period.from)).length,
+      // Monthly hours cannot be split by day: a month counts when any of its days is in the period.
+      hoursValidated: sum((records.validatedHours ?? []).filter((h) => `${h.month}-31` >= period.from && `${h.month}-01` <= period.to).map((h) => h.hours)),
+    },
+    relation: {
+      misesEnRelation: placements.filter((p) => MISES_EN_RELATION.includes(p.status)).length,
+      hires: placements.filter((p) => p.status === 'EMBAUCHE').length,
+      collectiveActions: (records.collectiveActions ?? []).filter((a) => inPeriod(a.date)).sort((a, b) => a.date.localeCompare(b.date)),
+    },
+  };
+}
+
+export function computeReport(config: PlieConfig, records: ReportRecords, period: { from: CalendarDate; to: CalendarDate }) {
+  return reportFromFigures(config, aggregateRecords(records, period), period);
+}
+
+/** The bilan as the comité reads it: the figures of the period, with their shares, means and targets. */
+export function reportFromFigures(config: PlieConfig, figures: ReportFigures, period: { from: CalendarDate; to: CalendarDate }) {
+  const { integrated, oriented, accompanied, exits } = figures;
+  /** Communes by their official name, however the file wrote them. */
+  const communeName = (written: string) => {
+    const match = matchCommune(config, written);
+    return match.found ? match.commune : written;
+  };
+  const barrierMentions = sum(Object.values(integrated.barriers));
+  const exitsTotal = sum(Object.values(exits.byType));
+  const stepsTotal = sum(Object.values(figures.steps.byType));
+  const protocolShare = config.protocol ? overlapShare(period, config.protocol) : null;
+  const pace = figures.steps.byMonth;
+  const { byMonth: paceContracts } = figures.contracts;
+  const { byMonth: paceExits } = figures.exits;
+  const clauses = figures.clauses;
+
+  return {
+    period,
+    public: {
+      integrated: integrated.total,
+      womenShare: share(integrated.women, integrated.total),
+      lowQualificationShare: share(integrated.lowQualification, integrated.total),
+      rsaShare: share(integrated.rsa, integrated.total),
+      age26to44Share: share(integrated.age26to44, integrated.total),
+      age45plusShare: share(integrated.age45plus, integrated.total),
+      qpvShare: share(integrated.qpv, integrated.total),
+      byCommune: sortedCounts(Object.entries(integrated.byCommune).map(([written, n]) => [communeName(written), n])),
+    },
+    referrals: {
+      total: oriented.total,
+      byPrescriber: oriented.byPrescriber,
+      spontaneousShare: share(oriented.byPrescriber.SPONTANE ?? 0, oriented.total),
+    },
+    steps: {
+      total: stepsTotal,
+      perPerson: share(stepsTotal, accompanied.total),
+      byType: figures.steps.byType,
+    },
+    durations: {
+      meanMonths: meanMonths(exits.days),
+      meanMonthsPositive: meanMonths(exits.positiveDays),
+      meanMonthsAccompanied: meanMonths({ sum: accompanied.days, count: accompanied.total }),
+    },
+    contracts: {
+      total: figures.contracts.total,
+      persons: figures.contracts.persons,
+      iaeTotal: figures.contracts.iaeTotal,
+      iaePersons: figures.contracts.iaePersons,
+      // The relation-entreprise objective: contracts that did not last the trial period.
+      brokenDuringTrial: figures.contracts.brokenDuringTrial,
+    },
+    barriers: {
+      byCategoryShare: Object.fromEntries(Object.entries(integrated.barriers).map(([k, n]) => [k, share(n, barrierMentions)])),
+      // « Contribution à la réduction des freins »: found at the entries of the period, lifted in it.
+      foundAtEntry: barrierMentions,
+      liftedInPeriod: sum(Object.values(figures.liftedBarriers)),
+      liftedByCategory: figures.liftedBarriers,
+    },
+    // Equal access: who is oriented, who is integrated, by sex.
+    equalAccess: {
+      oriented: oriented.bySex,
+      integrated: integrated.bySex,
+      integrationRateWomen: share(oriented.womenIntegrated, oriented.women),
+      integrationRateMen: share(oriented.menIntegrated, oriented.men),
+    },
+    /** The pace of the actions, month by month. */
+    pace: [...new Set([...Object.keys(pace), ...Object.keys(paceContracts), ...Object.keys(paceExits)])]
+      .sort()
+      .map((month) => ({ month, steps: pace[month] ?? 0, contracts: paceContracts[month] ?? 0, exits: paceExits[month] ?? 0 })),
+    sectorWishes: Object.entries(integrated.sectorWishes)
+      .map(([label, count]) => ({ label, count }))
+      .sort((a, b) => b.count - a.count || a.label.localeCompare(b.label, 'fr')),
+    exits: {
+      total: exitsTotal,
+      positive: exits.positive,
+      positiveShare: share(exits.positive, exitsTotal),
+      byType: exits.byType,
+      byKind: exits.byKind,
+      cdiAmongEmployment: exits.cdiAmongEmployment,
+      positiveWithoutProofs: exits.positiveWithoutProofs,
+      // Among them, those the referent declared (article 5: « déclarées en emploi … sans justificatifs »).
+      positiveDeclared: exits.positiveDeclared,
+    },
+    clauses: {
+      marches: clauses.total.marches,
+      hours: clauses.total.hours,
+      contracts: clauses.total.contracts,
+      persons: clauses.total.persons,
+      btpShare: share(clauses.btp, clauses.total.contracts),
+      byBuyer: clauses.byBuyer,
+      bySector: clauses.bySector,
+      marchesFollowed: clauses.marchesFollowed,
+      hoursValidatedInPeriod: clauses.hoursValidated,
     },
     relation: {
       // Put to the person (proposed, interview, hire, not retained), and hired.
-      misesEnRelation: placements.filter((p) => ['PROPOSEE', 'ENTRETIEN', 'EMBAUCHE', 'NON_RETENU'].includes(p.status)).length,
-      hires: placements.filter((p) => p.status === 'EMBAUCHE').length,
-      collectiveActions: actions,
+      misesEnRelation: figures.relation.misesEnRelation,
+      hires: figures.relation.hires,
+      collectiveActions: figures.relation.collectiveActions,
     },
     objectives: {
-      accompanied: accompanied.length,
-      accompaniedRsa: accompanied.filter((p) => p.minimumIncome === 'RSA').length,
-      positiveExitShare: share(positives.length, exitsInPeriod.length),
-      withContractShare: share(withContract.size, accompanied.length),
+      accompanied: accompanied.total,
+      accompaniedRsa: accompanied.rsa,
+      positiveExitShare: share(exits.positive, exitsTotal),
+      withContractShare: share(accompanied.withContract, accompanied.total),
       targets: { ...config.objectives },
       // The protocol's targets are for all of it: the part that falls in the period.
       protocol: config.protocol ?? null,
@@ -286,25 +401,21 @@ function overlapShare(period: { from: CalendarDate; to: CalendarDate }, protocol
   return (daysBetween(from, to) + 1) / (daysBetween(protocol.from, protocol.to) + 1);
 }
 
-export interface ClauseBreakdown {
-  key: string;
-  marches: number;
-  hours: number;
-  contracts: number;
-  persons: number;
+function clauseFigures(key: string, group: ReportClauseContract[]): ClauseBreakdown {
+  return {
+    key,
+    marches: new Set(group.map((c) => c.procurementId)).size,
+    hours: sum(group.map((c) => c.hoursDone)),
+    contracts: group.length,
+    persons: new Set(group.map((c) => c.personId)).size,
+  };
 }
 
-/** The clause figures per buyer or per sector, the most hours first (then by name, for a stable order). */
 function clauseBreakdown(clauses: ReportClauseContract[], keyOf: (c: ReportClauseContract) => string): ClauseBreakdown[] {
   const groups = new Map<string, ReportClauseContract[]>();
   for (const c of clauses) groups.set(keyOf(c), [...(groups.get(keyOf(c)) ?? []), c]);
-  return [...groups.entries()]
-    .map(([key, group]) => ({
-      key,
-      marches: new Set(group.map((c) => c.procurementId)).size,
-      hours: group.reduce((sum, c) => sum + c.hoursDone, 0),
-      contracts: group.length,
-      persons: new Set(group.map((c) => c.personId)).size,
-    }))
-    .sort((a, b) => b.hours - a.hours || a.key.localeCompare(b.key));
+  return sortBreakdown([...groups.entries()].map(([key, group]) => clauseFigures(key, group)));
 }
+
+/** The clause figures per buyer or per sector, the most hours first (then by name, for a stable order). */
+export const sortBreakdown = (groups: ClauseBreakdown[]) => [...groups].sort((a, b) => b.hours - a.hours || a.key.localeCompare(b.key));

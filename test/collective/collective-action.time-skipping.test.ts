@@ -12,7 +12,7 @@ import { collectiveState, inviteParticipants, recordCollectiveAttendance, startC
 import { toDbDate } from '../../src/db/dates.ts';
 import { addDays, parisDate, parisInstant } from '../../src/domain/dates.ts';
 import { InvalidInputError } from '../../src/participants/create.ts';
-import { loadReportRecords } from '../../src/report/load-records.ts';
+import { queryReport } from '../../src/report/report-queries.ts';
 import { collectiveWorkflowId, type CollectiveState } from '../../workflows/collective-messages.ts';
 import { FakeSlackApi } from '../helpers/slack-api.ts';
 import { found } from '../helpers/found.ts';
@@ -105,7 +105,7 @@ describe('a collective action (time-skipping)', { timeout: 240_000 }, () => {
     expect(result.figures).toEqual({ invited: 4, present: 3, misesEnRelation: 2, hires: 1 });
     expect(await figuresOf(db, action.id)).toEqual(result.figures);
     // The PLIE's report lists it with its figures.
-    expect((await loadReportRecords(db, plieCode)).collectiveActions).toEqual([{ date: day, kind: 'ATELIER_DECOUVERTE', title: 'Les métiers de la collecte des déchets', present: 3, misesEnRelation: 2, hires: 1 }]);
+    expect((await queryReport(db, plieCode, CASA_CONFIG, { from: day, to: day })).relation.collectiveActions).toEqual([{ date: day, kind: 'ATELIER_DECOUVERTE', title: 'Les métiers de la collecte des déchets', present: 3, misesEnRelation: 2, hires: 1 }]);
     await expect(collectiveState(env.client, action.id)).resolves.toMatchObject({ attendancePrompts: 1, reminded: true });
   });
 

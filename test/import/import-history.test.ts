@@ -9,8 +9,7 @@ import { createDb, type Db } from '../../src/db/client.ts';
 import { importHistory } from '../../src/import/import-history.ts';
 import { projectRoot } from '../../src/infra/project.ts';
 import { makeScratchDir } from '../../src/infra/scratch.ts';
-import { computeReport } from '../../src/report/evaluation.ts';
-import { loadReportRecords } from '../../src/report/load-records.ts';
+import { queryReport } from '../../src/report/report-queries.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 
 const SAMPLES = path.join(projectRoot, 'test', 'fixtures', 'import');
@@ -55,14 +54,14 @@ describe('CSV import', () => {
     const first = await importHistory(db, SAMPLES, { plieCode: 'IMPORT_TWICE', actor: 'test' });
     expect(first.ok).toBe(true);
     const counts = await rowCounts('IMPORT_TWICE');
-    const report = computeReport(CASA_CONFIG, await loadReportRecords(db, 'IMPORT_TWICE'), { from: '2015-01-01', to: '2021-12-31' });
+    const report = await queryReport(db, 'IMPORT_TWICE', CASA_CONFIG, { from: '2015-01-01', to: '2021-12-31' });
     const ids = (await db.participant.findMany({ where: { plieCode: 'IMPORT_TWICE' }, orderBy: { externalId: 'asc' } })).map((p) => p.id);
 
     const second = await importHistory(db, SAMPLES, { plieCode: 'IMPORT_TWICE', actor: 'test' });
     expect(second.ok).toBe(true);
     expect(await rowCounts('IMPORT_TWICE')).toEqual(counts);
     expect(counts).toEqual({ participants: 42, barriers: expect.any(Number) as number, steps: 110, contracts: 24, exits: 16, marches: 5, clauses: 12 });
-    expect(computeReport(CASA_CONFIG, await loadReportRecords(db, 'IMPORT_TWICE'), { from: '2015-01-01', to: '2021-12-31' })).toEqual(report);
+    expect(await queryReport(db, 'IMPORT_TWICE', CASA_CONFIG, { from: '2015-01-01', to: '2021-12-31' })).toEqual(report);
     expect((await db.participant.findMany({ where: { plieCode: 'IMPORT_TWICE' }, orderBy: { externalId: 'asc' } })).map((p) => p.id)).toEqual(ids);
   });
 
@@ -81,11 +80,11 @@ describe('CSV import', () => {
   it('keeps each PLIE’s records apart: another PLIE’s import changes nothing in this one’s report', async () => {
     const period = { from: '2015-01-01', to: '2021-12-31' };
     expect((await importHistory(db, SAMPLES, { plieCode: 'ISOLATION_A', actor: 'test' })).ok).toBe(true);
-    const before = computeReport(CASA_CONFIG, await loadReportRecords(db, 'ISOLATION_A'), period);
+    const before = await queryReport(db, 'ISOLATION_A', CASA_CONFIG, period);
     const other = samplesWith('isolation', { 'participants.csv': (c) => c.replaceAll(';F;', ';M;') });
     expect((await importHistory(db, other, { plieCode: 'ISOLATION_B', actor: 'test' })).ok).toBe(true);
-    expect(computeReport(CASA_CONFIG, await loadReportRecords(db, 'ISOLATION_A'), period)).toEqual(before);
-    expect(computeReport(CASA_CONFIG, await loadReportRecords(db, 'ISOLATION_B'), period).public.womenShare).toBe(0);
+    expect(await queryReport(db, 'ISOLATION_A', CASA_CONFIG, period)).toEqual(before);
+    expect((await queryReport(db, 'ISOLATION_B', CASA_CONFIG, period)).public.womenShare).toBe(0);
   });
 
   it('keeps apart the homonyms the source kept apart, with a warning', async () => {

@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/client.ts';
 import { importHistory } from '../../src/import/import-history.ts';
 import { projectRoot } from '../../src/infra/project.ts';
-import { computeReport } from '../../src/report/evaluation.ts';
-import { loadReportRecords } from '../../src/report/load-records.ts';
+import { queryReport } from '../../src/report/report-queries.ts';
 import { renderHtml, renderMarkdown, renderXlsx } from '../../src/report/render.ts';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
@@ -34,7 +33,7 @@ describe('sample import and report', () => {
     expect(result.counts).toEqual({ participants: 42, etapes: 110, contrats: 24, sorties: 16, marches: 5, clauses: 12 });
 
     const expected = JSON.parse(readFileSync(path.join(SAMPLES, 'expected-report-subset.json'), 'utf8')) as { period: { from: string; to: string } };
-    const report = computeReport(CASA_CONFIG, await loadReportRecords(db, PLIE), expected.period);
+    const report = await queryReport(db, PLIE, CASA_CONFIG, expected.period);
     expectSubset(report, expected);
 
     // Per buyer and per sector, computed here from the CSV files themselves.

@@ -14,7 +14,7 @@ import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
 import { CASA_CONFIG } from '../../src/domain/plie-config.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { registerOffer } from '../../src/offers/offers.ts';
-import { loadReportRecords } from '../../src/report/load-records.ts';
+import { queryReport } from '../../src/report/report-queries.ts';
 import { closeOffer, decidePlacement, offerInput, offerState, startOffer } from '../../src/offers/placements.ts';
 import { PLACEMENT_ACTIONS } from '../../src/slack/placement-message.ts';
 import { pathwayState, TaskAnswerRejectedError } from '../../src/temporal/pathway-client.ts';
@@ -137,8 +137,8 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     // Recorded with the offer's company and sector.
     await vi.waitFor(async () => expect(await db.workContract.findFirst({ where: { participantId: mason } })).toMatchObject({ employer: 'Bâtisseurs du Sud', sector: 'Bâtiment', type: 'CDD' }), wait);
     expect((await db.jobOffer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('POURVUE');
-    // The PLIE's report counts them.
-    expect((await loadReportRecords(db, plieCode)).placements?.map((p) => p.status).sort()).toEqual(['EMBAUCHE', 'NON_PROPOSEE']);
+    // The PLIE's report counts them: the hire is a « mise en relation » too; the offer not proposed is neither.
+    expect((await queryReport(db, plieCode, CASA_CONFIG, { from: '2000-01-01', to: '2100-12-31' })).relation).toMatchObject({ misesEnRelation: 1, hires: 1 });
     expect(await db.auditEvent.count({ where: { entityType: 'placement', action: { in: ['placement.proposee', 'placement.embauche', 'placement.non_proposee'] }, entityId: { in: [aliceOne, brunoOne] } } })).toBe(3);
   });
 

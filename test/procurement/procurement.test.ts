@@ -12,8 +12,7 @@ import { bilanHtml, bilanMarkdown, bilanXlsx, loadProcurementBilan } from '../..
 import { DuplicateProcurementError, proposeCandidate, registerProcurement } from '../../src/procurement/register.ts';
 import { recordHours } from '../../src/procurement/hours.ts';
 import { InvalidInputError } from '../../src/participants/create.ts';
-import { loadReportRecords } from '../../src/report/load-records.ts';
-import { computeReport } from '../../src/report/evaluation.ts';
+import { queryReport } from '../../src/report/report-queries.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 
 const clauses = clauseConfigSchema.parse(undefined);
@@ -154,7 +153,7 @@ describe('marchés à clause d’insertion', () => {
     await recordHours(db, clauses, running.id, { month: '2026-01', hours: { C0301: 120 } }, { actor: 'facilitatrice@plie.test', validate: true });
     await recordHours(db, clauses, running.id, { month: '2026-02', hours: { C0301: 100.5 } }, { actor: 'facilitatrice@plie.test', validate: true });
     await recordHours(db, clauses, running.id, { month: '2026-03', hours: { C0301: 90 } }, { actor: 'jo@entreprise.test', validate: false });
-    const report = computeReport(CASA_CONFIG, await loadReportRecords(db, plie), { from: '2026-01-01', to: '2026-12-31' });
+    const report = await queryReport(db, plie, CASA_CONFIG, { from: '2026-01-01', to: '2026-12-31' });
     // The contract began in 2025: today's figures see no marché; the followed one is counted apart.
     expect(report.clauses).toMatchObject({ marches: 0, contracts: 0, marchesFollowed: 1, hoursValidatedInPeriod: 220.5 });
   });

@@ -15,8 +15,7 @@ import { parisDate } from '../../src/domain/dates.ts';
 import { CASA_CONFIG, type PlieConfig } from '../../src/domain/plie-config.ts';
 import { importHistory } from '../../src/import/import-history.ts';
 import { registerPlie } from '../../src/plies/registry.ts';
-import { computeReport } from '../../src/report/evaluation.ts';
-import { loadReportRecords } from '../../src/report/load-records.ts';
+import { queryReport } from '../../src/report/report-queries.ts';
 import { found } from '../helpers/found.ts';
 import { input } from '../helpers/slack-requests.ts';
 import { startSlackWebStack, type SlackWebStack } from '../helpers/slack-web-stack.ts';
@@ -266,8 +265,8 @@ describe('the bilan of live pathways', () => {
     expect(imported.errors).toEqual([]);
 
     const period = { from: '2025-01-01', to: parisDate(new Date()) };
-    const liveReport = computeReport(liveConfig, await loadReportRecords(served.db, LIVE), period);
-    const importedReport = computeReport(liveConfig, await loadReportRecords(served.db, IMPORTED), period);
+    const liveReport = await queryReport(served.db, LIVE, liveConfig, period);
+    const importedReport = await queryReport(served.db, IMPORTED, liveConfig, period);
     // Not two empty reports: the population is there, in every part of the bilan it touches.
     expect(liveReport).toMatchObject({
       public: { integrated: 3 },

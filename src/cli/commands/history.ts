@@ -4,8 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { plieConfigFor } from '../../plies/registry.ts';
 import { importHistory } from '../../import/import-history.ts';
 import { startImportedPathways } from '../../import/start-pathways.ts';
-import { computeReport } from '../../report/evaluation.ts';
-import { loadReportRecords } from '../../report/load-records.ts';
+import { queryReport } from '../../report/report-queries.ts';
 import { renderHtml, renderMarkdown, renderXlsx } from '../../report/render.ts';
 import { createLogger } from '../../logging.ts';
 import { pathwayDeps } from '../../main/services.ts';
@@ -60,7 +59,7 @@ export function registerHistoryCommands(program: Command): void {
       if (opts.format === 'xlsx' && !opts.out) throw new CliFailure('Le format xlsx s’écrit dans un fichier : ajoutez --out bilan.xlsx.', 2);
       await withServices(async (services, cfg) => {
         const plie = await plieActedOn(services, cfg, opts, 'readBilan');
-        const report = computeReport(plie, await loadReportRecords(services.db, plie.code), { from, to });
+        const report = await queryReport(services.db, plie.code, plie, { from, to });
         const output =
           opts.format === 'json'
             ? `${JSON.stringify(report, null, 2)}\n`

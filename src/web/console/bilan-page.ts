@@ -12,9 +12,8 @@ import { mayDo, REFUSED } from '../../domain/permissions.ts';
 import type { PlieConfig } from '../../domain/plie-config.ts';
 import { defaultReportPeriod } from '../../domain/report-period.ts';
 import { escapeHtml } from '../../html.ts';
-import { computeReport } from '../../report/evaluation.ts';
 import { fseRows, renderFseCsv, renderFseXlsx } from '../../report/fse-export.ts';
-import { loadReportRecords } from '../../report/load-records.ts';
+import { queryReport } from '../../report/report-queries.ts';
 import { renderCsv, renderXlsx, reportSectionsHtml } from '../../report/render.ts';
 import { alert, html, join } from '../pages/layout.ts';
 import { sendPage } from './layout.ts';
@@ -55,7 +54,7 @@ export function createBilanPage(deps: { db: Db; plieConfig: (code: string) => Pr
       `<form method="get" action="/bilan" class="fr-mb-4w"><div class="fr-grid-row fr-grid-row--gutters">${field('periode-du', 'du', 'Du', period.from)}${field('periode-au', 'au', 'Au', period.to)}<div class="fr-col-12 fr-col-md-4 fr-mt-md-4w"><button class="fr-btn fr-btn--secondary" type="submit">Calculer</button></div></div>${error ? `<p id="periode-erreur" class="fr-error-text">${escapeHtml(error)}</p>` : ''}</form>`,
     );
     if (error) return sendPage(res, session, { status: 400, title: 'Bilan du PLIE', wide: true, body: join(alert('error', 'Période invalide', error), form) });
-    const report = computeReport(config, await loadReportRecords(db, session.plieCode), period);
+    const report = await queryReport(db, session.plieCode, config, period);
     await recorded(session, 'report.read', period);
     const query = new URLSearchParams({ du: period.from, au: period.to }).toString();
     const downloads = html(
@@ -90,7 +89,7 @@ export function createBilanPage(deps: { db: Db; plieConfig: (code: string) => Pr
       const content = file.endsWith('.csv') ? renderFseCsv(rows) : await renderFseXlsx(rows);
       return res.type(file.endsWith('.csv') ? 'text/csv; charset=utf-8' : XLSX).attachment(name).send(content);
     }
-    const report = computeReport(config, await loadReportRecords(db, session.plieCode), period);
+    const report = await queryReport(db, session.plieCode, config, period);
     await recorded(session, 'report.download', period);
     const content = file.endsWith('.csv') ? renderCsv(report) : await renderXlsx(report);
     res.type(file.endsWith('.csv') ? 'text/csv; charset=utf-8' : XLSX).attachment(name).send(content);

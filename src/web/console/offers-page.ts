@@ -34,6 +34,9 @@ export interface OffersPageDeps {
 const STATUS_LABELS: Record<string, string> = { OUVERTE: 'ouverte', POURVUE: 'pourvue', CLOSE: 'close' };
 const uuid = z.uuid();
 
+/** A page lists this many matches at most; the workflow asks the referents of all of them. */
+const MATCHES_SHOWN = 100;
+
 export function createOffersPage(deps: OffersPageDeps): express.Router {
   const router = express.Router();
   const { db } = deps;
@@ -146,10 +149,11 @@ export function createOffersPage(deps: OffersPageDeps): express.Router {
             text(p.reason),
           ]),
         ),
+        html(`<p>${matches.length} personne(s) en parcours dont les souhaits correspondent${matches.length > MATCHES_SHOWN ? ` ; les ${MATCHES_SHOWN} premières ci-dessous` : ''}.</p>`),
         table(
           'Personnes en parcours dont les souhaits correspondent',
           ['Dossier', 'Souhait', 'Référent·e'],
-          matches.map((m) => [text(`${m.fileReference} (${m.initials})`), text(m.wish), text(m.referentEmail ?? 'à désigner')]),
+          matches.slice(0, MATCHES_SHOWN).map((m) => [text(`${m.fileReference} (${m.initials})`), text(m.wish), text(m.referentEmail ?? 'à désigner')]),
         ),
         html('<p><a class="fr-link" href="/offres">Toutes les offres</a></p>'),
       ),

@@ -1,12 +1,12 @@
-import type { Db } from '../db/client.ts';
-import { fromDbDate } from '../db/dates.ts';
-import type { ReportRecords } from './evaluation.ts';
-import { parisDate } from '../domain/dates.ts';
-import { collectiveFigures, type InvitationFacts } from '../domain/collective-actions.ts';
+import type { Db } from '../../src/db/client.ts';
+import { fromDbDate } from '../../src/db/dates.ts';
+import type { ReportRecords } from '../../src/report/evaluation.ts';
+import { parisDate } from '../../src/domain/dates.ts';
+import { collectiveFigures, type InvitationFacts } from '../../src/domain/collective-actions.ts';
 
 const optionalDay = (d: Date | null) => (d ? fromDbDate(d) : null);
 
-/** Everything the report counts, for one PLIE (a user of one PLIE never sees another's data). */
+/** Every record the report counts, for one PLIE: the input of `aggregateRecords`, the reference the SQL figures must equal. */
 export async function loadReportRecords(db: Db, plieCode: string): Promise<ReportRecords> {
   const ofPlie = { participant: { plieCode } };
   // A fixed order: the same records always give the same figures, to the last decimal.
