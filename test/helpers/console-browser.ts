@@ -33,7 +33,7 @@ export function consoleSignIn(browser: Browser, webUrl: string, inbox: TestInbox
 
   /** Signs in with the keyboard alone, from the page a bookmark opens to « Mes tâches ». */
   return async function signIn(email: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext();
+    const context = await browser.newContext({ locale: 'fr-FR' });
     const page = await context.newPage();
     await page.goto(`${webUrl}/parcours`);
     expect(new URL(page.url()).pathname).toBe('/connexion');

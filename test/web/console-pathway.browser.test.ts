@@ -2,7 +2,8 @@
  * A referent without Slack drives a person from the referral to the exit in the console alone, in
  * headless Chromium, on Temporal's time-skipping server: the six months of follow-up in employment
  * pass in seconds, each monthly check answered from « Mes tâches », the exit confirmed there. Her
- * small PLIE gives every eligible referral to her (« par règle »), so nobody else acts.
+ * small PLIE gives every eligible referral to her (« par règle »), so nobody else acts. She uses the
+ * keyboard alone: every link, field, list and button is reached by Tab.
  */
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
@@ -12,6 +13,7 @@ import { fileReference } from '../../src/domain/participant.ts';
 import { CASA_CONFIG, plieConfigSchema } from '../../src/domain/plie-config.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { accessible, consoleSignIn, cookieHeader, submitMarche, waitFor } from '../helpers/console-browser.ts';
+import { byKeyboard } from '../helpers/keyboard.ts';
 import { uniqueQueue } from '../helpers/settings.ts';
 import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
 
@@ -54,38 +56,41 @@ afterAll(async () => {
   await channels?.close();
 });
 
-/** Refers an eligible person from « Orienter », as the signed-in person. */
+/** Refers an eligible person from « Orienter », as the signed-in person, with the keyboard alone. */
 async function referInBrowser(page: Page, lastName: string, firstName: string): Promise<void> {
-  await page.goto(`${channels.web.url}/orienter`);
-  await page.getByRole('link', { name: 'Nouvelle orientation' }).click();
-  await page.getByLabel('Nom', { exact: true }).fill(lastName);
-  await page.getByLabel('Prénom', { exact: true }).fill(firstName);
-  await page.getByLabel('Date de naissance').fill('1981-09-17');
-  await page.getByLabel('Commune de résidence (facultatif)').fill('Antibes');
-  await page.getByLabel(/^Email/).fill(`${firstName.toLowerCase()}-${run}@exemple.fr`);
-  await page.getByLabel('Minimum social (facultatif)').selectOption('RSA');
-  await page.getByLabel('En recherche active d’emploi (facultatif)').selectOption('oui');
-  await page.getByLabel(/^A besoin d’un accompagnement/).selectOption('oui');
-  await page.getByLabel(/^Apte et volontaire pour un parcours/).selectOption('oui');
-  await page.getByRole('button', { name: 'Vérifier' }).click();
+  const kb = byKeyboard(page);
+  await kb.activate(page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Orienter' }));
+  await kb.activate(page.getByRole('link', { name: 'Nouvelle orientation' }));
+  await kb.type(page.getByLabel('Nom', { exact: true }), lastName);
+  await kb.type(page.getByLabel('Prénom', { exact: true }), firstName);
+  await kb.date(page.getByLabel('Date de naissance'), '1981-09-17');
+  await kb.type(page.getByLabel('Commune de résidence (facultatif)'), 'Antibes');
+  await kb.type(page.getByLabel(/^Email/), `${firstName.toLowerCase()}-${run}@exemple.fr`);
+  await kb.choose(page.getByLabel('Minimum social (facultatif)'), 'RSA');
+  await kb.choose(page.getByLabel('En recherche active d’emploi (facultatif)'), 'oui');
+  await kb.choose(page.getByLabel(/^A besoin d’un accompagnement/), 'oui');
+  await kb.choose(page.getByLabel(/^Apte et volontaire pour un parcours/), 'oui');
+  await kb.activate(page.getByRole('button', { name: 'Vérifier' }));
   await accessible(page, 'Vérifier l’orientation');
   expect(await page.locator('.fr-alert').first().textContent()).toContain('Pré-contrôle d’éligibilité : éligible');
-  await page.getByRole('button', { name: 'Enregistrer l’orientation' }).click();
-  await page.waitForURL(/\/orienter\?enregistre=/);
+  await kb.activate(page.getByRole('button', { name: 'Enregistrer l’orientation' }));
+  expect(page.url()).toMatch(/\/orienter\?enregistre=/);
 }
 
-/** Answers the open task titled `title` from « Mes tâches », filling the form with `fill`. */
+/** Answers the open task titled `title` from « Mes tâches », filling the form with `fill`, with the keyboard alone. */
 async function answerInBrowser(page: Page, title: string, fill: () => Promise<void>): Promise<void> {
   const { url } = channels.web;
+  const kb = byKeyboard(page);
+  // The task comes once the workflow opened it: the list is reloaded (F5) until it shows.
   await waitFor(async () => {
     await page.goto(`${url}/taches`);
     expect(await page.getByRole('link', { name: title }).count()).toBe(1);
   });
-  await page.getByRole('link', { name: title }).click();
+  await kb.activate(page.getByRole('link', { name: title }));
   await accessible(page, (await page.locator('h1').textContent())!);
   await fill();
-  await page.getByRole('button', { name: 'Enregistrer' }).click();
-  await page.waitForURL(`${url}/taches?enregistre=1`);
+  await kb.activate(page.getByRole('button', { name: 'Enregistrer' }));
+  expect(page.url()).toBe(`${url}/taches?enregistre=1`);
 }
 
 describe('a pathway driven in the console alone (time-skipping)', { timeout: 240_000 }, () => {
@@ -102,38 +107,41 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     const pathwayId = `parcours-${person.id}`;
 
     const answer = (title: string, fill: () => Promise<void>) => answerInBrowser(page, title, fill);
+    const kb = byKeyboard(page);
     const stage = async () => (await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage;
 
     // Hers by the PLIE's rule: the diagnostic comes to her at once.
     const entry = parisDate(await env.currentTimeMs());
     await answer('Décider de l’intégration après le diagnostic', async () => {
-      await page.getByLabel('Décision').selectOption('integrate');
-      await page.getByLabel('Date d’entrée (facultatif)').fill(entry);
+      await kb.choose(page.getByLabel('Décision'), 'integrate');
+      await kb.date(page.getByLabel('Date d’entrée (facultatif)'), entry);
     });
     await waitFor(async () => expect(await stage()).toBe('active'));
 
-    // A CDI signed, noted on the file: the follow-up in employment begins.
-    await page.goto(`${web.url}/participants/${person.id}`);
-    await page.getByRole('link', { name: 'Noter un fait sur le parcours' }).click();
-    await page.getByRole('link', { name: 'Contrat signé' }).click();
+    // A CDI signed, noted on the file, found in her caseload: the follow-up in employment begins.
+    await kb.activate(page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Parcours' }));
+    await kb.activate(page.getByRole('link', { name: new RegExp(`Lefèvre${run}`, 'i') }));
+    expect(new URL(page.url()).pathname).toBe(`/participants/${person.id}`);
+    await kb.activate(page.getByRole('link', { name: 'Noter un fait sur le parcours' }));
+    await kb.activate(page.getByRole('link', { name: 'Contrat signé' }));
     await accessible(page, 'Contrat de travail');
-    await page.getByLabel('Type de contrat').selectOption('CDI');
-    await page.getByLabel('Début', { exact: true }).fill(entry);
-    await page.getByLabel('Heures par semaine').fill('35');
-    await page.getByLabel('Employeur (facultatif)').fill('Boulangerie du Port');
-    await page.getByLabel('Structure d’insertion (IAE)').selectOption('AUCUNE');
-    await page.getByLabel('Contrat aidé (PEC, CUI…)').selectOption('non');
-    await page.getByLabel('Secteur marchand').selectOption('oui');
-    await page.getByRole('button', { name: 'Enregistrer' }).click();
-    await page.waitForURL(`${web.url}/participants/${person.id}?enregistre=1`);
+    await kb.choose(page.getByLabel('Type de contrat'), 'CDI');
+    await kb.date(page.getByLabel('Début', { exact: true }), entry);
+    await kb.type(page.getByLabel('Heures par semaine'), '35');
+    await kb.type(page.getByLabel('Employeur (facultatif)'), 'Boulangerie du Port');
+    await kb.choose(page.getByLabel('Structure d’insertion (IAE)'), 'AUCUNE');
+    await kb.choose(page.getByLabel('Contrat aidé (PEC, CUI…)'), 'non');
+    await kb.choose(page.getByLabel('Secteur marchand'), 'oui');
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer' }));
+    expect(page.url()).toBe(`${web.url}/participants/${person.id}?enregistre=1`);
     await waitFor(async () => expect(await stage()).toBe('followUp'));
 
     // Each month of the follow-up, its check, answered in the console: still in post.
     for (let month = 1; month <= 5; month++) {
       await env.sleep(31 * DAY);
       await answer('Confirmer la situation du mois (suivi en emploi)', async () => {
-        await page.getByLabel('La personne est-elle toujours en poste ?').selectOption('oui');
-        await page.getByLabel('Heures travaillées ce mois-ci (facultatif)').fill('151');
+        await kb.choose(page.getByLabel('La personne est-elle toujours en poste ?'), 'oui');
+        await kb.type(page.getByLabel('Heures travaillées ce mois-ci (facultatif)'), '151');
       });
       await waitFor(async () => expect(await db.task.count({ where: { pathwayId, kind: 'follow_up_check', status: 'done', answeredBy: REFERENT, channel: 'web' } })).toBe(month));
     }
@@ -142,18 +150,23 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     await env.sleep(31 * DAY);
     await waitFor(async () => expect(await stage()).toBe('exitPending'));
     await answer('Confirmer la sortie du parcours', async () => {
-      await page.getByLabel('Confirmer la sortie ?').selectOption('oui');
+      await kb.choose(page.getByLabel('Confirmer la sortie ?'), 'oui');
     });
     await waitFor(async () => expect(await stage()).toBe('exited'));
 
     // The file tells the story; the referral's page, its outcome.
-    await page.goto(`${web.url}/participants/${person.id}`);
+    await kb.activate(page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Parcours' }));
+    // Out of the pathways under way: the filter « Toutes » finds her again.
+    await kb.choose(page.getByLabel('Étape'), 'toutes');
+    await kb.activate(page.getByRole('button', { name: 'Filtrer' }));
+    await kb.activate(page.getByRole('link', { name: new RegExp(`Lefèvre${run}`, 'i') }));
+    expect(new URL(page.url()).pathname).toBe(`/participants/${person.id}`);
     await accessible(page, (await page.locator('h1').textContent())!);
     const file = (await page.locator('main').textContent())!;
     expect(await page.getByRole('table', { name: 'Sorties' }).textContent()).toContain('Sortie positiveEn emploioui');
     expect(file).toContain('Tâche close sans réponse');
     expect(file).toContain('Boulangerie du Port');
-    await page.goto(`${web.url}/orienter`);
+    await kb.activate(page.getByRole('navigation', { name: 'Menu principal' }).getByRole('link', { name: 'Orienter' }));
     expect(await page.locator('table').textContent()).toContain('Sortie du PLIE');
     expect(await page.locator('table').textContent()).toContain(fileReference(person.id));
 
