@@ -1,10 +1,11 @@
 /**
  * What the console's browser tests share: signing in with the keyboard alone through the emailed
- * link, the page's accessibility check, and the session cookie for direct requests.
+ * link, the page's accessibility check, the session cookie for direct requests, and the marché's form.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect, vi } from 'vitest';
 import { axeViolations, focusedText } from './browser.ts';
+import { byKeyboard } from './keyboard.ts';
 import type { ReceivedMail, TestInbox } from './smtp.ts';
 
 export const waitFor = <T>(check: () => Promise<T>) => vi.waitFor(check, { timeout: 20_000, interval: 100 });
@@ -65,17 +66,18 @@ export interface MarcheFields {
   end: string;
 }
 
-/** Fills the new marché's form (already open) and sends it. */
+/** Fills the new marché's form (already open) and sends it, with the keyboard alone. */
 export async function submitMarche(page: Page, m: MarcheFields): Promise<void> {
-  await page.getByLabel(/^Référence du marché/).fill(m.reference);
-  await page.getByLabel('Acheteur', { exact: true }).fill(m.buyer);
-  await page.getByLabel('Intitulé', { exact: true }).fill(m.title);
-  await page.getByLabel('Entreprise attributaire').fill(m.company);
-  await page.getByLabel('Contact dans l’entreprise').fill(m.contactName);
-  await page.getByLabel('Email du contact').fill(m.contactEmail);
-  await page.getByLabel('Secteur', { exact: true }).selectOption(m.sector);
-  await page.getByLabel('Heures d’insertion prévues').fill(String(m.clauseHours));
-  await page.getByLabel('Début du marché').fill(m.start);
-  await page.getByLabel('Fin du marché').fill(m.end);
-  await page.getByRole('button', { name: 'Enregistrer le marché' }).click();
+  const kb = byKeyboard(page);
+  await kb.type(page.getByLabel(/^Référence du marché/), m.reference);
+  await kb.type(page.getByLabel('Acheteur', { exact: true }), m.buyer);
+  await kb.type(page.getByLabel('Intitulé', { exact: true }), m.title);
+  await kb.type(page.getByLabel('Entreprise attributaire'), m.company);
+  await kb.type(page.getByLabel('Contact dans l’entreprise'), m.contactName);
+  await kb.type(page.getByLabel('Email du contact'), m.contactEmail);
+  await kb.choose(page.getByLabel('Secteur', { exact: true }), m.sector);
+  await kb.type(page.getByLabel('Heures d’insertion prévues'), String(m.clauseHours));
+  await kb.date(page.getByLabel('Début du marché'), m.start);
+  await kb.date(page.getByLabel('Fin du marché'), m.end);
+  await kb.activate(page.getByRole('button', { name: 'Enregistrer le marché' }));
 }

@@ -63,12 +63,18 @@ export function byKeyboard(page: Page) {
       const value = await target.inputValue();
       if (value !== day) throw new Error(`Date saisie au clavier : ${value}, attendu ${day}`);
     },
-    /** Moves through a list with the arrows until `value` is chosen. */
-    async choose(target: Locator, value: string): Promise<void> {
+    /** Ticks or unticks a box with the space bar. */
+    async toggle(target: Locator): Promise<void> {
+      await tabTo(target);
+      await page.keyboard.press('Space');
+    },
+    /** Moves through a list with the arrows until `value` (or the option at `index`) is chosen. */
+    async choose(target: Locator, choice: string | { index: number }): Promise<void> {
       await tabTo(target);
       const values = await target.locator('option').evaluateAll((options: Array<{ value: string }>) => options.map((o) => o.value));
-      const wanted = values.indexOf(value);
-      if (wanted < 0) throw new Error(`Option absente : ${value}`);
+      const wanted = typeof choice === 'string' ? values.indexOf(choice) : choice.index;
+      const value = values[wanted];
+      if (value === undefined) throw new Error(`Option absente : ${JSON.stringify(choice)}`);
       await page.keyboard.press('Home');
       for (let i = 0; i < wanted; i++) await page.keyboard.press('ArrowDown');
       const chosen = await target.inputValue();

@@ -187,33 +187,34 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     const { env, stack, web } = channels;
     const { db } = stack;
     const { context, page } = await consoleSignIn(browser, web.url, stack.inbox)(REFERENT);
+    const kb = byKeyboard(page);
     await referInBrowser(page, `Atelier${run}`, 'Malik');
     const person = await db.participant.findFirstOrThrow({ where: { lastName: `Atelier${run}` } });
     const today = parisDate(await env.currentTimeMs());
     await answerInBrowser(page, 'Décider de l’intégration après le diagnostic', async () => {
-      await page.getByLabel('Décision').selectOption('integrate');
-      await page.getByLabel(/^Date d’entrée/).fill(today);
+      await kb.choose(page.getByLabel('Décision'), 'integrate');
+      await kb.date(page.getByLabel(/^Date d’entrée/), today);
     });
     await waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: `parcours-${person.id}` } })).stage).toBe('active'));
 
     // Tomorrow afternoon, organised by her.
     const tomorrow = addDays(today, 1);
-    await page.getByRole('link', { name: 'Actions collectives' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Actions collectives' }));
     await accessible(page, 'Actions collectives');
-    await page.getByRole('link', { name: 'Nouvelle action' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Nouvelle action' }));
     await accessible(page, 'Nouvelle action collective');
-    await page.getByLabel('Type').selectOption('ATELIER_DECOUVERTE');
-    await page.getByLabel('Intitulé').fill('Les métiers du soin');
-    await page.getByLabel('Date', { exact: true }).fill(tomorrow);
-    await page.getByLabel('Heure (HH:MM)').fill('25:00');
-    await page.getByLabel('Lieu (adresse)').fill('PLIE, 1 place du Général-de-Gaulle, Antibes');
+    await kb.choose(page.getByLabel('Type'), 'ATELIER_DECOUVERTE');
+    await kb.type(page.getByLabel('Intitulé'), 'Les métiers du soin');
+    await kb.date(page.getByLabel('Date', { exact: true }), tomorrow);
+    await kb.type(page.getByLabel('Heure (HH:MM)'), '25:00');
+    await kb.type(page.getByLabel('Lieu (adresse)'), 'PLIE, 1 place du Général-de-Gaulle, Antibes');
     expect(await page.getByLabel(/^Qui organise/).inputValue()).toBe(REFERENT);
-    await page.getByRole('button', { name: 'Enregistrer l’action' }).click();
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer l’action' }));
     // A wrong hour is said next to its field, and nothing is recorded.
     await expect.poll(() => page.locator('.fr-error-text').first().textContent()).toContain('heure invalide');
     expect(await db.collectiveAction.count({ where: { plieCode: plie.code } })).toBe(0);
-    await page.getByLabel('Heure (HH:MM)').fill('14:00');
-    await page.getByRole('button', { name: 'Enregistrer l’action' }).click();
+    await kb.type(page.getByLabel('Heure (HH:MM)'), '14:00');
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer l’action' }));
     await page.waitForURL(/\/actions-collectives\/[\w-]+\?enregistree=1$/);
     await accessible(page, 'Atelier découverte des métiers « Les métiers du soin »');
     const action = await db.collectiveAction.findFirstOrThrow({ where: { plieCode: plie.code } });
@@ -221,8 +222,8 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
 
     // She invites someone she follows: the invitation goes by email.
     // DSFR draws its own boxes: the label is what one clicks.
-    await page.locator('label', { hasText: new RegExp(`^Atelier${run} Malik — dossier`) }).click();
-    await page.getByRole('button', { name: 'Inviter' }).click();
+    await kb.toggle(page.getByLabel(new RegExp(`^Atelier${run} Malik — dossier`)));
+    await kb.activate(page.getByRole('button', { name: 'Inviter' }));
     await page.waitForURL(`${web.url}/actions-collectives/${action.id}?invitees=1`);
     const ref = fileReference(person.id);
     expect(await page.getByRole('table', { name: 'Invitations' }).textContent()).toContain(`Dossier ${ref} (M. A.)`);
@@ -235,9 +236,9 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
       expect(await page.getByRole('heading', { name: 'Présence et suites' }).count()).toBe(1);
     });
     await accessible(page, 'Atelier découverte des métiers « Les métiers du soin »');
-    await page.getByRole('group', { name: /^Présent·es/ }).locator('label', { hasText: `Dossier ${ref} (M. A.)` }).click();
-    await page.getByRole('group', { name: /^Mises en relation/ }).locator('label', { hasText: `Dossier ${ref} (M. A.)` }).click();
-    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await kb.toggle(page.getByRole('group', { name: /^Présent·es/ }).getByLabel(`Dossier ${ref} (M. A.)`));
+    await kb.toggle(page.getByRole('group', { name: /^Mises en relation/ }).getByLabel(`Dossier ${ref} (M. A.)`));
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer' }));
     await page.waitForURL(`${web.url}/actions-collectives/${action.id}?presence=1`);
     expect(await page.locator('.fr-alert--success').textContent()).toContain('1 présent·es sur 1 invité·es, 1 mise(s) en relation, 0 embauche(s)');
     expect(await db.collectiveInvitation.findFirstOrThrow({ where: { actionId: action.id } })).toMatchObject({ participantId: person.id, status: 'PRESENT', miseEnRelation: true, hired: false });
@@ -260,6 +261,7 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     const { env, stack, web } = channels;
     const { db } = stack;
     const { context, page } = await consoleSignIn(browser, web.url, stack.inbox)(COORDINATOR);
+    const kb = byKeyboard(page);
     const start = parisDate(await env.currentTimeMs());
     const reference = `H-${run}`;
     await page.goto(`${web.url}/marches/nouveau`);
@@ -268,16 +270,16 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     const procurement = await db.procurement.findFirstOrThrow({ where: { externalId: reference, plieCode: plie.code } });
     // Someone on the RSA, hired from the first day.
     const person = `P${run}`;
-    await page.getByLabel(/^Identifiant de la personne/).fill(person);
-    await page.getByLabel('Date de naissance').fill('1979-02-11');
-    await page.getByLabel('Minimum social (facultatif)').selectOption('RSA');
-    await page.getByRole('button', { name: 'Vérifier et proposer' }).click();
-    await page.getByLabel('Personne embauchée').selectOption(person);
-    await page.getByLabel('Type de contrat').selectOption('CDD');
-    await page.getByLabel('Début du contrat').fill(start);
-    await page.getByLabel('Fin prévue (facultatif)').fill(addDays(start, 200));
-    await page.getByLabel('Heures par semaine').fill('35');
-    await page.getByRole('button', { name: 'Enregistrer l’embauche' }).click();
+    await kb.type(page.getByLabel(/^Identifiant de la personne/), person);
+    await kb.date(page.getByLabel('Date de naissance'), '1979-02-11');
+    await kb.choose(page.getByLabel('Minimum social (facultatif)'), 'RSA');
+    await kb.activate(page.getByRole('button', { name: 'Vérifier et proposer' }));
+    await kb.choose(page.getByLabel('Personne embauchée'), person);
+    await kb.choose(page.getByLabel('Type de contrat'), 'CDD');
+    await kb.date(page.getByLabel('Début du contrat'), start);
+    await kb.date(page.getByLabel('Fin prévue (facultatif)'), addDays(start, 200));
+    await kb.type(page.getByLabel('Heures par semaine'), '35');
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer l’embauche' }));
     await page.waitForURL(`${web.url}/marches/${procurement.id}?embauche=1`);
 
     // The month over: the company is asked; the coordination enters its hours for it.
@@ -290,8 +292,8 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     });
     await page.goto(`${web.url}/marches/${procurement.id}/heures/${month}`);
     await accessible(page, (await page.locator('h1').textContent())!);
-    await page.getByLabel(new RegExp(`^Salarié·e ${person}`)).fill('120');
-    await page.getByRole('button', { name: 'Envoyer les heures' }).click();
+    await kb.type(page.getByLabel(new RegExp(`^Salarié·e ${person}`)), '120');
+    await kb.activate(page.getByRole('button', { name: 'Envoyer les heures' }));
     await page.waitForURL(`${web.url}/marches/${procurement.id}?heures=1`);
     expect(await db.hoursDeclaration.findFirstOrThrow({ where: { procurementId: procurement.id, month } })).toMatchObject({ personId: person, hours: 120, status: 'DECLAREE', declaredBy: COORDINATOR });
 
@@ -300,9 +302,9 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
       await page.goto(`${web.url}/marches/${procurement.id}`);
       expect(await page.getByRole('link', { name: /^Valider les heures de/ }).count()).toBe(1);
     });
-    await page.getByRole('link', { name: /^Valider les heures de/ }).click();
-    await page.getByLabel('Votre décision').selectOption('validate');
-    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await kb.activate(page.getByRole('link', { name: /^Valider les heures de/ }));
+    await kb.choose(page.getByLabel('Votre décision'), 'validate');
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer' }));
     await page.waitForURL(`${web.url}/marches/${procurement.id}?heures=1`);
     await waitFor(async () => expect((await db.hoursDeclaration.findFirstOrThrow({ where: { procurementId: procurement.id, month } })).status).toBe('VALIDEE'));
     expect(await page.getByRole('table', { name: 'Heures d’insertion, mois par mois' }).textContent()).toContain('validées');

@@ -3,7 +3,8 @@
  * PostgreSQL and SMTP: sign-in by an emailed link (keyboard only), « Mes tâches » answered with the
  * same forms as Slack, the caseload, a participant's file and a fact noted on it; a referent cannot
  * open another's file; forms without their anti-forgery token, used links and ended sessions are
- * refused. Every page passes axe-core.
+ * refused. Every page passes axe-core, and every flow is driven with the keyboard alone (Tab to each
+ * control); only reloads and bookmarks go by address.
  */
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -15,6 +16,7 @@ import { addDays, parisDate, parisInstant } from '../../src/domain/dates.ts';
 import { fileReference as fileReferenceOf } from '../../src/domain/participant.ts';
 import type { RunningWeb } from '../../src/main/run-web.ts';
 import { screenshot } from '../helpers/browser.ts';
+import { byKeyboard } from '../helpers/keyboard.ts';
 import { accessible, consoleSignIn, cookieHeader, signInMail, signInPath, submitMarche, waitFor } from '../helpers/console-browser.ts';
 import { startBrowserStack, type BrowserStack } from '../helpers/browser-stack.ts';
 import { LINK_SECRET, type WorkerStack } from '../helpers/worker.ts';
@@ -122,24 +124,25 @@ describe('the staff’s web console (headless Chromium)', () => {
     await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId: `parcours-${participantId}`, kind: 'assign_referent', status: 'open' } }));
 
     const { context, page } = await signIn(COORDINATOR);
-    await page.getByRole('link', { name: 'Désigner le ou la référent·e de parcours' }).first().click();
+    const kb = byKeyboard(page);
+    await kb.activate(page.getByRole('link', { name: 'Désigner le ou la référent·e de parcours' }).first());
     await accessible(page, 'Désigner un·e référent·e');
-    await page.getByLabel('Référent·e de parcours').selectOption(REFERENT);
+    await kb.choose(page.getByLabel('Référent·e de parcours'), REFERENT);
     await screenshot(page, 'console-tache');
-    await page.getByRole('button', { name: 'Désigner' }).click();
+    await kb.activate(page.getByRole('button', { name: 'Désigner' }));
     await page.waitForURL(`${web.url}/taches?enregistre=1`);
     expect(await page.locator('.fr-alert--success').textContent()).toContain('Votre réponse est enregistrée');
     const task = await db.task.findFirstOrThrow({ where: { pathwayId: `parcours-${participantId}`, kind: 'assign_referent' } });
     expect(task).toMatchObject({ status: 'done', answeredBy: COORDINATOR, channel: 'web' });
 
     // The caseload: the coordination sees every pathway, and filters it.
-    await page.getByRole('link', { name: 'Parcours' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Parcours' }));
     await accessible(page, 'Parcours du PLIE');
-    await page.getByLabel('Référent·e').selectOption(REFERENT);
-    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await kb.choose(page.getByLabel('Référent·e'), REFERENT);
+    await kb.activate(page.getByRole('button', { name: 'Filtrer' }));
     await expect.poll(() => page.locator('table').textContent()).toContain(`Haddad${run}`);
-    await page.getByLabel('Référent·e').selectOption(OTHER_REFERENT);
-    await page.getByRole('button', { name: 'Filtrer' }).click();
+    await kb.choose(page.getByLabel('Référent·e'), OTHER_REFERENT);
+    await kb.activate(page.getByRole('button', { name: 'Filtrer' }));
     await expect.poll(() => page.locator('main').textContent()).toContain('0 parcours');
     await context.close();
   });
@@ -148,42 +151,43 @@ describe('the staff’s web console (headless Chromium)', () => {
     const pathwayId = `parcours-${participantId}`;
     await waitFor(async () => await db.task.findFirstOrThrow({ where: { pathwayId, kind: 'diagnostic_decision', status: 'open' } }));
     const { context, page } = await signIn(REFERENT);
-    await page.getByRole('link', { name: 'Décider de l’intégration après le diagnostic' }).click();
+    const kb = byKeyboard(page);
+    await kb.activate(page.getByRole('link', { name: 'Décider de l’intégration après le diagnostic' }));
     await accessible(page, 'Diagnostic');
-    await page.getByLabel('Décision').selectOption('integrate');
-    await page.getByLabel('Date d’entrée (facultatif)').fill(parisDate(new Date()));
-    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await kb.choose(page.getByLabel('Décision'), 'integrate');
+    await kb.date(page.getByLabel('Date d’entrée (facultatif)'), parisDate(new Date()));
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer' }));
     await page.waitForURL(`${web.url}/taches?enregistre=1`);
     await waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('active'));
 
     // Her caseload, then the file.
-    await page.getByRole('link', { name: 'Parcours' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Parcours' }));
     await accessible(page, 'Mes parcours');
-    await page.getByRole('link', { name: new RegExp(`Haddad${run}`) }).click();
+    await kb.activate(page.getByRole('link', { name: new RegExp(`Haddad${run}`) }));
     await expect.poll(() => page.locator('h1').textContent()).toContain(`Nadia Haddad${run}`);
     await accessible(page, (await page.locator('h1').textContent())!);
     expect(await page.locator('main').textContent()).toContain('Parcours actif');
     await screenshot(page, 'console-dossier');
     expect(await db.auditEvent.count({ where: { actor: REFERENT, action: 'participant.read', entityId: participantId, channel: 'web' } })).toBe(1);
 
-    await page.getByRole('link', { name: 'Noter un fait sur le parcours' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Noter un fait sur le parcours' }));
     await accessible(page, 'Noter un fait sur le parcours');
     // The coordination's own action is not offered to a referent.
     expect(await page.getByRole('link', { name: 'Changer de référent·e' }).count()).toBe(0);
-    await page.getByRole('link', { name: 'Noter un contact' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Noter un contact' }));
     await accessible(page, (await page.locator('h1').textContent())!);
-    await page.getByLabel('Date du contact').fill(parisDate(new Date()));
-    await page.getByLabel('Mode de contact').selectOption({ index: 1 });
-    await page.getByRole('button', { name: 'Enregistrer' }).click();
+    await kb.date(page.getByLabel('Date du contact'), parisDate(new Date()));
+    await kb.choose(page.getByLabel('Mode de contact'), { index: 1 });
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer' }));
     await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
     expect(await db.auditEvent.findFirstOrThrow({ where: { entityId: pathwayId, action: 'pathway.contact' } })).toMatchObject({ actor: REFERENT, channel: 'web' });
     await expect.poll(async () => { await page.reload(); return await page.locator('main').textContent(); }).toContain('Contact noté');
 
     // Rectification: only what is filled in changes, and eligibility is examined again.
-    await page.getByRole('link', { name: 'Rectifier les informations de la personne' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Rectifier les informations de la personne' }));
     await accessible(page, 'Corriger la fiche');
-    await page.getByLabel('Commune de résidence (facultatif)').fill('Valbonne');
-    await page.getByRole('button', { name: 'Corriger' }).click();
+    await kb.type(page.getByLabel('Commune de résidence (facultatif)'), 'Valbonne');
+    await kb.activate(page.getByRole('button', { name: 'Corriger' }));
     await page.waitForURL(`${web.url}/participants/${participantId}?rectifie=1`);
     expect(await db.participant.findUniqueOrThrow({ where: { id: participantId } })).toMatchObject({ commune: 'Valbonne', firstName: 'Nadia' });
     expect(await db.eligibilityAssessment.count({ where: { participantId, source: 'rectification', actor: REFERENT } })).toBe(1);
@@ -208,7 +212,7 @@ describe('the staff’s web console (headless Chromium)', () => {
     expect(await db.auditEvent.count({ where: { entityId: pathwayId, action: 'pathway.contact' } })).toBe(1);
 
     // Sign-out ends the session: the same cookie opens nothing any more.
-    await page.getByRole('button', { name: 'Se déconnecter' }).click();
+    await kb.activate(page.getByRole('button', { name: 'Se déconnecter' }));
     await page.waitForURL(`${web.url}/connexion?deconnecte=1`);
     const after = await fetch(`${web.url}/taches`, { headers: { cookie: cookies }, redirect: 'manual' });
     expect(after.status).toBe(303);
@@ -232,12 +236,13 @@ describe('the staff’s web console (headless Chromium)', () => {
   it('lets the referent schedule an appointment, move it and cancel it: the person’s calendar follows', async () => {
     const person = `nadia-${run}@exemple.fr`;
     const { context, page } = await signIn(REFERENT);
+    const kb = byKeyboard(page);
     const day = addDays(parisDate(new Date()), 9);
     await page.goto(`${web.url}/participants/${participantId}/action?fait=appointmentScheduled`);
-    await page.getByLabel('Date', { exact: true }).fill(day);
-    await page.getByLabel('Heure (HH:MM)').fill('10:00');
-    await page.getByLabel('Lieu (adresse)').fill('Antenne PLIE, 12 rue Clemenceau, Antibes');
-    await page.getByRole('button', { name: 'Envoyer l’invitation' }).click();
+    await kb.date(page.getByLabel('Date', { exact: true }), day);
+    await kb.type(page.getByLabel('Heure (HH:MM)'), '10:00');
+    await kb.type(page.getByLabel('Lieu (adresse)'), 'Antenne PLIE, 12 rue Clemenceau, Antibes');
+    await kb.activate(page.getByRole('button', { name: 'Envoyer l’invitation' }));
     await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
     const ics = async (subject: string) => {
       const mail = await stack.inbox.waitFor((m) => m.to.includes(person) && m.subject === subject);
@@ -247,12 +252,12 @@ describe('the staff’s web console (headless Chromium)', () => {
 
     // Moved to the next day in the afternoon: a new version of the same event.
     await page.reload();
-    await page.getByRole('link', { name: /^Déplacer ou annuler le rendez-vous du/ }).click();
+    await kb.activate(page.getByRole('link', { name: /^Déplacer ou annuler le rendez-vous du/ }));
     await accessible(page, 'Déplacer ou annuler un rendez-vous');
     expect(await page.getByLabel('Heure (HH:MM)').inputValue()).toBe('10:00');
-    await page.getByLabel('Date', { exact: true }).fill(addDays(day, 1));
-    await page.getByLabel('Heure (HH:MM)').fill('14:30');
-    await page.getByRole('button', { name: 'Déplacer et prévenir' }).click();
+    await kb.date(page.getByLabel('Date', { exact: true }), addDays(day, 1));
+    await kb.type(page.getByLabel('Heure (HH:MM)'), '14:30');
+    await kb.activate(page.getByRole('button', { name: 'Déplacer et prévenir' }));
     await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
     const moved = await ics('Votre rendez-vous au PLIE est modifié');
     expect(moved).toMatch(/^METHOD:REQUEST$/m);
@@ -266,7 +271,7 @@ describe('the staff’s web console (headless Chromium)', () => {
 
     // Then cancelled: the invitation withdrawn.
     await page.goto(`${web.url}/participants/${participantId}/rendez-vous/${appointment.id}`);
-    await page.getByRole('button', { name: 'Annuler ce rendez-vous' }).click();
+    await kb.activate(page.getByRole('button', { name: 'Annuler ce rendez-vous' }));
     await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
     const cancelled = await ics('Votre rendez-vous au PLIE est annulé');
     expect(cancelled).toMatch(/^METHOD:CANCEL$/m);
@@ -280,7 +285,8 @@ describe('the staff’s web console (headless Chromium)', () => {
 
   it('lets the coordination read the bilan with its charts and download it; a referent may not', async () => {
     const { context, page } = await signIn(COORDINATOR);
-    await page.getByRole('link', { name: 'Bilan' }).click();
+    const kb = byKeyboard(page);
+    await kb.activate(page.getByRole('link', { name: 'Bilan' }));
     await accessible(page, 'Bilan du PLIE');
     // By default, the year (or the protocol) to date: the participant who entered today counts.
     const today = parisDate(new Date());
@@ -289,9 +295,9 @@ describe('the staff’s web console (headless Chromium)', () => {
     expect(await page.locator('svg[role="img"]').count()).toBeGreaterThan(0);
     await screenshot(page, 'console-bilan');
     // A period the wrong way round is said so.
-    await page.getByLabel('Du', { exact: true }).fill(today);
-    await page.getByLabel('Au', { exact: true }).fill(`${Number(today.slice(0, 4)) - 1}${today.slice(4)}`);
-    await page.getByRole('button', { name: 'Calculer' }).click();
+    await kb.date(page.getByLabel('Du', { exact: true }), today);
+    await kb.date(page.getByLabel('Au', { exact: true }), `${Number(today.slice(0, 4)) - 1}${today.slice(4)}`);
+    await kb.activate(page.getByRole('button', { name: 'Calculer' }));
     await expect.poll(() => page.locator('#periode-erreur').textContent()).toBe('Le début de la période doit précéder sa fin.');
 
     const cookies = await cookieHeader(context);
@@ -307,12 +313,12 @@ describe('the staff’s web console (headless Chromium)', () => {
 
     // The coordination entrusts the file to another referent, from the file itself.
     await page.goto(`${web.url}/participants/${participantId}`);
-    await page.getByRole('link', { name: 'Noter un fait sur le parcours' }).click();
-    await page.getByRole('link', { name: 'Changer de référent·e' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Noter un fait sur le parcours' }));
+    await kb.activate(page.getByRole('link', { name: 'Changer de référent·e' }));
     await accessible(page, 'Changer de référent·e');
-    await page.getByLabel('Nouveau ou nouvelle référent·e').selectOption(OTHER_REFERENT);
-    await page.getByLabel('Motif (facultatif)').fill('Réorganisation des portefeuilles.');
-    await page.getByRole('button', { name: 'Confier le dossier' }).click();
+    await kb.choose(page.getByLabel('Nouveau ou nouvelle référent·e'), OTHER_REFERENT);
+    await kb.type(page.getByLabel('Motif (facultatif)'), 'Réorganisation des portefeuilles.');
+    await kb.activate(page.getByRole('button', { name: 'Confier le dossier' }));
     await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
     await waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: `parcours-${participantId}` } })).referentEmail).toBe(OTHER_REFERENT));
     expect(await db.auditEvent.findFirstOrThrow({ where: { entityId: `parcours-${participantId}`, action: 'pathway.referentChanged' } })).toMatchObject({ actor: COORDINATOR, channel: 'web' });
@@ -327,24 +333,25 @@ describe('the staff’s web console (headless Chromium)', () => {
 
   it('lets a prescriber refer a person and follow the outcome, and nothing more', async () => {
     const { context, page } = await signIn(PRESCRIBER);
+    const kb = byKeyboard(page);
     expect(await page.getByRole('link', { name: 'Parcours' }).count()).toBe(0);
-    await page.getByRole('link', { name: 'Orienter' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Orienter' }));
     await accessible(page, 'Orienter une personne');
-    await page.getByRole('link', { name: 'Nouvelle orientation' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Nouvelle orientation' }));
     await accessible(page, 'Nouvelle orientation');
-    await page.getByLabel('Nom', { exact: true }).fill(`Diallo${run}`);
-    await page.getByLabel('Prénom', { exact: true }).fill('Awa');
-    await page.getByLabel('Date de naissance').fill('1990-02-03');
-    await page.getByLabel('Commune de résidence (facultatif)').fill('Vallauris');
-    await page.getByLabel(/^Email/).fill(`awa-${run}@exemple.fr`);
+    await kb.type(page.getByLabel('Nom', { exact: true }), `Diallo${run}`);
+    await kb.type(page.getByLabel('Prénom', { exact: true }), 'Awa');
+    await kb.date(page.getByLabel('Date de naissance'), '1990-02-03');
+    await kb.type(page.getByLabel('Commune de résidence (facultatif)'), 'Vallauris');
+    await kb.type(page.getByLabel(/^Email/), `awa-${run}@exemple.fr`);
     // Her organisation and her address are on her record: the form does not ask them.
     expect(await page.getByLabel('Prescripteur (facultatif)', { exact: true }).count()).toBe(0);
     expect(await page.locator('main').textContent()).toContain('Orientation au nom de France Travail (Julie Roux)');
-    await page.getByRole('button', { name: 'Vérifier' }).click();
+    await kb.activate(page.getByRole('button', { name: 'Vérifier' }));
     await accessible(page, 'Vérifier l’orientation');
     expect(await page.locator('main').textContent()).toContain('Pré-contrôle d’éligibilité');
     await screenshot(page, 'console-orientation');
-    await page.getByRole('button', { name: 'Enregistrer l’orientation' }).click();
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer l’orientation' }));
     await page.waitForURL(/\/orienter\?enregistre=/);
     await accessible(page, 'Orienter une personne');
     expect(await page.locator('table').textContent()).toContain('Orientée, en attente du diagnostic');
@@ -376,17 +383,18 @@ describe('the staff’s web console (headless Chromium)', () => {
     await waitFor(async () => await db.task.findFirstOrThrow({ where: { commissionCaseId: caseId, status: 'open' } }));
 
     const { context, page } = await signIn(MEMBER);
+    const kb = byKeyboard(page);
     // A member sees the commission, not the caseload nor the bilan.
     expect(await page.getByRole('link', { name: 'Parcours' }).count()).toBe(0);
-    await page.getByRole('link', { name: 'Commission', exact: true }).click();
+    await kb.activate(page.getByRole('link', { name: 'Commission', exact: true }));
     await accessible(page, 'Commission ad hoc');
     // Pseudonymised: initials, never the name.
     expect(await page.locator('main').textContent()).not.toContain(`Haddad${run}`);
     await screenshot(page, 'console-commission');
-    await page.getByRole('link', { name: 'Voter' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Voter' }));
     await accessible(page, (await page.locator('h1').textContent())!);
-    await page.getByLabel('Votre vote').selectOption('pour');
-    await page.getByRole('button', { name: 'Voter' }).click();
+    await kb.choose(page.getByLabel('Votre vote'), 'pour');
+    await kb.activate(page.getByRole('button', { name: 'Voter' }));
     await page.waitForURL(`${web.url}/taches?enregistre=1`);
     await waitFor(async () => expect((await db.commissionCase.findUniqueOrThrow({ where: { id: caseId } })).outcome).toBe('approved'));
     await page.goto(`${web.url}/commission`);
@@ -405,13 +413,14 @@ describe('the staff’s web console (headless Chromium)', () => {
     const refused = await waitFor(async () => await db.message.findFirstOrThrow({ where: { pathwayId, recipient: address, status: 'refused' } }));
 
     const { context, page } = await signIn(COORDINATOR);
-    await page.getByRole('link', { name: 'Messages', exact: true }).click();
+    const kb = byKeyboard(page);
+    await kb.activate(page.getByRole('link', { name: 'Messages', exact: true }));
     await accessible(page, 'Messages non envoyés');
     expect(await page.locator('main').textContent()).toContain(address);
     await screenshot(page, 'console-messages');
     // The address works again (the person's mailbox was full): sent again, under the same key.
     stack.inbox.rejected.delete(address);
-    await page.getByRole('button', { name: new RegExp(`^Renvoyer : .*${fileReferenceOf(person)}`) }).first().click();
+    await kb.activate(page.getByRole('button', { name: new RegExp(`^Renvoyer : .*${fileReferenceOf(person)}`) }).first());
     await page.waitForURL(`${web.url}/messages?renvoye=1`);
     await waitFor(async () => expect((await db.message.findUniqueOrThrow({ where: { id: refused.id } })).status).toBe('sent'));
     expect(stack.inbox.count((m) => m.to.includes(address))).toBe(1);
@@ -438,20 +447,21 @@ describe('the staff’s web console (headless Chromium)', () => {
     await db.participant.update({ where: { id: person }, data: { sectorWishes: [sector] } });
 
     const { context, page } = await signIn(BUSINESS);
-    await page.getByRole('link', { name: 'Offres', exact: true }).click();
+    const kb = byKeyboard(page);
+    await kb.activate(page.getByRole('link', { name: 'Offres', exact: true }));
     await accessible(page, 'Offres d’emploi');
-    await page.getByRole('link', { name: 'Nouvelle offre' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Nouvelle offre' }));
     await accessible(page, 'Nouvelle offre d’emploi');
     // A missing field is said next to it, and nothing is recorded.
-    await page.getByLabel('Intitulé du poste').fill('Ouvrier·e maraîcher·e');
-    await page.getByLabel(/^Secteur/).fill(sector);
-    await page.getByLabel('Type de contrat').selectOption('CDD');
-    await page.getByRole('button', { name: 'Enregistrer l’offre' }).click();
+    await kb.type(page.getByLabel('Intitulé du poste'), 'Ouvrier·e maraîcher·e');
+    await kb.type(page.getByLabel(/^Secteur/), sector);
+    await kb.choose(page.getByLabel('Type de contrat'), 'CDD');
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer l’offre' }));
     await expect.poll(() => page.locator('.fr-alert--error').textContent()).toContain('Entreprise');
     expect(await db.jobOffer.count({ where: { sector } })).toBe(0);
-    await page.getByLabel('Entreprise', { exact: true }).fill('Les Jardins de Biot');
-    await page.getByLabel('Heures par semaine (facultatif)').fill('24');
-    await page.getByRole('button', { name: 'Enregistrer l’offre' }).click();
+    await kb.type(page.getByLabel('Entreprise', { exact: true }), 'Les Jardins de Biot');
+    await kb.type(page.getByLabel('Heures par semaine (facultatif)'), '24');
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer l’offre' }));
     await page.waitForURL(/\/offres\/[\w-]+\?enregistree=1$/);
     await accessible(page, 'Ouvrier·e maraîcher·e — Les Jardins de Biot');
     const offer = await db.jobOffer.findFirstOrThrow({ where: { sector } });
@@ -468,7 +478,7 @@ describe('the staff’s web console (headless Chromium)', () => {
 
     const coordination = await coordinator();
     await coordination.page.goto(`${web.url}/offres/${offer.id}`);
-    await coordination.page.getByRole('button', { name: 'Clore l’offre' }).click();
+    await byKeyboard(coordination.page).activate(coordination.page.getByRole('button', { name: 'Clore l’offre' }));
     await coordination.page.waitForURL(`${web.url}/offres/${offer.id}?close=1`);
     await waitFor(async () => expect((await db.jobOffer.findUniqueOrThrow({ where: { id: offer.id } })).status).toBe('CLOSE'));
 
@@ -483,11 +493,12 @@ describe('the staff’s web console (headless Chromium)', () => {
     const reference = `M-${run}`;
     const today = parisDate(new Date());
     const { context, page } = await signIn(FACILITATOR);
+    const kb = byKeyboard(page);
     // The facilitation follows marchés, nothing of the pathways.
     expect(await page.getByRole('link', { name: 'Parcours' }).count()).toBe(0);
-    await page.getByRole('link', { name: 'Marchés', exact: true }).click();
+    await kb.activate(page.getByRole('link', { name: 'Marchés', exact: true }));
     await accessible(page, 'Marchés à clause d’insertion');
-    await page.getByRole('link', { name: 'Nouveau marché' }).click();
+    await kb.activate(page.getByRole('link', { name: 'Nouveau marché' }));
     await accessible(page, 'Nouveau marché à clause d’insertion');
     const marche = { reference, buyer: 'Communauté d’agglomération Sophia Antipolis', title: 'Réhabilitation du gymnase', company: 'Bâtisseurs Azuréens', contactName: 'Nora Blanc', contactEmail: `rh-${run}@batisseurs.test`, sector: 'BTP' as const, clauseHours: 1200 };
     await submitMarche(page, { ...marche, start: addDays(today, -20), end: addDays(today, -30) });
@@ -503,10 +514,10 @@ describe('the staff’s web console (headless Chromium)', () => {
 
     // Two people proposed: one on the RSA (a public of the clause), one who is not of its publics.
     const propose = async (personId: string, birthDate: string, minimumIncome?: string) => {
-      await page.getByLabel(/^Identifiant de la personne/).fill(personId);
-      await page.getByLabel('Date de naissance').fill(birthDate);
-      if (minimumIncome) await page.getByLabel('Minimum social (facultatif)').selectOption(minimumIncome);
-      await page.getByRole('button', { name: 'Vérifier et proposer' }).click();
+      await kb.type(page.getByLabel(/^Identifiant de la personne/), personId);
+      await kb.date(page.getByLabel('Date de naissance'), birthDate);
+      if (minimumIncome) await kb.choose(page.getByLabel('Minimum social (facultatif)'), minimumIncome);
+      await kb.activate(page.getByRole('button', { name: 'Vérifier et proposer' }));
       await expect.poll(() => page.getByRole('table', { name: 'Personnes proposées' }).textContent()).toContain(personId);
     };
     await propose(`C${run}A`, '1984-06-02', 'RSA');
@@ -518,12 +529,12 @@ describe('the staff’s web console (headless Chromium)', () => {
     // The hire: only the eligible one may be chosen.
     const choices = await page.getByLabel('Personne embauchée').locator('option').allTextContents();
     expect(choices).toEqual(['Choisir', `C${run}A`]);
-    await page.getByLabel('Personne embauchée').selectOption(`C${run}A`);
-    await page.getByLabel('Type de contrat').selectOption('CDD');
-    await page.getByLabel('Début du contrat').fill(today);
-    await page.getByLabel('Fin prévue (facultatif)').fill(addDays(today, 180));
-    await page.getByLabel('Heures par semaine').fill('35');
-    await page.getByRole('button', { name: 'Enregistrer l’embauche' }).click();
+    await kb.choose(page.getByLabel('Personne embauchée'), `C${run}A`);
+    await kb.choose(page.getByLabel('Type de contrat'), 'CDD');
+    await kb.date(page.getByLabel('Début du contrat'), today);
+    await kb.date(page.getByLabel('Fin prévue (facultatif)'), addDays(today, 180));
+    await kb.type(page.getByLabel('Heures par semaine'), '35');
+    await kb.activate(page.getByRole('button', { name: 'Enregistrer l’embauche' }));
     await page.waitForURL(`${web.url}/marches/${procurement.id}?embauche=1`);
     expect(await page.getByRole('table', { name: 'Contrats de la clause' }).textContent()).toContain(`C${run}A`);
     expect(await db.clauseContract.findFirstOrThrow({ where: { procurementId: procurement.id } })).toMatchObject({ personId: `C${run}A`, type: 'CDD' });
@@ -537,7 +548,7 @@ describe('the staff’s web console (headless Chromium)', () => {
     // The coordination closes it (the facilitation of the PLIE's configuration may too).
     const coordination = await coordinator();
     await coordination.page.goto(`${web.url}/marches/${procurement.id}`);
-    await coordination.page.getByRole('button', { name: 'Clore le marché' }).click();
+    await byKeyboard(coordination.page).activate(coordination.page.getByRole('button', { name: 'Clore le marché' }));
     await coordination.page.waitForURL(`${web.url}/marches/${procurement.id}?clos=1`);
     await waitFor(async () => expect((await db.procurement.findUniqueOrThrow({ where: { id: procurement.id } })).status).toBe('CLOS'));
 
