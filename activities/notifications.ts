@@ -8,6 +8,7 @@ import type { PlieConfig } from '../src/domain/plie-config.ts';
 import { isTaskKind, type TaskKind } from '../src/domain/tasks.ts';
 import { escalationMessage, openedTaskMessage, proofReceivedMessage, reminderMessage, type TaskSummary } from '../src/slack/task-message.ts';
 import { displayName, slackUserOf, staffByEmail } from '../src/staff/directory.ts';
+import { parseAppointmentKey, staleAppointmentMessages } from '../src/email/appointment-messages.ts';
 import { appointmentInvitation } from '../src/email/calendar.ts';
 import { prescriberAddress, prescriberNoticeEmail } from '../src/email/prescriber-notice.ts';
 import { CASA_CONFIG } from '../src/domain/plie-config.ts';
@@ -57,14 +58,11 @@ const PARTICIPANT_LINKS: Partial<Record<ParticipantTemplate, LinkPurpose>> = {
   'fse_questionnaire.relance': 'fse-questionnaire',
 };
 
-/**
- * The appointment an appointment message is about, and its invitation's version: its key is
- * <appointment id>/invitation, …/rappel (…/rappel/<n> once moved), …/deplacement/<n> or …/annulation/<n>.
- */
-export function appointmentOfKey(key: string): { appointmentId: string; sequence: number } {
-  const match = /^(.+)\/(?:invitation|rappel(?:\/(\d+))?|deplacement\/(\d+)|annulation\/(\d+))$/.exec(key);
-  if (!match) throw ApplicationFailure.nonRetryable(`not an appointment message key: ${key}`);
-  return { appointmentId: match[1]!, sequence: Number(match[2] ?? match[3] ?? match[4] ?? 0) };
+/** The appointment an appointment message is about (`parseAppointmentKey`); any other key is a bug of the caller. */
+function appointmentOfKey(key: string): { appointmentId: string; sequence: number } {
+  const parsed = parseAppointmentKey(key);
+  if (!parsed) throw ApplicationFailure.nonRetryable(`not an appointment message key: ${key}`);
+  return parsed;
 }
 
 /** The task a participant message is about: its key is <task id>/opened or <task id>/reminder/<n>. */
@@ -363,6 +361,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
       const message = await db.message.findUnique({ where: { id: args.messageId } });
       const plan = message ? resendPlan(message) : null;
       if (!message || !plan) return message?.status ?? 'unknown';
+      // Asked from a page read earlier: the appointment may have been cancelled or passed since.
+      if ((await staleAppointmentMessages(db, [message], Date.now())).has(message.id)) return 'stale';
       const at = (message.decidedAt ?? message.createdAt).toISOString();
       if (plan.kind === 'task') {
         await activities.notifyTask({ taskId: plan.taskId, notice: plan.notice, to: plan.to, ...(plan.sequence ? { sequence: plan.sequence } : {}), at });

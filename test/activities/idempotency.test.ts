@@ -216,6 +216,27 @@ describe('idempotent pathway facts', () => {
     expect(mail.text).toContain('Valbonne');
   });
 
+  it('does not send again a reminder refused at first once its appointment was cancelled', async () => {
+    const { participantId, pathwayId } = await openedTask('rdv-annule@plie.test');
+    const email = `annule.${participantId.slice(0, 6)}@exemple.fr`;
+    await db.participant.update({ where: { id: participantId }, data: { email } });
+    const at = new Date().toISOString();
+    const appointmentId = `${pathwayId}/rdv/1`;
+    const fact = (key: string, f: Parameters<Activities['recordPathwayFact']>[0]['fact']) =>
+      activities.recordPathwayFact({ pathwayId, participantId, key: `${pathwayId}/fact/${key}`, fact: f, actor: 'r@plie.test', channel: 'web', at });
+    await fact('1', { kind: 'appointment', appointmentId, at: '2099-03-10T09:00:00.000Z', place: 'Antibes', durationMinutes: 60, first: false });
+    inbox.rejected.add(email);
+    await expect(activities.notifyParticipant({ pathwayId, participantId, template: 'rendez_vous.rappel', key: `${appointmentId}/rappel`, at })).rejects.toThrow();
+    inbox.rejected.delete(email);
+    const refused = await db.message.findUniqueOrThrow({ where: { idempotencyKey: `${appointmentId}/rappel` } });
+    expect(refused.status).toBe('refused');
+    await fact('2', { kind: 'appointmentCancelled', appointmentId, sequence: 1 });
+    // Asked from a page read before the cancellation: nothing goes, and it says why.
+    expect(await activities.resendMessage({ messageId: refused.id })).toBe('stale');
+    expect(inbox.count((m) => m.to.includes(email))).toBe(0);
+    expect((await db.message.findUniqueOrThrow({ where: { id: refused.id } })).status).toBe('refused');
+  });
+
   it('lets the participant answer their referent by replying', async () => {
     const { participantId, pathwayId } = await openedTask('e@plie.test');
     await db.participant.update({ where: { id: participantId }, data: { email: `p.${participantId.slice(0, 6)}@exemple.fr` } });

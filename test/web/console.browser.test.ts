@@ -425,6 +425,26 @@ describe('the staff’s web console (headless Chromium)', () => {
     await waitFor(async () => expect((await db.message.findUniqueOrThrow({ where: { id: refused.id } })).status).toBe('sent'));
     expect(stack.inbox.count((m) => m.to.includes(address))).toBe(1);
     expect(await db.auditEvent.count({ where: { actor: COORDINATOR, action: 'message.resend', entityId: pathwayId } })).toBe(1);
+
+    // A reminder refused at first whose appointment was cancelled since (Nadia's, above): not offered again, and refused if asked.
+    const invitation = await db.message.findFirstOrThrow({ where: { pathwayId: `parcours-${participantId}`, template: 'rendez_vous' } });
+    const stale = await db.message.create({
+      data: { idempotencyKey: invitation.idempotencyKey.replace(/\/invitation$/, '/rappel/7'), channel: 'email', template: 'rendez_vous.rappel', recipient: invitation.recipient, pathwayId: invitation.pathwayId, status: 'refused', error: '552 boîte pleine' },
+    });
+    await page.reload();
+    const staleRow = page.getByRole('row').filter({ hasText: fileReferenceOf(participantId) });
+    expect(await staleRow.textContent()).toContain('Ne part plus : le rendez-vous a été annulé depuis.');
+    expect(await staleRow.getByRole('button', { name: /^Renvoyer/ }).count()).toBe(0);
+    const csrf = await page.locator('input[name="_csrf"]').first().inputValue();
+    const asked = await fetch(`${web.url}/messages/${stale.id}/renvoyer`, {
+      method: 'POST',
+      headers: { cookie: await cookieHeader(context), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf }).toString(),
+      redirect: 'manual',
+    });
+    expect(asked.status).toBe(409);
+    expect(await asked.text()).toContain('le rendez-vous a été annulé depuis');
+    expect(await db.auditEvent.count({ where: { action: 'message.resend', details: { path: ['messageId'], equals: stale.id } } })).toBe(0);
     await context.close();
 
     // Not for a referent.

@@ -101,7 +101,7 @@ export function createConsole(deps: ConsoleDeps): express.Router {
   router.use(createAppointmentPage({ db: deps.db, temporal: deps.temporal }));
   router.use(createBilanPage({ db: deps.db, plieConfig: deps.plieConfig, now }));
   router.use(createCommissionPage({ db: deps.db, plieConfig: deps.plieConfig }));
-  router.use(createMessagesPage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue }));
+  router.use(createMessagesPage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, now }));
   router.use(createReferralPage({ db: deps.db, plieConfig: deps.plieConfig, pathwayDeps: deps.pathwayDeps, now }));
   const coordinationOf = async (code: string) => (await deps.pathwayDeps(code)).coordinatorEmail;
   router.use(createOffersPage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, coordinationOf }));
