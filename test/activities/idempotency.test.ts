@@ -197,14 +197,19 @@ describe('idempotent pathway facts', () => {
     expect(audit).toBe(10);
   });
 
-  it('sends an appointment’s invitation again in its latest version once it was moved', async () => {
-    const { participantId, pathwayId } = await openedTask('rdv@plie.test');
-    const email = `rdv.${participantId.slice(0, 6)}@exemple.fr`;
+  /** A person with an address, in a pathway, and how to record facts about its first appointment. */
+  async function aboutAnAppointment(staff: string, tag: string) {
+    const { participantId, pathwayId } = await openedTask(staff);
+    const email = `${tag}.${participantId.slice(0, 6)}@exemple.fr`;
     await db.participant.update({ where: { id: participantId }, data: { email } });
     const at = new Date().toISOString();
-    const appointmentId = `${pathwayId}/rdv/1`;
     const fact = (key: string, f: Parameters<Activities['recordPathwayFact']>[0]['fact']) =>
       activities.recordPathwayFact({ pathwayId, participantId, key: `${pathwayId}/fact/${key}`, fact: f, actor: 'r@plie.test', channel: 'web', at });
+    return { participantId, pathwayId, email, at, appointmentId: `${pathwayId}/rdv/1`, fact };
+  }
+
+  it('sends an appointment’s invitation again in its latest version once it was moved', async () => {
+    const { participantId, pathwayId, email, at, appointmentId, fact } = await aboutAnAppointment('rdv@plie.test', 'rdv');
     await fact('1', { kind: 'appointment', appointmentId, at: '2027-03-10T09:00:00.000Z', place: 'Antibes', durationMinutes: 60, first: false });
     await fact('2', { kind: 'appointmentMoved', appointmentId, at: '2027-03-11T13:00:00.000Z', place: 'Valbonne', durationMinutes: 45, sequence: 1 });
     // The first invitation, sent only now (its address was refused at first, say): the appointment as it stands.
@@ -217,13 +222,7 @@ describe('idempotent pathway facts', () => {
   });
 
   it('does not send again a reminder refused at first once its appointment was cancelled', async () => {
-    const { participantId, pathwayId } = await openedTask('rdv-annule@plie.test');
-    const email = `annule.${participantId.slice(0, 6)}@exemple.fr`;
-    await db.participant.update({ where: { id: participantId }, data: { email } });
-    const at = new Date().toISOString();
-    const appointmentId = `${pathwayId}/rdv/1`;
-    const fact = (key: string, f: Parameters<Activities['recordPathwayFact']>[0]['fact']) =>
-      activities.recordPathwayFact({ pathwayId, participantId, key: `${pathwayId}/fact/${key}`, fact: f, actor: 'r@plie.test', channel: 'web', at });
+    const { participantId, pathwayId, email, at, appointmentId, fact } = await aboutAnAppointment('rdv-annule@plie.test', 'annule');
     await fact('1', { kind: 'appointment', appointmentId, at: '2099-03-10T09:00:00.000Z', place: 'Antibes', durationMinutes: 60, first: false });
     inbox.rejected.add(email);
     await expect(activities.notifyParticipant({ pathwayId, participantId, template: 'rendez_vous.rappel', key: `${appointmentId}/rappel`, at })).rejects.toThrow();
