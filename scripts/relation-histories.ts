@@ -14,6 +14,8 @@ import { offerInput, offerState, startOffer } from '../src/offers/placements.ts'
 import type { Simulator } from '../src/simulator/simulate.ts';
 import { collectiveWorkflowId } from '../workflows/collective-messages.ts';
 import { decidePlacementUpdate, offerWorkflowId } from '../workflows/offer-messages.ts';
+import { staffRosterOf } from '../src/staff/roster.ts';
+import { CASA_CONFIG } from '../src/domain/plie-config.ts';
 
 const DAY = 86_400_000;
 const COORDINATOR = 'c1@simulation.invalid';
@@ -31,10 +33,13 @@ export async function playRelation(db: Db, simulator: Simulator): Promise<{ offr
   const client = env.client;
   const plieCode = 'CASA';
   const [first, second] = [await participant(db, plieCode, ['logistique']), await participant(db, plieCode, ['préparateur de commandes'])];
+  // The staff the workflows are given at their start, as the console and the CLI give them.
+  await db.staff.createMany({ data: [{ plieCode, email: COORDINATOR, name: 'Coordination', roles: ['COORDINATEUR'] }, { plieCode, email: REFERENT, name: 'Référente', roles: ['REFERENT'] }], skipDuplicates: true });
+  const roster = await staffRosterOf(db, { code: plieCode, clauses: CASA_CONFIG.clauses }, COORDINATOR);
 
   // The offer: one proposal leads to an interview and a hire, the other is not proposed; a reminder and a follow-up question on the way.
   const offer = await registerOffer(db, plieCode, { company: 'Entrepôt Azur', jobTitle: 'Préparateur de commandes', sector: 'Logistique', contractType: 'CDD', weeklyHours: 35 }, COORDINATOR);
-  await startOffer(client, taskQueue, offerInput(offer.id, COORDINATOR));
+  await startOffer(client, taskQueue, offerInput(offer.id, COORDINATOR, { roster }));
   let state = await offerState(client, offer.id).catch(() => null);
   for (let attempt = 0; !state || Object.keys(state.placements).length < 2; attempt++) {
     if (attempt > 300) throw new Error('les deux mises en relation ne sont pas ouvertes');
@@ -56,7 +61,7 @@ export async function playRelation(db: Db, simulator: Simulator): Promise<{ offr
   // The collective action: invitations, the reminder, the attendance prompt, then the attendance.
   const day = addDays(parisDate(await env.currentTimeMs()), 10);
   const action = await createCollectiveAction(db, plieCode, { kind: 'ATELIER_DECOUVERTE', title: 'Les métiers de la logistique', date: day, time: '14:00', place: 'PLIE', organizerEmail: REFERENT }, REFERENT);
-  await startCollective(client, taskQueue, { actionId: action.id, startsAt: action.at.getTime(), durationMinutes: 120, organizerEmail: REFERENT, coordinatorEmail: COORDINATOR, calendarOffsetDays: 0 });
+  await startCollective(client, taskQueue, { actionId: action.id, startsAt: action.at.getTime(), durationMinutes: 120, organizerEmail: REFERENT, coordinatorEmail: COORDINATOR, calendarOffsetDays: 0, roster });
   await inviteParticipants(client, action.id, { participantIds: [first, second], actor: REFERENT, channel: 'simulation' });
   await env.sleep(parisInstant(day, '18:00') - (await env.currentTimeMs()));
   await recordCollectiveAttendance(client, action.id, { present: [first, second], misesEnRelation: [first], hires: [], actor: REFERENT, channel: 'simulation' });

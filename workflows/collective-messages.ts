@@ -1,4 +1,5 @@
 /** The collective action workflow's vocabulary. */
+import type { StaffRoster } from '../src/domain/staff-roster.ts';
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { CollectiveFigures } from '../src/domain/collective-actions.ts';
 import type { Channel } from './pathway-messages.ts';
@@ -14,6 +15,8 @@ export interface CollectiveInput {
   organizerEmail: string;
   coordinatorEmail: string;
   calendarOffsetDays: number;
+  /** The PLIE's staff when it starts (absent from actions started before it was given: the mailbox alone until the roster is heard). */
+  roster?: StaffRoster;
 }
 
 export interface CollectiveState {

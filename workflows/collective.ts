@@ -9,7 +9,7 @@ import { deliver, refuseUnless } from './best-effort.ts';
 import { REFUSAL_CODES } from '../src/domain/refusals.ts';
 import { createUpdateQueue } from './update-queue.ts';
 import { staffRosterSignal } from './roster-messages.ts';
-import { holderAfter, isCoordination, mailboxOnly } from '../src/domain/staff-roster.ts';
+import { holderAfter, isCoordination, mailboxOnly, type StaffRoster } from '../src/domain/staff-roster.ts';
 import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
 import { collectiveNotices, collectiveRecords } from './proxies.ts';
 import { attendanceProblems } from '../src/domain/collective-actions.ts';
@@ -30,7 +30,7 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   const endsAt = startsAt + input.durationMinutes * 60_000;
   const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
   const coordination = input.coordinatorEmail.trim().toLowerCase();
-  // The organiser and the coordination; today's, once the roster is heard (see staffRosterSignal).
+  // The organiser and the coordination; today's, from the roster (see staffRosterSignal).
   let organizer = input.organizerEmail;
   let roster = mailboxOnly(coordination);
   const mayManage = (actor: string) => actor.trim().toLowerCase() === organizer.trim().toLowerCase() || isCoordination(actor, roster);
@@ -46,10 +46,13 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   const key = (what: string) => `collective/${input.actionId}/${what}`;
 
   setHandler(collectiveStateQuery, () => state);
-  setHandler(staffRosterSignal, (heard) => {
+  const hear = (heard: StaffRoster) => {
     roster = { ...heard, coordination };
     organizer = holderAfter(organizer, roster);
-  });
+  };
+  // Given at the start (actions started since it is), then as heard.
+  if (input.roster) hear(input.roster);
+  setHandler(staffRosterSignal, hear);
 
   const invitable = (r: InviteRequest) => {
     refuseUnless(mayManage(r.actor), 'Seule la personne qui organise l’action, ou la coordination, invite.', REFUSAL_CODES.notAllowed);

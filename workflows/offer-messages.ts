@@ -22,6 +22,8 @@ export interface OfferInput {
   /** Questions about one outcome asked at most this many times. */
   maxFollowUps: number;
   calendarOffsetDays: number;
+  /** The PLIE's staff when it starts (absent from offers started before it was given: the mailbox alone until the roster is heard). */
+  roster?: StaffRoster;
 }
 
 export interface PlacementState {

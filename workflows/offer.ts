@@ -10,7 +10,7 @@ import { deliver, refuseUnless } from './best-effort.ts';
 import { REFUSAL_CODES } from '../src/domain/refusals.ts';
 import { createUpdateQueue } from './update-queue.ts';
 import { staffRosterSignal } from './roster-messages.ts';
-import { holderAfter, isCoordination, mailboxOnly, mayDecidePlacement } from '../src/domain/staff-roster.ts';
+import { holderAfter, isCoordination, mailboxOnly, mayDecidePlacement, type StaffRoster } from '../src/domain/staff-roster.ts';
 import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
 import { offerNotices, offerRecords } from './proxies.ts';
 import { isFinalPlacement, nextPlacementStatus } from '../src/domain/placements.ts';
@@ -41,14 +41,16 @@ export async function offreWorkflow(input: OfferInput): Promise<OfferState> {
   }
 
   setHandler(offerStateQuery, () => state);
-  // Today's coordination, once the roster has been heard; until then, the mailbox alone.
+  // Today's coordination: the roster given at the start, then as heard; without it, the mailbox alone.
   let roster = mailboxOnly(coordinator);
-  setHandler(staffRosterSignal, (heard) => {
+  const hear = (heard: StaffRoster) => {
     roster = { ...heard, coordination: coordinator };
     state.roster = roster;
     // A referent who left: the questions on her placements go to the coordination.
     for (const p of Object.values(state.placements)) p.referentEmail = holderAfter(p.referentEmail, roster);
-  });
+  };
+  if (input.roster) hear(input.roster);
+  setHandler(staffRosterSignal, hear);
 
   const decidable = (r: PlacementRequest) => {
     refuseUnless(!state.closed, 'Cette offre est close.');

@@ -3,7 +3,7 @@
  * hire enters the participant's pathway first, as a work contract with the offer's company and
  * sector: should the pathway refuse it, nothing is recorded.
  */
-import { mailboxOnly, mayDecidePlacement } from '../domain/staff-roster.ts';
+import { mailboxOnly, mayDecidePlacement, type StaffRoster } from '../domain/staff-roster.ts';
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.ts';
 import type { PlacementAnswer } from '../forms/placement-form.ts';
@@ -20,13 +20,14 @@ export const startOffer = (client: Client, taskQueue: string, input: OfferInput)
   startOnce(client, OFFER_WORKFLOW, { workflowId: offerWorkflowId(input.offerId), taskQueue, args: [input] });
 
 /** The follow-up's defaults: a proposal asked again after a week; its outcome every three weeks, three times. */
-export const offerInput = (offerId: string, coordinatorEmail: string, calendarOffsetDays = 0): OfferInput => ({
+export const offerInput = (offerId: string, coordinatorEmail: string, opts: { calendarOffsetDays?: number; roster?: StaffRoster } = {}): OfferInput => ({
   offerId,
   coordinatorEmail,
   reminderDays: 7,
   followUpDays: 21,
   maxFollowUps: 3,
-  calendarOffsetDays,
+  calendarOffsetDays: opts.calendarOffsetDays ?? 0,
+  ...(opts.roster ? { roster: opts.roster } : {}),
 });
 
 export const closeOffer = (client: Client, offerId: string, request: CloseOfferRequest) =>

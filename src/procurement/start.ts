@@ -1,6 +1,7 @@
 /** The procurement (marché) workflow's input from its record and the PLIE's configuration. */
 import { fromDbDate } from '../db/dates.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
+import { marcheManagers, type StaffRoster } from '../domain/staff-roster.ts';
 import type { ProcurementInput } from '../../workflows/procurement-messages.ts';
 
 /**
@@ -11,7 +12,7 @@ export function procurementInput(
   procurement: { id: string; start: Date; end: Date | null; contactEmail: string | null; createdBy: string | null },
   config: Pick<PlieConfig, 'clauses'>,
   coordinatorEmail: string,
-  calendarOffsetDays = 0,
+  opts: { calendarOffsetDays?: number; roster?: StaffRoster } = {},
 ): ProcurementInput {
   const facilitators = config.clauses.facilitators;
   const by = procurement.createdBy?.toLowerCase() ?? '';
@@ -22,9 +23,10 @@ export function procurementInput(
     start: fromDbDate(procurement.start),
     end: fromDbDate(procurement.end),
     facilitatorEmail,
-    managers: [...new Set([...facilitators, coordinatorEmail.toLowerCase()])],
+    // Today's staff when known (as the roster signal gives them later), else the configuration's.
+    managers: opts.roster ? marcheManagers(opts.roster) : [...new Set([...facilitators, coordinatorEmail.toLowerCase()])],
     contactEmail: procurement.contactEmail,
     chaseAfterDays: config.clauses.chaseAfterDays,
-    calendarOffsetDays,
+    calendarOffsetDays: opts.calendarOffsetDays ?? 0,
   };
 }

@@ -106,7 +106,7 @@ export async function playProcurement(env: TestWorkflowEnvironment, db: Db, task
         PROCUREMENT_SIM.facilitator,
       );
       procurementId = procurement.id;
-      await startProcurement(client, taskQueue, procurementInput(procurement, config, PROCUREMENT_SIM.coordinator, offset));
+      await startProcurement(client, taskQueue, procurementInput(procurement, config, PROCUREMENT_SIM.coordinator, { calendarOffsetDays: offset }));
       return null;
     }
     if (!procurementId) return 'le marché n’est pas encore enregistré';

@@ -19,7 +19,7 @@ import { found } from '../helpers/found.ts';
 import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
 import { uniqueQueue } from '../helpers/settings.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
-import { announceRoster } from '../../src/staff/roster.ts';
+import { announceRoster, staffRosterOf } from '../../src/staff/roster.ts';
 
 const run = randomBytes(3).toString('hex');
 const plieCode = `ACT${run.toUpperCase()}`;
@@ -107,6 +107,18 @@ describe('a collective action (time-skipping)', { timeout: 240_000 }, () => {
     // The PLIE's report lists it with its figures.
     expect((await queryReport(db, plieCode, CASA_CONFIG, { from: day, to: day })).relation.collectiveActions).toEqual([{ date: day, kind: 'ATELIER_DECOUVERTE', title: 'Les métiers de la collecte des déchets', present: 3, misesEnRelation: 2, hires: 1 }]);
     await expect(collectiveState(env.client, action.id)).resolves.toMatchObject({ attendancePrompts: 1, reminded: true });
+  });
+
+  it('knows the PLIE’s staff from its start: a coordinator other than the coordination’s mailbox invites at once', async () => {
+    const { db } = channels.stack;
+    const lea = `lea.coordination-${run}@plie.test`;
+    await db.staff.create({ data: { plieCode, email: lea, name: 'Léa Coordination', roles: ['COORDINATEUR'] } });
+    const ana = await participant('Aline', true);
+    const day = addDays(parisDate(await env.currentTimeMs()), 5);
+    const action = await createCollectiveAction(db, plieCode, { kind: 'ATELIER_DECOUVERTE', title: 'Les métiers de la logistique', date: day, time: '09:00', durationMinutes: 60, place: 'Antibes', organizerEmail: coordinator.email }, coordinator.email);
+    const roster = await staffRosterOf(db, { code: plieCode, clauses: CASA_CONFIG.clauses }, coordinator.email);
+    await startCollective(env.client, taskQueue, { actionId: action.id, startsAt: action.at.getTime(), durationMinutes: 60, organizerEmail: coordinator.email, coordinatorEmail: coordinator.email, calendarOffsetDays: 0, roster });
+    await expect(inviteParticipants(env.client, action.id, { participantIds: [ana], actor: lea, channel: 'web' })).resolves.toMatchObject({ invited: [ana] });
   });
 
   it('judges with the roster of the day: a coordinator named since may act, an organiser deactivated may not, and her prompt goes to the coordination', async () => {

@@ -26,7 +26,7 @@ import { uniqueQueue } from '../helpers/settings.ts';
 import type { WorkerStack } from '../helpers/worker.ts';
 import { startChannelsStack, type ChannelsStack } from '../helpers/time-skipping-channels.ts';
 import { found } from '../helpers/found.ts';
-import { announceRoster } from '../../src/staff/roster.ts';
+import { announceRoster, staffRosterOf } from '../../src/staff/roster.ts';
 
 const run = randomBytes(3).toString('hex');
 const coordinator = { id: `UCOOR${run}`, email: `coordination-${run}@plie.test`, name: 'Claire Coordination', roles: ['COORDINATEUR'] };
@@ -202,5 +202,16 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     expect(proposed.placements[placementId]).toMatchObject({ status: 'PROPOSEE' });
     await closeOffer(env.client, offer.id, { actor: nadia, channel: 'cli' });
     await env.client.workflow.getHandle(offerWorkflowId(offer.id)).result();
+  });
+
+  it('knows the PLIE’s staff from its start: a coordinator other than the coordination’s mailbox closes it at once', async () => {
+    const { db } = stack;
+    const lea = `lea-${run}@plie.test`;
+    await db.staff.create({ data: { plieCode, email: lea, name: 'Léa Coordination', roles: ['COORDINATEUR'] } });
+    const offer = await registerOffer(db, plieCode, { company: 'Boulangerie du Port', jobTitle: 'Vendeur·se', sector: 'Commerce', contractType: 'CDD', weeklyHours: 20 }, coordinator.email);
+    const roster = await staffRosterOf(db, { code: plieCode, clauses: CASA_CONFIG.clauses }, coordinator.email);
+    await startOffer(env.client, taskQueue, offerInput(offer.id, coordinator.email, { roster }));
+    await closeOffer(env.client, offer.id, { actor: lea, channel: 'web' });
+    expect(await env.client.workflow.getHandle(offerWorkflowId(offer.id)).result()).toMatchObject({ closed: true });
   });
 });

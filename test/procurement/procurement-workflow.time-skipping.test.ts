@@ -17,8 +17,8 @@ import { recordHire } from '../../src/procurement/hire.ts';
 import { proposeCandidate, registerProcurement } from '../../src/procurement/register.ts';
 import { procurementInput } from '../../src/procurement/start.ts';
 import { PROCUREMENT_ACTIONS } from '../../src/slack/procurement-message.ts';
-import { declareHours, procurementState, reviewHours, startProcurement } from '../../src/temporal/procurement-client.ts';
-import { announceRoster } from '../../src/staff/roster.ts';
+import { closeProcurement, declareHours, procurementState, reviewHours, startProcurement } from '../../src/temporal/procurement-client.ts';
+import { announceRoster, staffRosterOf } from '../../src/staff/roster.ts';
 import { TaskAnswerRejectedError } from '../../src/temporal/pathway-client.ts';
 import { procurementWorkflowId, type ProcurementState } from '../../workflows/procurement-messages.ts';
 import { FakeSlackApi, type StoredMessage } from '../helpers/slack-api.ts';
@@ -227,5 +227,25 @@ describe('a marché run by its workflow (time-skipping)', { timeout: 300_000 }, 
     const review = (actor: string) => reviewHours(env.client, procurement.id, { month, decision: 'validate', actor, channel: 'cli' });
     await expect(review(leaver)).rejects.toThrow('Seule la facilitation des clauses ou la coordination valide les heures.');
     await expect(review(newcomer)).resolves.toMatchObject({ months: { [month]: { status: 'validated' } } });
+  });
+
+  it('knows the PLIE’s staff from its start: a coordinator other than the coordination’s mailbox closes it at once', async () => {
+    const { db } = stack;
+    const plieCode = `MAS${run.toUpperCase()}`;
+    const lea = `lea-${run}@plie.test`;
+    await db.staff.create({ data: { plieCode, email: lea, name: 'Léa Coordination', roles: ['COORDINATEUR'] } });
+    const start = addMonths(`${parisDate(await env.currentTimeMs()).slice(0, 7)}-01`, 1);
+    const clauses = { ...plieConfig.clauses, facilitators: [] };
+    const procurement = await registerProcurement(
+      db,
+      plieCode,
+      { reference: `DEBUT-${run}`, buyer: 'Ville', title: 'Nettoyage des écoles', company: 'Net Azur', contactName: 'Service RH', contactEmail: contact, sector: 'AUTRE', clauseHours: 200, start, end: addDays(addMonths(start, 2), -1) },
+      lea,
+    );
+    const input = procurementInput(procurement, { clauses }, coordinator.email, { roster: await staffRosterOf(db, { code: plieCode, clauses }, coordinator.email) });
+    expect(input.managers).toContain(lea);
+    await startProcurement(env.client, taskQueue, input);
+    await closeProcurement(env.client, procurement.id, { actor: lea, channel: 'web' });
+    expect(await env.client.workflow.getHandle(procurementWorkflowId(procurement.id)).result()).toMatchObject({ closed: true });
   });
 });

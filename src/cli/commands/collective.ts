@@ -5,6 +5,7 @@ import { checkInvitees, createCollectiveAction, figuresOf } from '../../collecti
 import { inviteParticipants, recordCollectiveAttendance, startCollective } from '../../collective/client.ts';
 import { COLLECTIVE_KIND_LABELS, type CollectiveKind } from '../../domain/collective-actions.ts';
 import { plieActedOn, readJsonFile, withServices } from '../shared.ts';
+import { staffRosterOf } from '../../staff/roster.ts';
 
 export function registerCollectiveCommands(program: Command): void {
   const collective = program.command('action-collective').description('Relation entreprise : ateliers découverte des métiers, visites d’entreprise…');
@@ -21,7 +22,7 @@ export function registerCollectiveCommands(program: Command): void {
         const plie = await plieActedOn(services, cfg, opts, 'runCollectiveActions');
         const action = await createCollectiveAction(services.db, plie.code, raw, opts.par);
         // Its workflow sends the invitations, the reminder, then asks the organiser who came.
-        await startCollective(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, { actionId: action.id, startsAt: action.at.getTime(), durationMinutes: action.durationMinutes, organizerEmail: action.organizerEmail, coordinatorEmail: coordinationAddress(plie, cfg), calendarOffsetDays: 0 });
+        await startCollective(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, { actionId: action.id, startsAt: action.at.getTime(), durationMinutes: action.durationMinutes, organizerEmail: action.organizerEmail, coordinatorEmail: coordinationAddress(plie, cfg), calendarOffsetDays: 0, roster: await staffRosterOf(services.db, plie, coordinationAddress(plie, cfg)) });
         console.log(`Action collective enregistrée : ${action.title} (${action.id}).`);
       });
     });

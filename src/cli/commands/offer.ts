@@ -9,6 +9,7 @@ import { offerMatches, registerOffer } from '../../offers/offers.ts';
 import { CliFailure, plieActedOn, readJsonFile, withServices } from '../shared.ts';
 import type { Services } from '../../main/services.ts';
 import type { PlieConfig } from '../../domain/plie-config.ts';
+import { staffRosterOf } from '../../staff/roster.ts';
 
 const plieOption = ['--plie <code>', 'le PLIE (par défaut, celui de ce déploiement)'] as const;
 const parOption = ['--par <email>', 'qui consulte : la relation entreprises ou la coordination', 'cli'] as const;
@@ -34,7 +35,7 @@ export function registerOfferCommands(program: Command): void {
         const plie = await plieActedOn(services, cfg, opts, 'publishOffers');
         const saved = await registerOffer(services.db, plie.code, raw, opts.par);
         // Its workflow asks the referents of the matched participants whether to propose it, then what came of it.
-        await startOffer(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, offerInput(saved.id, coordinationAddress(plie, cfg)));
+        await startOffer(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, offerInput(saved.id, coordinationAddress(plie, cfg), { roster: await staffRosterOf(services.db, plie, coordinationAddress(plie, cfg)) }));
         console.log(`Offre enregistrée : ${saved.jobTitle} chez ${saved.company} (${saved.id}). Les référent·es des personnes intéressées sont sollicité·es.`);
       });
     });

@@ -12,6 +12,7 @@ import { procurementInput } from '../../procurement/start.ts';
 import { closeProcurement, declareHours, reviewHours, startProcurement } from '../../temporal/procurement-client.ts';
 import { CliFailure, plieActedOn, readJsonFile, withServices, parseJsonOption } from '../shared.ts';
 import { coordinationAddress } from '../../main/services.ts';
+import { staffRosterOf } from '../../staff/roster.ts';
 
 async function procurementByReference(services: Services, plieCode: string, reference: string) {
   const found = await services.db.procurement.findUnique({ where: { plieCode_externalId: { plieCode, externalId: reference } } });
@@ -36,7 +37,7 @@ export function registerProcurementCommands(program: Command): void {
         const plie = await plieActedOn(services, cfg, opts, 'followMarches');
         const saved = await registerProcurement(services.db, plie.code, raw, opts.par);
         // Its workflow asks the company for the hours every month and prompts the facilitator.
-        await startProcurement(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, procurementInput(saved, plie, coordinationAddress(plie, cfg)));
+        await startProcurement(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, procurementInput(saved, plie, coordinationAddress(plie, cfg), { roster: await staffRosterOf(services.db, plie, coordinationAddress(plie, cfg)) }));
         console.log(`Marché ${saved.externalId} enregistré : ${saved.title} (${saved.buyer}), ${saved.plannedHours} heures d’insertion. Les heures seront demandées chaque mois à ${saved.contactEmail}.`);
       });
     });
@@ -110,7 +111,7 @@ export function registerProcurementCommands(program: Command): void {
         const found = await procurementByReference(services, plie.code, reference);
         if (found.status === 'CLOS') throw new CliFailure(`Le marché ${reference} est clos.`, 1);
         if (!found.contactEmail || !found.end) throw new CliFailure(`Le marché ${reference} n’a pas de contact dans l’entreprise ou de date de fin : ses heures ne peuvent pas être demandées.`, 1);
-        await startProcurement(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, procurementInput(found, plie, coordinationAddress(plie, cfg)));
+        await startProcurement(services.temporal, cfg.env.TEMPORAL_TASK_QUEUE, procurementInput(found, plie, coordinationAddress(plie, cfg), { roster: await staffRosterOf(services.db, plie, coordinationAddress(plie, cfg)) }));
         console.log(`Suivi du marché ${reference} en cours : les heures seront demandées chaque mois à ${found.contactEmail}.`);
       });
     });

@@ -23,12 +23,16 @@ import { attendanceForm } from '../attendance-page.ts';
 import { alert, html, join, type Html } from '../pages/layout.ts';
 import { consoleForm, sessionAllowedTo, facts, link, parisDateTime, sendPage, table, text } from './layout.ts';
 import type { ConsoleSession } from './sessions.ts';
+import { staffRosterOf } from '../../staff/roster.ts';
+import type { PlieConfig } from '../../domain/plie-config.ts';
 
 export interface CollectivePageDeps {
   db: Db;
   temporal: Client;
   taskQueue: string;
   coordinationOf: (plieCode: string) => Promise<string>;
+  /** The PLIE's configuration: with its staff, who may run an action (given to its workflow at the start). */
+  plieConfig: (plieCode: string) => Promise<PlieConfig>;
 }
 
 const uuid = z.uuid();
@@ -140,7 +144,9 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
     if (!result.ok) return await newActionPage(res, session, { raw, errors: result.errors, status: 400 });
     try {
       const action = await createCollectiveAction(db, session.plieCode, result.value, session.email, 'web');
-      await startCollective(deps.temporal, deps.taskQueue, { actionId: action.id, startsAt: action.at.getTime(), durationMinutes: action.durationMinutes, organizerEmail: action.organizerEmail, coordinatorEmail: await deps.coordinationOf(session.plieCode), calendarOffsetDays: 0 });
+      const coordination = await deps.coordinationOf(session.plieCode);
+      const roster = await staffRosterOf(db, await deps.plieConfig(session.plieCode), coordination);
+      await startCollective(deps.temporal, deps.taskQueue, { actionId: action.id, startsAt: action.at.getTime(), durationMinutes: action.durationMinutes, organizerEmail: action.organizerEmail, coordinatorEmail: coordination, calendarOffsetDays: 0, roster });
       res.redirect(303, `/actions-collectives/${action.id}?enregistree=1`);
     } catch (error) {
       if (error instanceof InvalidInputError) return await newActionPage(res, session, { raw, status: 400, before: alert('error', 'Action non enregistrée', error.problems.join(' ; ')) });

@@ -104,8 +104,8 @@ export function createConsole(deps: ConsoleDeps): express.Router {
   router.use(createMessagesPage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, now }));
   router.use(createReferralPage({ db: deps.db, plieConfig: deps.plieConfig, pathwayDeps: deps.pathwayDeps, now }));
   const coordinationOf = async (code: string) => (await deps.pathwayDeps(code)).coordinatorEmail;
-  router.use(createOffersPage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, coordinationOf }));
-  router.use(createCollectivePage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, coordinationOf }));
+  router.use(createOffersPage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, coordinationOf, plieConfig: deps.plieConfig }));
+  router.use(createCollectivePage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, coordinationOf, plieConfig: deps.plieConfig }));
   router.use(createProcurementPage({ db: deps.db, temporal: deps.temporal, taskQueue: deps.taskQueue, plieConfig: deps.plieConfig, coordinationOf }));
   router.use((req, res) => sendPage(res, sessionOf(req), { status: 404, title: 'Page introuvable', body: join(alert('warning', 'Cette page n’existe pas.'), html('<p><a href="/taches">Revenir à mes tâches</a></p>')) }));
 

@@ -22,6 +22,8 @@ import { InvalidInputError } from '../../participants/create.ts';
 import { alert, html, join, type Html } from '../pages/layout.ts';
 import { consoleForm, csrfField, sessionAllowedTo, facts, link, sendPage, table, text } from './layout.ts';
 import type { ConsoleSession } from './sessions.ts';
+import { staffRosterOf } from '../../staff/roster.ts';
+import type { PlieConfig } from '../../domain/plie-config.ts';
 
 export interface OffersPageDeps {
   db: Db;
@@ -29,6 +31,8 @@ export interface OffersPageDeps {
   taskQueue: string;
   /** The coordination's address of a PLIE: it answers the offers' questions nobody else can. */
   coordinationOf: (plieCode: string) => Promise<string>;
+  /** The PLIE's configuration: with its staff, who may close an offer (given to its workflow at the start). */
+  plieConfig: (plieCode: string) => Promise<PlieConfig>;
 }
 
 const STATUS_LABELS: Record<string, string> = { OUVERTE: 'ouverte', POURVUE: 'pourvue', CLOSE: 'close' };
@@ -98,7 +102,8 @@ export function createOffersPage(deps: OffersPageDeps): express.Router {
     try {
       const saved = await registerOffer(db, session.plieCode, result.value, session.email, 'web');
       // Its workflow asks the referents of the matched participants whether to propose it, then what came of it.
-      await startOffer(deps.temporal, deps.taskQueue, offerInput(saved.id, await deps.coordinationOf(session.plieCode)));
+      const coordination = await deps.coordinationOf(session.plieCode);
+      await startOffer(deps.temporal, deps.taskQueue, offerInput(saved.id, coordination, { roster: await staffRosterOf(db, await deps.plieConfig(session.plieCode), coordination) }));
       res.redirect(303, `/offres/${saved.id}?enregistree=1`);
     } catch (error) {
       if (error instanceof InvalidInputError) return formPage(res, session, { raw, status: 400, before: alert('error', 'Offre non enregistrée', error.problems.join(' ; ')) });

@@ -26,6 +26,8 @@ import { createProcurementPages } from '../procurement-pages.ts';
 import { alert, html, join, paragraph, type Html } from '../pages/layout.ts';
 import { consoleForm, csrfField, facts, link, sendPage, sessionAllowedTo, table, text } from './layout.ts';
 import type { ConsoleSession } from './sessions.ts';
+import { staffRosterOf } from '../../staff/roster.ts';
+import { marcheManagers } from '../../domain/staff-roster.ts';
 
 export interface ProcurementPageDeps {
   db: Db;
@@ -72,11 +74,10 @@ export function createProcurementPage(deps: ProcurementPageDeps): express.Router
     return found;
   }
 
-  /** Whom the marché's workflow lets enter or validate hours and close it: the PLIE's facilitators (configuration) and the coordination's address. */
+  /** Whom the marché's workflow lets enter or validate hours and close it: the PLIE's facilitators and coordinators, as its roster says. */
   async function managesHours(session: ConsoleSession): Promise<boolean> {
-    const email = session.email.toLowerCase();
-    const facilitators = (await deps.plieConfig(session.plieCode)).clauses.facilitators;
-    return facilitators.includes(email) || email === (await deps.coordinationOf(session.plieCode)).toLowerCase();
+    const roster = await staffRosterOf(db, await deps.plieConfig(session.plieCode), await deps.coordinationOf(session.plieCode));
+    return marcheManagers(roster).includes(session.email.toLowerCase());
   }
 
   const newPage = (res: express.Response, session: ConsoleSession, opts: { raw?: RawValues; errors?: Record<string, string>; status?: number; before?: Html } = {}) =>
@@ -126,7 +127,9 @@ export function createProcurementPage(deps: ProcurementPageDeps): express.Router
     try {
       const saved = await registerProcurement(db, session.plieCode, result.value, session.email, 'web');
       // Its workflow asks the company for the hours every month and prompts the facilitator.
-      await startProcurement(deps.temporal, deps.taskQueue, procurementInput(saved, await deps.plieConfig(session.plieCode), await deps.coordinationOf(session.plieCode)));
+      const config = await deps.plieConfig(session.plieCode);
+      const coordination = await deps.coordinationOf(session.plieCode);
+      await startProcurement(deps.temporal, deps.taskQueue, procurementInput(saved, config, coordination, { roster: await staffRosterOf(db, config, coordination) }));
       res.redirect(303, `/marches/${saved.id}?enregistre=1`);
     } catch (error) {
       if (error instanceof DuplicateProcurementError) return newPage(res, session, { raw, status: 409, before: alert('warning', error.message, 'Rien n’a été enregistré.') });
