@@ -220,12 +220,20 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     const action = await db.collectiveAction.findFirstOrThrow({ where: { plieCode: plie.code } });
     expect(action).toMatchObject({ organizerEmail: REFERENT, createdBy: REFERENT, durationMinutes: 120 });
 
-    // She invites someone she follows: the invitation goes by email.
-    // DSFR draws its own boxes: the label is what one clicks.
-    await kb.toggle(page.getByLabel(new RegExp(`^Atelier${run} Malik — dossier`)));
+    // She looks for someone she follows, by a name nobody has, then by file number: the invitation goes by email.
+    const ref = fileReference(person.id);
+    const search = async (words: string) => {
+      await kb.type(page.getByLabel('Chercher une personne (nom ou numéro de dossier)'), words);
+      await kb.activate(page.getByRole('button', { name: 'Chercher' }));
+    };
+    await search(`Personne${run}`);
+    expect(await page.locator('main').textContent()).toContain('Personne d’autre à inviter sous ce nom ou ce numéro.');
+    await search(ref.toLowerCase());
+    await accessible(page, 'Atelier découverte des métiers « Les métiers du soin »');
+    expect(await page.locator('main').textContent()).toContain(`1 personne(s) en parcours pour « ${ref.toLowerCase()} ».`);
+    await kb.toggle(page.getByLabel(new RegExp(`^Atelier${run} Malik — dossier ${ref}`)));
     await kb.activate(page.getByRole('button', { name: 'Inviter' }));
     await page.waitForURL(`${web.url}/actions-collectives/${action.id}?invitees=1`);
-    const ref = fileReference(person.id);
     expect(await page.getByRole('table', { name: 'Invitations' }).textContent()).toContain(`Dossier ${ref} (M. A.)`);
     await stack.inbox.waitFor((m) => m.to.includes(`malik-${run}@exemple.fr`) && /Les métiers du soin/.test(m.subject + m.text));
 

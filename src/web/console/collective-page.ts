@@ -24,6 +24,7 @@ import { alert, html, join, type Html } from '../pages/layout.ts';
 import { consoleForm, sessionAllowedTo, facts, link, parisDateTime, sendPage, table, text } from './layout.ts';
 import type { ConsoleSession } from './sessions.ts';
 import { staffRosterOf } from '../../staff/roster.ts';
+import { escapeHtml } from '../../html.ts';
 import type { PlieConfig } from '../../domain/plie-config.ts';
 
 export interface CollectivePageDeps {
@@ -66,12 +67,28 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
     return action;
   }
 
-  /** The people in pathway this person may invite (their own caseload; the coordination's, the PLIE's), among `among` if given. */
-  async function invitable(session: ConsoleSession, already: string[], among?: string[]) {
+  /**
+   * The people in pathway this person may invite (their own caseload; the coordination's, the PLIE's),
+   * among `among` if given, or those whose name or file number holds `search`.
+   */
+  async function invitable(session: ConsoleSession, already: string[], among?: string[], search?: string) {
+    const words = (search ?? '').trim();
     const pathways = await db.pathway.findMany({
       where: {
         stage: { notIn: [...CLOSED_STAGES] },
-        participant: { plieCode: session.plieCode },
+        participant: {
+          plieCode: session.plieCode,
+          ...(words
+            ? {
+                OR: [
+                  { lastName: { contains: words, mode: 'insensitive' } },
+                  { firstName: { contains: words, mode: 'insensitive' } },
+                  // The file number is the id's first eight characters.
+                  ...(/^[0-9a-f]{1,8}$/i.test(words) ? [{ id: { gte: `${words.toLowerCase().padEnd(8, '0')}-0000-0000-0000-000000000000`, lte: `${words.toLowerCase().padEnd(8, 'f')}-ffff-ffff-ffff-ffffffffffff` } }] : []),
+                ],
+              }
+            : {}),
+        },
         participantId: { notIn: already, ...(among ? { in: among.filter((id) => uuid.safeParse(id).success) } : {}) },
         ...(isCoordinator(session) ? {} : { referentEmail: { equals: session.email, mode: 'insensitive' } }),
       },
@@ -179,8 +196,19 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
     // Before the action: invitations; once the workflow asked who came: the attendance.
     const forms: Html[] = [];
     if (state && !state.figures && state.attendancePrompts === 0) {
-      const form = inviteForm(await invitable(session, ids));
-      forms.push(html('<h2 class="fr-h4 fr-mt-4w">Inviter</h2>'), form.fields[0]!.options!.length ? consoleForm(form, `/actions-collectives/${action.id}/inviter`, session.csrfToken, shown('inviter')) : html('<p>Personne d’autre à inviter parmi les parcours en cours.</p>'));
+      const search = typeof req.query.recherche === 'string' ? req.query.recherche.slice(0, 100) : '';
+      const people = await invitable(session, ids, undefined, search);
+      const form = inviteForm(people);
+      const found = search.trim()
+        ? `${people.length} personne(s) en parcours pour « ${search.trim()} »${people.length >= MAX_INVITABLE ? ` : les ${MAX_INVITABLE} premières` : ''}.`
+        : people.length >= MAX_INVITABLE ? `Les ${MAX_INVITABLE} premières personnes par ordre alphabétique : cherchez les autres par leur nom ou leur numéro de dossier.` : '';
+      forms.push(
+        html('<h2 class="fr-h4 fr-mt-4w">Inviter</h2>'),
+        html(
+          `<form method="get" action="/actions-collectives/${action.id}" class="fr-mb-2w"><div class="fr-search-bar" role="search"><label class="fr-label" for="recherche-invites">Chercher une personne (nom ou numéro de dossier)</label><input class="fr-input" type="search" id="recherche-invites" name="recherche" value="${escapeHtml(search)}"><button class="fr-btn" type="submit" title="Chercher">Chercher</button></div></form>${found ? `<p>${escapeHtml(found)}</p>` : ''}`,
+        ),
+        people.length ? consoleForm(form, `/actions-collectives/${action.id}/inviter`, session.csrfToken, shown('inviter')) : html(`<p>${search.trim() ? 'Personne d’autre à inviter sous ce nom ou ce numéro.' : 'Personne d’autre à inviter parmi les parcours en cours.'}</p>`),
+      );
     }
     if (state && !state.figures && state.attendancePrompts > 0) {
       const form = attendanceForm(ids.map((id) => ({ value: id, label: who(id) })));
