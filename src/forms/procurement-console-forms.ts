@@ -56,7 +56,7 @@ export const CANDIDATE_FORM: FormSpec = {
   intro: 'L’éligibilité aux publics de la clause est vérifiée aussitôt.',
   fields: [
     { id: 'personId', label: 'Identifiant de la personne', kind: 'text', hint: 'Le vôtre, par exemple C0042 : il sert aux heures déclarées.' },
-    { id: 'participantId', label: 'Identifiant de son dossier PLIE', kind: 'text', optional: true, hint: 'Pour une personne accompagnée par le PLIE : celui de l’adresse de sa fiche.' },
+    { id: 'participantId', label: 'Numéro de son dossier PLIE', kind: 'text', optional: true, hint: 'Pour une personne accompagnée par le PLIE : les 8 caractères de son numéro de dossier, par exemple 3F2A9C1B.' },
     { id: 'birthDate', label: 'Date de naissance', kind: 'date' },
     { id: 'jobSeekerMonths', label: 'Mois d’inscription comme demandeur·se d’emploi', kind: 'number', optional: true },
     { id: 'minimumIncome', label: 'Minimum social', kind: 'select', options: MINIMUM_INCOMES, optional: true },

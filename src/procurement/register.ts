@@ -11,6 +11,7 @@ import { calendarDateField, parisDate } from '../domain/dates.ts';
 import { z } from '../domain/validation.ts';
 import { InvalidInputError } from '../participants/create.ts';
 import { audit } from '../db/audit.ts';
+import { participantByReference } from '../participants/file-reference.ts';
 
 const text = (label: string, max: number) =>
   z.string({ error: `${label} : obligatoire` }).trim().min(1, `${label} : obligatoire`).max(max, `${label} : ${max} caractères au plus`);
@@ -71,7 +72,8 @@ export async function registerProcurement(db: Db, plieCode: string, raw: unknown
 
 export const candidateInputSchema = z.object({
   personId: z.string({ error: 'personne : identifiant obligatoire' }).trim().regex(/^[A-Za-z0-9._-]{1,40}$/, 'personne : identifiant du facilitateur (lettres, chiffres, . _ -)'),
-  participantId: z.uuid({ error: 'participant : identifiant invalide' }).optional(),
+  /** The PLIE file: its number (eight characters) or its whole id. */
+  participantId: z.union([z.uuid(), z.string().trim().regex(/^[0-9A-Fa-f]{8}$/)], { error: 'participant : numéro de dossier (8 caractères) ou identifiant invalide' }).optional(),
   birthDate: calendarDateField('date de naissance'),
   jobSeekerMonths: z.number().int().min(0).nullable().default(null),
   minimumIncome: z.enum(['RSA', 'ASS', 'AAH', 'AUTRE', 'AUCUN']).nullable().default(null),
@@ -99,8 +101,10 @@ export async function proposeCandidate(
   const procurement = await db.procurement.findUnique({ where: { id: procurementId } });
   if (!procurement) throw new InvalidInputError(['marché inconnu']);
   if (procurement.status === 'CLOS') throw new InvalidInputError([`le marché ${procurement.externalId} est clos`]);
-  const participant = c.participantId ? await db.participant.findFirst({ where: { id: c.participantId, plieCode: procurement.plieCode } }) : null;
-  if (c.participantId && !participant) throw new InvalidInputError(['participant inconnu dans ce PLIE']);
+  const named = c.participantId ? await participantByReference(db, procurement.plieCode, c.participantId) : null;
+  if (named && 'problem' in named) throw new InvalidInputError([named.problem]);
+  if (c.participantId && !named) throw new InvalidInputError(['participant inconnu dans ce PLIE']);
+  const participant = named;
   const result = clauseEligibility(clauses, { ...c, plieParticipant: participant !== null }, parisDate(now));
   await db.$transaction(async (tx) => {
     const data = { participantId: participant?.id ?? null, eligible: result.eligible, publics: result.publics, reasons: result.reasons, proposedBy: actor, proposedAt: now };

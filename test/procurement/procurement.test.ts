@@ -14,6 +14,7 @@ import { recordHours } from '../../src/procurement/hours.ts';
 import { InvalidInputError } from '../../src/participants/create.ts';
 import { queryReport } from '../../src/report/report-queries.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+import { fileReference } from '../../src/domain/participant.ts';
 
 const clauses = clauseConfigSchema.parse(undefined);
 const PLIE = `M${randomBytes(3).toString('hex').toUpperCase()}`;
@@ -60,6 +61,13 @@ describe('marchés à clause d’insertion', () => {
     await db.participant.create({ data: { id: participantId, plieCode: PLIE, firstName: 'Ali', lastName: 'Ben', identityKey: `clause|${participantId}`, birthDate: new Date('1992-01-01T00:00:00Z'), createdBy: 'test' } });
     const now = new Date('2026-03-01T10:00:00Z');
     expect(await proposeCandidate(db, clauses, m.id, { personId: 'C0001', birthDate: '1990-05-05', participantId }, 'f@plie.test', now)).toMatchObject({ eligible: true, publics: ['PARTICIPANT_PLIE'] });
+    // Named by the file number staff see, in either case; a number of no file of the PLIE is refused.
+    expect(await proposeCandidate(db, clauses, m.id, { personId: 'C0001', birthDate: '1990-05-05', participantId: fileReference(participantId).toLowerCase() }, 'f@plie.test', now)).toMatchObject({ publics: ['PARTICIPANT_PLIE'] });
+    const unknown = [...fileReference(participantId)].map((c) => (c === 'F' ? '0' : 'F')).join('');
+    await expect(proposeCandidate(db, clauses, m.id, { personId: 'C0009', birthDate: '1990-05-05', participantId: unknown }, 'f@plie.test', now)).rejects.toMatchObject({ problems: ['participant inconnu dans ce PLIE'] });
+    await expect(proposeCandidate(db, clauses, m.id, { personId: 'C0009', birthDate: '1990-05-05', participantId: 'ABC' }, 'f@plie.test', now)).rejects.toMatchObject({
+      problems: ['participant : numéro de dossier (8 caractères) ou identifiant invalide'],
+    });
     expect(await proposeCandidate(db, clauses, m.id, { personId: 'C0002', birthDate: '1970-05-05', jobSeekerMonths: 30, minimumIncome: 'ASS' }, 'f@plie.test', now)).toMatchObject({
       eligible: true,
       publics: ['DELD', 'MINIMA_SOCIAUX', 'SENIOR_DEMANDEUR'],

@@ -45,7 +45,7 @@ export function registerProcurementCommands(program: Command): void {
     .command('candidat')
     .description('Propose une personne pour un emploi de la clause et vérifie son éligibilité aux publics de la clause.')
     .argument('<référence>', 'référence du marché')
-    .requiredOption('--personne <json>', '{"personId", "birthDate", "jobSeekerMonths", "minimumIncome", "qualificationLevel", "rqth", "iaeEmployee", "participantId"}')
+    .requiredOption('--personne <json>', '{"personId", "birthDate", "jobSeekerMonths", "minimumIncome", "qualificationLevel", "rqth", "iaeEmployee", "participantId" (numéro de dossier ou identifiant)}')
     .option('--par <email>', 'qui propose (journal d’audit)', 'cli')
     .option(...plieOption)
     .action(async (reference: string, opts: { personne: string; par: string; plie?: string }) => {

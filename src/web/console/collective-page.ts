@@ -25,6 +25,7 @@ import { consoleForm, sessionAllowedTo, facts, link, parisDateTime, sendPage, ta
 import type { ConsoleSession } from './sessions.ts';
 import { staffRosterOf } from '../../staff/roster.ts';
 import { escapeHtml } from '../../html.ts';
+import { FILE_REFERENCE, fileReferenceRange } from '../../participants/file-reference.ts';
 import type { PlieConfig } from '../../domain/plie-config.ts';
 
 export interface CollectivePageDeps {
@@ -83,8 +84,7 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
                 OR: [
                   { lastName: { contains: words, mode: 'insensitive' } },
                   { firstName: { contains: words, mode: 'insensitive' } },
-                  // The file number is the id's first eight characters.
-                  ...(/^[0-9a-f]{1,8}$/i.test(words) ? [{ id: { gte: `${words.toLowerCase().padEnd(8, '0')}-0000-0000-0000-000000000000`, lte: `${words.toLowerCase().padEnd(8, 'f')}-ffff-ffff-ffff-ffffffffffff` } }] : []),
+                  ...(FILE_REFERENCE.test(words) ? [{ id: fileReferenceRange(words) }] : []),
                 ],
               }
             : {}),
