@@ -360,7 +360,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
     async resendMessage(args: { messageId: string }): Promise<string> {
       const message = await db.message.findUnique({ where: { id: args.messageId } });
       const plan = message ? resendPlan(message) : null;
-      if (!message || !plan) return message?.status ?? 'unknown';
+      // A marché's email goes again through the marché's own activity (resendMarcheMessage).
+      if (!message || !plan || plan.kind === 'marche') return message?.status ?? 'unknown';
       // Asked from a page read earlier: the appointment may have been cancelled or passed since.
       if ((await staleAppointmentMessages(db, [message], Date.now())).has(message.id)) return 'stale';
       const at = (message.decidedAt ?? message.createdAt).toISOString();

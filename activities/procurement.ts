@@ -16,6 +16,8 @@ import { InvalidInputError } from '../src/participants/create.ts';
 import { bilanMessage, procurementPromptMessage } from '../src/slack/procurement-message.ts';
 import { audit } from '../src/db/audit.ts';
 import { createDelivery } from './delivery.ts';
+import { resendPlan } from '../src/email/resend-plan.ts';
+import { facilitatorOf } from '../src/procurement/start.ts';
 import type { NotificationDeps } from './notifications.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -47,7 +49,7 @@ export function createProcurementActivities(deps: NotificationDeps & { plieConfi
     return checkPace(clauses, periodOf(procurement), Math.round(validated._sum.hours ?? 0), parisDate(at));
   }
 
-  return {
+  const activities = {
     /** How many persons worked under the clause in the month (none: nothing to ask the company). */
     async marchePersons(args: { marcheId: string; month: string }): Promise<number> {
       return (await personsOfMonth(db, args.marcheId, args.month)).length;
@@ -121,6 +123,30 @@ export function createProcurementActivities(deps: NotificationDeps & { plieConfi
       });
     },
 
+    /**
+     * A marché's email that did not go out, sent again at the coordination's request under its own
+     * key (never twice): the month's request to the company (its answers reach the facilitator), a
+     * prompt to the facilitator, or the bilan.
+     */
+    async resendMarcheMessage(args: { messageId: string }): Promise<string> {
+      const message = await db.message.findUnique({ where: { id: args.messageId } });
+      const plan = message ? resendPlan(message) : null;
+      if (!message || plan?.kind !== 'marche') return message?.status ?? 'unknown';
+      const at = (message.decidedAt ?? message.createdAt).toISOString();
+      if (plan.email === 'request') {
+        const procurement = await procurementOf(plan.marcheId);
+        const config = await deps.plieConfig(procurement.plieCode);
+        const replyTo = facilitatorOf(procurement, config, config.coordinationEmail ?? deps.replyTo ?? (/<([^>]+)>/.exec(deps.mailFrom)?.[1] ?? deps.mailFrom));
+        await activities.requestMarcheHours({ marcheId: plan.marcheId, month: plan.month, kind: plan.request, replyTo, key: plan.key, at });
+      } else if (plan.email === 'prompt') {
+        const requests = await db.message.count({ where: { idempotencyKey: { startsWith: `marche/${plan.marcheId}/${plan.month}/request/` } } });
+        await activities.promptFacilitator({ marcheId: plan.marcheId, month: plan.month, prompt: plan.prompt, requests, to: plan.to, key: plan.key, at });
+      } else {
+        await activities.sendMarcheBilan({ marcheId: plan.marcheId, to: plan.to, key: plan.key, at });
+      }
+      return (await db.message.findUniqueOrThrow({ where: { id: message.id } })).status;
+    },
+
     /** The bilan to the facilitator by email, as a document and a workbook (and a word in Slack when she has it). */
     async sendMarcheBilan(args: { marcheId: string; to: string; key: string; at: string }): Promise<void> {
       const procurement = await procurementOf(args.marcheId);
@@ -157,4 +183,5 @@ export function createProcurementActivities(deps: NotificationDeps & { plieConfi
       });
     },
   };
+  return activities;
 }

@@ -5,4 +5,4 @@ export { marcheWorkflow } from './procurement.ts';
 export { offreWorkflow } from './offer.ts';
 export { collectiveActionWorkflow } from './collective.ts';
 export { signInLinkWorkflow } from './sign-in.ts';
-export { resendMessageWorkflow } from './resend.ts';
+export { resendMarcheMessageWorkflow, resendMessageWorkflow } from './resend.ts';

@@ -53,5 +53,6 @@ export const signInNotices = proxyActivities<Pick<NotificationActivities, 'sendS
 });
 
 export const resendNotices = proxyActivities<Pick<NotificationActivities, 'resendMessage'>>(NOTICE);
+export const resendMarcheNotices = proxyActivities<Pick<ProcurementActivities, 'resendMarcheMessage'>>(NOTICE);
 
 export const digestNotices = proxyActivities<Pick<NotificationActivities, 'sendDailyDigests'>>(NOTICE);

@@ -8,6 +8,12 @@ import type { ProcurementInput } from '../../workflows/procurement-messages.ts';
  * The facilitator prompted is the one who registered the marché when she is one of the PLIE's
  * facilitators, else the first of them, else the coordination (a PLIE without a facilitator).
  */
+export function facilitatorOf(procurement: { createdBy: string | null }, config: Pick<PlieConfig, 'clauses'>, coordinatorEmail: string): string {
+  const facilitators = config.clauses.facilitators;
+  const by = procurement.createdBy?.toLowerCase() ?? '';
+  return facilitators.includes(by) ? by : (facilitators[0] ?? coordinatorEmail.toLowerCase());
+}
+
 export function procurementInput(
   procurement: { id: string; start: Date; end: Date | null; contactEmail: string | null; createdBy: string | null },
   config: Pick<PlieConfig, 'clauses'>,
@@ -15,8 +21,7 @@ export function procurementInput(
   opts: { calendarOffsetDays?: number; roster?: StaffRoster } = {},
 ): ProcurementInput {
   const facilitators = config.clauses.facilitators;
-  const by = procurement.createdBy?.toLowerCase() ?? '';
-  const facilitatorEmail = facilitators.includes(by) ? by : (facilitators[0] ?? coordinatorEmail.toLowerCase());
+  const facilitatorEmail = facilitatorOf(procurement, config, coordinatorEmail);
   if (!procurement.contactEmail || !procurement.end) throw new Error('a marché run by its workflow has a contact and an end');
   return {
     marcheId: procurement.id,

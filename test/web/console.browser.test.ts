@@ -23,6 +23,7 @@ import { LINK_SECRET, type WorkerStack } from '../helpers/worker.ts';
 import { signInUrl } from '../../src/links/sign-in-link.ts';
 import { signLink } from '../../src/links/signed-links.ts';
 import { answerTask } from '../../src/temporal/pathway-client.ts';
+import { registerProcurement } from '../../src/procurement/register.ts';
 import { COMMISSION_WORKFLOW, commissionWorkflowId, type CommissionInput } from '../../workflows/pathway-messages.ts';
 
 const run = randomBytes(3).toString('hex');
@@ -445,6 +446,21 @@ describe('the staff’s web console (headless Chromium)', () => {
     expect(asked.status).toBe(409);
     expect(await asked.text()).toContain('le rendez-vous a été annulé depuis');
     expect(await db.auditEvent.count({ where: { action: 'message.resend', details: { path: ['messageId'], equals: stale.id } } })).toBe(0);
+
+    // A marché's monthly request the company's server refused: listed under its marché, and sent again to the company.
+    const contact = `rh-${run}@entreprise.test`;
+    const start = parisDate(new Date());
+    const marche = await registerProcurement(db, 'CASA', { reference: `REFUS-${run}`, buyer: 'Ville d’Antibes', title: 'Propreté des plages', company: 'Azur Net', contactName: 'Service RH', contactEmail: contact, sector: 'AUTRE', clauseHours: 400, start, end: addDays(start, 200) }, COORDINATOR);
+    const request = await db.message.create({
+      data: { idempotencyKey: `marche/${marche.id}/${start.slice(0, 7)}/request/1`, channel: 'email', template: 'marche.heures.request', recipient: contact, status: 'refused', error: '550 boîte inconnue' },
+    });
+    await page.reload();
+    await kb.activate(page.getByRole('button', { name: `Renvoyer : Heures du mois demandées à l’entreprise, marché REFUS-${run}` }));
+    expect(page.url()).toBe(`${web.url}/messages?renvoye=1`);
+    const sentAgain = await stack.inbox.waitFor((m) => m.to.includes(contact));
+    expect(sentAgain.subject).toContain(`REFUS-${run}`);
+    await waitFor(async () => expect((await db.message.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('sent'));
+    expect(await db.auditEvent.count({ where: { actor: COORDINATOR, action: 'message.resend', entityType: 'marche', entityId: marche.id } })).toBe(1);
     await context.close();
 
     // Not for a referent.
@@ -558,8 +574,8 @@ describe('the staff’s web console (headless Chromium)', () => {
     await page.waitForURL(`${web.url}/marches/${procurement.id}?embauche=1`);
     expect(await page.getByRole('table', { name: 'Contrats de la clause' }).textContent()).toContain(`C${run}A`);
     expect(await db.clauseContract.findFirstOrThrow({ where: { procurementId: procurement.id } })).toMatchObject({ personId: `C${run}A`, type: 'CDD' });
-    // Hours and closing are for the facilitation the PLIE's configuration names, and the coordination.
-    expect(await page.getByRole('button', { name: 'Clore le marché' }).count()).toBe(0);
+    // Hours and closing are for whoever follows the marchés (her, a facilitator by her role) and the coordination.
+    expect(await page.getByRole('button', { name: 'Clore le marché' }).count()).toBe(1);
     await screenshot(page, 'console-marche');
     const xlsx = await fetch(`${web.url}/marches/${procurement.id}/bilan.xlsx`, { headers: { cookie: await cookieHeader(context) } });
     expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');

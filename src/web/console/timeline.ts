@@ -56,6 +56,13 @@ const MESSAGES: Record<string, string> = {
   'task.received': 'Justificatif reçu',
   'prescriber.exit': 'Sortie annoncée au prescripteur',
   'prescriber.reorientation': 'Réorientation annoncée au prescripteur',
+  'marche.heures.request': 'Heures du mois demandées à l’entreprise',
+  'marche.heures.chase': 'Relance de l’entreprise pour ses heures',
+  'marche.heures.correction': 'Correction des heures demandée à l’entreprise',
+  'marche.validate': 'Heures à valider (facilitation)',
+  'marche.chase': 'Entreprise à relancer (facilitation)',
+  'marche.pace': 'Alerte sur le rythme des heures (facilitation)',
+  'marche.bilan': 'Bilan du marché',
 };
 
 const NOTICES: Record<string, string> = { opened: 'Tâche signalée', reminder: 'Rappel de tâche', escalation: 'Retard signalé à la coordination', received: 'Justificatif reçu signalé' };
