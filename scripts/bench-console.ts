@@ -75,7 +75,7 @@ try {
   // The relation entreprises' and the facilitation's records: 100 offers with 10 « mises en relation »
   // each, 100 collective actions with 10 invitations each, 50 marchés with 4 candidates each.
   const people = await db.participant.findMany({ select: { id: true }, take: Math.min(count, 2000) });
-  // One person in five has said which sectors they want: the offers' matches read them.
+  // Everyone has said a sector they want, and the first 2,000 two more: the offers' matches read them.
   await db.participant.updateMany({ where: { id: { in: people.map((p) => p.id) } }, data: { sectorWishes: ['Propreté', 'Espaces verts'] } });
   for (let o = 0; o < 100; o++) {
     const offer = await db.jobOffer.create({ data: { plieCode: PLIE, company: `Entreprise ${o}`, jobTitle: `Poste ${o}`, sector: 'Propreté', contractType: 'CDD', createdBy: 'bench' } });
@@ -130,7 +130,7 @@ try {
     ['Commission', '/commission', coordination],
     ['Messages non envoyés', '/messages', coordination],
     ['Offres (100)', '/offres', coordination],
-    ['Une offre et ses correspondances (2 000 souhaits)', `/offres/${(await db.jobOffer.findFirstOrThrow()).id}`, coordination],
+    ['Une offre et ses correspondances (10 000 souhaits)', `/offres/${(await db.jobOffer.findFirstOrThrow()).id}`, coordination],
     ['Actions collectives (100)', '/actions-collectives', coordination],
     ['Marchés (50)', '/marches', coordination],
   ];
