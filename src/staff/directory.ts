@@ -38,6 +38,11 @@ export async function staffByEmail(db: Db, plieCode: string, email: string): Pro
   return await db.staff.findFirst({ where: { plieCode, active: true, email: { equals: email.trim(), mode: 'insensitive' } } });
 }
 
+/** Every active staff record of an address in the PLIEs a deployment serves, by PLIE code (sign-in by link or identity provider). */
+export async function activeStaffIn(db: Db, email: string, served: Iterable<string>): Promise<Staff[]> {
+  return await db.staff.findMany({ where: { active: true, email: { equals: email.trim(), mode: 'insensitive' }, plieCode: { in: [...served] } }, orderBy: { plieCode: 'asc' } });
+}
+
 /**
  * The Slack account to write to, or none (the person gets email). An account not yet linked is
  * looked up by address once and remembered.

@@ -15,6 +15,7 @@ import type { Logger } from '../../logging.ts';
 import { alert, html, join } from '../pages/layout.ts';
 import { sendPage } from './layout.ts';
 import { ABSOLUTE_HOURS, cookie, cookiesOf, openSession, sessionCookieName, type CookieSettings } from './sessions.ts';
+import { activeStaffIn } from '../../staff/directory.ts';
 
 export interface OidcSettings {
   issuer: string;
@@ -128,7 +129,8 @@ export function createOidcSignIn(settings: OidcSettings, deps: OidcDeps): expres
       log.warn({ err: (error as Error).message }, 'connexion par fournisseur d’identité refusée');
       return failed(res, `${settings.name} n’a pas confirmé votre identité : recommencez, ou connectez-vous avec un lien reçu par email.`);
     }
-    const staff = await deps.db.staff.findFirst({ where: { active: true, email: { equals: email, mode: 'insensitive' }, plieCode: { in: [...deps.served] } }, orderBy: { plieCode: 'asc' } });
+    // Staff of two PLIEs lands in the first by code.
+    const [staff] = await activeStaffIn(deps.db, email, deps.served);
     if (!staff) {
       log.info({}, 'connexion par fournisseur d’identité : aucun compte actif');
       return failed(res, 'Votre identité est confirmée, mais aucun accès actif ne correspond à votre adresse : adressez-vous à la coordination de votre PLIE.', 403);

@@ -21,6 +21,7 @@ import { alert, html, join, paragraph, type Html } from '../pages/layout.ts';
 import { csrfField, sendPage } from './layout.ts';
 import { ABSOLUTE_HOURS, cookie, endSession, openSession, sessionCookieName, type CookieSettings } from './sessions.ts';
 import { formTokenOf, sessionOf } from './request-state.ts';
+import { activeStaffIn } from '../../staff/directory.ts';
 
 export interface SignInDeps {
   db: Db;
@@ -76,7 +77,7 @@ export function createSignInPages(deps: SignInDeps): express.Router {
     const flooded = recent >= MAX_LINKS_AT_ONCE;
     if (flooded) log.warn({ recent }, 'liens de connexion trop nombreux pour une adresse : aucun envoi');
     // Past the limit, the staff table is not even read: the same answer, at the same cost.
-    const staff = flooded ? [] : await deps.db.staff.findMany({ where: { active: true, email: { equals: email, mode: 'insensitive' }, plieCode: { in: [...deps.served] } } });
+    const staff = flooded ? [] : await activeStaffIn(deps.db, email, deps.served);
     for (const s of staff) {
       const request: SignInRequest = { requestId: randomUUID(), plieCode: s.plieCode, email, requestedAt: now };
       await startOnce(deps.temporal, SIGN_IN_WORKFLOW, { workflowId: signInWorkflowId(request.requestId), taskQueue: deps.taskQueue, args: [request] });
