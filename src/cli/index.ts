@@ -16,6 +16,7 @@ import { registerDoctorCommand } from './commands/doctor.ts';
 import { registerParticipantCommands } from './commands/participant.ts';
 import { registerTaskCommands } from './commands/task.ts';
 import { registerHistoryCommands } from './commands/history.ts';
+import { registerRgpdCommands } from './commands/rgpd.ts';
 import { registerPlieCommands } from './commands/plies.ts';
 import { registerStaffCommands } from './commands/staff.ts';
 import { registerProcurementCommands } from './commands/procurement.ts';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerOfferCommands(program);
   registerCollectiveCommands(program);
   registerFseCommands(program);
+  registerRgpdCommands(program);
   registerSimulateCommand(program);
   return program;
 }

@@ -16,9 +16,9 @@ export type Role = (typeof ROLES)[number];
  * What a member of staff may do in their PLIE, beyond a given pathway or vote (those are judged
  * below, person by person): register a referral, look up people's files (then only those a
  * referent holds), follow the clauses' marchés, publish job offers, run collective actions,
- * manage the staff and their tokens, read the PLIE's bilan.
+ * manage the staff and their tokens, read the PLIE's bilan, answer a person's data rights (access, erasure).
  */
-export const STAFF_ACTIONS = ['refer', 'lookUpFiles', 'followMarches', 'publishOffers', 'runCollectiveActions', 'manageStaff', 'readBilan'] as const;
+export const STAFF_ACTIONS = ['refer', 'lookUpFiles', 'followMarches', 'publishOffers', 'runCollectiveActions', 'manageStaff', 'readBilan', 'answerDataRights'] as const;
 export type StaffAction = (typeof STAFF_ACTIONS)[number];
 
 /**
@@ -44,6 +44,7 @@ export const REFUSED: Record<StaffAction, string> = {
   runCollectiveActions: 'Les actions collectives sont organisées par la coordination et les référent·es.',
   manageStaff: 'Le personnel et ses jetons sont gérés par la coordination ou l’administration.',
   readBilan: 'Le bilan du PLIE est réservé à la coordination.',
+  answerDataRights: 'Les demandes d’accès et d’effacement des données d’une personne sont traitées par la coordination.',
 };
 
 /** What a PLIE's configuration adds to the table above: the roles it lets read its bilan besides the coordination. */

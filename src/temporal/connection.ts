@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
@@ -37,8 +38,11 @@ export function temporalSettings(env: Env, address: string, payloadKeys: string)
   };
 }
 
+/** Where the failure converter lives: the workflow bundle, the worker and the clients load it from there. */
+export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
+
 export function dataConverter(payloadKeys: string): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(payloadKeys)] };
+  return { payloadCodecs: [new EncryptionCodec(payloadKeys)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
 function connectionOptions(settings: TemporalSettings) {

@@ -2,13 +2,13 @@ import path from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { projectRoot } from '../infra/project.ts';
-import { dataConverter } from './connection.ts';
+import { dataConverter, FAILURE_CONVERTER_PATH } from './connection.ts';
 
 export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
 
 /** Bundles the workflow code once (webpack); tests share one bundle across workers. */
 export async function bundleWorkflows(): Promise<WorkflowBundle> {
-  return await bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+  return await bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger });
 }
 
 const noop = () => undefined;

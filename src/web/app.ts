@@ -19,7 +19,8 @@ import {
 import { pathwayState, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { answerPathwayTask, recordPathwayAction } from '../participants/pathway-action.ts';
 import { REFUSAL_CODES } from '../domain/refusals.ts';
-import { mayRefer, REFUSED } from '../domain/permissions.ts';
+import { mayDo, mayRefer, REFUSED } from '../domain/permissions.ts';
+import { collectExport } from '../rgpd/export.ts';
 import { mayOpenFile } from '../participants/file-access.ts';
 import { signedByReferrer, type Referrer } from '../participants/prescriber-referral.ts';
 import { auditRead } from '../db/audit.ts';
@@ -154,6 +155,32 @@ export function createWebApp(web: WebDeps): express.Express {
     const state = await pathwayState(deps.temporal, id.data, await currentPathwayId(deps.db, id.data));
     await auditRead(deps.db, { actor: (res.locals.owner as string | undefined) ?? 'api', channel: 'http', participantId: id.data, what: 'parcours' });
     res.json(state);
+  });
+
+  /**
+   * The right of access, answered by the coordination: everything held on the person, as JSON (the
+   * proofs listed; their files come with `plie rgpd export`). A named person only: the PLIE's own
+   * token, which names nobody, may not.
+   */
+  api.get('/participants/:id/export', async (req, res) => {
+    const owner = res.locals.owner as string | undefined;
+    if (!owner || !mayDo({ roles: res.locals.ownerRoles as string[] }, 'answerDataRights')) {
+      res.status(403).json({ erreur: owner ? REFUSED.answerDataRights : 'Un export des données d’une personne se demande avec le jeton personnel d’un membre de la coordination.' });
+      return;
+    }
+    const id = uuid.safeParse(req.params.id);
+    if (!id.success) {
+      res.status(400).json({ erreur: 'Identifiant de participant invalide.' });
+      return;
+    }
+    const deps = await depsOf(res);
+    const data = await collectExport(deps.db, deps.plieCode, id.data, new Date());
+    if (!data) {
+      res.status(404).json({ erreur: 'Aucune personne de ce PLIE avec cet identifiant.' });
+      return;
+    }
+    await audit(deps.db, { idempotencyKey: `http/${randomUUID()}`, actor: owner, channel: 'http', action: 'rgpd.export', entityType: 'participant', entityId: id.data });
+    res.json(data);
   });
 
   /**

@@ -625,3 +625,23 @@ describe('plie offre and plie action-collective', () => {
   });
 });
 
+
+describe('plie rgpd', () => {
+  it('exports a person’s data into a folder for the coordination, and refuses anyone else', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const created = await plie(['participant', 'create', '--prenom', `Zoé${suffix}`, '--nom', `Acces-${suffix}`, '--naissance', '04/07/1990', '--json']);
+    const { participantId } = JSON.parse(created.stdout) as { participantId: string };
+    const folder = path.join(dataDir, `export-${suffix}`);
+    const exported = await plie(['rgpd', 'export', participantId, '--out', folder, '--par', COORDINATOR]);
+    expect(exported.stderr).toBe('');
+    expect(exported.stdout).toContain(`Export du dossier écrit dans ${folder} : export.json, export.html.`);
+    expect(JSON.parse(readFileSync(path.join(folder, 'export.json'), 'utf8'))).toMatchObject({ participant: { id: participantId, firstName: `Zoé${suffix}` } });
+    expect(readFileSync(path.join(folder, 'export.html'), 'utf8')).toContain(`<dt>Prénom</dt><dd>Zoé${suffix}</dd>`);
+    expect(await db.auditEvent.count({ where: { action: 'rgpd.export', actor: COORDINATOR, entityId: participantId, channel: 'cli' } })).toBe(1);
+    await db.staff.create({ data: { plieCode: 'CASA', email: `referente-${suffix}@plie.test`, name: 'Rita', roles: ['REFERENT'] } });
+    const refused = await plie(['rgpd', 'export', participantId, '--out', `${folder}-bis`, '--par', `referente-${suffix}@plie.test`]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Les demandes d’accès et d’effacement des données d’une personne sont traitées par la coordination.');
+    expect((await plie(['rgpd', 'export', 'pas-un-id', '--out', folder])).code).toBe(2);
+  });
+});

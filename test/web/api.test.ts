@@ -479,6 +479,31 @@ describe('HTTP API', () => {
     expect((await api('GET', `/api/participants/${oriented.body.participantId as string}/parcours`, undefined, adminToken)).status).toBe(404);
   });
 
+  it('exports a person’s data for a coordinator’s personal token only (right of access), audited under her name', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const coordinator = `coordinatrice.${suffix}@plie.test`;
+    const referent = `referente.${suffix}@plie.test`;
+    await db.staff.createMany({ data: [
+      { plieCode: 'CASA', email: coordinator, name: 'Carla Coordination', roles: ['COORDINATEUR'] },
+      { plieCode: 'CASA', email: referent, name: 'Rita Référente', roles: ['REFERENT'] },
+    ] });
+    const today = new Date().toISOString().slice(0, 10);
+    const { token: coordinatorToken } = await createStaffToken(db, 'CASA', coordinator, { today });
+    const { token: referentToken } = await createStaffToken(db, 'CASA', referent, { today });
+    const created = await api('POST', '/api/participants', { firstName: `Eva${suffix}`, lastName: `Export${suffix}`, birthDate: '12/03/1985', commune: 'Antibes', email: `eva.${suffix}@exemple.fr` });
+    const id = created.body.participantId as string;
+
+    const exported = await api('GET', `/api/participants/${id}/export`, undefined, coordinatorToken);
+    expect(exported.status).toBe(200);
+    expect(exported.body).toMatchObject({ participant: { id, firstName: `Eva${suffix}`, email: `eva.${suffix}@exemple.fr` }, pathways: [{ participantId: id }] });
+    expect(await db.auditEvent.count({ where: { action: 'rgpd.export', actor: coordinator, entityId: id, channel: 'http' } })).toBe(1);
+    // The PLIE's own token names nobody; a referent may not; another PLIE's person does not exist.
+    expect((await api('GET', `/api/participants/${id}/export`)).status).toBe(403);
+    expect(await api('GET', `/api/participants/${id}/export`, undefined, referentToken)).toEqual({ status: 403, body: { erreur: 'Les demandes d’accès et d’effacement des données d’une personne sont traitées par la coordination.' } });
+    expect((await api('GET', `/api/participants/${randomUUID()}/export`, undefined, coordinatorToken)).status).toBe(404);
+    expect((await api('GET', '/api/participants/pas-un-id/export', undefined, coordinatorToken)).status).toBe(400);
+  });
+
   it('does not show, nor let anyone answer for, a participant of another PLIE', async () => {
     const id = randomUUID();
     await db.participant.create({

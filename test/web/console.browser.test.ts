@@ -323,6 +323,14 @@ describe('the staff’s web console (headless Chromium)', () => {
     await page.waitForURL(`${web.url}/participants/${participantId}?enregistre=1`);
     await waitFor(async () => expect((await db.pathway.findUniqueOrThrow({ where: { id: `parcours-${participantId}` } })).referentEmail).toBe(OTHER_REFERENT));
     expect(await db.auditEvent.findFirstOrThrow({ where: { entityId: `parcours-${participantId}`, action: 'pathway.referentChanged' } })).toMatchObject({ actor: COORDINATOR, channel: 'web' });
+
+    // The right of access, answered from the file: everything held on the person, readable or as JSON.
+    const dataOf = async (name: string) => await fetch(`${web.url}${await page.getByRole('link', { name }).getAttribute('href')}`, { headers: { cookie: cookies } });
+    const json = await dataOf('ses données (JSON)');
+    expect(json.headers.get('content-disposition')).toContain(`donnees-${fileReferenceOf(participantId)}.json`);
+    expect(((await json.json()) as { participant: { id: string } }).participant.id).toBe(participantId);
+    expect(await (await dataOf('ses données (page lisible)')).text()).toContain(`<dt>Nom</dt><dd>Haddad${run}</dd>`);
+    expect(await db.auditEvent.count({ where: { action: 'rgpd.export', actor: COORDINATOR, entityId: participantId, channel: 'web' } })).toBe(2);
     await context.close();
 
     const referent = await signIn(REFERENT);

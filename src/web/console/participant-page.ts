@@ -6,12 +6,15 @@
  */
 import type { Client } from '@temporalio/client';
 import express from 'express';
-import { auditRead } from '../../db/audit.ts';
+import { randomUUID } from 'node:crypto';
+import { audit, auditRead } from '../../db/audit.ts';
 import type { Db } from '../../db/client.ts';
 import { fromDbDate } from '../../db/dates.ts';
 import { formatFrenchDate } from '../../domain/dates.ts';
 import { fileReference } from '../../domain/participant.ts';
-import { mayAnswerTask } from '../../domain/permissions.ts';
+import { mayAnswerTask, mayDo, REFUSED } from '../../domain/permissions.ts';
+import { collectExport } from '../../rgpd/export.ts';
+import { renderExportHtml } from '../../rgpd/export-html.ts';
 import { isTaskKind, STAGE_LABELS, TASK_TITLES, type Stage } from '../../domain/tasks.ts';
 import { EXIT_TYPE_LABELS, type ExitType } from '../../domain/exit-types.ts';
 import { BARRIER_OPTIONS, CONTRACT_TYPE_OPTIONS, DECLARED_SITUATION_OPTIONS, labelOf, PRESCRIBER_OPTIONS, STEP_TYPE_OPTIONS } from '../../forms/labels.ts';
@@ -128,6 +131,9 @@ export function createParticipantPage(deps: ParticipantPageDeps): express.Router
         ['RQTH', yesNo(participant.rqth)],
       ]),
       html(`<p><a class="fr-link" href="/participants/${participant.id}/rectifier">Rectifier les informations de la personne</a></p>`),
+      mayDo(session, 'answerDataRights')
+        ? html(`<p>Droit d’accès de la personne : <a class="fr-link" href="/participants/${participant.id}/donnees.html" download>ses données (page lisible)</a>, <a class="fr-link" href="/participants/${participant.id}/donnees.json" download>ses données (JSON)</a>.</p>`)
+        : html(''),
       table(
         'Examens de l’éligibilité, du plus récent au plus ancien',
         ['Le', 'Décision', 'Motifs', 'Par'],
@@ -209,6 +215,19 @@ export function createParticipantPage(deps: ParticipantPageDeps): express.Router
     const bytes = await deps.proofs.read(proof.fileReference);
     await auditRead(db, { actor: session.email, channel: 'web', participantId: participant.id, what: `justificatif ${proof.id}` });
     res.type(proof.mimeType).attachment(`justificatif-${fileReference(participant.id)}.${EXTENSIONS[proof.mimeType as keyof typeof EXTENSIONS] ?? 'bin'}`).send(bytes);
+  });
+
+  // Access (RGPD article 15), for the coordination: everything held on the person; the proofs themselves download one by one above.
+  router.get('/participants/:id/donnees.:format', async (req, res) => {
+    const session = sessionOf(req)!;
+    const participant = await fileFor(session, req.params.id, res);
+    if (!participant) return;
+    if (!mayDo(session, 'answerDataRights') || !['html', 'json'].includes(req.params.format)) return sendPage(res, session, { status: 403, title: 'Données de la personne', body: alert('warning', REFUSED.answerDataRights) });
+    const data = (await collectExport(db, participant.plieCode, participant.id, new Date()))!;
+    await audit(db, { idempotencyKey: `web/${randomUUID()}`, actor: session.email, channel: 'web', action: 'rgpd.export', entityType: 'participant', entityId: participant.id, details: { format: req.params.format } });
+    const name = `donnees-${fileReference(participant.id)}.${req.params.format}`;
+    if (req.params.format === 'json') return res.type('application/json').attachment(name).send(`${JSON.stringify(data, null, 2)}\n`);
+    res.type('html').attachment(name).send(renderExportHtml(data));
   });
 
   // Rectification (RGPD article 16): only the fields filled in change; eligibility is examined again.
