@@ -1,10 +1,13 @@
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/index.ts';
 import { createDb, type Db } from '../../src/db/client.ts';
 import { createMailer, type Mailer } from '../../src/email/transport.ts';
 import { createLogger } from '../../src/logging.ts';
 import { createWorker } from '../../src/temporal/worker.ts';
+import { dataConverter } from '../../src/temporal/connection.ts';
+import { randomPayloadKeys, uniqueQueue } from './settings.ts';
 import { TestInbox } from './smtp.ts';
 
 export const COORDINATOR = 'coordination@plie.test';
@@ -55,6 +58,28 @@ export async function startWorkerStack(opts: {
       mailer.close();
       await inbox.stop();
       await db.$disconnect();
+    },
+  };
+}
+
+/**
+ * A worker on the tests' dev server with a queue of its own, and a client speaking to it with the
+ * same keys: what a test of workflows and activities against the real server needs; `stop` closes all.
+ */
+export async function startWorkerAndClient(name: string): Promise<{ stack: WorkerStack; client: Client; taskQueue: string; stop: () => Promise<void> }> {
+  const taskQueue = uniqueQueue(name);
+  const payloadKeys = randomPayloadKeys();
+  const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
+  const stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });
+  const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
+  return {
+    stack,
+    client,
+    taskQueue,
+    stop: async () => {
+      await stack.stop();
+      await client.connection.close();
+      await nativeConnection.close();
     },
   };
 }

@@ -3,9 +3,7 @@
  * the real worker on the dev server, PostgreSQL.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toDbDate } from '../../src/db/dates.ts';
 import { clauseConfigSchema } from '../../src/domain/procurement.ts';
 import { addMonths, parisDate } from '../../src/domain/dates.ts';
@@ -14,34 +12,25 @@ import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { recordHire } from '../../src/procurement/hire.ts';
 import { proposeCandidate, registerProcurement } from '../../src/procurement/register.ts';
 import { InvalidInputError } from '../../src/participants/create.ts';
-import { dataConverter } from '../../src/temporal/connection.ts';
 import { answerTaskUpdate, PATHWAY_WORKFLOW, pathwayWorkflowId, stateQuery } from '../../workflows/pathway-messages.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
-import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
-import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+import { COORDINATOR, startWorkerAndClient } from '../helpers/worker.ts';
 
 const REFERENT = 'referente.clause@plie.test';
-const taskQueue = uniqueQueue('hire');
-const payloadKeys = randomPayloadKeys();
 const clauses = clauseConfigSchema.parse(undefined);
-let nativeConnection: NativeConnection;
-let stack: WorkerStack;
-let client: Client;
+let running: Awaited<ReturnType<typeof startWorkerAndClient>>;
 
 beforeAll(async () => {
-  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });
-  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
+  running = await startWorkerAndClient('hire');
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  await client?.connection.close();
-  await nativeConnection?.close();
+  await running?.stop();
 });
 
 describe('hiring under a clause', () => {
   it('records the clause contract and the participant’s work contract; refuses someone not proposed or not eligible', async () => {
+    const { stack, client, taskQueue } = running;
     const db = stack.db;
     const participantId = randomUUID();
     await db.participant.create({

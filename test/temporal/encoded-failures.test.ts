@@ -3,37 +3,27 @@
  * the server, the history does not hold the error's text; read through the data converter, it does.
  */
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toDbDate } from '../../src/db/dates.ts';
-import { dataConverter } from '../../src/temporal/connection.ts';
 import { RESEND_MARCHE_WORKFLOW } from '../../workflows/resend.ts';
-import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
-import { startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+import { startWorkerAndClient } from '../helpers/worker.ts';
 
 const run = randomBytes(4).toString('hex');
-const taskQueue = uniqueQueue('failures');
-const payloadKeys = randomPayloadKeys();
-let nativeConnection: NativeConnection;
-let stack: WorkerStack;
-let client: Client;
+let running: Awaited<ReturnType<typeof startWorkerAndClient>>;
 
 beforeAll(async () => {
-  nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
-  stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });
-  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
+  running = await startWorkerAndClient('failures');
 });
 
 afterAll(async () => {
-  await stack?.stop();
-  await client?.connection.close();
-  await nativeConnection?.close();
+  await running?.stop();
 });
 
 describe('failures in Temporal’s histories', () => {
   it('are encrypted: the raw history does not hold the error’s text, the decoded failure does', async () => {
+    const { stack, client, taskQueue } = running;
     const { db } = stack;
     // A marché without a contact: asking its company again fails, naming the marché.
     const reference = `SECRET-${run}`;
