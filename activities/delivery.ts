@@ -9,6 +9,7 @@ import type { Db } from '../src/db/client.ts';
 import { messageRecord } from '../src/db/messages.ts';
 import { parisDate, type CalendarDate } from '../src/domain/dates.ts';
 import { isPermanentSmtpFailure, isRefusedRecipient } from '../src/email/transport.ts';
+import { withoutPersonalData } from '../src/privacy/scrub.ts';
 import type { RenderedEmail } from '../src/email/templates.ts';
 import { LINK_DAYS, linkUrl, type LinkPurpose } from '../src/links/signed-links.ts';
 import { postOnce } from '../src/slack/delivery.ts';
@@ -54,15 +55,19 @@ export function createDelivery(deps: NotificationDeps) {
     });
   }
 
-  /** A failed delivery: recorded, then retried by Temporal unless the refusal is final. */
+  /**
+   * A failed delivery: recorded, then retried by Temporal unless the refusal is final. The server's
+   * words may quote the address: masked before they reach the record, the log and the failure.
+   */
   async function failed(d: Delivery, error: unknown, permanent: boolean, via: 'SMTP' | 'Slack'): Promise<never> {
-    const reason = String((error as Error).message).slice(0, 500);
+    const reason = withoutPersonalData(String((error as Error).message)).slice(0, 500);
     logger.warn({ key: d.idempotencyKey, template: d.template, via, permanent, err: reason }, 'échec d’envoi');
     await db.message
       .update({ where: { idempotencyKey: d.idempotencyKey }, data: { status: deliveryStatus(error, permanent, via), error: reason } })
       .catch((dbError: unknown) => logger.error({ err: (dbError as Error).message }, 'échec d’envoi non enregistré'));
     if (permanent) throw ApplicationFailure.nonRetryable(`${via} a refusé le message : ${reason}`);
-    throw error;
+    // Any other error is retried by Temporal: a plain one, with the masked words only.
+    throw new Error(`${via} n’a pas pu envoyer le message : ${reason}`);
   }
 
   async function postToSlack(d: Delivery, slack: WebClient, target: NonNullable<Delivery['slack']>): Promise<void> {

@@ -118,6 +118,10 @@ describe('idempotent activities', () => {
     const message = await db.message.findUniqueOrThrow({ where: { idempotencyKey: `${task.id}/opened` } });
     expect(message.status).toBe('refused');
     expect(message.error).toContain('550');
+    // The server's words quote the address: masked in the record and in the failure.
+    expect(message.error).toContain('[adresse]');
+    expect(message.error).not.toContain('inconnu@plie.test');
+    await expect(attempt).rejects.toSatisfy((failure: Error) => !failure.message.includes('inconnu@plie.test'));
   });
 });
 

@@ -27,7 +27,8 @@ export class TestInbox {
       logger: false,
       onRcptTo: (address, _session, callback) => {
         if (this.rejected.has(address.address)) {
-          callback(Object.assign(new Error('Boîte inconnue'), { responseCode: 550 }));
+          // As real servers do, the refusal quotes the address.
+          callback(Object.assign(new Error(`<${address.address}> : boîte inconnue`), { responseCode: 550 }));
           return;
         }
         callback();
