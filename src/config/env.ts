@@ -84,6 +84,8 @@ export const envSchema = z.object({
   PLIE_DATA_DIR: z.preprocess(emptyAsUndefined, z.string().default('./.data')),
   PORT: port(3000),
   PUBLIC_URL: httpUrl,
+  /** The Temporal Web UI's origin (https://temporal.example.fr), allowed to call the console's codec endpoint. */
+  TEMPORAL_UI_ORIGIN: httpUrl,
 
   DATABASE_URL: postgresUrl,
 

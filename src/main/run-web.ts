@@ -56,6 +56,8 @@ export async function runWeb(opts: {
         // The PLIEs this web serves: the same as its API's.
         served: new Set(tokens.map((t) => t.plieCode)),
         secureCookies: env.NODE_ENV === 'production',
+        // An origin is scheme, host and port, without a path.
+        ...(env.TEMPORAL_UI_ORIGIN ? { temporalUiOrigin: new URL(env.TEMPORAL_UI_ORIGIN).origin } : {}),
         plieConfig: (code: string) => plieConfigFor(opts.db, env, code),
         pathwayDeps: depsFor,
         oidc: oidcSettingsOf(env),

@@ -16,6 +16,8 @@ import { projectRoot } from '../../src/infra/project.ts';
 import { createLogger } from '../../src/logging.ts';
 import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
+import { EncryptionCodec } from '../../src/temporal/codec.ts';
+import { openSession, sessionCookieName } from '../../src/web/console/sessions.ts';
 import { FakeSlackApi } from '../helpers/slack-api.ts';
 import { slackClientFor } from '../helpers/slack-requests.ts';
 import { WHO_MAY } from '../helpers/who-may.ts';
@@ -27,6 +29,7 @@ const TOKEN = 'jeton-api-de-test';
 const OTHER_TOKEN = 'jeton-de-l-autre-plie';
 const SIGNING_SECRET = 'secret-de-signature-slack';
 const LINK_SECRET = randomBytes(24).toString('base64');
+const UI_ORIGIN = 'http://ui.plie.test:8233';
 const taskQueue = uniqueQueue('web');
 const payloadKeys = randomPayloadKeys();
 let stack: WorkerStack;
@@ -55,6 +58,7 @@ beforeAll(async () => {
     SLACK_BOT_TOKEN: 'xoxb-test',
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     SLACK_API_URL: slackApi.url,
+    TEMPORAL_UI_ORIGIN: UI_ORIGIN,
   });
   web = await runWeb({ config, db, temporal: client, apiToken: TOKEN, links: { linkSecret: LINK_SECRET, fileKey: randomBytes(32).toString('base64') }, logger: createLogger('silent'), port: 0 });
 });
@@ -502,6 +506,46 @@ describe('HTTP API', () => {
     expect(await api('GET', `/api/participants/${id}/export`, undefined, referentToken)).toEqual({ status: 403, body: { erreur: 'Les demandes d’accès et d’effacement des données d’une personne sont traitées par la coordination.' } });
     expect((await api('GET', `/api/participants/${randomUUID()}/export`, undefined, coordinatorToken)).status).toBe(404);
     expect((await api('GET', '/api/participants/pas-un-id/export', undefined, coordinatorToken)).status).toBe(400);
+  });
+
+  it('decodes Temporal’s payloads for the Web UI, to a coordinator or an administrator signed in to the console only, each call audited', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const people = { coordinator: `coord.codec.${suffix}@plie.test`, admin: `admin.codec.${suffix}@plie.test`, referent: `ref.codec.${suffix}@plie.test` };
+    await db.staff.createMany({ data: [
+      { plieCode: 'CASA', email: people.coordinator, name: 'Cora', roles: ['COORDINATEUR'] },
+      { plieCode: 'CASA', email: people.admin, name: 'Adam', roles: ['ADMIN'] },
+      { plieCode: 'CASA', email: people.referent, name: 'Rémi', roles: ['REFERENT'] },
+    ] });
+    const cookieOf = async (email: string) => `${sessionCookieName({ secure: false })}=${await openSession(db, { plieCode: 'CASA', email, method: 'email-link' }, Date.now())}`;
+    const clear = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify({ lastName: `Haddad${suffix}` })) };
+    const [encrypted] = await new EncryptionCodec(payloadKeys).encode([clear]);
+    const asJson = (p: { metadata?: Record<string, Uint8Array | null> | null; data?: Uint8Array | null }) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
+      data: Buffer.from(p.data!).toString('base64'),
+    });
+    const decode = (cookie: string | null, payloads: unknown[] = [asJson(encrypted!)]) =>
+      fetch(`${web.url}/codec/decode`, { method: 'POST', headers: { origin: UI_ORIGIN, 'content-type': 'application/json', 'x-namespace': 'default', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ payloads }) });
+
+    const decoded = await decode(await cookieOf(people.coordinator));
+    expect(decoded.status).toBe(200);
+    expect(decoded.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    expect(decoded.headers.get('access-control-allow-credentials')).toBe('true');
+    expect((await decoded.json())).toEqual({ payloads: [asJson(clear)] });
+    expect((await decode(await cookieOf(people.admin))).status).toBe(200);
+    expect(await db.auditEvent.count({ where: { action: 'temporal.decode', actor: { in: [people.coordinator, people.admin] }, channel: 'web' } })).toBe(2);
+
+    // Nobody else, and nothing undecipherable.
+    expect((await decode(await cookieOf(people.referent))).status).toBe(403);
+    expect((await decode(null)).status).toBe(401);
+    const forged = { metadata: { encoding: Buffer.from('binary/encrypted').toString('base64'), 'encryption-key-id': Buffer.from('k1').toString('base64') }, data: randomBytes(40).toString('base64') };
+    expect((await decode(await cookieOf(people.coordinator), [forged])).status).toBe(400);
+    expect((await decode(await cookieOf(people.coordinator), [{ data: 'pas du base64 !' }])).status).toBe(400);
+    // The UI's preflight, from its origin only.
+    const preflight = await fetch(`${web.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Namespace');
+    const elsewhere = await fetch(`${web.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://ailleurs.example' } });
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('does not show, nor let anyone answer for, a participant of another PLIE', async () => {

@@ -20,6 +20,7 @@ import type { ProofStore } from '../../files/proof-store.ts';
 import { createReferralPage } from './referral-page.ts';
 import { createCommissionPage } from './commission-page.ts';
 import { createMessagesPage } from './messages-page.ts';
+import { createCodecEndpoint } from './codec-endpoint.ts';
 import { createOffersPage } from './offers-page.ts';
 import { createCollectivePage } from './collective-page.ts';
 import { createProcurementPage } from './procurement-page.ts';
@@ -31,7 +32,7 @@ import { createSignInPages } from './sign-in-pages.ts';
 import { createOidcSignIn, oidcButton, type OidcSettings } from './oidc-sign-in.ts';
 import { createTaskPages } from './tasks-pages.ts';
 
-const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants|bilan|orienter|commission|messages|offres|actions-collectives|marches)(?:\/|$))/;
+const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants|bilan|orienter|commission|messages|offres|actions-collectives|marches|codec)(?:\/|$))/;
 
 export interface ConsoleDeps {
   db: Db;
@@ -54,6 +55,8 @@ export interface ConsoleDeps {
   oidc?: OidcSettings | null;
   logger: Logger;
   now?: () => number;
+  /** The Temporal Web UI's origin, allowed to call the codec endpoint with the console's cookie. */
+  temporalUiOrigin?: string;
 }
 
 export function createConsole(deps: ConsoleDeps): express.Router {
@@ -79,6 +82,8 @@ export function createConsole(deps: ConsoleDeps): express.Router {
   );
   router.use(express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 100 }));
   router.use(loadRequestState(deps.db, cookies, now));
+  // Called by the Temporal Web UI with JSON, not by a form of these pages: its own checks (see there).
+  router.use(createCodecEndpoint({ db: deps.db, codecs: deps.temporal.options.loadedDataConverter.payloadCodecs, ...(deps.temporalUiOrigin ? { uiOrigin: deps.temporalUiOrigin } : {}), logger: deps.logger }));
   router.use(csrfSynchronisedProtection);
   router.get('/', (_req, res) => res.redirect(303, '/taches'));
   router.use(createSignInPages({ ...deps, cookies, now, ...(deps.oidc ? { alternative: oidcButton(deps.oidc) } : {}) }));
