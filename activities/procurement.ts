@@ -18,6 +18,7 @@ import { audit } from '../src/db/audit.ts';
 import { createDelivery } from './delivery.ts';
 import { resendPlan } from '../src/email/resend-plan.ts';
 import { facilitatorOf } from '../src/procurement/start.ts';
+import { staleMarcheMessages } from '../src/procurement/stale-messages.ts';
 import type { NotificationDeps } from './notifications.ts';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -132,7 +133,10 @@ export function createProcurementActivities(deps: NotificationDeps & { plieConfi
       const message = await db.message.findUnique({ where: { id: args.messageId } });
       const plan = message ? resendPlan(message) : null;
       if (!message || plan?.kind !== 'marche') return message?.status ?? 'unknown';
-      const at = (message.decidedAt ?? message.createdAt).toISOString();
+      // Asked from a page read earlier: the marché may have been closed, or the month validated, since.
+      if ((await staleMarcheMessages(db, [message])).has(message.id)) return 'stale';
+      // Its links are signed now: those of the first sending may have expired.
+      const at = new Date().toISOString();
       if (plan.email === 'request') {
         const procurement = await procurementOf(plan.marcheId);
         const config = await deps.plieConfig(procurement.plieCode);

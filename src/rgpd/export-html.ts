@@ -99,7 +99,8 @@ function section(title: string, rows: Array<Record<string, unknown>>, empty = 'R
   return `<section><h2>${escapeHtml(title)} (${rows.length})</h2>${rows.length ? rows.map(record).join('') : `<p>${escapeHtml(empty)}</p>`}</section>`;
 }
 
-export function renderExportHtml(data: ParticipantExport): string {
+/** `withFiles`: the page is written in a folder beside the proofs' files (else they are handed over apart). */
+export function renderExportHtml(data: ParticipantExport, opts: { withFiles: boolean }): string {
   const p = data.participant;
   const sections = [
     section('Votre fiche', [p]),
@@ -137,7 +138,7 @@ export function renderExportHtml(data: ParticipantExport): string {
 <body>
 <main>
 <h1>Vos données au PLIE — dossier ${escapeHtml(data.fileReference)}</h1>
-<p>Voici tout ce que le PLIE conserve à votre sujet, au ${escapeHtml(data.exportedAt.slice(0, 10).split('-').reverse().join('/'))}. Les justificatifs que vous avez transmis sont dans le dossier « justificatifs » à côté de cette page. Pour faire corriger ou effacer une information, répondez au dernier email de votre référent·e ou adressez-vous à la coordination du PLIE.</p>
+<p>Voici tout ce que le PLIE conserve à votre sujet, au ${escapeHtml(data.exportedAt.slice(0, 10).split('-').reverse().join('/'))}. ${opts.withFiles ? 'Les justificatifs que vous avez transmis sont dans le dossier « justificatifs » à côté de cette page.' : 'La coordination vous remet aussi les justificatifs que vous avez transmis.'} Pour faire corriger ou effacer une information, répondez au dernier email de votre référent·e ou adressez-vous à la coordination du PLIE.</p>
 ${sections.join('\n')}
 </main>
 </body>

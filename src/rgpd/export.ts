@@ -22,7 +22,8 @@ export async function collectExport(db: Db, plieCode: string, participantId: str
   const byId = { id: 'asc' } as const;
   const pathways = await db.pathway.findMany({
     where: { participantId },
-    include: { tasks: { orderBy: { openedAt: 'asc' } }, appointments: { orderBy: { at: 'asc' } }, referents: { include: { staff: { select: { name: true, email: true } } }, orderBy: { from: 'asc' } } },
+    // A commission member's vote task sits on the person's pathway, but its answer is the member's: left out.
+    include: { tasks: { where: { kind: { not: 'commission_vote' } }, orderBy: { openedAt: 'asc' } }, appointments: { orderBy: { at: 'asc' } }, referents: { include: { staff: { select: { name: true, email: true } } }, orderBy: { from: 'asc' } } },
     orderBy: { createdAt: 'asc' },
   });
   const pathwayIds = pathways.map((p) => p.id);
@@ -42,10 +43,9 @@ export async function collectExport(db: Db, plieCode: string, participantId: str
     db.clauseCandidate.findMany({ where: ofPerson, include: { procurement: { select: { externalId: true, title: true, buyer: true } } }, orderBy: { proposedAt: 'asc' } }),
     db.clauseContract.findMany({ where: ofPerson, include: { procurement: { select: { externalId: true, title: true } } }, orderBy: { start: 'asc' } }),
     db.proof.findMany({ where: ofPerson, orderBy: byId }),
-    db.message.findMany({
-      where: { OR: [{ pathwayId: { in: pathwayIds } }, ...(participant.email ? [{ recipient: { equals: participant.email, mode: 'insensitive' as const } }] : [])] },
-      orderBy: { createdAt: 'asc' },
-    }),
+    // Messages of their pathways, and those keyed by their id (collective actions, offers): never all
+    // those sent to their address, which another person (a family, another PLIE) may share.
+    db.message.findMany({ where: { OR: [{ pathwayId: { in: pathwayIds } }, { idempotencyKey: { contains: participantId } }] }, orderBy: { createdAt: 'asc' } }),
     db.auditEvent.findMany({ where: { entityId: { in: [participantId, ...pathwayIds, ...taskIds] } }, orderBy: { at: 'asc' } }),
   ]);
   const offers = await db.jobOffer.findMany({ where: { id: { in: placements.map((p) => p.offerId) } }, select: { id: true, company: true, jobTitle: true } });
@@ -89,7 +89,7 @@ export async function writeExport(folder: string, data: ParticipantExport, proof
   await mkdir(folder, { recursive: true, mode: 0o700 });
   const written = ['export.json', 'export.html'];
   await writeFile(path.join(folder, 'export.json'), `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
-  await writeFile(path.join(folder, 'export.html'), renderExportHtml(data), { mode: 0o600 });
+  await writeFile(path.join(folder, 'export.html'), renderExportHtml(data, { withFiles: true }), { mode: 0o600 });
   for (const proof of data.proofs) {
     if (!proof.file || !proof.fileReference) continue;
     await mkdir(path.join(folder, 'justificatifs'), { recursive: true, mode: 0o700 });

@@ -41,6 +41,8 @@ async function personWithHistory(name: string) {
   const caseId = `${pathwayId}/commission/1`;
   await db.commissionCase.create({ data: { id: caseId, pathwayId, criterion: 'TEMPS_PARTIEL_COURT', openedAt: new Date('2026-05-01T09:00:00Z'), deadline: new Date('2026-05-08T09:00:00Z'), outcome: 'approved' } });
   await db.commissionVote.create({ data: { caseId, staffId: staff.id, vote: 'CONTRE', comment: `avis-${name}-${run}`, votedAt: new Date('2026-05-02T09:00:00Z') } });
+  // The member's vote task, on the person's pathway, as the commission's workflow leaves it.
+  await db.task.create({ data: { id: `${caseId}/commission_vote/1`, pathwayId, kind: 'commission_vote', assigneeEmail: staff.email, status: 'done', dueDate: toDbDate('2026-05-08'), openedAt: new Date('2026-05-01T09:00:00Z'), answeredBy: staff.email, answer: { vote: 'contre', comment: `avis-${name}-${run}` }, commissionCaseId: caseId } });
   const offer = await db.jobOffer.create({ data: { plieCode: PLIE, company: 'Boulangerie du Port', jobTitle: 'Vendeur·se', sector: 'Commerce', contractType: 'CDI', createdBy: 'test' } });
   await db.placement.create({ data: { offerId: offer.id, participantId: id, wish: 'Commerce', status: 'EMBAUCHE' } });
   const action = await db.collectiveAction.create({ data: { plieCode: PLIE, kind: 'ATELIER_DECOUVERTE', title: 'Les métiers de bouche', at: new Date('2026-03-10T13:00:00Z'), durationMinutes: 120, place: 'Antibes', organizerEmail: staff.email, createdBy: 'test' } });
@@ -51,6 +53,9 @@ async function personWithHistory(name: string) {
   const reference = await proofs.save(PNG);
   await db.proof.create({ data: { participantId: id, kind: 'CONTRAT', receivedAt: new Date('2026-04-02T09:00:00Z'), fileReference: reference, mimeType: 'image/png', size: PNG.length } });
   await db.message.create({ data: { idempotencyKey: `${pathwayId}/convocation`, channel: 'email', template: 'convocation', recipient: email, pathwayId, status: 'sent' } });
+  await db.message.create({ data: { idempotencyKey: `collective/${action.id}/${id}/invitation`, channel: 'email', template: 'collective.invitation', recipient: email, status: 'sent' } });
+  // Someone else's message to the same address (a family's shared mailbox): not the person's.
+  await db.message.create({ data: { idempotencyKey: `parcours-${randomUUID()}/convocation`, channel: 'email', template: 'convocation', recipient: email, status: 'sent' } });
   await db.auditEvent.create({ data: { actor: 'test', channel: 'web', action: 'participant.read', entityType: 'participant', entityId: id } });
   await db.auditEvent.create({ data: { actor: staff.email, channel: 'web', action: 'task.answer', entityType: 'task', entityId: `${pathwayId}/diagnostic_decision/1` } });
   return { id, email };
@@ -90,12 +95,14 @@ describe('the right of access', () => {
       messages: data.messages.length,
       auditEvents: data.auditEvents.length,
     };
-    expect(counts).toEqual({ assessments: 1, pathways: 1, tasks: 1, appointments: 1, referents: 1, barriers: 1, steps: 1, contracts: 1, paidHours: 1, exits: 1, fseDataPoints: 1, commissionCases: 1, placements: 1, collectiveInvitations: 1, clauseCandidates: 1, clauseContracts: 1, proofs: 1, messages: 1, auditEvents: 2 });
+    expect(counts).toEqual({ assessments: 1, pathways: 1, tasks: 1, appointments: 1, referents: 1, barriers: 1, steps: 1, contracts: 1, paidHours: 1, exits: 1, fseDataPoints: 1, commissionCases: 1, placements: 1, collectiveInvitations: 1, clauseCandidates: 1, clauseContracts: 1, proofs: 1, messages: 2, auditEvents: 2 });
     expect(data.pathways[0]!.tasks[0]!.answer).toEqual({ decision: 'integrate' });
     expect(data.commissionCases[0]).toMatchObject({ criterion: 'TEMPS_PARTIEL_COURT', outcome: 'approved' });
     const json = JSON.stringify(data);
     expect(json).not.toContain('CONTRE');
+    expect(json).not.toContain('contre');
     expect(json).not.toContain(`avis-Ana-${run}`);
+    expect(json).not.toContain('commission_vote');
     expect(json).not.toContain(other.id);
     expect(json).not.toContain(other.email);
     expect(await collectExport(db, 'AUTRE_PLIE', ana.id, NOW)).toBeNull();

@@ -89,7 +89,7 @@ describe('one authority, whatever the channel: role × action × channel', () =>
 
 describe('what each role grants in its PLIE (one table, read by Slack, the API and the CLI)', () => {
   const expected: Record<Role, StaffAction[]> = {
-    COORDINATEUR: ['refer', 'lookUpFiles', 'followMarches', 'publishOffers', 'runCollectiveActions', 'manageStaff', 'readBilan'],
+    COORDINATEUR: ['refer', 'lookUpFiles', 'followMarches', 'publishOffers', 'runCollectiveActions', 'manageStaff', 'readBilan', 'answerDataRights'],
     REFERENT: ['refer', 'lookUpFiles', 'runCollectiveActions'],
     FACILITATEUR: ['followMarches'],
     MEMBRE_COMMISSION: [],

@@ -508,44 +508,19 @@ describe('HTTP API', () => {
     expect((await api('GET', '/api/participants/pas-un-id/export', undefined, coordinatorToken)).status).toBe(400);
   });
 
-  it('decodes Temporal’s payloads for the Web UI, to a coordinator or an administrator signed in to the console only, each call audited', async () => {
-    const suffix = randomBytes(3).toString('hex');
-    const people = { coordinator: `coord.codec.${suffix}@plie.test`, admin: `admin.codec.${suffix}@plie.test`, referent: `ref.codec.${suffix}@plie.test` };
-    await db.staff.createMany({ data: [
-      { plieCode: 'CASA', email: people.coordinator, name: 'Cora', roles: ['COORDINATEUR'] },
-      { plieCode: 'CASA', email: people.admin, name: 'Adam', roles: ['ADMIN'] },
-      { plieCode: 'CASA', email: people.referent, name: 'Rémi', roles: ['REFERENT'] },
-    ] });
-    const cookieOf = async (email: string) => `${sessionCookieName({ secure: false })}=${await openSession(db, { plieCode: 'CASA', email, method: 'email-link' }, Date.now())}`;
-    const clear = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify({ lastName: `Haddad${suffix}` })) };
-    const [encrypted] = await new EncryptionCodec(payloadKeys).encode([clear]);
-    const asJson = (p: { metadata?: Record<string, Uint8Array | null> | null; data?: Uint8Array | null }) => ({
-      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
-      data: Buffer.from(p.data!).toString('base64'),
+  it('decodes no payload of Temporal for the Web UI when the deployment serves several PLIEs (one set of keys opens them all)', async () => {
+    const coordinator = `coord.codec.${randomBytes(3).toString('hex')}@plie.test`;
+    await db.staff.create({ data: { plieCode: 'CASA', email: coordinator, name: 'Cora', roles: ['COORDINATEUR'] } });
+    const cookie = `${sessionCookieName({ secure: false })}=${await openSession(db, { plieCode: 'CASA', email: coordinator, method: 'email-link' }, Date.now())}`;
+    const [encrypted] = await new EncryptionCodec(payloadKeys).encode([{ metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from('{}') }]);
+    const refused = await fetch(`${web.url}/codec/decode`, {
+      method: 'POST',
+      headers: { origin: UI_ORIGIN, 'content-type': 'application/json', cookie },
+      body: JSON.stringify({ payloads: [{ metadata: { encoding: Buffer.from(encrypted!.metadata!.encoding!).toString('base64') }, data: Buffer.from(encrypted!.data!).toString('base64') }] }),
     });
-    const decode = (cookie: string | null, payloads: unknown[] = [asJson(encrypted!)]) =>
-      fetch(`${web.url}/codec/decode`, { method: 'POST', headers: { origin: UI_ORIGIN, 'content-type': 'application/json', 'x-namespace': 'default', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ payloads }) });
-
-    const decoded = await decode(await cookieOf(people.coordinator));
-    expect(decoded.status).toBe(200);
-    expect(decoded.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
-    expect(decoded.headers.get('access-control-allow-credentials')).toBe('true');
-    expect((await decoded.json())).toEqual({ payloads: [asJson(clear)] });
-    expect((await decode(await cookieOf(people.admin))).status).toBe(200);
-    expect(await db.auditEvent.count({ where: { action: 'temporal.decode', actor: { in: [people.coordinator, people.admin] }, channel: 'web' } })).toBe(2);
-
-    // Nobody else, and nothing undecipherable.
-    expect((await decode(await cookieOf(people.referent))).status).toBe(403);
-    expect((await decode(null)).status).toBe(401);
-    const forged = { metadata: { encoding: Buffer.from('binary/encrypted').toString('base64'), 'encryption-key-id': Buffer.from('k1').toString('base64') }, data: randomBytes(40).toString('base64') };
-    expect((await decode(await cookieOf(people.coordinator), [forged])).status).toBe(400);
-    expect((await decode(await cookieOf(people.coordinator), [{ data: 'pas du base64 !' }])).status).toBe(400);
-    // The UI's preflight, from its origin only.
-    const preflight = await fetch(`${web.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST' } });
-    expect(preflight.status).toBe(204);
-    expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Namespace');
-    const elsewhere = await fetch(`${web.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://ailleurs.example' } });
-    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual({ erreur: 'Ce déploiement sert plusieurs PLIE : leurs données de Temporal ne se déchiffrent pas dans l’interface.' });
+    expect(await db.auditEvent.count({ where: { action: 'temporal.decode', actor: coordinator } })).toBe(0);
   });
 
   it('does not show, nor let anyone answer for, a participant of another PLIE', async () => {

@@ -228,6 +228,8 @@ describe('a pathway driven in the console alone (time-skipping)', { timeout: 240
     };
     await search(`Personne${run}`);
     expect(await page.locator('main').textContent()).toContain('Personne d’autre à inviter sous ce nom ou ce numéro.');
+    await search(`malik atelier${run}`);
+    expect(await page.locator('main').textContent()).toContain(`1 personne(s) en parcours pour « malik atelier${run} ».`);
     await search(ref.toLowerCase());
     await accessible(page, 'Atelier découverte des métiers « Les métiers du soin »');
     expect(await page.locator('main').textContent()).toContain(`1 personne(s) en parcours pour « ${ref.toLowerCase()} ».`);

@@ -24,6 +24,7 @@ import { signInUrl } from '../../src/links/sign-in-link.ts';
 import { signLink } from '../../src/links/signed-links.ts';
 import { answerTask } from '../../src/temporal/pathway-client.ts';
 import { registerProcurement } from '../../src/procurement/register.ts';
+import { openSession, sessionCookieName } from '../../src/web/console/sessions.ts';
 import { COMMISSION_WORKFLOW, commissionWorkflowId, type CommissionInput } from '../../workflows/pathway-messages.ts';
 
 const run = randomBytes(3).toString('hex');
@@ -43,12 +44,14 @@ let running: BrowserStack;
 let stack: WorkerStack;
 let db: Db;
 let web: RunningWeb;
+const UI_ORIGIN = 'http://localhost:8233';
 let browser: Browser;
 let participantId: string;
 
 beforeAll(async () => {
   running = await startBrowserStack({
     name: 'console',
+    env: { TEMPORAL_UI_ORIGIN: UI_ORIGIN },
     coordinator: COORDINATOR,
     apiToken: TOKEN,
     fileKey: FILE_KEY,
@@ -82,13 +85,14 @@ describe('the staff’s web console (headless Chromium)', () => {
     await page.goto(`${web.url}/connexion`);
     await accessible(page, 'Connexion');
     await screenshot(page, 'console-connexion');
+    const kb = byKeyboard(page);
     // A badly typed address is said so, next to the field.
-    await page.getByLabel(/Adresse email professionnelle/).fill('pas-une-adresse');
-    await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
+    await kb.type(page.getByLabel(/Adresse email professionnelle/), 'pas-une-adresse');
+    await kb.activate(page.getByRole('button', { name: 'Recevoir un lien de connexion' }));
     await expect.poll(() => page.locator('#champ-email-erreur').textContent()).toContain('adresse email valide');
     // An unknown address gets the same answer as a known one, and no email.
-    await page.getByLabel(/Adresse email professionnelle/).fill(`inconnue-${run}@plie.test`);
-    await page.getByRole('button', { name: 'Recevoir un lien de connexion' }).click();
+    await kb.type(page.getByLabel(/Adresse email professionnelle/), `inconnue-${run}@plie.test`);
+    await kb.activate(page.getByRole('button', { name: 'Recevoir un lien de connexion' }));
     await expect.poll(() => page.locator('h1').textContent()).toBe('Vérifiez votre messagerie');
     const unknownAnswer = await page.locator('main').textContent();
     await accessible(page, 'Vérifiez votre messagerie');
@@ -469,6 +473,18 @@ describe('the staff’s web console (headless Chromium)', () => {
     expect(sentAgain.subject).toContain(`REFUS-${run}`);
     await waitFor(async () => expect((await db.message.findUniqueOrThrow({ where: { id: request.id } })).status).toBe('sent'));
     expect(await db.auditEvent.count({ where: { actor: COORDINATOR, action: 'message.resend', entityType: 'marche', entityId: marche.id } })).toBe(1);
+    // A request for a month validated since asks nothing any more: not offered again, and refused if asked.
+    await db.hoursDeclaration.create({ data: { procurementId: marche.id, personId: 'C1', month: '2025-12', hours: 35, status: 'VALIDEE', declaredBy: COORDINATOR, declaredAt: new Date() } });
+    const answered = await db.message.create({ data: { idempotencyKey: `marche/${marche.id}/2025-12/request/1`, channel: 'email', template: 'marche.heures.request', recipient: contact, status: 'refused' } });
+    await page.reload();
+    expect(await page.locator('main').textContent()).toContain('Ne part plus : les heures de ce mois sont validées.');
+    const askedAgain = await fetch(`${web.url}/messages/${answered.id}/renvoyer`, {
+      method: 'POST',
+      headers: { cookie: await cookieHeader(context), 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: await page.locator('input[name="_csrf"]').first().inputValue() }).toString(),
+      redirect: 'manual',
+    });
+    expect(askedAgain.status).toBe(409);
     await context.close();
 
     // Not for a referent.
@@ -600,6 +616,46 @@ describe('the staff’s web console (headless Chromium)', () => {
     const referent = await signIn(OTHER_REFERENT);
     expect((await referent.page.goto(`${web.url}/marches/${procurement.id}`))!.status()).toBe(403);
     await referent.context.close();
+  });
+
+  it('decodes Temporal’s payloads for its Web UI, to a coordinator or an administrator signed in to the console only, each call audited', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const people = { coordinator: `coord.codec.${suffix}@plie.test`, admin: `admin.codec.${suffix}@plie.test`, referent: `ref.codec.${suffix}@plie.test` };
+    await db.staff.createMany({ data: [
+      { plieCode: 'CASA', email: people.coordinator, name: 'Cora', roles: ['COORDINATEUR'] },
+      { plieCode: 'CASA', email: people.admin, name: 'Adam', roles: ['ADMIN'] },
+      { plieCode: 'CASA', email: people.referent, name: 'Rémi', roles: ['REFERENT'] },
+    ] });
+    const cookieOf = async (email: string) => `${sessionCookieName({ secure: false })}=${await openSession(db, { plieCode: 'CASA', email, method: 'email-link' }, Date.now())}`;
+    const clear = { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify({ lastName: `Haddad${suffix}` })) };
+    const [encrypted] = await running.client.options.loadedDataConverter.payloadCodecs[0]!.encode([clear]);
+    const asJson = (p: { metadata?: Record<string, Uint8Array | null> | null; data?: Uint8Array | null }) => ({
+      metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v!).toString('base64')])),
+      data: Buffer.from(p.data!).toString('base64'),
+    });
+    const decode = (cookie: string | null, payloads: unknown[] = [asJson(encrypted!)]) =>
+      fetch(`${web.url}/codec/decode`, { method: 'POST', headers: { origin: UI_ORIGIN, 'content-type': 'application/json', 'x-namespace': 'default', ...(cookie ? { cookie } : {}) }, body: JSON.stringify({ payloads }) });
+
+    const decoded = await decode(await cookieOf(people.coordinator));
+    expect(decoded.status).toBe(200);
+    expect(decoded.headers.get('access-control-allow-origin')).toBe(UI_ORIGIN);
+    expect(decoded.headers.get('access-control-allow-credentials')).toBe('true');
+    expect((await decoded.json())).toEqual({ payloads: [asJson(clear)] });
+    expect((await decode(await cookieOf(people.admin))).status).toBe(200);
+    expect(await db.auditEvent.count({ where: { action: 'temporal.decode', actor: { in: [people.coordinator, people.admin] }, channel: 'web' } })).toBe(2);
+
+    // Nobody else, and nothing undecipherable.
+    expect((await decode(await cookieOf(people.referent))).status).toBe(403);
+    expect((await decode(null)).status).toBe(401);
+    const forged = { metadata: { encoding: Buffer.from('binary/encrypted').toString('base64'), 'encryption-key-id': Buffer.from('k1').toString('base64') }, data: randomBytes(40).toString('base64') };
+    expect((await decode(await cookieOf(people.coordinator), [forged])).status).toBe(400);
+    expect((await decode(await cookieOf(people.coordinator), [{ data: 'pas du base64 !' }])).status).toBe(400);
+    // The UI's preflight, from its origin only.
+    const preflight = await fetch(`${web.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: UI_ORIGIN, 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toContain('X-Namespace');
+    const elsewhere = await fetch(`${web.url}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'https://ailleurs.example' } });
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('ends the session of someone deactivated at once', async () => {

@@ -4,7 +4,8 @@
  * console knows — signed in, and of the coordination or the administration. Every call is audited.
  * The UI calls it from its own origin with the console's cookie (« include cross-origin
  * credentials »): that origin alone is allowed (`TEMPORAL_UI_ORIGIN`), and a cookie that is
- * SameSite=Lax never comes with another site's request.
+ * SameSite=Lax never comes with another site's request — so the UI must be on the console's site
+ * (temporal.plie.fr beside plie.fr, or both on localhost).
  */
 import { randomUUID } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
@@ -30,7 +31,7 @@ const fromPayload = (p: Payload) => ({
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
-export function createCodecEndpoint(deps: { db: Db; codecs: PayloadCodec[]; uiOrigin?: string; logger: Logger }): express.Router {
+export function createCodecEndpoint(deps: { db: Db; codecs: PayloadCodec[]; uiOrigin?: string; servedPlies: number; logger: Logger }): express.Router {
   const router = express.Router();
   const log = deps.logger.child({ component: 'codec' });
 
@@ -48,6 +49,8 @@ export function createCodecEndpoint(deps: { db: Db; codecs: PayloadCodec[]; uiOr
     const session = sessionOf(req);
     if (!session) return res.status(401).json({ erreur: 'Connectez-vous à l’espace des équipes pour lire les données de Temporal.' });
     if (!isCoordinator(session) && !session.roles.includes('ADMIN')) return res.status(403).json({ erreur: 'Les données de Temporal en clair sont réservées à la coordination et à l’administration.' });
+    // One deployment's keys open every PLIE it serves: a PLIE's staff would read the others'.
+    if (deps.servedPlies > 1) return res.status(403).json({ erreur: 'Ce déploiement sert plusieurs PLIE : leurs données de Temporal ne se déchiffrent pas dans l’interface.' });
     const body = bodySchema.safeParse(req.body);
     if (!body.success || (operation !== 'decode' && operation !== 'encode')) return res.status(400).json({ erreur: 'Requête de codec invalide.' });
     let payloads = body.data.payloads.map(toPayload);

@@ -79,13 +79,16 @@ export function createCollectivePage(deps: CollectivePageDeps): express.Router {
         stage: { notIn: [...CLOSED_STAGES] },
         participant: {
           plieCode: session.plieCode,
+          // Each word in the first or the last name (« Malik Atelier » finds him), or a file number.
           ...(words
             ? {
-                OR: [
-                  { lastName: { contains: words, mode: 'insensitive' } },
-                  { firstName: { contains: words, mode: 'insensitive' } },
-                  ...(FILE_REFERENCE.test(words) ? [{ id: fileReferenceRange(words) }] : []),
-                ],
+                AND: words.split(/\s+/).map((word) => ({
+                  OR: [
+                    { lastName: { contains: word, mode: 'insensitive' as const } },
+                    { firstName: { contains: word, mode: 'insensitive' as const } },
+                    ...(FILE_REFERENCE.test(word) ? [{ id: fileReferenceRange(word) }] : []),
+                  ],
+                })),
               }
             : {}),
         },

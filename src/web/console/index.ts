@@ -83,7 +83,7 @@ export function createConsole(deps: ConsoleDeps): express.Router {
   router.use(express.urlencoded({ extended: false, limit: '20kb', parameterLimit: 100 }));
   router.use(loadRequestState(deps.db, cookies, now));
   // Called by the Temporal Web UI with JSON, not by a form of these pages: its own checks (see there).
-  router.use(createCodecEndpoint({ db: deps.db, codecs: deps.temporal.options.loadedDataConverter.payloadCodecs, ...(deps.temporalUiOrigin ? { uiOrigin: deps.temporalUiOrigin } : {}), logger: deps.logger }));
+  router.use(createCodecEndpoint({ db: deps.db, codecs: deps.temporal.options.loadedDataConverter.payloadCodecs, ...(deps.temporalUiOrigin ? { uiOrigin: deps.temporalUiOrigin } : {}), servedPlies: deps.served.size, logger: deps.logger }));
   router.use(csrfSynchronisedProtection);
   router.get('/', (_req, res) => res.redirect(303, '/taches'));
   router.use(createSignInPages({ ...deps, cookies, now, ...(deps.oidc ? { alternative: oidcButton(deps.oidc) } : {}) }));

@@ -11,6 +11,7 @@ import type { Db } from '../../db/client.ts';
 import { fileReference } from '../../domain/participant.ts';
 import { isCoordinator } from '../../domain/permissions.ts';
 import { staleAppointmentMessages } from '../../email/appointment-messages.ts';
+import { staleMarcheMessages } from '../../procurement/stale-messages.ts';
 import { resendPlan } from '../../email/resend-plan.ts';
 import { escapeHtml } from '../../html.ts';
 import { z } from '../../domain/validation.ts';
@@ -45,7 +46,7 @@ export function createMessagesPage(deps: { db: Db; temporal: Client; taskQueue: 
     const participantOf = new Map(pathways.map((p) => [p.id, p.participantId]));
     const marches = await marchesOf(session.plieCode, notSent.filter((m) => !m.pathwayId));
     const messages = notSent.filter((m) => (m.pathwayId ? participantOf.has(m.pathwayId) : marches.has(marcheOf(m) ?? ''))).slice(0, 200);
-    const stale = await staleAppointmentMessages(db, messages, deps.now());
+    const stale = new Map([...(await staleAppointmentMessages(db, messages, deps.now())), ...(await staleMarcheMessages(db, messages))]);
     const done = req.query.renvoye === '1' ? alert('success', 'Le message part de nouveau.', 'Son état se met à jour ici dès qu’il est envoyé.') : html('');
     sendPage(res, session, {
       title: 'Messages non envoyés',
@@ -90,6 +91,8 @@ export function createMessagesPage(deps: { db: Db; temporal: Client; taskQueue: 
     }
     const stale = (await staleAppointmentMessages(db, [message], deps.now())).get(message.id);
     if (stale) return sendPage(res, session, { status: 409, title: 'Message non renvoyé', body: alert('warning', 'Ce message ne peut plus partir', `Il annonçait un rendez-vous, mais ${stale}.`) });
+    const staleMarche = (await staleMarcheMessages(db, [message])).get(message.id);
+    if (staleMarche) return sendPage(res, session, { status: 409, title: 'Message non renvoyé', body: alert('warning', 'Ce message ne peut plus partir', `Il concernait un marché, mais ${staleMarche}.`) });
     await deps.temporal.workflow.start(plan.kind === 'marche' ? RESEND_MARCHE_WORKFLOW : RESEND_WORKFLOW, { workflowId: `renvoi-${message.id}-${randomUUID()}`, taskQueue: deps.taskQueue, args: [{ messageId: message.id }] });
     await audit(db, {
       idempotencyKey: `web/${randomUUID()}`,

@@ -227,7 +227,7 @@ export function createParticipantPage(deps: ParticipantPageDeps): express.Router
     await audit(db, { idempotencyKey: `web/${randomUUID()}`, actor: session.email, channel: 'web', action: 'rgpd.export', entityType: 'participant', entityId: participant.id, details: { format: req.params.format } });
     const name = `donnees-${fileReference(participant.id)}.${req.params.format}`;
     if (req.params.format === 'json') return res.type('application/json').attachment(name).send(`${JSON.stringify(data, null, 2)}\n`);
-    res.type('html').attachment(name).send(renderExportHtml(data));
+    res.type('html').attachment(name).send(renderExportHtml(data, { withFiles: false }));
   });
 
   // Rectification (RGPD article 16): only the fields filled in change; eligibility is examined again.
