@@ -1,7 +1,7 @@
 /**
  * A marché's email that did not go out is worth sending again only while it still asks something:
- * not once the marché is closed, nor, for the month's request or a prompt about it, once that month's
- * hours are validated.
+ * not once the marché is closed, nor, for the month's request or a prompt to validate or chase it,
+ * once that month's hours are validated (the pace's alert, which follows the validation, still goes).
  */
 import type { Db } from '../db/client.ts';
 import { resendPlan } from '../email/resend-plan.ts';
@@ -26,7 +26,8 @@ export async function staleMarcheMessages(db: Db, messages: MessageRow[]): Promi
   for (const { message, plan } of plans) {
     if (plan.email === 'bilan') continue;
     if (closed.has(plan.marcheId)) stale.set(message.id, 'le marché est clos');
-    else if (done.has(`${plan.marcheId}/${plan.month}`)) stale.set(message.id, 'les heures de ce mois sont validées');
+    // The pace's alert comes after the validation: it still holds.
+    else if (!(plan.email === 'prompt' && plan.prompt === 'pace') && done.has(`${plan.marcheId}/${plan.month}`)) stale.set(message.id, 'les heures de ce mois sont validées');
   }
   return stale;
 }
