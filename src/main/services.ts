@@ -44,7 +44,7 @@ export async function openServices(config: AppConfig, needs: { smtp: boolean }):
   const db = createDb(addresses.databaseUrl!);
   let temporal: Client;
   try {
-    temporal = await connectClient(settings);
+    temporal = await connectClient(settings, db);
   } catch (error) {
     await db.$disconnect();
     throw error;

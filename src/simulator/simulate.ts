@@ -149,7 +149,7 @@ export async function createSimulator(deps: {
   const payloadKeys = deps.payloadKeys ?? `sim:${randomBytes(32).toString('base64')}`;
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: deps.testServerExecutable },
-    client: { dataConverter: dataConverter(payloadKeys) },
+    client: { dataConverter: dataConverter(payloadKeys, deps.db) },
   });
   let configs = new Map<string, PlieConfig>();
   const mailer: Mailer = deps.mailer ?? (nodemailer.createTransport({ jsonTransport: true }));

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Env } from '../config/env.ts';
+import type { Db } from '../db/client.ts';
 import { EncryptionCodec } from './codec.ts';
 
 export interface TemporalSettings {
@@ -41,8 +42,12 @@ export function temporalSettings(env: Env, address: string, payloadKeys: string)
 /** Where the failure converter lives: the workflow bundle, the worker and the clients load it from there. */
 export const FAILURE_CONVERTER_PATH = fileURLToPath(new URL('./failure-converter.ts', import.meta.url));
 
-export function dataConverter(payloadKeys: string): DataConverter {
-  return { payloadCodecs: [new EncryptionCodec(payloadKeys)], failureConverterPath: FAILURE_CONVERTER_PATH };
+/**
+ * Payloads and failures encrypted. With the database, each participant's pathway gets their own data
+ * key (crypto-shredding, see data-keys.ts): every worker and client that reads pathways needs it.
+ */
+export function dataConverter(payloadKeys: string, db?: Db): DataConverter {
+  return { payloadCodecs: [new EncryptionCodec(payloadKeys, db)], failureConverterPath: FAILURE_CONVERTER_PATH };
 }
 
 function connectionOptions(settings: TemporalSettings) {
@@ -53,9 +58,9 @@ function connectionOptions(settings: TemporalSettings) {
   };
 }
 
-export async function connectClient(settings: TemporalSettings): Promise<Client> {
+export async function connectClient(settings: TemporalSettings, db?: Db): Promise<Client> {
   const connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: '5 seconds' });
-  return new Client({ connection, namespace: settings.namespace, dataConverter: dataConverter(settings.payloadKeys) });
+  return new Client({ connection, namespace: settings.namespace, dataConverter: dataConverter(settings.payloadKeys, db) });
 }
 
 export async function connectWorkerConnection(settings: TemporalSettings): Promise<NativeConnection> {

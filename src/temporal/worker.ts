@@ -30,7 +30,7 @@ export async function createWorker(opts: {
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     activities: createActivities(opts.deps),
-    dataConverter: dataConverter(opts.payloadKeys),
+    dataConverter: dataConverter(opts.payloadKeys, opts.deps.db),
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
   });
 }

@@ -29,7 +29,7 @@ let activities: Activities;
 beforeAll(async () => {
   nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });
-  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
+  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys, stack.db) });
   activities = createActivities({ db: stack.db, mailer: stack.mailer, mailFrom: 'plie@plie.test', appUrl: 'http://plie.test', logger: createLogger('silent'), linkSecret: LINK_SECRET });
   const db = stack.db;
   await db.staff.create({ data: { email: REFERENT, name: 'Rémi Référent', roles: ['REFERENT'] } });

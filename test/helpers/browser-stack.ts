@@ -48,7 +48,7 @@ export async function startBrowserStack(opts: {
   const stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });
   const { db } = stack;
   await db.staff.createMany({ data: opts.staff });
-  const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
+  const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys, stack.db) });
   const config = { ...testConfig({ TEMPORAL_TASK_QUEUE: taskQueue, PLIE_COORDINATOR_EMAIL: opts.coordinator, ...opts.env }), dataDir };
   const fileKey = opts.fileKey ?? randomBytes(32).toString('base64');
   const web = await runWeb({ config, db, temporal: client, apiToken: opts.apiToken, links: { linkSecret: LINK_SECRET, fileKey }, logger: createLogger('silent'), port: opts.port ?? 0 });

@@ -51,7 +51,7 @@ export async function startSlackWebStack(opts: { plieConfig: PlieConfig; coordin
   const { db } = stack;
   await registerPlie(db, opts.plieConfig);
   for (const p of people) await db.staff.create({ data: { plieCode: opts.plieConfig.code, email: p.email, name: p.name, roles: p.roles } });
-  const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
+  const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys, stack.db) });
   const web = await runWeb({ config, db, temporal: client, apiToken: opts.apiToken, logger: createLogger('silent'), port: 0 });
   return {
     api,

@@ -5,19 +5,16 @@
  */
 import { randomBytes } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { inject } from 'vitest';
 import type { PlieConfig } from '../../src/domain/plie-config.ts';
 import { createLogger } from '../../src/logging.ts';
 import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
 import { registerPlie } from '../../src/plies/registry.ts';
 import { SLACK_EVENTS_PATH } from '../../src/slack/app.ts';
 import { postClient } from '../../src/slack/web-client.ts';
-import { dataConverter } from '../../src/temporal/connection.ts';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import { FakeSlackApi, VALID_TOKEN } from './slack-api.ts';
 import { slackClientFor } from './slack-requests.ts';
-import { randomPayloadKeys, testConfig, timeSkippingExecutable } from './settings.ts';
-import { LINK_SECRET, startWorkerStack, type WorkerStack } from './worker.ts';
+import { randomPayloadKeys, testConfig } from './settings.ts';
+import { LINK_SECRET, startTimeSkipping, startWorkerStack, type WorkerStack } from './worker.ts';
 
 export interface StaffMember {
   /** A Slack user id, for those who have an account. */
@@ -45,11 +42,7 @@ export interface ChannelsStack {
 export async function startChannelsStack(opts: { taskQueue: string; coordinatorEmail: string; staff: StaffMember[]; plieCode?: string; plieConfig?: PlieConfig; servedPlie?: PlieConfig }): Promise<ChannelsStack> {
   const secret = `signature-${randomBytes(8).toString('hex')}`;
   const payloadKeys = randomPayloadKeys();
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: timeSkippingExecutable(inject('testServerLauncher')) },
-    client: { dataConverter: dataConverter(payloadKeys) },
-  });
-  await registerSearchAttributes(env.connection);
+  const { env, close: closeTemporal } = await startTimeSkipping(payloadKeys);
   const api = await FakeSlackApi.start();
   for (const p of opts.staff) if (p.id) api.addUser({ id: p.id, email: p.email, name: p.name });
   const served: Record<string, string> = opts.servedPlie ? { PLIE_API_TOKENS: `${opts.servedPlie.code}:jeton-du-plie-${randomBytes(8).toString('hex')}` } : {};
@@ -75,7 +68,7 @@ export async function startChannelsStack(opts: { taskQueue: string; coordinatorE
       await web.close();
       await stack.stop();
       await api.stop();
-      await env.teardown();
+      await closeTemporal();
     },
   };
 }

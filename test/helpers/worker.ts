@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ActivityDeps } from '../../activities/index.ts';
@@ -7,7 +8,8 @@ import { createMailer, type Mailer } from '../../src/email/transport.ts';
 import { createLogger } from '../../src/logging.ts';
 import { createWorker } from '../../src/temporal/worker.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
-import { randomPayloadKeys, uniqueQueue } from './settings.ts';
+import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
+import { randomPayloadKeys, timeSkippingExecutable, uniqueQueue } from './settings.ts';
 import { TestInbox } from './smtp.ts';
 
 export const COORDINATOR = 'coordination@plie.test';
@@ -71,7 +73,7 @@ export async function startWorkerAndClient(name: string): Promise<{ stack: Worke
   const payloadKeys = randomPayloadKeys();
   const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });
-  const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
+  const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys, stack.db) });
   return {
     stack,
     client,
@@ -80,6 +82,26 @@ export async function startWorkerAndClient(name: string): Promise<{ stack: Worke
       await stack.stop();
       await client.connection.close();
       await nativeConnection.close();
+    },
+  };
+}
+
+/**
+ * A time-skipping server with its client and the pathway's search attributes. The client's codec
+ * reads participants' data keys, so it has a database handle of its own; `close` ends both.
+ */
+export async function startTimeSkipping(payloadKeys: string): Promise<{ env: TestWorkflowEnvironment; close: () => Promise<void> }> {
+  const keysDb = createDb(inject('databaseUrl'));
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: timeSkippingExecutable(inject('testServerLauncher')) },
+    client: { dataConverter: dataConverter(payloadKeys, keysDb) },
+  });
+  await registerSearchAttributes(env.connection);
+  return {
+    env,
+    close: async () => {
+      await env.teardown();
+      await keysDb.$disconnect();
     },
   };
 }

@@ -84,7 +84,7 @@ beforeAll(async () => {
   db = stack.db;
   // Staff as the coordination records them; Slack accounts get linked by address on first use.
   for (const p of [coordinator, referentA, referentB, ...members]) await db.staff.create({ data: { email: p.email, name: p.name, roles: p.roles } });
-  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys) });
+  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys, stack.db) });
   web = await runWeb({ config, db, temporal: client, apiToken: 'jeton-api-du-bot-de-test', logger: createLogger('silent'), port: 0 });
   slack = slackClientFor(`${web.url}${SLACK_EVENTS_PATH}`, SECRET);
 });

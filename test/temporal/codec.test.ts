@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { defaultPayloadConverter } from '@temporalio/common';
-import { describe, expect, it } from 'vitest';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDb, type Db } from '../../src/db/client.ts';
 import { EncryptionCodec } from '../../src/temporal/codec.ts';
+import { DataKeyStore, ErasedDataError, participantOfWorkflow } from '../../src/temporal/data-keys.ts';
+import { DeploymentKeys } from '../../src/temporal/deployment-keys.ts';
 
 const key = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 const payload = defaultPayloadConverter.toPayload({ lastName: 'Durand', situation: 'RSA' });
@@ -35,5 +38,63 @@ describe('payload encryption codec', () => {
 
   it('rejects keys that are not 32 bytes', () => {
     expect(() => new EncryptionCodec(`k1:${randomBytes(16).toString('base64')}`)).toThrow('doit faire 32 octets');
+  });
+});
+
+describe('participants’ own data keys (crypto-shredding)', () => {
+  let db: Db;
+  beforeAll(() => {
+    db = createDb(inject('databaseUrl'));
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+  });
+  const keyIdOf = (p: Payload) => new TextDecoder().decode(p.metadata!['encryption-key-id']);
+  const workflow = (workflowId: string) => ({ type: 'workflow' as const, namespace: 'default', workflowId });
+
+  it.each([
+    ['parcours-3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f8a9b0c', '3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f8a9b0c'],
+    ['parcours-3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f8a9b0c-2', '3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f8a9b0c'],
+    ['parcours-3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f8a9b0c/commission/1', '3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f8a9b0c'],
+    ['offre-3f1c2a4e-8b7d-4c1e-9a2b-5d6e7f8a9b0c', null],
+    ['plie-recapitulatif-quotidien-run', null],
+    ['parcours-pas-un-identifiant', null],
+  ])('knows whose workflow %s is', (workflowId, participantId) => {
+    expect(participantOfWorkflow(workflowId)).toBe(participantId);
+  });
+
+  it('encrypts a pathway with its person’s key, which erasure destroys for every reader', async () => {
+    const spec = key('k1');
+    const erased = randomUUID();
+    const kept = randomUUID();
+    const writer = new EncryptionCodec(spec, db);
+    const [ofErased] = await writer.encode([payload], workflow(`parcours-${erased}`));
+    const [ofChild] = await writer.encode([payload], { type: 'activity', namespace: 'default', workflowId: `parcours-${erased}/commission/1`, isLocal: false });
+    const [ofKept] = await writer.encode([payload], workflow(`parcours-${kept}`));
+    const [shared] = await writer.encode([payload], workflow(`offre-${randomUUID()}`));
+    expect(keyIdOf(ofErased!)).toMatch(/^personne:/);
+    expect(keyIdOf(ofChild!)).toBe(keyIdOf(ofErased!));
+    expect(keyIdOf(ofKept!)).not.toBe(keyIdOf(ofErased!));
+    expect(keyIdOf(shared!)).toBe('k1');
+    // The key lies wrapped in the database, never in clear.
+    const row = await db.participantDataKey.findUniqueOrThrow({ where: { participantId: erased } });
+    expect(row.wrappingKeyId).toBe('k1');
+
+    const eraser = new EncryptionCodec(spec, db);
+    expect(await new DataKeyStore(db, new DeploymentKeys(spec)).destroy(erased, new Date())).toBe('destroyed');
+    expect(await new DataKeyStore(db, new DeploymentKeys(spec)).destroy(erased, new Date())).toBe('already');
+    const reader = new EncryptionCodec(spec, db);
+    await expect(reader.decode([ofErased!])).rejects.toBeInstanceOf(ErasedDataError);
+    await expect(reader.decode([ofChild!])).rejects.toBeInstanceOf(ErasedDataError);
+    const [decoded] = await reader.decode([ofKept!]);
+    expect(defaultPayloadConverter.fromPayload(decoded!)).toEqual({ lastName: 'Durand', situation: 'RSA' });
+    // No new key is ever made for an erased person: a late payload is refused.
+    await expect(eraser.encode([payload], workflow(`parcours-${erased}`))).rejects.toBeInstanceOf(ErasedDataError);
+  });
+
+  it('refuses a participant’s payload to a client without the keys’ database', async () => {
+    const spec = key('k1');
+    const [encoded] = await new EncryptionCodec(spec, db).encode([payload], workflow(`parcours-${randomUUID()}`));
+    await expect(new EncryptionCodec(spec).decode([encoded!])).rejects.toThrow('n’a pas accès à la base des clés');
   });
 });

@@ -46,7 +46,7 @@ beforeAll(async () => {
   db = stack.db;
   client = new Client({
     connection: await Connection.connect({ address: inject('temporalAddress') }),
-    dataConverter: dataConverter(payloadKeys),
+    dataConverter: dataConverter(payloadKeys, stack.db),
   });
   await registerPlie(db, { ...OTHER_CONFIG, code: 'WEB_AUTRE' });
   // The referent these tests designate: a referent of the token's PLIE (an outside address is refused).

@@ -9,34 +9,29 @@ import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import express from 'express';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toDbDate } from '../../src/db/dates.ts';
 import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { createProofStore } from '../../src/files/proof-store.ts';
 import { createLogger } from '../../src/logging.ts';
-import { dataConverter } from '../../src/temporal/connection.ts';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import { createLinkPages } from '../../src/web/link-pages.ts';
 import { answerTaskUpdate, PATHWAY_WORKFLOW, pathwayWorkflowId, recordActionUpdate, stateQuery, type PathwayState } from '../../workflows/pathway-messages.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
-import { randomPayloadKeys, timeSkippingExecutable, uniqueQueue } from '../helpers/settings.ts';
-import { COORDINATOR, LINK_SECRET, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { COORDINATOR, LINK_SECRET, startTimeSkipping, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 const DAY = 86_400_000;
 const REFERENT = 'referente.fse@plie.test';
 const taskQueue = uniqueQueue('fse');
 const payloadKeys = randomPayloadKeys();
 let env: TestWorkflowEnvironment;
+let closeTemporal: (() => Promise<void>) | undefined;
 let stack: WorkerStack;
 let server: ReturnType<ReturnType<typeof express>['listen']>;
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: timeSkippingExecutable(inject('testServerLauncher')) },
-    client: { dataConverter: dataConverter(payloadKeys) },
-  });
-  await registerSearchAttributes(env.connection);
+  ({ env, close: closeTemporal } = await startTimeSkipping(payloadKeys));
   stack = await startWorkerStack({ connection: env.nativeConnection, taskQueue, payloadKeys });
   const proofs = createProofStore(mkdtempSync(path.join(os.tmpdir(), 'plie-fse-')), randomBytes(32).toString('base64'));
   server = express().use('/l', createLinkPages({ db: stack.db, temporal: env.client, secret: LINK_SECRET, proofs, logger: createLogger('silent') })).listen(0);
@@ -45,7 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   server?.close();
   await stack?.stop();
-  await env?.teardown();
+  await closeTemporal?.();
 });
 
 describe('the FSE+ questionnaire (time-skipping)', { timeout: 240_000 }, () => {

@@ -5,12 +5,10 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toDbDate } from '../../src/db/dates.ts';
 import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
-import { dataConverter } from '../../src/temporal/connection.ts';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import {
   answerTaskUpdate,
   PATHWAY_WORKFLOW,
@@ -21,10 +19,11 @@ import {
 } from '../../workflows/pathway-messages.ts';
 import { REFERENT_KEY, STAGE_KEY } from '../../workflows/search-attributes.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
-import { randomPayloadKeys, timeSkippingExecutable, uniqueQueue } from '../helpers/settings.ts';
-import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { COORDINATOR, startTimeSkipping, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 let env: TestWorkflowEnvironment;
+let closeTemporal: (() => Promise<void>) | undefined;
 const taskQueue = uniqueQueue('durability');
 const payloadKeys = randomPayloadKeys();
 const DAY = 86_400_000;
@@ -33,15 +32,11 @@ const REFERENT = 'referente.suivi@plie.test';
 const WAIT = { timeout: 60_000, interval: 100 };
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: timeSkippingExecutable(inject('testServerLauncher')) },
-    client: { dataConverter: dataConverter(payloadKeys) },
-  });
-  await registerSearchAttributes(env.connection);
+  ({ env, close: closeTemporal } = await startTimeSkipping(payloadKeys));
 });
 
 afterAll(async () => {
-  await env?.teardown();
+  await closeTemporal?.();
 });
 
 /** A person with a name, an address and a birth date on file, and their pathway started. */

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
 import { addDaysToInstant } from '../../src/domain/dates.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
@@ -13,7 +13,6 @@ import { fileReference } from '../../src/domain/participant.ts';
 import { createLogger } from '../../src/logging.ts';
 import { createParticipant, DuplicateParticipantError, PathwayNotStartedError } from '../../src/participants/create.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
-import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
 import { announceCoordinators, announceDeparture } from '../../src/staff/roster.ts';
 import { deactivateStaff } from '../../src/staff/register.ts';
 import {
@@ -24,11 +23,12 @@ import {
   TaskAnswerRejectedError,
 } from '../../src/temporal/pathway-client.ts';
 import type { PathwayState } from '../../workflows/pathway-messages.ts';
-import { randomPayloadKeys, timeSkippingExecutable, uniqueQueue } from '../helpers/settings.ts';
+import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
 import type { ReceivedMail, TestInbox } from '../helpers/smtp.ts';
-import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
+import { COORDINATOR, startTimeSkipping, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 let env: TestWorkflowEnvironment;
+let closeTemporal: (() => Promise<void>) | undefined;
 let stack: WorkerStack;
 let db: Db;
 let inbox: TestInbox;
@@ -38,18 +38,14 @@ const days = (n: number) => n * 24 * hours(1);
 const payloadKeys = randomPayloadKeys();
 
 beforeAll(async () => {
-  env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: { executable: timeSkippingExecutable(inject('testServerLauncher')) },
-    client: { dataConverter: dataConverter(payloadKeys) },
-  });
-  await registerSearchAttributes(env.connection);
+  ({ env, close: closeTemporal } = await startTimeSkipping(payloadKeys));
   stack = await startWorkerStack({ connection: env.nativeConnection, taskQueue, payloadKeys });
   ({ db, inbox } = stack);
 });
 
 afterAll(async () => {
   await stack?.stop();
-  await env?.teardown();
+  await closeTemporal?.();
 });
 
 const deps = () => ({
@@ -307,7 +303,7 @@ describe('parcours workflow (time-skipping)', () => {
     const person = { firstName: `Rayan${suffix}`, lastName: `Reprise${suffix}`, birthDate: '09/10/1975' };
     const closed = await Connection.connect({ address: env.address });
     await closed.close();
-    const down = new Client({ connection: closed, dataConverter: dataConverter(payloadKeys) });
+    const down = new Client({ connection: closed, dataConverter: dataConverter(payloadKeys, db) });
     const failed = createParticipant({ ...deps(), temporal: down }, person, { actor: COORDINATOR, channel: 'http' });
     await expect(failed).rejects.toBeInstanceOf(PathwayNotStartedError);
     const { participantId } = (await failed.catch((e: PathwayNotStartedError) => e)) as PathwayNotStartedError;
