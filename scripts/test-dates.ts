@@ -38,6 +38,7 @@ const NEEDS_DEV_SERVER = [
   'test/email/digest.test.ts',
   'test/procurement/hire.test.ts',
   'test/report/live-equals-import.test.ts',
+  'test/rgpd/erase.test.ts',
 ];
 
 const wanted = process.argv.slice(2);

@@ -106,6 +106,17 @@ export const plieConfigSchema = z.object({
       taskEscalationDays: z.number().int().positive(),
     })
     .refine((r) => r.taskEscalationDays > r.taskReminderDays, 'le signalement à la coordination vient après le rappel'),
+  /** How long each category is kept (RGPD); the defaults and their sources are in docs/rgpd.md, § 3. */
+  retention: z
+    .object({
+      /** A person's identity and contact, in months after the end of their last pathway; then pseudonymised as by an erasure. */
+      identityMonthsAfterExit: z.number().int().min(1, 'retention.identityMonthsAfterExit : un mois au moins').default(24),
+      /** Proofs (justificatifs) of a pathway, kept for the FSE+ audit trail until 31 December of the exit's year plus this many years. */
+      proofsYearsAfterExit: z.number().int().min(1).default(8),
+      /** Single-use links already used, ended console sessions, revoked API tokens, in months. */
+      securityRecordsMonths: z.number().int().min(1).default(6),
+    })
+    .default({ identityMonthsAfterExit: 24, proofsYearsAfterExit: 8, securityRecordsMonths: 6 }),
   /** The clause facilitator's rules: publics accepted, thresholds, pace alert (defaults: common practice, see procurement.ts). */
   clauses: clauseConfigSchema,
   /** The protocole d'accord's period (its avenants extend `to`): the objectives are for all of it. */
@@ -119,6 +130,10 @@ export const plieConfigSchema = z.object({
     withContractShare: z.number().min(0).max(1),
   }),
 }).superRefine((config, ctx) => {
+  // The pathway's workflow asks the FSE+ question that long after the exit: the identity (and the key) must outlive it.
+  if (config.retention.identityMonthsAfterExit <= config.pathway.fseMonthsAfterExit) {
+    ctx.addIssue({ code: 'custom', path: ['retention', 'identityMonthsAfterExit'], message: `retention.identityMonthsAfterExit : plus que les ${config.pathway.fseMonthsAfterExit} mois du suivi FSE+ après la sortie` });
+  }
   // A day belongs to one protocol at most: that is what « le présent protocole » means.
   const spans = configuredProtocols(config).sort((a, b) => a.from.localeCompare(b.from));
   for (let i = 1; i < spans.length; i++) {

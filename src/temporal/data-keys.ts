@@ -6,6 +6,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../db/client.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
 import { type DeploymentKeys, open, seal } from './deployment-keys.ts';
 
 /** Key ids of participants' data keys start with this (deployment key ids never hold a colon). */
@@ -39,6 +40,21 @@ interface Cached {
   until: number;
 }
 
+/**
+ * Destroys the person's key (made destroyed when there was none, so that none is made later); a
+ * process that read it before forgets it within CACHE_MS. Says whether it was already destroyed.
+ */
+export async function destroyDataKey(db: Db | Prisma.TransactionClient, participantId: string, at: Date): Promise<'destroyed' | 'already'> {
+  const existing = await db.participantDataKey.findUnique({ where: { participantId } });
+  if (existing?.destroyedAt) return 'already';
+  await db.participantDataKey.upsert({
+    where: { participantId },
+    create: { id: randomUUID(), participantId, wrappedKey: null, wrappingKeyId: existing?.wrappingKeyId ?? 'aucune', destroyedAt: at },
+    update: { wrappedKey: null, destroyedAt: at },
+  });
+  return 'destroyed';
+}
+
 export class DataKeyStore {
   private readonly byParticipant = new Map<string, Cached>();
   private readonly byId = new Map<string, Cached>();
@@ -70,22 +86,6 @@ export class DataKeyStore {
     return this.remember(row).key;
   }
 
-  /**
-   * Destroys the person's key (made destroyed when there was none, so that none is made later).
-   * Says whether it was already destroyed: erasure answers the same on a second call.
-   */
-  async destroy(participantId: string, at: Date): Promise<'destroyed' | 'already'> {
-    this.forget(participantId);
-    const existing = await this.db.participantDataKey.findUnique({ where: { participantId } });
-    if (existing?.destroyedAt) return 'already';
-    await this.db.participantDataKey.upsert({
-      where: { participantId },
-      create: { id: randomUUID(), participantId, wrappedKey: null, wrappingKeyId: this.keys.current.id, destroyedAt: at },
-      update: { wrappedKey: null, destroyedAt: at },
-    });
-    return 'destroyed';
-  }
-
   private remember(row: { id: string; participantId: string; wrappedKey: Uint8Array | null; wrappingKeyId: string }): Cached {
     const keyId = `${PERSON_KEY_PREFIX}${row.id}`;
     if (!row.wrappedKey) throw new ErasedDataError(keyId);
@@ -107,9 +107,4 @@ export class DataKeyStore {
     for (const [id, entry] of this.byId) if (!this.fresh(entry)) this.byId.delete(id);
   }
 
-  private forget(participantId: string): void {
-    const entry = this.byParticipant.get(participantId);
-    this.byParticipant.delete(participantId);
-    if (entry) this.byId.delete(entry.id);
-  }
 }

@@ -644,4 +644,30 @@ describe('plie rgpd', () => {
     expect(refused.stderr).toContain('Les demandes d’accès et d’effacement des données d’une personne sont traitées par la coordination.');
     expect((await plie(['rgpd', 'export', 'pas-un-id', '--out', folder])).code).toBe(2);
   });
+
+  it('erases a person: the pathway closed, the answer to give, a second call that finds it done', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const created = await plie(['participant', 'create', '--prenom', `Yanis${suffix}`, '--nom', `Efface-${suffix}`, '--naissance', '12/03/1986', '--json']);
+    const { participantId, workflowId } = JSON.parse(created.stdout) as { participantId: string; workflowId: string };
+    await db.staff.create({ data: { plieCode: 'CASA', email: `referent-${suffix}@plie.test`, name: 'Rémi', roles: ['REFERENT'] } });
+    const refused = await plie(['rgpd', 'erase', participantId, '--motif', 'demande écrite', '--par', `referent-${suffix}@plie.test`]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('traitées par la coordination');
+    expect(await db.participant.findUniqueOrThrow({ where: { id: participantId } })).toMatchObject({ firstName: `Yanis${suffix}`, erasedAt: null });
+
+    const erased = await plie(['rgpd', 'erase', participantId, '--motif', 'demande écrite du 30/11', '--par', COORDINATOR]);
+    expect(erased.code).toBe(0);
+    expect(erased.stdout).toContain(`Dossier ${fileReference(participantId)} effacé (parcours clos : 1 workflow(s) arrêté(s)).`);
+    expect(erased.stdout).toContain('Vos données d’identité et de contact (nom, prénom, date de naissance, adresse email, téléphone, code postal) ont été effacées');
+    expect(await db.participant.findUniqueOrThrow({ where: { id: participantId } })).toMatchObject({ firstName: 'Personne', lastName: `effacée ${fileReference(participantId)}`, email: null });
+    expect(await db.exit.findFirst({ where: { pathwayId: workflowId } })).toMatchObject({ type: 'ADMINISTRATIVE', reason: 'effacement' });
+    const event = await db.auditEvent.findFirstOrThrow({ where: { action: 'rgpd.erase', entityId: participantId } });
+    expect(event).toMatchObject({ actor: COORDINATOR, channel: 'cli' });
+    expect(event.details).toMatchObject({ motif: 'demande écrite du 30/11', closedWorkflows: [workflowId] });
+
+    const again = await plie(['rgpd', 'erase', participantId, '--motif', 'relance', '--par', COORDINATOR]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(`Le dossier ${fileReference(participantId)} est déjà effacé`);
+    expect((await plie(['rgpd', 'erase', participantId, '--par', COORDINATOR])).code).not.toBe(0);
+  });
 });

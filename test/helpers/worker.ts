@@ -35,10 +35,12 @@ export async function startWorkerStack(opts: {
   maxCachedWorkflows?: number;
   /** Further dependencies of the activities (Slack, a PLIE's configuration). */
   deps?: Partial<ActivityDeps>;
+  /** A database of the test's own (else the run's shared one). */
+  databaseUrl?: string;
 }): Promise<WorkerStack> {
   const inbox = await TestInbox.start();
   const mailer = createMailer(inbox.url);
-  const db = createDb(inject('databaseUrl'));
+  const db = createDb(opts.databaseUrl ?? inject('databaseUrl'));
   const worker = await createWorker({
     connection: opts.connection,
     namespace: 'default',

@@ -3,8 +3,7 @@ import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/client.ts';
 import { EncryptionCodec } from '../../src/temporal/codec.ts';
-import { DataKeyStore, ErasedDataError, participantOfWorkflow } from '../../src/temporal/data-keys.ts';
-import { DeploymentKeys } from '../../src/temporal/deployment-keys.ts';
+import { destroyDataKey, ErasedDataError, participantOfWorkflow } from '../../src/temporal/data-keys.ts';
 
 const key = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 const payload = defaultPayloadConverter.toPayload({ lastName: 'Durand', situation: 'RSA' });
@@ -81,8 +80,8 @@ describe('participants’ own data keys (crypto-shredding)', () => {
     expect(row.wrappingKeyId).toBe('k1');
 
     const eraser = new EncryptionCodec(spec, db);
-    expect(await new DataKeyStore(db, new DeploymentKeys(spec)).destroy(erased, new Date())).toBe('destroyed');
-    expect(await new DataKeyStore(db, new DeploymentKeys(spec)).destroy(erased, new Date())).toBe('already');
+    expect(await destroyDataKey(db, erased, new Date())).toBe('destroyed');
+    expect(await destroyDataKey(db, erased, new Date())).toBe('already');
     const reader = new EncryptionCodec(spec, db);
     await expect(reader.decode([ofErased!])).rejects.toBeInstanceOf(ErasedDataError);
     await expect(reader.decode([ofChild!])).rejects.toBeInstanceOf(ErasedDataError);

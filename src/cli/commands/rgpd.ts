@@ -6,6 +6,8 @@ import { linkSecrets } from '../../config/index.ts';
 import { audit } from '../../db/audit.ts';
 import { createProofStore } from '../../files/proof-store.ts';
 import { collectExport, writeExport } from '../../rgpd/export.ts';
+import { eraseParticipant } from '../../rgpd/erase.ts';
+import { formatFrenchDate } from '../../domain/dates.ts';
 import { z } from '../../domain/validation.ts';
 import { CliFailure, plieActedOn, print, withServices } from '../shared.ts';
 
@@ -30,6 +32,29 @@ export function registerRgpdCommands(program: Command): void {
         const written = await writeExport(opts.out, data, proofs);
         await audit(services.db, { idempotencyKey: `cli/${randomUUID()}`, actor: opts.par, channel: 'cli', action: 'rgpd.export', entityType: 'participant', entityId: participantId, details: { files: written.length } });
         print(opts.json, { folder: opts.out, files: written }, `Export du dossier écrit dans ${opts.out} : ${written.join(', ')}.`);
+      });
+    });
+  rgpd
+    .command('erase')
+    .description('Droit à l’effacement : clôt le parcours en cours (sortie administrative « effacement »), puis remplace l’identité et les coordonnées de la personne par un pseudonyme partout, détruit sa clé de chiffrement des historiques Temporal, et garde les données statistiques et ce qu’impose le FSE+.')
+    .argument('<participantId>', 'identifiant de la personne')
+    .requiredOption('--motif <texte>', 'motif de l’effacement (la demande de la personne, sa date)')
+    .requiredOption('--par <email>', 'qui répond à la demande : la coordination')
+    .option('--plie <code>', 'PLIE concerné (par défaut celui de ce déploiement)')
+    .option('--json', 'résultat en JSON')
+    .action(async (participantId: string, opts: { motif: string; par: string; plie?: string; json?: boolean }) => {
+      if (!z.uuid().safeParse(participantId).success) throw new CliFailure('Identifiant de participant invalide.', 2);
+      const motif = opts.motif.trim();
+      if (motif.length < 3 || motif.length > 500) throw new CliFailure('Motif : de 3 à 500 caractères.', 2);
+      await withServices(async (services, cfg) => {
+        const plie = await plieActedOn(services, cfg, opts, 'answerDataRights');
+        const done = await eraseParticipant(services, plie, participantId, { reason: motif, actor: opts.par, channel: 'cli', now: new Date() });
+        if (!done) throw new CliFailure('Aucune personne de ce PLIE avec cet identifiant.', 1);
+        const head =
+          done.status === 'already'
+            ? `Le dossier ${done.fileReference} est déjà effacé (le ${formatFrenchDate(done.erasedOn)}) : rien d’autre à faire.`
+            : `Dossier ${done.fileReference} effacé${done.closedWorkflows.length > 0 ? ` (parcours clos : ${done.closedWorkflows.length} workflow(s) arrêté(s))` : ''}.`;
+        print(opts.json, done, `${head}\n\nRéponse à transmettre à la personne :\n${done.answer}`);
       });
     });
 }
