@@ -4,6 +4,7 @@ import { createOfferActivities } from './offers.ts';
 import { createCollectiveActivities } from './collective.ts';
 import { createNotificationActivities, type NotificationDeps } from './notifications.ts';
 import { createPathwayActivities } from './pathway.ts';
+import { createRetentionActivities } from './retention.ts';
 import { createSlackMessageActivities } from './slack-messages.ts';
 
 export type ActivityDeps = NotificationDeps;
@@ -18,6 +19,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createProcurementActivities({ ...deps, plieConfig }),
     ...createOfferActivities(deps),
     ...createCollectiveActivities(deps),
+    ...createRetentionActivities({ ...deps, plieConfig }),
   };
 }
 
@@ -30,3 +32,4 @@ export type SlackMessageActivities = ReturnType<typeof createSlackMessageActivit
 export type ProcurementActivities = ReturnType<typeof createProcurementActivities>;
 export type OfferActivities = ReturnType<typeof createOfferActivities>;
 export type CollectiveActivities = ReturnType<typeof createCollectiveActivities>;
+export type RetentionActivities = ReturnType<typeof createRetentionActivities>;

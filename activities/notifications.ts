@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import type { ProofStore } from '../src/files/proof-store.ts';
 import type { Db } from '../src/db/client.ts';
 import { fromDbDate } from '../src/db/dates.ts';
 import { fileReference, initials } from '../src/domain/participant.ts';
@@ -41,6 +42,8 @@ export interface NotificationDeps {
   replyTo?: string;
   appUrl: string;
   logger: Logger;
+  /** The proofs' folder: the retention deletes the files whose legal hold is over. */
+  proofs?: ProofStore;
 }
 
 const TASK_FLAG: Record<TaskNotice, 'remindedAt' | 'escalatedAt' | undefined> = {

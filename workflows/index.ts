@@ -1,6 +1,7 @@
 export { parcoursWorkflow } from './pathway.ts';
 export { commissionWorkflow } from './commission.ts';
 export { dailyDigestWorkflow } from './digest.ts';
+export { retentionWorkflow } from './retention.ts';
 export { marcheWorkflow } from './procurement.ts';
 export { offreWorkflow } from './offer.ts';
 export { collectiveActionWorkflow } from './collective.ts';

@@ -11,6 +11,7 @@ import type {
   NotificationActivities,
   OfferActivities,
   PathwayActivities,
+  RetentionActivities,
   SlackMessageActivities,
 } from '../activities/index.ts';
 
@@ -56,3 +57,6 @@ export const resendNotices = proxyActivities<Pick<NotificationActivities, 'resen
 export const resendMarcheNotices = proxyActivities<Pick<ProcurementActivities, 'resendMarcheMessage'>>(NOTICE);
 
 export const digestNotices = proxyActivities<Pick<NotificationActivities, 'sendDailyDigests'>>(NOTICE);
+
+/** A batch of pseudonymisations may take minutes on a first run over years of history. */
+export const retention = proxyActivities<RetentionActivities>({ ...RECORD, startToCloseTimeout: '30 minutes' });

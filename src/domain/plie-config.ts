@@ -112,9 +112,9 @@ export const plieConfigSchema = z.object({
       /** A person's identity and contact, in months after the end of their last pathway; then pseudonymised as by an erasure. */
       identityMonthsAfterExit: z.number().int().min(1, 'retention.identityMonthsAfterExit : un mois au moins').default(24),
       /** Proofs (justificatifs) of a pathway, kept for the FSE+ audit trail until 31 December of the exit's year plus this many years. */
-      proofsYearsAfterExit: z.number().int().min(1).default(8),
+      proofsYearsAfterExit: z.number().int().min(1, 'retention.proofsYearsAfterExit : une année au moins').default(8),
       /** Single-use links already used, ended console sessions, revoked API tokens, in months. */
-      securityRecordsMonths: z.number().int().min(1).default(6),
+      securityRecordsMonths: z.number().int().min(1, 'retention.securityRecordsMonths : un mois au moins').default(6),
     })
     .default({ identityMonthsAfterExit: 24, proofsYearsAfterExit: 8, securityRecordsMonths: 6 }),
   /** The clause facilitator's rules: publics accepted, thresholds, pace alert (defaults: common practice, see procurement.ts). */

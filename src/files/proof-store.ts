@@ -57,3 +57,8 @@ export function createProofStore(dir: string, keyBase64: string): ProofStore {
     },
   };
 }
+
+/** The deployment's proofs folder (PLIE_FILES_DIR, else `justificatifs` in the data folder). */
+export function proofsFolder(config: { env: { PLIE_FILES_DIR?: string | undefined }; dataDir: string }): string {
+  return config.env.PLIE_FILES_DIR ?? path.join(config.dataDir, 'justificatifs');
+}

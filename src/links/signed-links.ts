@@ -117,7 +117,9 @@ export async function useLink(db: Db, token: string, opts: { secret: string; pur
   if (check.claims.purpose !== opts.purpose) return refuse('signature');
   const tokenHash = hashOf(token);
   try {
-    await db.usedLink.create({ data: { tokenHash, purpose: check.claims.purpose, subject: check.claims.subject } });
+    // A link that never expires (Number.MAX_SAFE_INTEGER) keeps its record for good: without it, it would open again.
+    const expiresAt = check.claims.expiresAt < 8.64e15 ? new Date(check.claims.expiresAt) : null;
+    await db.usedLink.create({ data: { tokenHash, purpose: check.claims.purpose, subject: check.claims.subject, expiresAt } });
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') return refuse('used');
     throw error;

@@ -1,6 +1,5 @@
 import http from 'node:http';
-import path from 'node:path';
-import { createProofStore } from '../files/proof-store.ts';
+import { createProofStore, proofsFolder } from '../files/proof-store.ts';
 import type { Client } from '@temporalio/client';
 import type { AppConfig } from '../config/index.ts';
 import type { Db } from '../db/client.ts';
@@ -45,7 +44,7 @@ export async function runWeb(opts: {
     plieCode === own.plieCode ? own : pathwayDeps(opts.config, opts.db, opts.temporal, opts.logger, configs.get(plieCode) ?? (await plieConfigFor(opts.db, env, plieCode)));
   /** The pages behind the emails' links and the staff's console: served when links can be signed. */
   const pages = (links: { linkSecret: string; fileKey: string }) => {
-    const proofs = createProofStore(env.PLIE_FILES_DIR ?? path.join(opts.config.dataDir, 'justificatifs'), links.fileKey);
+    const proofs = createProofStore(proofsFolder(opts.config), links.fileKey);
     return {
       links: { db: opts.db, temporal: opts.temporal, secret: links.linkSecret, proofs, logger: opts.logger },
       console: {

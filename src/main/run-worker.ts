@@ -1,10 +1,11 @@
 import type { WorkflowBundleOption } from '@temporalio/worker';
+import { createProofStore, proofsFolder } from '../files/proof-store.ts';
 import { linkSecrets, type AppConfig } from '../config/index.ts';
 import type { Logger } from '../logging.ts';
 import { plieConfigFor } from '../plies/registry.ts';
 import { postClient } from '../slack/web-client.ts';
 import { connectWorkerConnection } from '../temporal/connection.ts';
-import { DIGEST_SCHEDULE_ID, ensureDigestSchedule } from '../temporal/schedules.ts';
+import { DIGEST_SCHEDULE_ID, ensureDigestSchedule, ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../temporal/schedules.ts';
 import { bundleWorkflows, createWorker } from '../temporal/worker.ts';
 import { appUrl, type Services } from './services.ts';
 
@@ -41,11 +42,14 @@ export async function runWorker(opts: {
       plieConfig: (code) => plieConfigFor(services.db, config.env, code),
       linkSecret: linkSecrets(services.secrets, config.dataDir).linkSecret,
       ...(slack ? { slack } : {}),
+      proofs: createProofStore(proofsFolder(config), linkSecrets(services.secrets, config.dataDir).fileKey),
     },
   });
   const done = worker.run().finally(() => connection.close());
   const digest = await ensureDigestSchedule(services.temporal, services.temporalSettings.taskQueue);
   opts.logger.info({ schedule: DIGEST_SCHEDULE_ID, state: digest }, 'récapitulatif quotidien planifié (7h30, jours ouvrés)');
+  const retention = await ensureRetentionSchedule(services.temporal, services.temporalSettings.taskQueue);
+  opts.logger.info({ schedule: RETENTION_SCHEDULE_ID, state: retention }, 'conservation des données planifiée (chaque nuit à 3h15)');
   opts.logger.info({ taskQueue: services.temporalSettings.taskQueue }, 'worker Temporal démarré');
   return {
     done,

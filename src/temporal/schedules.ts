@@ -1,6 +1,7 @@
 /** The Temporal Schedules of the deployment, created by the worker at start if missing. */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import { DIGEST_WORKFLOW } from '../../workflows/digest.ts';
+import { RETENTION_WORKFLOW } from '../../workflows/retention.ts';
 
 export const DIGEST_SCHEDULE_ID = 'plie-recapitulatif-quotidien';
 
@@ -12,6 +13,24 @@ export async function ensureDigestSchedule(client: Client, taskQueue: string, sc
       spec: { calendars: [{ hour: 7, minute: 30, dayOfWeek: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] }], timezone: 'Europe/Paris' },
       action: { type: 'startWorkflow', workflowType: DIGEST_WORKFLOW, workflowId: `${scheduleId}-run`, taskQueue, args: [] },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+    });
+    return 'created';
+  } catch (error) {
+    if (error instanceof ScheduleAlreadyRunning) return 'existing';
+    throw error;
+  }
+}
+
+export const RETENTION_SCHEDULE_ID = 'plie-conservation-quotidienne';
+
+/** The retention every night at 3:15, Paris time: pseudonymisations and deletions whose time has come. */
+export async function ensureRetentionSchedule(client: Client, taskQueue: string, scheduleId = RETENTION_SCHEDULE_ID): Promise<'created' | 'existing'> {
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec: { calendars: [{ hour: 3, minute: 15 }], timezone: 'Europe/Paris' },
+      action: { type: 'startWorkflow', workflowType: RETENTION_WORKFLOW, workflowId: `${scheduleId}-run`, taskQueue, args: [{}] },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     });
     return 'created';
   } catch (error) {

@@ -670,4 +670,16 @@ describe('plie rgpd', () => {
     expect(again.stdout).toContain(`Le dossier ${fileReference(participantId)} est déjà effacé`);
     expect((await plie(['rgpd', 'erase', participantId, '--par', COORDINATOR])).code).not.toBe(0);
   });
+
+  it('counts what the retention would remove, by category, without removing anything', async () => {
+    const before = await db.participant.count({ where: { erasedAt: { not: null } } });
+    const dry = await plie(['rgpd', 'retention', '--dry-run', '--par', COORDINATOR]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain('Conservation (CASA), simulation : rien n’a été modifié.');
+    expect(dry.stdout).toMatch(/Identités pseudonymisées \(dernier parcours fini depuis la durée de conservation\) : \d+/);
+    const json = JSON.parse((await plie(['rgpd', 'retention', '--dry-run', '--json'])).stdout) as { dryRun: boolean; counts: Record<string, number> };
+    expect(json.dryRun).toBe(true);
+    expect(Object.keys(json.counts).sort()).toEqual(['identities', 'proofs', 'sessions', 'tokens', 'usedLinks']);
+    expect(await db.participant.count({ where: { erasedAt: { not: null } } })).toBe(before);
+  });
 });

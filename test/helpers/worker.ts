@@ -92,8 +92,8 @@ export async function startWorkerAndClient(name: string): Promise<{ stack: Worke
  * A time-skipping server with its client and the pathway's search attributes. The client's codec
  * reads participants' data keys, so it has a database handle of its own; `close` ends both.
  */
-export async function startTimeSkipping(payloadKeys: string): Promise<{ env: TestWorkflowEnvironment; close: () => Promise<void> }> {
-  const keysDb = createDb(inject('databaseUrl'));
+export async function startTimeSkipping(payloadKeys: string, databaseUrl = inject('databaseUrl')): Promise<{ env: TestWorkflowEnvironment; close: () => Promise<void> }> {
+  const keysDb = createDb(databaseUrl);
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: timeSkippingExecutable(inject('testServerLauncher')) },
     client: { dataConverter: dataConverter(payloadKeys, keysDb) },

@@ -11,12 +11,11 @@ import { Client, Connection } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { createDb, type Db } from '../../src/db/client.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Db } from '../../src/db/client.ts';
 import { addDays, parisDate } from '../../src/domain/dates.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { createProofStore } from '../../src/files/proof-store.ts';
-import { migrateDatabase } from '../../src/infra/migrate.ts';
 import { freePort } from '../../src/infra/ports.ts';
 import { makeScratchDir } from '../../src/infra/scratch.ts';
 import { locateTemporalCli, startDevServer, type RunningTemporal } from '../../src/infra/temporal-server.ts';
@@ -28,8 +27,11 @@ import { eraseParticipant } from '../../src/rgpd/erase.ts';
 import { EncryptionCodec } from '../../src/temporal/codec.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { recordAction } from '../../src/temporal/pathway-client.ts';
+import type { RetentionStep } from '../../src/rgpd/retention.ts';
 import { ErasedDataError } from '../../src/temporal/data-keys.ts';
+import { ensureRetentionSchedule } from '../../src/temporal/schedules.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+import { createOwnDatabase } from '../helpers/own-database.ts';
 import { createPersonWithHistory } from '../helpers/person-history.ts';
 import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
@@ -54,18 +56,12 @@ let db: Db;
 
 beforeAll(async () => {
   // A database of this file's own: « found nowhere » then means nowhere.
-  const shared = createDb(inject('databaseUrl'));
-  const name = `effacement_${run}`;
-  await shared.$executeRawUnsafe(`CREATE DATABASE ${name}`);
-  await shared.$disconnect();
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `/${name}`;
-  await migrateDatabase(url.toString(), silent);
+  const databaseUrl = await createOwnDatabase('effacement');
   temporal = await startDevServer({ source: await locateTemporalCli(silent), port: await freePort(), dbFile: path.join(scratch, 'temporal.db'), logFile: path.join(scratch, 'temporal.log'), logger: silent });
   connection = await NativeConnection.connect({ address: temporal.address });
   // Everything the worker says, at the most talkative level, where the test can read it.
   const logger = pino({ level: 'trace' }, pino.destination({ dest: logFile, sync: true }));
-  stack = await startWorkerStack({ connection, taskQueue, payloadKeys, databaseUrl: url.toString(), deps: { logger } });
+  stack = await startWorkerStack({ connection, taskQueue, payloadKeys, databaseUrl, deps: { logger, proofs } });
   db = stack.db;
   client = new Client({ connection: await Connection.connect({ address: temporal.address }), dataConverter: dataConverter(payloadKeys, db) });
 });
@@ -195,5 +191,26 @@ describe('plie rgpd erase: the identity found nowhere, the histories unreadable,
     const export_ = JSON.stringify(await collectExport(db, config.code, old.id, new Date()));
     expect(needles.filter((n) => export_.toLowerCase().includes(n.toLowerCase()))).toEqual([]);
     expect(export_).toContain('"integrationDate":"2026-01-05');
+  });
+
+  // The time-skipping server has no schedules (CreateSchedule is unimplemented): the schedule is
+  // checked here, on the dev server; what the retention does as time goes by, in retention.time-skipping.test.ts.
+  it('schedules the retention every night at 3:15, Paris time, and a run goes through every PLIE', async () => {
+    const id = `conservation-${run}`;
+    expect(await ensureRetentionSchedule(client, taskQueue, id)).toBe('created');
+    expect(await ensureRetentionSchedule(client, taskQueue, id)).toBe('existing');
+    const handle = client.schedule.getHandle(id);
+    const { info } = await handle.describe();
+    expect(info.nextActionTimes.length).toBeGreaterThan(1);
+    const paris = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+    for (const at of info.nextActionTimes) expect(paris.format(at)).toBe('03:15');
+    await handle.trigger();
+    const result = await vi.waitFor(async () => {
+      const [action] = (await handle.describe()).info.recentActions;
+      expect(action).toBeDefined();
+      return (await client.workflow.getHandle(action!.action.workflow.workflowId).result()) as RetentionStep[];
+    }, { timeout: 60_000, interval: 200 });
+    expect(result).toEqual([{ plieCode: 'CASA', counts: { identities: 0, proofs: 0, usedLinks: 0, sessions: 0, tokens: 0 }, more: false }]);
+    await handle.delete();
   });
 });

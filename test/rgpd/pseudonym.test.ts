@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ageOn } from '../../src/domain/dates.ts';
+import { CASA_CONFIG, plieConfigSchema } from '../../src/domain/plie-config.ts';
 import { identityNeedles, maskJson, maskText, standInBirthDate, uniqueNeedles } from '../../src/rgpd/pseudonym.ts';
 
 describe('the stand-in birth date', () => {
@@ -47,5 +48,19 @@ describe('what names the person', () => {
   it('masks every string of a JSON value, never its keys nor its other values', () => {
     const value = { Zoé: 'Zoé', n: 3, ok: true, none: null, list: ['Li', { comment: 'vu avec Zoé' }] };
     expect(maskJson(value, identityNeedles(person))).toEqual({ Zoé: '[effacé]', n: 3, ok: true, none: null, list: ['[effacé]', { comment: 'vu avec [effacé]' }] });
+  });
+});
+
+describe('the retention durations of a PLIE', () => {
+  it.each([
+    [{}, []],
+    [{ retention: { identityMonthsAfterExit: 36 } }, []],
+    [{ retention: { identityMonthsAfterExit: 6 } }, ['retention.identityMonthsAfterExit : plus que les 6 mois du suivi FSE+ après la sortie']],
+    [{ retention: { identityMonthsAfterExit: 12 }, pathway: { fseMonthsAfterExit: 12 } }, ['retention.identityMonthsAfterExit : plus que les 12 mois du suivi FSE+ après la sortie']],
+    [{ retention: { proofsYearsAfterExit: 0 } }, ['retention.proofsYearsAfterExit : une année au moins']],
+  ])('%j: %j', (change, problems) => {
+    const parsed = plieConfigSchema.safeParse({ ...CASA_CONFIG, ...change });
+    expect(parsed.error?.issues.map((i) => i.message) ?? []).toEqual(problems);
+    if (parsed.success) expect(parsed.data.retention).toMatchObject({ proofsYearsAfterExit: 8, securityRecordsMonths: 6 });
   });
 });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "UsedLink" ADD COLUMN     "expiresAt" TIMESTAMP(3);
+
