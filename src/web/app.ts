@@ -21,6 +21,8 @@ import { answerPathwayTask, recordPathwayAction } from '../participants/pathway-
 import { REFUSAL_CODES } from '../domain/refusals.ts';
 import { mayDo, mayRefer, REFUSED } from '../domain/permissions.ts';
 import { collectExport } from '../rgpd/export.ts';
+import { eraseParticipant } from '../rgpd/erase.ts';
+import { erasureRequestSchema } from '../forms/erasure-form.ts';
 import { mayOpenFile } from '../participants/file-access.ts';
 import { signedByReferrer, type Referrer } from '../participants/prescriber-referral.ts';
 import { auditRead } from '../db/audit.ts';
@@ -181,6 +183,31 @@ export function createWebApp(web: WebDeps): express.Express {
     }
     await audit(deps.db, { idempotencyKey: `http/${randomUUID()}`, actor: owner, channel: 'http', action: 'rgpd.export', entityType: 'participant', entityId: id.data });
     res.json(data);
+  });
+
+  /**
+   * The right to erasure, for a coordinator's personal token: the pathway closed, the identity
+   * pseudonymised, the answer to give the person in the reply; a second call says it is done.
+   */
+  api.post('/participants/:id/erase', async (req, res) => {
+    const owner = res.locals.owner as string | undefined;
+    if (!owner || !mayDo({ roles: res.locals.ownerRoles as string[] }, 'answerDataRights')) {
+      res.status(403).json({ erreur: owner ? REFUSED.answerDataRights : 'Un effacement se demande avec le jeton personnel d’un membre de la coordination.' });
+      return;
+    }
+    const id = uuid.safeParse(req.params.id);
+    const body = erasureRequestSchema.safeParse(req.body);
+    if (!id.success || !body.success) {
+      res.status(400).json({ erreur: 'Requête invalide.', details: [...(id.success ? [] : ['identifiant de participant invalide']), ...(body.success ? [] : body.error.issues.map((i) => i.message))] });
+      return;
+    }
+    const deps = await depsOf(res);
+    const done = await eraseParticipant(deps, deps.config ?? CASA_CONFIG, id.data, { reason: body.data.reason, actor: owner, channel: 'http', now: new Date() });
+    if (!done) {
+      res.status(404).json({ erreur: 'Aucune personne de ce PLIE avec cet identifiant.' });
+      return;
+    }
+    res.json(done);
   });
 
   /**

@@ -508,6 +508,53 @@ describe('HTTP API', () => {
     expect((await api('GET', '/api/participants/pas-un-id/export', undefined, coordinatorToken)).status).toBe(400);
   });
 
+  it('erases a person for the coordination, from the API and from the console, and refuses anyone else', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const coordinator = `coord.efface.${suffix}@plie.test`;
+    const referent = `ref.efface.${suffix}@plie.test`;
+    await db.staff.createMany({ data: [
+      { plieCode: 'CASA', email: coordinator, name: 'Carla', roles: ['COORDINATEUR'] },
+      { plieCode: 'CASA', email: referent, name: 'Rita', roles: ['REFERENT'] },
+    ] });
+    const today = new Date().toISOString().slice(0, 10);
+    const { token: coordinatorToken } = await createStaffToken(db, 'CASA', coordinator, { today });
+    const { token: referentToken } = await createStaffToken(db, 'CASA', referent, { today });
+    const person = async (name: string) => (await api('POST', '/api/participants', { firstName: `${name}${suffix}`, lastName: `Oubli${suffix}`, birthDate: '12/03/1985', email: `${name}.${suffix}@exemple.fr` })).body.participantId as string;
+
+    const byApi = await person('Ines');
+    expect(await api('POST', `/api/participants/${byApi}/erase`, { reason: 'courrier' }, referentToken)).toEqual({ status: 403, body: { erreur: 'Les demandes d’accès et d’effacement des données d’une personne sont traitées par la coordination.' } });
+    expect((await api('POST', `/api/participants/${byApi}/erase`, { reason: 'courrier' })).status).toBe(403);
+    expect((await api('POST', `/api/participants/${byApi}/erase`, { reason: '' }, coordinatorToken)).body).toEqual({ erreur: 'Requête invalide.', details: ['motif : 3 caractères au moins'] });
+    expect((await api('POST', `/api/participants/${randomUUID()}/erase`, { reason: 'courrier' }, coordinatorToken)).status).toBe(404);
+    expect(await db.participant.findUniqueOrThrow({ where: { id: byApi } })).toMatchObject({ firstName: `Ines${suffix}`, erasedAt: null });
+    const erased = await api('POST', `/api/participants/${byApi}/erase`, { reason: 'courrier du 28/11' }, coordinatorToken);
+    expect(erased).toMatchObject({ status: 200, body: { status: 'erased', closedWorkflows: [`parcours-${byApi}`], proofsKept: 0, proofsKeptUntil: null } });
+    expect(await db.participant.findUniqueOrThrow({ where: { id: byApi } })).toMatchObject({ firstName: 'Personne', email: null });
+    expect((await api('POST', `/api/participants/${byApi}/erase`, { reason: 'relance' }, coordinatorToken)).body).toMatchObject({ status: 'already' });
+
+    // The console: the form, its confirmation required, then the answer to give the person.
+    const byConsole = await person('Jade');
+    const cookie = `${sessionCookieName({ secure: false })}=${await openSession(db, { plieCode: 'CASA', email: coordinator, method: 'email-link' }, Date.now())}`;
+    const page = async (method: string, form?: Record<string, string>) => {
+      const response = await fetch(`${web.url}/participants/${byConsole}/effacer`, { method, headers: { cookie, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) }, body: form ? new URLSearchParams(form).toString() : undefined, redirect: 'manual' });
+      return { status: response.status, text: await response.text() };
+    };
+    const form = await page('GET');
+    expect(form.status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(form.text)![1]!;
+    const unconfirmed = await page('POST', { _csrf: csrf, reason: 'demande orale' });
+    expect(unconfirmed.status).toBe(400);
+    expect(unconfirmed.text).toContain('Je confirme l’effacement, définitif : choisissez une option');
+    expect(await db.participant.findUniqueOrThrow({ where: { id: byConsole } })).toMatchObject({ erasedAt: null });
+    const done = await page('POST', { _csrf: csrf, reason: 'demande orale', confirm: 'oui' });
+    expect(done.status).toBe(200);
+    expect(done.text).toContain(`Les données d’identité du dossier ${byConsole.slice(0, 8).toUpperCase()} sont effacées.`);
+    expect(done.text).toContain('Réponse à transmettre à la personne');
+    expect(await db.auditEvent.findFirst({ where: { action: 'rgpd.erase', entityId: byConsole } })).toMatchObject({ actor: coordinator, channel: 'web' });
+    const referentCookie = `${sessionCookieName({ secure: false })}=${await openSession(db, { plieCode: 'CASA', email: referent, method: 'email-link' }, Date.now())}`;
+    expect((await fetch(`${web.url}/participants/${byConsole}/effacer`, { headers: { cookie: referentCookie }, redirect: 'manual' })).status).not.toBe(200);
+  });
+
   it('decodes no payload of Temporal for the Web UI when the deployment serves several PLIEs (one set of keys opens them all)', async () => {
     const coordinator = `coord.codec.${randomBytes(3).toString('hex')}@plie.test`;
     await db.staff.create({ data: { plieCode: 'CASA', email: coordinator, name: 'Cora', roles: ['COORDINATEUR'] } });

@@ -29,6 +29,8 @@ import { alert, html, join, paragraph, type Html } from '../pages/layout.ts';
 import { formHtml } from '../pages/form-html.ts';
 import { readForm } from '../../forms/fields.ts';
 import { RECTIFICATION_FORM } from '../../forms/referral-form.ts';
+import { ERASURE_FORM } from '../../forms/erasure-form.ts';
+import { eraseParticipant } from '../../rgpd/erase.ts';
 import { rectifyParticipant } from '../../participants/rectify.ts';
 import { InvalidInputError } from '../../participants/create.ts';
 import { EXTENSIONS, type ProofStore } from '../../files/proof-store.ts';
@@ -132,7 +134,10 @@ export function createParticipantPage(deps: ParticipantPageDeps): express.Router
       ]),
       html(`<p><a class="fr-link" href="/participants/${participant.id}/rectifier">Rectifier les informations de la personne</a></p>`),
       mayDo(session, 'answerDataRights')
-        ? html(`<p>Droit d’accès de la personne : <a class="fr-link" href="/participants/${participant.id}/donnees.html" download>ses données (page lisible)</a>, <a class="fr-link" href="/participants/${participant.id}/donnees.json" download>ses données (JSON)</a>.</p>`)
+        ? html(
+            `<p>Droit d’accès de la personne : <a class="fr-link" href="/participants/${participant.id}/donnees.html" download>ses données (page lisible)</a>, <a class="fr-link" href="/participants/${participant.id}/donnees.json" download>ses données (JSON)</a>.` +
+              (participant.erasedAt ? ` Données d’identité effacées le ${day(participant.erasedAt)}.</p>` : ` Droit à l’effacement : <a class="fr-link" href="/participants/${participant.id}/effacer">effacer ses données</a>.</p>`),
+          )
         : html(''),
       table(
         'Examens de l’éligibilité, du plus récent au plus ancien',
@@ -251,6 +256,27 @@ export function createParticipantPage(deps: ParticipantPageDeps): express.Router
     res.redirect(303, `/participants/${participant.id}?rectifie=1`);
   };
   router.get('/participants/:id/rectifier', (req, res) => rectify(req, res));
+
+  // Erasure (RGPD article 17), for the coordination: the answer to give the person is shown once done.
+  const erase = async (req: express.Request, res: express.Response, raw?: RawValues) => {
+    const session = sessionOf(req)!;
+    const participant = await fileFor(session, req.params.id as string, res);
+    if (!participant) return;
+    const back = html(`<p><a href="/participants/${participant.id}">Revenir au dossier</a></p>`);
+    if (!mayDo(session, 'answerDataRights')) return sendPage(res, session, { status: 403, title: ERASURE_FORM.title, body: join(alert('warning', REFUSED.answerDataRights), back) });
+    const before = join(csrfField(session.csrfToken), paragraph(`Dossier ${fileReference(participant.id)}.`));
+    const formPage = (status: number, values?: RawValues, errors?: Record<string, string>) =>
+      sendPage(res, session, { status, title: ERASURE_FORM.title, body: join(formHtml(ERASURE_FORM, { action: req.originalUrl, before, ...(values ? { values } : {}), ...(errors ? { errors } : {}) }), back) });
+    if (!raw) return formPage(200);
+    const result = readForm(ERASURE_FORM, raw);
+    if (!result.ok) return formPage(400, raw, result.errors);
+    const { reason } = result.value as { reason: string };
+    const done = (await eraseParticipant({ db, temporal: deps.temporal }, await deps.plieConfig(participant.plieCode), participant.id, { reason, actor: session.email, channel: 'web', now: new Date() }))!;
+    const head = done.status === 'already' ? `Ces données étaient déjà effacées (le ${formatFrenchDate(done.erasedOn)}).` : `Les données d’identité du dossier ${done.fileReference} sont effacées.`;
+    sendPage(res, session, { title: ERASURE_FORM.title, body: join(alert('success', head, 'Réponse à transmettre à la personne :'), paragraph(done.answer), back) });
+  };
+  router.get('/participants/:id/effacer', (req, res) => erase(req, res));
+  router.post('/participants/:id/effacer', (req, res) => erase(req, res, (req.body ?? {}) as RawValues));
   router.post('/participants/:id/rectifier', (req, res) => rectify(req, res, (req.body ?? {}) as RawValues));
   router.post('/participants/:id/action', (req, res) => action(req, res, (req.body ?? {}) as RawValues));
 
