@@ -160,16 +160,24 @@ export function createWebApp(web: WebDeps): express.Express {
   });
 
   /**
+   * Who answers a person's data rights: the owner of a coordinator's personal token (the PLIE's own
+   * token names nobody); anyone else is answered 403 here, and null returned.
+   */
+  function dataRightsAnswerer(res: Response, request: string): string | null {
+    const owner = res.locals.owner as string | undefined;
+    if (owner && mayDo({ roles: res.locals.ownerRoles as string[] }, 'answerDataRights')) return owner;
+    res.status(403).json({ erreur: owner ? REFUSED.answerDataRights : `${request} se demande avec le jeton personnel d’un membre de la coordination.` });
+    return null;
+  }
+
+  /**
    * The right of access, answered by the coordination: everything held on the person, as JSON (the
    * proofs listed; their files come with `plie rgpd export`). A named person only: the PLIE's own
    * token, which names nobody, may not.
    */
   api.get('/participants/:id/export', async (req, res) => {
-    const owner = res.locals.owner as string | undefined;
-    if (!owner || !mayDo({ roles: res.locals.ownerRoles as string[] }, 'answerDataRights')) {
-      res.status(403).json({ erreur: owner ? REFUSED.answerDataRights : 'Un export des données d’une personne se demande avec le jeton personnel d’un membre de la coordination.' });
-      return;
-    }
+    const owner = dataRightsAnswerer(res, 'Un export des données d’une personne');
+    if (!owner) return;
     const id = uuid.safeParse(req.params.id);
     if (!id.success) {
       res.status(400).json({ erreur: 'Identifiant de participant invalide.' });
@@ -190,11 +198,8 @@ export function createWebApp(web: WebDeps): express.Express {
    * pseudonymised, the answer to give the person in the reply; a second call says it is done.
    */
   api.post('/participants/:id/erase', async (req, res) => {
-    const owner = res.locals.owner as string | undefined;
-    if (!owner || !mayDo({ roles: res.locals.ownerRoles as string[] }, 'answerDataRights')) {
-      res.status(403).json({ erreur: owner ? REFUSED.answerDataRights : 'Un effacement se demande avec le jeton personnel d’un membre de la coordination.' });
-      return;
-    }
+    const owner = dataRightsAnswerer(res, 'Un effacement');
+    if (!owner) return;
     const id = uuid.safeParse(req.params.id);
     const body = erasureRequestSchema.safeParse(req.body);
     if (!id.success || !body.success) {
