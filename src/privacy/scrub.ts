@@ -17,3 +17,38 @@ export function withoutPersonalData(text: string, knownNames: Array<string | nul
   }
   return clean;
 }
+
+/**
+ * The same error with a message (and stack) that names no one: a database error keeps what it is
+ * about (the call, the code, the fields) but never the values of the query, which hold the person's
+ * data; any other text is masked as above. Changed in place, so that its class and flags (an
+ * ApplicationFailure's non-retryable, its type) stay as they were.
+ */
+export function withoutPersonalDataInError<T>(error: T): T {
+  if (!(error instanceof Error)) return error;
+  const clean = cleanErrorText(error);
+  if (clean.message === error.message) return error;
+  error.message = clean.message;
+  error.stack = clean.stack;
+  return error;
+}
+
+/** An error's message and stack as they may be kept or logged, the error itself left alone. */
+export function cleanErrorText(error: Error): { message: string; stack: string } {
+  const message = error.name.startsWith('PrismaClient') ? prismaSummary(error) : withoutPersonalData(error.message);
+  // The stack begins with the message; the frames below it name code, not people.
+  const frames = (error.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+  return { message, stack: [`${error.name}: ${message}`, ...frames].join('\n') };
+}
+
+/** What a database error is about, without the values: « base de données — tx.participant.create() : erreur P2002 (identityKey) ». */
+function prismaSummary(error: Error): string {
+  const { code, meta } = error as Error & { code?: string; meta?: { target?: unknown; modelName?: unknown } };
+  // « Invalid `await tx.participant.create()` invocation »: the call as the source line wrote it.
+  const call = /Invalid `[^`]*?(\w+\.\w+\.\w+)\(/.exec(error.message)?.[1]?.concat('()');
+  const lines = error.message.trim().split('\n').map((l) => l.trim()).filter(Boolean);
+  // A validation error ends with its reason (« Argument `birthDate` is missing. »), which names fields, not values.
+  const reason = code ? `erreur ${code}` : withoutPersonalData(lines.at(-1) ?? '').replace(/(["'“«])[^"'”»]*\1/g, '[valeur]');
+  const target = Array.isArray(meta?.target) ? ` (${(meta.target as unknown[]).join(', ')})` : typeof meta?.modelName === 'string' ? ` (${meta.modelName})` : '';
+  return `base de données${call ? ` — ${call}` : ''} : ${reason}${target}`;
+}

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle, type WorkflowBundleOption } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { projectRoot } from '../infra/project.ts';
+import { cleanActivityFailures } from './activity-failures.ts';
 import { dataConverter, FAILURE_CONVERTER_PATH } from './connection.ts';
 
 export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
@@ -30,6 +31,7 @@ export async function createWorker(opts: {
     taskQueue: opts.taskQueue,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     activities: createActivities(opts.deps),
+    interceptors: { activity: [cleanActivityFailures] },
     dataConverter: dataConverter(opts.payloadKeys, opts.deps.db),
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
   });

@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { withoutPersonalData } from '../../src/privacy/scrub.ts';
+import { randomBytes } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDb, type Db } from '../../src/db/client.ts';
+import { createLogger } from '../../src/logging.ts';
+import { withoutPersonalData, withoutPersonalDataInError } from '../../src/privacy/scrub.ts';
+import { cleanActivityFailures } from '../../src/temporal/activity-failures.ts';
 
 describe('error texts without personal data', () => {
   it.each([
@@ -16,5 +21,69 @@ describe('error texts without personal data', () => {
 
   it('masks the names the caller knows, whatever their case, not short ones', () => {
     expect(withoutPersonalData('Unique constraint failed for Nadia HADDAD (Al)', ['Nadia', 'Haddad', 'Al', null])).toBe('Unique constraint failed for [nom] [nom] (Al)');
+  });
+});
+
+async function failureOf(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('la requête devait échouer');
+}
+
+describe('errors and log lines without personal data', () => {
+  let db: Db;
+  beforeAll(() => {
+    db = createDb(inject('databaseUrl'));
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+  });
+
+  it('keeps of a database error what it is about, never the values of its query', async () => {
+    const secret = `Zoé-${randomBytes(3).toString('hex')}`;
+    const invalid = await failureOf(db.participant.create({ data: { firstName: secret, lastName: secret } as never }));
+    expect(invalid.message).toContain(secret);
+    const cleaned = withoutPersonalDataInError(invalid);
+    expect(cleaned).toBe(invalid);
+    expect(cleaned.name).toBe('PrismaClientValidationError');
+    expect(cleaned.message).toMatch(/^base de données — db\.participant\.create\(\) : Argument `\w+` is missing\.$/);
+    expect(cleaned.stack).not.toContain(secret);
+
+    const email = `doublon.${randomBytes(3).toString('hex')}@plie.test`;
+    await db.staff.create({ data: { plieCode: 'CASA', email, name: secret, roles: ['REFERENT'] } });
+    const duplicate = await failureOf(db.staff.create({ data: { plieCode: 'CASA', email, name: secret, roles: ['REFERENT'] } }));
+    expect(withoutPersonalDataInError(duplicate).message).toBe('base de données — db.staff.create() : erreur P2002 (Staff)');
+  });
+
+  it('lets no activity failure out of the worker with a query’s values', async () => {
+    const secret = `Zoé-${randomBytes(3).toString('hex')}`;
+    const { inbound } = cleanActivityFailures({} as never);
+    const failing = () => db.participant.create({ data: { firstName: secret } as never });
+    const failure = await failureOf(inbound!.execute!({ args: [], headers: {} }, failing));
+    expect(failure.name).toBe('PrismaClientValidationError');
+    expect(`${failure.message}\n${failure.stack}`).not.toContain(secret);
+    await expect(inbound!.execute!({ args: [], headers: {} }, () => Promise.resolve('fait'))).resolves.toBe('fait');
+  });
+
+  it('masks what a server quoted, keeping the error what it was', () => {
+    const refusal = ApplicationFailure.nonRetryable('550 <zoe@exemple.fr> : boîte inconnue', 'SmtpRefusal');
+    const cleaned = withoutPersonalDataInError(refusal);
+    expect(cleaned).toBe(refusal);
+    expect(cleaned).toMatchObject({ message: '550 <[adresse]> : boîte inconnue', nonRetryable: true, type: 'SmtpRefusal' });
+    expect(cleaned.stack).not.toContain('zoe@');
+    expect(withoutPersonalDataInError('not an error')).toBe('not an error');
+  });
+
+  it('logs no address, phone or query value, wherever it is in the line', () => {
+    const lines: string[] = [];
+    const logger = createLogger('info', 'test', false, { write: (line: string) => void lines.push(line) });
+    logger.warn({ err: new Error('refusé pour <zoe@exemple.fr>'), to: 'zoe@exemple.fr', nested: { phone: 'au 06 12 34 56 78' } }, 'échec pour zoe@exemple.fr');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).not.toContain('zoe@');
+    expect(lines[0]).not.toContain('06 12');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'échec pour [adresse]', err: { message: 'refusé pour <[adresse]>' }, to: '[adresse]', nested: { phone: 'au [téléphone]' } });
   });
 });
