@@ -2,6 +2,8 @@
  * The right of access as a page a person can read: a self-contained HTML file (no stylesheet or
  * script from elsewhere, it is opened from a folder), in French, one section per kind of record.
  */
+import { DateTime } from 'luxon';
+import { formatFrenchDate } from '../domain/dates.ts';
 import { escapeHtml } from '../html.ts';
 import type { ParticipantExport } from './export.ts';
 
@@ -79,8 +81,8 @@ const HIDDEN = new Set(['participantId', 'pathwayId', 'idempotencyKey', 'fileRef
 function value(v: unknown): string {
   if (v === null || v === undefined || v === '') return '—';
   if (typeof v === 'boolean') return v ? 'oui' : 'non';
-  // A day (stored at midnight UTC) shows as a day; an instant, to the minute (UTC).
-  if (v instanceof Date) return v.toISOString().endsWith('T00:00:00.000Z') ? v.toISOString().slice(0, 10) : `${v.toISOString().replace('T', ' ').slice(0, 16)} UTC`;
+  // A day (stored at midnight UTC) shows as a day; an instant, to the minute, in Paris.
+  if (v instanceof Date) return v.toISOString().endsWith('T00:00:00.000Z') ? formatFrenchDate(v.toISOString().slice(0, 10)) : DateTime.fromJSDate(v).setZone('Europe/Paris').toFormat("dd/MM/yyyy 'à' HH'h'mm");
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v.join(', ') || '—';
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'bigint') return v.toString();
@@ -123,6 +125,7 @@ export function renderExportHtml(data: ParticipantExport, opts: { withFiles: boo
     section('Actions collectives', data.collectiveInvitations.map(({ action, ...rest }) => ({ ...rest, action: `${action.title} (${action.place})`, at: action.at }))),
     section('Clauses d’insertion : propositions', data.clauseCandidates.map(({ procurement, ...rest }) => ({ ...rest, marché: `${procurement.externalId} — ${procurement.title}` }))),
     section('Clauses d’insertion : contrats', data.clauseContracts.map(({ procurement, ...rest }) => ({ ...rest, marché: `${procurement.externalId} — ${procurement.title}` }))),
+    section('Clauses d’insertion : heures déclarées chaque mois', data.clauseHours.map(({ procurement, ...rest }) => ({ ...rest, marché: `${procurement.externalId} — ${procurement.title}` }))),
     section('Justificatifs', data.proofs),
     section('Messages envoyés', data.messages),
     section('Journal des actions sur votre dossier', data.auditEvents),

@@ -2,7 +2,8 @@
  * The right of access (RGPD article 15): everything the PLIE holds on one person, read from every
  * table that names them — their record and its facts, pathways with their tasks and answers,
  * steps, contracts, barriers, appointments, exits, eligibility checks, FSE+ data points, commission
- * cases (never the members' votes), job offers put to them, collective actions, clauses, messages
+ * cases (never the members' votes), job offers put to them, collective actions, clauses and the
+ * hours declared under them, messages
  * sent to them or about their pathway and their delivery, the audit events about them, and their
  * proofs. The files themselves are written decrypted beside the export (see `writeExport`).
  */
@@ -48,6 +49,9 @@ export async function collectExport(db: Db, plieCode: string, participantId: str
     db.message.findMany({ where: { OR: [{ pathwayId: { in: pathwayIds } }, { idempotencyKey: { contains: participantId } }] }, orderBy: { createdAt: 'asc' } }),
     db.auditEvent.findMany({ where: { entityId: { in: [participantId, ...pathwayIds, ...taskIds] } }, orderBy: { at: 'asc' } }),
   ]);
+  // The hours declared each month under a clause, by the facilitation's identifier of the person on that marché.
+  const clausePersons = [...candidates, ...clauses].map((c) => ({ procurementId: c.procurementId, personId: c.personId }));
+  const hours = clausePersons.length === 0 ? [] : await db.hoursDeclaration.findMany({ where: { OR: clausePersons }, include: { procurement: { select: { externalId: true, title: true } } }, orderBy: [{ month: 'asc' }, { procurementId: 'asc' }] });
   const offers = await db.jobOffer.findMany({ where: { id: { in: placements.map((p) => p.offerId) } }, select: { id: true, company: true, jobTitle: true } });
   return {
     exportedAt: now.toISOString(),
@@ -70,6 +74,7 @@ export async function collectExport(db: Db, plieCode: string, participantId: str
     collectiveInvitations: invitations,
     clauseCandidates: candidates,
     clauseContracts: clauses,
+    clauseHours: hours,
     proofs: proofs.map((p) => ({ ...p, file: proofFileName(p) })),
     messages,
     auditEvents: audit,

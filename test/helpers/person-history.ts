@@ -38,6 +38,9 @@ export async function createPersonWithHistory(db: Db, opts: { plieCode: string; 
   await db.collectiveInvitation.create({ data: { actionId: action.id, participantId: id, status: 'PRESENT' } });
   const marche = await db.procurement.create({ data: { plieCode: PLIE, externalId: `M-${randomUUID().slice(0, 8)}`, buyer: 'Ville', title: 'Voirie', sector: 'BTP', plannedHours: 100, start: toDbDate('2026-01-01') } });
   await db.clauseCandidate.create({ data: { procurementId: marche.id, personId: `C-${name}`, participantId: id, eligible: true, publics: ['PARTICIPANT_PLIE'], reasons: [], proposedBy: 'test' } });
+  await db.hoursDeclaration.create({ data: { procurementId: marche.id, personId: `C-${name}`, month: '2026-02', hours: 35, status: 'VALIDEE', declaredBy: 'entreprise', declaredAt: new Date('2026-03-02T09:00:00Z') } });
+  // Another person's hours on the same marché: not theirs.
+  await db.hoursDeclaration.create({ data: { procurementId: marche.id, personId: `C-autre-${randomUUID().slice(0, 8)}`, month: '2026-02', hours: 20, status: 'VALIDEE', declaredBy: 'entreprise', declaredAt: new Date('2026-03-02T09:00:00Z') } });
   await db.clauseContract.create({ data: { procurementId: marche.id, personId: `C-${name}`, participantId: id, type: 'CDD', start: toDbDate('2026-02-01'), hoursDone: 35 } });
   const reference = await proofs.save(PNG);
   await db.proof.create({ data: { participantId: id, kind: 'CONTRAT', receivedAt: new Date('2026-04-02T09:00:00Z'), fileReference: reference, mimeType: 'image/png', size: PNG.length } });

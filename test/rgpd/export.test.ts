@@ -53,11 +53,12 @@ describe('the right of access', () => {
       collectiveInvitations: data.collectiveInvitations.length,
       clauseCandidates: data.clauseCandidates.length,
       clauseContracts: data.clauseContracts.length,
+      clauseHours: data.clauseHours.length,
       proofs: data.proofs.length,
       messages: data.messages.length,
       auditEvents: data.auditEvents.length,
     };
-    expect(counts).toEqual({ assessments: 1, pathways: 1, tasks: 1, appointments: 1, referents: 1, barriers: 1, steps: 1, contracts: 1, paidHours: 1, exits: 1, fseDataPoints: 1, commissionCases: 1, placements: 1, collectiveInvitations: 1, clauseCandidates: 1, clauseContracts: 1, proofs: 1, messages: 2, auditEvents: 2 });
+    expect(counts).toEqual({ assessments: 1, pathways: 1, tasks: 1, appointments: 1, referents: 1, barriers: 1, steps: 1, contracts: 1, paidHours: 1, exits: 1, fseDataPoints: 1, commissionCases: 1, placements: 1, collectiveInvitations: 1, clauseCandidates: 1, clauseContracts: 1, clauseHours: 1, proofs: 1, messages: 2, auditEvents: 2 });
     expect(data.pathways[0]!.tasks[0]!.answer).toEqual({ decision: 'integrate' });
     expect(data.commissionCases[0]).toMatchObject({ criterion: 'TEMPS_PARTIEL_COURT', outcome: 'approved' });
     const json = JSON.stringify(data);
@@ -81,7 +82,8 @@ describe('the right of access', () => {
     expect(page).toContain('<html lang="fr">');
     expect(page).toContain('Vos données au PLIE');
     expect(page).toContain('<dt>Prénom</dt><dd>Chloe</dd>');
-    expect(page).toContain('<dt>Date de naissance</dt><dd>1984-02-29</dd>');
+    expect(page).toContain('<dt>Date de naissance</dt><dd>29/02/1984</dd>');
+    expect(page).toContain('<dt>Reçu le</dt><dd>02/04/2026 à 11h00</dd>');
     expect(page).toContain('Commission (sans les votes de ses membres) (1)');
     expect(page).not.toContain('CONTRE');
     const json = JSON.parse(await readFile(path.join(folder, 'export.json'), 'utf8')) as { participant: { email: string } };
