@@ -9,7 +9,7 @@ import type { AnyTaskAnswer, AssigneeRole, Stage, TaskKind } from '../src/domain
 import type { PathwayFact } from '../src/domain/pathway/commands.ts';
 import type { ExitState } from '../src/domain/pathway/state.ts';
 import { audit } from '../src/db/audit.ts';
-import { commissionMembersOf, coordinatorsOf } from '../src/staff/directory.ts';
+import { commissionMembersOf, coordinatorsOf, staffByEmail } from '../src/staff/directory.ts';
 
 const SYSTEM = 'système';
 
@@ -48,6 +48,12 @@ export type { PathwayFact } from '../src/domain/pathway/commands.ts';
 /** Projection of the workflows' state and facts into PostgreSQL; each call is idempotent. */
 export function createPathwayActivities(db: Db, plieConfig: (code: string) => Promise<PlieConfig>) {
   return {
+    /** The staff id of the person's referent, for the pathway's search attribute (null: not of the staff). */
+    async referentStaffId(args: { participantId: string; email: string }): Promise<string | null> {
+      const participant = await db.participant.findUnique({ where: { id: args.participantId }, select: { plieCode: true } });
+      return participant ? ((await staffByEmail(db, participant.plieCode, args.email))?.id ?? null) : null;
+    },
+
     async recordStage(args: {
       pathwayId: string;
       participantId: string;

@@ -50,6 +50,8 @@ try {
     workflowBundle: await bundleWorkflows(),
     logger,
     payloadKeys: FIXTURE_PAYLOAD_KEYS,
+    // The replay test has the fixture key, not this throwaway database's participants' keys.
+    participantKeys: false,
   });
   try {
     const raw = scenarioFile ? (JSON.parse(readFileSync(scenarioFile, 'utf8')) as unknown) : null;

@@ -84,3 +84,9 @@ export const COMMISSION_ROSTER_PATCH = 'commission-roster';
  * without proofs; pathways begun before it ask for the contract alone until their next run.
  */
 export const PROOFS_SIX_MONTHS_PATCH = 'proofs-six-months';
+
+/**
+ * From this patch on, the pathway's `PlieReferent` search attribute holds the referent's staff id,
+ * never their address: search attributes are not encrypted, and lie in clear in Temporal's store.
+ */
+export const REFERENT_STAFF_ID_PATCH = 'referent-staff-id';

@@ -31,7 +31,8 @@ import {
   type PathwayState,
 } from './pathway-messages.ts';
 import { pathwayEffects } from './pathway-effects.ts';
-import { COMMISSION_AFTER_EXIT_PATCH, EXIT_RULES_PATCH, PROOFS_SIX_MONTHS_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
+import { pathwayRecords } from './proxies.ts';
+import { COMMISSION_AFTER_EXIT_PATCH, EXIT_RULES_PATCH, PROOFS_SIX_MONTHS_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, REFERENT_STAFF_ID_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn, refused } from './update-queue.ts';
 
@@ -62,6 +63,7 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
     firstExitRules: !patched(EXIT_RULES_PATCH),
     contractProofOnly: !patched(PROOFS_SIX_MONTHS_PATCH),
   };
+  const referentByStaffId = patched(REFERENT_STAFF_ID_PATCH);
   const ctx = (): PathwayContext => ({ pathwayId, policy, roster: { coordinators: [policy.coordinatorEmail, ...coordinators] }, legacy });
 
   const updates = createUpdateQueue<PathwayRequest>();
@@ -89,7 +91,7 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
 
   /** A new run with the state, once no Update waits or runs (they would be lost with this run). */
   async function continueIfIdle(): Promise<void> {
-    syncSearchAttributes();
+    await syncSearchAttributes();
     if (updates.pending() > 0 || leavers.length > 0) return;
     await condition(allHandlersFinished);
     if (updates.pending() > 0) return;
@@ -128,14 +130,20 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
 
   /** Keeps the search attributes in step with the state (upserted only when they change). */
   let searchAttributes = '';
-  function syncSearchAttributes(): void {
+  let referentId: { email: string | null; id: string | null } = { email: null, id: null };
+  async function syncSearchAttributes(): Promise<void> {
     const overdue = isOverdue(state);
     const key = JSON.stringify([state.stage, state.referentEmail, overdue]);
     if (key === searchAttributes) return;
     searchAttributes = key;
+    // The referent by their staff id (asked once per change of referent); their address before the patch.
+    if (referentByStaffId && referentId.email !== state.referentEmail) {
+      const email = state.referentEmail;
+      referentId = { email, id: email ? await pathwayRecords.referentStaffId({ participantId: input.participantId, email }) : null };
+    }
     upsertSearchAttributes([
       { key: STAGE_KEY, value: state.stage },
-      { key: REFERENT_KEY, value: state.referentEmail ?? null },
+      { key: REFERENT_KEY, value: (referentByStaffId ? referentId.id : state.referentEmail) ?? null },
       { key: OVERDUE_KEY, value: overdue },
     ]);
   }
@@ -166,7 +174,7 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
     }
     const info = workflowInfo();
     await apply({ type: 'tick', longHistory: info.continueAsNewSuggested || info.historyLength > policy.maxHistoryEvents });
-    syncSearchAttributes();
+    await syncSearchAttributes();
     if (state.finished && updates.pending() === 0) break;
     await alarm.wait(nextWake(state), () => updates.pending() > 0 || commissionResult !== null || revisedEligibility !== null || leavers.length > 0);
   }

@@ -145,11 +145,13 @@ export async function createSimulator(deps: {
   mailer?: Mailer;
   /** Payload encryption keys; random unless given (recording fixtures uses fixed ones). */
   payloadKeys?: string;
+  /** False: no participant's own data key (recorded fixtures replay without a database). */
+  participantKeys?: boolean;
 }): Promise<Simulator> {
   const payloadKeys = deps.payloadKeys ?? `sim:${randomBytes(32).toString('base64')}`;
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: deps.testServerExecutable },
-    client: { dataConverter: dataConverter(payloadKeys, deps.db) },
+    client: { dataConverter: dataConverter(payloadKeys, deps.participantKeys === false ? undefined : deps.db) },
   });
   let configs = new Map<string, PlieConfig>();
   const mailer: Mailer = deps.mailer ?? (nodemailer.createTransport({ jsonTransport: true }));
@@ -163,6 +165,7 @@ export async function createSimulator(deps: {
       namespace: 'default',
       taskQueue,
       payloadKeys,
+      participantKeys: deps.participantKeys !== false,
       ...(deps.workflowBundle ? { workflowBundle: deps.workflowBundle } : {}),
       deps: {
         db: deps.db,

@@ -24,6 +24,8 @@ export async function createWorker(opts: {
   workflowBundle?: WorkflowBundleOption;
   /** 0 rebuilds every workflow from its history at each step (as a freshly restarted worker does). */
   maxCachedWorkflows?: number;
+  /** False: every payload under the deployment key (histories recorded for replay without a database). */
+  participantKeys?: boolean;
 }): Promise<Worker> {
   return await Worker.create({
     connection: opts.connection,
@@ -32,7 +34,7 @@ export async function createWorker(opts: {
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
     activities: createActivities(opts.deps),
     interceptors: { activity: [cleanActivityFailures] },
-    dataConverter: dataConverter(opts.payloadKeys, opts.deps.db),
+    dataConverter: dataConverter(opts.payloadKeys, opts.participantKeys === false ? undefined : opts.deps.db),
     ...(opts.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: opts.maxCachedWorkflows }),
   });
 }

@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import proto from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { toDbDate } from '../../src/db/dates.ts';
 import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
@@ -62,6 +63,7 @@ async function startPathway(stack: WorkerStack) {
     },
   });
   await stack.db.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
+  await stack.db.staff.upsert({ where: { plieCode_email: { plieCode: 'CASA', email: REFERENT } }, create: { plieCode: 'CASA', email: REFERENT, name: 'Référente du suivi', roles: ['REFERENT'] }, update: {} });
   const config = { ...CASA_CONFIG, assignment: { autoReferentEmail: REFERENT } };
   const handle = await env.client.workflow.start(PATHWAY_WORKFLOW, {
     workflowId,
@@ -141,8 +143,8 @@ describe('a pathway over months (time-skipping)', { timeout: 240_000 }, () => {
         if (value instanceof Uint8Array) return;
         const record = value as Record<string, unknown>;
         if (record.metadata && record.data instanceof Uint8Array) payloads.push(record);
-        // Search attributes are indexed by the server, so never encrypted: they hold staff data
-        // only. Patch markers hold the SDK's patch ids.
+        // Search attributes are indexed by the server, so never encrypted: they hold ids only
+        // (checked below on the raw history). Patch markers hold the SDK's patch ids.
         for (const [key, child] of Object.entries(record)) {
           if (key !== 'searchAttributes' && key !== 'markerRecordedEventAttributes') collect(child);
         }
@@ -162,7 +164,12 @@ describe('a pathway over months (time-skipping)', { timeout: 240_000 }, () => {
 
       const description = await p.handle.describe();
       expect(description.typedSearchAttributes.get(STAGE_KEY)).toBe('followUp');
-      expect(description.typedSearchAttributes.get(REFERENT_KEY)).toBe(REFERENT);
+      // The referent by their staff id: not even the staff's address lies in clear in the store.
+      const referent = await stack.db.staff.findFirstOrThrow({ where: { plieCode: 'CASA', email: REFERENT } });
+      expect(description.typedSearchAttributes.get(REFERENT_KEY)).toBe(referent.id);
+      const rawHistory = Buffer.from(proto.temporal.api.history.v1.History.encode(history!).finish()).toString('utf8');
+      expect(rawHistory).toContain(referent.id);
+      expect(rawHistory).not.toContain(REFERENT);
     } finally {
       await stack.stop();
     }
