@@ -59,6 +59,8 @@ export async function rectifyParticipant(
     rectified = await deps.db.$transaction(async (tx) => {
       const before = await tx.participant.findFirst({ where: { id: participantId, plieCode: deps.plieCode }, include: { exits: true, pathways: { select: { id: true, entryDate: true, createdAt: true } } } });
       if (!before) throw new ParticipantNotFoundError();
+      // Erased: there is nothing left to correct, and a name written now would undo the erasure.
+      if (before.erasedAt) throw new InvalidInputError(['les données de cette personne ont été effacées : il n’y a plus rien à rectifier']);
       // The situation's columns, as a referral writes them, for the keys given only.
       const situation = situationRecord(given as Parameters<typeof situationRecord>[0], today);
       const data: Record<string, unknown> = {};

@@ -34,6 +34,7 @@ export async function reenterParticipant(
     include: { pathways: { orderBy: { createdAt: 'desc' } } },
   });
   if (!participant) throw new ReentryRefusedError('Aucun participant avec cet identifiant.');
+  if (participant.erasedAt) throw new ReentryRefusedError('Les données de cette personne ont été effacées : une nouvelle entrée se fait par une nouvelle orientation.');
   const previous = participant.pathways[0];
   if (!previous) throw new ReentryRefusedError('Aucun parcours antérieur pour cette personne : créez plutôt son parcours.');
   const exit = await deps.db.exit.findFirst({ where: { pathwayId: previous.id } });

@@ -17,13 +17,15 @@ import type { Channel } from '../domain/pathway/state.ts';
 import { mayDo } from '../domain/permissions.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import type { StaffRoster } from '../domain/staff-roster.ts';
+import { ErasedDataError } from '../temporal/data-keys.ts';
 import { coordinatorsOf } from './directory.ts';
 
 /** Sends the PLIE's coordinators to its running pathways; returns how many heard it. */
 export async function announceCoordinators(db: Db, temporal: Client, plieCode: string): Promise<number> {
   const coordinators = await coordinatorsOf(db, plieCode);
   // A reoriented pathway has ended; an exited one may still wait for its FSE+ questionnaire.
-  const pathways = await db.pathway.findMany({ where: { participant: { plieCode }, stage: { not: 'reoriented' } }, select: { id: true } });
+  // An erased person's pathway is closed, and its key destroyed: nothing to tell it.
+  const pathways = await db.pathway.findMany({ where: { participant: { plieCode, erasedAt: null }, stage: { not: 'reoriented' } }, select: { id: true } });
   return await signalEach(pathways, (id) => temporal.workflow.getHandle(id).signal(coordinatorsChangedSignal, { coordinators }));
 }
 
@@ -34,7 +36,7 @@ export async function announceCoordinators(db: Db, temporal: Client, plieCode: s
 export async function announceDeparture(db: Db, temporal: Client, plieCode: string, email: string, by: { actor: string; channel: Channel }): Promise<number> {
   const theirs = { equals: email.trim(), mode: 'insensitive' as const };
   const pathways = await db.pathway.findMany({
-    where: { participant: { plieCode }, stage: { not: 'reoriented' }, OR: [{ referentEmail: theirs }, { tasks: { some: { status: 'open', assigneeEmail: theirs } } }] },
+    where: { participant: { plieCode, erasedAt: null }, stage: { not: 'reoriented' }, OR: [{ referentEmail: theirs }, { tasks: { some: { status: 'open', assigneeEmail: theirs } } }] },
     select: { id: true },
     orderBy: { id: 'asc' },
   });
@@ -84,8 +86,8 @@ async function signalEach(pathways: Array<{ id: string }>, signal: (id: string) 
       await signal(id);
       told += 1;
     } catch (error) {
-      // Finished since (its questionnaire answered or lapsed): nothing left to judge there.
-      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      // Finished since (its questionnaire answered or lapsed), or its person erased: nothing left to judge there.
+      if (!(error instanceof WorkflowNotFoundError) && !(error instanceof ErasedDataError)) throw error;
     }
   }
   return told;

@@ -137,7 +137,8 @@ export function createWebApp(web: WebDeps): express.Express {
    * referent's personal token, one whose pathway another referent holds (the same 404 everywhere).
    */
   const ofThisPlie = async (deps: CreateParticipantDeps, participantId: string, res: Response) => {
-    if ((await deps.db.participant.count({ where: { id: participantId, plieCode: deps.plieCode } })) !== 1) return false;
+    // An erased person has no pathway left to read or act on.
+    if ((await deps.db.participant.count({ where: { id: participantId, plieCode: deps.plieCode, erasedAt: null } })) !== 1) return false;
     const owner = res.locals.owner as string | undefined;
     if (!owner) return true;
     return await mayOpenFile(deps.db, participantId, { email: owner, roles: res.locals.ownerRoles as string[] });

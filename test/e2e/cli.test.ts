@@ -18,7 +18,7 @@ import { freePort } from '../../src/infra/ports.ts';
 import { projectRoot } from '../../src/infra/project.ts';
 import { CASA_CONFIG, OTHER_CONFIG } from '../helpers/plie-configs.ts';
 import { expectSubset } from '../helpers/subset.ts';
-import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { TEST_PAYLOAD_KEYS, uniqueQueue } from '../helpers/settings.ts';
 import { FakeSlackApi } from '../helpers/slack-api.ts';
 import type { TestInbox } from '../helpers/smtp.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
@@ -34,7 +34,7 @@ vi.setConfig({ testTimeout: 240_000 });
 
 const run = promisify(execFile);
 const taskQueue = uniqueQueue('cli');
-const payloadKeys = randomPayloadKeys();
+const payloadKeys = TEST_PAYLOAD_KEYS;
 let dataDir: string;
 let connection: NativeConnection;
 let stack: WorkerStack;

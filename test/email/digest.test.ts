@@ -13,14 +13,14 @@ import { verifyLink } from '../../src/links/signed-links.ts';
 import { createLogger } from '../../src/logging.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { ensureDigestSchedule } from '../../src/temporal/schedules.ts';
-import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { TEST_PAYLOAD_KEYS, uniqueQueue } from '../helpers/settings.ts';
 import { LINK_SECRET, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 const run = randomBytes(3).toString('hex');
 const REFERENT = `ref-digest-${run}@plie.test`;
 const COORDINATOR = `coord-digest-${run}@plie.test`;
 const taskQueue = uniqueQueue('digest');
-const payloadKeys = randomPayloadKeys();
+const payloadKeys = TEST_PAYLOAD_KEYS;
 let nativeConnection: NativeConnection;
 let stack: WorkerStack;
 let client: Client;

@@ -15,7 +15,7 @@ import { createLogger } from '../../src/logging.ts';
 import { runWeb, type RunningWeb } from '../../src/main/run-web.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { launchBrowser } from './browser.ts';
-import { randomPayloadKeys, testConfig, uniqueQueue } from './settings.ts';
+import { TEST_PAYLOAD_KEYS, testConfig, uniqueQueue } from './settings.ts';
 import { LINK_SECRET, startWorkerStack, type WorkerStack } from './worker.ts';
 
 export interface BrowserStack {
@@ -42,7 +42,7 @@ export async function startBrowserStack(opts: {
   port?: number;
 }): Promise<BrowserStack> {
   const taskQueue = uniqueQueue(opts.name);
-  const payloadKeys = randomPayloadKeys();
+  const payloadKeys = TEST_PAYLOAD_KEYS;
   const dataDir = mkdtempSync(path.join(os.tmpdir(), `plie-${opts.name}-`));
   const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });

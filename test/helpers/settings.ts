@@ -5,9 +5,11 @@ import { toolsDir } from '../../src/infra/project.ts';
 /** A fixed key for recorded histories (test/fixtures/histories) so they can be replayed. */
 export const FIXTURE_PAYLOAD_KEYS = `test1:${Buffer.alloc(32, 7).toString('base64')}`;
 
-export function randomPayloadKeys(): string {
-  return `t${randomBytes(3).toString('hex')}:${randomBytes(32).toString('base64')}`;
-}
+/**
+ * The test deployment's payload keys. The tests share one database, as a deployment does, so they
+ * share its keys too: each participant's data key is wrapped by them, whichever test made it.
+ */
+export const TEST_PAYLOAD_KEYS = `tests:${Buffer.alloc(32, 11).toString('base64')}`;
 
 export function uniqueQueue(name: string): string {
   return `test-${name}-${randomBytes(4).toString('hex')}`;

@@ -19,7 +19,7 @@ import { postClient } from '../../src/slack/web-client.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { FakeSlackApi } from './slack-api.ts';
 import { slackClientFor } from './slack-requests.ts';
-import { randomPayloadKeys, testConfig, uniqueQueue } from './settings.ts';
+import { TEST_PAYLOAD_KEYS, testConfig, uniqueQueue } from './settings.ts';
 import { startWorkerStack } from './worker.ts';
 
 export interface StaffMember {
@@ -45,7 +45,7 @@ export async function startSlackWebStack(opts: { plieConfig: PlieConfig; coordin
     SLACK_SIGNING_SECRET: opts.signingSecret,
     SLACK_API_URL: api.url,
   });
-  const payloadKeys = randomPayloadKeys();
+  const payloadKeys = TEST_PAYLOAD_KEYS;
   const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys, deps: { slack: postClient(config.env)!, plieConfig: async () => opts.plieConfig } });
   const { db } = stack;

@@ -13,7 +13,7 @@ import { SLACK_EVENTS_PATH } from '../../src/slack/app.ts';
 import { postClient } from '../../src/slack/web-client.ts';
 import { FakeSlackApi, VALID_TOKEN } from './slack-api.ts';
 import { slackClientFor } from './slack-requests.ts';
-import { randomPayloadKeys, testConfig } from './settings.ts';
+import { TEST_PAYLOAD_KEYS, testConfig } from './settings.ts';
 import { LINK_SECRET, startTimeSkipping, startWorkerStack, type WorkerStack } from './worker.ts';
 
 export interface StaffMember {
@@ -41,7 +41,7 @@ export interface ChannelsStack {
  */
 export async function startChannelsStack(opts: { taskQueue: string; coordinatorEmail: string; staff: StaffMember[]; plieCode?: string; plieConfig?: PlieConfig; servedPlie?: PlieConfig }): Promise<ChannelsStack> {
   const secret = `signature-${randomBytes(8).toString('hex')}`;
-  const payloadKeys = randomPayloadKeys();
+  const payloadKeys = TEST_PAYLOAD_KEYS;
   const { env, close: closeTemporal } = await startTimeSkipping(payloadKeys);
   const api = await FakeSlackApi.start();
   for (const p of opts.staff) if (p.id) api.addUser({ id: p.id, email: p.email, name: p.name });

@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logging.ts';
 import { createWorker } from '../../src/temporal/worker.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { registerSearchAttributes } from '../../src/temporal/search-attributes.ts';
-import { randomPayloadKeys, timeSkippingExecutable, uniqueQueue } from './settings.ts';
+import { TEST_PAYLOAD_KEYS, timeSkippingExecutable, uniqueQueue } from './settings.ts';
 import { TestInbox } from './smtp.ts';
 
 export const COORDINATOR = 'coordination@plie.test';
@@ -72,7 +72,7 @@ export async function startWorkerStack(opts: {
  */
 export async function startWorkerAndClient(name: string): Promise<{ stack: WorkerStack; client: Client; taskQueue: string; stop: () => Promise<void> }> {
   const taskQueue = uniqueQueue(name);
-  const payloadKeys = randomPayloadKeys();
+  const payloadKeys = TEST_PAYLOAD_KEYS;
   const nativeConnection = await NativeConnection.connect({ address: inject('temporalAddress') });
   const stack = await startWorkerStack({ connection: nativeConnection, taskQueue, payloadKeys });
   const client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }), dataConverter: dataConverter(payloadKeys, stack.db) });

@@ -21,6 +21,8 @@ import { makeScratchDir } from '../../src/infra/scratch.ts';
 import { locateTemporalCli, startDevServer, type RunningTemporal } from '../../src/infra/temporal-server.ts';
 import { createLogger } from '../../src/logging.ts';
 import { createParticipant } from '../../src/participants/create.ts';
+import { rectifyParticipant } from '../../src/participants/rectify.ts';
+import { reenterParticipant } from '../../src/participants/reenter.ts';
 import { queryReport } from '../../src/report/report-queries.ts';
 import { collectExport } from '../../src/rgpd/export.ts';
 import { eraseParticipant } from '../../src/rgpd/erase.ts';
@@ -29,11 +31,12 @@ import { dataConverter } from '../../src/temporal/connection.ts';
 import { recordAction } from '../../src/temporal/pathway-client.ts';
 import type { RetentionStep } from '../../src/rgpd/retention.ts';
 import { ErasedDataError } from '../../src/temporal/data-keys.ts';
+import { announceCoordinators } from '../../src/staff/roster.ts';
 import { ensureRetentionSchedule } from '../../src/temporal/schedules.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { createOwnDatabase } from '../helpers/own-database.ts';
 import { createPersonWithHistory } from '../helpers/person-history.ts';
-import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { TEST_PAYLOAD_KEYS, uniqueQueue } from '../helpers/settings.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 180_000 });
@@ -45,7 +48,7 @@ const logFile = path.join(scratch, 'worker.log');
 const proofsDir = path.join(scratch, 'justificatifs');
 const proofs = createProofStore(proofsDir, randomBytes(32).toString('base64'));
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
-const payloadKeys = randomPayloadKeys();
+const payloadKeys = TEST_PAYLOAD_KEYS;
 const taskQueue = uniqueQueue('effacement');
 const config = { ...CASA_CONFIG, code: 'CASA' };
 let temporal: RunningTemporal;
@@ -150,6 +153,13 @@ describe('plie rgpd erase: the identity found nowhere, the histories unreadable,
     expect((await eraseParticipant({ db, temporal: client }, config, old.id, { reason: 'demande orale', actor: COORDINATOR, channel: 'cli', now: at }))!.status).toBe('erased');
     expect((await client.workflow.getHandle(live.workflowId).describe()).status.name).toBe('TERMINATED');
     expect(await db.exit.findFirst({ where: { pathwayId: live.workflowId } })).toMatchObject({ type: 'ADMINISTRATIVE', reason: 'effacement' });
+
+    // Nothing to rectify, no re-entry: a name written now would undo the erasure.
+    await expect(rectifyParticipant({ db, temporal: client, plieCode: config.code, config }, live.participantId, { firstName: ana.firstName }, { actor: COORDINATOR, channel: 'cli' })).rejects.toThrow('il n’y a plus rien à rectifier');
+    await expect(reenterParticipant(deps, live.participantId, { actor: COORDINATOR, channel: 'cli' })).rejects.toThrow('Les données de cette personne ont été effacées');
+
+    // The staff's changes reach the pathways still running, not the erased one's.
+    expect(await announceCoordinators(db, client, config.code)).toBe(1);
 
     // A second call says it is done, and changes nothing.
     const again = await eraseParticipant({ db, temporal: client }, config, live.participantId, { reason: 'relance', actor: COORDINATOR, channel: 'cli', now: new Date() });

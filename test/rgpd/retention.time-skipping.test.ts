@@ -23,7 +23,7 @@ import type { RetentionStep } from '../../src/rgpd/retention.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { createOwnDatabase } from '../helpers/own-database.ts';
 import { createPersonWithHistory } from '../helpers/person-history.ts';
-import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { TEST_PAYLOAD_KEYS, uniqueQueue } from '../helpers/settings.ts';
 import { startTimeSkipping, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
@@ -34,7 +34,7 @@ const proofsDir = path.join(scratch, 'justificatifs');
 const proofs = createProofStore(proofsDir, randomBytes(32).toString('base64'));
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
 const taskQueue = uniqueQueue('conservation');
-const payloadKeys = randomPayloadKeys();
+const payloadKeys = TEST_PAYLOAD_KEYS;
 const config = CASA_CONFIG;
 let env: TestWorkflowEnvironment;
 let closeTemporal: () => Promise<void>;

@@ -26,7 +26,7 @@ import { dataConverter } from '../../src/temporal/connection.ts';
 import { COMMISSION_WORKFLOW, commissionWorkflowId, type CommissionInput, type CommissionResult } from '../../workflows/pathway-messages.ts';
 import { FakeSlackApi, VALID_TOKEN, type StoredMessage } from '../helpers/slack-api.ts';
 import { input, postSigned, slackClientFor } from '../helpers/slack-requests.ts';
-import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.ts';
+import { TEST_PAYLOAD_KEYS, testConfig, uniqueQueue } from '../helpers/settings.ts';
 import { startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 import { found as foundWithin } from '../helpers/found.ts';
 
@@ -44,7 +44,7 @@ const lastName = `Durand${run}`;
 let people = 0;
 
 const taskQueue = uniqueQueue('slack-bot');
-const payloadKeys = randomPayloadKeys();
+const payloadKeys = TEST_PAYLOAD_KEYS;
 const plieConfig: PlieConfig = {
   ...CASA_CONFIG,
   commission: { ...CASA_CONFIG.commission, slackChannel: CHANNEL, members: members.map((m) => ({ name: m.name, email: m.email })) },

@@ -22,7 +22,7 @@ import { FakeSlackApi } from '../helpers/slack-api.ts';
 import { slackClientFor } from '../helpers/slack-requests.ts';
 import { WHO_MAY } from '../helpers/who-may.ts';
 import { signLink } from '../../src/links/signed-links.ts';
-import { randomPayloadKeys, testConfig, uniqueQueue } from '../helpers/settings.ts';
+import { TEST_PAYLOAD_KEYS, testConfig, uniqueQueue } from '../helpers/settings.ts';
 import { COORDINATOR, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 const TOKEN = 'jeton-api-de-test';
@@ -31,7 +31,7 @@ const SIGNING_SECRET = 'secret-de-signature-slack';
 const LINK_SECRET = randomBytes(24).toString('base64');
 const UI_ORIGIN = 'http://ui.plie.test:8233';
 const taskQueue = uniqueQueue('web');
-const payloadKeys = randomPayloadKeys();
+const payloadKeys = TEST_PAYLOAD_KEYS;
 let stack: WorkerStack;
 let db: Db;
 let slackApi: FakeSlackApi;
@@ -531,6 +531,9 @@ describe('HTTP API', () => {
     expect(erased).toMatchObject({ status: 200, body: { status: 'erased', closedWorkflows: [`parcours-${byApi}`], proofsKept: 0, proofsKeptUntil: null } });
     expect(await db.participant.findUniqueOrThrow({ where: { id: byApi } })).toMatchObject({ firstName: 'Personne', email: null });
     expect((await api('POST', `/api/participants/${byApi}/erase`, { reason: 'relance' }, coordinatorToken)).body).toMatchObject({ status: 'already' });
+    // Nothing left to read or do on the pathway; nothing to rectify.
+    expect(await api('GET', `/api/participants/${byApi}/parcours`)).toEqual({ status: 404, body: { erreur: 'Aucun parcours pour ce participant.' } });
+    expect((await api('PATCH', `/api/participants/${byApi}`, { firstName: 'Ines' })).status).toBe(404);
 
     // The console: the form, its confirmation required, then the answer to give the person.
     const byConsole = await person('Jade');

@@ -18,13 +18,13 @@ import { createLogger } from '../../src/logging.ts';
 import { createLinkPages } from '../../src/web/link-pages.ts';
 import { answerTaskUpdate, PATHWAY_WORKFLOW, pathwayWorkflowId, recordActionUpdate, stateQuery, type PathwayState } from '../../workflows/pathway-messages.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
-import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { TEST_PAYLOAD_KEYS, uniqueQueue } from '../helpers/settings.ts';
 import { COORDINATOR, LINK_SECRET, startTimeSkipping, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 const DAY = 86_400_000;
 const REFERENT = 'referente.fse@plie.test';
 const taskQueue = uniqueQueue('fse');
-const payloadKeys = randomPayloadKeys();
+const payloadKeys = TEST_PAYLOAD_KEYS;
 let env: TestWorkflowEnvironment;
 let closeTemporal: (() => Promise<void>) | undefined;
 let stack: WorkerStack;

@@ -20,13 +20,13 @@ import {
 } from '../../workflows/pathway-messages.ts';
 import { REFERENT_KEY, STAGE_KEY } from '../../workflows/search-attributes.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
-import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { TEST_PAYLOAD_KEYS, uniqueQueue } from '../helpers/settings.ts';
 import { COORDINATOR, startTimeSkipping, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 let env: TestWorkflowEnvironment;
 let closeTemporal: (() => Promise<void>) | undefined;
 const taskQueue = uniqueQueue('durability');
-const payloadKeys = randomPayloadKeys();
+const payloadKeys = TEST_PAYLOAD_KEYS;
 const DAY = 86_400_000;
 const REFERENT = 'referente.suivi@plie.test';
 /** What the workflow does by itself (activities, timers) may take seconds on busy machines. */

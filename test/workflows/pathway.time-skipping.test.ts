@@ -23,7 +23,7 @@ import {
   TaskAnswerRejectedError,
 } from '../../src/temporal/pathway-client.ts';
 import type { PathwayState } from '../../workflows/pathway-messages.ts';
-import { randomPayloadKeys, uniqueQueue } from '../helpers/settings.ts';
+import { TEST_PAYLOAD_KEYS, uniqueQueue } from '../helpers/settings.ts';
 import type { ReceivedMail, TestInbox } from '../helpers/smtp.ts';
 import { COORDINATOR, startTimeSkipping, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
@@ -35,7 +35,7 @@ let inbox: TestInbox;
 const taskQueue = uniqueQueue('time-skipping');
 const hours = (n: number) => n * 3_600_000;
 const days = (n: number) => n * 24 * hours(1);
-const payloadKeys = randomPayloadKeys();
+const payloadKeys = TEST_PAYLOAD_KEYS;
 
 beforeAll(async () => {
   ({ env, close: closeTemporal } = await startTimeSkipping(payloadKeys));

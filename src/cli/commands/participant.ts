@@ -11,7 +11,8 @@ import { CASA_CONFIG } from '../../domain/plie-config.ts';
 import { pathwayState } from '../../temporal/pathway-client.ts';
 import { recordPathwayAction } from '../../participants/pathway-action.ts';
 import { currentPathwayId, reenterParticipant } from '../../participants/reenter.ts';
-import { checkFileReader, plieActedOn, withServices, parseJsonOption, print, describeState } from '../shared.ts';
+import { checkFileReader, CliFailure, plieActedOn, withServices, parseJsonOption, print, describeState } from '../shared.ts';
+import { formatFrenchDate, parisDate } from '../../domain/dates.ts';
 
 export function registerParticipantCommands(program: Command): void {
   const participant = program.command('participant').description('Participants du PLIE.');
@@ -110,6 +111,8 @@ export function registerParticipantCommands(program: Command): void {
     .action(async (id: string, opts: { json?: boolean; par: string }) => {
       await withServices(async (services, cfg) => {
         await checkFileReader(services, cfg, id, opts.par);
+        const erased = await services.db.participant.findUnique({ where: { id }, select: { erasedAt: true } });
+        if (erased?.erasedAt) throw new CliFailure(`Les données de cette personne ont été effacées le ${formatFrenchDate(parisDate(erased.erasedAt))} : son parcours ne se lit plus.`, 1);
         const state = await pathwayState(services.temporal, id, await currentPathwayId(services.db, id));
         await auditRead(services.db, { actor: opts.par, channel: 'cli', participantId: id, what: 'parcours' });
         print(opts.json, state, describeState(state));
