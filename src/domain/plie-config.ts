@@ -130,9 +130,11 @@ export const plieConfigSchema = z.object({
     withContractShare: z.number().min(0).max(1),
   }),
 }).superRefine((config, ctx) => {
-  // The pathway's workflow asks the FSE+ question that long after the exit: the identity (and the key) must outlive it.
-  if (config.retention.identityMonthsAfterExit <= config.pathway.fseMonthsAfterExit) {
-    ctx.addIssue({ code: 'custom', path: ['retention', 'identityMonthsAfterExit'], message: `retention.identityMonthsAfterExit : plus que les ${config.pathway.fseMonthsAfterExit} mois du suivi FSE+ après la sortie` });
+  // The pathway's workflow asks the FSE+ question that long after the exit, and the questionnaire
+  // stays open 60 days: the identity (and the key the workflow decrypts with) must outlive both.
+  const least = config.pathway.fseMonthsAfterExit + 3;
+  if (config.retention.identityMonthsAfterExit < least) {
+    ctx.addIssue({ code: 'custom', path: ['retention', 'identityMonthsAfterExit'], message: `retention.identityMonthsAfterExit : ${least} mois au moins (le suivi FSE+ ${config.pathway.fseMonthsAfterExit} mois après la sortie, puis son questionnaire ouvert deux mois)` });
   }
   // A day belongs to one protocol at most: that is what « le présent protocole » means.
   const spans = configuredProtocols(config).sort((a, b) => a.from.localeCompare(b.from));

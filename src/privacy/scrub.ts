@@ -24,8 +24,10 @@ export function withoutPersonalData(text: string, knownNames: Array<string | nul
  * data; any other text is masked as above. Changed in place, so that its class and flags (an
  * ApplicationFailure's non-retryable, its type) stay as they were.
  */
-export function withoutPersonalDataInError<T>(error: T): T {
+export function withoutPersonalDataInError<T>(error: T, depth = 0): T {
   if (!(error instanceof Error)) return error;
+  // Its cause travels with it (into the failure's chain): cleaned the same way.
+  if (error.cause instanceof Error && depth < 5) withoutPersonalDataInError(error.cause, depth + 1);
   const clean = cleanErrorText(error);
   if (clean.message === error.message) return error;
   error.message = clean.message;

@@ -18,6 +18,9 @@ import { CLOSED_STAGES, type Stage } from '../domain/tasks.ts';
 import { maskText, identityNeedles } from './pseudonym.ts';
 import { pseudonymise } from './pseudonymise.ts';
 
+/** Stages before the entry into the PLIE: ending such a pathway records no exit. */
+const NOT_ENTERED: readonly Stage[] = ['orientation', 'diagnostic'];
+
 /** The exit reason an erasure records (an administrative exit). */
 export const ERASURE_EXIT_REASON = 'effacement';
 /** What Temporal keeps of why the workflows were closed: never the staff's own words, which may name the person. */
@@ -63,22 +66,27 @@ export async function eraseParticipant(
   }
 
   const needles = identityNeedles({ ...participant, birthDate: fromDbDate(participant.birthDate) });
-  await db.$transaction(
+  const erasedNow = await db.$transaction(
     async (tx) => {
+      // First, as it locks the record: an erasure done meanwhile (a form sent twice, the nightly retention) is not done again.
+      const counts = await pseudonymise(tx, participantId, request.now);
+      if (!counts) return false;
       for (const pathway of participant.pathways) {
         if (CLOSED_STAGES.includes(pathway.stage as Stage)) continue;
-        // The same id as the workflow's own exit: one exit per pathway, whoever records it.
-        const exitId = uuidFromKey(`${pathway.id}/exit`);
-        await tx.exit.upsert({
-          where: { id: exitId },
-          create: { id: exitId, participantId, pathwayId: pathway.id, date: toDbDate(today), type: 'ADMINISTRATIVE', reason: ERASURE_EXIT_REASON },
-          update: {},
-        });
+        // An exit only for a person who entered the PLIE: one still at orientation or diagnostic never did.
+        if (!NOT_ENTERED.includes(pathway.stage as Stage)) {
+          // The same id as the workflow's own exit: one exit per pathway, whoever records it.
+          const exitId = uuidFromKey(`${pathway.id}/exit`);
+          await tx.exit.upsert({
+            where: { id: exitId },
+            create: { id: exitId, participantId, pathwayId: pathway.id, date: toDbDate(today), type: 'ADMINISTRATIVE', reason: ERASURE_EXIT_REASON },
+            update: {},
+          });
+        }
         await tx.pathway.update({ where: { id: pathway.id }, data: { stage: 'exited' } });
         await tx.task.updateMany({ where: { pathwayId: pathway.id, status: 'open' }, data: { status: 'cancelled', answeredAt: request.now, answeredBy: request.actor, channel: request.channel } });
       }
       await tx.commissionCase.updateMany({ where: { pathwayId: { in: participant.pathways.map((p) => p.id) }, outcome: 'OUVERT' }, data: { outcome: 'withdrawn', closedAt: request.now } });
-      const counts = await pseudonymise(tx, participantId, request.now);
       await audit(tx, {
         idempotencyKey: `rgpd.erase/${participantId}`,
         actor: request.actor,
@@ -89,9 +97,14 @@ export async function eraseParticipant(
         // The staff's words may name the person: masked like the rest.
         details: { motif: maskText(request.reason, needles), closedWorkflows: closed, ...counts },
       });
+      return true;
     },
     { timeout: 120_000 },
   );
+  if (!erasedNow) {
+    const done = await db.participant.findUniqueOrThrow({ where: { id: participantId }, select: { erasedAt: true } });
+    return await answer(db, config, participantId, 'already', parisDate(done.erasedAt!), closed);
+  }
   return await answer(db, config, participantId, 'erased', today, closed);
 }
 

@@ -31,10 +31,14 @@ export function standInBirthDate(birthDate: CalendarDate, reference: CalendarDat
 
 type Identity = { firstName: string; lastName: string; email: string | null; phone: string | null; birthDate: CalendarDate; externalId: string | null; identityKey: string };
 
-/** What names the person in their own records (a one-letter name would mask everything). */
-export function identityNeedles(p: Identity): string[] {
+/**
+ * What names the person in their own records (a one-letter name would mask everything); `earlier`
+ * adds what they were called before a rectification (names, addresses, birth dates).
+ */
+export function identityNeedles(p: Identity, earlier: string[] = []): string[] {
   const [y, m, d] = p.birthDate.split('-');
-  return needles([...uniqueNeedles(p), p.birthDate, `${d}/${m}/${y}`, p.firstName.trim(), p.lastName.trim()]);
+  const dates = [p.birthDate, ...earlier.filter((e) => /^\d{4}-\d{2}-\d{2}$/.test(e))].flatMap((date) => [date, date.split('-').reverse().join('/')]);
+  return needles([...uniqueNeedles(p), ...dates, `${d}/${m}/${y}`, p.firstName.trim(), p.lastName.trim(), ...earlier.map((e) => e.trim())]);
 }
 
 /** What names the person alone, looked for in everyone's records (a surname or a date is shared with others). */
@@ -49,10 +53,13 @@ function needles(candidates: Array<string | null | undefined>, minLength = 2): s
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** `text` with every needle (any case) masked; the longest first, so that a name inside an address goes with it. */
+/**
+ * `text` with every needle (any case) masked, as a whole word only (« Li » leaves « éligible » and
+ * « CDI » alone); the longest first, so that a name inside an address goes with it.
+ */
 export function maskText(text: string, needles: readonly string[]): string {
   if (needles.length === 0) return text;
-  return text.replace(new RegExp(needles.map(escape).join('|'), 'giu'), MASK);
+  return text.replace(new RegExp(`(?<![\\p{L}\\p{N}])(?:${needles.map(escape).join('|')})(?![\\p{L}\\p{N}])`, 'giu'), MASK);
 }
 
 /** The same for every string (never a key) of a JSON value. */

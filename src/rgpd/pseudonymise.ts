@@ -6,6 +6,7 @@
  * qualification, minimum income, the flags, dates, prescriber, steps, contracts, exits — so that
  * no past bilan changes. Proofs stay (legal hold, see retention.ts).
  */
+import { createHash } from 'node:crypto';
 import { Prisma } from '../generated/prisma/client.ts';
 import { fromDbDate, toDbDate } from '../db/dates.ts';
 import { parisDate } from '../domain/dates.ts';
@@ -21,12 +22,21 @@ export interface PseudonymisedCounts {
   usedLinks: number;
 }
 
-/** Pseudonymises participant `participantId` (already checked to exist) within the caller's transaction; `at` is when. */
-export async function pseudonymise(tx: Tx, participantId: string, at: Date): Promise<PseudonymisedCounts> {
+/**
+ * Pseudonymises participant `participantId` (already checked to exist) within the caller's
+ * transaction; `at` is when. The record is locked first: of an erasure and a retention at the same
+ * time, the second finds it done and returns null.
+ */
+export async function pseudonymise(tx: Tx, participantId: string, at: Date): Promise<PseudonymisedCounts | null> {
+  const [locked] = await tx.$queryRaw<Array<{ erasedAt: Date | null }>>`SELECT "erasedAt" FROM "Participant" WHERE id = ${participantId}::uuid FOR UPDATE`;
+  if (!locked || locked.erasedAt) return null;
   const p = await tx.participant.findUniqueOrThrow({ where: { id: participantId }, include: { pathways: { select: { id: true, tasks: { select: { id: true } } } } } });
   const identity = { ...p, birthDate: fromDbDate(p.birthDate) };
-  const mine = identityNeedles(identity);
-  const everyone = uniqueNeedles(identity);
+  // What they were called before a rectification: the trail kept the old values.
+  const earlier = earlierIdentity(await tx.auditEvent.findMany({ where: { action: 'participant.rectify', entityId: p.id }, select: { details: true } }));
+  const mine = identityNeedles(identity, earlier.all);
+  const everyone = [...uniqueNeedles(identity), ...earlier.addresses];
+  const addresses = new Set([p.email, ...earlier.addresses].filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()));
   const pathwayIds = p.pathways.map((w) => w.id);
   const taskIds = p.pathways.flatMap((w) => w.tasks.map((t) => t.id));
   const pseudonym = erasedAddress(p.id);
@@ -61,16 +71,30 @@ export async function pseudonymise(tx: Tx, participantId: string, at: Date): Pro
     await tx.placement.update({ where: { id: pl.id }, data: { reason: maskText(pl.reason!, mine) } });
   }
 
-  // The facilitation's identifier of the person, wherever a clause names them.
+  // Free text of their pathways that may name them.
+  for (const w of await tx.pathway.findMany({ where: { id: { in: pathwayIds }, remindersPauseReason: { not: null } } })) {
+    await tx.pathway.update({ where: { id: w.id }, data: { remindersPauseReason: maskText(w.remindersPauseReason!, mine) } });
+  }
+  for (const c of await tx.workContract.findMany({ where: { participantId: p.id, endReason: { not: null } } })) {
+    await tx.workContract.update({ where: { id: c.id }, data: { endReason: maskText(c.endReason!, mine) } });
+  }
+  for (const a of await tx.appointment.findMany({ where: { pathwayId: { in: pathwayIds }, place: { not: null } } })) {
+    await tx.appointment.update({ where: { id: a.id }, data: { place: maskText(a.place!, mine) } });
+  }
+
+  // The facilitation's identifiers of the person. One names one person across marchés (the bilan
+  // counts people by it), so all its rows take the same stand-in, and each identifier its own:
+  // counts of people and monthly hours stay as they were. Salted with the record's id, so that a
+  // short identifier (« C0042 ») cannot be found again from its stand-in.
   const clauseIds = new Set([
     ...(await tx.clauseCandidate.findMany({ where: { participantId: p.id }, select: { personId: true } })).map((c) => c.personId),
     ...(await tx.clauseContract.findMany({ where: { participantId: p.id }, select: { personId: true } })).map((c) => c.personId),
   ]);
   for (const personId of clauseIds) {
-    const stand = `efface-${p.id.slice(0, 8)}`;
-    await tx.clauseCandidate.updateMany({ where: { personId }, data: { personId: stand } });
-    await tx.clauseContract.updateMany({ where: { personId }, data: { personId: stand } });
-    await tx.hoursDeclaration.updateMany({ where: { personId }, data: { personId: stand } });
+    const data = { personId: `efface-${createHash('sha256').update(`${p.id}/${personId}`).digest('hex').slice(0, 12)}` };
+    await tx.clauseCandidate.updateMany({ where: { personId }, data });
+    await tx.clauseContract.updateMany({ where: { personId }, data });
+    await tx.hoursDeclaration.updateMany({ where: { personId }, data });
   }
 
   const tasks = await tx.task.findMany({ where: { pathwayId: { in: pathwayIds } } });
@@ -79,16 +103,16 @@ export async function pseudonymise(tx: Tx, participantId: string, at: Date): Pro
       where: { id: t.id },
       data: {
         answer: t.answer === null ? Prisma.DbNull : maskJson(t.answer, mine),
-        answeredBy: t.answeredBy && p.email && t.answeredBy.toLowerCase() === p.email.toLowerCase() ? pseudonym : t.answeredBy,
+        answeredBy: t.answeredBy && addresses.has(t.answeredBy.toLowerCase()) ? pseudonym : t.answeredBy,
       },
     });
   }
 
   // Their messages (their pathways', and those keyed by their id): the address and any error quoting it.
-  const messages = await tx.message.findMany({ where: { OR: [{ pathwayId: { in: pathwayIds } }, { idempotencyKey: { contains: p.id } }, ...(p.email ? [{ recipient: p.email }] : [])] } });
+  const messages = await tx.message.findMany({ where: { OR: [{ pathwayId: { in: pathwayIds } }, { idempotencyKey: { contains: p.id } }] } });
   let pseudonymised = 0;
   for (const m of messages) {
-    const toThem = p.email !== null && m.recipient.toLowerCase() === p.email.toLowerCase();
+    const toThem = addresses.has(m.recipient.toLowerCase());
     // An address shared with another person (a family mailbox) stays on that person's messages.
     const theirs = m.pathwayId !== null ? pathwayIds.includes(m.pathwayId) : m.idempotencyKey.includes(p.id);
     if (!theirs) continue;
@@ -101,7 +125,7 @@ export async function pseudonymise(tx: Tx, participantId: string, at: Date): Pro
   const patterns = everyone.map((n) => `%${n.replace(/[\\%_]/g, '\\$&')}%`);
   const found = await tx.$queryRaw<Array<{ id: string }>>`
     SELECT id::text FROM "AuditEvent"
-    WHERE "entityId" = ANY(${ids}) OR lower(actor) = ANY(${p.email ? [p.email.toLowerCase()] : []})
+    WHERE "entityId" = ANY(${ids}) OR lower(actor) = ANY(${[...addresses]})
       OR (cardinality(${patterns}::text[]) > 0 AND details::text ILIKE ANY(${patterns}::text[]))`;
   for (const { id } of found) {
     const event = await tx.auditEvent.findUniqueOrThrow({ where: { id } });
@@ -109,7 +133,7 @@ export async function pseudonymise(tx: Tx, participantId: string, at: Date): Pro
     await tx.auditEvent.update({
       where: { id },
       data: {
-        actor: p.email && event.actor.toLowerCase() === p.email.toLowerCase() ? pseudonym : event.actor,
+        actor: addresses.has(event.actor.toLowerCase()) ? pseudonym : event.actor,
         details: event.details === null ? Prisma.DbNull : maskJson(event.details, about ? mine : everyone),
       },
     });
@@ -119,4 +143,23 @@ export async function pseudonymise(tx: Tx, participantId: string, at: Date): Pro
   const links = await tx.usedLink.updateMany({ where: { OR: ids.map((id) => ({ subject: { contains: id } })) }, data: { subject: 'effacé' } });
   await destroyDataKey(tx, p.id, at);
   return { messages: pseudonymised, auditEvents: found.length, tasks: tasks.length, usedLinks: links.count };
+}
+
+/**
+ * The old values of the identity in the rectifications' trail (`details.changes.<field>.before`):
+ * all of them, and the addresses and phones among them (looked for in everyone's records).
+ */
+function earlierIdentity(events: Array<{ details: unknown }>): { all: string[]; addresses: string[] } {
+  const all: string[] = [];
+  const addresses: string[] = [];
+  for (const { details } of events) {
+    const changes = (details as { changes?: Record<string, { before?: unknown }> } | null)?.changes ?? {};
+    for (const field of ['firstName', 'lastName', 'birthDate', 'email', 'phone', 'postalCode'] as const) {
+      const before = changes[field]?.before;
+      if (typeof before !== 'string' || before.trim() === '') continue;
+      all.push(before);
+      if (field === 'email' || field === 'phone') addresses.push(before);
+    }
+  }
+  return { all, addresses };
 }

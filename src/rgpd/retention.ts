@@ -58,15 +58,16 @@ export function retentionLimits(config: Pick<PlieConfig, 'retention'>, now: Date
 }
 
 /**
- * Each person of the PLIE whose pathways are all closed, with the day the last one ended: the last
- * exit (what the durations count from), else the last change of a pathway that ended without one
- * (a reorientation), else the record's creation.
+ * Each person of the PLIE whose pathways are all closed, with the day the last one ended: the
+ * latest of their exits (what the durations count from) and of the last changes of their pathways
+ * that ended without one (a reorientation, after a re-entry too), else the record's creation.
  */
 const ENDED = (plieCode: string) => Prisma.sql`
   WITH ended AS (
     SELECT p.id, p."erasedAt",
-      coalesce((SELECT max(e.date) FROM "Exit" e WHERE e."participantId" = p.id),
-               (SELECT max(w."updatedAt")::date FROM "Pathway" w WHERE w."participantId" = p.id),
+      coalesce(greatest((SELECT max(e.date) FROM "Exit" e WHERE e."participantId" = p.id),
+                        (SELECT max(w."updatedAt")::date FROM "Pathway" w WHERE w."participantId" = p.id
+                           AND NOT EXISTS (SELECT 1 FROM "Exit" e WHERE e."pathwayId" = w.id))),
                p."createdAt"::date) AS "endedOn"
     FROM "Participant" p
     WHERE p."plieCode" = ${plieCode}
@@ -123,6 +124,8 @@ export async function applyRetention(
     await db.$transaction(
       async (tx) => {
         const counts = await pseudonymise(tx, participantId, now);
+        // Erased meanwhile: nothing more to record.
+        if (!counts) return;
         await audit(tx, {
           idempotencyKey: `rgpd.retention/${participantId}`,
           actor: 'système',

@@ -660,7 +660,9 @@ describe('plie rgpd', () => {
     expect(erased.stdout).toContain(`Dossier ${fileReference(participantId)} effacé (parcours clos : 1 workflow(s) arrêté(s)).`);
     expect(erased.stdout).toContain('Vos données d’identité et de contact (nom, prénom, date de naissance, adresse email, téléphone, code postal) ont été effacées');
     expect(await db.participant.findUniqueOrThrow({ where: { id: participantId } })).toMatchObject({ firstName: 'Personne', lastName: `effacée ${fileReference(participantId)}`, email: null });
-    expect(await db.exit.findFirst({ where: { pathwayId: workflowId } })).toMatchObject({ type: 'ADMINISTRATIVE', reason: 'effacement' });
+    // Still at orientation: never entered, so no exit recorded; the pathway closed.
+    expect(await db.exit.findFirst({ where: { pathwayId: workflowId } })).toBeNull();
+    expect(await db.pathway.findUniqueOrThrow({ where: { id: workflowId } })).toMatchObject({ stage: 'exited' });
     const event = await db.auditEvent.findFirstOrThrow({ where: { action: 'rgpd.erase', entityId: participantId } });
     expect(event).toMatchObject({ actor: COORDINATOR, channel: 'cli' });
     expect(event.details).toMatchObject({ motif: 'demande écrite du 30/11', closedWorkflows: [workflowId] });
@@ -668,7 +670,9 @@ describe('plie rgpd', () => {
     const again = await plie(['rgpd', 'erase', participantId, '--motif', 'relance', '--par', COORDINATOR]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`Le dossier ${fileReference(participantId)} est déjà effacé`);
-    expect((await plie(['rgpd', 'erase', participantId, '--par', COORDINATOR])).code).not.toBe(0);
+    const withoutMotif = await plie(['rgpd', 'erase', participantId, '--par', COORDINATOR]);
+    expect(withoutMotif.code).toBe(2);
+    expect(withoutMotif.stderr).toContain('--motif');
   });
 
   it('counts what the retention would remove, by category, without removing anything', async () => {

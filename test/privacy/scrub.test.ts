@@ -75,6 +75,8 @@ describe('errors and log lines without personal data', () => {
     expect(cleaned).toMatchObject({ message: '550 <[adresse]> : boîte inconnue', nonRetryable: true, type: 'SmtpRefusal' });
     expect(cleaned.stack).not.toContain('zoe@');
     expect(withoutPersonalDataInError('not an error')).toBe('not an error');
+    const wrapped = new Error('envoi impossible', { cause: new Error('550 <zoe@exemple.fr>') });
+    expect((withoutPersonalDataInError(wrapped).cause as Error).message).toBe('550 <[adresse]>');
   });
 
   it('logs no address, phone or query value, wherever it is in the line', () => {

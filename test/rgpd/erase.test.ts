@@ -124,8 +124,11 @@ const filesUnder = async (dir: string, prefix = ''): Promise<string[]> => (await
 describe('plie rgpd erase: the identity found nowhere, the histories unreadable, the bilan unchanged', () => {
   it('erases a person whose pathway runs, and one whose pathway ended last spring', async () => {
     const ana = { firstName: `Anaïs${run}`, lastName: `Lefebvre${run}`, email: `anais.${run}@exemple.fr`, phone: '06 47 21 90 35', birthDate: '17/05/1979' };
+    // Referred under a misspelt name and an old address, rectified since: the trail keeps both.
+    const before = { firstName: `Anais${run}x`, email: `ancienne.${run}@exemple.fr` };
     const deps = { plieCode: config.code, db, temporal: client, taskQueue, coordinatorEmail: COORDINATOR, timings: DEFAULT_TASK_TIMINGS, logger: silent };
-    const live = await createParticipant(deps, ana, { actor: COORDINATOR, channel: 'cli' });
+    const live = await createParticipant(deps, { ...ana, ...before }, { actor: COORDINATOR, channel: 'cli' });
+    await rectifyParticipant({ db, temporal: client, plieCode: config.code, config }, live.participantId, { firstName: ana.firstName, email: ana.email }, { actor: COORDINATOR, channel: 'cli' });
     const other = await createParticipant(deps, { firstName: `Kofi${run}`, lastName: `Mensah${run}`, birthDate: '03/11/1988', email: `kofi.${run}@exemple.fr` }, { actor: COORDINATOR, channel: 'cli' });
     // The workflows have run their first activities (eligibility, the welcome, the referent's task).
     await vi.waitFor(async () => expect(await db.task.count({ where: { pathwayId: { in: [live.workflowId, other.workflowId] }, status: 'open' } })).toBe(2), { timeout: 60_000, interval: 200 });
@@ -136,6 +139,13 @@ describe('plie rgpd erase: the identity found nowhere, the histories unreadable,
     await vi.waitFor(async () => expect(await db.message.count({ where: { pathwayId: live.workflowId, error: { not: null } } })).toBeGreaterThan(0), { timeout: 60_000, interval: 200 });
     await db.proof.create({ data: { participantId: live.participantId, kind: 'CONTRAT', receivedAt: new Date(), fileReference: await proofs.save(PNG), mimeType: 'image/png', size: PNG.length } });
     const old = await createPersonWithHistory(db, { plieCode: config.code, run, name: `Bruno${run}`, proofs, png: PNG });
+    // The facilitation's identifier of Bruno on another marché (where it was not linked to his file): the same person.
+    const elsewhere = await db.procurement.create({ data: { plieCode: config.code, externalId: `M-${run}-2`, buyer: 'Département', title: 'Collèges', sector: 'BTP', plannedHours: 50, start: new Date('2026-01-01') } });
+    const homonym = await db.clauseContract.create({ data: { procurementId: elsewhere.id, personId: `C-Bruno${run}`, type: 'CDD', start: new Date('2026-02-01'), hoursDone: 20 } });
+    // A person in pathway whose workflow is gone: the erasure records their exit.
+    const entered = await createPersonWithHistory(db, { plieCode: config.code, run, name: `Chloe${run}`, proofs, png: PNG });
+    await db.pathway.update({ where: { id: `parcours-${entered.id}` }, data: { stage: 'active' } });
+    await db.exit.deleteMany({ where: { participantId: entered.id } });
     const firstHalf = { from: '2026-01-01', to: '2026-06-30' };
     const bilanBefore = await queryReport(db, config.code, config, firstHalf);
     expect(bilanBefore.public.integrated).toBeGreaterThan(0);
@@ -152,7 +162,11 @@ describe('plie rgpd erase: the identity found nowhere, the histories unreadable,
     expect(erased!.answer).toContain('jusqu’au 31/12/');
     expect((await eraseParticipant({ db, temporal: client }, config, old.id, { reason: 'demande orale', actor: COORDINATOR, channel: 'cli', now: at }))!.status).toBe('erased');
     expect((await client.workflow.getHandle(live.workflowId).describe()).status.name).toBe('TERMINATED');
-    expect(await db.exit.findFirst({ where: { pathwayId: live.workflowId } })).toMatchObject({ type: 'ADMINISTRATIVE', reason: 'effacement' });
+    // Still at orientation: she never entered the PLIE, so no exit; the pathway is closed.
+    expect(await db.exit.findFirst({ where: { pathwayId: live.workflowId } })).toBeNull();
+    expect(await db.pathway.findUniqueOrThrow({ where: { id: live.workflowId } })).toMatchObject({ stage: 'exited' });
+    expect((await eraseParticipant({ db, temporal: client }, config, entered.id, { reason: 'courrier', actor: COORDINATOR, channel: 'cli', now: at }))!.closedWorkflows).toEqual([]);
+    expect(await db.exit.findFirst({ where: { pathwayId: `parcours-${entered.id}` } })).toMatchObject({ type: 'ADMINISTRATIVE', reason: 'effacement' });
 
     // Nothing to rectify, no re-entry: a name written now would undo the erasure.
     await expect(rectifyParticipant({ db, temporal: client, plieCode: config.code, config }, live.participantId, { firstName: ana.firstName }, { actor: COORDINATOR, channel: 'cli' })).rejects.toThrow('il n’y a plus rien à rectifier');
@@ -160,6 +174,9 @@ describe('plie rgpd erase: the identity found nowhere, the histories unreadable,
 
     // The staff's changes reach the pathways still running, not the erased one's.
     expect(await announceCoordinators(db, client, config.code)).toBe(1);
+
+    // The statistical facts stay: the past half-year's bilan is the same, figure for figure.
+    expect(await queryReport(db, config.code, config, firstHalf)).toEqual(bilanBefore);
 
     // A second call says it is done, and changes nothing.
     const again = await eraseParticipant({ db, temporal: client }, config, live.participantId, { reason: 'relance', actor: COORDINATOR, channel: 'cli', now: new Date() });
@@ -176,12 +193,17 @@ describe('plie rgpd erase: the identity found nowhere, the histories unreadable,
     expect(decoded.map((p) => Buffer.from(p.data ?? []).toString('utf8')).join(' ')).toContain(other.participantId);
 
     // A message of another person's pathway to the same (family) address is that person's: left as it was.
-    expect(await db.message.findUniqueOrThrow({ where: { id: old.sharedMailbox } })).toMatchObject({ recipient: old.email });
-    await db.message.delete({ where: { id: old.sharedMailbox } });
+    for (const person of [old, entered]) {
+      expect(await db.message.findUniqueOrThrow({ where: { id: person.sharedMailbox } })).toMatchObject({ recipient: person.email });
+      await db.message.delete({ where: { id: person.sharedMailbox } });
+    }
+    const standIn = (await db.clauseCandidate.findFirstOrThrow({ where: { participantId: old.id } })).personId;
+    expect(standIn).toMatch(/^efface-[0-9a-f]{12}$/);
+    expect(await db.clauseContract.findUniqueOrThrow({ where: { id: homonym.id } })).toMatchObject({ personId: standIn });
 
     // Nowhere: the database, the proofs folder, the logs, Temporal's store (its files) and every other history.
     const [y, m, d] = ['1979', '05', '17'];
-    const needles = [ana.firstName, ana.lastName, ana.email, `${y}-${m}-${d}`, `${d}/${m}/${y}`, `Bruno${run}`, old.email];
+    const needles = [ana.firstName, ana.lastName, ana.email, ana.phone, ana.phone.replaceAll(' ', ''), before.firstName, before.email, `${y}-${m}-${d}`, `${d}/${m}/${y}`, `Bruno${run}`, old.email, `Chloe${run}`, entered.email];
     expect(await foundInDatabase(needles)).toEqual([]);
     expect(await foundInFiles(await filesUnder(proofsDir), needles)).toEqual([]);
     const logged = await readFile(logFile, 'utf8');
@@ -196,8 +218,6 @@ describe('plie rgpd erase: the identity found nowhere, the histories unreadable,
       expect(needles.filter((n) => clear.includes(n.toLowerCase())), workflowId).toEqual([]);
     }
 
-    // The statistical facts stay: the past half-year's bilan is the same, figure for figure.
-    expect(await queryReport(db, config.code, config, firstHalf)).toEqual(bilanBefore);
     const export_ = JSON.stringify(await collectExport(db, config.code, old.id, new Date()));
     expect(needles.filter((n) => export_.toLowerCase().includes(n.toLowerCase()))).toEqual([]);
     expect(export_).toContain('"integrationDate":"2026-01-05');

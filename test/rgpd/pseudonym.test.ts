@@ -30,6 +30,10 @@ describe('what names the person', () => {
     expect(identityNeedles(person)).toEqual(['li|zoe|1990-07-14', 'zoe.li@exemple.fr', '06 12 34 56 78', '0612345678', '1990-07-14', '14/07/1990', 'Zoé', 'Li']);
   });
 
+  it('looks also for what the person was called before a rectification', () => {
+    expect(identityNeedles(person, ['Zoey', 'zoe@ancien.fr', '1990-07-15'])).toEqual(expect.arrayContaining(['Zoey', 'zoe@ancien.fr', '1990-07-15', '15/07/1990']));
+  });
+
   it('looks in everyone’s records only for what names this person alone', () => {
     expect(uniqueNeedles(person)).toEqual(['li|zoe|1990-07-14', 'zoe.li@exemple.fr', '06 12 34 56 78', '0612345678']);
   });
@@ -41,6 +45,8 @@ describe('what names the person', () => {
     ['née le 14/07/1990', 'née le [effacé]'],
     ['aucune mention', 'aucune mention'],
     ['a+b (c) [d] ?', 'a+b (c) [d] ?'],
+    // A name as a whole word only: « Li » is no part of « éligible » nor of « CDI ».
+    ['éligible en CDI, vu par Li-Na', 'éligible en CDI, vu par [effacé]-Na'],
   ])('masks %j as %j', (text, expected) => {
     expect(maskText(text, identityNeedles(person))).toBe(expected);
   });
@@ -55,8 +61,9 @@ describe('the retention durations of a PLIE', () => {
   it.each([
     [{}, []],
     [{ retention: { identityMonthsAfterExit: 36 } }, []],
-    [{ retention: { identityMonthsAfterExit: 6 } }, ['retention.identityMonthsAfterExit : plus que les 6 mois du suivi FSE+ après la sortie']],
-    [{ retention: { identityMonthsAfterExit: 12 }, pathway: { fseMonthsAfterExit: 12 } }, ['retention.identityMonthsAfterExit : plus que les 12 mois du suivi FSE+ après la sortie']],
+    [{ retention: { identityMonthsAfterExit: 9 } }, []],
+    [{ retention: { identityMonthsAfterExit: 8 } }, ['retention.identityMonthsAfterExit : 9 mois au moins (le suivi FSE+ 6 mois après la sortie, puis son questionnaire ouvert deux mois)']],
+    [{ retention: { identityMonthsAfterExit: 14 }, pathway: { fseMonthsAfterExit: 12 } }, ['retention.identityMonthsAfterExit : 15 mois au moins (le suivi FSE+ 12 mois après la sortie, puis son questionnaire ouvert deux mois)']],
     [{ retention: { proofsYearsAfterExit: 0 } }, ['retention.proofsYearsAfterExit : une année au moins']],
   ])('%j: %j', (change, problems) => {
     const parsed = plieConfigSchema.safeParse({ ...CASA_CONFIG, ...change });

@@ -12,7 +12,8 @@ import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Db } from '../../src/db/client.ts';
-import { parisInstant, type CalendarDate } from '../../src/domain/dates.ts';
+import { addDays, addMonths, parisDate, parisInstant, type CalendarDate } from '../../src/domain/dates.ts';
+import { toDbDate } from '../../src/db/dates.ts';
 import { createProofStore } from '../../src/files/proof-store.ts';
 import { makeScratchDir } from '../../src/infra/scratch.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
@@ -80,14 +81,18 @@ describe('retention (time-skipping)', () => {
     await db.pathway.update({ where: { id: `parcours-${ongoing.id}` }, data: { stage: 'active' } });
     await db.usedLink.create({ data: { tokenHash: `used-${run}`, purpose: 'proof-upload', subject: 'x', expiresAt: new Date(Date.now() + 86_400_000) } });
     await db.usedLink.create({ data: { tokenHash: `never-${run}`, purpose: 'pathway-action', subject: 'y', expiresAt: null } });
-    const firstHalf = { from: '2026-01-01', to: '2026-06-30' };
-    const bilan = await queryReport(db, config.code, config, firstHalf);
+    // Her exit on the first day of last month (of the workflow clock, whatever day the test runs).
+    const exitOn = `${addMonths(parisDate(await env.currentTimeMs()), -1).slice(0, 7)}-01`;
+    await db.exit.updateMany({ where: { participantId: ended.id }, data: { date: toDbDate(exitOn) } });
+    const all = { from: '2026-01-01', to: exitOn };
+    const bilan = await queryReport(db, config.code, config, all);
 
     expect(await retention(true)).toEqual(none);
-    // Exit on 01/06/2026: kept until 01/06/2028 included.
-    await skipTo('2028-06-01');
+    // Kept until the same day 24 months later, included.
+    const kept = addMonths(exitOn, 24);
+    await skipTo(kept);
     expect(await retention(true)).toEqual({ ...none, usedLinks: 1 });
-    await skipTo('2028-06-02');
+    await skipTo(addDays(kept, 1));
     expect(await retention(true)).toEqual({ ...none, identities: 1, usedLinks: 1 });
     // The dry run changed nothing.
     expect(await db.participant.findUniqueOrThrow({ where: { id: ended.id } })).toMatchObject({ firstName: `Ana${run}`, erasedAt: null });
@@ -101,14 +106,15 @@ describe('retention (time-skipping)', () => {
     expect(await db.participantDataKey.findUniqueOrThrow({ where: { participantId: ended.id } })).toMatchObject({ wrappedKey: null });
     expect(await db.auditEvent.count({ where: { action: 'rgpd.retention', entityId: ended.id } })).toBe(1);
     expect((await db.usedLink.findMany()).map((l) => l.tokenHash)).toEqual([`never-${run}`]);
-    expect(await queryReport(db, config.code, config, firstHalf)).toEqual(bilan);
+    expect(await queryReport(db, config.code, config, all)).toEqual(bilan);
     expect(await retention(false)).toEqual(none);
 
-    // The proofs: until 31/12/2034 (exit year + 8), gone on 01/01/2035; the ongoing person's stay.
+    // The proofs: until 31 December of the exit's year + 8, gone the next day; the ongoing person's stay.
+    const exitYear = Number(exitOn.slice(0, 4));
     expect((await readdir(proofsDir)).length).toBe(2);
-    await skipTo('2034-12-31');
+    await skipTo(`${exitYear + 8}-12-31`);
     expect(await retention(true)).toEqual(none);
-    await skipTo('2035-01-01');
+    await skipTo(`${exitYear + 9}-01-01`);
     expect(await retention(true)).toEqual({ ...none, proofs: 1 });
     expect(await retention(false)).toEqual({ ...none, proofs: 1 });
     expect(await db.proof.count({ where: { participantId: ended.id } })).toBe(0);
