@@ -1,7 +1,8 @@
 /**
  * The right to erasure (RGPD article 17), exercised by the coordination for the person: an open
  * pathway is first ended — its workflows closed (the FSE+ wait and an open commission vote too),
- * an administrative exit « effacement » recorded — then the identity is pseudonymised everywhere
+ * an administrative exit « effacement » recorded for a person who had entered the PLIE — then the
+ * identity is pseudonymised everywhere
  * (pseudonymise.ts). What the FSE+ audit trail obliges the PLIE to keep (the proofs, article
  * 17(3)(b)) stays until that obligation ends, and the answer tells the person until when.
  * A second call finds it done and says so.
@@ -15,7 +16,6 @@ import { formatFrenchDate, parisDate, type CalendarDate } from '../domain/dates.
 import { fileReference } from '../domain/participant.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import { CLOSED_STAGES, type Stage } from '../domain/tasks.ts';
-import { maskText, identityNeedles } from './pseudonym.ts';
 import { pseudonymise } from './pseudonymise.ts';
 
 /** Stages before the entry into the PLIE: ending such a pathway records no exit. */
@@ -65,12 +65,11 @@ export async function eraseParticipant(
     }
   }
 
-  const needles = identityNeedles({ ...participant, birthDate: fromDbDate(participant.birthDate) });
   const erasedNow = await db.$transaction(
     async (tx) => {
       // First, as it locks the record: an erasure done meanwhile (a form sent twice, the nightly retention) is not done again.
-      const counts = await pseudonymise(tx, participantId, request.now);
-      if (!counts) return false;
+      const done = await pseudonymise(tx, participantId, request.now);
+      if (!done) return false;
       for (const pathway of participant.pathways) {
         if (CLOSED_STAGES.includes(pathway.stage as Stage)) continue;
         // An exit only for a person who entered the PLIE: one still at orientation or diagnostic never did.
@@ -95,7 +94,7 @@ export async function eraseParticipant(
         entityType: 'participant',
         entityId: participantId,
         // The staff's words may name the person: masked like the rest.
-        details: { motif: maskText(request.reason, needles), closedWorkflows: closed, ...counts },
+        details: { motif: done.mask(request.reason), closedWorkflows: closed, ...done.counts },
       });
       return true;
     },

@@ -15,6 +15,12 @@ import { ERASED_FIRST_NAME, erasedAddress, erasedLastName, identityNeedles, mask
 
 type Tx = Prisma.TransactionClient;
 
+/** What was done, and the masking it used: the caller's own text about the person (a motif) goes through it too. */
+export interface Pseudonymised {
+  counts: PseudonymisedCounts;
+  mask: (text: string) => string;
+}
+
 export interface PseudonymisedCounts {
   messages: number;
   auditEvents: number;
@@ -27,7 +33,7 @@ export interface PseudonymisedCounts {
  * transaction; `at` is when. The record is locked first: of an erasure and a retention at the same
  * time, the second finds it done and returns null.
  */
-export async function pseudonymise(tx: Tx, participantId: string, at: Date): Promise<PseudonymisedCounts | null> {
+export async function pseudonymise(tx: Tx, participantId: string, at: Date): Promise<Pseudonymised | null> {
   const [locked] = await tx.$queryRaw<Array<{ erasedAt: Date | null }>>`SELECT "erasedAt" FROM "Participant" WHERE id = ${participantId}::uuid FOR UPDATE`;
   if (!locked || locked.erasedAt) return null;
   const p = await tx.participant.findUniqueOrThrow({ where: { id: participantId }, include: { pathways: { select: { id: true, tasks: { select: { id: true } } } } } });
@@ -142,7 +148,7 @@ export async function pseudonymise(tx: Tx, participantId: string, at: Date): Pro
   // Single-use links already used: their subject names a task or the person by id only; it goes too.
   const links = await tx.usedLink.updateMany({ where: { OR: ids.map((id) => ({ subject: { contains: id } })) }, data: { subject: 'effacé' } });
   await destroyDataKey(tx, p.id, at);
-  return { messages: pseudonymised, auditEvents: found.length, tasks: tasks.length, usedLinks: links.count };
+  return { counts: { messages: pseudonymised, auditEvents: found.length, tasks: tasks.length, usedLinks: links.count }, mask: (text) => maskText(text, mine) };
 }
 
 /**

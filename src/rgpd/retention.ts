@@ -123,9 +123,9 @@ export async function applyRetention(
   for (const participantId of people) {
     await db.$transaction(
       async (tx) => {
-        const counts = await pseudonymise(tx, participantId, now);
+        const done = await pseudonymise(tx, participantId, now);
         // Erased meanwhile: nothing more to record.
-        if (!counts) return;
+        if (!done) return;
         await audit(tx, {
           idempotencyKey: `rgpd.retention/${participantId}`,
           actor: 'système',
@@ -133,7 +133,7 @@ export async function applyRetention(
           action: 'rgpd.retention',
           entityType: 'participant',
           entityId: participantId,
-          details: { identityMonthsAfterExit: config.retention.identityMonthsAfterExit, ...counts },
+          details: { identityMonthsAfterExit: config.retention.identityMonthsAfterExit, ...done.counts },
         });
       },
       { timeout: 120_000 },
