@@ -34,6 +34,7 @@ import { ErasedDataError } from '../../src/temporal/data-keys.ts';
 import { announceCoordinators } from '../../src/staff/roster.ts';
 import { ensureRetentionSchedule } from '../../src/temporal/schedules.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+import { encodingOf, payloadsIn } from '../helpers/history-payloads.ts';
 import { createOwnDatabase } from '../helpers/own-database.ts';
 import { createPersonWithHistory } from '../helpers/person-history.ts';
 import { TEST_PAYLOAD_KEYS, uniqueQueue } from '../helpers/settings.ts';
@@ -78,20 +79,7 @@ afterAll(async () => {
 
 /** Every payload of a workflow's history, as the server stores it (encrypted). */
 async function storedPayloads(workflowId: string): Promise<Payload[]> {
-  const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const found: Payload[] = [];
-  const walk = (value: unknown): void => {
-    if (!value || typeof value !== 'object') return;
-    if (value instanceof Uint8Array) return;
-    const v = value as { metadata?: Record<string, Uint8Array>; data?: Uint8Array };
-    if (v.metadata?.encoding && new TextDecoder().decode(v.metadata.encoding) === 'binary/encrypted') {
-      found.push(v);
-      return;
-    }
-    for (const child of Object.values(value)) walk(child);
-  };
-  walk(history);
-  return found;
+  return payloadsIn(await client.workflow.getHandle(workflowId).fetchHistory()).filter((p) => encodingOf(p) === 'binary/encrypted');
 }
 
 async function workflowIds(): Promise<string[]> {

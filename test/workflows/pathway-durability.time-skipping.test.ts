@@ -21,6 +21,7 @@ import {
 import { REFERENT_KEY, STAGE_KEY } from '../../workflows/search-attributes.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { TEST_PAYLOAD_KEYS, uniqueQueue } from '../helpers/settings.ts';
+import { encodingOf, payloadsIn } from '../helpers/history-payloads.ts';
 import { COORDINATOR, startTimeSkipping, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
 let env: TestWorkflowEnvironment;
@@ -137,26 +138,16 @@ describe('a pathway over months (time-skipping)', { timeout: 240_000 }, () => {
         namespace: 'default',
         execution: { workflowId: p.workflowId },
       });
-      const payloads: Array<{ metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }> = [];
-      const collect = (value: unknown): void => {
-        if (!value || typeof value !== 'object') return;
-        if (value instanceof Uint8Array) return;
-        const record = value as Record<string, unknown>;
-        if (record.metadata && record.data instanceof Uint8Array) payloads.push(record);
-        // Search attributes are indexed by the server, so never encrypted: they hold ids only
-        // (checked below on the raw history). Patch markers hold the SDK's patch ids.
-        for (const [key, child] of Object.entries(record)) {
-          if (key !== 'searchAttributes' && key !== 'markerRecordedEventAttributes') collect(child);
-        }
-      };
-      collect(history);
+      // Search attributes are indexed by the server, so never encrypted: they hold ids only
+      // (checked below on the raw history). Patch markers hold the SDK's patch ids.
+      const payloads = payloadsIn(history, ['searchAttributes', 'markerRecordedEventAttributes']);
       expect(payloads.length).toBeGreaterThan(20);
       const raw = payloads.map((x) => Buffer.from(x.data ?? []).toString('utf8')).join('\n');
       for (const secret of [p.person.firstName, p.person.lastName, p.person.email, p.person.birthDate, '23/04/1977', REFERENT, 'CDI']) {
         expect(raw).not.toContain(secret);
       }
       // Every payload is encrypted (the referent's address and the contract are there, once decrypted).
-      const encodings = new Set(payloads.map((x) => Buffer.from(x.metadata?.encoding ?? []).toString('utf8')));
+      const encodings = new Set(payloads.map(encodingOf));
       expect([...encodings]).toEqual(['binary/encrypted']);
       const decoded = JSON.stringify(await p.handle.query(stateQuery));
       expect(decoded).toContain(REFERENT);
