@@ -440,6 +440,29 @@ export function createPathwayActivities(db: Db, plieConfig: (code: string) => Pr
       });
     },
 
+    /**
+     * A vote that ended without a result: its case is closed as interrupted and its open vote tasks
+     * cancelled, in one transaction. Returns the case's cancelled tasks (the same on a retry), whose
+     * messages then show it.
+     */
+    async closeInterruptedCommission(args: { caseId: string; closedAt: string }): Promise<{ cancelledTaskIds: string[] }> {
+      const closedAt = new Date(args.closedAt);
+      return await db.$transaction(async (tx) => {
+        await tx.commissionCase.updateMany({ where: { id: args.caseId, outcome: 'OUVERT' }, data: { outcome: 'interrupted', closedAt } });
+        await tx.task.updateMany({ where: { commissionCaseId: args.caseId, status: 'open' }, data: { status: 'cancelled', answeredAt: closedAt, answeredBy: SYSTEM, channel: 'workflow' } });
+        await audit(tx, {
+          idempotencyKey: `${args.caseId}/interrupted`,
+          actor: SYSTEM,
+          channel: 'workflow',
+          action: 'commission.interrupted',
+          entityType: 'commission_case',
+          entityId: args.caseId,
+        });
+        const cancelled = await tx.task.findMany({ where: { commissionCaseId: args.caseId, status: 'cancelled' }, select: { id: true }, orderBy: { id: 'asc' } });
+        return { cancelledTaskIds: cancelled.map((t) => t.id) };
+      });
+    },
+
     async closeCommissionCase(args: { caseId: string; outcome: string; closedAt: string }): Promise<void> {
       await db.$transaction(async (tx) => {
         await tx.commissionCase.update({ where: { id: args.caseId }, data: { outcome: args.outcome, closedAt: new Date(args.closedAt) } });

@@ -39,6 +39,7 @@ const NEEDS_DEV_SERVER = [
   'test/procurement/hire.test.ts',
   'test/report/live-equals-import.test.ts',
   'test/rgpd/erase.test.ts',
+  'test/workflows/commission-interrupted.test.ts',
 ];
 
 const wanted = process.argv.slice(2);

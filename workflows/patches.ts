@@ -90,3 +90,10 @@ export const PROOFS_SIX_MONTHS_PATCH = 'proofs-six-months';
  * never their address: search attributes are not encrypted, and lie in clear in Temporal's store.
  */
 export const REFERENT_STAFF_ID_PATCH = 'referent-staff-id';
+
+/**
+ * From this patch on, a commission vote that ends without a result (terminated by an operator,
+ * failed) closes its case as interrupted and hands the case to the coordination; before it, the
+ * child's failure was an unhandled rejection that failed every workflow task of the pathway.
+ */
+export const COMMISSION_INTERRUPTED_PATCH = 'commission-interrupted';

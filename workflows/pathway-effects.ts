@@ -9,7 +9,7 @@ import { commissionPanel } from '../src/domain/commission.ts';
 import type { PathwayCommand, PathwayEvent } from '../src/domain/pathway/commands.ts';
 import type { PathwayPolicy } from '../src/domain/pathway-policy.ts';
 import { deliver } from './best-effort.ts';
-import { COMMISSION_ROSTER_PATCH } from './patches.ts';
+import { COMMISSION_INTERRUPTED_PATCH, COMMISSION_ROSTER_PATCH } from './patches.ts';
 import { commissionWorkflow } from './commission.ts';
 import { commissionWorkflowId, type CommissionInput, type CommissionResult } from './pathway-messages.ts';
 import { pathwayNotices, pathwayRecords } from './proxies.ts';
@@ -34,10 +34,13 @@ export interface PathwayEffects {
   carryOut(command: Exclude<PathwayCommand, { type: 'continueAsNew' }>): Promise<PathwayEvent | null>;
 }
 
+/** How a commission's child workflow ended: its result, or interrupted without one. */
+export type CommissionEnd = { result: CommissionResult } | { interrupted: number };
+
 export function pathwayEffects(
   ids: { pathwayId: string; participantId: string },
   policy: PathwayPolicy,
-  commissionDecided: (result: CommissionResult) => void,
+  commissionEnded: (end: CommissionEnd) => void,
 ): PathwayEffects {
   const { pathwayId, participantId } = ids;
   const nowIso = () => new Date(Date.now()).toISOString();
@@ -116,7 +119,7 @@ export function pathwayEffects(
             // The roster of the day decides who votes: members who joined or left since the pathway began.
             const roster = await pathwayRecords.commissionRoster({ plieCode: policy.plieCode });
             const coordinators = roster.coordinators.length > 0 ? roster.coordinators : [policy.coordinatorEmail];
-            const panel = commissionPanel({ members: roster.members, coordinators, adjourned: command.adjourned ?? 0 });
+            const panel = commissionPanel({ members: roster.members, coordinators, adjourned: command.adjourned ?? 0, interrupted: command.interrupted ?? false });
             input = {
               ...input,
               members: panel.members,
@@ -132,7 +135,21 @@ export function pathwayEffects(
             // The vote goes on if the pathway is ever terminated by an operator; its result is recorded.
             parentClosePolicy: ParentClosePolicy.ABANDON,
           });
-          void child.result().then(commissionDecided);
+          void child.result().then(
+            (result) => commissionEnded({ result }),
+            (failure: unknown) => {
+              // Terminated by an operator, or failed: the pathway hears of it (before the patch, the
+              // rejection was left unhandled, as then).
+              if (!patched(COMMISSION_INTERRUPTED_PATCH)) throw failure;
+              commissionEnded({ interrupted: session });
+            },
+          );
+          return null;
+        }
+        case 'closeInterruptedCommission': {
+          const caseId = commissionWorkflowId(pathwayId, command.caseSession);
+          const { cancelledTaskIds } = await pathwayRecords.closeInterruptedCommission({ caseId, closedAt: nowIso() });
+          for (const taskId of cancelledTaskIds) await deliver(() => pathwayNotices.showTaskOutcome({ taskId }), { taskId });
           return null;
         }
       }

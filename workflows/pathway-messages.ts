@@ -6,7 +6,7 @@
  * stay valid.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DecisionRule, Quorum } from '../src/domain/commission.ts';
+import type { DecisionRule, PanelWhy, Quorum } from '../src/domain/commission.ts';
 import type { CalendarDate } from '../src/domain/dates.ts';
 import type { PathwayPolicy } from '../src/domain/pathway-policy.ts';
 import type { ActionRequest, AnswerTaskRequest, Channel, CommissionResult, PathwayState } from '../src/domain/pathway/state.ts';
@@ -87,7 +87,7 @@ export interface CommissionInput {
   decision?: DecisionRule;
   /** Who decides: the coordination in place of the commission, and why; absent: the commission. */
   panel?: 'commission' | 'coordination';
-  panelWhy?: 'no_member' | 'adjourned' | null;
+  panelWhy?: PanelWhy | null;
 }
 
 

@@ -69,8 +69,10 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   const updates = createUpdateQueue<PathwayRequest>();
   const alarm = createAlarm();
   let commissionResult: CommissionResult | null = null;
-  const effects = pathwayEffects({ pathwayId, participantId: input.participantId }, policy, (result) => {
-    commissionResult = result;
+  let commissionInterrupted: number | null = null;
+  const effects = pathwayEffects({ pathwayId, participantId: input.participantId }, policy, (end) => {
+    if ('result' in end) commissionResult = end.result;
+    else commissionInterrupted = end.interrupted;
   });
 
   /** Feeds one event to the state machine and carries its commands out, in order. */
@@ -172,11 +174,16 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
       commissionResult = null;
       await apply({ type: 'commissionDecided', result });
     }
+    if (commissionInterrupted !== null) {
+      const session: number = commissionInterrupted;
+      commissionInterrupted = null;
+      await apply({ type: 'commissionInterrupted', session });
+    }
     const info = workflowInfo();
     await apply({ type: 'tick', longHistory: info.continueAsNewSuggested || info.historyLength > policy.maxHistoryEvents });
     await syncSearchAttributes();
     if (state.finished && updates.pending() === 0) break;
-    await alarm.wait(nextWake(state), () => updates.pending() > 0 || commissionResult !== null || revisedEligibility !== null || leavers.length > 0);
+    await alarm.wait(nextWake(state), () => updates.pending() > 0 || commissionResult !== null || commissionInterrupted !== null || revisedEligibility !== null || leavers.length > 0);
   }
   // Anything that came after the end is refused; pending Updates return before the workflow completes.
   updates.close('Ce parcours est terminé : plus rien n’y est enregistré.');

@@ -29,7 +29,7 @@ type TaskNotices = Pick<NotificationActivities, 'notifyTask'> & Pick<SlackMessag
 
 /** The pathway: its projection into the database, and what it tells staff and the participant. */
 export const pathwayRecords = proxyActivities<
-  Pick<PathwayActivities, 'recordStage' | 'assessEligibility' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint' | 'commissionRoster' | 'referentStaffId'>
+  Pick<PathwayActivities, 'recordStage' | 'assessEligibility' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint' | 'commissionRoster' | 'referentStaffId' | 'closeInterruptedCommission'>
 >(RECORD);
 export const pathwayNotices = proxyActivities<TaskNotices & Pick<NotificationActivities, 'notifyParticipant' | 'notifyReferentChange' | 'notifyPrescriber'>>(NOTICE);
 

@@ -85,11 +85,14 @@ export function voteCanClose(rules: CommissionRules, votes: ReadonlyMap<string, 
 /** After this many adjournments of one case, the coordination decides it. */
 export const ESCALATE_AFTER_ADJOURNMENTS = 2;
 
+/** Why the coordination decides in the commission's place. */
+export type PanelWhy = 'no_member' | 'adjourned' | 'interrupted';
+
 /** Who decides a case: the commission ad hoc, or the coordination in its place (and why). */
 export interface CommissionPanel {
   panel: 'commission' | 'coordination';
-  /** Why the coordination decides: the commission has no member, or adjourned the case twice. */
-  why: 'no_member' | 'adjourned' | null;
+  /** Why the coordination decides: the commission has no member, adjourned the case twice, or its vote was interrupted. */
+  why: PanelWhy | null;
   members: string[];
   /** The coordination's own rules: one vote is enough, the majority of votes cast decides. */
   quorum?: Quorum;
@@ -99,15 +102,16 @@ export interface CommissionPanel {
 /**
  * The panel of a session, from the PLIE's roster of the day: its commission, or its coordination
  * when the commission has no member (a case is never left adjourned for want of voters) or has
- * adjourned the same case {@link ESCALATE_AFTER_ADJOURNMENTS} times.
+ * adjourned the same case {@link ESCALATE_AFTER_ADJOURNMENTS} times, or when the previous vote on
+ * it was interrupted (an operator terminated it): the case is not left to a vote that stalled.
  */
-export function commissionPanel(args: { members: string[]; coordinators: string[]; adjourned: number }): CommissionPanel {
+export function commissionPanel(args: { members: string[]; coordinators: string[]; adjourned: number; interrupted?: boolean }): CommissionPanel {
   const unique = (emails: string[]) => [...new Set(emails.map((e) => e.trim().toLowerCase()))];
   const members = unique(args.members);
-  if (members.length > 0 && args.adjourned < ESCALATE_AFTER_ADJOURNMENTS) return { panel: 'commission', why: null, members };
+  if (members.length > 0 && args.adjourned < ESCALATE_AFTER_ADJOURNMENTS && !args.interrupted) return { panel: 'commission', why: null, members };
   return {
     panel: 'coordination',
-    why: members.length === 0 ? 'no_member' : 'adjourned',
+    why: args.interrupted ? 'interrupted' : members.length === 0 ? 'no_member' : 'adjourned',
     members: unique(args.coordinators),
     quorum: { count: 1 },
     decision: 'majority_of_expressed',

@@ -4,7 +4,7 @@
  * (not what) while the vote is open, then the outcome and the tally.
  */
 import type { KnownBlock } from '@slack/types';
-import type { CommissionOutcome } from '../domain/commission.ts';
+import type { CommissionOutcome, PanelWhy } from '../domain/commission.ts';
 import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import type { SlackContent } from './task-message.ts';
@@ -44,12 +44,13 @@ export interface CommissionCaseView {
   /** The PLIE's exit rules, for the criterion's wording. */
   rules: PlieConfig['exitCriteria'];
   /** When the coordination decides in the commission's place, and why. */
-  panelWhy?: 'no_member' | 'adjourned' | null;
+  panelWhy?: PanelWhy | null;
 }
 
-const PANEL_NOTES: Record<'no_member' | 'adjourned', string> = {
+const PANEL_NOTES: Record<PanelWhy, string> = {
   no_member: 'La commission ad hoc n’a aucun membre : la coordination décide à sa place.',
   adjourned: 'Dossier ajourné deux fois par la commission ad hoc : la coordination décide.',
+  interrupted: 'Le vote précédent sur ce dossier a été interrompu : la coordination décide.',
 };
 
 export function commissionMessage(view: CommissionCaseView): SlackContent {

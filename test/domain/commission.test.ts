@@ -79,7 +79,9 @@ describe('who decides a case: the commission, or the coordination in its place',
     ['members, adjourned once', ['m1@plie.fr'], 1, { panel: 'commission', why: null, members: ['m1@plie.fr'] }],
     ['members, adjourned twice', ['m1@plie.fr'], 2, { ...coordination, why: 'adjourned' }],
     ['no member', [], 0, { ...coordination, why: 'no_member' }],
-  ] as const)('%s', (_label, members, adjourned, expected) => {
-    expect(commissionPanel({ members: [...members], coordinators: ['Claire@plie.fr'], adjourned })).toEqual(expected);
+    ['members, the previous vote interrupted', ['m1@plie.fr'], 0, { ...coordination, why: 'interrupted' }, true],
+    ['no member, the previous vote interrupted', [], 1, { ...coordination, why: 'interrupted' }, true],
+  ] as const)('%s', (_label, members, adjourned, expected, interrupted?: boolean) => {
+    expect(commissionPanel({ members: [...members], coordinators: ['Claire@plie.fr'], adjourned, interrupted: interrupted ?? false })).toEqual(expected);
   });
 });

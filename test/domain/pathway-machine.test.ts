@@ -442,6 +442,26 @@ describe('pathway state machine: transitions', () => {
     expect(adjourn()).toEqual([{ type: 'startCommission', session: 3, criterion: 'TEMPS_PARTIEL_COURT', adjourned: 2 }]);
   });
 
+  it('a vote interrupted goes at once to the coordination (kept after an adjournment); a late or stale report changes nothing', () => {
+    const voting: PathwayState = { ...active().state, stage: 'exitPending', commission: { session: 1, running: true, outcome: null, date: null, criterion: 'TEMPS_PARTIEL_COURT', adjourned: 1 } };
+    const interrupted = decide(voting, { type: 'commissionInterrupted', session: 1 }, ctx(), T0);
+    expect(interrupted.commands).toEqual([
+      { type: 'closeInterruptedCommission', caseSession: 1 },
+      { type: 'startCommission', session: 2, criterion: 'TEMPS_PARTIEL_COURT', adjourned: 1, interrupted: true },
+    ]);
+    expect(interrupted.state.commission).toMatchObject({ session: 2, running: true, interrupted: true });
+    // The report of the first session, again: nothing.
+    expect(decide(interrupted.state, { type: 'commissionInterrupted', session: 1 }, ctx(), T0).commands).toEqual([]);
+    // The coordination lets it lapse: adjourned, it comes back to the coordination.
+    const lapsed = decide(interrupted.state, { type: 'commissionDecided', result: { outcome: 'adjourned', date: today, pour: 0, contre: 0, abstention: 0 } }, ctx(), T0).state;
+    const next = decide(lapsed, { type: 'tick', longHistory: false }, ctx(), lapsed.timers.commissionSession!);
+    expect(next.commands.filter((c) => c.type === 'startCommission')).toEqual([{ type: 'startCommission', session: 3, criterion: 'TEMPS_PARTIEL_COURT', adjourned: 2, interrupted: true }]);
+    // The pathway ended while the vote ran: the case is closed, no new session.
+    const ended = decide({ ...voting, exit: { type: 'ABANDON', reason: 'x', date: today } as PathwayState['exit'] }, { type: 'commissionInterrupted', session: 1 }, ctx(), T0);
+    expect(ended.commands).toEqual([{ type: 'closeInterruptedCommission', caseSession: 1 }]);
+    expect(ended.state.commission).toMatchObject({ session: 1, running: false });
+  });
+
   it.each([
     ['as the protocol reads', {}, 2],
     ['at its first reading (pathways begun before)', { firstExitRules: true }, 1],

@@ -53,7 +53,17 @@ export type PathwayCommand =
   | { type: 'recordFseDataPoint'; moment: 'ENTREE' | 'SORTIE' | 'SIX_MOIS_APRES'; on: CalendarDate; labourMarketStatus: string | null }
   | { type: 'recordExit'; exit: ExitState }
   /** The commission ad hoc votes on a case (a child workflow); its result comes back as `commissionDecided`. */
-  | { type: 'startCommission'; session: number; criterion: string; /** Times this case was adjourned before. */ adjourned?: number }
+  | {
+      type: 'startCommission';
+      session: number;
+      criterion: string;
+      /** Times this case was adjourned before. */
+      adjourned?: number;
+      /** The previous session's vote was interrupted: the coordination decides. */
+      interrupted?: true;
+    }
+  /** An interrupted vote's case is closed as such, and its open vote tasks cancelled. */
+  | { type: 'closeInterruptedCommission'; caseSession: number }
   /** The history is long: carry the state into a new run. */
   | { type: 'continueAsNew' };
 
@@ -66,6 +76,8 @@ export type PathwayEvent =
   | { type: 'answer'; request: AnswerTaskRequest }
   | { type: 'action'; request: ActionRequest }
   | { type: 'commissionDecided'; result: CommissionResult }
+  /** The commission's child workflow ended without a result (terminated, failed, timed out). */
+  | { type: 'commissionInterrupted'; session: number }
   /** A member of staff was deactivated: what they held on this pathway goes to the coordination. */
   | { type: 'staffLeft'; email: string; actor: string; channel: string }
   /** Time passes: timers, reminders, escalations and lapses that are due; whether the history asks for a new run. */

@@ -7,7 +7,7 @@
 import { answered, checkAnswer } from './answers.ts';
 import { checkAction, recorded } from './actions.ts';
 import type { Decision, PathwayContext, PathwayEvent } from './commands.ts';
-import { commissionDecided, eligibilityRevised, referentAssigned, resume, staffLeft } from './progress.ts';
+import { commissionDecided, commissionInterrupted, eligibilityRevised, referentAssigned, resume, staffLeft } from './progress.ts';
 import type { Refusal } from '../refusals.ts';
 import type { PathwayState } from './state.ts';
 import { Step } from './step.ts';
@@ -44,6 +44,9 @@ export function decide(state: PathwayState, event: PathwayEvent, ctx: PathwayCon
     }
     case 'commissionDecided':
       commissionDecided(st, event.result);
+      break;
+    case 'commissionInterrupted':
+      commissionInterrupted(st, event.session);
       break;
     case 'staffLeft':
       if (!st.s.finished) staffLeft(st, event.email, { actor: event.actor, channel: event.channel });

@@ -236,10 +236,26 @@ export function tellPrescriber(st: Step, event: 'exit' | 'reorientation'): void 
 }
 
 /** A new case, or (`adjourned` > 0) the same case back after its adjournments. */
-export function startCommission(st: Step, criterion: string, cdi: boolean, metOn: CalendarDate | undefined, adjourned = 0): void {
+export function startCommission(st: Step, criterion: string, cdi: boolean, metOn: CalendarDate | undefined, adjourned = 0, interrupted = false): void {
   const session = (st.s.commission?.session ?? 0) + 1;
-  st.s.commission = { session, running: true, outcome: null, date: null, criterion, cdi, ...(metOn ? { metOn } : {}), ...(adjourned ? { adjourned } : {}) };
-  st.emit({ type: 'startCommission', session, criterion, ...(adjourned ? { adjourned } : {}) });
+  const marks = { ...(adjourned ? { adjourned } : {}), ...(interrupted ? { interrupted: true as const } : {}) };
+  st.s.commission = { session, running: true, outcome: null, date: null, criterion, cdi, ...(metOn ? { metOn } : {}), ...marks };
+  st.emit({ type: 'startCommission', session, criterion, ...marks });
+}
+
+/**
+ * The vote of a session ended without a result (an operator terminated it, or it failed): its case
+ * is closed as interrupted, and the same case goes at once to the coordination, which decides it.
+ * Nothing changes if that session is no longer the one running (a late report), or if the
+ * pathway ended meanwhile (the exit stands).
+ */
+export function commissionInterrupted(st: Step, session: number): void {
+  const commission = st.s.commission;
+  if (!commission?.running || commission.session !== session) return;
+  st.emit({ type: 'closeInterruptedCommission', caseSession: session });
+  st.s.commission = { ...commission, running: false };
+  if (st.s.exit || st.s.finished) return;
+  startCommission(st, commission.criterion, commission.cdi ?? false, commission.metOn, commission.adjourned ?? 0, true);
 }
 
 export function commissionDecided(st: Step, result: CommissionResult): void {

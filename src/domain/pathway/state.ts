@@ -113,6 +113,8 @@ export interface PathwayState {
     metOn?: CalendarDate;
     /** Sessions that adjourned this case (absent from cases opened before it was counted: none). */
     adjourned?: number;
+    /** The previous session's vote was interrupted (the coordination decides this one). */
+    interrupted?: true;
   } | null;
   /** Atypical criteria the commission rejected, each with the day it was met (`criterion@day`): not submitted again on the same facts. */
   rejectedCriteria: string[];

@@ -58,7 +58,7 @@ function timerFired(st: Step, name: TimerName): void {
       st.openTask('fse_questionnaire');
       return;
     case 'commissionSession':
-      if (s.commission) startCommission(st, s.commission.criterion, s.commission.cdi ?? false, s.commission.metOn, s.commission.adjourned ?? 0);
+      if (s.commission) startCommission(st, s.commission.criterion, s.commission.cdi ?? false, s.commission.metOn, s.commission.adjourned ?? 0, s.commission.interrupted ?? false);
       return;
   }
 }

@@ -15,7 +15,7 @@ import { link, sendPage, table, text } from './layout.ts';
 import { sessionOf } from './request-state.ts';
 import { taskUrl } from './tasks-pages.ts';
 
-const OUTCOMES: Record<string, string> = { approved: 'Sortie positive accordée', rejected: 'Sortie positive refusée', adjourned: 'Ajourné', withdrawn: 'Retiré (données effacées)' };
+const OUTCOMES: Record<string, string> = { approved: 'Sortie positive accordée', rejected: 'Sortie positive refusée', adjourned: 'Ajourné', withdrawn: 'Retiré (données effacées)', interrupted: 'Vote interrompu : confié à la coordination' };
 const VOTES: Record<string, string> = { POUR: 'Pour', CONTRE: 'Contre', ABSTENTION: 'Abstention' };
 
 export function createCommissionPage(deps: { db: Db; plieConfig: (code: string) => Promise<PlieConfig> }): express.Router {
