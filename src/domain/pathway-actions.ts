@@ -30,6 +30,8 @@ export const contractSchema = z
     hoursPaid: z.number().nonnegative().nullable().default(null),
     employer: z.string().trim().max(200).optional(),
     sector: z.string().trim().max(100).optional(),
+    /** The decision it comes from (`placement/<id>`): one contract per decision, however many times it is sent. */
+    source: z.string().trim().max(100).optional(),
   })
   .refine((c) => c.end === null || c.end >= c.start, { message: 'la fin du contrat précède son début', path: ['end'] })
   .refine((c) => c.type !== 'CDI' || c.end === null, { message: 'un CDI n’a pas de date de fin prévue', path: ['end'] })

@@ -53,7 +53,7 @@ export async function decidePlacement(deps: { db: Db; temporal: Client }, placem
   if (answer.decision === 'hired') {
     if (!answer.contract) throw new TaskAnswerRejectedError('Pour une embauche, précisez le contrat.');
     const workflowId = await currentPathwayId(deps.db, placement.participantId);
-    await recordAction(deps.temporal, placement.participantId, { action: { type: 'contractSigned', contract: { ...answer.contract, employer: offer.company, sector: offer.sector } }, actor, channel }, workflowId);
+    await recordAction(deps.temporal, placement.participantId, { action: { type: 'contractSigned', contract: { ...answer.contract, employer: offer.company, sector: offer.sector, source: `placement/${placementId}` } }, actor, channel }, workflowId);
   }
   const request = { placementId, decision: answer.decision, ...(answer.reason ? { reason: answer.reason } : {}), ...(currentReferent && currentReferent !== current.referentEmail.toLowerCase() ? { currentReferentEmail: currentReferent } : {}), actor, channel };
   return await refusedInFrench(() => handle.executeUpdate(decidePlacementUpdate, { args: [request] }));

@@ -165,6 +165,18 @@ describe('pathway state machine: transitions', () => {
     expect(state.finished).toBe(true);
   });
 
+  it.each([
+    ['the same placement twice: refused', 'placement/p1', 'placement/p1', 'Action refusée : cette embauche est déjà enregistrée sur le parcours'],
+    ['two placements: both recorded', 'placement/p1', 'placement/p2', null],
+    ['no source (a contract the referent records): both recorded', undefined, undefined, null],
+  ] as const)('a hire from a decision is recorded once: %s', (_label, first, second, refusal) => {
+    const { state } = active();
+    const contract = (source: string | undefined) => action({ type: 'contractSigned', contract: { type: 'CDD', start: today, end: addDays(today, 90), weeklyHours: 35, ...(source ? { source } : {}) } });
+    const once = decide(state, contract(first), ctx(), T0);
+    expect(once.refused).toBeNull();
+    expect(decide(once.state, contract(second), ctx(), T0).refused?.message ?? null).toBe(refusal);
+  });
+
   it('a CDI opens the follow-up and asks for its proof; its monthly check comes a month later', () => {
     const { state } = active();
     const decision = decide(state, action({ type: 'contractSigned', contract: { type: 'CDI', start: today, weeklyHours: 35 } }), ctx(), T0);

@@ -204,6 +204,27 @@ describe('job offers to the referents of matched participants (time-skipping)', 
     await env.client.workflow.getHandle(offerWorkflowId(offer.id)).result();
   });
 
+  it('records a hire once when two decisions on the same placement race (an email link and Slack): the second is refused', async () => {
+    const { db } = stack;
+    const painter = await participant(alice.email, ['peintre']);
+    const offer = await registerOffer(db, plieCode, { company: 'Couleurs 06', jobTitle: 'Peintre', sector: 'Peinture', contractType: 'CDD', weeklyHours: 35 }, coordinator.email);
+    await startOffer(env.client, taskQueue, offerInput(offer.id, coordinator.email));
+    const placementId = await found(async () => Object.entries((await offerState(env.client, offer.id).catch(() => undefined))?.placements ?? {}).find(([, p]) => p.participantId === painter)?.[0]);
+    await decidePlacement({ db, temporal: env.client }, placementId, { decision: 'propose' }, alice.email, 'slack');
+    const start = addDays(parisDate(await env.currentTimeMs()), 7);
+    const hired = { decision: 'hired' as const, contract: { type: 'CDD' as const, start, end: addDays(start, 90), weeklyHours: 35 } };
+    // Both pass the offer's check before either has reached the pathway.
+    const outcomes = await Promise.allSettled([
+      decidePlacement({ db, temporal: env.client }, placementId, hired, alice.email, 'email'),
+      decidePlacement({ db, temporal: env.client }, placementId, hired, coordinator.email, 'slack'),
+    ]);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(String(((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason as Error).message)).toBe('Action refusée : cette embauche est déjà enregistrée sur le parcours');
+    expect((await pathwayState(env.client, painter)).facts.contracts).toHaveLength(1);
+    await vi.waitFor(async () => expect(await db.workContract.count({ where: { participantId: painter } })).toBe(1), wait);
+    expect((await db.placement.findUniqueOrThrow({ where: { id: placementId } })).status).toBe('EMBAUCHE');
+  });
+
   it('knows the PLIE’s staff from its start: a coordinator other than the coordination’s mailbox closes it at once', async () => {
     const { db } = stack;
     const lea = `lea-${run}@plie.test`;

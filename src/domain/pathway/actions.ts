@@ -56,6 +56,11 @@ function actionProblem(s: PathwayState, action: PathwayAction, today: CalendarDa
       return s.steps.some((x) => x.stepType === action.stepType && !x.done) ? null : 'aucune étape de ce type n’est en cours';
     case 'contractEnded':
       return currentContractOf(s, today) ? null : 'aucun contrat en cours';
+    case 'contractSigned': {
+      // Two decisions on one placement raced (an email link and Slack): the hire is recorded once.
+      const { source } = action.contract;
+      return source && s.facts.contracts.some((c) => c.source === source) ? 'cette embauche est déjà enregistrée sur le parcours' : null;
+    }
     case 'qualificationObtained':
       return s.facts.trainings.some((t) => t.rncp && !t.qualificationObtainedOn) ? null : 'aucune formation qualifiante en cours';
     case 'exitProposed':

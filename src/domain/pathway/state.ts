@@ -51,6 +51,8 @@ export interface PendingExit {
 /** A contract as the workflow knows it: the exit rules' view, with its id and why it ended early. */
 export interface ContractFact extends WorkContract {
   id: string;
+  /** The decision it comes from (`placement/<id>`), when one: recorded once. */
+  source?: string;
   hoursPaid: number | null;
   endReason: string | null;
 }
