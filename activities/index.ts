@@ -4,6 +4,7 @@ import { createOfferActivities } from './offers.ts';
 import { createCollectiveActivities } from './collective.ts';
 import { createNotificationActivities, type NotificationDeps } from './notifications.ts';
 import { createPathwayActivities } from './pathway.ts';
+import { createRecordFailureActivities } from './record-failures.ts';
 import { createRetentionActivities } from './retention.ts';
 import { createSlackMessageActivities } from './slack-messages.ts';
 
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createOfferActivities(deps),
     ...createCollectiveActivities(deps),
     ...createRetentionActivities({ ...deps, plieConfig }),
+    ...createRecordFailureActivities(deps),
   };
 }
 
@@ -33,3 +35,4 @@ export type ProcurementActivities = ReturnType<typeof createProcurementActivitie
 export type OfferActivities = ReturnType<typeof createOfferActivities>;
 export type CollectiveActivities = ReturnType<typeof createCollectiveActivities>;
 export type RetentionActivities = ReturnType<typeof createRetentionActivities>;
+export type RecordFailureActivities = ReturnType<typeof createRecordFailureActivities>;

@@ -40,6 +40,8 @@ const NEEDS_DEV_SERVER = [
   'test/report/live-equals-import.test.ts',
   'test/rgpd/erase.test.ts',
   'test/workflows/commission-interrupted.test.ts',
+  'test/participants/unstarted-pathways.test.ts',
+  'test/workflows/record-failures.test.ts',
 ];
 
 const wanted = process.argv.slice(2);

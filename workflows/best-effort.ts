@@ -1,5 +1,5 @@
 /** What workflows do around their activities that may fail for good. Deterministic helpers. */
-import { ActivityFailure, log } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, log } from '@temporalio/workflow';
 import { refused } from './update-queue.ts';
 import { REFUSAL_CODES, type RefusalCode } from '../src/domain/refusals.ts';
 
@@ -11,6 +11,15 @@ export async function deliver(send: () => Promise<unknown>, what: Record<string,
     if (!(error instanceof ActivityFailure)) throw error;
     log.warn('message not delivered', what);
   }
+}
+
+/** The failure type of a database write no retry can mend (given by src/temporal/activity-failures.ts). */
+export const RECORD_IMPOSSIBLE = 'EnregistrementImpossible';
+
+/** The reason of a database write that will never succeed (its activity said so), else null. */
+export function impossibleRecord(error: unknown): string | null {
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null;
+  return error.cause.type === RECORD_IMPOSSIBLE && error.cause.nonRetryable ? error.cause.message : null;
 }
 
 /** Refuses an Update with its French reason and code (in the validator, and again when its turn comes). */

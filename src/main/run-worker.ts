@@ -2,12 +2,14 @@ import type { WorkflowBundleOption } from '@temporalio/worker';
 import { createProofStore, proofsFolder } from '../files/proof-store.ts';
 import { linkSecrets, type AppConfig } from '../config/index.ts';
 import type { Logger } from '../logging.ts';
-import { plieConfigFor } from '../plies/registry.ts';
+import { loadPlieConfig } from '../config/plie.ts';
+import { watchUnstartedPathways } from '../participants/unstarted-pathways.ts';
+import { listPlies, plieConfigFor } from '../plies/registry.ts';
 import { postClient } from '../slack/web-client.ts';
 import { connectWorkerConnection } from '../temporal/connection.ts';
 import { DIGEST_SCHEDULE_ID, ensureDigestSchedule, ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../temporal/schedules.ts';
 import { bundleWorkflows, createWorker } from '../temporal/worker.ts';
-import { appUrl, type Services } from './services.ts';
+import { appUrl, pathwayDeps, type Services } from './services.ts';
 
 export interface RunningWorker {
   /** Resolves when the worker has stopped. */
@@ -50,10 +52,20 @@ export async function runWorker(opts: {
   opts.logger.info({ schedule: DIGEST_SCHEDULE_ID, state: digest }, 'récapitulatif quotidien planifié (7h30, jours ouvrés)');
   const retention = await ensureRetentionSchedule(services.temporal, services.temporalSettings.taskQueue);
   opts.logger.info({ schedule: RETENTION_SCHEDULE_ID, state: retention }, 'conservation des données planifiée (chaque nuit à 3h15)');
+  // Pathways recorded whose workflow never started (a crash between the two) are started by the system.
+  const ownPlie = loadPlieConfig(config.env).code;
+  const unstarted = watchUnstartedPathways({
+    db: services.db,
+    temporal: services.temporal,
+    plieCodes: async () => [...new Set([ownPlie, ...(await listPlies(services.db)).map((p) => p.code)])],
+    depsOf: async (code) => pathwayDeps(config, services.db, services.temporal, opts.logger, await plieConfigFor(services.db, config.env, code)),
+    logger: opts.logger,
+  });
   opts.logger.info({ taskQueue: services.temporalSettings.taskQueue }, 'worker Temporal démarré');
   return {
     done,
     stop: async () => {
+      await unstarted.stop();
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await done;
     },

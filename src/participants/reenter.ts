@@ -7,14 +7,24 @@ import { EXIT_TYPE_LABELS, type ExitType } from '../domain/exit-types.ts';
 import type { Db } from '../db/client.ts';
 import { pathwayWorkflowId, type Channel } from '../../workflows/pathway-messages.ts';
 import { audit } from '../db/audit.ts';
-import { coordinatorsOf } from '../staff/directory.ts';
-import { startPathway } from '../temporal/pathway-client.ts';
-import type { CreateParticipantDeps } from './create.ts';
+import { workflowExists } from '../temporal/pathway-client.ts';
+import { PathwayNotStartedError, type CreateParticipantDeps } from './create.ts';
+import { startPathwayOf } from './unstarted-pathways.ts';
 
 export class ReentryRefusedError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'ReentryRefusedError';
+  }
+}
+
+/** Starts the pathway's workflow; when Temporal does not answer, says that the same request will start it. */
+async function start(deps: CreateParticipantDeps, participantId: string, workflowId: string): Promise<void> {
+  try {
+    await startPathwayOf(deps, participantId, workflowId);
+  } catch (error) {
+    deps.logger.error({ participantId, workflowId, err: (error as Error).message }, 'démarrage du parcours impossible');
+    throw new PathwayNotStartedError(participantId);
   }
 }
 
@@ -35,8 +45,16 @@ export async function reenterParticipant(
   });
   if (!participant) throw new ReentryRefusedError('Aucun participant avec cet identifiant.');
   if (participant.erasedAt) throw new ReentryRefusedError('Les données de cette personne ont été effacées : une nouvelle entrée se fait par une nouvelle orientation.');
-  const previous = participant.pathways[0];
-  if (!previous) throw new ReentryRefusedError('Aucun parcours antérieur pour cette personne : créez plutôt son parcours.');
+  const latest = participant.pathways[0];
+  if (!latest) throw new ReentryRefusedError('Aucun parcours antérieur pour cette personne : créez plutôt son parcours.');
+  // A re-entry recorded whose workflow never started (Temporal did not answer, the process stopped):
+  // the same request starts it, as creation does.
+  if (latest.previousPathwayId && !(await workflowExists(deps.temporal, latest.id))) {
+    await start(deps, participantId, latest.id);
+    deps.logger.info({ participantId, workflowId: latest.id, previousPathwayId: latest.previousPathwayId }, 'nouvelle entrée enregistrée : parcours démarré à la nouvelle demande');
+    return { workflowId: latest.id, previousPathwayId: latest.previousPathwayId };
+  }
+  const previous = latest;
   const exit = await deps.db.exit.findFirst({ where: { pathwayId: previous.id } });
   if (!exit) throw new ReentryRefusedError('Le parcours en cours n’est pas terminé : une nouvelle entrée suit une sortie.');
   if (!readmittingExit(exit)) {
@@ -57,18 +75,7 @@ export async function reenterParticipant(
       details: { previousPathwayId: previous.id },
     });
   });
-  await startPathway(
-    deps.temporal,
-    deps.taskQueue,
-    {
-      participantId,
-      coordinatorEmail: deps.coordinatorEmail,
-      coordinators: await coordinatorsOf(deps.db, deps.plieCode),
-      timings: deps.timings,
-      ...(deps.policy ? { policy: deps.policy } : {}),
-    },
-    workflowId,
-  );
+  await start(deps, participantId, workflowId);
   deps.logger.info({ participantId, workflowId, previousPathwayId: previous.id }, 'nouvelle entrée après une sortie administrative');
   return { workflowId, previousPathwayId: previous.id };
 }

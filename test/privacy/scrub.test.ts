@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/client.ts';
 import { createLogger } from '../../src/logging.ts';
 import { withoutPersonalData, withoutPersonalDataInError } from '../../src/privacy/scrub.ts';
-import { cleanActivityFailures } from '../../src/temporal/activity-failures.ts';
+import { cleanActivityFailures, isPermanentDatabaseError, RECORD_IMPOSSIBLE } from '../../src/temporal/activity-failures.ts';
 
 describe('error texts without personal data', () => {
   it.each([
@@ -63,7 +63,10 @@ describe('errors and log lines without personal data', () => {
     const { inbound } = cleanActivityFailures({} as never);
     const failing = () => db.participant.create({ data: { firstName: secret } as never });
     const failure = await failureOf(inbound!.execute!({ args: [], headers: {} }, failing));
-    expect(failure.name).toBe('PrismaClientValidationError');
+    // A query the client refuses will be refused again: not retried.
+    expect(failure).toBeInstanceOf(ApplicationFailure);
+    expect(failure).toMatchObject({ type: RECORD_IMPOSSIBLE, nonRetryable: true });
+    expect(failure.message).toMatch(/^base de données — db\.participant\.create\(\) : Argument `\w+` is missing\.$/);
     expect(`${failure.message}\n${failure.stack}`).not.toContain(secret);
     await expect(inbound!.execute!({ args: [], headers: {} }, () => Promise.resolve('fait'))).resolves.toBe('fait');
   });
@@ -87,5 +90,39 @@ describe('errors and log lines without personal data', () => {
     expect(lines[0]).not.toContain('zoe@');
     expect(lines[0]).not.toContain('06 12');
     expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'échec pour [adresse]', err: { message: 'refusé pour <[adresse]>' }, to: '[adresse]', nested: { phone: 'au [téléphone]' } });
+  });
+});
+
+describe('database errors that no retry mends', () => {
+  let db: Db;
+  let away: Db;
+  beforeAll(() => {
+    db = createDb(inject('databaseUrl'));
+    // A server that is not there: the error of a database down.
+    away = createDb('postgresql://plie:plie@127.0.0.1:1/plie');
+  });
+  afterAll(async () => {
+    await db.$disconnect();
+    await away.$disconnect();
+  });
+
+  const missing = randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+  it.each([
+    ['a row to update that is not there (P2025)', () => db.workContract.update({ where: { id: missing }, data: { endReason: 'x' } }), true],
+    ['a reference to a row that is not there (P2003)', () => db.workContract.create({ data: { participantId: missing, type: 'CDI', start: new Date(), weeklyHours: 35 } as never }), true],
+    ['a query the client refuses (validation)', () => db.participant.create({ data: { firstName: 'x' } as never }), true],
+    ['a unique key taken (P2002): a concurrent write, its retry finds the row', async () => {
+      const email = `doublon.${randomBytes(3).toString('hex')}@plie.test`;
+      await db.staff.create({ data: { plieCode: 'CASA', email, name: 'x', roles: ['REFERENT'] } });
+      await db.staff.create({ data: { plieCode: 'CASA', email, name: 'x', roles: ['REFERENT'] } });
+    }, false],
+    ['the database away', () => away.participant.count(), false],
+    ['any other error', () => Promise.reject(new Error('ECONNRESET')), false],
+  ] as const)('%s: permanent %s', async (_label, query, permanent) => {
+    const error = await failureOf(query());
+    expect(isPermanentDatabaseError(error)).toBe(permanent);
+    const { inbound } = cleanActivityFailures({} as never);
+    const failure = await failureOf(inbound!.execute!({ args: [], headers: {} }, () => Promise.reject(error)));
+    expect(failure instanceof ApplicationFailure && failure.nonRetryable).toBe(permanent);
   });
 });

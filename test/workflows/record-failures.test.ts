@@ -1,0 +1,67 @@
+/**
+ * A database write that no retry can mend (here: the contract row a contract's end updates is
+ * gone) used to be retried for ever, holding the pathway and every Update behind it. It now fails
+ * for good, the coordination is told (file number, what could not be recorded), and the pathway
+ * goes on. On the dev server with the real worker, PostgreSQL and SMTP.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { toDbDate } from '../../src/db/dates.ts';
+import { addDays, parisDate } from '../../src/domain/dates.ts';
+import { fileReference } from '../../src/domain/participant.ts';
+import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
+import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
+import { PATHWAY_WORKFLOW, pathwayWorkflowId, recordActionUpdate } from '../../workflows/pathway-messages.ts';
+import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+import { COORDINATOR, startWorkerAndClient } from '../helpers/worker.ts';
+
+let t: Awaited<ReturnType<typeof startWorkerAndClient>>;
+const REFERENT = 'referente.enregistrement@plie.test';
+const WAIT = { timeout: 60_000, interval: 100 };
+
+beforeAll(async () => {
+  t = await startWorkerAndClient('record-failures');
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+describe('a database write that will never succeed', { timeout: 120_000 }, () => {
+  it('is reported to the coordination, and the pathway goes on', async () => {
+    const { stack, client, taskQueue } = t;
+    const participantId = randomUUID();
+    const suffix = randomBytes(4).toString('hex');
+    await stack.db.participant.create({
+      data: { id: participantId, firstName: `Maëlle${suffix}`, lastName: `Costa${suffix}`, identityKey: `test-${participantId}`, birthDate: toDbDate('1990-03-21'), commune: 'Biot', createdBy: 'test' },
+    });
+    const workflowId = pathwayWorkflowId(participantId);
+    await stack.db.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
+    const today = parisDate(Date.now());
+    const handle = await client.workflow.start(PATHWAY_WORKFLOW, {
+      workflowId,
+      taskQueue,
+      args: [{ participantId, coordinatorEmail: COORDINATOR, timings: DEFAULT_TASK_TIMINGS, policy: pathwayPolicy(CASA_CONFIG, { coordinatorEmail: COORDINATOR }), resume: { stage: 'active', referentEmail: REFERENT, entryDate: addDays(today, -60) } }],
+    });
+    const act = (action: unknown) => handle.executeUpdate(recordActionUpdate, { args: [{ action, actor: REFERENT, channel: 'cli' }] });
+    await act({ type: 'contractSigned', contract: { type: 'CDD', start: addDays(today, -20), end: addDays(today, 60), weeklyHours: 24 } });
+    const contract = await vi.waitFor(async () => {
+      const row = await stack.db.workContract.findFirst({ where: { participantId } });
+      expect(row).not.toBeNull();
+      return row!;
+    }, WAIT);
+    // The row is gone (as a re-import of an older version used to do).
+    await stack.db.workContract.delete({ where: { id: contract.id } });
+
+    const ended = await act({ type: 'contractEnded', date: today, reason: 'demission' });
+    expect(ended.facts.contracts[0]).toMatchObject({ end: today, endReason: 'demission' });
+    const mail = await stack.inbox.waitFor((m) => m.to.includes(COORDINATOR) && m.subject === `Dossier ${fileReference(participantId)} : un enregistrement n’a pas pu être fait`);
+    expect(mail.text).toContain('un fait du parcours (étape, contrat, formation…) n’a pas pu être enregistré');
+    expect(mail.text).toContain('erreur P2025');
+    expect(mail.text).not.toContain(suffix);
+    expect(await stack.db.auditEvent.count({ where: { entityId: workflowId, action: 'pathway.record.failed' } })).toBe(1);
+    // The pathway still takes what comes next.
+    const logged = await act({ type: 'contactLogged', date: today, mode: 'telephone' });
+    expect(logged.lastContactOn).toBe(today);
+  });
+});
