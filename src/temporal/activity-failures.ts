@@ -12,6 +12,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { withoutPersonalDataInError } from '../privacy/scrub.ts';
 import { RECORD_IMPOSSIBLE } from '../../workflows/best-effort.ts';
+import { COMMISSION_WORKFLOW, PATHWAY_WORKFLOW } from '../../workflows/pathway-messages.ts';
 
 export { RECORD_IMPOSSIBLE };
 
@@ -32,14 +33,22 @@ export function isPermanentDatabaseError(error: unknown): boolean {
   return error.name === 'PrismaClientKnownRequestError' && typeof code === 'string' && PERMANENT_CODES.has(code);
 }
 
-export const cleanActivityFailures: ActivityInterceptorsFactory = () => ({
+/**
+ * The workflows that report such a failure and go on: the pathway (workflows/pathway-effects.ts),
+ * and the commission, whose failure its pathway takes as an interrupted vote (the coordination
+ * decides). The others (marché, offer, collective action, retention) keep retrying until the
+ * cause is mended, rather than fail.
+ */
+const HANDLE_IMPOSSIBLE_RECORDS = new Set([PATHWAY_WORKFLOW, COMMISSION_WORKFLOW]);
+
+export const cleanActivityFailures: ActivityInterceptorsFactory = (ctx) => ({
   inbound: {
     async execute(input, next) {
       try {
         return await next(input);
       } catch (error) {
         const clean = withoutPersonalDataInError(error);
-        if (isPermanentDatabaseError(clean)) {
+        if (isPermanentDatabaseError(clean) && HANDLE_IMPOSSIBLE_RECORDS.has(ctx.info.workflowType ?? '')) {
           throw ApplicationFailure.create({ message: (clean as Error).message, type: RECORD_IMPOSSIBLE, nonRetryable: true });
         }
         throw clean;
