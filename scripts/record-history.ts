@@ -5,6 +5,8 @@
  *   npm run record-history -- <name> <scenario.json>
  *   npm run record-history -- relation-v<N>      (an offer and a collective action)
  *
+ * A workflow that continued as new gets a file per run: `<name>.json`, then `<name>-run-2.json`…
+ *
  * The scenario plays on Temporal's time-skipping server (a real server's history, months in
  * seconds) with a throwaway PostgreSQL. Payloads are encrypted with the tests' fixed fixture key.
  * Each file keeps its workflow id: task ids derive from it, so replay needs it.
@@ -53,6 +55,13 @@ try {
     // The replay test has the fixture key, not this throwaway database's participants' keys.
     participantKeys: false,
   });
+  /** The histories of a workflow's runs, first to last: each run started by continue-as-new names the one it continues. */
+  const runsOf = async (workflowId: string) => {
+    const runs = [await simulator.history(workflowId)];
+    const previous = () => runs[0]!.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    for (let runId = previous(); runId; runId = previous()) runs.unshift(await simulator.server().env.client.workflow.getHandle(workflowId, runId).fetchHistory());
+    return runs;
+  };
   try {
     const raw = scenarioFile ? (JSON.parse(readFileSync(scenarioFile, 'utf8')) as unknown) : null;
     const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');
@@ -76,9 +85,13 @@ try {
       ];
     }
     for (const run of runs) {
-      const history = await simulator.history(run.workflowId);
-      writeFileSync(path.join(dir, run.file), `{"workflowId": ${JSON.stringify(run.workflowId)}, "history": ${historyToJSON(history)}}\n`);
-      console.log(`Historique enregistré : test/fixtures/histories/${run.file} (${history.events?.length ?? 0} évènements)`);
+      // A workflow that continued as new: each of its runs in a file, the first under the given name, the next ones `-run-<k>`.
+      const histories = await runsOf(run.workflowId);
+      for (const [i, history] of histories.entries()) {
+        const file = i === 0 ? run.file : run.file.replace(/\.json$/, `-run-${i + 1}.json`);
+        writeFileSync(path.join(dir, file), `{"workflowId": ${JSON.stringify(run.workflowId)}, "history": ${historyToJSON(history)}}\n`);
+        console.log(`Historique enregistré : test/fixtures/histories/${file} (${history.events?.length ?? 0} évènements)`);
+      }
     }
   } finally {
     await simulator.close();

@@ -3,14 +3,14 @@
  * its iCalendar event, a reminder two days before; once it is over the organiser is asked who came
  * and what it led to (mises en relation, hires), again a week later if need be.
  */
-import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
 import { REFUSAL_CODES } from '../src/domain/refusals.ts';
 import { createUpdateQueue } from './update-queue.ts';
 import { staffRosterSignal } from './roster-messages.ts';
 import { holderAfter, isCoordination, mailboxOnly, type StaffRoster } from '../src/domain/staff-roster.ts';
-import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
+import { COLLECTIVE_CONTINUE_AS_NEW_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, historyIsLong, nextEvery } from './patches.ts';
 import { collectiveNotices, collectiveRecords } from './proxies.ts';
 import { attendanceProblems } from '../src/domain/collective-actions.ts';
 import { fileReference } from '../src/domain/participant.ts';
@@ -23,7 +23,9 @@ const ATTENDANCE_PROMPTS = 2;
 const ATTENDANCE_EVERY_DAYS = 7;
 
 export async function collectiveActionWorkflow(input: CollectiveInput): Promise<CollectiveState> {
-  const state: CollectiveState = { invited: [], reminded: false, attendancePrompts: 0, figures: null };
+  const carried = input.carried;
+  // A later run takes up the state where the previous one left it (who is invited, what was sent).
+  const state: CollectiveState = carried?.state ?? { invited: [], reminded: false, attendancePrompts: 0, figures: null };
   const offsetMs = input.calendarOffsetDays * DAY_MS;
   /** Workflow time of the action's start and end. */
   const startsAt = input.startsAt - offsetMs;
@@ -31,8 +33,8 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
   const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
   const coordination = input.coordinatorEmail.trim().toLowerCase();
   // The organiser and the coordination; today's, from the roster (see staffRosterSignal).
-  let organizer = input.organizerEmail;
-  let roster = mailboxOnly(coordination);
+  let organizer = carried?.organizerEmail ?? input.organizerEmail;
+  let roster = carried?.roster ?? mailboxOnly(coordination);
   const mayManage = (actor: string) => actor.trim().toLowerCase() === organizer.trim().toLowerCase() || isCoordination(actor, roster);
   const alarm = createAlarm();
   // Invitations and attendance wait for their turn in the loop, one at a time, between its own sendings.
@@ -50,8 +52,8 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
     roster = { ...heard, coordination };
     organizer = holderAfter(organizer, roster);
   };
-  // Given at the start (actions started since it is), then as heard.
-  if (input.roster) hear(input.roster);
+  // Given at the start (actions started since it is), then as heard; a later run has heard it already.
+  if (input.roster && !carried) hear(input.roster);
   setHandler(staffRosterSignal, hear);
 
   const invitable = (r: InviteRequest) => {
@@ -90,11 +92,23 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
     { validator: (r: AttendanceRequest) => attendance(r) },
   );
 
-  // Two days before, at the action's Paris hour.
-  const reminderAt = daysAfter(fromOrigin(), startsAt, -REMINDER_BEFORE_DAYS);
+  // Two days before, at the action's Paris hour (a later run keeps the instant its first run computed).
+  const reminderAt = carried?.reminderAt ?? daysAfter(fromOrigin(), startsAt, -REMINDER_BEFORE_DAYS);
   // Invited less than two days before: the invitation is reminder enough.
-  if (reminderAt <= Date.now()) state.reminded = true;
-  let promptAt = endsAt;
+  if (!carried && reminderAt <= Date.now()) state.reminded = true;
+  let promptAt = carried?.promptAt ?? endsAt;
+
+  /**
+   * A long history goes on in a new run with the whole state, once no Update waits or runs (it would
+   * be lost with this run). The patch is asked only then: shorter histories keep their commands.
+   */
+  async function continueIfLong(): Promise<void> {
+    if (updates.pending() > 0 || !historyIsLong(workflowInfo(), input.maxHistoryEvents) || !patched(COLLECTIVE_CONTINUE_AS_NEW_PATCH)) return;
+    // An Update come meanwhile is handled first: the loop would otherwise wait for it, and it for the loop.
+    await condition(() => allHandlersFinished() || updates.pending() > 0);
+    if (updates.pending() > 0) return;
+    await continueAsNew<typeof collectiveActionWorkflow>({ ...input, carried: { state, organizerEmail: organizer, roster, reminderAt, promptAt } });
+  }
   for (;;) {
     while (state.figures === null && (await updates.handleNext((work) => work())));
     if (state.figures !== null) break;
@@ -112,6 +126,7 @@ export async function collectiveActionWorkflow(input: CollectiveInput): Promise<
       promptAt = nextEvery(fromOrigin(), endsAt, Date.now(), ATTENDANCE_EVERY_DAYS);
       continue;
     }
+    await continueIfLong();
     const next = [...(!state.reminded && Date.now() < reminderAt ? [reminderAt] : []), ...(state.attendancePrompts < ATTENDANCE_PROMPTS ? [promptAt] : [])];
     await alarm.wait(next.length > 0 ? Math.min(...next) : null, () => updates.pending() > 0);
   }

@@ -24,6 +24,17 @@ export interface OfferInput {
   calendarOffsetDays: number;
   /** The PLIE's staff when it starts (absent from offers started before it was given: the mailbox alone until the roster is heard). */
   roster?: StaffRoster;
+  /** History events past which the offer goes on in a new run (continue-as-new); 1,000 when absent. */
+  maxHistoryEvents?: number;
+  /** What the previous run handed over (continue-as-new); absent from an offer's first run. */
+  carried?: OfferCarried;
+}
+
+/** An offer's whole state between two runs: its placements (questions asked, the next one due), and the roster it judges with. */
+export interface OfferCarried {
+  state: OfferState;
+  /** The roster as last heard (the coordination's mailbox alone if none was). */
+  roster: StaffRoster;
 }
 
 export interface PlacementState {

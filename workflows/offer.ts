@@ -4,14 +4,14 @@
  * until every proposal has its outcome or the offer is closed. A hire is recorded in the
  * participant's pathway by the caller before it reaches here (the pathway may refuse it).
  */
-import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
 import { REFUSAL_CODES } from '../src/domain/refusals.ts';
 import { createUpdateQueue } from './update-queue.ts';
 import { staffRosterSignal } from './roster-messages.ts';
 import { holderAfter, isCoordination, mailboxOnly, mayDecidePlacement, type StaffRoster } from '../src/domain/staff-roster.ts';
-import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, nextEvery } from './patches.ts';
+import { OFFER_CONTINUE_AS_NEW_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, historyIsLong, nextEvery } from './patches.ts';
 import { offerNotices, offerRecords } from './proxies.ts';
 import { isFinalPlacement, nextPlacementStatus } from '../src/domain/placements.ts';
 import { closeOfferUpdate, decidePlacementUpdate, offerStateQuery, type CloseOfferRequest, type OfferInput, type OfferState, type PlacementRequest } from './offer-messages.ts';
@@ -20,7 +20,8 @@ const DAY_MS = 86_400_000;
 
 export async function offreWorkflow(input: OfferInput): Promise<OfferState> {
   const coordinator = input.coordinatorEmail.trim().toLowerCase();
-  const state: OfferState = { offerId: input.offerId, coordinatorEmail: coordinator, placements: {}, closed: false };
+  // A later run takes up the state where the previous one left it (questions asked, the next ones due).
+  const state: OfferState = input.carried?.state ?? { offerId: input.offerId, coordinatorEmail: coordinator, placements: {}, closed: false };
   const alarm = createAlarm();
   const offsetMs = input.calendarOffsetDays * DAY_MS;
   const nowIso = () => new Date(Date.now() + offsetMs).toISOString();
@@ -42,14 +43,15 @@ export async function offreWorkflow(input: OfferInput): Promise<OfferState> {
 
   setHandler(offerStateQuery, () => state);
   // Today's coordination: the roster given at the start, then as heard; without it, the mailbox alone.
-  let roster = mailboxOnly(coordinator);
+  let roster = input.carried?.roster ?? mailboxOnly(coordinator);
   const hear = (heard: StaffRoster) => {
     roster = { ...heard, coordination: coordinator };
     state.roster = roster;
     // A referent who left: the questions on her placements go to the coordination.
     for (const p of Object.values(state.placements)) p.referentEmail = holderAfter(p.referentEmail, roster);
   };
-  if (input.roster) hear(input.roster);
+  // A later run has heard it already (the placements of those who left went to the coordination then).
+  if (input.roster && !input.carried) hear(input.roster);
   setHandler(staffRosterSignal, hear);
 
   const decidable = (r: PlacementRequest) => {
@@ -90,10 +92,24 @@ export async function offreWorkflow(input: OfferInput): Promise<OfferState> {
     { validator: (r: CloseOfferRequest) => closable(r) },
   );
 
-  // The matched participants, each with a « mise en relation » to propose.
-  for (const m of await offerRecords.openPlacements({ offerId: input.offerId })) {
-    state.placements[m.placementId] = { participantId: m.participantId, referentEmail: m.referentEmail ?? coordinator, status: 'A_PROPOSER', askAt: daysAfter(fromOrigin(), Date.now(), input.reminderDays), asked: 0 };
-    await ask(m.placementId);
+  // The matched participants, each with a « mise en relation » to propose (opened and asked by the first run only).
+  if (!input.carried) {
+    for (const m of await offerRecords.openPlacements({ offerId: input.offerId })) {
+      state.placements[m.placementId] = { participantId: m.participantId, referentEmail: m.referentEmail ?? coordinator, status: 'A_PROPOSER', askAt: daysAfter(fromOrigin(), Date.now(), input.reminderDays), asked: 0 };
+      await ask(m.placementId);
+    }
+  }
+
+  /**
+   * A long history goes on in a new run with the whole state, once no Update waits or runs (it would
+   * be lost with this run). The patch is asked only then: shorter histories keep their commands.
+   */
+  async function continueIfLong(): Promise<void> {
+    if (updates.pending() > 0 || !historyIsLong(workflowInfo(), input.maxHistoryEvents) || !patched(OFFER_CONTINUE_AS_NEW_PATCH)) return;
+    // An Update come meanwhile is handled first: the loop would otherwise wait for it, and it for the loop.
+    await condition(() => allHandlersFinished() || updates.pending() > 0);
+    if (updates.pending() > 0) return;
+    await continueAsNew<typeof offreWorkflow>({ ...input, carried: { state, roster } });
   }
 
   const open = () => Object.values(state.placements).some((p) => !isFinalPlacement(p.status));
@@ -115,6 +131,7 @@ export async function offreWorkflow(input: OfferInput): Promise<OfferState> {
       }
       continue;
     }
+    await continueIfLong();
     const next = Object.values(state.placements).flatMap((p) => (p.askAt === null ? [] : [p.askAt]));
     await alarm.wait(next.length > 0 ? Math.min(...next) : null, () => updates.pending() > 0);
   }

@@ -97,3 +97,23 @@ export const REFERENT_STAFF_ID_PATCH = 'referent-staff-id';
  * child's failure was an unhandled rejection that failed every workflow task of the pathway.
  */
 export const COMMISSION_INTERRUPTED_PATCH = 'commission-interrupted';
+
+/**
+ * From these patches on, a marché, a job offer and a collective action go on in a new run
+ * (continue-as-new) carrying their whole state, once their history passes its bound (see
+ * `historyIsLong`). Asked only when the bound is passed: a run begun before them replays as it went,
+ * and continues at its first pause after the deployment if its history is past the bound by then.
+ */
+export const MARCHE_CONTINUE_AS_NEW_PATCH = 'marche-continue-as-new';
+export const OFFER_CONTINUE_AS_NEW_PATCH = 'offre-continue-as-new';
+export const COLLECTIVE_CONTINUE_AS_NEW_PATCH = 'collective-continue-as-new';
+
+/** The history length past which a marché, an offer or a collective action continues as new, unless its input says otherwise. */
+export const DEFAULT_MAX_HISTORY_EVENTS = 1_000;
+/** A new run's first few events (started, its first task) must stay under the bound, or every run would continue at once. */
+const MIN_HISTORY_EVENTS = 10;
+
+/** Whether a run's history (its `workflowInfo()`) is long enough to go on in a new one: past the bound, or as the server suggests. */
+export function historyIsLong(info: { historyLength: number; continueAsNewSuggested: boolean }, maxEvents: number = DEFAULT_MAX_HISTORY_EVENTS): boolean {
+  return info.continueAsNewSuggested || info.historyLength > Math.max(maxEvents, MIN_HISTORY_EVENTS);
+}

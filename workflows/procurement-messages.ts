@@ -29,6 +29,19 @@ export interface ProcurementInput {
   chaseAfterDays: number;
   /** The simulator's calendar runs this many days ahead of the workflow clock (0 in production). */
   calendarOffsetDays: number;
+  /** History events past which the marché goes on in a new run (continue-as-new); 1,000 when absent. */
+  maxHistoryEvents?: number;
+  /** What the previous run handed over (continue-as-new); absent from a marché's first run. */
+  carried?: ProcurementCarried;
+}
+
+/** A marché's whole state between two runs: its months (requests, chasers due), and who it prompts and heeds today. */
+export interface ProcurementCarried {
+  state: ProcurementState;
+  /** Who may validate, chase and close, as last heard from the roster. */
+  managers: string[];
+  /** The facilitator prompted, as last heard from the roster. */
+  facilitatorEmail: string;
 }
 
 /**

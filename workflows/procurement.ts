@@ -8,14 +8,14 @@
  * Updates are validated against the state, then run one at a time (as the timed work is), each
  * returning once the database holds its effect.
  */
-import { allHandlersFinished, condition, patched, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { createAlarm } from './alarm.ts';
 import { deliver, refuseUnless } from './best-effort.ts';
 import { REFUSAL_CODES } from '../src/domain/refusals.ts';
 import { createUpdateQueue } from './update-queue.ts';
 import { staffRosterSignal } from './roster-messages.ts';
 import { facilitatorAfter, marcheManagers } from '../src/domain/staff-roster.ts';
-import { SCHEDULES_FROM_ORIGIN_PATCH, daysAfter } from './patches.ts';
+import { MARCHE_CONTINUE_AS_NEW_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, daysAfter, historyIsLong } from './patches.ts';
 import { procurementNotices, procurementRecords } from './proxies.ts';
 import { clauseMonths, hoursRequestDay } from '../src/domain/procurement.ts';
 import { addDays, parisDate, parisInstant, type CalendarDate } from '../src/domain/dates.ts';
@@ -40,7 +40,8 @@ const MORNING = '08:30';
 
 export async function marcheWorkflow(input: ProcurementInput): Promise<ProcurementState> {
   const months = clauseMonths(input.start, input.end);
-  const state: ProcurementState = {
+  // A later run takes up the state where the previous one left it (its requests' counts, the chasers due).
+  const state: ProcurementState = input.carried?.state ?? {
     marcheId: input.marcheId,
     months: Object.fromEntries(months.map((m): [string, MonthState] => [m, { status: 'waiting', requests: 0, chaseAt: null }])),
     alerts: [],
@@ -49,8 +50,8 @@ export async function marcheWorkflow(input: ProcurementInput): Promise<Procureme
     sequence: 0,
   };
   // Copied at the start, then today's roster once it is heard (see staffRosterSignal).
-  let managers = input.managers.map((m) => m.trim().toLowerCase());
-  let facilitator = input.facilitatorEmail;
+  let managers = (input.carried?.managers ?? input.managers).map((m) => m.trim().toLowerCase());
+  let facilitator = input.carried?.facilitatorEmail ?? input.facilitatorEmail;
   const contact = input.contactEmail.trim().toLowerCase();
   const alarm = createAlarm();
   // Declarations and decisions wait for their turn in the loop, one at a time, between its own requests.
@@ -221,12 +222,25 @@ export async function marcheWorkflow(input: ProcurementInput): Promise<Procureme
   }
   const allSettled = () => Object.values(state.months).every((m) => m.status === 'validated' || m.status === 'none');
 
+  /**
+   * A long history goes on in a new run with the whole state, once no Update waits or runs (it would
+   * be lost with this run). The patch is asked only then: shorter histories keep their commands.
+   */
+  async function continueIfLong(): Promise<void> {
+    if (updates.pending() > 0 || !historyIsLong(workflowInfo(), input.maxHistoryEvents) || !patched(MARCHE_CONTINUE_AS_NEW_PATCH)) return;
+    // An Update come meanwhile is handled first: the loop would otherwise wait for it, and it for the loop.
+    await condition(() => allHandlersFinished() || updates.pending() > 0);
+    if (updates.pending() > 0) return;
+    await continueAsNew<typeof marcheWorkflow>({ ...input, carried: { state, managers, facilitatorEmail: facilitator } });
+  }
+
   while (!state.closed) {
     // Declarations and decisions first, then what time brought (the order the recorded histories keep).
     while (!state.closed && (await updates.handleNext((work) => work())));
     if (state.closed) break;
     await dueWork();
     if (state.closed) break;
+    await continueIfLong();
     await alarm.wait(nextDue(), () => updates.pending() > 0);
   }
   // Closed: anything still queued, or later, is refused.
