@@ -8,7 +8,8 @@ import { DateTime } from 'luxon';
 import type { PlieConfig } from '../src/domain/plie-config.ts';
 import { isTaskKind, type TaskKind } from '../src/domain/tasks.ts';
 import { escalationMessage, openedTaskMessage, proofReceivedMessage, reminderMessage, type TaskSummary } from '../src/slack/task-message.ts';
-import { displayName, slackUserOf, staffByEmail } from '../src/staff/directory.ts';
+import { displayName, staffByEmail } from '../src/staff/directory.ts';
+import type { Staff } from '../src/generated/prisma/client.ts';
 import { parseAppointmentKey, staleAppointmentMessages } from '../src/email/appointment-messages.ts';
 import { appointmentInvitation } from '../src/email/calendar.ts';
 import { prescriberAddress, prescriberNoticeEmail } from '../src/email/prescriber-notice.ts';
@@ -25,6 +26,7 @@ import type { Logger } from '../src/logging.ts';
 import { createDelivery } from './delivery.ts';
 import { signInEmail } from '../src/email/sign-in.ts';
 import { resendPlan } from '../src/email/resend-plan.ts';
+import { messagesToSweep } from '../src/email/undelivered.ts';
 import { SIGN_IN_MINUTES, signInUrl, type SignInRequest } from '../src/links/sign-in-link.ts';
 
 
@@ -78,6 +80,25 @@ const taskOfKey = (key: string) => key.replace(/\/(opened|reminder\/\d+)$/, '');
 export function createNotificationActivities(deps: NotificationDeps) {
   const { db } = deps;
   const { deliverOnce, link, slackUserFor } = createDelivery(deps);
+
+  /** The open tasks of a person's digest of `day`: their own, and for the coordination the team's late ones. */
+  async function digestTasks(person: Staff, day: CalendarDate) {
+    const dayStart = new Date(`${day}T00:00:00Z`);
+    const include = { pathway: { include: { participant: true } } } as const;
+    // A pathway whose reminders are paused reminds no one until the pause ends.
+    const notPaused = { OR: [{ remindersPausedUntil: null }, { remindersPausedUntil: { lte: dayStart } }] };
+    const where = { status: 'open', pathway: { participant: { plieCode: person.plieCode }, ...notPaused } };
+    const own = await db.task.findMany({ where: { ...where, assigneeEmail: { equals: person.email, mode: 'insensitive' } }, include, orderBy: { dueDate: 'asc' } });
+    const team = person.roles.includes('COORDINATEUR')
+      ? await db.task.findMany({
+          where: { ...where, dueDate: { lt: dayStart }, assigneeRole: { not: 'participant' }, NOT: { assigneeEmail: { equals: person.email, mode: 'insensitive' } } },
+          include,
+          orderBy: { dueDate: 'asc' },
+          take: 50,
+        })
+      : [];
+    return { own, team };
+  }
 
   const activities = {
     /** Tells a member of staff about a task (opened, reminder, escalation). */
@@ -143,10 +164,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
       });
     },
 
-    /**
-     * The morning digest, one email per member of staff without Slack who has open tasks (the
-     * coordination also gets the team's overdue ones); once per person and day. Returns how many went.
-     */
+    /** A sign-in link asked for on the web console, to an active member of staff. */
     async sendSignInLink(args: SignInRequest): Promise<void> {
       // Checked again here: someone deactivated since the request gets nothing.
       const staff = await staffByEmail(db, args.plieCode, args.email);
@@ -165,46 +183,63 @@ export function createNotificationActivities(deps: NotificationDeps) {
       });
     },
 
-    async sendDailyDigests(args: { day: CalendarDate }): Promise<number> {
-      const dayStart = new Date(`${args.day}T00:00:00Z`);
-      const staff = await db.staff.findMany({ where: { active: true, ...(deps.slack ? { slackUserId: null } : {}) } });
-      let sent = 0;
+    /**
+     * Who may get the morning digest of `day`: the active staff (without a linked Slack account when
+     * Slack is on) who have open tasks, or, for the coordination, late tasks in the team. Staff ids
+     * only; each digest is then sent by its own activity (sendDigest), once per person and day.
+     */
+    async digestRecipients(args: { day: CalendarDate }): Promise<string[]> {
+      const staff = await db.staff.findMany({ where: { active: true, ...(deps.slack ? { slackUserId: null } : {}) }, orderBy: { id: 'asc' } });
+      const recipients: string[] = [];
       for (const person of staff) {
-        // With Slack on, someone with an account gets everything there: no digest.
-        if (deps.slack && (await slackUserOf(db, deps.slack, person))) continue;
-        const include = { pathway: { include: { participant: true } } } as const;
-        // A pathway whose reminders are paused reminds no one until the pause ends.
-        const notPaused = { OR: [{ remindersPausedUntil: null }, { remindersPausedUntil: { lte: dayStart } }] };
-        const where = { status: 'open', pathway: { participant: { plieCode: person.plieCode }, ...notPaused } };
-        const own = await db.task.findMany({ where: { ...where, assigneeEmail: { equals: person.email, mode: 'insensitive' } }, include, orderBy: { dueDate: 'asc' } });
-        const team = person.roles.includes('COORDINATEUR')
-          ? await db.task.findMany({
-              where: { ...where, dueDate: { lt: dayStart }, assigneeRole: { not: 'participant' }, NOT: { assigneeEmail: { equals: person.email, mode: 'insensitive' } } },
-              include,
-              orderBy: { dueDate: 'asc' },
-              take: 50,
-            })
-          : [];
-        if (own.length === 0 && team.length === 0) continue;
-        const lineOf = (t: (typeof own)[number], withAssignee: boolean): DigestLine => ({
-          kind: t.kind as TaskKind,
-          fileReference: fileReference(t.pathway.participantId),
-          initials: initials(t.pathway.participant.firstName, t.pathway.participant.lastName),
-          dueDate: fromDbDate(t.dueDate),
-          overdue: t.dueDate < dayStart,
-          url: link('task-answer', t.id, dayStart, person.email).url,
-          ...(withAssignee ? { assignee: t.assigneeEmail ?? 'la personne accompagnée' } : {}),
-        });
-        await deliverOnce({
-          idempotencyKey: `digest/${person.plieCode}/${person.email.toLowerCase()}/${args.day}`,
-          template: 'digest',
-          recipient: person.email,
-          pathwayId: null,
-          decidedAt: dayStart,
-          render: async () => digestEmail({ day: args.day, own: own.map((t) => lineOf(t, false)), team: team.map((t) => lineOf(t, true)), linkDays: LINK_DAYS['task-answer'] }),
-          audit: { action: 'staff.digest', entityType: 'staff', entityId: person.id },
-        });
-        sent += 1;
+        const { own, team } = await digestTasks(person, args.day);
+        if (own.length > 0 || team.length > 0) recipients.push(person.id);
+      }
+      return recipients;
+    },
+
+    /**
+     * One person's morning digest: their open tasks (late ones flagged) with a signed link each,
+     * the team's late ones for the coordination; once per person and day (its key), whatever the
+     * retries. False when there is nothing to send: no task left, someone who left, or an account
+     * in Slack (everything reaches them there).
+     */
+    async sendDigest(args: { staffId: string; day: CalendarDate }): Promise<boolean> {
+      const person = await db.staff.findUnique({ where: { id: args.staffId } });
+      if (!person?.active) return false;
+      if (await slackUserFor(person.plieCode, person.email)) return false;
+      const dayStart = new Date(`${args.day}T00:00:00Z`);
+      const { own, team } = await digestTasks(person, args.day);
+      if (own.length === 0 && team.length === 0) return false;
+      const lineOf = (t: (typeof own)[number], withAssignee: boolean): DigestLine => ({
+        kind: t.kind as TaskKind,
+        fileReference: fileReference(t.pathway.participantId),
+        initials: initials(t.pathway.participant.firstName, t.pathway.participant.lastName),
+        dueDate: fromDbDate(t.dueDate),
+        overdue: t.dueDate < dayStart,
+        url: link('task-answer', t.id, dayStart, person.email).url,
+        ...(withAssignee ? { assignee: t.assigneeEmail ?? 'la personne accompagnée' } : {}),
+      });
+      await deliverOnce({
+        idempotencyKey: `digest/${person.plieCode}/${person.email.toLowerCase()}/${args.day}`,
+        template: 'digest',
+        recipient: person.email,
+        pathwayId: null,
+        decidedAt: dayStart,
+        render: async () => digestEmail({ day: args.day, own: own.map((t) => lineOf(t, false)), team: team.map((t) => lineOf(t, true)), linkDays: LINK_DAYS['task-answer'] }),
+        audit: { action: 'staff.digest', entityType: 'staff', entityId: person.id },
+      });
+      return true;
+    },
+
+    /**
+     * Every digest of the day in one activity: what digests begun before DIGEST_PER_RECIPIENT_PATCH
+     * (workflows/digest.ts) replay. Returns how many went.
+     */
+    async sendDailyDigests(args: { day: CalendarDate }): Promise<number> {
+      let sent = 0;
+      for (const staffId of await activities.digestRecipients(args)) {
+        if (await activities.sendDigest({ staffId, day: args.day })) sent += 1;
       }
       return sent;
     },
@@ -356,6 +391,14 @@ export function createNotificationActivities(deps: NotificationDeps) {
 
   return {
     ...activities,
+    /**
+     * What the sweep of messages sends again now: messages that failed, or stayed pending after
+     * Temporal's retries, a few minutes ago or more (see src/email/undelivered.ts). Their ids, and
+     * whether each is a marché's (sent again by resendMarcheMessage).
+     */
+    async messagesToSweep(args: { at: string; plieCode?: string }): Promise<Array<{ id: string; marche: boolean }>> {
+      return await messagesToSweep(db, { now: Date.parse(args.at), ...(args.plieCode ? { plieCode: args.plieCode } : {}) });
+    },
     /**
      * A message that did not go out, sent again at the coordination's request (same key: never twice).
      * Only participants' emails and tasks' notices (see resendPlan); a message sent since is left alone.

@@ -1,6 +1,7 @@
 export { parcoursWorkflow } from './pathway.ts';
 export { commissionWorkflow } from './commission.ts';
 export { dailyDigestWorkflow } from './digest.ts';
+export { messageSweepWorkflow } from './message-sweep.ts';
 export { retentionWorkflow } from './retention.ts';
 export { marcheWorkflow } from './procurement.ts';
 export { offreWorkflow } from './offer.ts';

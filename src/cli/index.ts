@@ -24,6 +24,7 @@ import { registerOfferCommands } from './commands/offer.ts';
 import { registerCollectiveCommands } from './commands/collective.ts';
 import { registerFseCommands } from './commands/fse.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
+import { registerMessageCommands } from './commands/messages.ts';
 import { CliFailure } from './shared.ts';
 
 export function buildProgram(): Command {
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerCollectiveCommands(program);
   registerFseCommands(program);
   registerRgpdCommands(program);
+  registerMessageCommands(program);
   registerSimulateCommand(program);
   return program;
 }

@@ -2,10 +2,20 @@ import nodemailer, { type Transporter } from 'nodemailer';
 
 export type Mailer = Transporter;
 
+/**
+ * How long a send may wait on the SMTP server, unless the URL says otherwise (nodemailer's own
+ * defaults reach ten minutes): a send ends, sent or failed, well within its activity's attempt, so
+ * that Temporal never starts the retry while it is still going.
+ */
+const TIMEOUTS = { connectionTimeout: 20_000, greetingTimeout: 20_000, socketTimeout: 60_000 } as const;
+
 /** Pooled SMTP transport (nodemailer); the URL carries host, port, credentials and TLS. */
 export function createMailer(smtpUrl: string): Mailer {
   const url = new URL(smtpUrl);
   url.searchParams.set('pool', 'true');
+  for (const [name, ms] of Object.entries(TIMEOUTS)) {
+    if (!url.searchParams.has(name)) url.searchParams.set(name, String(ms));
+  }
   return nodemailer.createTransport(url.toString());
 }
 

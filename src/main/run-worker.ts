@@ -7,7 +7,7 @@ import { watchUnstartedPathways } from '../participants/unstarted-pathways.ts';
 import { listPlies, plieConfigFor } from '../plies/registry.ts';
 import { postClient } from '../slack/web-client.ts';
 import { connectWorkerConnection } from '../temporal/connection.ts';
-import { DIGEST_SCHEDULE_ID, ensureDigestSchedule, ensureRetentionSchedule, RETENTION_SCHEDULE_ID } from '../temporal/schedules.ts';
+import { DIGEST_SCHEDULE_ID, ensureDigestSchedule, ensureMessageSweepSchedule, ensureRetentionSchedule, MESSAGE_SWEEP_SCHEDULE_ID, RETENTION_SCHEDULE_ID } from '../temporal/schedules.ts';
 import { bundleWorkflows, createWorker } from '../temporal/worker.ts';
 import { appUrl, pathwayDeps, type Services } from './services.ts';
 
@@ -52,6 +52,8 @@ export async function runWorker(opts: {
   opts.logger.info({ schedule: DIGEST_SCHEDULE_ID, state: digest }, 'récapitulatif quotidien planifié (7h30, jours ouvrés)');
   const retention = await ensureRetentionSchedule(services.temporal, services.temporalSettings.taskQueue);
   opts.logger.info({ schedule: RETENTION_SCHEDULE_ID, state: retention }, 'conservation des données planifiée (chaque nuit à 3h15)');
+  const sweep = await ensureMessageSweepSchedule(services.temporal, services.temporalSettings.taskQueue);
+  opts.logger.info({ schedule: MESSAGE_SWEEP_SCHEDULE_ID, state: sweep }, 'renvoi des messages non envoyés planifié (tous les quarts d’heure)');
   // Pathways recorded whose workflow never started (a crash between the two) are started by the system.
   const ownPlie = loadPlieConfig(config.env).code;
   const unstarted = watchUnstartedPathways({

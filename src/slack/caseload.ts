@@ -1,4 +1,5 @@
 /** What App Home and `/plie` show, read from the projection (pathways, open tasks). */
+import { undeliveredForHome } from '../email/undelivered.ts';
 import type { Db } from '../db/client.ts';
 import { fromDbDate } from '../db/dates.ts';
 import { parisDate, type CalendarDate } from '../domain/dates.ts';
@@ -63,6 +64,7 @@ export async function loadHome(db: Db, staff: Staff, opts: { now?: Date; config?
     name: staff.name,
     coordinator,
     ...(coordinator && opts.config ? { warnings: await plieWarningsFor(db, opts.config, today) } : {}),
+    ...(coordinator ? { undelivered: await undeliveredForHome(db, staff.plieCode, (opts.now ?? new Date()).getTime()) } : {}),
     caseload,
     tasks: tasks.map((t) => taskRow(t, today)),
     teamOverdue: teamOverdue.map((t) => taskRow(t, today, true)),

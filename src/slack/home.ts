@@ -1,6 +1,7 @@
 /**
  * The App Home: the referent's caseload (overdue first), their open tasks with their buttons, and
- * for the coordination the team's overdue tasks. Built from plain rows (see caseload.ts).
+ * for the coordination the team's overdue tasks and the messages that did not go out. Built from
+ * plain rows (see caseload.ts, and src/email/undelivered.ts for the messages).
  */
 import type { KnownBlock, View } from '@slack/types';
 import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
@@ -39,7 +40,25 @@ export interface HomeData {
   teamOverdue: TaskRow[];
   /** For the coordination: what to fix in the PLIE's configuration or roster. */
   warnings?: string[];
+  /** For the coordination: the PLIE's messages that did not go out, most recent first (undeliveredForHome). */
+  undelivered?: UndeliveredRow[];
 }
+
+/** A message that did not go out, as Slack may show it: what and about whom (a file's reference), never an address. */
+export interface UndeliveredRow {
+  id: string;
+  label: string;
+  /** « dossier 7716D7EA », « marché 2026-VOIRIE-12 », « récapitulatif du matin ». */
+  about: string;
+  /** « échec », « adresse refusée », « sans adresse », « en attente ». */
+  status: string;
+  /** « renvoi automatique prévu », « à renvoyer », « nouvel essai automatique en cours », « ne part plus : … ». */
+  next: string;
+  decidedOn: CalendarDate;
+}
+
+/** At most this many messages in the App Home: the rest is in the console's « Messages » and `plie messages --echecs`. */
+const UNDELIVERED_LIMIT = 8;
 
 const LIMIT = 15;
 
@@ -109,6 +128,26 @@ export function homeView(data: HomeData): View {
       blocks.push({ type: 'section', text: { type: 'mrkdwn', text: taskLine(t) } }, taskButtons({ taskId: t.taskId, kind: t.kind }, 'equipe'));
     }
     blocks.push(...more(data.teamOverdue.length));
+    if (data.undelivered) blocks.push(...undeliveredBlocks(data.undelivered));
   }
   return { type: 'home', blocks };
 }
+
+/**
+ * The coordination's view of the messages that did not go out, and where to send them again: four
+ * blocks at most, the lines in one section (a view holds 100 blocks, the tasks take most).
+ */
+function undeliveredBlocks(rows: UndeliveredRow[]): KnownBlock[] {
+  const blocks: KnownBlock[] = [{ type: 'divider' }, { type: 'header', text: { type: 'plain_text', text: `Messages non envoyés (${rows.length})` } }];
+  if (rows.length === 0) return [...blocks, { type: 'section', text: { type: 'mrkdwn', text: 'Tous les messages sont partis.' } }];
+  const lines = rows.slice(0, UNDELIVERED_LIMIT).map((r) => `:envelope: *${r.label}* · ${escapeMrkdwn(r.about)} · le ${formatFrenchDate(r.decidedOn)}\n${r.status} · ${escapeMrkdwn(r.next)}`);
+  const others = rows.length > UNDELIVERED_LIMIT ? `… et ${rows.length - UNDELIVERED_LIMIT} de plus. ` : '';
+  return [
+    ...blocks,
+    { type: 'section', text: { type: 'mrkdwn', text: lines.join('\n\n') } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `${others}Pour les voir tous et les renvoyer : la page « Messages » de la console, ou \`plie messages --echecs\` puis \`plie messages renvoyer <id>\`.` }] },
+  ];
+}
+
+/** Slack's three control characters of mrkdwn, in a text that may come from a record (a marché's reference). */
+const escapeMrkdwn = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

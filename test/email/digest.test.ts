@@ -1,7 +1,7 @@
 /**
  * The morning digest for staff without Slack: their open tasks (late ones flagged) with a signed
- * link each, the team's late tasks for the coordination; once a day. Started by a Temporal
- * Schedule, triggered here on the dev server with the real worker.
+ * link each, the team's late tasks for the coordination; once a day, each person's by an activity
+ * of its own. Started by a Temporal Schedule, triggered here on the dev server with the real worker.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -13,6 +13,8 @@ import { verifyLink } from '../../src/links/signed-links.ts';
 import { createLogger } from '../../src/logging.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
 import { ensureDigestSchedule } from '../../src/temporal/schedules.ts';
+import { messageIdOf } from '../../activities/delivery.ts';
+import { DIGEST_WORKFLOW } from '../../workflows/digest.ts';
 import { TEST_PAYLOAD_KEYS, uniqueQueue } from '../helpers/settings.ts';
 import { LINK_SECRET, startWorkerStack, type WorkerStack } from '../helpers/worker.ts';
 
@@ -102,6 +104,58 @@ describe('daily digest', () => {
       await stack.inbox.waitFor((m) => m.to.includes(REFERENT) && m.subject.includes(`Vos tâches du ${today}`));
     } finally {
       await handle.delete();
+    }
+  });
+
+  it('sends each person’s digest on its own, heartbeating: an address refused holds no one else’s, and the next run sends only what is missing, never twice', async () => {
+    const people = ['un', 'deux', 'trois'].map((n) => `digest-${n}-${run}@plie.test`);
+    for (const [i, email] of people.entries()) {
+      await stack.db.staff.create({ data: { email, name: `Personne ${i + 1}`, roles: ['REFERENT'] } });
+      const participantId = randomUUID();
+      const pathwayId = `parcours-${participantId}`;
+      await stack.db.participant.create({ data: { id: participantId, firstName: 'Aïcha', lastName: 'Diallo', identityKey: `digest-${i}|${run}`, birthDate: new Date('1990-05-05T00:00:00Z'), createdBy: 'test' } });
+      await stack.db.pathway.create({ data: { id: pathwayId, participantId, stage: 'active', referentEmail: email } });
+      await activities.openTask({ id: `${pathwayId}/log_contact/1`, pathwayId, kind: 'log_contact', assigneeEmail: email, openedAt: '2026-11-13T09:00:00Z', dueDate: '2026-11-20' });
+    }
+    const [first, second, third] = people as [string, string, string];
+    const mailsTo = (email: string) => stack.inbox.messages.filter((m) => m.to.includes(email));
+    // The second one's mailbox is refused by the server (550): a bounce at sending time.
+    stack.inbox.rejected.add(second);
+    try {
+      const handle = await client.workflow.start(DIGEST_WORKFLOW, { workflowId: `recapitulatif-${run}-1`, taskQueue, args: [] });
+      expect(await handle.result()).toBeGreaterThanOrEqual(2);
+      expect(mailsTo(first)).toHaveLength(1);
+      expect(mailsTo(third)).toHaveLength(1);
+      expect(mailsTo(second)).toHaveLength(0);
+      const day = /digest\/[^/]+\/[^/]+\/(\d{4}-\d{2}-\d{2})$/;
+      const refused = await stack.db.message.findFirstOrThrow({ where: { idempotencyKey: { startsWith: `digest/CASA/${second}/` } } });
+      expect(refused).toMatchObject({ status: 'refused', template: 'digest' });
+      expect(refused.idempotencyKey).toMatch(day);
+
+      // Each digest is its own activity, which heartbeats while it waits on the mail server.
+      const { events } = await handle.fetchHistory();
+      const scheduled = (events ?? []).flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes] : []));
+      const digests = scheduled.filter((a) => a.activityType?.name === 'sendDigest');
+      expect(scheduled[0]?.activityType?.name).toBe('digestRecipients');
+      expect(digests.length).toBeGreaterThanOrEqual(3);
+      for (const a of digests) {
+        expect(Number(a.heartbeatTimeout?.seconds)).toBe(30);
+        expect(Number(a.startToCloseTimeout?.seconds)).toBe(300);
+      }
+    } finally {
+      stack.inbox.rejected.delete(second);
+    }
+
+    // The mailbox accepts mail again: the same day's next run sends the missing digest, and no other.
+    await client.workflow.execute(DIGEST_WORKFLOW, { workflowId: `recapitulatif-${run}-2`, taskQueue, args: [] });
+    for (const email of people) {
+      const mails = mailsTo(email);
+      expect(mails.length).toBeGreaterThanOrEqual(1);
+      // One email per key (a day's digest): a second copy would carry the same Message-ID.
+      expect(new Set(mails.map((m) => m.messageId)).size).toBe(mails.length);
+      const keys = await stack.db.message.findMany({ where: { idempotencyKey: { startsWith: `digest/CASA/${email}/` } } });
+      expect(keys.every((k) => k.status === 'sent')).toBe(true);
+      expect(new Set(mails.map((m) => m.messageId))).toEqual(new Set(keys.map((k) => messageIdOf(k.idempotencyKey))));
     }
   });
 });

@@ -48,6 +48,23 @@ describe('Slack messages', () => {
     expect(closed.blocks.some((b) => b.type === 'actions')).toBe(false);
   });
 
+  it('shows the coordination the messages that did not go out, without any address, and stays within Slack’s 100 blocks', () => {
+    const tasks = Array.from({ length: 20 }, (_, i) => ({ taskId: `t${i}`, kind: 'log_contact' as const, fileReference: `F${i}`, initials: 'A. B.', dueDate: '2026-12-01', overdue: true }));
+    const caseload = Array.from({ length: 20 }, (_, i) => row(`C${i}`, true, '2026-11-20'));
+    const undelivered = Array.from({ length: 12 }, (_, i) => ({ id: `m${i}`, label: 'Nouvelle tâche', about: `dossier F${i}`, status: 'échec', next: 'renvoi automatique prévu', decidedOn: '2026-11-30' }));
+    const warnings = ['un avertissement', 'un autre'];
+    const view = homeView({ name: 'Claire', coordinator: true, tasks, caseload, teamOverdue: tasks, warnings, undelivered: [{ ...undelivered[0]!, about: 'marché <2026-01> & co' }, ...undelivered.slice(1)] });
+    expect(view.blocks.length).toBeLessThanOrEqual(100);
+    const text = JSON.stringify(view.blocks);
+    expect(text).toContain('Messages non envoyés (12)');
+    expect(text).toContain('*Nouvelle tâche* · marché &lt;2026-01&gt; &amp; co · le 30/11/2026');
+    expect(text).toContain('… et 4 de plus.');
+    expect(text).toContain('plie messages renvoyer');
+    expect(JSON.stringify(homeView({ name: 'Claire', coordinator: true, tasks: [], caseload: [], teamOverdue: [], undelivered: [] }).blocks)).toContain('Tous les messages sont partis.');
+    // Not loaded (a referent's home): not shown.
+    expect(JSON.stringify(homeView({ name: 'Rémi', coordinator: false, tasks: [], caseload: [], teamOverdue: [], undelivered }).blocks)).not.toContain('Messages non envoyés');
+  });
+
   it('puts what the PLIE should fix at the top of the coordination’s App Home', () => {
     const warning = 'la commission ad hoc n’a aucun membre (rôle MEMBRE_COMMISSION, ou commission.members de la configuration) : ses cas iront à la coordination.';
     const view = homeView({ name: 'Claire', coordinator: true, tasks: [], caseload: [], teamOverdue: [], warnings: [warning] });
