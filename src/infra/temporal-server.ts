@@ -3,6 +3,7 @@ import { accessSync, chmodSync, constants, createWriteStream, existsSync, mkdirS
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Logger } from '../logging.ts';
+import { importDevOnly } from './dev-only.ts';
 import { ensurePortFree, waitForPort } from './ports.ts';
 import { projectRoot, toolsDir } from './project.ts';
 import { SEARCH_ATTRIBUTE_DEFINITIONS } from '../../workflows/search-attributes.ts';
@@ -119,7 +120,13 @@ export async function startDevServer(opts: {
   const uiUrl = opts.uiPort ? `http://${ip}:${opts.uiPort}` : undefined;
   if (opts.source.rung === 'download') {
     // Only with internet: the SDK downloads the CLI into .tools and runs it.
-    const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+    // A devDependency, like this whole development server.
+    const { TestWorkflowEnvironment } = await importDevOnly(
+      '@temporalio/testing',
+      'Serveur Temporal de développement téléchargé',
+      () => import('@temporalio/testing'),
+      'Installez les dépendances de développement (npm install), ou donnez l’adresse d’un serveur Temporal dans TEMPORAL_ADDRESS.',
+    );
     const env = await TestWorkflowEnvironment.createLocal({
       server: {
         executable: { type: 'cached-download', downloadDir: toolsDir },

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WorkflowUpdateFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleOption } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import type { Db } from '../db/client.ts';
@@ -16,6 +16,7 @@ import { CASA_CONFIG, plieConfigSchema, type PlieConfig, type PlieConfigInput } 
 import { DEFAULT_TASK_TIMINGS, type TaskKind } from '../domain/tasks.ts';
 import type { Mailer } from '../email/transport.ts';
 import type { Logger } from '../logging.ts';
+import { importDevOnly } from '../infra/dev-only.ts';
 import { dataConverter } from '../temporal/connection.ts';
 import { registerSearchAttributes } from '../temporal/search-attributes.ts';
 import { createWorker } from '../temporal/worker.ts';
@@ -149,6 +150,8 @@ export async function createSimulator(deps: {
   participantKeys?: boolean;
 }): Promise<Simulator> {
   const payloadKeys = deps.payloadKeys ?? `sim:${randomBytes(32).toString('base64')}`;
+  // A devDependency: the CLI imports this module (ScenarioError) in production too.
+  const { TestWorkflowEnvironment } = await importDevOnly('@temporalio/testing', 'Simulateur (plie simulate)', () => import('@temporalio/testing'));
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: deps.testServerExecutable },
     client: { dataConverter: dataConverter(payloadKeys, deps.participantKeys === false ? undefined : deps.db) },
