@@ -1,9 +1,10 @@
 /**
  * Reading the cells of a PLIE's CSV exports: French dates, oui/non, codes, lists separated by |.
  * Each reader returns a value or throws a FieldError whose message is for the person who fixes
- * the file.
+ * the file; what no export should hold is refused there too (control characters, the NUL byte
+ * PostgreSQL cannot store, implausible dates, figures too large), so the database never refuses a row.
  */
-import { parseCalendarDate, type CalendarDate } from '../domain/dates.ts';
+import { addMonths, formatFrenchDate, parisDate, parseCalendarDate, type CalendarDate } from '../domain/dates.ts';
 import { parseQualificationLevel, type QualificationLevel } from '../domain/qualification.ts';
 import { z } from '../domain/validation.ts';
 
@@ -11,13 +12,40 @@ export class FieldError extends Error {}
 
 export type Row = Record<string, string | undefined>;
 
+/** Longer than any name, code or reason a PLIE software exports: a longer cell is a broken file. */
+const MAX_CELL = 1000;
+
+/**
+ * Characters refused in any cell: PostgreSQL cannot store the NUL byte at all; the other control
+ * characters (C0 but tab and line breaks, DEL, C1) are invisible and break messages, Slack and
+ * emails; U+FFFD is what reading a file saved in another encoding than UTF-8 makes of its accented
+ * letters (and of any byte that is not UTF-8, lone surrogates included).
+ */
+const UNWANTED = /(?![\t\n\r])[\p{Cc}\uFFFD]/u;
+
 function cell(row: Row, column: string): string {
-  return (row[column] ?? '').trim();
+  const value = (row[column] ?? '').trim();
+  if (value.includes('\u0000')) throw new FieldError('caractère nul (code 0) dans la cellule : la base ne peut pas l’enregistrer, retirez-le du fichier');
+  const unwanted = UNWANTED.exec(value)?.[0].charCodeAt(0);
+  if (unwanted === 0xfffd) throw new FieldError('caractère illisible « \uFFFD » : enregistrez le fichier en UTF-8 (les lettres accentuées d’un autre encodage deviennent illisibles)');
+  if (unwanted !== undefined) throw new FieldError(`caractère de contrôle invisible (code ${unwanted}) dans la cellule : retirez-le du fichier`);
+  if (value.length > MAX_CELL) throw new FieldError(`valeur trop longue (${value.length} caractères, ${MAX_CELL} au plus)`);
+  return value;
 }
 
 export function text(row: Row, column: string): string {
   const value = cell(row, column);
   if (!value) throw new FieldError('valeur obligatoire manquante');
+  return value;
+}
+
+/**
+ * A short required text: an identifier or a name. Kept short because PostgreSQL indexes them (the
+ * source's id, the identity key made of the names), and an index entry cannot exceed about 2 700 bytes.
+ */
+export function shortText(row: Row, column: string, max = 100): string {
+  const value = text(row, column);
+  if (value.length > max) throw new FieldError(`valeur trop longue (${value.length} caractères, ${max} au plus)`);
   return value;
 }
 
@@ -42,6 +70,41 @@ export function date(row: Row, column: string): CalendarDate {
 
 export function optionalDate(row: Row, column: string): CalendarDate | null {
   return cell(row, column) ? date(row, column) : null;
+}
+
+/** Today in Paris, read at each call (not at load: a worker runs for days). */
+const today = (): CalendarDate => parisDate(Date.now());
+
+/** A birth date: not in the future, nor more than 100 years ago (a typing error of the century). */
+export function birthDate(row: Row, column: string): CalendarDate {
+  const value = date(row, column);
+  const now = today();
+  if (value > now) throw new FieldError(`date de naissance dans le futur « ${formatFrenchDate(value)} »`);
+  if (value < addMonths(now, -100 * 12)) throw new FieldError(`date de naissance improbable « ${formatFrenchDate(value)} » : la personne aurait plus de 100 ans`);
+  return value;
+}
+
+/** The earliest date of a pathway's event the import takes (PLIEs date from the 1990s). */
+const EARLIEST_EVENT: CalendarDate = '1950-01-01';
+
+/** Why a date of the pathway (orientation, step, contract, exit…) is implausible; null when it is not. */
+function implausibleEvent(value: CalendarDate): string | null {
+  if (value < EARLIEST_EVENT) return `date trop ancienne « ${formatFrenchDate(value)} » (le ${formatFrenchDate(EARLIEST_EVENT)} au plus tôt)`;
+  const latest = addMonths(today(), 24);
+  if (value > latest) return `date trop lointaine « ${formatFrenchDate(value)} » (au plus deux ans après aujourd’hui, le ${formatFrenchDate(latest)})`;
+  return null;
+}
+
+/** A date of the pathway: from 1950 to two years ahead at most (further is a typing error). */
+export function eventDate(row: Row, column: string): CalendarDate {
+  const value = date(row, column);
+  const problem = implausibleEvent(value);
+  if (problem) throw new FieldError(problem);
+  return value;
+}
+
+export function optionalEventDate(row: Row, column: string): CalendarDate | null {
+  return cell(row, column) ? eventDate(row, column) : null;
 }
 
 export function yesNo(row: Row, column: string): boolean {
@@ -70,7 +133,7 @@ export function codeList<const T extends readonly string[]>(row: Row, column: st
     .map((item) => item.trim().toUpperCase())
     .filter(Boolean);
   const unknown = items.filter((item) => !(codes as readonly string[]).includes(item));
-  if (unknown.length > 0) throw new FieldError(`code(s) inconnu(s) : ${unknown.join(', ')} (attendu : ${codes.join(', ')})`);
+  if (unknown.length > 0) throw new FieldError(`code(s) inconnu(s) : ${unknown.map((item) => `« ${item} »`).join(', ')} (attendu : ${codes.join(', ')})`);
   return [...new Set(items)] as Array<T[number]>;
 }
 
@@ -85,6 +148,8 @@ export function datedCodeList<const T extends readonly string[]>(row: Row, colum
     const code = spelled(codes, rawCode);
     const date = parseCalendarDate(rawDate);
     if (code === undefined || !date) throw new FieldError(`attendu CODE:JJ/MM/AAAA séparés par « | », trouvé « ${item} » (codes : ${codes.join(', ')})`);
+    const problem = implausibleEvent(date);
+    if (problem) throw new FieldError(`${code} : ${problem}`);
     return { code, date };
   });
 }
@@ -96,11 +161,19 @@ export function textList(row: Row, column: string): string[] {
     .filter(Boolean);
 }
 
-export function number(row: Row, column: string, { integer = false, min = 0 } = {}): number {
-  const raw = text(row, column).replace(',', '.');
-  const value = Number(raw);
-  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min) {
-    throw new FieldError(`nombre${integer ? ' entier' : ''} attendu (${min} ou plus), trouvé « ${cell(row, column)} »`);
+/** 1000000 as French readers write it, 1 000 000 (the same whatever the machine's locale data). */
+const figure = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+
+/**
+ * A number written as people write it (`12`, `12,5`, `12.5`), from `min` to `max`: no exponent nor
+ * hexadecimal that Number() would take, and no figure too large for the hours a PLIE counts (nor for
+ * PostgreSQL's integer columns).
+ */
+export function number(row: Row, column: string, { integer = false, min = 0, max = 1_000_000 } = {}): number {
+  const typed = text(row, column);
+  const value = /^[+-]?\d+([.,]\d+)?$/.test(typed) ? Number(typed.replace(',', '.')) : NaN;
+  if (!Number.isFinite(value) || (integer && !Number.isInteger(value)) || value < min || value > max) {
+    throw new FieldError(`nombre${integer ? ' entier' : ''} attendu de ${figure(min)} à ${figure(max)}, trouvé « ${typed} »`);
   }
   return value;
 }

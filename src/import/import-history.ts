@@ -1,15 +1,17 @@
 /**
  * Imports a PLIE's history from the CSV files other PLIE software export (one per entity, columns
  * as in the samples). All or nothing: every bad row is reported with file, line, column and reason,
- * and then nothing is written. A second run of the same files changes nothing.
+ * and then nothing is written. A second run of the same files changes nothing. The import owns
+ * only the facts it wrote (marked IMPORT): a re-import replaces those of the people its files list,
+ * and leaves alone what the live record wrote of them (see IMPORT below).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db/client.ts';
+import { uuidFromKey } from '../db/ids.ts';
 import { toDbDate } from '../db/dates.ts';
-import { Prisma } from '../generated/prisma/client.ts';
 import { BARRIERS, CONTRACT_TYPES, IAE_STRUCTURES, PROCUREMENT_SECTORS, MINIMUM_INCOMES, PRESCRIBERS, STEP_STATUSES, STEP_TYPES } from '../domain/codes.ts';
 import { formatFrenchDate, type CalendarDate } from '../domain/dates.ts';
 import { EXIT_TYPES, POSITIVE_KINDS, describeExit } from '../domain/exit-types.ts';
@@ -49,11 +51,25 @@ const COLUMNS: Record<keyof typeof FILES, string[]> = {
   marches: ['id', 'acheteur', 'intitule', 'lot', 'entreprise', 'secteur', 'heures_prevues', 'date_debut', 'date_fin'],
   clauses: ['marche_id', 'personne_id', 'participant_id', 'type_contrat', 'date_debut', 'date_fin', 'heures_realisees'],
 };
+/** Columns read when present. */
+const OPTIONAL_COLUMNS: Partial<Record<keyof typeof FILES, string[]>> = {
+  participants: ['freins_leves'],
+  contracts: ['structure_iae', 'heures_payees', 'motif_fin'],
+};
 
 interface SourceRow {
   line: number;
   row: f.Row;
+  /** Not as many fields as the header has columns: reported once, its cells not read. */
+  broken?: true;
 }
+
+/** What csv-parse's codes mean, for the person who fixes the file. */
+const CSV_PROBLEMS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'un guillemet ouvert n’est jamais refermé',
+  CSV_INVALID_CLOSING_QUOTE: 'un guillemet fermant est suivi d’autre chose qu’un séparateur',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: 'un guillemet fermant est suivi d’autre chose qu’un séparateur',
+};
 
 /** Reads one CSV (UTF-8, `;` or `,`); a file absent from the folder is empty, except participants. */
 function readCsv(dir: string, key: keyof typeof FILES, errors: ImportError[]): SourceRow[] {
@@ -63,30 +79,66 @@ function readCsv(dir: string, key: keyof typeof FILES, errors: ImportError[]): S
     if (key === 'participants') errors.push({ file, line: 0, column: null, message: 'fichier manquant' });
     return [];
   }
-  let records: Array<{ record: f.Row; info: { lines: number } }>;
+  let content: string;
   try {
-    const content = readFileSync(full, 'utf8');
+    // One line break per CR LF: csv-parse would count one inside a quoted value as two lines,
+    // and every later line number would be off.
+    content = readFileSync(full, 'utf8').replaceAll('\r\n', '\n');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const reason = code === 'EISDIR' ? 'c’est un dossier' : code === 'EACCES' || code === 'EPERM' ? 'lecture non autorisée' : 'lecture impossible';
+    errors.push({ file, line: 0, column: null, message: `fichier illisible : ${reason}` });
+    return [];
+  }
+  let header: string[] = [];
+  let records: Array<{ record: f.Row; info: { lines: number; error?: { record?: unknown[] } } }>;
+  try {
     const firstLine = content.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
     const delimiter = firstLine.split(';').length >= firstLine.split(',').length ? ';' : ',';
-    records = parse<f.Row>(content, { bom: true, columns: true, delimiter, skip_empty_lines: true, info: true, trim: true }) as unknown as typeof records;
+    // Rows of another length than the header are kept and reported one by one, not as the whole file.
+    records = parse<f.Row>(content, {
+      bom: true,
+      columns: (names: string[]) => (header = names),
+      delimiter,
+      skip_empty_lines: true,
+      info: true,
+      trim: true,
+      relax_column_count: true,
+    }) as unknown as typeof records;
   } catch (error) {
-    const line = (error as { lines?: number }).lines ?? 0;
-    errors.push({ file, line, column: null, message: `fichier illisible : ${(error as Error).message}` });
+    const { code = '', lines = 0 } = error as { code?: string; lines?: number };
+    const reason = CSV_PROBLEMS[code] ?? 'format CSV non reconnu';
+    errors.push({ file, line: lines, column: null, message: `fichier illisible : ${reason} (une valeur qui contient le séparateur ou un guillemet s’écrit entre guillemets, ses guillemets doublés)` });
     return [];
   }
-  const header = Object.keys(records[0]?.record ?? {});
-  const missing = records.length > 0 ? COLUMNS[key].filter((c) => !header.includes(c)) : [];
+  if (header.length === 0) return [];
+  const missing = COLUMNS[key].filter((c) => !header.includes(c));
   if (missing.length > 0) {
-    errors.push({ file, line: 1, column: null, message: `colonne(s) manquante(s) : ${missing.join(', ')}` });
+    // One column read: the separator is neither « ; » nor « , ».
+    const hint = header.length === 1 ? ' (une seule colonne lue : séparez les colonnes par « ; » ou « , »)' : '';
+    errors.push({ file, line: 1, column: null, message: `colonne(s) manquante(s) : ${missing.join(', ')}${hint}` });
     return [];
   }
-  return records.map(({ record, info }) => ({ line: info.lines, row: record }));
+  // A column read twice is ambiguous (csv-parse keeps the last); other columns are not read.
+  const read = [...COLUMNS[key], ...(OPTIONAL_COLUMNS[key] ?? [])];
+  const twice = header.filter((c, i) => read.includes(c) && header.indexOf(c) !== i);
+  if (twice.length > 0) {
+    errors.push({ file, line: 1, column: null, message: `colonne(s) en double : ${[...new Set(twice)].join(', ')}` });
+    return [];
+  }
+  return records.map(({ record, info }) => {
+    const fields = info.error?.record?.length;
+    if (fields === undefined) return { line: info.lines, row: record };
+    errors.push({ file, line: info.lines, column: null, message: `${fields} valeur(s) au lieu de ${header.length} : vérifiez les séparateurs et les guillemets de la ligne` });
+    return { line: info.lines, row: record, broken: true };
+  });
 }
 
 /** Maps each row, collecting every field error with its column; rows with an error are dropped. */
 function mapRows<T>(file: string, rows: SourceRow[], errors: ImportError[], map: (read: Reader, row: f.Row) => T): Array<T & { line: number }> {
   const out: Array<T & { line: number }> = [];
-  for (const { line, row } of rows) {
+  for (const { line, row, broken } of rows) {
+    if (broken) continue;
     let failed = false;
     const read: Reader = (column, reader) => {
       try {
@@ -107,29 +159,132 @@ type Reader = <V>(column: string, reader: (row: f.Row, column: string) => V) => 
 
 const asDate = (d: CalendarDate | null) => (d ? toDbDate(d) : null);
 
-type ParticipantData = Omit<Prisma.ParticipantCreateManyInput, 'id' | 'createdBy'> & { sectorWishes: string[] };
+/** A person as the import writes them. */
+interface ParticipantRow {
+  id: string;
+  plieCode: string;
+  externalId: string;
+  firstName: string;
+  lastName: string;
+  identityKey: string;
+  sex: string | null;
+  birthDate: Date;
+  email: string | null;
+  commune: string | null;
+  postalCode: string | null;
+  qualificationLevel: number | null;
+  minimumIncome: string | null;
+  longTermJobSeeker: boolean;
+  qpv: boolean;
+  rqth: boolean;
+  prescriber: string | null;
+  orientationDate: Date | null;
+  referentName: string | null;
+  integrationDate: Date | null;
+  sectorWishes: string[];
+}
 
-/** One UPDATE … FROM (VALUES …) for a batch of participants (Prisma updates one row per query). */
-function updateParticipants(rows: Array<{ id: string; data: ParticipantData }>): Prisma.Sql {
-  const values = rows.map(
-    ({ id, data: d }) =>
-      Prisma.sql`(${id}::uuid, ${d.firstName}, ${d.lastName}, ${d.identityKey}, ${d.sex ?? null}, ${d.birthDate}::date,
-        ${d.email ?? null}, ${d.commune ?? null}, ${d.postalCode ?? null}, ${d.qualificationLevel ?? null}::int,
-        ${d.minimumIncome ?? null}, ${d.longTermJobSeeker ?? false}::boolean, ${d.qpv ?? false}::boolean,
-        ${d.rqth ?? false}::boolean, ${d.prescriber ?? null}, ${d.orientationDate ?? null}::date, ${d.referentName ?? null},
-        ${d.integrationDate ?? null}::date, ${d.sectorWishes}::text[])`,
-  );
-  return Prisma.sql`UPDATE "Participant" AS p SET
-      "firstName" = v.first_name, "lastName" = v.last_name, "identityKey" = v.identity_key, "sex" = v.sex,
-      "birthDate" = v.birth_date, "email" = v.email, "commune" = v.commune, "postalCode" = v.postal_code,
-      "qualificationLevel" = v.qualification_level, "minimumIncome" = v.minimum_income,
-      "longTermJobSeeker" = v.long_term_job_seeker, "qpv" = v.qpv, "rqth" = v.rqth, "prescriber" = v.prescriber,
-      "orientationDate" = v.orientation_date, "referentName" = v.referent_name,
-      "integrationDate" = v.integration_date, "sectorWishes" = v.sector_wishes
-    FROM (VALUES ${Prisma.join(values)}) AS v(id, first_name, last_name, identity_key, sex, birth_date, email, commune,
-      postal_code, qualification_level, minimum_income, long_term_job_seeker, qpv, rqth, prescriber, orientation_date,
-      referent_name, integration_date, sector_wishes)
+/**
+ * The mark of the rows the import writes (the `source` column of Barrier, Step, WorkContract, Exit
+ * and ClauseContract; every other writer leaves the default, LIVE). The import owns these rows
+ * only: a re-import replaces them and never touches what the workflows, hires or staff recorded
+ * of the same people since (a contract a running pathway will end, an exit it recorded).
+ */
+const IMPORT = 'IMPORT';
+
+/** Ids per statement: PostgreSQL takes at most 65 535 bound values in one, whatever the import's size. */
+const BATCH = 1000;
+
+function chunks<T>(items: T[], size = BATCH): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+/** The PostgreSQL type of each column a bulk insert fills (named as the field, or as `columnOf` says). */
+type ColumnTypes<R> = { [K in keyof R]-?: string };
+
+/**
+ * Inserts many rows in few statements: each batch travels as one JSON value that PostgreSQL
+ * unpacks (jsonb_to_recordset), not as one bound value per cell. Prisma's createMany binds one per
+ * cell (65 535 at most in a statement) and took minutes for the history of 100 000 people, past
+ * the transaction's timeout. Table and column names come from this file only, never from a file.
+ */
+async function insertRows<R extends object>(tx: Tx, table: string, types: ColumnTypes<R>, rows: R[], columnOf: Partial<Record<keyof R, string>> = {}): Promise<void> {
+  const fields = Object.keys(types) as Array<keyof R & string>;
+  const sql = `INSERT INTO "${table}" (${fields.map((f) => `"${columnOf[f] ?? f}"`).join(', ')})
+    SELECT ${fields.map((f) => `"${f}"`).join(', ')} FROM jsonb_to_recordset($1::jsonb) AS r(${fields.map((f) => `"${f}" ${types[f]}`).join(', ')})`;
+  for (const batch of chunks(rows, 5000)) await tx.$executeRawUnsafe(sql, JSON.stringify(batch));
+}
+
+const PARTICIPANT_COLUMNS: ColumnTypes<ParticipantRow & { createdBy: string }> = {
+  id: 'uuid',
+  plieCode: 'text',
+  externalId: 'text',
+  firstName: 'text',
+  lastName: 'text',
+  identityKey: 'text',
+  sex: 'text',
+  birthDate: 'date',
+  email: 'text',
+  commune: 'text',
+  postalCode: 'text',
+  qualificationLevel: 'int',
+  minimumIncome: 'text',
+  longTermJobSeeker: 'boolean',
+  qpv: 'boolean',
+  rqth: 'boolean',
+  prescriber: 'text',
+  orientationDate: 'date',
+  referentName: 'text',
+  integrationDate: 'date',
+  sectorWishes: 'text[]',
+  createdBy: 'text',
+};
+
+/** What a new import of a person updates (not their id, PLIE, source id, nor who created them). */
+const UPDATED_FIELDS = ['firstName', 'lastName', 'identityKey', 'sex', 'birthDate', 'email', 'commune', 'postalCode', 'qualificationLevel', 'minimumIncome', 'longTermJobSeeker', 'qpv', 'rqth', 'prescriber', 'orientationDate', 'referentName', 'integrationDate', 'sectorWishes'] as const;
+
+/** Updates the people an earlier import brought, by batches, each one JSON value (as insertRows). */
+async function updateParticipants(tx: Tx, rows: ParticipantRow[]): Promise<void> {
+  const sql = `UPDATE "Participant" AS p SET ${UPDATED_FIELDS.map((f) => `"${f}" = v."${f}"`).join(', ')}
+    FROM jsonb_to_recordset($1::jsonb) AS v(id uuid, ${UPDATED_FIELDS.map((f) => `"${f}" ${PARTICIPANT_COLUMNS[f]}`).join(', ')})
     WHERE p.id = v.id`;
+  for (const batch of chunks(rows, 5000)) await tx.$executeRawUnsafe(sql, JSON.stringify(batch));
+}
+
+/**
+ * The import's rows, marked, with ids derived from their content (and their rank among identical
+ * rows): a row the files still hold keeps its id and is left as it stands, with what the live
+ * record attached to it since (hours paid on an imported contract, a barrier lifted); so a second
+ * run of the same files changes nothing at all.
+ */
+function ownedRows<T extends object>(table: string, rows: T[]): Array<T & { id: string; source: typeof IMPORT }> {
+  const seen = new Map<string, number>();
+  return rows.map((row) => {
+    const content = JSON.stringify(row);
+    const rank = (seen.get(content) ?? 0) + 1;
+    seen.set(content, rank);
+    return { ...row, id: uuidFromKey(`import/${table}/${content}/${rank}`), source: IMPORT };
+  });
+}
+
+/**
+ * Brings the import's rows of the people (or marchés) in scope to the wanted ones: removes those
+ * the files no longer hold, by batches of ids (never one list of every id), and adds the new ones.
+ */
+async function replaceOwned<R extends { id: string }>(
+  scope: Set<string>,
+  wanted: R[],
+  table: { existing: () => Promise<Array<{ id: string; owner: string }>>; remove: (ids: string[]) => Promise<unknown>; add: (rows: R[]) => Promise<unknown> },
+): Promise<void> {
+  const existing = await table.existing();
+  const wantedIds = new Set(wanted.map((r) => r.id));
+  const existingIds = new Set(existing.map((r) => r.id));
+  for (const ids of chunks(existing.filter((r) => scope.has(r.owner) && !wantedIds.has(r.id)).map((r) => r.id))) await table.remove(ids);
+  await table.add(wanted.filter((r) => !existingIds.has(r.id)));
 }
 
 export async function importHistory(db: Db, dir: string, opts: { plieCode: string; actor: string }): Promise<ImportResult> {
@@ -141,11 +296,11 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
   const participants = mapRows(FILES.participants, raw.participants, errors, (read) => {
     const sex = read('sexe', (r, c) => f.code(r, c, ['F', 'M'] as const));
     return {
-      externalId: read('id', f.text),
-      lastName: read('nom', f.text),
-      firstName: read('prenom', f.text),
+      externalId: read('id', f.shortText),
+      lastName: read('nom', f.shortText),
+      firstName: read('prenom', f.shortText),
       sex,
-      birthDate: read('date_naissance', f.date),
+      birthDate: read('date_naissance', f.birthDate),
       commune: read('commune', f.optionalText),
       postalCode: read('code_postal', f.optionalText),
       email: read('email', f.optionalEmail),
@@ -155,9 +310,9 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
       qpv: read('qpv', f.yesNo),
       rqth: read('rqth', f.yesNo),
       prescriber: read('prescripteur', (r, c) => f.optionalCode(r, c, PRESCRIBERS)),
-      orientationDate: read('date_orientation', f.optionalDate),
+      orientationDate: read('date_orientation', f.optionalEventDate),
       referentName: read('referent', f.optionalText),
-      integrationDate: read('date_integration', f.optionalDate),
+      integrationDate: read('date_integration', f.optionalEventDate),
       barriers: read('freins', (r, c) => f.codeList(r, c, BARRIERS)),
       // Optional: the day each barrier was lifted (levée de freins), as the live record keeps it.
       barrierLiftings: read('freins_leves', (r, c) => f.datedCodeList(r, c, BARRIERS)),
@@ -165,20 +320,21 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
     };
   });
   const steps = mapRows(FILES.steps, raw.steps, errors, (read) => ({
-    participantExternalId: read('participant_id', f.text),
+    participantExternalId: read('participant_id', f.shortText),
     type: read('type', (r, c) => f.code(r, c, STEP_TYPES)),
-    start: read('date_debut', f.date),
-    end: read('date_fin', f.optionalDate),
+    start: read('date_debut', f.eventDate),
+    end: read('date_fin', f.optionalEventDate),
     status: read('statut', (r, c) => f.code(r, c, STEP_STATUSES)),
   }));
   const contracts = mapRows(FILES.contracts, raw.contracts, errors, (read) => ({
-    participantExternalId: read('participant_id', f.text),
+    participantExternalId: read('participant_id', f.shortText),
     type: read('type_contrat', (r, c) => f.code(r, c, CONTRACT_TYPES)),
     employer: read('employeur', f.optionalText),
     sector: read('secteur', f.optionalText),
-    start: read('date_debut', f.date),
-    end: read('date_fin', f.optionalDate),
-    weeklyHours: read('heures_hebdo', (r, c) => (f.optionalText(r, c) ? f.number(r, c) : null)),
+    start: read('date_debut', f.eventDate),
+    end: read('date_fin', f.optionalEventDate),
+    // A week has 168 hours.
+    weeklyHours: read('heures_hebdo', (r, c) => (f.optionalText(r, c) ? f.number(r, c, { max: 168 }) : null)),
     iae: read('iae', f.yesNo),
     aided: read('aide', f.yesNo),
     marketSector: read('secteur_marchand', f.yesNo),
@@ -188,8 +344,8 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
     endReason: read('motif_fin', (r, c) => f.optionalCode(r, c, CONTRACT_END_REASONS)),
   }));
   const exits = mapRows(FILES.exits, raw.exits, errors, (read) => ({
-    participantExternalId: read('participant_id', f.text),
-    date: read('date_sortie', f.date),
+    participantExternalId: read('participant_id', f.shortText),
+    date: read('date_sortie', f.eventDate),
     type: read('type_sortie', (r, c) => f.code(r, c, EXIT_TYPES)),
     positiveKind: read('nature', (r, c) => f.optionalCode(r, c, POSITIVE_KINDS)),
     cdi: read('cdi', (r, c) => (f.optionalText(r, c) ? f.yesNo(r, c) : false)),
@@ -197,7 +353,7 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
     reason: read('motif', f.optionalText),
   }));
   const procurements = mapRows(FILES.marches, raw.marches, errors, (read) => ({
-    externalId: read('id', f.text),
+    externalId: read('id', f.shortText),
     buyer: read('acheteur', f.text),
     title: read('intitule', f.text),
     lot: read('lot', f.optionalText),
@@ -208,12 +364,12 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
     end: read('date_fin', f.optionalDate),
   }));
   const clauses = mapRows(FILES.clauses, raw.clauses, errors, (read) => ({
-    procurementExternalId: read('marche_id', f.text),
+    procurementExternalId: read('marche_id', f.shortText),
     personId: read('personne_id', f.optionalText),
     participantExternalId: read('participant_id', f.optionalText),
     type: read('type_contrat', (r, c) => f.code(r, c, CONTRACT_TYPES)),
-    start: read('date_debut', f.date),
-    end: read('date_fin', f.optionalDate),
+    start: read('date_debut', f.eventDate),
+    end: read('date_fin', f.optionalEventDate),
     hoursDone: read('heures_realisees', (r, c) => f.number(r, c, { integer: true })),
   }));
 
@@ -272,6 +428,12 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
   const knownProcurements = await db.procurement.findMany({ where: { plieCode: opts.plieCode }, select: { id: true, externalId: true } });
   const procurementIds = new Map(knownProcurements.map((m) => [m.externalId, m.id]));
   const fileProcurements = new Set(raw.marches.map(({ row }) => (row.id ?? '').trim()));
+  const procurementLines = new Map<string, number>();
+  for (const m of procurements) {
+    const first = procurementLines.get(m.externalId);
+    if (first) errors.push({ file: FILES.marches, line: m.line, column: 'id', message: `identifiant ${m.externalId} déjà utilisé ligne ${first}` });
+    else procurementLines.set(m.externalId, m.line);
+  }
   for (const c of clauses) {
     if (!fileProcurements.has(c.procurementExternalId) && !procurementIds.has(c.procurementExternalId)) {
       errors.push({ file: FILES.clauses, line: c.line, column: 'marche_id', message: `marché ${c.procurementExternalId} inconnu` });
@@ -293,108 +455,163 @@ export async function importHistory(db: Db, dir: string, opts: { plieCode: strin
   for (const p of participants) if (!idByExternal.has(p.externalId)) idByExternal.set(p.externalId, randomUUID());
   for (const m of procurements) if (!procurementIds.has(m.externalId)) procurementIds.set(m.externalId, randomUUID());
   const participantId = (externalId: string) => idByExternal.get(externalId)!;
-  const imported = participants.map((p) => participantId(p.externalId));
+  const procurementId = (externalId: string) => procurementIds.get(externalId)!;
+
+  // The files carry the whole history of the people they list, and of the marchés their clauses
+  // name: it replaces what earlier imports wrote of them, and only that (the rows marked IMPORT).
+  const imported = new Set(participants.map((p) => participantId(p.externalId)));
+  const touched = new Set([...imported, ...[...steps, ...contracts, ...exits].map((r) => participantId(r.participantExternalId))]);
+  const clauseProcurements = new Set(clauses.map((c) => procurementId(c.procurementExternalId)));
+  const barrierRows = ownedRows(
+    'barrier',
+    participants.flatMap((p) =>
+      p.barriers.map((category) => ({
+        participantId: participantId(p.externalId),
+        category,
+        openedOn: asDate(p.integrationDate ?? p.orientationDate),
+        closedOn: asDate(p.barrierLiftings.find((l) => l.code === category)?.date ?? null),
+      })),
+    ),
+  );
+  const stepRows = ownedRows(
+    'step',
+    steps.map((s) => ({ participantId: participantId(s.participantExternalId), type: s.type, start: asDate(s.start)!, end: asDate(s.end), status: s.status })),
+  );
+  const contractRows = ownedRows(
+    'contract',
+    contracts.map((c) => ({
+      participantId: participantId(c.participantExternalId),
+      type: c.type,
+      employer: c.employer,
+      sector: c.sector,
+      start: asDate(c.start)!,
+      end: asDate(c.end),
+      weeklyHours: c.weeklyHours,
+      // A contract in an SIAE is an IAE one, and one in an EI in an insertion company, as live.
+      iae: c.iae || c.iaeStructure !== null,
+      iaeStructure: c.iaeStructure,
+      insertionCompany: c.iaeStructure === 'EI',
+      aided: c.aided,
+      marketSector: c.marketSector,
+      hoursPaid: c.hoursPaid,
+      endReason: c.endReason,
+    })),
+  );
+  const exitRows = ownedRows(
+    'exit',
+    exits.map((e) => ({
+      participantId: participantId(e.participantExternalId),
+      date: asDate(e.date)!,
+      type: e.type,
+      positiveKind: e.positiveKind,
+      cdi: e.cdi,
+      proofsComplete: e.proofsComplete,
+      reason: e.reason,
+    })),
+  );
+  const clauseRows = ownedRows(
+    'clause',
+    clauses.map((c) => ({
+      procurementId: procurementId(c.procurementExternalId),
+      personId: c.personId ?? c.participantExternalId!,
+      participantId: c.participantExternalId ? participantId(c.participantExternalId) : null,
+      type: c.type,
+      start: asDate(c.start)!,
+      end: asDate(c.end),
+      hoursDone: c.hoursDone,
+    })),
+  );
+
+  // The PostgreSQL type of each column the rows fill (a field left out does not compile).
+  const types = {
+    barrier: { id: 'uuid', participantId: 'uuid', category: 'text', openedOn: 'date', closedOn: 'date', source: 'text' } satisfies ColumnTypes<(typeof barrierRows)[number]>,
+    step: { id: 'uuid', participantId: 'uuid', type: 'text', start: 'date', end: 'date', status: 'text', source: 'text' } satisfies ColumnTypes<(typeof stepRows)[number]>,
+    contract: {
+      id: 'uuid',
+      participantId: 'uuid',
+      type: 'text',
+      employer: 'text',
+      sector: 'text',
+      start: 'date',
+      end: 'date',
+      weeklyHours: 'float8',
+      iae: 'boolean',
+      iaeStructure: 'text',
+      insertionCompany: 'boolean',
+      aided: 'boolean',
+      marketSector: 'boolean',
+      hoursPaid: 'float8',
+      endReason: 'text',
+      source: 'text',
+    } satisfies ColumnTypes<(typeof contractRows)[number]>,
+    exit: { id: 'uuid', participantId: 'uuid', date: 'date', type: 'text', positiveKind: 'text', cdi: 'boolean', proofsComplete: 'boolean', reason: 'text', source: 'text' } satisfies ColumnTypes<(typeof exitRows)[number]>,
+    clause: { id: 'uuid', procurementId: 'uuid', personId: 'text', participantId: 'uuid', type: 'text', start: 'date', end: 'date', hoursDone: 'int', source: 'text' } satisfies ColumnTypes<(typeof clauseRows)[number]>,
+  };
 
   await db.$transaction(
     async (tx) => {
-      const newIds = new Set(participants.filter((p) => !knownIds.has(participantId(p.externalId))).map((p) => p.externalId));
-      const rows = participants.map((p) => {
-        const data: ParticipantData = {
-          plieCode: opts.plieCode,
-          externalId: p.externalId,
-          firstName: p.firstName,
-          lastName: p.lastName,
-          identityKey: keyOf.get(p.externalId)!,
-          sex: p.sex,
-          birthDate: asDate(p.birthDate)!,
-          email: p.email,
-          commune: p.commune,
-          postalCode: p.postalCode,
-          qualificationLevel: p.qualificationLevel,
-          minimumIncome: p.minimumIncome,
-          longTermJobSeeker: p.longTermJobSeeker,
-          qpv: p.qpv,
-          rqth: p.rqth,
-          prescriber: p.prescriber,
-          orientationDate: asDate(p.orientationDate),
-          referentName: p.referentName,
-          integrationDate: asDate(p.integrationDate),
-          sectorWishes: p.sectorWishes,
-        };
-        return { id: participantId(p.externalId), data, isNew: newIds.has(p.externalId) };
-      });
-      // New people in one statement; people already imported are updated by batches.
-      await tx.participant.createMany({ data: rows.filter((r) => r.isNew).map((r) => ({ id: r.id, ...r.data, createdBy: opts.actor })) });
-      const updates = rows.filter((r) => !r.isNew);
-      for (let i = 0; i < updates.length; i += 500) {
-        await tx.$executeRaw(updateParticipants(updates.slice(i, i + 500)));
-      }
-      // The files carry the whole history of the people they list: it replaces what an earlier run wrote.
-      const touched = [...new Set([...imported, ...steps.map((s) => participantId(s.participantExternalId)), ...contracts.map((c) => participantId(c.participantExternalId)), ...exits.map((e) => participantId(e.participantExternalId))])];
-      await tx.barrier.deleteMany({ where: { participantId: { in: imported } } });
-      await tx.step.deleteMany({ where: { participantId: { in: touched } } });
-      await tx.workContract.deleteMany({ where: { participantId: { in: touched } } });
-      await tx.exit.deleteMany({ where: { participantId: { in: touched } } });
-      await tx.barrier.createMany({
-        data: participants.flatMap((p) =>
-          p.barriers.map((category) => ({
-            participantId: participantId(p.externalId),
-            category,
-            openedOn: asDate(p.integrationDate ?? p.orientationDate),
-            closedOn: asDate(p.barrierLiftings.find((l) => l.code === category)?.date ?? null),
-          })),
-        ),
-      });
-      await tx.step.createMany({
-        data: steps.map((s) => ({ participantId: participantId(s.participantExternalId), type: s.type, start: asDate(s.start)!, end: asDate(s.end), status: s.status })),
-      });
-      await tx.workContract.createMany({
-        data: contracts.map((c) => ({
-          participantId: participantId(c.participantExternalId),
-          type: c.type,
-          employer: c.employer,
-          sector: c.sector,
-          start: asDate(c.start)!,
-          end: asDate(c.end),
-          weeklyHours: c.weeklyHours,
-          // A contract in an SIAE is an IAE one, and one in an EI in an insertion company, as live.
-          iae: c.iae || c.iaeStructure !== null,
-          iaeStructure: c.iaeStructure,
-          insertionCompany: c.iaeStructure === 'EI',
-          aided: c.aided,
-          marketSector: c.marketSector,
-          hoursPaid: c.hoursPaid,
-          endReason: c.endReason,
-        })),
-      });
-      await tx.exit.createMany({
-        data: exits.map((e) => ({
-          participantId: participantId(e.participantExternalId),
-          date: asDate(e.date)!,
-          type: e.type,
-          positiveKind: e.positiveKind,
-          cdi: e.cdi,
-          proofsComplete: e.proofsComplete,
-          reason: e.reason,
-        })),
-      });
+      const rows = participants.map((p): ParticipantRow & { isNew: boolean } => ({
+        id: participantId(p.externalId),
+        isNew: !knownIds.has(participantId(p.externalId)),
+        plieCode: opts.plieCode,
+        externalId: p.externalId,
+        firstName: p.firstName,
+        lastName: p.lastName,
+        identityKey: keyOf.get(p.externalId)!,
+        sex: p.sex,
+        birthDate: asDate(p.birthDate)!,
+        email: p.email,
+        commune: p.commune,
+        postalCode: p.postalCode,
+        qualificationLevel: p.qualificationLevel,
+        minimumIncome: p.minimumIncome,
+        longTermJobSeeker: p.longTermJobSeeker,
+        qpv: p.qpv,
+        rqth: p.rqth,
+        prescriber: p.prescriber,
+        orientationDate: asDate(p.orientationDate),
+        referentName: p.referentName,
+        integrationDate: asDate(p.integrationDate),
+        sectorWishes: p.sectorWishes,
+      }));
+      // New people inserted, people already imported updated, by batches.
+      await insertRows(tx, 'Participant', PARTICIPANT_COLUMNS, rows.filter((r) => r.isNew).map(({ isNew: _, ...row }) => ({ ...row, createdBy: opts.actor })));
+      await updateParticipants(tx, rows.filter((r) => !r.isNew));
       for (const m of procurements) {
-        const id = procurementIds.get(m.externalId)!;
+        const id = procurementId(m.externalId);
         const data = { plieCode: opts.plieCode, externalId: m.externalId, buyer: m.buyer, title: m.title, lot: m.lot, company: m.company, sector: m.sector, plannedHours: m.plannedHours, start: asDate(m.start)!, end: asDate(m.end) };
         await tx.procurement.upsert({ where: { id }, create: { id, ...data }, update: data });
       }
-      const clauseProcurements = [...new Set(clauses.map((c) => procurementIds.get(c.procurementExternalId)!))];
-      await tx.clauseContract.deleteMany({ where: { procurementId: { in: clauseProcurements } } });
-      await tx.clauseContract.createMany({
-        data: clauses.map((c) => ({
-          procurementId: procurementIds.get(c.procurementExternalId)!,
-          personId: c.personId ?? c.participantExternalId!,
-          participantId: c.participantExternalId ? participantId(c.participantExternalId) : null,
-          type: c.type,
-          start: asDate(c.start)!,
-          end: asDate(c.end),
-          hoursDone: c.hoursDone,
-        })),
+
+      const ofPlie = { source: IMPORT, participant: { plieCode: opts.plieCode } };
+      const byParticipant = (found: Array<{ id: string; participantId: string }>) => found.map((r) => ({ id: r.id, owner: r.participantId }));
+      const select = { id: true, participantId: true } as const;
+      await replaceOwned(imported, barrierRows, {
+        existing: async () => byParticipant(await tx.barrier.findMany({ where: ofPlie, select })),
+        remove: (ids) => tx.barrier.deleteMany({ where: { id: { in: ids }, source: IMPORT } }),
+        add: (data) => insertRows(tx, 'Barrier', types.barrier, data),
+      });
+      await replaceOwned(touched, stepRows, {
+        existing: async () => byParticipant(await tx.step.findMany({ where: ofPlie, select })),
+        remove: (ids) => tx.step.deleteMany({ where: { id: { in: ids }, source: IMPORT } }),
+        add: (data) => insertRows(tx, 'Step', types.step, data),
+      });
+      await replaceOwned(touched, contractRows, {
+        existing: async () => byParticipant(await tx.workContract.findMany({ where: ofPlie, select })),
+        remove: (ids) => tx.workContract.deleteMany({ where: { id: { in: ids }, source: IMPORT } }),
+        add: (data) => insertRows(tx, 'WorkContract', types.contract, data),
+      });
+      await replaceOwned(touched, exitRows, {
+        existing: async () => byParticipant(await tx.exit.findMany({ where: ofPlie, select })),
+        remove: (ids) => tx.exit.deleteMany({ where: { id: { in: ids }, source: IMPORT } }),
+        add: (data) => insertRows(tx, 'Exit', types.exit, data),
+      });
+      await replaceOwned(clauseProcurements, clauseRows, {
+        existing: async () =>
+          (await tx.clauseContract.findMany({ where: { source: IMPORT, procurement: { plieCode: opts.plieCode } }, select: { id: true, procurementId: true } })).map((r) => ({ id: r.id, owner: r.procurementId })),
+        remove: (ids) => tx.clauseContract.deleteMany({ where: { id: { in: ids }, source: IMPORT } }),
+        // The column keeps the name marcheId (schema.prisma maps it).
+        add: (data) => insertRows(tx, 'ClauseContract', types.clause, data, { procurementId: 'marcheId' }),
       });
       await tx.auditEvent.create({
         data: { actor: opts.actor, channel: 'import', action: 'history.import', entityType: 'plie', entityId: opts.plieCode, details: counts },

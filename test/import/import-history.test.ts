@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createDb, type Db } from '../../src/db/client.ts';
 import { importHistory } from '../../src/import/import-history.ts';
+import { addDays, addMonths, formatFrenchDate, parisDate } from '../../src/domain/dates.ts';
 import { projectRoot } from '../../src/infra/project.ts';
 import { makeScratchDir } from '../../src/infra/scratch.ts';
 import { queryReport } from '../../src/report/report-queries.ts';
@@ -182,6 +183,48 @@ describe('CSV import', () => {
       { file: 'sorties.csv', line: 2, column: 'nature', message: 'sortie positive : préciser emploi, création d’entreprise ou formation' },
     ]);
     expect(await rowCounts('IMPORT_BAD')).toEqual(before);
+  });
+
+  it('refuses what the database or good sense would refuse, in French: a NUL, implausible dates, huge figures, a line cut short', async () => {
+    // Two days past each limit: the test may run across midnight.
+    const today = parisDate(Date.now());
+    const fr = (date: string) => formatFrenchDate(date);
+    const [future, ancient, farAhead] = [addDays(today, 2), addMonths(today, -101 * 12), addDays(addMonths(today, 24), 2)];
+    const dir = samplesWith('implausible', {
+      'participants.csv': (c) =>
+        c
+          .replace('P00001;Robin;Éric;M;02/08/1959;', `P00001;Robin;Éric;M;${fr(future)};`)
+          .replace('P00002;Chevalier;', 'P00002;Cheva\u0000lier;')
+          .replace('P00003;Le Gall;Nadia;F;11/09/1981;', `P00003;Le Gall;Nadia;F;${fr(ancient)};`),
+      'contrats.csv': (c) => c.replace('P00035;CONTRAT_PRO;Hôtel Juana;hôtellerie;28/11/2019;', 'P00035;CONTRAT_PRO;Hôtel Juana;hôtellerie;31/12/1949;').replace(';Régie Espaces Verts;restauration;16/04/2020;18/06/2020;28;', ';Régie Espaces Verts;restauration;16/04/2020;18/06/2020;1e3;'),
+      'sorties.csv': (c) => c.replace('P00033;19/08/2019;', `P00033;${fr(farAhead)};`).replace('P00029;12/02/2018;POSITIVE;EMPLOI;non;oui;', 'P00029;12/02/2018;POSITIVE;EMPLOI;non'),
+      'marches.csv': (c) => c.replace(';Vert Côte;BTP;538;', ';Vert Côte;BTP;99999999999;'),
+    });
+    const before = await rowCounts('IMPORT_IMPLAUSIBLE');
+    const result = await importHistory(db, dir, { plieCode: 'IMPORT_IMPLAUSIBLE', actor: 'test' });
+    expect(result.errors).toEqual([
+      { file: 'contrats.csv', line: 2, column: 'date_debut', message: 'date trop ancienne « 31/12/1949 » (le 01/01/1950 au plus tôt)' },
+      { file: 'contrats.csv', line: 3, column: 'heures_hebdo', message: 'nombre attendu de 0 à 168, trouvé « 1e3 »' },
+      { file: 'marches.csv', line: 2, column: 'heures_prevues', message: 'nombre entier attendu de 0 à 1 000 000, trouvé « 99999999999 »' },
+      { file: 'participants.csv', line: 2, column: 'date_naissance', message: `date de naissance dans le futur « ${fr(future)} »` },
+      { file: 'participants.csv', line: 3, column: 'nom', message: 'caractère nul (code 0) dans la cellule : la base ne peut pas l’enregistrer, retirez-le du fichier' },
+      { file: 'participants.csv', line: 4, column: 'date_naissance', message: `date de naissance improbable « ${fr(ancient)} » : la personne aurait plus de 100 ans` },
+      { file: 'sorties.csv', line: 2, column: 'date_sortie', message: expect.stringMatching(new RegExp(`^date trop lointaine « ${fr(farAhead)} » \\(au plus deux ans après aujourd’hui, le \\d\\d/\\d\\d/\\d{4}\\)$`)) as string },
+      { file: 'sorties.csv', line: 3, column: null, message: '5 valeur(s) au lieu de 7 : vérifiez les séparateurs et les guillemets de la ligne' },
+    ]);
+    expect(await rowCounts('IMPORT_IMPLAUSIBLE')).toEqual(before);
+  });
+
+  it('says in French where a file cannot be read as CSV, and which separator it expects', async () => {
+    const quotes = samplesWith('quotes', { 'etapes.csv': (c) => c.replace('P00003;RECHERCHE_EMPLOI;15/09/2017', 'P00003;"RECHERCHE_EMPLOI;15/09/2017') });
+    expect((await importHistory(db, quotes, { plieCode: 'IMPORT_UNREADABLE', actor: 'test' })).errors).toEqual([
+      expect.objectContaining({ file: 'etapes.csv', column: null, message: expect.stringMatching(/^fichier illisible : un guillemet ouvert n’est jamais refermé/) as string }),
+    ]);
+    const tabs = samplesWith('tabs', { 'etapes.csv': (c) => c.replaceAll(';', '\t') });
+    expect((await importHistory(db, tabs, { plieCode: 'IMPORT_UNREADABLE', actor: 'test' })).errors).toEqual([
+      { file: 'etapes.csv', line: 1, column: null, message: 'colonne(s) manquante(s) : participant_id, type, date_debut, date_fin, statut (une seule colonne lue : séparez les colonnes par « ; » ou « , »)' },
+    ]);
+    expect(await db.participant.count({ where: { plieCode: 'IMPORT_UNREADABLE' } })).toBe(0);
   });
 
   it('says which columns are missing, or that the participants file is', async () => {
