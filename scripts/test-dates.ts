@@ -32,6 +32,7 @@ const NEEDS_DEV_SERVER = [
   'test/slack/bot.test.ts',
   'test/slack/socket-mode.test.ts',
   'test/web/api.test.ts',
+  'test/fuzz/api-bodies.test.ts',
   'test/web/link-pages.browser.test.ts',
   'test/web/console.browser.test.ts',
   'test/web/console-oidc.browser.test.ts',

@@ -3,51 +3,71 @@
  * contacts, missed appointments, contracts, trainings, business creations, exit proposals,
  * pauses of the participant's reminders, barriers and the change of referent. Validated the same way from every channel.
  */
-import { z } from './validation.ts';
+import { DATE_BOUNDS, factDateProblem, plausibleDate, z } from './validation.ts';
 // The same codes as the import and the reports: a step or contract recorded here counts there.
 import { BARRIERS, CONTRACT_TYPES, IAE_STRUCTURES, STEP_TYPES } from './codes.ts';
-import { calendarDateField, clockTimeField } from './dates.ts';
+import { calendarDateField, clockTimeField, parisDate } from './dates.ts';
 import { POSITIVE_KINDS } from './exit-types.ts';
 import { CONTACT_MODES, type Stage } from './tasks.ts';
 
+
+/** Today in Paris when the action is read (in a workflow, its own deterministic clock). */
+const today = () => parisDate(Date.now());
+/** The date of a fact (a step, a contact, a contract's start…): from 1950 to two years ahead (see DATE_BOUNDS). */
+const factDate = (label: string) => calendarDateField(label).check(plausibleDate((date, on) => factDateProblem(label, date, on), today));
+/** A planned end (a contract's, a training's): up to five years ahead. */
+const plannedEnd = (label: string) => calendarDateField(label).check(plausibleDate((date, on) => factDateProblem(label, date, on, DATE_BOUNDS.plannedEndYearsAhead), today));
 
 export const CONTRACT_END_REASONS = ['periode_essai', 'demission', 'licenciement', 'fin_de_contrat', 'rupture_conventionnelle', 'autre'] as const;
 
 const reason = z.string({ error: 'motif : obligatoire' }).trim().min(3, 'motif : obligatoire').max(500, 'motif : 500 caractères au plus');
 
-export const contractSchema = z
-  .object({
-    type: z.enum(CONTRACT_TYPES, { error: 'type de contrat inconnu' }),
-    start: calendarDateField('début du contrat'),
-    end: calendarDateField('fin du contrat').nullable().default(null),
-    weeklyHours: z.number({ error: 'heures hebdomadaires : un nombre' }).positive('heures hebdomadaires : plus de 0').max(60, 'heures hebdomadaires : 60 au plus'),
-    iae: z.boolean().default(false),
-    /** Which kind of SIAE, when it is one; giving it makes the contract an IAE one. */
-    iaeStructure: z.enum(IAE_STRUCTURES, { error: `structure d’insertion : ${IAE_STRUCTURES.join(', ')} attendu` }).optional(),
-    aided: z.boolean().default(false),
-    marketSector: z.boolean().default(true),
-    insertionCompany: z.boolean().default(false),
-    hoursPaid: z.number().nonnegative().nullable().default(null),
-    employer: z.string().trim().max(200).optional(),
-    sector: z.string().trim().max(100).optional(),
-    /** The decision it comes from (`placement/<id>`): one contract per decision, however many times it is sent. */
-    source: z.string().trim().max(100).optional(),
-  })
-  .refine((c) => c.end === null || c.end >= c.start, { message: 'la fin du contrat précède son début', path: ['end'] })
-  .refine((c) => c.type !== 'CDI' || c.end === null, { message: 'un CDI n’a pas de date de fin prévue', path: ['end'] })
-  // A contract in an SIAE is an IAE contract, and one in an EI is in an insertion company.
-  .transform((c) => (c.iaeStructure ? { ...c, iae: true, insertionCompany: c.insertionCompany || c.iaeStructure === 'EI' } : c));
+/** A contract, its start and planned end read by these fields. */
+function contractWith(start: ReturnType<typeof calendarDateField>, end: ReturnType<typeof calendarDateField>) {
+  return z
+    .object({
+      type: z.enum(CONTRACT_TYPES, { error: 'type de contrat inconnu' }),
+      start,
+      end: end.nullable().default(null),
+      weeklyHours: z.number({ error: 'heures hebdomadaires : un nombre' }).positive('heures hebdomadaires : plus de 0').max(60, 'heures hebdomadaires : 60 au plus'),
+      iae: z.boolean().default(false),
+      /** Which kind of SIAE, when it is one; giving it makes the contract an IAE one. */
+      iaeStructure: z.enum(IAE_STRUCTURES, { error: `structure d’insertion : ${IAE_STRUCTURES.join(', ')} attendu` }).optional(),
+      aided: z.boolean().default(false),
+      marketSector: z.boolean().default(true),
+      insertionCompany: z.boolean().default(false),
+      hoursPaid: z.number().nonnegative().nullable().default(null),
+      employer: z.string().trim().max(200).optional(),
+      sector: z.string().trim().max(100).optional(),
+      /** The decision it comes from (`placement/<id>`): one contract per decision, however many times it is sent. */
+      source: z.string().trim().max(100).optional(),
+    })
+    .refine((c) => c.end === null || c.end >= c.start, { message: 'la fin du contrat précède son début', path: ['end'] })
+    .refine((c) => c.type !== 'CDI' || c.end === null, { message: 'un CDI n’a pas de date de fin prévue', path: ['end'] })
+    // A contract in an SIAE is an IAE contract, and one in an EI is in an insertion company.
+    .transform((c) => (c.iaeStructure ? { ...c, iae: true, insertionCompany: c.insertionCompany || c.iaeStructure === 'EI' } : c));
+}
+
+/**
+ * A contract as a marché's hire reads it (src/procurement): its dates are judged by the pathway it
+ * goes to, on the pathway's own calendar (the action below), not on the clock of the process that
+ * read it.
+ */
+export const contractSchema = contractWith(calendarDateField('début du contrat'), calendarDateField('fin du contrat'));
+
+/** A contract recorded on a pathway: its start a plausible fact, its planned end at most five years ahead. */
+const plausibleContractSchema = contractWith(factDate('début du contrat'), plannedEnd('fin du contrat'));
 
 export const pathwayActionSchema = z.discriminatedUnion(
   'type',
   [
-    z.object({ type: z.literal('stepPlanned'), stepType: z.enum(STEP_TYPES, { error: 'type d’étape inconnu' }), date: calendarDateField('date') }),
-    z.object({ type: z.literal('stepDone'), stepType: z.enum(STEP_TYPES, { error: 'type d’étape inconnu' }), date: calendarDateField('date') }),
-    z.object({ type: z.literal('contactLogged'), date: calendarDateField('date'), mode: z.enum(CONTACT_MODES, { error: 'mode de contact inconnu' }) }),
-    z.object({ type: z.literal('appointmentMissed'), date: calendarDateField('date') }),
+    z.object({ type: z.literal('stepPlanned'), stepType: z.enum(STEP_TYPES, { error: 'type d’étape inconnu' }), date: factDate('date') }),
+    z.object({ type: z.literal('stepDone'), stepType: z.enum(STEP_TYPES, { error: 'type d’étape inconnu' }), date: factDate('date') }),
+    z.object({ type: z.literal('contactLogged'), date: factDate('date'), mode: z.enum(CONTACT_MODES, { error: 'mode de contact inconnu' }) }),
+    z.object({ type: z.literal('appointmentMissed'), date: factDate('date') }),
     z.object({
       type: z.literal('appointmentScheduled'),
-      date: calendarDateField('date du rendez-vous'),
+      date: factDate('date du rendez-vous'),
       time: clockTimeField('heure'),
       place: z.string({ error: 'lieu : obligatoire' }).trim().min(2, 'lieu : obligatoire').max(200, 'lieu : 200 caractères au plus'),
       durationMinutes: z.number().int().min(15, 'durée : 15 minutes au moins').max(480, 'durée : 8 heures au plus').default(60),
@@ -57,23 +77,23 @@ export const pathwayActionSchema = z.discriminatedUnion(
     z.object({
       type: z.literal('appointmentMoved'),
       from: z.iso.datetime({ offset: true, error: 'rendez-vous : lequel ? (son heure, ISO 8601)' }),
-      date: calendarDateField('nouvelle date du rendez-vous'),
+      date: factDate('nouvelle date du rendez-vous'),
       time: clockTimeField('heure'),
       place: z.string({ error: 'lieu : obligatoire' }).trim().min(2, 'lieu : obligatoire').max(200, 'lieu : 200 caractères au plus'),
       durationMinutes: z.number().int().min(15, 'durée : 15 minutes au moins').max(480, 'durée : 8 heures au plus').default(60),
     }),
     z.object({ type: z.literal('appointmentCancelled'), from: z.iso.datetime({ offset: true, error: 'rendez-vous : lequel ? (son heure, ISO 8601)' }) }),
-    z.object({ type: z.literal('contractSigned'), contract: contractSchema }),
-    z.object({ type: z.literal('contractEnded'), date: calendarDateField('date de fin'), reason: z.enum(CONTRACT_END_REASONS, { error: 'motif de fin inconnu' }) }),
+    z.object({ type: z.literal('contractSigned'), contract: plausibleContractSchema }),
+    z.object({ type: z.literal('contractEnded'), date: factDate('date de fin'), reason: z.enum(CONTRACT_END_REASONS, { error: 'motif de fin inconnu' }) }),
     z.object({
       type: z.literal('trainingStarted'),
-      start: calendarDateField('début de formation'),
-      end: calendarDateField('fin de formation').nullable().default(null),
+      start: factDate('début de formation'),
+      end: plannedEnd('fin de formation').nullable().default(null),
       rncp: z.boolean({ error: 'RNCP : oui ou non' }),
       longTraining: z.boolean().default(false),
     }),
-    z.object({ type: z.literal('qualificationObtained'), date: calendarDateField('date d’obtention') }),
-    z.object({ type: z.literal('businessCreated'), start: calendarDateField('date de création') }),
+    z.object({ type: z.literal('qualificationObtained'), date: factDate('date d’obtention') }),
+    z.object({ type: z.literal('businessCreated'), start: factDate('date de création') }),
     z.object({
       type: z.literal('exitProposed'),
       exitType: z.enum(['ABANDON', 'PARCOURS_LONG', 'ADMINISTRATIVE', 'AUTRE'], {
@@ -88,7 +108,7 @@ export const pathwayActionSchema = z.discriminatedUnion(
       cdi: z.boolean().default(false),
       reason,
     }),
-    z.object({ type: z.literal('remindersPaused'), until: calendarDateField('jusqu’au'), reason }),
+    z.object({ type: z.literal('remindersPaused'), until: factDate('jusqu’au'), reason }),
     z.object({ type: z.literal('remindersResumed') }),
     // The coordination entrusts the pathway to another referent (the roster is checked by the channels).
     z.object({
@@ -97,8 +117,8 @@ export const pathwayActionSchema = z.discriminatedUnion(
       reason: z.string().trim().max(500, 'motif : 500 caractères au plus').optional(),
     }),
     // Barriers (freins périphériques) found or lifted during the pathway, each with its date.
-    z.object({ type: z.literal('barrierRaised'), category: z.enum(BARRIERS, { error: 'frein inconnu' }), date: calendarDateField('date') }),
-    z.object({ type: z.literal('barrierLifted'), category: z.enum(BARRIERS, { error: 'frein inconnu' }), date: calendarDateField('date de levée') }),
+    z.object({ type: z.literal('barrierRaised'), category: z.enum(BARRIERS, { error: 'frein inconnu' }), date: factDate('date') }),
+    z.object({ type: z.literal('barrierLifted'), category: z.enum(BARRIERS, { error: 'frein inconnu' }), date: factDate('date de levée') }),
   ],
   { error: 'action inconnue' },
 );

@@ -3,7 +3,7 @@
  * A form turns the raw values people typed into the object the workflow expects; the workflow's
  * own schema then validates it, and its messages are placed next to the field they concern.
  */
-import type { z } from '../domain/validation.ts';
+import { hasLineBreaks, hasUntypableCharacters, lineBreakMessage, untypableMessage, type z } from '../domain/validation.ts';
 
 export interface Option {
   value: string;
@@ -41,6 +41,16 @@ export function readForm(form: FormSpec, raw: RawValues): FormResult {
   const errors: Record<string, string> = {};
   for (const field of form.fields) {
     const value = raw[field.id];
+    // What no one types, said next to the field by its label (the schema would name it by its key).
+    const typed = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+    if (typed.some(hasUntypableCharacters)) {
+      errors[field.id] = untypableMessage(field.label);
+      continue;
+    }
+    if (field.kind !== 'textarea' && typed.some((v) => hasLineBreaks(v.trim()))) {
+      errors[field.id] = lineBreakMessage(field.label);
+      continue;
+    }
     const empty = value === undefined || (typeof value === 'string' && value.trim() === '') || (Array.isArray(value) && value.length === 0);
     if (empty && !field.optional) errors[field.id] = `${field.label} : ${field.kind === 'select' ? 'choisissez une option' : 'obligatoire'}`;
     if (!empty && field.kind === 'number' && typeof value === 'string' && !Number.isFinite(Number(value.replace(',', '.')))) {

@@ -3,8 +3,40 @@ import { parisDate } from '../domain/dates.ts';
 import { checkEligibility, situationFacts, type EligibilityResult } from '../domain/eligibility.ts';
 import { participantInputSchema, rectificationSchema, type ParticipantInput } from '../domain/participant.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
+import { birthDateProblem, oneLine, plausibleDate } from '../domain/validation.ts';
 import { text, yesNo, type Field, type FormSpec } from './fields.ts';
 import { MINIMUM_INCOME_OPTIONS, PRESCRIBER_OPTIONS, QUALIFICATION_OPTIONS, SEX_OPTIONS } from './labels.ts';
+
+/**
+ * A birth date giving an age of 16 to 100 today (a typo's year, 2080 or 1890, is refused before
+ * anything is recorded), judged on the app's today in Paris when the referral is read.
+ */
+const plausibleBirthDate = participantInputSchema.shape.birthDate.check(
+  plausibleDate((date, today) => birthDateProblem('date de naissance', date, today), () => parisDate(Date.now())),
+);
+
+/** One-line facts (names, a phone number): no line break nor tab inside, whatever the channel. */
+const { shape } = participantInputSchema;
+const oneLineFacts = {
+  firstName: shape.firstName.check(oneLine('prénom')),
+  lastName: shape.lastName.check(oneLine('nom')),
+  phone: shape.phone.check(oneLine('téléphone')),
+  commune: shape.commune.check(oneLine('commune')),
+  prescriberContact: shape.prescriberContact.check(oneLine('contact du prescripteur')),
+};
+
+/** A referral as every channel reads it (Slack, the console, the API, the CLI): the participant's facts, one line each, a plausible birth date. */
+export const referralSchema = participantInputSchema.extend({ ...oneLineFacts, birthDate: plausibleBirthDate });
+
+/** A rectification: any fact of the referral, each optional; one line each, and a birth date given must be plausible too. */
+export const rectificationInputSchema = rectificationSchema.extend({
+  firstName: oneLineFacts.firstName.optional(),
+  lastName: oneLineFacts.lastName.optional(),
+  phone: oneLineFacts.phone,
+  commune: oneLineFacts.commune,
+  prescriberContact: oneLineFacts.prescriberContact,
+  birthDate: plausibleBirthDate.optional(),
+});
 
 const yesNoField = (id: string, label: string, hint?: string): Field => ({ id, label, kind: 'select', options: yesNo, optional: true, ...(hint ? { hint } : {}) });
 
@@ -44,7 +76,7 @@ export const REFERRAL_FORM: FormSpec = {
   fields: REFERRAL_FIELDS,
   // Every field is read as typed (text, date, code, « oui »/« non »): the schema reads them all.
   toValue: (raw) => Object.fromEntries(REFERRAL_FIELDS.map((f) => [f.id, text(raw, f.id)])),
-  schema: participantInputSchema,
+  schema: referralSchema,
 };
 
 /**
@@ -63,7 +95,7 @@ export const RECTIFICATION_FORM: FormSpec = {
         return value === undefined ? [] : [[f.id, value]];
       }),
     ),
-  schema: rectificationSchema,
+  schema: rectificationInputSchema,
 };
 
 export const DECISION_LABELS = { eligible: 'éligible', not_eligible: 'non éligible', to_review: 'à vérifier' } as const;

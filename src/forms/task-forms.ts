@@ -1,5 +1,7 @@
 /** The form of each kind of task, as staff answer it (Slack modal or web page). */
+import { parisDate } from '../domain/dates.ts';
 import { taskAnswerSchemas, type TaskKind } from '../domain/tasks.ts';
+import { factDateProblem, type z } from '../domain/validation.ts';
 import { list, number, text, yesNo, type FormSpec, type Option } from './fields.ts';
 import { BARRIER_OPTIONS, CONTACT_MODE_OPTIONS, LABOUR_MARKET_OPTIONS, VOTE_OPTIONS } from './labels.ts';
 
@@ -10,8 +12,34 @@ export interface TaskFormContext {
 
 const yes = (value: string | undefined) => (value === undefined ? undefined : value === 'oui');
 
+/** The dates each kind of answer carries, by key, with the name the messages give them. */
+const ANSWER_DATES: Partial<Record<TaskKind, Record<string, string>>> = {
+  diagnostic_decision: { entryDate: 'date d’entrée', availableFrom: 'disponible à partir du' },
+  log_contact: { date: 'date du contact' },
+  follow_up_check: { date: 'date' },
+  confirm_exit: { date: 'date de sortie' },
+};
+
+/**
+ * What an answer of this kind must say, as the workflow checks it, and dates that are plausible on
+ * the app's today in Paris (from 1950 to two years ahead, see DATE_BOUNDS): checked where the answer
+ * is typed (forms, API), before it travels to the workflow.
+ */
+export function taskAnswerSchema(kind: TaskKind): z.ZodType {
+  const dates = Object.entries(ANSWER_DATES[kind] ?? {});
+  return (taskAnswerSchemas[kind] as z.ZodType).check((ctx) => {
+    const answer = ctx.value as Record<string, unknown>;
+    const today = parisDate(Date.now());
+    for (const [key, label] of dates) {
+      const date = answer[key];
+      const problem = typeof date === 'string' ? factDateProblem(label, date, today) : undefined;
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: date, path: [key] });
+    }
+  });
+}
+
 export function taskForm(kind: TaskKind, context: TaskFormContext = { referents: [] }): FormSpec {
-  const schema = taskAnswerSchemas[kind];
+  const schema = taskAnswerSchema(kind);
   switch (kind) {
     case 'assign_referent':
       return {
@@ -161,6 +189,6 @@ function continueOrExitForm(title: string, exitValue: string, exitLabel: string,
       { id: 'reason', label: reasonLabel, kind: 'textarea', optional: true },
     ],
     toValue: (raw) => ({ decision: text(raw, 'decision'), reason: text(raw, 'reason') }),
-    schema: taskAnswerSchemas[exitValue === 'exit' ? 'parcours_long' : 'rupture_review'],
+    schema: taskAnswerSchema(exitValue === 'exit' ? 'parcours_long' : 'rupture_review'),
   };
 }

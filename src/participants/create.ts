@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { Db } from '../db/client.ts';
 import { toDbDate } from '../db/dates.ts';
 import { parisDate, type CalendarDate } from '../domain/dates.ts';
-import { describeIssues, identityKey, participantInputSchema, type ParticipantInput } from '../domain/participant.ts';
+import { describeIssues, identityKey, type ParticipantInput } from '../domain/participant.ts';
+import { referralSchema } from '../forms/referral-form.ts';
 import type { PathwayPolicy } from '../domain/pathway-policy.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import type { TaskTimings } from '../domain/tasks.ts';
 import type { Logger } from '../logging.ts';
 import { pathwayWorkflowId, type Channel } from '../../workflows/pathway-messages.ts';
 import { coordinatorsOf } from '../staff/directory.ts';
-import { PathwayAlreadyStartedError, startPathway } from '../temporal/pathway-client.ts';
+import { PathwayAlreadyStartedError, startPathway, workflowExists } from '../temporal/pathway-client.ts';
 
 /** Bad input: `problems` are French sentences for the person who typed it. */
 export class InvalidInputError extends Error {
@@ -73,21 +74,12 @@ export class PathwayNotStartedError extends Error {
   constructor(readonly participantId: string) {
     super(
       `Participant enregistré (${participantId}), mais son parcours n’a pas pu démarrer : le serveur Temporal ne répond pas. ` +
-        'Relancez la même création quand il répondra : le parcours démarrera, sans doublon.',
+        'Relancez la même demande quand il répondra : le parcours démarrera, sans doublon (le système le démarre aussi de lui-même dans les minutes qui suivent).',
     );
     this.name = 'PathwayNotStartedError';
   }
 }
 
-async function workflowExists(client: Client, workflowId: string): Promise<boolean> {
-  try {
-    await client.workflow.getHandle(workflowId).describe();
-    return true;
-  } catch (error) {
-    if (error instanceof WorkflowNotFoundError) return false;
-    throw error;
-  }
-}
 
 /**
  * Records a participant, then starts their pathway workflow. Creation is idempotent: when the
@@ -99,7 +91,7 @@ export async function createParticipant(
   raw: unknown,
   by: { actor: string; channel: Channel },
 ): Promise<{ participantId: string; workflowId: string }> {
-  const parsed = participantInputSchema.safeParse(raw);
+  const parsed = referralSchema.safeParse(raw);
   if (!parsed.success) {
     deps.logger.info({ channel: by.channel, problems: parsed.error.issues.length }, 'création refusée : données invalides');
     throw new InvalidInputError(describeIssues(parsed.error));

@@ -13,11 +13,11 @@ import { fromDbDate, toDbDate } from '../db/dates.ts';
 import { parisDate } from '../domain/dates.ts';
 import type { EligibilityResult } from '../domain/eligibility.ts';
 import { assessRecord, decisive, noticed } from './assess.ts';
-import { REFERRAL_FORM } from '../forms/referral-form.ts';
+import { rectificationInputSchema, REFERRAL_FORM } from '../forms/referral-form.ts';
 
 /** The facts kept out of Slack, and out of the audit's before/after. */
 const SENSITIVE_FACTS = REFERRAL_FORM.fields.filter((f) => f.sensitive).map((f) => f.id);
-import { describeIssues, identityKey, rectificationSchema } from '../domain/participant.ts';
+import { describeIssues, identityKey } from '../domain/participant.ts';
 import type { PlieConfig } from '../domain/plie-config.ts';
 import { eligibilityRevisedSignal, type Channel } from '../../workflows/pathway-messages.ts';
 import { currentPathwayId } from './reenter.ts';
@@ -46,7 +46,7 @@ export async function rectifyParticipant(
   raw: unknown,
   by: { actor: string; channel: Channel },
 ): Promise<Rectified> {
-  const parsed = rectificationSchema.safeParse(raw);
+  const parsed = rectificationInputSchema.safeParse(raw);
   if (!parsed.success) throw new InvalidInputError(describeIssues(parsed.error));
   const given = Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as typeof parsed.data;
   if (Object.keys(given).length === 0) throw new InvalidInputError(['aucun fait à corriger']);

@@ -10,6 +10,7 @@ import type { Reason } from '../domain/eligibility.ts';
 import { fileReference, initials } from '../domain/participant.ts';
 import { STAGE_LABELS, TASK_TITLES, type Stage, type TaskKind } from '../domain/tasks.ts';
 import { readForm } from '../forms/fields.ts';
+import { hasUntypableCharacters, untypableMessage } from '../domain/validation.ts';
 import { DECISION_LABELS, REFERRAL_FORM, referralPreCheck } from '../forms/referral-form.ts';
 import { fromDbDate } from '../db/dates.ts';
 import type { ParticipantInput } from '../domain/participant.ts';
@@ -93,6 +94,11 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
       await tell(client, to, 'Indiquez au moins deux lettres du nom : `/plie participant <nom>`.');
       return;
     }
+    // Never a search the database would refuse (a NUL byte): said as the forms say it.
+    if (hasUntypableCharacters(name)) {
+      await tell(client, to, untypableMessage('nom cherché'));
+      return;
+    }
     const found = await db.participant.findMany({
       where: { plieCode: staff.plieCode, lastName: { contains: name.trim(), mode: 'insensitive' } },
       include: { pathways: { orderBy: { createdAt: 'desc' }, take: 1, include: { tasks: { where: { status: 'open' }, orderBy: { dueDate: 'asc' }, take: 1 } } } },
@@ -128,7 +134,7 @@ export function registerCommandListeners(app: App, deps: SlackDeps): void {
   }
 
   app.view<ViewSubmitAction>('referral_check', async ({ ack, body, view, client }) => {
-    const result = readForm(REFERRAL_FORM, modalValues(REFERRAL_FORM, view.state.values));
+    const result = readForm(REFERRAL_FORM, modalValues(REFERRAL_FORM, view.state?.values));
     if (!result.ok) {
       await ack({ response_action: 'errors', errors: result.errors });
       return;

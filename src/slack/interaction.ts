@@ -14,6 +14,8 @@ import { staffBySlackUser } from '../staff/directory.ts';
 import { audit } from '../db/audit.ts';
 import { readForm, type FormSpec } from '../forms/fields.ts';
 import { modalValues, type ViewStateValues } from './modal.ts';
+import { z } from '../domain/validation.ts';
+import { databaseRefusal } from '../web/input-errors.ts';
 
 export interface SlackDeps {
   db: Db;
@@ -87,9 +89,12 @@ export function createOnceAtATime() {
 
 /** A listener's failure: logged, and the person told that it did not go through. */
 export async function failed(deps: SlackDeps, client: WebClient, to: Audience, error: unknown, what: string): Promise<void> {
-  deps.logger.error({ err: (error as Error).message, what, slackUser: to.user }, 'action Slack en échec');
+  // Refused by the database for what was typed: the same again would be refused again, so no « try again ».
+  const refusal = databaseRefusal(error);
+  if (refusal) deps.logger.warn({ code: refusal.code, what, slackUser: to.user }, 'action Slack refusée par la base');
+  else deps.logger.error({ err: (error as Error).message, what, slackUser: to.user }, 'action Slack en échec');
   try {
-    await tell(client, to, '⚠️ Votre action n’a pas pu être enregistrée (erreur technique). Réessayez dans un instant ; si cela persiste, prévenez la coordination.');
+    await tell(client, to, refusal ? `⛔ Non enregistré : ${refusal.message}` : '⚠️ Votre action n’a pas pu être enregistrée (erreur technique). Réessayez dans un instant ; si cela persiste, prévenez la coordination.');
   } catch (tellError) {
     deps.logger.error({ err: (tellError as Error).message }, 'impossible de prévenir la personne');
   }
@@ -108,11 +113,26 @@ export interface ModalMeta {
 
 export const audienceOf = (body: BlockAction): Audience => ({ user: body.user.id, channel: body.channel?.id });
 
+/** A Slack id (user, channel, message ts excepted) as Slack writes them. */
+export const slackId = z.string().regex(/^[A-Z0-9]{1,40}$/);
+/** A message's timestamp, as Slack writes it (it names the message to update). */
+export const slackTs = z.string().regex(/^\d{1,12}\.\d{1,8}$/);
+
+/** Each key of the metadata as this app writes it; a key that is not (tampered, truncated) reads as absent. */
+const metaSchema = z.object({
+  input: z.unknown().optional(),
+  taskId: z.string().min(1).max(200).optional().catch(undefined),
+  caseId: z.string().min(1).max(200).optional().catch(undefined),
+  participantId: z.uuid().optional().catch(undefined),
+  action: z.string().max(60).optional().catch(undefined),
+  channel: slackId.optional().catch(undefined),
+});
+
 /** A modal's private metadata; anything unreadable (tampered, truncated) reads as empty. */
-export const metaOf = (view: { private_metadata: string }): ModalMeta => {
+export const metaOf = (view: { private_metadata?: unknown }): ModalMeta => {
   try {
-    const meta: unknown = JSON.parse(view.private_metadata);
-    return meta !== null && typeof meta === 'object' ? meta : {};
+    const meta = typeof view.private_metadata === 'string' ? metaSchema.safeParse(JSON.parse(view.private_metadata)) : null;
+    return meta?.success ? Object.fromEntries(Object.entries(meta.data).filter(([, v]) => v !== undefined)) : {};
   } catch {
     return {};
   }

@@ -56,15 +56,34 @@ export type ViewStateValues = Record<string, Record<string, {
   selected_options?: Array<{ value: string }>;
 }>>;
 
-export function modalValues(form: FormSpec, values: ViewStateValues): RawValues {
+/**
+ * The raw values of a submitted modal. Only what the form asks is read, and only as Slack's
+ * elements report it (strings, lists of options): anything else in a payload reads as not given,
+ * so that the form, not a crash, answers it.
+ */
+export function modalValues(form: FormSpec, values: ViewStateValues | undefined): RawValues {
   const raw: RawValues = {};
+  const blocks: unknown = values;
+  if (blocks === null || typeof blocks !== 'object') return raw;
   // Sensitive facts never come through Slack, even in a crafted payload.
   for (const field of form.fields.filter((f) => !f.sensitive)) {
-    const state = values[field.id]?.value;
-    if (!state) continue;
-    const value =
-      state.selected_options?.map((o) => o.value) ?? state.selected_option?.value ?? state.selected_date ?? state.value ?? undefined;
-    if (value !== null && value !== undefined) raw[field.id] = value;
+    const block: unknown = Object.hasOwn(blocks, field.id) ? (blocks as Record<string, unknown>)[field.id] : undefined;
+    const state: unknown = block !== null && typeof block === 'object' ? (block as Record<string, unknown>).value : undefined;
+    if (state === null || typeof state !== 'object') continue;
+    const value = elementValue(state as Record<string, unknown>);
+    if (value !== undefined) raw[field.id] = value;
   }
   return raw;
+}
+
+const optionValue = (option: unknown): unknown => (option !== null && typeof option === 'object' ? (option as { value?: unknown }).value : undefined);
+
+/** What an element's state says: the options chosen, the option, the date, or the text typed. */
+function elementValue(state: Record<string, unknown>): string | string[] | undefined {
+  if (Array.isArray(state.selected_options)) {
+    const chosen = state.selected_options.map(optionValue);
+    return chosen.every((v): v is string => typeof v === 'string') ? chosen : undefined;
+  }
+  const single = optionValue(state.selected_option) ?? state.selected_date ?? state.value;
+  return typeof single === 'string' ? single : undefined;
 }

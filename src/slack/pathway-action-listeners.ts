@@ -92,7 +92,7 @@ export function registerPathwayActionListeners(app: App, deps: SlackDeps): void 
     const to: Audience = { user: body.user.id, channel: meta.channel };
     const participantId = meta.participantId;
     if (!participantId) return await ack();
-    const value = await submitted(ack, RECTIFICATION_FORM, view.state.values);
+    const value = await submitted(ack, RECTIFICATION_FORM, view.state?.values);
     if (value === undefined) return;
     await once(`${participantId}/${view.id}`, () =>
       guarded(deps, client, to, 'participant.rectify', async () => {
@@ -120,7 +120,7 @@ export function registerPathwayActionListeners(app: App, deps: SlackDeps): void 
     }
     const name = meta.action;
     const participantId = meta.participantId;
-    const value = await submitted(ack, actionForm(name, { referents: name === 'referentChanged' ? await referentsOf(participantId) : [] }), view.state.values);
+    const value = await submitted(ack, actionForm(name, { referents: name === 'referentChanged' ? await referentsOf(participantId) : [] }), view.state?.values);
     if (value === undefined) return;
     await once(`${participantId}/${view.id}`, () =>
       guarded(deps, client, to, 'pathway.action', async () => {

@@ -11,7 +11,8 @@ import { placementForm, type PlacementAnswer } from '../forms/placement-form.ts'
 import { placementFacts } from '../offers/placement-facts.ts';
 import { decidePlacement } from '../offers/placements.ts';
 import { TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
-import { actingStaff, createOnceAtATime, failed, refuse, tell, type Audience, type SlackDeps } from './interaction.ts';
+import { z } from '../domain/validation.ts';
+import { actingStaff, createOnceAtATime, failed, refuse, slackId, slackTs, tell, type Audience, type SlackDeps } from './interaction.ts';
 import { formModal, modalValues } from './modal.ts';
 import { PLACEMENT_ACTIONS, placementDoneMessage } from './placement-message.ts';
 import { parisDateTime } from './task-message.ts';
@@ -24,6 +25,28 @@ interface Meta {
   ts?: string;
   text?: string;
 }
+
+/** The modal's metadata as this app writes it; anything else (tampered, truncated) names no placement. */
+const metaSchema = z.object({
+  placementId: z.uuid(),
+  channel: slackId.optional().catch(undefined),
+  ts: slackTs.optional().catch(undefined),
+  text: z.string().max(4000).optional().catch(undefined),
+});
+
+function readMeta(privateMetadata: unknown): Meta | null {
+  try {
+    const parsed = metaSchema.safeParse(typeof privateMetadata === 'string' ? JSON.parse(privateMetadata) : null);
+    if (!parsed.success) return null;
+    const { placementId, channel, ts, text } = parsed.data;
+    return { placementId, ...(channel ? { channel } : {}), ...(ts ? { ts } : {}), ...(text !== undefined ? { text } : {}) };
+  } catch {
+    return null;
+  }
+}
+
+/** A button's placement id: a UUID, or nothing (a placement's id never reaches a query otherwise). */
+const placementIdOf = (value: string | undefined) => (z.uuid().safeParse(value).success ? value! : '');
 
 export function registerPlacementListeners(app: App, deps: SlackDeps): void {
   const once = createOnceAtATime();
@@ -60,7 +83,8 @@ export function registerPlacementListeners(app: App, deps: SlackDeps): void {
   app.action<BlockAction<ButtonAction>>(PLACEMENT_ACTIONS.propose, async ({ ack, body, action, client }) => {
     await ack();
     const to: Audience = { user: body.user.id, channel: body.channel?.id };
-    const placementId = action.value ?? '';
+    const placementId = placementIdOf(action.value);
+    if (!placementId) return await tell(client, to, 'Cette mise en relation est introuvable.');
     await once(placementId, () => guarded(client, to, () => decide(client, to, metaOf(body, placementId), { decision: 'propose' })));
   });
 
@@ -68,7 +92,8 @@ export function registerPlacementListeners(app: App, deps: SlackDeps): void {
     await ack();
     const to: Audience = { user: body.user.id, channel: body.channel?.id };
     await guarded(client, to, async () => {
-      const facts = await placementFacts(deps.db, action.value ?? '');
+      const id = placementIdOf(action.value);
+      const facts = id ? await placementFacts(deps.db, id) : null;
       if (!facts) return await tell(client, to, 'Cette mise en relation est introuvable.');
       await client.views.open({
         trigger_id: body.trigger_id,
@@ -78,12 +103,7 @@ export function registerPlacementListeners(app: App, deps: SlackDeps): void {
   });
 
   app.view<ViewSubmitAction>(PLACEMENT_VIEW, async ({ ack, body, view, client }) => {
-    let meta: Meta | null = null;
-    try {
-      meta = JSON.parse(view.private_metadata) as Meta;
-    } catch {
-      meta = null;
-    }
+    const meta = readMeta(view.private_metadata);
     const to: Audience = { user: body.user.id, channel: meta?.channel };
     const facts = meta?.placementId ? await placementFacts(deps.db, meta.placementId) : null;
     if (!meta || !facts) {
@@ -91,7 +111,7 @@ export function registerPlacementListeners(app: App, deps: SlackDeps): void {
       return await refuse(deps, client, to, 'Ce formulaire ne correspond à aucune mise en relation.', { action: 'placement.decide', entityType: 'placement', entityId: meta?.placementId ?? '?' });
     }
     const form = placementForm(facts.status);
-    const result = readForm(form, modalValues(form, view.state.values));
+    const result = readForm(form, modalValues(form, view.state?.values));
     if (!result.ok) return await ack({ response_action: 'errors', errors: result.errors });
     await ack();
     const answer = result.value as PlacementAnswer;

@@ -11,7 +11,8 @@ import { readForm } from '../forms/fields.ts';
 import type { Staff } from '../generated/prisma/client.ts';
 import { TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { chaseCompany, reviewHours } from '../temporal/procurement-client.ts';
-import { actingStaff, createOnceAtATime, failed, refuse, tell, type Audience, type SlackDeps } from './interaction.ts';
+import { z } from '../domain/validation.ts';
+import { actingStaff, createOnceAtATime, failed, refuse, slackId, slackTs, tell, type Audience, type SlackDeps } from './interaction.ts';
 import { PROCUREMENT_ACTIONS, PROCUREMENT_OUTCOMES, procurementDoneMessage, parseButtonValue, type ProcurementButtonValue } from './procurement-message.ts';
 import { formModal, modalValues } from './modal.ts';
 import { parisDateTime } from './task-message.ts';
@@ -25,6 +26,25 @@ interface CorrectionMeta extends ProcurementButtonValue {
 }
 
 type Decision = keyof typeof PROCUREMENT_OUTCOMES;
+
+/** Where the prompt was (to update it), as this app writes it; anything else reads as absent. */
+const whereSchema = z.object({
+  channel: slackId.optional().catch(undefined),
+  ts: slackTs.optional().catch(undefined),
+  text: z.string().max(4000).optional().catch(undefined),
+});
+
+function readCorrectionMeta(privateMetadata: unknown): CorrectionMeta | null {
+  try {
+    const raw: unknown = typeof privateMetadata === 'string' ? JSON.parse(privateMetadata) : null;
+    const target = raw !== null && typeof raw === 'object' ? parseButtonValue(JSON.stringify({ marcheId: (raw as CorrectionMeta).marcheId, month: (raw as CorrectionMeta).month })) : null;
+    const where = whereSchema.safeParse(raw);
+    if (!target || !where.success) return null;
+    return { ...target, ...Object.fromEntries(Object.entries(where.data).filter(([, v]) => v !== undefined)) };
+  } catch {
+    return null;
+  }
+}
 
 export function registerProcurementListeners(app: App, deps: SlackDeps): void {
   const once = createOnceAtATime();
@@ -97,20 +117,15 @@ export function registerProcurementListeners(app: App, deps: SlackDeps): void {
   });
 
   app.view<ViewSubmitAction>(CORRECTION_VIEW, async ({ ack, body, view, client }) => {
-    let meta: CorrectionMeta | null;
-    try {
-      meta = JSON.parse(view.private_metadata) as CorrectionMeta;
-    } catch {
-      meta = null;
-    }
-    const target = parseButtonValue(meta ? JSON.stringify({ marcheId: meta.marcheId, month: meta.month }) : undefined);
+    const meta = readCorrectionMeta(view.private_metadata);
+    const target = meta ? { marcheId: meta.marcheId, month: meta.month } : null;
     const to: Audience = { user: body.user.id, channel: meta?.channel };
     if (!target || !meta) {
       await ack();
       return await refuse(deps, client, to, 'Ce formulaire ne correspond à aucun marché.', { action: 'marche.review', entityType: 'marche', entityId: '?' });
     }
     const form = correctionForm(target.month);
-    const result = readForm(form, modalValues(form, view.state.values));
+    const result = readForm(form, modalValues(form, view.state?.values));
     if (!result.ok) return await ack({ response_action: 'errors', errors: result.errors });
     await ack();
     const { comment } = result.value as { comment: string };

@@ -1,4 +1,5 @@
 /** The facilitator's Slack prompts for a procurement (marché): validate the month's hours, chase the company, the pace alert and the bilan. */
+import { z } from '../domain/validation.ts';
 import type { KnownBlock } from '@slack/types';
 import { monthLabel } from '../domain/procurement.ts';
 import { bilanHeadline, declaredLines, promptHeadline, type BilanFigures, type FacilitatorPrompt, type PromptFacts } from '../email/procurement-templates.ts';
@@ -17,7 +18,8 @@ export const buttonValue = (v: ProcurementButtonValue) => JSON.stringify(v);
 export function parseButtonValue(raw: string | undefined): ProcurementButtonValue | null {
   try {
     const v = JSON.parse(raw ?? '') as Partial<ProcurementButtonValue>;
-    return typeof v.marcheId === 'string' && typeof v.month === 'string' && /^\d{4}-\d{2}$/.test(v.month) ? { marcheId: v.marcheId, month: v.month } : null;
+    // A marché's id is a UUID: anything else names no marché (and never reaches a query).
+    return typeof v.marcheId === 'string' && z.uuid().safeParse(v.marcheId).success && typeof v.month === 'string' && /^\d{4}-\d{2}$/.test(v.month) ? { marcheId: v.marcheId, month: v.month } : null;
   } catch {
     return null;
   }

@@ -114,7 +114,7 @@ export function registerTaskListeners(app: App, deps: SlackDeps): void {
       return;
     }
     const kind: TaskKind = task.kind;
-    const value = await submitted(ack, taskForm(kind, await referents(task.pathway.participant.plieCode)), view.state.values);
+    const value = await submitted(ack, taskForm(kind, await referents(task.pathway.participant.plieCode)), view.state?.values);
     if (value === undefined) return;
     await once(task.id, () => guarded(deps, client, to, 'task.form', () => submitAnswer(client, to, task.id, value)));
   });

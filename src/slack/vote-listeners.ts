@@ -63,7 +63,7 @@ export function registerVoteListeners(app: App, deps: SlackDeps): void {
   app.view<ViewSubmitAction>('commission_vote', async ({ ack, body, view, client }) => {
     const meta = metaOf(view);
     const to: Audience = { user: body.user.id, channel: meta.channel };
-    const value = (await submitted(ack, taskForm('commission_vote'), view.state.values)) as { vote: string; comment?: string } | undefined;
+    const value = (await submitted(ack, taskForm('commission_vote'), view.state?.values)) as { vote: string; comment?: string } | undefined;
     if (!value || !meta.caseId) return;
     const caseId = meta.caseId;
     await once(`${caseId}/${to.user}`, () => guarded(deps, client, to, 'commission.vote', () => vote(client, to, caseId, value)));

@@ -29,6 +29,10 @@ import { auditRead } from '../db/audit.ts';
 import { currentPathwayId, reenterParticipant, ReentryRefusedError } from '../participants/reenter.ts';
 import { ParticipantNotFoundError, rectifyParticipant } from '../participants/rectify.ts';
 import { CASA_CONFIG } from '../domain/plie-config.ts';
+import { pathwayActionSchema } from '../domain/pathway-actions.ts';
+import { isTaskKind } from '../domain/tasks.ts';
+import { taskAnswerSchema } from '../forms/task-forms.ts';
+import { databaseRefusal, requestRefusal } from './input-errors.ts';
 
 export interface WebDeps {
   logger: Logger;
@@ -236,15 +240,27 @@ export function createWebApp(web: WebDeps): express.Express {
     return { deps, participantId: id.data, body: body.data, workflowId: await currentPathwayId(deps.db, id.data) };
   }
 
+  /** The workflow's own refusal of what the request says, given here: it never travels to the workflow, nor is anything audited for it. */
+  const refusedAs = (prefix: string, issues: readonly { message: string }[]) =>
+    new TaskAnswerRejectedError(`${prefix} : ${issues.map((i) => i.message).join(' ; ')}`, REFUSAL_CODES.invalid);
+
   api.post('/participants/:id/reponses', async (req, res) => {
     const r = await pathwayRequest(req, res, answerBodySchema);
-    if (r) res.json(await answerPathwayTask(r.deps, r.participantId, { ...r.body, actor: await actorOf(res, r.deps, r.body.actor, r.participantId), channel: 'http' }, r.workflowId));
+    if (!r) return;
+    // An open task of this pathway: its answer is checked as the workflow checks it, its dates for plausibility too.
+    const task = await r.deps.db.task.findFirst({ where: { id: r.body.taskId, pathwayId: r.workflowId, status: 'open' }, select: { kind: true } });
+    const check = task && isTaskKind(task.kind) ? taskAnswerSchema(task.kind).safeParse(r.body.answer) : null;
+    if (check && !check.success) throw refusedAs('Réponse invalide', check.error.issues);
+    res.json(await answerPathwayTask(r.deps, r.participantId, { ...r.body, actor: await actorOf(res, r.deps, r.body.actor, r.participantId), channel: 'http' }, r.workflowId));
   });
 
   // An action on the pathway: contact, contract, exit proposal, pause of reminders…
   api.post('/participants/:id/actions', async (req, res) => {
     const r = await pathwayRequest(req, res, actionBodySchema);
-    if (r) res.json(await recordPathwayAction(r.deps, r.participantId, { ...r.body, actor: await actorOf(res, r.deps, r.body.actor, r.participantId), channel: 'http' }, r.workflowId));
+    if (!r) return;
+    const check = pathwayActionSchema.safeParse(r.body.action);
+    if (!check.success) throw refusedAs('Action refusée', check.error.issues);
+    res.json(await recordPathwayAction(r.deps, r.participantId, { ...r.body, actor: await actorOf(res, r.deps, r.body.actor, r.participantId), channel: 'http' }, r.workflowId));
   });
 
   // Rectification of the person's facts: the keys of the referral, each optional.
@@ -310,6 +326,8 @@ function errorHandler(log: Logger) {
       next(error);
       return;
     }
+    const malformed = requestRefusal(error);
+    const refusal = databaseRefusal(error);
     if (error instanceof InvalidInputError) {
       res.status(400).json({ erreur: 'Données invalides.', details: error.problems });
     } else if (error instanceof DuplicateParticipantError) {
@@ -332,6 +350,12 @@ function errorHandler(log: Logger) {
       res.status(413).json({ erreur: 'Requête trop volumineuse.' });
     } else if ((error as Error).name === 'WorkflowNotFoundError') {
       res.status(404).json({ erreur: 'Aucun parcours pour ce participant.' });
+    } else if (malformed) {
+      res.status(malformed.status).json({ erreur: malformed.message });
+    } else if (refusal) {
+      // The data itself was refused by the database: the same request would be again, so no « try again ».
+      log.warn({ path: req.path, code: refusal.code }, 'données refusées par la base');
+      res.status(refusal.status).json({ erreur: refusal.message });
     } else {
       log.error({ path: req.path, err: (error as Error).message }, 'erreur inattendue');
       res.status(503).json({ erreur: 'Service momentanément indisponible, merci de réessayer.' });

@@ -29,6 +29,7 @@ import { answerPathwayTask } from '../participants/pathway-action.ts';
 import { referentOptions } from '../staff/directory.ts';
 import { escapeHtml } from '../html.ts';
 import { alert, html, join, page, paragraph, type Html } from './pages/layout.ts';
+import { databaseRefusal, requestRefusal } from './input-errors.ts';
 
 export interface LinkPagesDeps {
   db: Db;
@@ -287,6 +288,12 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
     } catch (error) {
       if (followUpOver(error)) return await answer(410, 'Suivi terminé', alert('info', FOLLOW_UP_OVER));
       if (error instanceof TaskAnswerRejectedError) return await answer(422, 'Réponse non enregistrée', alert('warning', 'Votre réponse n’a pas pu être prise en compte.', error.message));
+      // Refused by the database for what it says: the same answer would be again, so no « try again ».
+      const refusal = databaseRefusal(error);
+      if (refusal) {
+        log.warn({ code: refusal.code, purpose: claims.purpose }, 'données refusées par la base');
+        return await answer(refusal.status, 'Réponse non enregistrée', alert('warning', 'Votre réponse n’a pas pu être enregistrée.', refusal.message));
+      }
       log.error({ err: (error as Error).message, purpose: claims.purpose }, 'formulaire en échec');
       return await answer(503, 'Service momentanément indisponible', alert('error', 'Votre envoi n’a pas pu être enregistré.', 'Le service est momentanément indisponible : réessayez dans quelques minutes avec le même lien.'));
     } finally {
@@ -328,6 +335,11 @@ export function createLinkPages(deps: LinkPagesDeps): express.Router {
   // Anything unexpected behind a link: a page, and a log line without the path (it holds the token).
   router.use((error: unknown, req: Request, res: Response, next: express.NextFunction) => {
     if (res.headersSent) return next(error);
+    // A form the parser could not read (malformed, a charset other than UTF-8…), or data the database refused: sent again, refused again.
+    const malformed = requestRefusal(error);
+    if (malformed) return send(res, malformed.status, 'Envoi refusé', alert('warning', 'Votre envoi n’a pas pu être lu.', `${malformed.message} Votre lien reste valable.`));
+    const refusal = databaseRefusal(error);
+    if (refusal) return send(res, refusal.status, 'Envoi refusé', alert('warning', 'Votre envoi n’a pas pu être enregistré.', `${refusal.message} Votre lien reste valable.`));
     log.error({ err: (error as Error).message, method: req.method }, 'page de lien en échec');
     send(res, 503, 'Service momentanément indisponible', alert('error', 'Un incident est survenu', 'Votre lien reste valable : réessayez dans quelques minutes.'));
   });

@@ -40,6 +40,28 @@ describe('the PLIE’s configuration', () => {
     expect(problems(() => load(content)).some((p) => p.startsWith(message))).toBe(true);
   });
 
+  it.each([
+    ['{\n  "code": "CASA",\n  "name": "x",\n}', ['PLIE_CONFIG_FILE : JSON illisible (ligne 4, colonne 1 : vérifiez les guillemets, les virgules et les accolades)']],
+    ['{ "code": x }', ['PLIE_CONFIG_FILE : JSON illisible (vérifiez les guillemets, les virgules et les accolades)']],
+    ['{ "code": "CASA"', ['PLIE_CONFIG_FILE : JSON illisible (le fichier s’arrête avant la fin du JSON)']],
+    ['', ['PLIE_CONFIG_FILE : JSON illisible (le fichier s’arrête avant la fin du JSON)']],
+    ['3', ['PLIE_CONFIG_FILE : fichier : Entrée invalide : objet attendu, nombre reçu']],
+  ])('says in French where a file is unreadable (%j)', (content, expected) => {
+    expect(problems(() => load(content))).toEqual(expected);
+  });
+
+  it('refuses a name carrying a control character, and reads a file that starts with a byte order mark', () => {
+    const communes = [{ ...CASA_CONFIG.territory.communes[0]!, name: 'Antibes\u0000' }];
+    expect(problems(() => load({ ...CASA_CONFIG, territory: { communes } }))).toEqual([
+      'PLIE_CONFIG_FILE : territory.communes.0.name : nom : contient un caractère invisible non accepté (caractère de contrôle) ; retapez ce texte sans le copier-coller',
+    ]);
+    expect(load(`\uFEFF${JSON.stringify(OTHER_CONFIG)}`)).toEqual(OTHER_CONFIG);
+  });
+
+  it('says when the path is a folder', () => {
+    expect(problems(() => loadPlieConfig(parseEnv({ PLIE_CONFIG_FILE: dir })))).toEqual([`PLIE_CONFIG_FILE : fichier illisible (${dir}) : c’est un dossier, pas un fichier`]);
+  });
+
   it('says when the file is missing', () => {
     expect(problems(() => loadPlieConfig(parseEnv({ PLIE_CONFIG_FILE: path.join(dir, 'absent.json') })))).toEqual([
       `PLIE_CONFIG_FILE : fichier introuvable (${path.join(dir, 'absent.json')})`,

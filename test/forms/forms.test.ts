@@ -56,8 +56,25 @@ describe('forms (read the same from Slack and the web)', () => {
     ['a barrier not in the list', ACTION_FORMS.barrierRaised, { category: 'AUTRE_CHOSE', date: '2027-02-01' }, { category: 'Frein : choix inconnu' }],
     ['an impossible time', ACTION_FORMS.appointmentScheduled, { date: '2026-12-08', time: '25:00', place: 'PLIE' }, { time: 'heure : heure invalide, attendu HH:MM' }],
     ['a referral without a name', REFERRAL_FORM, { firstName: 'Inès', birthDate: '1990-01-01' }, { lastName: 'Nom : obligatoire' }],
+    // What no one types, said with the field's label; one-line fields keep to one line.
+    ['a NUL in a name', REFERRAL_FORM, { lastName: 'A\u0000b', firstName: 'Inès', birthDate: '1990-01-01' }, { lastName: 'Nom : contient un caractère invisible non accepté (caractère de contrôle) ; retapez ce texte sans le copier-coller' }],
+    ['a control character in a chosen option', taskForm('assign_referent', referents), { referentEmail: 'alice@plie.test\u0007' }, { referentEmail: 'Référent·e de parcours : contient un caractère invisible non accepté (caractère de contrôle) ; retapez ce texte sans le copier-coller' }],
+    ['a name on two lines', REFERRAL_FORM, { lastName: 'Durand\r\nMartin', firstName: 'Inès', birthDate: '1990-01-01' }, { lastName: 'Nom : tient sur une seule ligne (ni retour à la ligne ni tabulation)' }],
+    ['a birth date in 2080', REFERRAL_FORM, { lastName: 'Durand', firstName: 'Inès', birthDate: '12/03/2080' }, { birthDate: 'date de naissance : elle ne peut pas être dans le futur (12/03/2080)' }],
+    ['an entry date in 1900', taskForm('diagnostic_decision'), { decision: 'integrate', entryDate: '01/01/1900' }, { entryDate: 'date d’entrée : le 01/01/1900 est trop ancien (pas avant le 01/01/1950) ; vérifiez l’année' }],
   ])('refuses %s, next to the field', (_name, form, raw, errors) => {
     expect(readForm(form, raw)).toEqual({ ok: false, errors });
+  });
+
+  it('keeps the line breaks of a multi-line text', () => {
+    expect(readForm(ACTION_FORMS.remindersPaused, { until: '2027-01-15', reason: 'Hospitalisation\r\nRetour prévu en février' })).toMatchObject({ ok: true, value: { reason: 'Hospitalisation\r\nRetour prévu en février' } });
+  });
+
+  it('reads a crafted modal state as values not given, never as a crash', () => {
+    const form = taskForm('diagnostic_decision');
+    for (const values of [undefined, null, 'x', [], { decision: null }, { decision: { value: 'integrate' } }, { barriers: { value: { selected_options: 'SANTE' } } }, { barriers: { value: { selected_options: [{ value: 3 }] } } }, { project: { value: { value: 42 } } }]) {
+      expect(modalValues(form, values as never)).toEqual({});
+    }
   });
 
   it('reads a Slack modal’s state into the same raw values', () => {

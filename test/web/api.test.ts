@@ -197,6 +197,24 @@ describe('HTTP API', () => {
     expect(await createdHere()).toBe(before);
   });
 
+  // Found from outside: a NUL byte was answered 503 « try again » (PostgreSQL refused it), a birth date in 2080 accepted.
+  it.each([
+    ['a NUL in a first name', { firstName: 'A\u0000b', lastName: 'Nul' }, 400, ['prénom : contient un caractère invisible non accepté (caractère de contrôle) ; retapez ce texte sans le copier-coller']],
+    ['a NUL in a last name', { firstName: 'Ana', lastName: 'B\u0000' }, 400, ['nom : contient un caractère invisible non accepté (caractère de contrôle) ; retapez ce texte sans le copier-coller']],
+    ['a birth date in 2080', { firstName: 'Ana', lastName: 'Futur', birthDate: '12/03/2080' }, 400, ['date de naissance : elle ne peut pas être dans le futur (12/03/2080)']],
+    ['a valid participant', { firstName: 'Zoë', lastName: 'N’Diaye-Lefèvre' }, 201, undefined],
+  ])('answers %s with its status and French details', async (_what, fields, status, details) => {
+    const suffix = randomBytes(3).toString('hex');
+    const body = { birthDate: '14/03/1985', ...fields, lastName: `${fields.lastName}${suffix}` };
+    // Only this file creates through the API, one test at a time: the count is its own.
+    const createdHere = () => db.participant.count({ where: { createdBy: 'api' } });
+    const before = await createdHere();
+    const result = await api('POST', '/api/participants', body);
+    expect(result.status).toBe(status);
+    if (details) expect(result.body).toEqual({ erreur: 'Données invalides.', details });
+    expect(await createdHere()).toBe(before + (status === 201 ? 1 : 0));
+  });
+
   it('takes the person’s situation as JSON keys, records it, and assesses eligibility on it', async () => {
     const suffix = randomBytes(3).toString('hex');
     const situation = {

@@ -31,6 +31,7 @@ import { formTokenOf, loadRequestState, sessionOf } from './request-state.ts';
 import { createSignInPages } from './sign-in-pages.ts';
 import { createOidcSignIn, oidcButton, type OidcSettings } from './oidc-sign-in.ts';
 import { createTaskPages } from './tasks-pages.ts';
+import { databaseRefusal, requestRefusal } from '../input-errors.ts';
 
 const CONSOLE_PATHS = /^\/(?:$|(?:connexion|deconnexion|taches|parcours|participants|bilan|orienter|commission|messages|offres|actions-collectives|marches|codec)(?:\/|$))/;
 
@@ -124,6 +125,14 @@ export function createConsole(deps: ConsoleDeps): express.Router {
     if (error instanceof TaskAnswerRejectedError) return sendPage(res, session, { status: 422, title: 'Non enregistré', body: alert('warning', 'Votre réponse n’a pas pu être prise en compte.', error.message) });
     if ((error as Error).name === 'WorkflowNotFoundError') return sendPage(res, session, { status: 410, title: 'Suivi terminé', body: alert('info', 'Ce suivi est terminé : il n’y a plus rien à y enregistrer.') });
     if ((error as { type?: string }).type === 'entity.too.large') return sendPage(res, session, { status: 413, title: 'Envoi trop volumineux', body: alert('warning', 'Ce formulaire est trop volumineux.') });
+    // Refused for what it carries: sent again, it would be again; so what to change, never « try again ».
+    const malformed = requestRefusal(error);
+    if (malformed) return sendPage(res, session, { status: malformed.status, title: 'Envoi refusé', body: alert('warning', malformed.message, 'Rechargez la page, puis envoyez de nouveau le formulaire.') });
+    const refusal = databaseRefusal(error);
+    if (refusal) {
+      log.warn({ path: req.path, code: refusal.code }, 'données refusées par la base');
+      return sendPage(res, session, { status: refusal.status, title: 'Non enregistré', body: alert('warning', 'Ce que vous avez saisi n’a pas pu être enregistré.', refusal.message) });
+    }
     log.error({ path: req.path, err: (error as Error).message }, 'page de la console en échec');
     sendPage(res, session, { status: 503, title: 'Service momentanément indisponible', body: alert('error', 'Un incident est survenu : rien n’a été perdu de ce qui était déjà enregistré.', 'Réessayez dans quelques minutes.') });
   });
