@@ -33,7 +33,8 @@ export interface Delivery {
   replyTo?: string;
   render: () => Promise<RenderedEmail>;
   /** Delivered in Slack instead of email (a member of staff with a Slack account). */
-  slack?: { user: string; content: SlackContent; threadOf?: string };
+  /** `noEmailFallback`: a Slack-only note whose substance went by email already (a bilan's word in Slack). */
+  slack?: { user: string; content: SlackContent; threadOf?: string; noEmailFallback?: true };
   /** Recorded with the sent status, in the same transaction. */
   onSent?: (tx: Parameters<Parameters<Db['$transaction']>[0]>[0]) => Promise<void>;
   audit: { action: string; entityType: string; entityId: string };
@@ -98,7 +99,8 @@ export function createDelivery(deps: NotificationDeps) {
     } catch (error) {
       const attempt = currentAttempt();
       if (attempt?.cancellationSignal.aborted) throw attempt.cancellationSignal.reason;
-      if (isPermanentSlackError(error)) return slackErrorCode(error) || 'refus';
+      // Refused for good: by email instead, unless the note's substance went by email already.
+      if (isPermanentSlackError(error)) return target.noEmailFallback ? await failed(d, error, true, 'Slack') : slackErrorCode(error) || 'refus';
       return await failed(d, error, false, 'Slack');
     }
     await recordSent(d, 'slack');

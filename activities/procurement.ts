@@ -181,7 +181,8 @@ export function createProcurementActivities(deps: NotificationDeps & { plieConfi
         recipient: args.to,
         pathwayId: null,
         decidedAt: at,
-        slack: { user, content: bilanMessage(procurement.externalId, figures) },
+        // The bilan itself went by email just before: Slack refusing this word sends nothing again.
+        slack: { user, content: bilanMessage(procurement.externalId, figures), noEmailFallback: true },
         render: async () => bilanEmail(factsOf(procurement), figures),
         audit: { action: 'marche.bilan.slack', entityType: 'marche', entityId: procurement.id },
       });

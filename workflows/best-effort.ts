@@ -19,7 +19,7 @@ export const RECORD_IMPOSSIBLE = 'EnregistrementImpossible';
 /** The reason of a database write that will never succeed (its activity said so), else null. */
 export function impossibleRecord(error: unknown): string | null {
   if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null;
-  return error.cause.type === RECORD_IMPOSSIBLE && error.cause.nonRetryable ? error.cause.message : null;
+  return error.cause.type === RECORD_IMPOSSIBLE ? error.cause.message : null;
 }
 
 /** Refuses an Update with its French reason and code (in the validator, and again when its turn comes). */

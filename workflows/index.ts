@@ -1,3 +1,8 @@
+import { stopJudgingTypedInput } from '../src/domain/validation.ts';
+
+// What people type is judged at the boundaries: workflows replay whatever was accepted then (src/domain/validation.ts).
+stopJudgingTypedInput();
+
 export { parcoursWorkflow } from './pathway.ts';
 export { commissionWorkflow } from './commission.ts';
 export { dailyDigestWorkflow } from './digest.ts';

@@ -5,22 +5,15 @@
  * (a message that cannot go is recorded as such and never holds the pathway); the commission as
  * a child workflow whose result comes back as an event.
  */
-import { ParentClosePolicy, patched, proxyActivities, startChild } from '@temporalio/workflow';
+import { ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import { commissionPanel } from '../src/domain/commission.ts';
 import type { PathwayCommand, PathwayEvent } from '../src/domain/pathway/commands.ts';
 import type { PathwayPolicy } from '../src/domain/pathway-policy.ts';
-import type { RecordFailureActivities } from '../activities/index.ts';
 import { deliver, impossibleRecord } from './best-effort.ts';
 import { COMMISSION_INTERRUPTED_PATCH, COMMISSION_ROSTER_PATCH } from './patches.ts';
 import { commissionWorkflow } from './commission.ts';
 import { commissionWorkflowId, type CommissionInput, type CommissionResult } from './pathway-messages.ts';
-import { pathwayNotices, pathwayRecords } from './proxies.ts';
-
-/** The report of a write that failed for good: a message, given up after a few attempts like the others. */
-const recordFailures = proxyActivities<RecordFailureActivities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 10 },
-});
+import { pathwayNotices, pathwayRecords, pathwayWrites, recordFailureNotices } from './proxies.ts';
 
 /** The commission's case: the pathway's members, delays and calendar. */
 export function commissionInput(ids: { pathwayId: string; participantId: string }, policy: PathwayPolicy, session: number, criterion: string): CommissionInput {
@@ -56,7 +49,7 @@ export function pathwayEffects(
   async function run(command: Exclude<PathwayCommand, { type: 'continueAsNew' }>): Promise<PathwayEvent | null> {
     switch (command.type) {
       case 'recordStage':
-        await pathwayRecords.recordStage({ pathwayId, participantId, stage: command.stage, referentEmail: command.referentEmail, entryDate: command.entryDate, at: nowIso() });
+        await pathwayWrites.recordStage({ pathwayId, participantId, stage: command.stage, referentEmail: command.referentEmail, entryDate: command.entryDate, at: nowIso() });
         return null;
       case 'assessEligibility': {
         const { decision } = await pathwayRecords.assessEligibility({ participantId, on: command.on });
@@ -64,7 +57,7 @@ export function pathwayEffects(
       }
       case 'recordTaskOpened': {
         const { task } = command;
-        await pathwayRecords.openTask({
+        await pathwayWrites.openTask({
           id: task.id,
           pathwayId,
           kind: task.kind,
@@ -78,7 +71,7 @@ export function pathwayEffects(
       }
       case 'recordTaskClosed': {
         const { taskId, status, answer, actor, channel } = command;
-        await pathwayRecords.closeTask({ taskId, status, answer, actor, channel, answeredAt: nowIso() });
+        await pathwayWrites.closeTask({ taskId, status, answer, actor, channel, answeredAt: nowIso() });
         return null;
       }
       case 'showTaskOutcome':
@@ -108,16 +101,16 @@ export function pathwayEffects(
       }
       case 'recordFact': {
         const { key, fact, actor, channel } = command;
-        await pathwayRecords.recordPathwayFact({ pathwayId, participantId, key, fact, actor, channel, at: nowIso() });
+        await pathwayWrites.recordPathwayFact({ pathwayId, participantId, key, fact, actor, channel, at: nowIso() });
         return null;
       }
       case 'recordFseDataPoint': {
         const { moment, on, labourMarketStatus } = command;
-        await pathwayRecords.recordFseDataPoint({ participantId, moment, on, labourMarketStatus });
+        await pathwayWrites.recordFseDataPoint({ participantId, moment, on, labourMarketStatus });
         return null;
       }
       case 'recordExit':
-        await pathwayRecords.recordExit({ pathwayId, participantId, exit: command.exit });
+        await pathwayWrites.recordExit({ pathwayId, participantId, exit: command.exit });
         return null;
       case 'startCommission': {
         const { session, criterion } = command;
@@ -155,7 +148,7 @@ export function pathwayEffects(
       }
       case 'closeInterruptedCommission': {
         const caseId = commissionWorkflowId(pathwayId, command.caseSession);
-        const { cancelledTaskIds } = await pathwayRecords.closeInterruptedCommission({ caseId, closedAt: nowIso() });
+        const { cancelledTaskIds } = await pathwayWrites.closeInterruptedCommission({ caseId, closedAt: nowIso() });
         for (const taskId of cancelledTaskIds) await deliver(() => pathwayNotices.showTaskOutcome({ taskId }), { taskId });
         return null;
       }
@@ -171,7 +164,7 @@ export function pathwayEffects(
         // and the pathway goes on, rather than retrying for ever with everything held behind it.
         const reason = impossibleRecord(error);
         if (reason === null) throw error;
-        await deliver(() => recordFailures.reportRecordFailure({ pathwayId, participantId, command: command.type, reason, to: policy.coordinatorEmail, at: nowIso() }), { command: command.type });
+        await deliver(() => recordFailureNotices.reportRecordFailure({ pathwayId, participantId, command: command.type, reason, to: policy.coordinatorEmail, at: nowIso() }), { command: command.type });
         return null;
       }
     },

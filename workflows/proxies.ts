@@ -12,9 +12,11 @@ import type {
   NotificationActivities,
   OfferActivities,
   PathwayActivities,
+  RecordFailureActivities,
   RetentionActivities,
   SlackMessageActivities,
 } from '../activities/index.ts';
+import { RECORD_IMPOSSIBLE } from './best-effort.ts';
 
 const RECORD: ActivityOptions = {
   startToCloseTimeout: '1 minute',
@@ -41,6 +43,16 @@ type TaskNotices = Pick<NotificationActivities, 'notifyTask'> & Pick<SlackMessag
 export const pathwayRecords = proxyActivities<
   Pick<PathwayActivities, 'recordStage' | 'assessEligibility' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint' | 'commissionRoster' | 'referentStaffId' | 'closeInterruptedCommission'>
 >(RECORD);
+/**
+ * The pathway's writes (workflows/pathway-effects.ts): a write no retry can mend (a row gone, a value
+ * refused: type RECORD_IMPOSSIBLE) is not retried; the pathway reports it to the coordination and
+ * goes on. Reads it cannot do without (eligibility, the commission's roster) retry until mended.
+ */
+export const pathwayWrites = proxyActivities<
+  Pick<PathwayActivities, 'recordStage' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint' | 'closeInterruptedCommission'>
+>({ ...RECORD, retry: { ...RECORD.retry, nonRetryableErrorTypes: [RECORD_IMPOSSIBLE] } });
+/** The report of such a write to the coordination: a message like the others. */
+export const recordFailureNotices = proxyActivities<RecordFailureActivities>(NOTICE);
 export const pathwayNotices = proxyActivities<TaskNotices & Pick<NotificationActivities, 'notifyParticipant' | 'notifyReferentChange' | 'notifyPrescriber'>>(NOTICE);
 
 export const commissionRecords = proxyActivities<

@@ -2,9 +2,24 @@
  * zod, as every schema of the project uses it (`import { z } from './validation.ts'`): French
  * messages, and strings that never carry what no person types. Here too, the plausibility rules of
  * the dates people type, for the schemas that know their clock (the domain's dates module parses;
- * these rules only compare `YYYY-MM-DD` strings, so this module imports nothing but zod).
+ * these rules only compare `YYYY-MM-DD` strings).
  */
 import { z as zod } from 'zod';
+
+/**
+ * Whether what people type (control characters, implausible dates) is judged: everywhere but in
+ * the workflows' bundle, which turns it off when it loads (workflows/index.ts). Input reaches a
+ * workflow only through a boundary that judged it (src/participants/pathway-action.ts, the API,
+ * the forms), and a history recorded before these checks must replay as it ran: an action accepted
+ * then is not refused on replay because a rule came since (a nondeterminism error).
+ */
+let judging = true;
+const judged = () => judging;
+
+/** For the workflows' bundle only (see above). */
+export function stopJudgingTypedInput(): void {
+  judging = false;
+}
 
 // Every message zod writes for people is French, including its generic ones (wrong type…).
 zod.config(zod.locales.fr());
@@ -95,7 +110,7 @@ function fieldLabel(path: readonly PropertyKey[] | undefined): string {
  * reaches the database or a workflow. `abort`: the field's other checks would only add noise.
  */
 function string(params?: string | zod.core.$ZodStringParams): zod.ZodString {
-  return zod.string(params).refine((text) => !UNTYPABLE.test(text), { abort: true, error: (issue) => untypableMessage(fieldLabel(issue.path)) });
+  return zod.string(params).refine((text) => !judged() || !UNTYPABLE.test(text), { abort: true, error: (issue) => untypableMessage(fieldLabel(issue.path)) });
 }
 
 /** zod, its `string` the one above (a module namespace cannot be changed: this is a copy of it). */
@@ -156,6 +171,7 @@ export function birthDateProblem(label: string, date: string, today: string): st
 /** A check for a parsed date field: `problem` says why the date is refused today, or undefined. */
 export function plausibleDate(problem: (date: string, today: string) => string | undefined, today: () => string) {
   return (ctx: zod.core.ParsePayload<string>) => {
+    if (!judged()) return;
     const message = problem(ctx.value, today());
     if (message) ctx.issues.push({ code: 'custom', message, input: ctx.value });
   };

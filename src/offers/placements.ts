@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 import type { PlacementAnswer } from '../forms/placement-form.ts';
 import { nextPlacementStatus } from '../domain/placements.ts';
 import { currentPathwayId } from '../participants/reenter.ts';
-import { recordAction, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
+import { pathwayState, recordAction, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import { REFUSAL_CODES } from '../domain/refusals.ts';
 import { refusedInFrench } from '../temporal/refusals.ts';
 import { startOnce } from '../temporal/start-once.ts';
@@ -53,7 +53,10 @@ export async function decidePlacement(deps: { db: Db; temporal: Client }, placem
   if (answer.decision === 'hired') {
     if (!answer.contract) throw new TaskAnswerRejectedError('Pour une embauche, précisez le contrat.');
     const workflowId = await currentPathwayId(deps.db, placement.participantId);
-    await recordAction(deps.temporal, placement.participantId, { action: { type: 'contractSigned', contract: { ...answer.contract, employer: offer.company, sector: offer.sector, source: `placement/${placementId}` } }, actor, channel }, workflowId);
+    const source = `placement/${placementId}`;
+    // A decision retried after the pathway took the hire (the offer's Update failed): it goes on to the offer.
+    const recorded = (await pathwayState(deps.temporal, placement.participantId, workflowId)).facts.contracts.some((c) => c.source === source);
+    if (!recorded) await recordAction(deps.temporal, placement.participantId, { action: { type: 'contractSigned', contract: { ...answer.contract, employer: offer.company, sector: offer.sector, source } }, actor, channel }, workflowId);
   }
   const request = { placementId, decision: answer.decision, ...(answer.reason ? { reason: answer.reason } : {}), ...(currentReferent && currentReferent !== current.referentEmail.toLowerCase() ? { currentReferentEmail: currentReferent } : {}), actor, channel };
   return await refusedInFrench(() => handle.executeUpdate(decidePlacementUpdate, { args: [request] }));

@@ -7,7 +7,10 @@
 import type { Client } from '@temporalio/client';
 import type { Db } from '../db/client.ts';
 import { REFUSAL_CODES } from '../domain/refusals.ts';
+import { pathwayActionSchema } from '../domain/pathway-actions.ts';
+import { isTaskKind } from '../domain/tasks.ts';
 import { z } from '../domain/validation.ts';
+import { taskAnswerSchema } from '../forms/task-forms.ts';
 import { staffByEmail } from '../staff/directory.ts';
 import { answerTask, recordAction, TaskAnswerRejectedError } from '../temporal/pathway-client.ts';
 import type { ActionRequest, AnswerTaskRequest, PathwayState } from '../../workflows/pathway-messages.ts';
@@ -25,7 +28,16 @@ async function assertActiveReferent(db: Db, participantId: string, email: string
   }
 }
 
+/**
+ * What people type is judged here, before the workflow: control characters, implausible dates
+ * (the workflow itself no longer judges them, so that older histories replay: src/domain/validation.ts).
+ */
+function refusedUnlessValid(prefix: string, check: { success: boolean; error?: { issues: readonly { message: string }[] } }): void {
+  if (!check.success) throw new TaskAnswerRejectedError(`${prefix} : ${(check.error?.issues ?? []).map((i) => i.message).join(' ; ')}`, REFUSAL_CODES.invalid);
+}
+
 export async function recordPathwayAction(deps: Deps, participantId: string, request: ActionRequest, workflowId: string): Promise<PathwayState> {
+  refusedUnlessValid('Action refusée', pathwayActionSchema.safeParse(request.action));
   const action = request.action as { type?: unknown; referentEmail?: unknown } | null;
   if (action?.type === 'referentChanged' && typeof action.referentEmail === 'string') {
     await assertActiveReferent(deps.db, participantId, action.referentEmail, 'Action refusée');
@@ -36,9 +48,11 @@ export async function recordPathwayAction(deps: Deps, participantId: string, req
 /** A task's answer; designating the referent takes an active referent of the PLIE only. */
 export async function answerPathwayTask(deps: Deps, participantId: string, request: AnswerTaskRequest, workflowId: string): Promise<PathwayState> {
   const answer = request.answer as { referentEmail?: unknown } | null;
-  if (typeof answer?.referentEmail === 'string') {
-    const task = await deps.db.task.findUnique({ where: { id: request.taskId }, select: { kind: true } });
-    if (task?.kind === 'assign_referent') await assertActiveReferent(deps.db, participantId, answer.referentEmail, 'Réponse refusée');
+  const task = await deps.db.task.findUnique({ where: { id: request.taskId }, select: { kind: true } });
+  // A task unknown here is left to the workflow's own refusal.
+  if (task && isTaskKind(task.kind)) refusedUnlessValid('Réponse invalide', taskAnswerSchema(task.kind).safeParse(request.answer));
+  if (typeof answer?.referentEmail === 'string' && task?.kind === 'assign_referent') {
+    await assertActiveReferent(deps.db, participantId, answer.referentEmail, 'Réponse refusée');
   }
   return await answerTask(deps.temporal, participantId, request, workflowId);
 }

@@ -5,14 +5,14 @@
  * whoever reads them decrypted, and for the logs.
  *
  * A database error that no retry can mend (a row that is not there, a value the schema refuses)
- * leaves as a non-retryable failure of type {@link RECORD_IMPOSSIBLE}: the workflow reports it to
- * the coordination and goes on, instead of retrying for ever and holding everything behind it.
+ * leaves as a failure of type {@link RECORD_IMPOSSIBLE}: the pathway's writes do not retry it
+ * (their retry policy), report it to the coordination and go on, instead of retrying for ever and
+ * holding everything behind it.
  */
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { withoutPersonalDataInError } from '../privacy/scrub.ts';
 import { RECORD_IMPOSSIBLE } from '../../workflows/best-effort.ts';
-import { COMMISSION_WORKFLOW, PATHWAY_WORKFLOW } from '../../workflows/pathway-messages.ts';
 
 export { RECORD_IMPOSSIBLE };
 
@@ -33,24 +33,17 @@ export function isPermanentDatabaseError(error: unknown): boolean {
   return error.name === 'PrismaClientKnownRequestError' && typeof code === 'string' && PERMANENT_CODES.has(code);
 }
 
-/**
- * The workflows that report such a failure and go on: the pathway (workflows/pathway-effects.ts),
- * and the commission, whose failure its pathway takes as an interrupted vote (the coordination
- * decides). The others (marché, offer, collective action, retention) keep retrying until the
- * cause is mended, rather than fail.
- */
-const HANDLE_IMPOSSIBLE_RECORDS = new Set([PATHWAY_WORKFLOW, COMMISSION_WORKFLOW]);
-
-export const cleanActivityFailures: ActivityInterceptorsFactory = (ctx) => ({
+export const cleanActivityFailures: ActivityInterceptorsFactory = () => ({
   inbound: {
     async execute(input, next) {
       try {
         return await next(input);
       } catch (error) {
         const clean = withoutPersonalDataInError(error);
-        if (isPermanentDatabaseError(clean) && HANDLE_IMPOSSIBLE_RECORDS.has(ctx.info.workflowType ?? '')) {
-          throw ApplicationFailure.create({ message: (clean as Error).message, type: RECORD_IMPOSSIBLE, nonRetryable: true });
-        }
+        // Typed, still retryable: only the callers that report it and go on make it final, by
+        // their retry policy (workflows/pathway-effects.ts); the others (a pathway of a frozen
+        // version, the marché, offer, collective action, retention) retry until it is mended.
+        if (isPermanentDatabaseError(clean)) throw ApplicationFailure.retryable((clean as Error).message, RECORD_IMPOSSIBLE);
         throw clean;
       }
     },

@@ -60,20 +60,15 @@ describe('errors and log lines without personal data', () => {
 
   it('lets no activity failure out of the worker with a query’s values', async () => {
     const secret = `Zoé-${randomBytes(3).toString('hex')}`;
-    const { inbound } = cleanActivityFailures({ info: { workflowType: 'parcoursWorkflow' } } as never);
+    const { inbound } = cleanActivityFailures({} as never);
     const failing = () => db.participant.create({ data: { firstName: secret } as never });
     const failure = await failureOf(inbound!.execute!({ args: [], headers: {} }, failing));
-    // A query the client refuses will be refused again: not retried.
+    // A query the client refuses will be refused again: typed so, for the callers that stop retrying it.
     expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect(failure).toMatchObject({ type: RECORD_IMPOSSIBLE, nonRetryable: true });
+    expect(failure).toMatchObject({ type: RECORD_IMPOSSIBLE, nonRetryable: false });
     expect(failure.message).toMatch(/^base de données — db\.participant\.create\(\) : Argument `\w+` is missing\.$/);
     expect(`${failure.message}\n${failure.stack}`).not.toContain(secret);
     await expect(inbound!.execute!({ args: [], headers: {} }, () => Promise.resolve('fait'))).resolves.toBe('fait');
-    // A marché's activity keeps retrying (its workflow would fail, not go on): cleaned, not made final.
-    const { inbound: marche } = cleanActivityFailures({ info: { workflowType: 'marcheWorkflow' } } as never);
-    const kept = await failureOf(marche!.execute!({ args: [], headers: {} }, failing));
-    expect(kept.name).toBe('PrismaClientValidationError');
-    expect(`${kept.message}\n${kept.stack}`).not.toContain(secret);
   });
 
   it('masks what a server quoted, keeping the error what it was', () => {
@@ -126,8 +121,8 @@ describe('database errors that no retry mends', () => {
   ] as const)('%s: permanent %s', async (_label, query, permanent) => {
     const error = await failureOf(query());
     expect(isPermanentDatabaseError(error)).toBe(permanent);
-    const { inbound } = cleanActivityFailures({ info: { workflowType: 'parcoursWorkflow' } } as never);
+    const { inbound } = cleanActivityFailures({} as never);
     const failure = await failureOf(inbound!.execute!({ args: [], headers: {} }, () => Promise.reject(error)));
-    expect(failure instanceof ApplicationFailure && failure.nonRetryable).toBe(permanent);
+    expect(failure instanceof ApplicationFailure && failure.type === RECORD_IMPOSSIBLE).toBe(permanent);
   });
 });

@@ -12,6 +12,7 @@ import { fileReference } from '../../src/domain/participant.ts';
 import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
 import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
 import { PATHWAY_WORKFLOW, pathwayWorkflowId, recordActionUpdate } from '../../workflows/pathway-messages.ts';
+import { recordPathwayAction } from '../../src/participants/pathway-action.ts';
 import { CASA_CONFIG } from '../helpers/plie-configs.ts';
 import { COORDINATOR, startWorkerAndClient } from '../helpers/worker.ts';
 
@@ -63,5 +64,28 @@ describe('a database write that will never succeed', { timeout: 120_000 }, () =>
     // The pathway still takes what comes next.
     const logged = await act({ type: 'contactLogged', date: today, mode: 'telephone' });
     expect(logged.lastContactOn).toBe(today);
+  });
+
+  it('judges typed input at the boundary, not in the workflow: what an older version accepted replays as it ran', async () => {
+    const { stack, client, taskQueue } = t;
+    const participantId = randomUUID();
+    const suffix = randomBytes(4).toString('hex');
+    await stack.db.participant.create({
+      data: { id: participantId, firstName: `Loan${suffix}`, lastName: `Pires${suffix}`, identityKey: `test-${participantId}`, birthDate: toDbDate('1983-07-02'), commune: 'Biot', createdBy: 'test' },
+    });
+    const workflowId = pathwayWorkflowId(participantId);
+    await stack.db.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
+    const today = parisDate(Date.now());
+    const handle = await client.workflow.start(PATHWAY_WORKFLOW, {
+      workflowId,
+      taskQueue,
+      args: [{ participantId, coordinatorEmail: COORDINATOR, timings: DEFAULT_TASK_TIMINGS, policy: pathwayPolicy(CASA_CONFIG, { coordinatorEmail: COORDINATOR }), resume: { stage: 'active', referentEmail: REFERENT, entryDate: addDays(today, -60) } }],
+    });
+    // A contract dated 1949: refused where people type it…
+    const old = { type: 'contractSigned', contract: { type: 'CDI', start: '1949-06-01', weeklyHours: 35 } };
+    await expect(recordPathwayAction({ db: stack.db, temporal: client }, participantId, { action: old, actor: REFERENT, channel: 'cli' }, workflowId)).rejects.toThrow('trop ancien');
+    // …while the workflow takes it as an older version did (its histories replay unchanged).
+    const accepted = await handle.executeUpdate(recordActionUpdate, { args: [{ action: old, actor: REFERENT, channel: 'cli' }] });
+    expect(accepted.facts.contracts[0]).toMatchObject({ start: '1949-06-01' });
   });
 });
