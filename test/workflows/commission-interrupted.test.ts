@@ -39,14 +39,16 @@ describe('a commission vote terminated by an operator', { timeout: 120_000 }, ()
   it('closes the interrupted case, gives the case to the coordination, and the pathway goes on to its exit', async () => {
     const { stack, client, taskQueue } = t;
     const suffix = randomBytes(4).toString('hex');
+    const plieCode = `VOTE${suffix.toUpperCase()}`;
     const participantId = randomUUID();
     const workflowId = pathwayWorkflowId(participantId);
     await stack.db.participant.create({
-      data: { id: participantId, firstName: `Inès${suffix}`, lastName: `Vidal${suffix}`, identityKey: `test-${participantId}`, birthDate: toDbDate('1975-02-11'), commune: 'Vallauris', minimumIncome: 'RSA', activeJobSearch: true, needsSupport: true, ableAndWilling: true, createdBy: 'test' },
+      data: { id: participantId, plieCode, firstName: `Inès${suffix}`, lastName: `Vidal${suffix}`, identityKey: `test-${participantId}`, birthDate: toDbDate('1975-02-11'), commune: 'Vallauris', minimumIncome: 'RSA', activeJobSearch: true, needsSupport: true, ableAndWilling: true, createdBy: 'test' },
     });
     await stack.db.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
-    await stack.db.staff.upsert({ where: { plieCode_email: { plieCode: 'CASA', email: REFERENT } }, create: { plieCode: 'CASA', email: REFERENT, name: 'Référente', roles: ['REFERENT'] }, update: {} });
-    const config = { ...CASA_CONFIG, assignment: { autoReferentEmail: REFERENT } };
+    await stack.db.staff.create({ data: { plieCode, email: REFERENT, name: 'Référente', roles: ['REFERENT'] } });
+    // A PLIE of the test's own: its coordination is the configured address alone (no other test's coordinators).
+    const config = { ...CASA_CONFIG, code: plieCode, assignment: { autoReferentEmail: REFERENT } };
     const handle = await client.workflow.start(PATHWAY_WORKFLOW, {
       workflowId,
       taskQueue,
