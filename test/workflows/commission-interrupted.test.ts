@@ -69,12 +69,13 @@ describe('a commission vote terminated by an operator', { timeout: 120_000 }, ()
       args: [{ action: { type: 'contractSigned', contract: { type: 'CDD', aided: true, marketSector: true, weeklyHours: 15, start: entry, end: addMonths(today, 1) } }, actor: REFERENT, channel: 'cli' }],
     });
     const firstCase = commissionWorkflowId(workflowId, 1);
-    // The members of the day sit (the roster's); their vote tasks are open once the case is posted.
-    const seats = await vi.waitFor(async () => {
-      const open = await stack.db.task.count({ where: { commissionCaseId: firstCase, status: 'open' } });
-      expect(open).toBeGreaterThan(0);
-      return open;
+    // The members of the day sit (the roster's); every vote task is open once the case is posted.
+    await vi.waitFor(async () => {
+      const { events } = await client.workflow.getHandle(firstCase).fetchHistory();
+      expect(events?.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'showCommissionCase')).toBe(true);
     }, WAIT);
+    const seats = await stack.db.task.count({ where: { commissionCaseId: firstCase, status: 'open' } });
+    expect(seats).toBeGreaterThan(0);
 
     await client.workflow.getHandle(firstCase).terminate('vote bloqué');
 
