@@ -16,6 +16,38 @@ export const PERSON_KEY_PREFIX = 'personne:';
 const CACHE_MS = 5 * 60_000;
 /** Past this many keys in memory, the expired ones are dropped. */
 const MAX_CACHED = 5000;
+/**
+ * How long a key lookup waits for an unreachable database. The codec runs inside the worker: an
+ * error encoding an activity's result or failure stops the whole worker, so a restart of
+ * PostgreSQL must be waited out, not thrown (found by `npm run chaos`).
+ */
+const DATABASE_WAIT_MS = 120_000;
+/** Prisma's « can't reach », « timed out », « closed the connection »; PostgreSQL shutting down or gone. */
+const UNREACHABLE_CODES = new Set(['P1001', 'P1002', 'P1008', 'P1017', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE']);
+const UNREACHABLE_TEXT = /can't reach database server|connection terminated|database system is (?:shutting down|starting up)|terminating connection|ECONNREFUSED|ECONNRESET|Connection refused|server closed the connection/i;
+
+/** Whether the error says the database could not be reached (it will pass), rather than refused something. */
+export function isDatabaseUnreachable(error: unknown): boolean {
+  for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const { code, originalCode, message } = e as { code?: unknown; originalCode?: unknown; message?: unknown };
+    if ((typeof code === 'string' && UNREACHABLE_CODES.has(code)) || (typeof originalCode === 'string' && UNREACHABLE_CODES.has(originalCode))) return true;
+    if (typeof message === 'string' && UNREACHABLE_TEXT.test(message)) return true;
+  }
+  return false;
+}
+
+/** Runs `read`, again and again while the database is unreachable, for DATABASE_WAIT_MS at most. */
+async function whenReachable<T>(read: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + DATABASE_WAIT_MS;
+  for (let delay = 200; ; delay = Math.min(delay * 2, 5_000)) {
+    try {
+      return await read();
+    } catch (error) {
+      if (!isDatabaseUnreachable(error) || Date.now() + delay > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** parcours-<participant>, a re-entry's parcours-<participant>-2, and what hangs below them (commission). */
@@ -68,11 +100,13 @@ export class DataKeyStore {
   async keyFor(participantId: string): Promise<{ id: string; key: Buffer }> {
     const cached = this.fresh(this.byParticipant.get(participantId));
     if (cached) return cached;
-    await this.db.participantDataKey.createMany({
-      data: [{ id: randomUUID(), participantId, wrappedKey: new Uint8Array(seal(this.keys.current.key, randomBytes(32))), wrappingKeyId: this.keys.current.id }],
-      skipDuplicates: true,
+    const row = await whenReachable(async () => {
+      await this.db.participantDataKey.createMany({
+        data: [{ id: randomUUID(), participantId, wrappedKey: new Uint8Array(seal(this.keys.current.key, randomBytes(32))), wrappingKeyId: this.keys.current.id }],
+        skipDuplicates: true,
+      });
+      return await this.db.participantDataKey.findUniqueOrThrow({ where: { participantId } });
     });
-    const row = await this.db.participantDataKey.findUniqueOrThrow({ where: { participantId } });
     return this.remember(row);
   }
 
@@ -81,7 +115,7 @@ export class DataKeyStore {
     const cached = this.fresh(this.byId.get(keyId));
     if (cached) return cached.key;
     const id = keyId.slice(PERSON_KEY_PREFIX.length);
-    const row = /^[0-9a-f-]{36}$/.test(id) ? await this.db.participantDataKey.findUnique({ where: { id } }) : null;
+    const row = /^[0-9a-f-]{36}$/.test(id) ? await whenReachable(() => this.db.participantDataKey.findUnique({ where: { id } })) : null;
     if (!row) throw new Error(`clé de personne inconnue : ${keyId}`);
     return this.remember(row).key;
   }
