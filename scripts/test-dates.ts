@@ -26,7 +26,7 @@ const MOMENTS: Moment[] = [
   { at: '2027-10-31T00:30:00Z', label: '31/10/2027 à 2 h 30 (heure d’été) : la nuit du retour à l’heure d’hiver' },
 ];
 
-/** Files that talk to the Temporal dev server (Go, blind to faketime) or start it. */
+/** Files that talk to the Temporal dev server (Go, blind to faketime) or start it, and the fault-injection harness. */
 const NEEDS_DEV_SERVER = [
   'test/e2e/',
   'test/slack/bot.test.ts',
@@ -43,6 +43,8 @@ const NEEDS_DEV_SERVER = [
   'test/workflows/commission-interrupted.test.ts',
   'test/participants/unstarted-pathways.test.ts',
   'test/workflows/record-failures.test.ts',
+  // Not the dev server, but `npm start` (which runs one) and servers of its own: once is enough.
+  'test/chaos/',
 ];
 
 const wanted = process.argv.slice(2);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../src/infra/ports.ts';
 import { projectRoot } from '../../src/infra/project.ts';
 import { makeScratchDir } from '../../src/infra/scratch.ts';
+import { ctrlC } from '../../scripts/chaos/npm-start.ts';
 
 let dataDir: string;
 let env: Record<string, string>;
@@ -62,17 +63,6 @@ async function npmStart(): Promise<Started> {
     output: () => output,
     urls: { app: url('Application'), temporalUi: url('Temporal \\(Web UI\\)'), mail: url('Emails envoyés') },
   };
-}
-
-/** Ctrl-C: SIGINT to the whole process group; resolves once npm has exited. */
-async function ctrlC(started: Started): Promise<void> {
-  if (started.child.exitCode !== null || started.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => started.child.once('exit', () => resolve()));
-  process.kill(-started.child.pid!, 'SIGINT');
-  // Should it hang, kill the group rather than leave servers behind; the test then fails on the log.
-  const killer = setTimeout(() => process.kill(-started.child.pid!, 'SIGKILL'), 60_000);
-  await exited;
-  clearTimeout(killer);
 }
 
 /** Runs `check` with a started system, which is stopped afterwards even when `check` fails. */
