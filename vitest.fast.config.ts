@@ -19,7 +19,6 @@ export default defineConfig({
       'test/report/evaluation.test.ts',
       'test/slack/messages.test.ts',
       'test/slack/in-process.test.ts',
-      'test/temporal/codec.test.ts',
       'test/import/imported-referent.test.ts',
     ],
     pool: 'threads',
