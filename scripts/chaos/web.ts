@@ -2,7 +2,8 @@
  * The web process (`src/main/web.ts`, as `npm run web` starts it), run and killed by the harness:
  * the script's referrals, answers and actions go through its HTTP API, as a partner's software or
  * the console would send them. After a kill -9 it is started again on the same port, as a
- * supervisor would; meanwhile the script's calls fail and are sent again.
+ * supervisor would; meanwhile the script's calls fail and are sent again. Should it die on its own,
+ * it is counted (a defect) and started again too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -25,6 +26,7 @@ export class WebSupervisor {
   readonly unexpectedExits: WebExit[] = [];
   private child: ChildProcess | null = null;
   private expected = false;
+  private stopping = false;
   private readonly log: WriteStream;
   private readonly tail: string[] = [];
 
@@ -54,7 +56,9 @@ export class WebSupervisor {
     createInterface({ input: child.stdout }).on('line', onLine);
     createInterface({ input: child.stderr }).on('line', onLine);
     child.once('exit', (code, signal) => {
-      if (!this.expected && this.child === child) this.unexpectedExits.push({ code, signal, tail: [...this.tail] });
+      if (this.expected || this.child !== child || this.stopping) return;
+      this.unexpectedExits.push({ code, signal, tail: [...this.tail] });
+      this.start().catch((error: unknown) => this.log.write(`[web] redémarrage impossible : ${(error as Error).message}\n`));
     });
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) throw new Error(`le web ne démarre pas :\n${this.tail.join('\n')}`);
@@ -85,6 +89,7 @@ export class WebSupervisor {
 
   async stop(): Promise<void> {
     const child = this.child;
+    this.stopping = true;
     this.expected = true;
     this.child = null;
     if (child && child.exitCode === null && child.signalCode === null) {
