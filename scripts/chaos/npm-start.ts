@@ -166,12 +166,17 @@ export async function npmStartCrash(opts: { referrals: number; rng: Rng; runTag:
           continue;
         }
         if (task.length > 1) findings.duplicated.push({ about: id, what: `${task.length} tâches « désigner le ou la référent·e »` });
+        // As the coordination does: a person the rules find not eligible is taken with a reason.
+        const eligibility = (await db.participant.findUniqueOrThrow({ where: { id }, select: { eligibility: true } })).eligibility as { decision?: string } | null;
+        const designation = { referentEmail: REFERENT, ...(eligibility?.decision === 'not_eligible' ? { eligibilityJustification: 'Situation vue avec la personne' } : {}) };
+        let refusal = '';
         const answer = await until(async () => {
-          const r = await post(current!.app, `/participants/${id}/reponses`, { taskId: task[0]!.id, answer: { referentEmail: REFERENT } });
+          const r = await post(current!.app, `/participants/${id}/reponses`, { taskId: task[0]!.id, answer: designation });
+          if (r.status !== 200) refusal = `HTTP ${r.status} ${typeof r.body.erreur === 'string' ? r.body.erreur : ''}`;
           return r.status === 200 ? r : undefined;
         });
         const next = answer && (await until(async () => ((await stageOf(id)) === 'diagnostic' ? true : undefined)));
-        if (!next) findings.stuck.push({ about: id, what: 'la désignation du ou de la référent·e n’a pas mené au diagnostic' });
+        if (!next) findings.stuck.push({ about: id, what: `la désignation du ou de la référent·e n’a pas mené au diagnostic${answer ? '' : ` (refusée : ${refusal})`}` });
       }
 
       // Every message recorded is sent (the kill interrupted some), and MailDev holds each Message-ID once.

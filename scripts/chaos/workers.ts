@@ -1,7 +1,7 @@
 /**
- * The worker process, run and killed by the harness: one active worker at a time, plus a standby
- * process already loaded (Node, tsx, the application's modules) that starts as soon as the active
- * one is killed, as a supervisor would restart it. A worker that dies without having been killed
+ * The worker process, run and killed by the harness: one active worker at a time, plus standby
+ * processes already loaded (Node, tsx, the application's modules), one of which starts as soon as
+ * the active one is killed, as a supervisor would restart it. A worker that dies without having been killed
  * is restarted too, and counted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,6 +14,11 @@ import { READY_MARKER, SCHEDULE_MARKER, STANDBY_MARKER } from './markers.ts';
 const ENTRY = path.join(projectRoot, 'scripts', 'chaos', 'worker.ts');
 /** A worker that is not up after this long is killed and replaced (counted as a failed start). */
 const START_TIMEOUT_MS = 120_000;
+/**
+ * Processes kept loaded behind the active one: loading Node, tsx and the application takes a few
+ * seconds, longer than the harness waits between two kills of a storm.
+ */
+const STANDBYS = 2;
 /** This many failed starts in a row: the worker cannot start at all (its configuration…), the run stops. */
 const MAX_FAILED_STARTS = 5;
 
@@ -47,7 +52,7 @@ export class WorkerSupervisor {
   readonly restartMs: number[] = [];
   readonly schedules = new Set<string>();
   private active: WorkerProcess | null = null;
-  private standby: WorkerProcess | null = null;
+  private standbys: WorkerProcess[] = [];
   private sequence = 0;
   private stopping = false;
   /** The worker could not be started again: every later call fails with it. */
@@ -61,7 +66,7 @@ export class WorkerSupervisor {
 
   /** Starts the first worker and waits until it polls. */
   async start(): Promise<void> {
-    this.standby = this.spawnStandby();
+    this.refill();
     await this.promote();
   }
 
@@ -97,9 +102,9 @@ export class WorkerSupervisor {
   /** Stops every process (the end of the run). */
   async stop(): Promise<void> {
     this.stopping = true;
-    const all = [this.active, this.standby].filter((w): w is WorkerProcess => w !== null);
+    const all = [this.active, ...this.standbys].filter((w): w is WorkerProcess => w !== null);
     this.active = null;
-    this.standby = null;
+    this.standbys = [];
     await Promise.all(
       all.map(async (w) => {
         w.expected = true;
@@ -120,8 +125,8 @@ export class WorkerSupervisor {
         const tail = this.unexpectedExits.at(-1)?.tail.join('\n') ?? '';
         throw new Error(`le worker ne démarre pas (${failed} essais) :\n${tail}`);
       }
-      const next = this.standby ?? this.spawnStandby();
-      this.standby = null;
+      // The oldest standby: the likeliest to be loaded.
+      const next = this.standbys.shift() ?? this.spawnStandby();
       this.active = next;
       try {
         await next.standby;
@@ -138,7 +143,7 @@ export class WorkerSupervisor {
         }
         next.up = true;
         this.restartMs.push(Date.now() - go);
-        if (!this.stopping) this.standby = this.spawnStandby();
+        if (!this.stopping) this.refill();
         return;
       } catch {
         // It died or hung while starting (recorded as an unexpected exit): the next one.
@@ -146,6 +151,10 @@ export class WorkerSupervisor {
         if (this.active === next) this.active = null;
       }
     }
+  }
+
+  private refill(): void {
+    while (this.standbys.length < STANDBYS) this.standbys.push(this.spawnStandby());
   }
 
   private spawnStandby(): WorkerProcess {
@@ -199,8 +208,9 @@ export class WorkerSupervisor {
       fail(new Error(`worker ${id} arrêté (${code ?? signal})`));
       if (worker.expected || this.stopping) return;
       this.unexpectedExits.push({ worker: id, code, signal, tail: [...tail], at: Date.now() });
-      if (this.standby === worker) {
-        this.standby = this.spawnStandby();
+      if (this.standbys.includes(worker)) {
+        this.standbys = this.standbys.filter((w) => w !== worker);
+        this.refill();
       } else if (this.active === worker && worker.up) {
         // The active worker died on its own once up: restart it as after a kill (one dying while
         // it starts is replaced by the promotion that started it).
