@@ -47,11 +47,7 @@ let closeTemporal: () => Promise<void>;
 
 beforeAll(async () => {
   ({ env, close: closeTemporal } = await startTimeSkipping(TEST_PAYLOAD_KEYS));
-  // No workflow cache, hence no sticky queue. On a loaded machine CI saw the offer and then the
-  // collective action wait for ever (twice): the Java test server's handling of workflow tasks
-  // timed out on a sticky queue is the likely cause (it can lose a task with its time lock; every
-  // later `env.sleep` then waits in real time). Continue-as-new keeps each replay short here.
-  stack = await startWorkerStack({ connection: env.nativeConnection, taskQueue, payloadKeys: TEST_PAYLOAD_KEYS, maxCachedWorkflows: 0 });
+  stack = await startWorkerStack({ connection: env.nativeConnection, taskQueue, payloadKeys: TEST_PAYLOAD_KEYS });
 });
 
 afterAll(async () => {
