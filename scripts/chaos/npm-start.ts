@@ -24,6 +24,8 @@ export interface NpmStartResults {
   sentAgain: number;
   /** Of those, how many the system had recorded before the kill (answered 409: the same person). */
   recordedBeforeKill: number;
+  /** Designations whose reply was lost (none within 15 s) though the pathway took them: the next try was refused, the stage moved on. */
+  answersTakenUnseen: number;
   startSeconds: number;
   restartSeconds: number;
   findings: {
@@ -149,6 +151,7 @@ export async function npmStartCrash(opts: { referrals: number; rng: Rng; runTag:
         if (people.length > 1) findings.duplicated.push({ about: `orientation ${i}`, what: `${people.length} personnes enregistrées` });
       }
       const ids = answers.filter((a): a is string => a !== null);
+      let answersTakenUnseen = 0;
       const headers = { authorization: `Bearer ${apiToken}` };
       const stageOf = async (id: string) => {
         const response = await fetch(`${current!.app}/api/participants/${id}/parcours`, { headers, signal: AbortSignal.timeout(10_000) });
@@ -169,14 +172,27 @@ export async function npmStartCrash(opts: { referrals: number; rng: Rng; runTag:
         // As the coordination does: a person the rules find not eligible is taken with a reason.
         const eligibility = (await db.participant.findUniqueOrThrow({ where: { id }, select: { eligibility: true } })).eligibility as { decision?: string } | null;
         const designation = { referentEmail: REFERENT, ...(eligibility?.decision === 'not_eligible' ? { eligibilityJustification: 'Situation vue avec la personne' } : {}) };
-        let refusal = '';
+        // What each try got, for the finding: an answer lost (no reply within 15 s) may have been
+        // taken, and the next tries are then refused as the task is closed: the stage says so.
+        const tries: string[] = [];
+        let unanswered = false;
         const answer = await until(async () => {
-          const r = await post(current!.app, `/participants/${id}/reponses`, { taskId: task[0]!.id, answer: designation });
-          if (r.status !== 200) refusal = `HTTP ${r.status} ${typeof r.body.erreur === 'string' ? r.body.erreur : ''}`;
-          return r.status === 200 ? r : undefined;
+          const r = await post(current!.app, `/participants/${id}/reponses`, { taskId: task[0]!.id, answer: designation }).catch((error: unknown) => {
+            tries.push(`sans réponse (${(error as Error).name})`);
+            unanswered = true;
+            return null;
+          });
+          if (!r) return undefined;
+          if (r.status === 200) return r;
+          tries.push(`HTTP ${r.status} ${typeof r.body.erreur === 'string' ? r.body.erreur : ''}`);
+          if (r.status === 422 && unanswered && (await stageOf(id)) === 'diagnostic') {
+            answersTakenUnseen += 1;
+            return r;
+          }
+          return undefined;
         });
         const next = answer && (await until(async () => ((await stageOf(id)) === 'diagnostic' ? true : undefined)));
-        if (!next) findings.stuck.push({ about: id, what: `la désignation du ou de la référent·e n’a pas mené au diagnostic${answer ? '' : ` (refusée : ${refusal})`}` });
+        if (!next) findings.stuck.push({ about: id, what: `la désignation du ou de la référent·e n’a pas mené au diagnostic (${[...new Set(tries)].join(' ; ') || 'acceptée'})` });
       }
 
       // Every message recorded is sent (the kill interrupted some), and MailDev holds each Message-ID once.
@@ -198,7 +214,7 @@ export async function npmStartCrash(opts: { referrals: number; rng: Rng; runTag:
       }
       await ctrlC(current);
       current = null;
-      return { referrals: referrals.length, answeredBeforeKill, sentAgain, recordedBeforeKill, startSeconds, restartSeconds, findings };
+      return { referrals: referrals.length, answeredBeforeKill, sentAgain, recordedBeforeKill, answersTakenUnseen, startSeconds, restartSeconds, findings };
     } finally {
       await db.$disconnect();
     }

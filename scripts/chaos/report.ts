@@ -94,6 +94,7 @@ export function formatReport(r: ChaosResults): string[] {
     lines.push('');
     lines.push(`npm start tué (kill -9 de tout le groupe) pendant ${n.referrals} orientations par l’API, puis relancé sur le même dossier de données`);
     lines.push(`  ${n.answeredBeforeKill} acceptées avant le kill, ${n.sentAgain} envoyées de nouveau par le client (dont ${n.recordedBeforeKill} déjà enregistrées : la même personne) ; démarrage ${seconds(n.startSeconds)}, redémarrage ${seconds(n.restartSeconds)}`);
+    if (n.answersTakenUnseen) lines.push(`  ${n.answersTakenUnseen} désignation(s) prise(s) par le parcours alors que la réponse HTTP n’est pas arrivée (le client, en renvoyant, apprend que la tâche est close)`);
     for (const key of NPM_START_KEYS) row(NPM_START_LABELS[key], n.findings[key].length);
     row('Emails renvoyés avec le même Message-ID (hors défauts)', n.findings.emailsResentSameId.length);
     for (const key of NPM_START_KEYS) for (const item of n.findings[key].slice(0, 10)) lines.push(`    ${NPM_START_LABELS[key]} — ${item.about} : ${item.what}`);
