@@ -9,7 +9,7 @@
 import http from 'node:http';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import express from 'express';
 import { createDb } from '../src/db/client.ts';
@@ -35,6 +35,7 @@ const PLIE = 'CASA';
 let seed = 7;
 const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+const round = (v: number) => Math.round(v * 10) / 10;
 
 const pg = await startEmbeddedPostgres({ dataDir: path.join(scratch, 'pg'), port: await freePort(), logger });
 const db = createDb(pg.url);
@@ -147,6 +148,7 @@ try {
   };
   console.log(`${count} participants, ${count * 3} tâches, ${count * 3} messages, ${count * 10} événements d’audit générés en ${(generated / 1000).toFixed(1)} s ; ${rounds} requêtes par page.`);
   console.log('page | médiane (ms) | 95e centile (ms) | référence nue, médiane (ms) | rapport des médianes');
+  const rows: Array<{ page: string; p50Ms: number; p95Ms: number; bareP50Ms: number; ratio: number }> = [];
   for (const [label, url, cookie] of pages) {
     await timed(url, cookie);
     const page: number[] = [];
@@ -159,7 +161,10 @@ try {
     const p = stats(page);
     const b = stats(bare);
     console.log(`${label} | ${p.median.toFixed(1)} | ${p.p95.toFixed(1)} | ${b.median.toFixed(1)} | ${(p.median / b.median).toFixed(1)}`);
+    rows.push({ page: label, p50Ms: round(p.median), p95Ms: round(p.p95), bareP50Ms: round(b.median), ratio: round(p.median / b.median) });
   }
+  // npm run bench reads the figures from this file.
+  if (process.env.PLIE_BENCH_JSON) writeFileSync(process.env.PLIE_BENCH_JSON, JSON.stringify({ participants: count, rounds, pages: rows }));
 } finally {
   server.close();
   await db.$disconnect();

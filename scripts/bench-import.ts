@@ -80,6 +80,11 @@ try {
       `bilan (agrégats SQL) : ${((t3 - t2) / 1000).toFixed(2)} s ; intégrés sur la période : ${report.public.integrated}`,
     ].join('\n'),
   );
+  // npm run bench reads the figures from this file.
+  if (process.env.PLIE_BENCH_JSON) {
+    const seconds = (ms: number) => Math.round(ms / 10) / 100;
+    writeFileSync(process.env.PLIE_BENCH_JSON, JSON.stringify({ participants: count, steps: steps.length - 1, contracts: contracts.length - 1, exits: exits.length - 1, importSeconds: seconds(t1 - t0), reimportSeconds: seconds(t2 - t1), bilanSeconds: seconds(t3 - t2) }));
+  }
 } finally {
   await db.$disconnect();
   await pg.stop();

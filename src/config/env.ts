@@ -75,6 +75,8 @@ const payloadKeys = z.preprocess(
     .optional(),
 );
 
+const CACHE_SIZE = 'attendu : un nombre entier de parcours (2 au moins)';
+
 export const envSchema = z.object({
   NODE_ENV: z.preprocess(emptyAsUndefined, z.enum(['development', 'production', 'test']).default('development')),
   LOG_LEVEL: z.preprocess(
@@ -92,6 +94,12 @@ export const envSchema = z.object({
   TEMPORAL_ADDRESS: hostPort,
   TEMPORAL_NAMESPACE: z.preprocess(emptyAsUndefined, z.string().min(1).default('default')),
   TEMPORAL_TASK_QUEUE: z.preprocess(emptyAsUndefined, z.string().min(1).default('plie-parcours')),
+  /**
+   * Pathways a worker keeps in memory between two of their steps (about 3 MB each: every workflow
+   * evaluates its own copy of the domain's modules); the others are rebuilt from their history
+   * when they wake (a timer, an answer). Measured with `npm run bench`.
+   */
+  PLIE_WORKFLOW_CACHE: z.preprocess(emptyAsUndefined, z.coerce.number({ error: CACHE_SIZE }).int(CACHE_SIZE).min(2, CACHE_SIZE).default(100)),
   TEMPORAL_TLS: booleanFlag,
   TEMPORAL_TLS_CA_PATH: optionalString,
   TEMPORAL_TLS_CERT_PATH: optionalString,

@@ -8,7 +8,8 @@ import { listPlies, plieConfigFor } from '../plies/registry.ts';
 import { postClient } from '../slack/web-client.ts';
 import { connectWorkerConnection } from '../temporal/connection.ts';
 import { DIGEST_SCHEDULE_ID, ensureDigestSchedule, ensureMessageSweepSchedule, ensureRetentionSchedule, MESSAGE_SWEEP_SCHEDULE_ID, RETENTION_SCHEDULE_ID } from '../temporal/schedules.ts';
-import { bundleWorkflows, createWorker } from '../temporal/worker.ts';
+import { bundleWorkflowsInChild } from '../temporal/bundle-in-child.ts';
+import { createWorker } from '../temporal/worker.ts';
 import { appUrl, pathwayDeps, type Services } from './services.ts';
 
 export interface RunningWorker {
@@ -33,7 +34,8 @@ export async function runWorker(opts: {
     namespace: services.temporalSettings.namespace,
     taskQueue: services.temporalSettings.taskQueue,
     payloadKeys: services.secrets.payloadKeys,
-    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
+    workflowBundle: opts.workflowBundle ?? (await bundleWorkflowsInChild()),
+    maxCachedWorkflows: config.env.PLIE_WORKFLOW_CACHE,
     deps: {
       db: services.db,
       mailer: services.mailer,

@@ -20,6 +20,7 @@ describe('environment configuration', () => {
       TEMPORAL_TASK_QUEUE: 'plie-parcours',
       TEMPORAL_TLS: false,
       NODE_ENV: 'development',
+      PLIE_WORKFLOW_CACHE: 100,
     });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(slackMode(env)).toBe('off');
@@ -36,6 +37,8 @@ describe('environment configuration', () => {
     [{ TEMPORAL_ADDRESS: 'temporal' }, 'TEMPORAL_ADDRESS : attendu : hôte:port, par exemple temporal:7233'],
     [{ SMTP_URL: 'http://mail' }, 'SMTP_URL : attendu : une URL smtp://hôte:port ou smtps://utilisateur:motdepasse@hôte:port'],
     [{ TEMPORAL_TLS: 'oui' }, 'TEMPORAL_TLS : attendu : true ou false'],
+    [{ PLIE_WORKFLOW_CACHE: 'beaucoup' }, 'PLIE_WORKFLOW_CACHE : attendu : un nombre entier de parcours (2 au moins)'],
+    [{ PLIE_WORKFLOW_CACHE: '1' }, 'PLIE_WORKFLOW_CACHE : attendu : un nombre entier de parcours (2 au moins)'],
     [{ PLIE_COORDINATOR_EMAIL: 'coordination' }, 'PLIE_COORDINATOR_EMAIL : attendu : une adresse email'],
     [{ LOG_LEVEL: 'bavard' }, 'LOG_LEVEL'],
     [{ PLIE_PAYLOAD_KEYS: 'sans-deux-points' }, 'PLIE_PAYLOAD_KEYS : attendu : identifiant:cléBase64'],
