@@ -278,7 +278,7 @@ function table(r: Results): string {
     rows.push(['Réponse (API) / Update nue, p50', ms(p.app.answer.p50Ms), ms(p.bare.update.p50Ms), String(p.answerP50Ratio)]);
     rows.push(['Réponse (API) / Update nue, p99', ms(p.app.answer.p99Ms), ms(p.bare.update.p99Ms), String(ratio(p.app.answer.p99Ms, p.bare.update.p99Ms))]);
     rows.push(['Orientation (API) / démarrage nu, p50', ms(p.app.create.p50Ms), ms(p.bare.start.p50Ms), String(ratio(p.app.create.p50Ms, p.bare.start.p50Ms))]);
-    rows.push(['Tâche visible après l’action, p50', ms(p.app.taskShown.p50Ms), '—', '—']);
+    rows.push(['Première tâche visible après l’orientation, p50', ms(p.app.taskShown.p50Ms), '—', '—']);
   }
   if (r.memory) {
     const m = r.memory;

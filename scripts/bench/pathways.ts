@@ -41,13 +41,15 @@ async function call(api: ApiTarget, route: string, body: unknown): Promise<Recor
   return json;
 }
 
-/** The task as the staff's lists show it (the database), once the workflow opened it. */
+/** The task as the staff's lists show it (the database), once the workflow opened it (a minute at most). */
 async function openTask(db: Db, participantId: string, kind: string): Promise<{ id: string }> {
-  for (;;) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
     const task = await db.task.findFirst({ where: { pathway: { participantId }, kind, status: 'open' }, select: { id: true } });
     if (task) return task;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
+  throw new Error(`tâche ${kind} du participant ${participantId} toujours pas ouverte après une minute`);
 }
 
 export async function benchPathways(opts: { api: ApiTarget; db: Db; bare: { client: Client; taskQueue: string }; count: number; concurrency: number; rng: Rng; tag: string }): Promise<PathwayFigures> {
