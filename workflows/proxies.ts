@@ -18,8 +18,12 @@ import type {
 } from '../activities/index.ts';
 import { RECORD_IMPOSSIBLE } from './best-effort.ts';
 
+/**
+ * A database write takes milliseconds, a transition's batch a few more; 20 s leave room for a
+ * loaded database, and bound how long a write left by a dead worker waits before its retry.
+ */
 const RECORD: ActivityOptions = {
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '20 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 };
 

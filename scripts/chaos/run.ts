@@ -249,7 +249,7 @@ async function runScenario(options: ChaosOptions, print: (line: string) => void)
 
     if (options.faults) {
       // Kills come in storms, in the steps with the most going on: the activities and workflow
-      // tasks a kill -9 leaves behind time out together (up to a minute of real time, during
+      // tasks a kill -9 leaves behind time out together (up to 30 s of real time, during
       // which workflow time cannot jump), once per storm rather than once per kill. PostgreSQL
       // stops during a storm too, for the same reason.
       const storms = options.quick ? ['sortie (confirmation, commission)'] : ['orientation', 'suivi mensuel 3', 'sortie (confirmation, commission)'];

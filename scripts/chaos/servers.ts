@@ -77,7 +77,7 @@ export class RestartablePostgres {
   }
 }
 
-/** Longer than any activity or workflow task a dead worker leaves behind (a minute at most). */
+/** Longer than any activity or workflow task a dead worker leaves behind (30 s at most). */
 const CLOCK_STUCK_MS = 150_000;
 
 /**
@@ -132,7 +132,7 @@ export class VirtualClock {
     let settled = false;
     const sleeping = this.connection.testService!.unlockTimeSkippingWithSleep({ duration: msToTs(Math.floor(ms)) }).finally(() => (settled = true));
     // A sleep may follow the wall clock while activities and workflow tasks run (a dead worker's
-    // take a minute to time out); one that crawls much longer after the last fault means the
+    // take up to 30 s to time out); one that crawls much longer after the last fault means the
     // server lost a lock.
     let crawling = 0;
     let last = { virtual: await this.now(), wall: Date.now() };
