@@ -36,3 +36,5 @@ export type OfferActivities = ReturnType<typeof createOfferActivities>;
 export type CollectiveActivities = ReturnType<typeof createCollectiveActivities>;
 export type RetentionActivities = ReturnType<typeof createRetentionActivities>;
 export type RecordFailureActivities = ReturnType<typeof createRecordFailureActivities>;
+/** One write of a pathway's transition, as the workflow batches them (`recordTransition`). */
+export type { PathwayWrite } from './pathway-writes.ts';

@@ -99,6 +99,14 @@ export const REFERENT_STAFF_ID_PATCH = 'referent-staff-id';
 export const COMMISSION_INTERRUPTED_PATCH = 'commission-interrupted';
 
 /**
+ * From this patch on, a pathway's transition records its writes (stage, tasks, facts…) in one
+ * activity and one transaction, and sends its messages once the Update that caused it has its
+ * answer, all at once; before it, each write and each message was an activity of its own, one
+ * after the other, and the Update answered after the last.
+ */
+export const TRANSITION_BATCH_PATCH = 'transition-batched';
+
+/**
  * From these patches on, a marché, a job offer and a collective action go on in a new run
  * (continue-as-new) carrying their whole state, once their history passes its bound (see
  * `historyIsLong`). Asked only when the bound is passed: a run begun before them replays as it went,

@@ -9,6 +9,7 @@ import { ParentClosePolicy, patched, startChild } from '@temporalio/workflow';
 import { commissionPanel } from '../src/domain/commission.ts';
 import type { PathwayCommand, PathwayEvent } from '../src/domain/pathway/commands.ts';
 import type { PathwayPolicy } from '../src/domain/pathway-policy.ts';
+import type { PathwayWrite } from '../activities/index.ts';
 import { deliver, impossibleRecord } from './best-effort.ts';
 import { COMMISSION_INTERRUPTED_PATCH, COMMISSION_ROSTER_PATCH } from './patches.ts';
 import { commissionWorkflow } from './commission.ts';
@@ -30,9 +31,26 @@ export function commissionInput(ids: { pathwayId: string; participantId: string 
   };
 }
 
+const WRITES = ['recordStage', 'recordTaskOpened', 'recordTaskClosed', 'recordFact', 'recordFseDataPoint', 'recordExit'] as const;
+const MESSAGES = ['showTaskOutcome', 'notifyStaff', 'notifyReferentChange', 'notifyPrescriber', 'emailParticipant'] as const;
+
+/** A command that only writes into the database. */
+export type WriteCommand = Extract<PathwayCommand, { type: (typeof WRITES)[number] }>;
+/** A command that only tells someone (Slack, email): best-effort, nothing waits on its result. */
+export type MessageCommand = Extract<PathwayCommand, { type: (typeof MESSAGES)[number] }>;
+
+export const isWrite = (command: PathwayCommand): command is WriteCommand => (WRITES as readonly string[]).includes(command.type);
+export const isMessage = (command: PathwayCommand): command is MessageCommand => (MESSAGES as readonly string[]).includes(command.type);
+
 export interface PathwayEffects {
   /** Carries one command out; returns the event its result brings, if any. */
   carryOut(command: Exclude<PathwayCommand, { type: 'continueAsNew' }>): Promise<PathwayEvent | null>;
+  /**
+   * Carries a transition's writes out, in their order, in one activity and one transaction. If one
+   * of them can never be recorded, nothing of the batch is, and each is then carried out alone, so
+   * that the others are recorded and that one is reported (as `carryOut` does).
+   */
+  recordTogether(commands: WriteCommand[]): Promise<void>;
 }
 
 /** How a commission's child workflow ended: its result, or interrupted without one. */
@@ -46,33 +64,71 @@ export function pathwayEffects(
   const { pathwayId, participantId } = ids;
   const nowIso = () => new Date(Date.now()).toISOString();
 
-  async function run(command: Exclude<PathwayCommand, { type: 'continueAsNew' }>): Promise<PathwayEvent | null> {
+  /** The database write a command is (the same whether carried out alone or in a batch). */
+  function writeOf(command: WriteCommand): PathwayWrite {
     switch (command.type) {
       case 'recordStage':
-        await pathwayWrites.recordStage({ pathwayId, participantId, stage: command.stage, referentEmail: command.referentEmail, entryDate: command.entryDate, at: nowIso() });
-        return null;
-      case 'assessEligibility': {
-        const { decision } = await pathwayRecords.assessEligibility({ participantId, on: command.on });
-        return { type: 'eligibilityAssessed', decision };
-      }
+        return { write: 'recordStage', args: { pathwayId, participantId, stage: command.stage, referentEmail: command.referentEmail, entryDate: command.entryDate, at: nowIso() } };
       case 'recordTaskOpened': {
         const { task } = command;
-        await pathwayWrites.openTask({
-          id: task.id,
-          pathwayId,
-          kind: task.kind,
-          assigneeEmail: task.assigneeEmail ?? '',
-          assigneeRole: task.role,
-          openedAt: task.openedAt,
-          dueDate: task.dueDate,
-          ...(task.context?.proofKind ? { proofKind: task.context.proofKind } : {}),
-        });
-        return null;
+        return {
+          write: 'openTask',
+          args: {
+            id: task.id,
+            pathwayId,
+            kind: task.kind,
+            assigneeEmail: task.assigneeEmail ?? '',
+            assigneeRole: task.role,
+            openedAt: task.openedAt,
+            dueDate: task.dueDate,
+            ...(task.context?.proofKind ? { proofKind: task.context.proofKind } : {}),
+          },
+        };
       }
       case 'recordTaskClosed': {
         const { taskId, status, answer, actor, channel } = command;
-        await pathwayWrites.closeTask({ taskId, status, answer, actor, channel, answeredAt: nowIso() });
-        return null;
+        return { write: 'closeTask', args: { taskId, status, answer, actor, channel, answeredAt: nowIso() } };
+      }
+      case 'recordFact': {
+        const { key, fact, actor, channel } = command;
+        return { write: 'recordPathwayFact', args: { pathwayId, participantId, key, fact, actor, channel, at: nowIso() } };
+      }
+      case 'recordFseDataPoint': {
+        const { moment, on, labourMarketStatus } = command;
+        return { write: 'recordFseDataPoint', args: { participantId, moment, on, labourMarketStatus } };
+      }
+      case 'recordExit':
+        return { write: 'recordExit', args: { pathwayId, participantId, exit: command.exit } };
+    }
+  }
+
+  /** One write through its own activity (as each was before transitions were batched). */
+  async function writeAlone(w: PathwayWrite): Promise<void> {
+    switch (w.write) {
+      case 'recordStage':
+        return await pathwayWrites.recordStage(w.args);
+      case 'openTask':
+        return await pathwayWrites.openTask(w.args);
+      case 'closeTask':
+        return await pathwayWrites.closeTask(w.args);
+      case 'recordPathwayFact':
+        return await pathwayWrites.recordPathwayFact(w.args);
+      case 'recordExit':
+        return await pathwayWrites.recordExit(w.args);
+      case 'recordFseDataPoint':
+        return await pathwayWrites.recordFseDataPoint(w.args);
+    }
+  }
+
+  async function run(command: Exclude<PathwayCommand, { type: 'continueAsNew' }>): Promise<PathwayEvent | null> {
+    if (isWrite(command)) {
+      await writeAlone(writeOf(command));
+      return null;
+    }
+    switch (command.type) {
+      case 'assessEligibility': {
+        const { decision } = await pathwayRecords.assessEligibility({ participantId, on: command.on });
+        return { type: 'eligibilityAssessed', decision };
       }
       case 'showTaskOutcome':
         await deliver(() => pathwayNotices.showTaskOutcome({ taskId: command.taskId }), { taskId: command.taskId });
@@ -99,19 +155,6 @@ export function pathwayEffects(
         await deliver(() => pathwayNotices.notifyParticipant({ pathwayId, participantId, template, key, at: nowIso() }), { template, key });
         return null;
       }
-      case 'recordFact': {
-        const { key, fact, actor, channel } = command;
-        await pathwayWrites.recordPathwayFact({ pathwayId, participantId, key, fact, actor, channel, at: nowIso() });
-        return null;
-      }
-      case 'recordFseDataPoint': {
-        const { moment, on, labourMarketStatus } = command;
-        await pathwayWrites.recordFseDataPoint({ participantId, moment, on, labourMarketStatus });
-        return null;
-      }
-      case 'recordExit':
-        await pathwayWrites.recordExit({ pathwayId, participantId, exit: command.exit });
-        return null;
       case 'startCommission': {
         const { session, criterion } = command;
         let input = commissionInput(ids, policy, session, criterion);
@@ -155,17 +198,32 @@ export function pathwayEffects(
     }
   }
 
+  async function carryOut(command: Exclude<PathwayCommand, { type: 'continueAsNew' }>): Promise<PathwayEvent | null> {
+    try {
+      return await run(command);
+    } catch (error) {
+      // A write no retry can mend (a row gone, a value refused): the coordination hears of it
+      // and the pathway goes on, rather than retrying for ever with everything held behind it.
+      const reason = impossibleRecord(error);
+      if (reason === null) throw error;
+      await deliver(() => recordFailureNotices.reportRecordFailure({ pathwayId, participantId, command: command.type, reason, to: policy.coordinatorEmail, at: nowIso() }), { command: command.type });
+      return null;
+    }
+  }
+
   return {
-    async carryOut(command) {
+    carryOut,
+    async recordTogether(commands) {
+      if (commands.length === 0) return;
+      if (commands.length === 1) {
+        await carryOut(commands[0]!);
+        return;
+      }
       try {
-        return await run(command);
+        await pathwayWrites.recordTransition({ writes: commands.map(writeOf) });
       } catch (error) {
-        // A write no retry can mend (a row gone, a value refused): the coordination hears of it
-        // and the pathway goes on, rather than retrying for ever with everything held behind it.
-        const reason = impossibleRecord(error);
-        if (reason === null) throw error;
-        await deliver(() => recordFailureNotices.reportRecordFailure({ pathwayId, participantId, command: command.type, reason, to: policy.coordinatorEmail, at: nowIso() }), { command: command.type });
-        return null;
+        if (impossibleRecord(error) === null) throw error;
+        for (const command of commands) await carryOut(command);
       }
     },
   };

@@ -30,9 +30,9 @@ import {
   type PathwayInput,
   type PathwayState,
 } from './pathway-messages.ts';
-import { pathwayEffects } from './pathway-effects.ts';
+import { isMessage, isWrite, pathwayEffects, type MessageCommand, type WriteCommand } from './pathway-effects.ts';
 import { pathwayRecords } from './proxies.ts';
-import { COMMISSION_AFTER_EXIT_PATCH, EXIT_RULES_PATCH, PROOFS_SIX_MONTHS_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, REFERENT_STAFF_ID_PATCH, STATE_MACHINE_PATCH } from './patches.ts';
+import { COMMISSION_AFTER_EXIT_PATCH, EXIT_RULES_PATCH, PROOFS_SIX_MONTHS_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, REFERENT_STAFF_ID_PATCH, STATE_MACHINE_PATCH, TRANSITION_BATCH_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn, refused } from './update-queue.ts';
 
@@ -75,20 +75,56 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
     else commissionInterrupted = end.interrupted;
   });
 
-  /** Feeds one event to the state machine and carries its commands out, in order. */
+  // A transition's writes in one activity, its messages once the Update has its answer (asked once, as above).
+  const batched = patched(TRANSITION_BATCH_PATCH);
+  /** Messages of the transitions carried out, not sent yet (see `sendMessages`). */
+  const outbox: MessageCommand[] = [];
+
+  /**
+   * Feeds one event to the state machine and carries its commands out, in order. Batched: the
+   * writes up to the next command that needs their result (eligibility, the commission…) go
+   * together, and the messages wait in the outbox, to be sent once the Update has its answer.
+   */
   async function apply(event: PathwayEvent): Promise<Refusal | null> {
     const decision = decide(state, event, ctx(), Date.now());
     if (decision.refused !== null) return decision.refused;
     state = decision.state;
+    let writes: WriteCommand[] = [];
+    const flush = async () => {
+      const batch = writes;
+      writes = [];
+      await effects.recordTogether(batch);
+    };
     for (const command of decision.commands) {
+      if (batched && isWrite(command)) {
+        writes.push(command);
+        continue;
+      }
+      if (batched && isMessage(command)) {
+        outbox.push(command);
+        continue;
+      }
+      // (Guarded, so that a run from before the patch awaits exactly what it awaited then.)
+      if (writes.length > 0) await flush();
       if (command.type === 'continueAsNew') {
+        if (outbox.length > 0) await sendMessages();
         await continueIfIdle();
         continue;
       }
       const next = await effects.carryOut(command);
       if (next) await apply(next);
     }
+    if (writes.length > 0) await flush();
     return null;
+  }
+
+  /**
+   * Sends what the outbox holds, all at once: each message stands alone (best-effort, its own
+   * key), and they were decided after the writes they speak of were recorded.
+   */
+  async function sendMessages(): Promise<void> {
+    const messages = outbox.splice(0);
+    await Promise.all(messages.map(async (message) => await effects.carryOut(message)));
   }
 
   /** A new run with the state, once no Update waits or runs (they would be lost with this run). */
@@ -153,6 +189,7 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   // --- Start, then the loop ---
   if (input.carried) state = { ...state, runs: state.runs + 1 };
   else await apply({ type: 'started', ...(input.resume ? { resume: input.resume } : {}) });
+  if (outbox.length > 0) await sendMessages();
 
   // Each request on its turn: refused with its reason if an earlier one made it pointless.
   const handle = async (request: PathwayRequest) => {
@@ -160,7 +197,11 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
     if (refusal) throw new RefusedOnItsTurn(refusal.message, refusal.code);
   };
   for (;;) {
-    while (await updates.handleNext(handle)) if (state.finished) break;
+    while (await updates.handleNext(handle)) {
+      // The Update has its answer; then what it decided to tell.
+      if (outbox.length > 0) await sendMessages();
+      if (state.finished) break;
+    }
     if (revisedEligibility) {
       const decision: EligibilityRevised = revisedEligibility;
       revisedEligibility = null;
@@ -181,6 +222,7 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
     }
     const info = workflowInfo();
     await apply({ type: 'tick', longHistory: info.continueAsNewSuggested || info.historyLength > policy.maxHistoryEvents });
+    if (outbox.length > 0) await sendMessages();
     await syncSearchAttributes();
     if (state.finished && updates.pending() === 0) break;
     await alarm.wait(nextWake(state), () => updates.pending() > 0 || commissionResult !== null || commissionInterrupted !== null || revisedEligibility !== null || leavers.length > 0);

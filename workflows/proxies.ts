@@ -53,7 +53,7 @@ export const pathwayRecords = proxyActivities<
  * goes on. Reads it cannot do without (eligibility, the commission's roster) retry until mended.
  */
 export const pathwayWrites = proxyActivities<
-  Pick<PathwayActivities, 'recordStage' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint' | 'closeInterruptedCommission'>
+  Pick<PathwayActivities, 'recordStage' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint' | 'recordTransition' | 'closeInterruptedCommission'>
 >({ ...RECORD, retry: { ...RECORD.retry, nonRetryableErrorTypes: [RECORD_IMPOSSIBLE] } });
 /** The report of such a write to the coordination: a message like the others. */
 export const recordFailureNotices = proxyActivities<RecordFailureActivities>(NOTICE);

@@ -75,6 +75,31 @@ describe('idempotent activities', () => {
     expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('diagnostic');
   });
 
+  it('records a transition’s writes together once, however often retried, and nothing of it when one of them fails', async () => {
+    const { pathwayId, participantId, task } = await openedTask('a@plie.test');
+    const next = { id: `${pathwayId}/diagnostic_decision/1`, pathwayId, kind: 'diagnostic_decision' as const, assigneeEmail: 'r@plie.test', openedAt: new Date().toISOString(), dueDate: '2026-12-20' };
+    const writes = [
+      { write: 'closeTask' as const, args: { taskId: task.id, answer: { referentEmail: 'r@plie.test' }, actor: 'c@plie.test', channel: 'cli', answeredAt: new Date().toISOString() } },
+      { write: 'recordStage' as const, args: { pathwayId, participantId, stage: 'diagnostic' as const, referentEmail: 'r@plie.test', entryDate: null, at: '2026-12-01T09:00:00.000Z' } },
+      { write: 'openTask' as const, args: next },
+    ];
+    // One write refers to a contract that does not exist: the whole batch is refused, nothing of it kept.
+    const broken = [...writes, { write: 'recordPathwayFact' as const, args: { pathwayId, participantId, key: `${pathwayId}/x`, fact: { kind: 'contractEnded' as const, contractId: 'absent', end: '2026-12-01', reason: 'autre', early: true }, actor: 'r@plie.test', channel: 'cli', at: '2026-12-01T09:00:00.000Z' } }];
+    await expect(activities.recordTransition({ writes: broken })).rejects.toThrow();
+    expect(await db.task.findUniqueOrThrow({ where: { id: task.id } })).toMatchObject({ status: 'open' });
+    expect(await db.task.count({ where: { pathwayId } })).toBe(1);
+    expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('orientation');
+
+    await activities.recordTransition({ writes });
+    await activities.recordTransition({ writes });
+    expect(await db.task.findUniqueOrThrow({ where: { id: task.id } })).toMatchObject({ status: 'done', answeredBy: 'c@plie.test' });
+    expect(await db.task.count({ where: { pathwayId } })).toBe(2);
+    expect((await db.pathway.findUniqueOrThrow({ where: { id: pathwayId } })).stage).toBe('diagnostic');
+    expect(await db.referentAssignment.count({ where: { pathwayId, until: null } })).toBeLessThanOrEqual(1);
+    const audit = await db.auditEvent.findMany({ where: { entityId: { in: [pathwayId, task.id, next.id] } } });
+    expect(audit.map((a) => a.action).sort()).toEqual(['pathway.stage', 'task.answer', 'task.open', 'task.open']);
+  });
+
   it('sends a notice once, with only initials and a file reference', async () => {
     const { participantId, task } = await openedTask('b@plie.test');
     await activities.notifyTask({ taskId: task.id, notice: 'reminder', to: 'b@plie.test' });

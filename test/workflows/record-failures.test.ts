@@ -4,16 +4,12 @@
  * for good, the coordination is told (file number, what could not be recorded), and the pathway
  * goes on. On the dev server with the real worker, PostgreSQL and SMTP.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { toDbDate } from '../../src/db/dates.ts';
-import { addDays, parisDate } from '../../src/domain/dates.ts';
+import { addDays } from '../../src/domain/dates.ts';
 import { fileReference } from '../../src/domain/participant.ts';
-import { pathwayPolicy } from '../../src/domain/pathway-policy.ts';
-import { DEFAULT_TASK_TIMINGS } from '../../src/domain/tasks.ts';
-import { PATHWAY_WORKFLOW, pathwayWorkflowId, recordActionUpdate } from '../../workflows/pathway-messages.ts';
+import { recordActionUpdate } from '../../workflows/pathway-messages.ts';
 import { recordPathwayAction } from '../../src/participants/pathway-action.ts';
-import { CASA_CONFIG } from '../helpers/plie-configs.ts';
+import { startResumedPathway } from '../helpers/resumed-pathway.ts';
 import { COORDINATOR, startWorkerAndClient } from '../helpers/worker.ts';
 
 let t: Awaited<ReturnType<typeof startWorkerAndClient>>;
@@ -30,21 +26,8 @@ afterAll(async () => {
 
 describe('a database write that will never succeed', { timeout: 120_000 }, () => {
   it('is reported to the coordination, and the pathway goes on', async () => {
-    const { stack, client, taskQueue } = t;
-    const participantId = randomUUID();
-    const suffix = randomBytes(4).toString('hex');
-    await stack.db.participant.create({
-      data: { id: participantId, firstName: `Maëlle${suffix}`, lastName: `Costa${suffix}`, identityKey: `test-${participantId}`, birthDate: toDbDate('1990-03-21'), commune: 'Biot', createdBy: 'test' },
-    });
-    const workflowId = pathwayWorkflowId(participantId);
-    await stack.db.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
-    const today = parisDate(Date.now());
-    const handle = await client.workflow.start(PATHWAY_WORKFLOW, {
-      workflowId,
-      taskQueue,
-      args: [{ participantId, coordinatorEmail: COORDINATOR, timings: DEFAULT_TASK_TIMINGS, policy: pathwayPolicy(CASA_CONFIG, { coordinatorEmail: COORDINATOR }), resume: { stage: 'active', referentEmail: REFERENT, entryDate: addDays(today, -60) } }],
-    });
-    const act = (action: unknown) => handle.executeUpdate(recordActionUpdate, { args: [{ action, actor: REFERENT, channel: 'cli' }] });
+    const { stack } = t;
+    const { participantId, workflowId, act, today, suffix } = await startResumedPathway(t, { referent: REFERENT, firstName: 'Maëlle', lastName: 'Costa', birthDate: '1990-03-21' });
     await act({ type: 'contractSigned', contract: { type: 'CDD', start: addDays(today, -20), end: addDays(today, 60), weeklyHours: 24 } });
     const contract = await vi.waitFor(async () => {
       const row = await stack.db.workContract.findFirst({ where: { participantId } });
@@ -67,20 +50,8 @@ describe('a database write that will never succeed', { timeout: 120_000 }, () =>
   });
 
   it('judges typed input at the boundary, not in the workflow: what an older version accepted replays as it ran', async () => {
-    const { stack, client, taskQueue } = t;
-    const participantId = randomUUID();
-    const suffix = randomBytes(4).toString('hex');
-    await stack.db.participant.create({
-      data: { id: participantId, firstName: `Loan${suffix}`, lastName: `Pires${suffix}`, identityKey: `test-${participantId}`, birthDate: toDbDate('1983-07-02'), commune: 'Biot', createdBy: 'test' },
-    });
-    const workflowId = pathwayWorkflowId(participantId);
-    await stack.db.pathway.create({ data: { id: workflowId, participantId, stage: 'orientation' } });
-    const today = parisDate(Date.now());
-    const handle = await client.workflow.start(PATHWAY_WORKFLOW, {
-      workflowId,
-      taskQueue,
-      args: [{ participantId, coordinatorEmail: COORDINATOR, timings: DEFAULT_TASK_TIMINGS, policy: pathwayPolicy(CASA_CONFIG, { coordinatorEmail: COORDINATOR }), resume: { stage: 'active', referentEmail: REFERENT, entryDate: addDays(today, -60) } }],
-    });
+    const { stack, client } = t;
+    const { participantId, workflowId, handle } = await startResumedPathway(t, { referent: REFERENT, firstName: 'Loan', lastName: 'Pires', birthDate: '1983-07-02' });
     // A contract dated 1949: refused where people type it…
     const old = { type: 'contractSigned', contract: { type: 'CDI', start: '1949-06-01', weeklyHours: 35 } };
     await expect(recordPathwayAction({ db: stack.db, temporal: client }, participantId, { action: old, actor: REFERENT, channel: 'cli' }, workflowId)).rejects.toThrow('trop ancien');
