@@ -21,6 +21,7 @@ import { projectRoot } from '../src/infra/project.ts';
 import { createLogger } from '../src/logging.ts';
 import { loadPlieConfig } from '../src/config/plie.ts';
 import { dataConverter } from '../src/temporal/connection.ts';
+import { quietBundlerLogger } from '../src/temporal/bundler-logger.ts';
 import { installTemporalRuntime } from '../src/temporal/runtime.ts';
 import { COORDINATION, STAFF } from './chaos/population.ts';
 import { createRng } from './chaos/rng.ts';
@@ -73,8 +74,6 @@ interface Results {
 }
 
 const logger = createLogger('warn', 'bench');
-const noop = () => undefined;
-const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
 installTemporalRuntime(logger);
 const started = Date.now();
 const results: Results = { startedAt: new Date(started).toISOString(), quick, machine: { cpus: os.cpus().length, node: process.version }, sizes, seconds: 0, goals: [] };
@@ -149,7 +148,7 @@ async function liveSections(): Promise<void> {
     mkdirSync(path.join(projectRoot, 'bench', 'logs'), { recursive: true });
     const bareQueue = 'bench-nu';
     const bareBundle = path.join(stack.scratch, 'bare-bundle.js');
-    writeFileSync(bareBundle, (await bundleWorkflowCode({ workflowsPath: path.join(projectRoot, 'scripts', 'bench', 'bare-workflow.ts'), logger: quietLogger })).code);
+    writeFileSync(bareBundle, (await bundleWorkflowCode({ workflowsPath: path.join(projectRoot, 'scripts', 'bench', 'bare-workflow.ts'), logger: quietBundlerLogger })).code);
     const envApp = { ...stack.env, LOG_LEVEL: 'info' };
     const envWorker = heapSnapshot ? { ...envApp, NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR1 --diagnostic-dir=${path.join(projectRoot, 'bench', 'logs')}` } : envApp;
     // Each one kept as soon as it is up, so that a failure of another stops it too.

@@ -15,7 +15,7 @@ import { startImportedPathways } from '../../src/import/start-pathways.ts';
 import type { Logger } from '../../src/logging.ts';
 import { pathwayDeps } from '../../src/main/services.ts';
 import { REFERENTS } from '../chaos/population.ts';
-import { pool } from './stats.ts';
+import { pool } from '../pool.ts';
 
 /** Records `count` integrated people and starts their pathways; resolves once every one is started. */
 export async function startIdlePathways(opts: { config: AppConfig; db: Db; client: Client; logger: Logger; plie: PlieConfig; count: number; tag: string }): Promise<number> {

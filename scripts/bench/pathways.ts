@@ -10,7 +10,8 @@ import { parisDate } from '../../src/domain/dates.ts';
 import { planPopulation } from '../chaos/population.ts';
 import type { Rng } from '../chaos/rng.ts';
 import { stepUpdate } from './bare-workflow.ts';
-import { latencies, pool, ratio, timed, type Latencies } from './stats.ts';
+import { pool } from '../pool.ts';
+import { latencies, ratio, timed, type Latencies } from './stats.ts';
 
 export interface PathwayFigures {
   pathways: number;

@@ -22,16 +22,6 @@ export function ratio(value: number, baseline: number): number {
   return Math.round((value / baseline) * 100) / 100;
 }
 
-/** Runs `work` for each index, `concurrency` at a time. */
-export async function pool(count: number, concurrency: number, work: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, count) }, async () => {
-      while (next < count) await work(next++);
-    }),
-  );
-}
-
 /** Milliseconds `call` took. */
 export async function timed<T>(call: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = performance.now();

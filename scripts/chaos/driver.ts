@@ -371,13 +371,3 @@ async function sendVia(p: Pathway, key: string, call: () => Promise<unknown>): P
     p.inFlight.delete(key);
   }
 }
-
-/** Runs `work` on each item, `limit` at a time. */
-export async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}

@@ -3,6 +3,7 @@ import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundle,
 import { createActivities, type ActivityDeps } from '../../activities/index.ts';
 import { projectRoot } from '../infra/project.ts';
 import { cleanActivityFailures } from './activity-failures.ts';
+import { quietBundlerLogger } from './bundler-logger.ts';
 import { dataConverter, FAILURE_CONVERTER_PATH } from './connection.ts';
 
 export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
@@ -11,9 +12,6 @@ export const workflowsPath = path.join(projectRoot, 'workflows', 'index.ts');
 export async function bundleWorkflows(): Promise<WorkflowBundle> {
   return await bundleWorkflowCode({ workflowsPath, failureConverterPath: FAILURE_CONVERTER_PATH, logger: quietBundlerLogger });
 }
-
-const noop = () => undefined;
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
 
 export async function createWorker(opts: {
   connection: NativeConnection;
