@@ -107,6 +107,21 @@ export const COMMISSION_INTERRUPTED_PATCH = 'commission-interrupted';
 export const TRANSITION_BATCH_PATCH = 'transition-batched';
 
 /**
+ * From this patch on, the pathway's database work (its writes, eligibility, the commission's
+ * roster, the referent's staff id) runs as local activities, recorded as markers; before it, as
+ * regular activities, each a round trip through the server's task queue.
+ */
+export const LOCAL_RECORDS_PATCH = 'local-records';
+
+/**
+ * From this patch on, a transition's messages no longer hold the pathway's next request: they go
+ * once the Update has its answer, after the messages of the transition before (so a task's outcome
+ * is never shown before the notice of its opening), while the next Update is already taken; before
+ * it, the next request waited until they were sent.
+ */
+export const MESSAGES_CHAINED_PATCH = 'messages-chained';
+
+/**
  * From these patches on, a marché, a job offer and a collective action go on in a new run
  * (continue-as-new) carrying their whole state, once their history passes its bound (see
  * `historyIsLong`). Asked only when the bound is passed: a run begun before them replays as it went,

@@ -31,8 +31,8 @@ import {
   type PathwayState,
 } from './pathway-messages.ts';
 import { isMessage, isWrite, pathwayEffects, type MessageCommand, type WriteCommand } from './pathway-effects.ts';
-import { pathwayRecords } from './proxies.ts';
-import { COMMISSION_AFTER_EXIT_PATCH, EXIT_RULES_PATCH, PROOFS_SIX_MONTHS_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, REFERENT_STAFF_ID_PATCH, STATE_MACHINE_PATCH, TRANSITION_BATCH_PATCH } from './patches.ts';
+import { pathwayDatabase } from './proxies.ts';
+import { COMMISSION_AFTER_EXIT_PATCH, EXIT_RULES_PATCH, PROOFS_SIX_MONTHS_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, LOCAL_RECORDS_PATCH, MESSAGES_CHAINED_PATCH, REFERENT_STAFF_ID_PATCH, STATE_MACHINE_PATCH, TRANSITION_BATCH_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn, refused } from './update-queue.ts';
 
@@ -70,15 +70,26 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   const alarm = createAlarm();
   let commissionResult: CommissionResult | null = null;
   let commissionInterrupted: number | null = null;
-  const effects = pathwayEffects({ pathwayId, participantId: input.participantId }, policy, (end) => {
-    if ('result' in end) commissionResult = end.result;
-    else commissionInterrupted = end.interrupted;
-  });
-
   // A transition's writes in one activity, its messages once the Update has its answer (asked once, as above).
   const batched = patched(TRANSITION_BATCH_PATCH);
+  // The database work as local activities (asked once, as above).
+  const local = patched(LOCAL_RECORDS_PATCH);
+  const { records: pathwayRecords } = pathwayDatabase(local);
+  const effects = pathwayEffects(
+    { pathwayId, participantId: input.participantId },
+    policy,
+    (end) => {
+      if ('result' in end) commissionResult = end.result;
+      else commissionInterrupted = end.interrupted;
+    },
+    local,
+  );
   /** Messages of the transitions carried out, not sent yet (see `sendMessages`). */
   const outbox: MessageCommand[] = [];
+  // Messages chained after those before them rather than holding the next request (asked once, as above).
+  const chained = patched(MESSAGES_CHAINED_PATCH);
+  /** The messages under way (chained): each transition's go once those of the one before have gone. */
+  let sending: Promise<void> = Promise.resolve();
 
   /**
    * Feeds one event to the state machine and carries its commands out, in order. Batched: the
@@ -108,6 +119,7 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
       if (writes.length > 0) await flush();
       if (command.type === 'continueAsNew') {
         if (outbox.length > 0) await sendMessages();
+        if (chained) await sending;
         await continueIfIdle();
         continue;
       }
@@ -120,11 +132,18 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
 
   /**
    * Sends what the outbox holds, all at once: each message stands alone (best-effort, its own
-   * key), and they were decided after the writes they speak of were recorded.
+   * key), and they were decided after the writes they speak of were recorded. Chained, they go
+   * once the messages before them have gone, and this returns at once: the next request is taken
+   * meanwhile (`sending` is awaited before a new run and at the end).
    */
   async function sendMessages(): Promise<void> {
     const messages = outbox.splice(0);
-    await Promise.all(messages.map(async (message) => await effects.carryOut(message)));
+    const sendAll = async () => {
+      await Promise.all(messages.map(async (message) => await effects.carryOut(message)));
+    };
+    if (!chained) return await sendAll();
+    const before = sending;
+    sending = before.then(sendAll);
   }
 
   /** A new run with the state, once no Update waits or runs (they would be lost with this run). */
@@ -230,5 +249,6 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   // Anything that came after the end is refused; pending Updates return before the workflow completes.
   updates.close('Ce parcours est terminé : plus rien n’y est enregistré.');
   await condition(allHandlersFinished);
+  if (chained) await sending;
   return state;
 }

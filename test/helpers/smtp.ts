@@ -17,6 +17,9 @@ export class TestInbox {
   private waiters: Array<{ match: (m: ReceivedMail) => boolean; resolve: (m: ReceivedMail) => void }> = [];
   /** Recipients for which the server answers 550 (mailbox unavailable). */
   readonly rejected = new Set<string>();
+  /** Recipients whose mail waits at RCPT TO (the sender's attempt under way) until `release`. */
+  readonly held = new Set<string>();
+  private holding: Array<() => void> = [];
 
   private readonly server: SMTPServer;
 
@@ -29,6 +32,10 @@ export class TestInbox {
         if (this.rejected.has(address.address)) {
           // As real servers do, the refusal quotes the address.
           callback(Object.assign(new Error(`<${address.address}> : boîte inconnue`), { responseCode: 550 }));
+          return;
+        }
+        if (this.held.has(address.address)) {
+          this.holding.push(() => callback());
           return;
         }
         callback();
@@ -69,6 +76,17 @@ export class TestInbox {
       w.resolve(mail);
       return false;
     });
+  }
+
+  /** Lets the held mail go, and what comes later pass. */
+  release(): void {
+    this.held.clear();
+    for (const go of this.holding.splice(0)) go();
+  }
+
+  /** How many mails wait at RCPT TO. */
+  get holdingCount(): number {
+    return this.holding.length;
   }
 
   /** Resolves with the first message (already received or to come) that matches. */

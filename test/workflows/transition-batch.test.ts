@@ -1,10 +1,11 @@
 /**
  * A pathway's transition records its writes in one activity and one transaction, and sends its
- * messages once the Update that caused it has its answer (patch `transition-batched`): read from
+ * messages once the Update that caused it has its answer (patch `transition-batched`); that activity
+ * is a local one, run in the workflow task itself (patch `local-records`): read from
  * the workflow's own history on the dev server, with the real worker, PostgreSQL and SMTP.
  */
 import type { temporal } from '@temporalio/proto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addDays } from '../../src/domain/dates.ts';
 import { fileReference } from '../../src/domain/participant.ts';
 import { startResumedPathway } from '../helpers/resumed-pathway.ts';
@@ -23,31 +24,45 @@ afterAll(async () => {
 
 type Event = temporal.api.history.v1.IHistoryEvent;
 
-/** The activity types scheduled in `events`, in order. */
-const scheduled = (events: Event[]) => events.flatMap((e) => (e.activityTaskScheduledEventAttributes ? [e.activityTaskScheduledEventAttributes.activityType?.name ?? '?'] : []));
-
 /**
- * The n-th (from 0) Update: the activities its handling waited for (scheduled after it was
- * accepted, ended before its answer), and the types scheduled from its acceptance on, with
- * whether each ended after the answer.
+ * The activities of `events`, in order: a regular one from its scheduling to its end, a local one
+ * (patch `local-records`) as its marker, which is recorded once it has ended.
  */
-function aroundUpdate(events: Event[], n: number) {
-  const accepted = events.flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [Number(e.eventId)] : []))[n];
-  const completed = events.flatMap((e) => (e.workflowExecutionUpdateCompletedEventAttributes ? [Number(e.eventId)] : []))[n];
-  expect(accepted).toBeDefined();
-  expect(completed).toBeGreaterThan(accepted!);
-  const types = new Map(events.map((e) => [Number(e.eventId), e.activityTaskScheduledEventAttributes?.activityType?.name ?? '?']));
+function activities(events: Event[]) {
   const endOf = new Map(
     events.flatMap((e) => {
       const id = e.activityTaskCompletedEventAttributes?.scheduledEventId ?? e.activityTaskFailedEventAttributes?.scheduledEventId;
       return id === undefined || id === null ? [] : [[Number(id), Number(e.eventId)] as const];
     }),
   );
-  const since = events.filter((e) => Number(e.eventId) > accepted! && e.activityTaskScheduledEventAttributes);
+  return events.flatMap((e) => {
+    const id = Number(e.eventId);
+    const regular = e.activityTaskScheduledEventAttributes?.activityType?.name;
+    if (regular) return [{ at: id, type: regular, local: false, end: endOf.get(id) ?? Infinity }];
+    const marker = e.markerRecordedEventAttributes;
+    if (marker?.markerName !== 'core_local_activity') return [];
+    const data = JSON.parse(Buffer.from(marker.details?.data?.payloads?.[0]?.data ?? []).toString()) as { activity_type: string };
+    return [{ at: id, type: data.activity_type, local: true, end: id }];
+  });
+}
+
+/**
+ * The n-th (from 0) Update: the activities its handling waited for (begun after it was accepted,
+ * ended before its answer), and the types begun from its acceptance on, with whether each ended
+ * after the answer.
+ */
+function aroundUpdate(events: Event[], n: number) {
+  const accepted = events.flatMap((e) => (e.workflowExecutionUpdateAcceptedEventAttributes ? [Number(e.eventId)] : []))[n];
+  const completed = events.flatMap((e) => (e.workflowExecutionUpdateCompletedEventAttributes ? [Number(e.eventId)] : []))[n];
+  expect(accepted).toBeDefined();
+  expect(completed).toBeGreaterThan(accepted!);
+  const since = activities(events).filter((a) => a.at > accepted!);
   return {
-    waitedFor: since.filter((e) => (endOf.get(Number(e.eventId)) ?? Infinity) < completed!).map((e) => types.get(Number(e.eventId))!),
-    scheduledSince: scheduled(since),
-    endedAfterAnswer: since.filter((e) => (endOf.get(Number(e.eventId)) ?? Infinity) > completed!).map((e) => types.get(Number(e.eventId))!),
+    waitedFor: since.filter((a) => a.end < completed!).map((a) => a.type),
+    scheduledSince: since.map((a) => a.type),
+    endedAfterAnswer: since.filter((a) => a.end > completed!).map((a) => a.type),
+    local: since.filter((a) => a.local).map((a) => a.type),
+    workflowTasksBetween: events.filter((e) => e.workflowTaskCompletedEventAttributes && Number(e.eventId) > accepted! && Number(e.eventId) < completed!).length,
   };
 }
 
@@ -67,6 +82,9 @@ describe('a transition of the pathway', { timeout: 120_000 }, () => {
     // The answer waited for one activity: the writes, together. The messages were scheduled with
     // the answer at the earliest, and ended after it.
     expect(update.waitedFor).toEqual(['recordTransition']);
+    // A local activity (patch local-records): the Update was taken and answered in one workflow task.
+    expect(update.local).toEqual(['recordTransition']);
+    expect(update.workflowTasksBetween).toBe(0);
     const messages = update.scheduledSince.filter((type) => type !== 'recordTransition');
     expect(messages.length).toBeGreaterThan(0);
     expect(update.endedAfterAnswer).toEqual(messages);
@@ -84,6 +102,49 @@ describe('a transition of the pathway', { timeout: 120_000 }, () => {
     expect(await stack.db.auditEvent.count({ where: { entityId: workflowId, action: 'pathway.contract' } })).toBe(1);
     // That word reaches the participant.
     await stack.inbox.waitFor((m) => m.to.includes(email!));
+  });
+
+  it('takes the next request while the messages of the one before are still going, and sends its own after them', async () => {
+    const { stack } = t;
+    const { workflowId, handle, act, today, email } = await startActivePathway();
+    // The participant's mail waits at the mail server: the first transition's message is under way.
+    stack.inbox.held.add(email!);
+    await act({ type: 'contractSigned', contract: { type: 'CDI', start: addDays(today, -3), weeklyHours: 35 } });
+    await vi.waitFor(() => expect(stack.inbox.holdingCount).toBe(1), { timeout: 30_000, interval: 50 });
+    // The next request is taken and answered meanwhile (before the patch, it waited for that mail).
+    const scheduled = await act({ type: 'appointmentScheduled', date: addDays(today, 7), time: '10:00', place: 'Agence de Biot', durationMinutes: 60 });
+    expect(scheduled.appointments).toHaveLength(1);
+    expect(stack.inbox.count((m) => m.to.includes(email!))).toBe(0);
+    const events = (await handle.fetchHistory()).events ?? [];
+    const first = aroundUpdate(events, 0);
+    const second = aroundUpdate(events, 1);
+    // It waited for its write only (the appointment, a local activity); its own message waits for
+    // those of the first transition: none is scheduled yet.
+    expect(second.waitedFor).toEqual(['recordPathwayFact']);
+    expect(second.scheduledSince).toEqual(second.local);
+    expect(first.scheduledSince.filter((type) => type === 'notifyParticipant')).toHaveLength(1);
+    expect(activities(events).find((a) => a.type === 'notifyParticipant')!.end).toBe(Infinity);
+
+    // The mail goes; then the second transition's (the invitation), after the first's.
+    stack.inbox.release();
+    await vi.waitFor(() => expect(stack.inbox.count((m) => m.to.includes(email!))).toBe(2), { timeout: 30_000, interval: 50 });
+    const [firstMail, invitation] = stack.inbox.messages.filter((m) => m.to.includes(email!));
+    expect(firstMail!.subject).not.toBe(invitation!.subject);
+    expect(invitation!.text).toContain('Agence de Biot');
+    const done = await vi.waitFor(
+      async () => {
+        const all = activities((await handle.fetchHistory()).events ?? []);
+        const accepted = all.filter((a) => a.type === 'recordPathwayFact').at(-1)!.at;
+        const later = all.filter((a) => a.at > accepted && !a.local);
+        expect(later.length).toBeGreaterThan(0);
+        expect(later.every((a) => a.end !== Infinity)).toBe(true);
+        return { before: all.filter((a) => !a.local && a.at < accepted), later };
+      },
+      { timeout: 30_000, interval: 100 },
+    );
+    const lastEndBefore = Math.max(...done.before.map((a) => a.end));
+    expect(Math.min(...done.later.map((a) => a.at))).toBeGreaterThan(lastEndBefore);
+    expect((await stack.db.pathway.findUniqueOrThrow({ where: { id: workflowId } })).stage).toBe('followUp');
   });
 
   it('when one write of the batch can never be recorded, records the others each on its own and reports that one', async () => {
