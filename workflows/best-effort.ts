@@ -16,14 +16,10 @@ export async function deliver(send: () => Promise<unknown>, what: Record<string,
 /** The failure type of a database write no retry can mend (given by src/temporal/activity-failures.ts). */
 export const RECORD_IMPOSSIBLE = 'EnregistrementImpossible';
 
-/**
- * The reason of a database write that will never succeed (its activity said so), else null. A
- * regular activity's failure wraps the activity's own; a local activity's comes as it was thrown.
- */
+/** The reason of a database write that will never succeed (its activity said so), else null. */
 export function impossibleRecord(error: unknown): string | null {
-  const failure = error instanceof ActivityFailure ? error.cause : error;
-  if (!(failure instanceof ApplicationFailure)) return null;
-  return failure.type === RECORD_IMPOSSIBLE ? failure.message : null;
+  if (!(error instanceof ActivityFailure) || !(error.cause instanceof ApplicationFailure)) return null;
+  return error.cause.type === RECORD_IMPOSSIBLE ? error.cause.message : null;
 }
 
 /** Refuses an Update with its French reason and code (in the validator, and again when its turn comes). */

@@ -107,13 +107,6 @@ export const COMMISSION_INTERRUPTED_PATCH = 'commission-interrupted';
 export const TRANSITION_BATCH_PATCH = 'transition-batched';
 
 /**
- * From this patch on, the pathway's database work (its writes, eligibility, the commission's
- * roster, the referent's staff id) runs as local activities, recorded as markers; before it, as
- * regular activities, each a round trip through the server's task queue.
- */
-export const LOCAL_RECORDS_PATCH = 'local-records';
-
-/**
  * From this patch on, a transition's messages no longer hold the pathway's next request: they go
  * once the Update has its answer, after the messages of the transition before (so a task's outcome
  * is never shown before the notice of its opening), while the next Update is already taken; before

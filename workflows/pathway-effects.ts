@@ -14,7 +14,7 @@ import { deliver, impossibleRecord } from './best-effort.ts';
 import { COMMISSION_INTERRUPTED_PATCH, COMMISSION_ROSTER_PATCH } from './patches.ts';
 import { commissionWorkflow } from './commission.ts';
 import { commissionWorkflowId, type CommissionInput, type CommissionResult } from './pathway-messages.ts';
-import { pathwayDatabase, pathwayNotices, recordFailureNotices } from './proxies.ts';
+import { pathwayNotices, pathwayRecords, pathwayWrites, recordFailureNotices } from './proxies.ts';
 
 /** The commission's case: the pathway's members, delays and calendar. */
 export function commissionInput(ids: { pathwayId: string; participantId: string }, policy: PathwayPolicy, session: number, criterion: string): CommissionInput {
@@ -60,10 +60,8 @@ export function pathwayEffects(
   ids: { pathwayId: string; participantId: string },
   policy: PathwayPolicy,
   commissionEnded: (end: CommissionEnd) => void,
-  local = false,
 ): PathwayEffects {
   const { pathwayId, participantId } = ids;
-  const { records: pathwayRecords, writes: pathwayWrites } = pathwayDatabase(local);
   const nowIso = () => new Date(Date.now()).toISOString();
 
   /** The database write a command is (the same whether carried out alone or in a batch). */

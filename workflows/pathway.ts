@@ -31,8 +31,8 @@ import {
   type PathwayState,
 } from './pathway-messages.ts';
 import { isMessage, isWrite, pathwayEffects, type MessageCommand, type WriteCommand } from './pathway-effects.ts';
-import { pathwayDatabase } from './proxies.ts';
-import { COMMISSION_AFTER_EXIT_PATCH, EXIT_RULES_PATCH, PROOFS_SIX_MONTHS_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, LOCAL_RECORDS_PATCH, MESSAGES_CHAINED_PATCH, REFERENT_STAFF_ID_PATCH, STATE_MACHINE_PATCH, TRANSITION_BATCH_PATCH } from './patches.ts';
+import { pathwayRecords } from './proxies.ts';
+import { COMMISSION_AFTER_EXIT_PATCH, EXIT_RULES_PATCH, PROOFS_SIX_MONTHS_PATCH, FULL_PATHWAY_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, MESSAGES_CHAINED_PATCH, REFERENT_STAFF_ID_PATCH, STATE_MACHINE_PATCH, TRANSITION_BATCH_PATCH } from './patches.ts';
 import { OVERDUE_KEY, REFERENT_KEY, STAGE_KEY } from './search-attributes.ts';
 import { createUpdateQueue, RefusedOnItsTurn, refused } from './update-queue.ts';
 
@@ -72,18 +72,10 @@ async function runPathway(input: PathwayInput): Promise<PathwayState> {
   let commissionInterrupted: number | null = null;
   // A transition's writes in one activity, its messages once the Update has its answer (asked once, as above).
   const batched = patched(TRANSITION_BATCH_PATCH);
-  // The database work as local activities (asked once, as above).
-  const local = patched(LOCAL_RECORDS_PATCH);
-  const { records: pathwayRecords } = pathwayDatabase(local);
-  const effects = pathwayEffects(
-    { pathwayId, participantId: input.participantId },
-    policy,
-    (end) => {
-      if ('result' in end) commissionResult = end.result;
-      else commissionInterrupted = end.interrupted;
-    },
-    local,
-  );
+  const effects = pathwayEffects({ pathwayId, participantId: input.participantId }, policy, (end) => {
+    if ('result' in end) commissionResult = end.result;
+    else commissionInterrupted = end.interrupted;
+  });
   /** Messages of the transitions carried out, not sent yet (see `sendMessages`). */
   const outbox: MessageCommand[] = [];
   // Messages chained after those before them rather than holding the next request (asked once, as above).

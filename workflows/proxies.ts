@@ -5,7 +5,7 @@
  * message recorded as not sent, so that a mail or Slack outage never holds a workflow; the sweep
  * of messages (workflows/message-sweep.ts) sends it again once the outage is over.
  */
-import { proxyActivities, proxyLocalActivities, type ActivityOptions, type LocalActivityOptions } from '@temporalio/workflow';
+import { proxyActivities, type ActivityOptions } from '@temporalio/workflow';
 import type {
   CollectiveActivities,
   ProcurementActivities,
@@ -43,35 +43,18 @@ const NOTICE: ActivityOptions = {
 
 type TaskNotices = Pick<NotificationActivities, 'notifyTask'> & Pick<SlackMessageActivities, 'showTaskOutcome'>;
 
-type PathwayReads = Pick<PathwayActivities, 'recordStage' | 'assessEligibility' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint' | 'commissionRoster' | 'referentStaffId' | 'closeInterruptedCommission'>;
-type PathwayWriteActivities = Pick<PathwayActivities, 'recordStage' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint' | 'recordTransition' | 'closeInterruptedCommission'>;
-/**
- * A write no retry can mend (a row gone, a value refused: type RECORD_IMPOSSIBLE) is not retried;
- * the pathway reports it to the coordination and goes on. Reads it cannot do without (eligibility,
- * the commission's roster) retry until mended.
- */
-const WRITE_RETRY = { ...RECORD.retry, nonRetryableErrorTypes: [RECORD_IMPOSSIBLE] };
-
 /** The pathway: its projection into the database, and what it tells staff and the participant. */
-export const pathwayRecords = proxyActivities<PathwayReads>(RECORD);
-/** The pathway's writes (workflows/pathway-effects.ts). */
-export const pathwayWrites = proxyActivities<PathwayWriteActivities>({ ...RECORD, retry: WRITE_RETRY });
-
+export const pathwayRecords = proxyActivities<
+  Pick<PathwayActivities, 'recordStage' | 'assessEligibility' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint' | 'commissionRoster' | 'referentStaffId' | 'closeInterruptedCommission'>
+>(RECORD);
 /**
- * The same, as local activities (patch `local-records`): run by the worker that runs the workflow
- * task, recorded as one marker, with no round trip through the server's task queue. A write takes
- * milliseconds, so an Update whose transition only writes is taken and answered in one workflow
- * task. A worker that dies meanwhile lets its workflow task time out; the next one runs the write
- * again (each is idempotent).
+ * The pathway's writes (workflows/pathway-effects.ts): a write no retry can mend (a row gone, a value
+ * refused: type RECORD_IMPOSSIBLE) is not retried; the pathway reports it to the coordination and
+ * goes on. Reads it cannot do without (eligibility, the commission's roster) retry until mended.
  */
-const LOCAL_RECORD: LocalActivityOptions = { startToCloseTimeout: RECORD.startToCloseTimeout, retry: RECORD.retry };
-const pathwayLocalRecords = proxyLocalActivities<PathwayReads>(LOCAL_RECORD);
-const pathwayLocalWrites = proxyLocalActivities<PathwayWriteActivities>({ ...LOCAL_RECORD, retry: WRITE_RETRY });
-
-/** The pathway's database activities: local from the patch `local-records` on, regular before. */
-export function pathwayDatabase(local: boolean): { records: PathwayReads; writes: PathwayWriteActivities } {
-  return local ? { records: pathwayLocalRecords, writes: pathwayLocalWrites } : { records: pathwayRecords, writes: pathwayWrites };
-}
+export const pathwayWrites = proxyActivities<
+  Pick<PathwayActivities, 'recordStage' | 'openTask' | 'closeTask' | 'recordPathwayFact' | 'recordExit' | 'recordFseDataPoint' | 'recordTransition' | 'closeInterruptedCommission'>
+>({ ...RECORD, retry: { ...RECORD.retry, nonRetryableErrorTypes: [RECORD_IMPOSSIBLE] } });
 /** The report of such a write to the coordination: a message like the others. */
 export const recordFailureNotices = proxyActivities<RecordFailureActivities>(NOTICE);
 export const pathwayNotices = proxyActivities<TaskNotices & Pick<NotificationActivities, 'notifyParticipant' | 'notifyReferentChange' | 'notifyPrescriber'>>(NOTICE);

@@ -10,7 +10,7 @@ import { Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../src/infra/project.ts';
 import { dataConverter } from '../../src/temporal/connection.ts';
-import { COMMISSION_AFTER_EXIT_PATCH, COMMISSION_ROSTER_PATCH, EXIT_RULES_PATCH, MARCHE_CONTINUE_AS_NEW_PATCH, PROOFS_SIX_MONTHS_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, STATE_MACHINE_PATCH, TRANSITION_BATCH_PATCH, LOCAL_RECORDS_PATCH, MESSAGES_CHAINED_PATCH } from '../../workflows/patches.ts';
+import { COMMISSION_AFTER_EXIT_PATCH, COMMISSION_ROSTER_PATCH, EXIT_RULES_PATCH, MARCHE_CONTINUE_AS_NEW_PATCH, PROOFS_SIX_MONTHS_PATCH, PAUSE_SILENCES_ALL_PATCH, PRESCRIBER_LOOP_PATCH, SCHEDULES_FROM_ORIGIN_PATCH, STATE_MACHINE_PATCH, TRANSITION_BATCH_PATCH, MESSAGES_CHAINED_PATCH } from '../../workflows/patches.ts';
 import { FIXTURE_PAYLOAD_KEYS } from '../helpers/settings.ts';
 
 const dir = path.join(projectRoot, 'test', 'fixtures', 'histories');
@@ -46,7 +46,6 @@ describe('replay of recorded pathway histories', () => {
     ['parcoursWorkflow', COMMISSION_ROSTER_PATCH],
     ['parcoursWorkflow', PROOFS_SIX_MONTHS_PATCH],
     ['parcoursWorkflow', TRANSITION_BATCH_PATCH],
-    ['parcoursWorkflow', LOCAL_RECORDS_PATCH],
     ['parcoursWorkflow', MESSAGES_CHAINED_PATCH],
     ['marcheWorkflow', MARCHE_CONTINUE_AS_NEW_PATCH],
   ])('%s: histories from before and after the %s patch are both replayed', (workflowType, patch) => {

@@ -1,7 +1,7 @@
 /**
  * A pathway's transition records its writes in one activity and one transaction, and sends its
- * messages once the Update that caused it has its answer (patch `transition-batched`); that activity
- * is a local one, run in the workflow task itself (patch `local-records`): read from
+ * messages once the Update that caused it has its answer (patch `transition-batched`), after those
+ * of the transition before, without holding the next request (patch `messages-chained`): read from
  * the workflow's own history on the dev server, with the real worker, PostgreSQL and SMTP.
  */
 import type { temporal } from '@temporalio/proto';
@@ -24,10 +24,7 @@ afterAll(async () => {
 
 type Event = temporal.api.history.v1.IHistoryEvent;
 
-/**
- * The activities of `events`, in order: a regular one from its scheduling to its end, a local one
- * (patch `local-records`) as its marker, which is recorded once it has ended.
- */
+/** The activities of `events`, in order, from their scheduling to their end (Infinity: not ended). */
 function activities(events: Event[]) {
   const endOf = new Map(
     events.flatMap((e) => {
@@ -37,12 +34,8 @@ function activities(events: Event[]) {
   );
   return events.flatMap((e) => {
     const id = Number(e.eventId);
-    const regular = e.activityTaskScheduledEventAttributes?.activityType?.name;
-    if (regular) return [{ at: id, type: regular, local: false, end: endOf.get(id) ?? Infinity }];
-    const marker = e.markerRecordedEventAttributes;
-    if (marker?.markerName !== 'core_local_activity') return [];
-    const data = JSON.parse(Buffer.from(marker.details?.data?.payloads?.[0]?.data ?? []).toString()) as { activity_type: string };
-    return [{ at: id, type: data.activity_type, local: true, end: id }];
+    const type = e.activityTaskScheduledEventAttributes?.activityType?.name;
+    return type ? [{ at: id, type, end: endOf.get(id) ?? Infinity }] : [];
   });
 }
 
@@ -61,8 +54,6 @@ function aroundUpdate(events: Event[], n: number) {
     waitedFor: since.filter((a) => a.end < completed!).map((a) => a.type),
     scheduledSince: since.map((a) => a.type),
     endedAfterAnswer: since.filter((a) => a.end > completed!).map((a) => a.type),
-    local: since.filter((a) => a.local).map((a) => a.type),
-    workflowTasksBetween: events.filter((e) => e.workflowTaskCompletedEventAttributes && Number(e.eventId) > accepted! && Number(e.eventId) < completed!).length,
   };
 }
 
@@ -82,9 +73,6 @@ describe('a transition of the pathway', { timeout: 120_000 }, () => {
     // The answer waited for one activity: the writes, together. The messages were scheduled with
     // the answer at the earliest, and ended after it.
     expect(update.waitedFor).toEqual(['recordTransition']);
-    // A local activity (patch local-records): the Update was taken and answered in one workflow task.
-    expect(update.local).toEqual(['recordTransition']);
-    expect(update.workflowTasksBetween).toBe(0);
     const messages = update.scheduledSince.filter((type) => type !== 'recordTransition');
     expect(messages.length).toBeGreaterThan(0);
     expect(update.endedAfterAnswer).toEqual(messages);
@@ -118,10 +106,10 @@ describe('a transition of the pathway', { timeout: 120_000 }, () => {
     const events = (await handle.fetchHistory()).events ?? [];
     const first = aroundUpdate(events, 0);
     const second = aroundUpdate(events, 1);
-    // It waited for its write only (the appointment, a local activity); its own message waits for
-    // those of the first transition: none is scheduled yet.
+    // It waited for its write only (the appointment); its own message waits for those of the
+    // first transition: none is scheduled yet.
     expect(second.waitedFor).toEqual(['recordPathwayFact']);
-    expect(second.scheduledSince).toEqual(second.local);
+    expect(second.scheduledSince).toEqual(['recordPathwayFact']);
     expect(first.scheduledSince.filter((type) => type === 'notifyParticipant')).toHaveLength(1);
     expect(activities(events).find((a) => a.type === 'notifyParticipant')!.end).toBe(Infinity);
 
@@ -135,10 +123,10 @@ describe('a transition of the pathway', { timeout: 120_000 }, () => {
       async () => {
         const all = activities((await handle.fetchHistory()).events ?? []);
         const accepted = all.filter((a) => a.type === 'recordPathwayFact').at(-1)!.at;
-        const later = all.filter((a) => a.at > accepted && !a.local);
+        const later = all.filter((a) => a.at > accepted);
         expect(later.length).toBeGreaterThan(0);
         expect(later.every((a) => a.end !== Infinity)).toBe(true);
-        return { before: all.filter((a) => !a.local && a.at < accepted), later };
+        return { before: all.filter((a) => a.at < accepted), later };
       },
       { timeout: 30_000, interval: 100 },
     );
