@@ -2,7 +2,10 @@
  * Where a process spent its CPU, from a V8 CPU profile (`PLIE_BENCH_PROFILE=<folder> npm run bench`
  * writes one per process): self time by function and by package or project folder.
  *
- *   node --import tsx scripts/bench/profile-summary.ts <file.cpuprofile> [lines]
+ *   node --import tsx scripts/bench/profile-summary.ts <file.cpuprofile> [lines] [--last <seconds>]
+ *
+ * `--last`: only the profile's last seconds (a part of the run that ends with the process, such as
+ * the Slack clicks with `--only slack`, without the start-up before it).
  */
 import { readFileSync } from 'node:fs';
 
@@ -12,20 +15,31 @@ interface Node {
   children?: number[];
 }
 interface Profile {
+  startTime: number;
+  endTime: number;
   nodes: Node[];
   samples: number[];
   timeDeltas: number[];
 }
 
-const [file, lines = '25'] = process.argv.slice(2);
-if (!file) {
-  console.error('usage : profile-summary <fichier.cpuprofile> [lignes]');
+const argv = process.argv.slice(2);
+const lastAt = argv.indexOf('--last');
+const lastSeconds = lastAt >= 0 ? Number(argv[lastAt + 1]) : null;
+const [file, lines = '25'] = lastAt >= 0 ? argv.filter((_, i) => i !== lastAt && i !== lastAt + 1) : argv;
+if (!file || (lastSeconds !== null && !(lastSeconds > 0))) {
+  console.error('usage : profile-summary <fichier.cpuprofile> [lignes] [--last <secondes>]');
   process.exit(2);
 }
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+// A sample's time is the profile's start plus the deltas so far (microseconds).
+const from = lastSeconds === null ? -Infinity : profile.endTime - lastSeconds * 1e6;
+let at = profile.startTime;
+profile.samples.forEach((id, i) => {
+  at += profile.timeDeltas[i] ?? 0;
+  if (at >= from) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+});
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
 /** node_modules/<package>, or the project's folder (src/web…), or what V8 calls it. */
@@ -49,7 +63,7 @@ for (const [id, us] of self) {
 }
 const top = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]).slice(0, Number(lines));
 const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)} %`;
-console.log(`${file} : ${(total / 1e6).toFixed(1)} s de CPU échantillonnées`);
+console.log(`${file} : ${(total / 1e6).toFixed(1)} s de CPU échantillonnées${lastSeconds === null ? '' : ` (les ${lastSeconds} dernières secondes)`}`);
 console.log('\nPar paquet ou dossier :');
 for (const [k, v] of top(places)) console.log(`  ${pct(v)}  ${k}`);
 console.log('\nPar fonction (temps propre) :');
