@@ -8,6 +8,7 @@
  *   npm run bench -- --idle 10000 --pathways 1000    # the sizes the goals name (about an hour today)
  *   PLIE_BENCH_PROFILE=<folder> npm run bench …      # a CPU profile of each process and thread
  *   npm run bench -- --heap-snapshot                 # a heap snapshot of the worker, pathways idle
+ *   npm run bench -- --workflow-cache 20             # the worker's PLIE_WORKFLOW_CACHE (100 by default)
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -60,12 +61,16 @@ if (valueOf('--pathways')) {
 }
 /** --heap-snapshot: a heap snapshot of the worker once its pathways are idle (in bench/logs/). */
 const heapSnapshot = args.includes('--heap-snapshot');
+/** --workflow-cache N: the pathways the worker keeps in memory (its share of the worker's memory). */
+const workflowCache = valueOf('--workflow-cache');
 
 interface Results {
   startedAt: string;
   quick: boolean;
   machine: { cpus: number; node: string };
   sizes: typeof sizes;
+  /** The worker's PLIE_WORKFLOW_CACHE, when --workflow-cache set it. */
+  workflowCache?: number;
   seconds: number;
   memory?: { idlePathways: number; idle: { worker: Memory; bareWorker: Memory; web: Memory; startSeconds: number }; afterDriving?: { pathways: number; worker: Memory; bareWorker: Memory; web: Memory } };
   slack?: SlackAckFigures;
@@ -81,7 +86,15 @@ interface Results {
 const logger = createLogger('warn', 'bench');
 installTemporalRuntime(logger);
 const started = Date.now();
-const results: Results = { startedAt: new Date(started).toISOString(), quick, machine: { cpus: os.cpus().length, node: process.version }, sizes, seconds: 0, goals: [] };
+const results: Results = {
+  startedAt: new Date(started).toISOString(),
+  quick,
+  machine: { cpus: os.cpus().length, node: process.version },
+  sizes,
+  ...(workflowCache ? { workflowCache: Number(workflowCache) } : {}),
+  seconds: 0,
+  goals: [],
+};
 const say = (line: string) => console.log(line);
 const since = (t: number) => `${((Date.now() - t) / 1000).toFixed(0)} s`;
 
@@ -154,7 +167,7 @@ async function liveSections(): Promise<void> {
     const bareQueue = 'bench-nu';
     const bareBundle = path.join(stack.scratch, 'bare-bundle.js');
     writeFileSync(bareBundle, (await bundleWorkflowCode({ workflowsPath: path.join(projectRoot, 'scripts', 'bench', 'bare-workflow.ts'), logger: quietBundlerLogger })).code);
-    const envApp = { ...stack.env, LOG_LEVEL: 'info' };
+    const envApp = { ...stack.env, LOG_LEVEL: 'info', ...(workflowCache ? { PLIE_WORKFLOW_CACHE: workflowCache } : {}) };
     const envWorker = heapSnapshot ? { ...envApp, NODE_OPTIONS: `--heapsnapshot-signal=SIGUSR1 --diagnostic-dir=${path.join(projectRoot, 'bench', 'logs')}` } : envApp;
     // Each one kept as soon as it is up, so that a failure of another stops it too.
     const up = async (...spec: Parameters<typeof startProcess>) => {
