@@ -1,7 +1,7 @@
 /**
  * Pathway throughput and answer latency (a referral, the referent designated, the integration
- * decided at the diagnostic), through the HTTP API or through Slack (the task's « … » button, then
- * its form submitted, signed as Slack signs), beside a bare workflow taking the same number of
+ * decided at the diagnostic), through the HTTP API or through Slack (the task's button that opens
+ * its form, then the form submitted, both signed as Slack signs), beside a bare workflow taking the same number of
  * Updates, each running one no-op activity, on the same Temporal server. The two run in alternate
  * batches, so that what slows the machine slows both.
  */
@@ -21,8 +21,14 @@ export interface PathwayFigures {
   concurrency: number;
   /** How the staff answered: the HTTP API, or Slack (the answer then counts from the form's submission until the task is closed). */
   via: 'api' | 'slack';
-  /** Through Slack: from the click on the task's button until its form is open (Slack's views.open). */
-  app: { perSecond: number; create: Latencies; answer: Latencies; taskShown: Latencies; formOpened?: Latencies };
+  app: {
+    perSecond: number;
+    create: Latencies;
+    answer: Latencies;
+    taskShown: Latencies;
+    /** Through Slack: from the click on the task's button until its form is open (Slack's views.open). */
+    formOpened?: Latencies;
+  };
   bare: { perSecond: number; start: Latencies; update: Latencies };
   /** App over bare: the goal is ≥ 0.67 for throughput, ≤ 1.5 for the answer's median. */
   throughputRatio: number;
